@@ -1,0 +1,120 @@
+// Command line -> Args. Three spellings of every option are accepted, because zticache replaces a
+// WSH script and admins carry their habits over: `--name value`, `--name=value` and `/name:value`
+// (booleans: `--what-if`, `/what-if`). A token is only read as a WSH switch when its name is a known
+// option, so POSIX paths such as /tmp/pkg stay plain arguments. Everything after `--` goes to the
+// launcher untouched.
+
+import { ExitCode } from './exit-codes.js';
+import { ZtiError } from './errors.js';
+
+export type Mode = 'auto' | 'move' | 'copy';
+
+export interface Args {
+  command: 'run' | 'manifest' | 'help' | 'version';
+  source?: string;
+  target?: string;
+  launch?: string;
+  launchArgs: string[];
+  mode: Mode;
+  log?: string;
+  manifest?: string;
+  /** `zticache manifest DIR [--out FILE]` */
+  manifestDir?: string;
+  out?: string;
+  whatIf: boolean;
+  /** Diagnostics only: stage and launch without holding the files. */
+  guard: boolean;
+  eventSource?: string;
+  /** Files copied at once (copy mode). */
+  parallel?: number;
+}
+
+const valueOptions = ['source', 'target', 'launch', 'mode', 'log', 'manifest', 'out', 'event-source', 'parallel'] as const;
+const flagOptions = ['what-if', 'help', 'version', 'no-guard'] as const;
+type ValueOption = (typeof valueOptions)[number];
+type FlagOption = (typeof flagOptions)[number];
+
+const isValueOption = (n: string): n is ValueOption => (valueOptions as readonly string[]).includes(n);
+const isFlagOption = (n: string): n is FlagOption => (flagOptions as readonly string[]).includes(n);
+
+function usage(message: string): ZtiError {
+  return new ZtiError(ExitCode.USAGE, `${message} (see zticache --help)`);
+}
+
+/** Splits one token into an option name and an inline value, or returns undefined for a plain argument. */
+function splitOption(token: string): { name: string; value?: string; spelled: string } | undefined {
+  let m = /^--([a-zA-Z][\w-]*)(?:=(.*))?$/s.exec(token);
+  if (m) return { name: m[1]!.toLowerCase(), value: m[2], spelled: `--${m[1]}` };
+  if (token === '/?' || token === '-?' || token === '-h') return { name: 'help', spelled: token };
+  m = /^\/([a-zA-Z][\w-]*)(?::(.*))?$/s.exec(token);
+  if (m) return { name: m[1]!.toLowerCase(), value: m[2], spelled: `/${m[1]}` };
+  if (/^-[a-zA-Z]/.test(token)) return { name: token.slice(1).toLowerCase(), spelled: token };
+  return undefined;
+}
+
+export function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { command: 'run', launchArgs: [], mode: 'auto', whatIf: false, guard: true };
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === '--') {
+      args.launchArgs = argv.slice(i + 1);
+      break;
+    }
+    const opt = splitOption(token);
+    // A "/word" that is not one of ours is a path (POSIX), not a switch.
+    const known = opt !== undefined && (isValueOption(opt.name) || isFlagOption(opt.name));
+    if (!opt || (token.startsWith('/') && !known && opt.value === undefined)) {
+      positional.push(token);
+      continue;
+    }
+    if (isFlagOption(opt.name)) {
+      if (opt.value !== undefined) throw usage(`${opt.spelled} takes no value`);
+      if (opt.name === 'what-if') args.whatIf = true;
+      else if (opt.name === 'no-guard') args.guard = false;
+      else if (opt.name === 'help') args.command = 'help';
+      else if (opt.name === 'version' && args.command !== 'help') args.command = 'version';
+      continue;
+    }
+    if (!isValueOption(opt.name)) throw usage(`unknown option ${opt.spelled}`);
+    let value = opt.value;
+    if (value === undefined) {
+      // WSH form: the value is inline or there is none; the others take the next token.
+      if (token.startsWith('/')) throw usage(`${opt.spelled} needs a value (${opt.spelled}:VALUE)`);
+      value = argv[++i];
+      if (value === undefined || value === '--') throw usage(`${opt.spelled} needs a value`);
+    }
+    if (value === '') throw usage(`${opt.spelled} needs a non-empty value`);
+    setValue(args, opt.name, value, opt.spelled);
+  }
+
+  if (positional[0] === 'manifest') {
+    if (args.command === 'run') args.command = 'manifest';
+    if (positional.length !== 2 && args.command === 'manifest') throw usage('usage: zticache manifest DIR [--out FILE]');
+    args.manifestDir = positional[1];
+  } else if (positional.length > 0) {
+    throw usage(`unexpected argument "${positional[0]}"`);
+  }
+  if (args.out !== undefined && args.command === 'run') throw usage('--out belongs to "zticache manifest DIR"');
+  return args;
+}
+
+function setValue(args: Args, name: ValueOption, value: string, spelled: string): void {
+  switch (name) {
+    case 'mode':
+      if (value !== 'auto' && value !== 'move' && value !== 'copy') throw usage(`${spelled} must be auto, move or copy, not "${value}"`);
+      args.mode = value;
+      return;
+    case 'parallel': {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1 || n > 64) throw usage(`${spelled} must be a whole number from 1 to 64, not "${value}"`);
+      args.parallel = n;
+      return;
+    }
+    case 'event-source':
+      args.eventSource = value;
+      return;
+    default:
+      args[name] = value;
+  }
+}

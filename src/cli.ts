@@ -1,0 +1,129 @@
+// The command line: argv -> Options -> run -> exit code. The only module that reads argv or the
+// environment, and the only place where a ZtiError becomes an exit code (unexpected errors become
+// INTERNAL, with the stack in the log).
+
+
+import pkg from '../package.json' with { type: 'json' };
+import { parseArgs, type Args } from './args.js';
+import { ExitCode, exitCodeTable } from './exit-codes.js';
+import { ZtiError } from './errors.js';
+import { createLog } from './log/logger.js';
+import { resolveOptions, pathFor, DEFAULT_PARALLEL, type Runtime } from './options.js';
+import { loadPlatform } from './platform-select.js';
+import { run, type RunContext } from './run.js';
+import { writeManifest, MANIFEST_NAME } from './verify/manifest.js';
+
+export const VERSION: string = pkg.version;
+
+export function helpText(): string {
+  const codes = exitCodeTable.map((c) => `  ${String(c.code).padStart(4)}  ${c.name.padEnd(20)}${c.meaning}`).join('\n');
+  return `zticache ${VERSION} - stage a pre-cached OS package into C:\\MININT\\PackageSource and run OSDLaunch.exe
+
+Usage:
+  zticache [options] [-- launcher arguments]
+  zticache manifest DIR [--out FILE]
+
+With no options (the OSD program command line): source = the folder of zticache.exe,
+target = %SystemDrive%\\MININT\\PackageSource, launcher = OSDLaunch.exe in the target.
+
+Options (also accepted as --name=value and /name:value):
+  --source DIR        package folder (default: the folder of zticache.exe)
+  --target DIR        where the package is staged (default: %SystemDrive%\\MININT\\PackageSource)
+  --launch FILE       program to run, relative to the target or absolute (default: OSDLaunch.exe)
+  --mode MODE         auto (move when local, copy when UNC or network drive), move, or copy
+  --log FILE          CMTrace log (default: %SystemDrive%\\MININT\\SMSOSD\\OSDLOGS\\ZTICache.log)
+  --manifest FILE     SHA-256 manifest to verify (default: ${MANIFEST_NAME} in the package, if present)
+  --event-source NAME Application event log source (default: WSH, as ZTICache.vbs)
+  --parallel N        files copied or hashed at once (default: ${DEFAULT_PARALLEL})
+  --what-if           print the plan, change nothing
+  --no-guard          diagnostics only: do not hold the staged files open
+  --help, --version
+
+Exit codes:
+${codes}
+`;
+}
+
+export async function main(argv: readonly string[], rt: Runtime, ctx: Partial<RunContext> = {}): Promise<number> {
+  const stdout = (s: string) => void process.stdout.write(s);
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    if (err instanceof ZtiError) {
+      process.stderr.write(`zticache: ERROR: ${err.describe()}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+  if (args.command === 'help') {
+    stdout(helpText());
+    return 0;
+  }
+  if (args.command === 'version') {
+    stdout(`zticache ${VERSION}\n`);
+    return 0;
+  }
+
+  const platform = ctx.platform ?? (await loadPlatform(rt.platform, args.eventSource));
+  if (args.command === 'manifest') {
+    const log = createLog({});
+    try {
+      const p = pathFor(rt.platform);
+      const dir = p.resolve(rt.cwd, args.manifestDir!);
+      const out = args.out ? p.resolve(rt.cwd, args.out) : p.join(dir, MANIFEST_NAME);
+      const r = await writeManifest(p, dir, out, args.parallel ?? DEFAULT_PARALLEL);
+      log.info(`Wrote ${r.file}: ${r.files} files, ${r.bytes} bytes`);
+      return 0;
+    } catch (err) {
+      return report(err, log);
+    } finally {
+      log.close();
+    }
+  }
+
+  let opts;
+  try {
+    opts = resolveOptions(args, rt);
+  } catch (err) {
+    return report(err, createLog({}));
+  }
+  const log = createLog({
+    file: opts.whatIf ? undefined : opts.log,
+    eol: rt.platform === 'win32' ? '\r\n' : '\n',
+    eventLog: opts.whatIf ? undefined : platform.eventLog,
+  });
+  try {
+    log.info(`zticache ${VERSION} started (pid ${process.pid}): ${argv.length ? argv.join(' ') : 'no arguments'}`);
+    const code = await run(opts, { platform, log, tty: process.stdout.isTTY ? process.stdout : undefined, ...ctx });
+    return code;
+  } catch (err) {
+    return report(err, log);
+  } finally {
+    log.close();
+  }
+}
+
+function report(err: unknown, log: { error(m: string): void }): number {
+  if (err instanceof ZtiError) {
+    log.error(`${err.describe()} [exit ${err.exitCode}]`);
+    return err.exitCode;
+  }
+  log.error(`internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)} [exit ${ExitCode.INTERNAL}]`);
+  return ExitCode.INTERNAL;
+}
+
+export async function isPackaged(): Promise<boolean> {
+  try {
+    const sea = await import('node:sea');
+    return sea.isSea();
+  } catch {
+    return false;
+  }
+}
+
+export async function runtime(): Promise<Runtime> {
+  return { platform: process.platform, env: process.env, execPath: process.execPath, packaged: await isPackaged(), cwd: process.cwd() };
+}
+
+

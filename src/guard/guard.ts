@@ -1,0 +1,42 @@
+// The guard: hold every staged file and folder open so that OSDLaunch.exe's cleanup of C:\MININT
+// cannot delete them while OSDLaunch itself can still read and run them. The original held only
+// the files of the top folder and its direct subfolders, through FileSystemObject; here every file
+// and folder at every depth is held, and a file that cannot be held stops the launch.
+
+import { ExitCode } from '../exit-codes.js';
+import { ZtiError } from '../errors.js';
+
+export interface HoldRequest {
+  files: readonly string[];
+  dirs: readonly string[];
+}
+
+export interface Held {
+  files: number;
+  dirs: number;
+  /** close every handle; safe to call twice */
+  release(): void;
+}
+
+export interface Guard {
+  /** how it holds, for the log */
+  readonly description: string;
+  /** false where holding a file does not stop its deletion (POSIX) */
+  readonly protects: boolean;
+  holdAll(req: HoldRequest): Held;
+}
+
+/** A file missing at guard time is a verification failure; anything else is the guard failing. */
+export function holdFailure(path: string, errno: string | undefined, winError?: number, cause?: unknown): ZtiError {
+  const missing = errno === 'ENOENT' || winError === 2 || winError === 3;
+  return missing
+    ? new ZtiError(ExitCode.VERIFY_FAILED, `staged file is missing: ${path}; the launcher was not started`, { path, syscallCode: errno, winError, cause })
+    : new ZtiError(ExitCode.GUARD_FAILED, `cannot hold ${path} open; the launcher was not started`, { path, syscallCode: errno, winError, cause });
+}
+
+/** The --no-guard diagnostic: holds nothing. */
+export const noGuard: Guard = {
+  description: 'no guard (--no-guard): staged files are NOT protected from cleanup',
+  protects: false,
+  holdAll: () => ({ files: 0, dirs: 0, release() {} }),
+};

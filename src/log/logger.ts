@@ -1,0 +1,129 @@
+// The log: winston with three transports, each written synchronously so nothing is lost when the
+// process ends (or is killed) right after a line: the console for the person at the keyboard,
+// ZTICache.log in CMTrace format for the admin afterwards (appended, like every OSD log), and the
+// Windows Application event log where the platform has one (the slot the original's
+// WshShell.LogEvent filled). A transport that fails never fails the run.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import Transport from 'winston-transport';
+import winston from 'winston';
+import { cmtraceLine, type CmType } from './cmtrace.js';
+import type { EventLogSink } from '../platform.js';
+
+export interface Log {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+type Level = 'info' | 'warn' | 'error';
+interface Entry { level: Level; message: string }
+
+const cmType: Record<Level, CmType> = { info: 1, warn: 2, error: 3 };
+
+class CmtraceFileTransport extends Transport {
+  private fd: number | undefined;
+  constructor(readonly file: string, private readonly eol: string, private readonly onFail: (msg: string) => void) {
+    super();
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      this.fd = fs.openSync(file, 'a');
+    } catch (err) {
+      onFail(`cannot open the log file ${file}: ${(err as Error).message}`);
+    }
+  }
+  override log(info: Entry, next: () => void): void {
+    if (this.fd !== undefined) {
+      try {
+        fs.writeSync(this.fd, cmtraceLine(info.message, cmType[info.level], new Date()) + this.eol);
+      } catch (err) {
+        this.onFail(`cannot write the log file ${this.file}: ${(err as Error).message}`);
+        this.fd = undefined;
+      }
+    }
+    next();
+  }
+  override close(): void {
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+class ConsoleTransport extends Transport {
+  constructor(private readonly out: NodeJS.WritableStream, private readonly err: NodeJS.WritableStream) {
+    super();
+  }
+  override log(info: Entry, next: () => void): void {
+    const prefix = info.level === 'error' ? 'ERROR: ' : info.level === 'warn' ? 'WARNING: ' : '';
+    (info.level === 'error' ? this.err : this.out).write(`zticache: ${prefix}${info.message}\n`);
+    next();
+  }
+}
+
+/** Writes through the platform's event log; reports its first failure once, to the other logs. */
+class EventLogTransport extends Transport {
+  private failed = false;
+  constructor(private readonly sink: EventLogSink, private readonly onFail: (msg: string) => void) {
+    super();
+  }
+  override log(info: Entry, next: () => void): void {
+    const ok = this.sink.write(info.level === 'error' ? 'error' : info.level === 'warn' ? 'warning' : 'information', info.message);
+    if (!ok && !this.failed) {
+      this.failed = true;
+      this.onFail('cannot write to the Windows event log; logging to the file only');
+    }
+    next();
+  }
+}
+
+export interface LogOptions {
+  /** CMTrace log file; none with --what-if */
+  file?: string;
+  eol?: string;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+  eventLog?: EventLogSink;
+}
+
+export interface ClosableLog extends Log {
+  close(): void;
+}
+
+export function createLog(opts: LogOptions): ClosableLog {
+  const problems: string[] = [];
+  const transports: Transport[] = [new ConsoleTransport(opts.stdout ?? process.stdout, opts.stderr ?? process.stderr)];
+  let fileT: CmtraceFileTransport | undefined;
+  if (opts.file) {
+    fileT = new CmtraceFileTransport(opts.file, opts.eol ?? '\r\n', (m) => problems.push(m));
+    transports.push(fileT);
+  }
+  if (opts.eventLog) transports.push(new EventLogTransport(opts.eventLog, (m) => problems.push(m)));
+  const logger = winston.createLogger({ level: 'info', levels: { error: 0, warn: 1, info: 2 }, transports, exitOnError: false });
+
+  const write = (level: Level, message: string) => {
+    logger.log(level, message);
+    // a transport's own trouble becomes one warning in the others
+    while (problems.length) logger.log('warn', problems.shift()!);
+  };
+  return {
+    info: (m) => write('info', m),
+    warn: (m) => write('warn', m),
+    error: (m) => write('error', m),
+    close: () => {
+      logger.close();
+      fileT?.close();
+    },
+  };
+}
+
+/** A Log that keeps lines in memory (tests, and code run before the real log exists). */
+export function memoryLog(): Log & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    info: (m) => void lines.push(`info: ${m}`),
+    warn: (m) => void lines.push(`warn: ${m}`),
+    error: (m) => void lines.push(`error: ${m}`),
+  };
+}

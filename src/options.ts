@@ -1,0 +1,86 @@
+// Args + the machine -> Options: every default decided in one place. Windows defaults follow OSD
+// (%SystemDrive%\MININT\PackageSource, OSDLaunch.exe, logs in MININT\SMSOSD\OSDLOGS); POSIX has no
+// such convention, so there --target is required. The source defaults to the folder of the running
+// executable only when zticache is the packaged .exe: run through node, that folder is node's.
+
+import path from 'node:path';
+import type { Args, Mode } from './args.js';
+import { ExitCode } from './exit-codes.js';
+import { ZtiError } from './errors.js';
+
+export interface Runtime {
+  platform: NodeJS.Platform;
+  env: Readonly<Record<string, string | undefined>>;
+  execPath: string;
+  /** true when running as the single executable (node's SEA) */
+  packaged: boolean;
+  cwd: string;
+}
+
+export interface Options {
+  source: string;
+  target: string;
+  /** absolute path of the program to run once staged */
+  launcher: string;
+  launchArgs: string[];
+  mode: Mode;
+  log: string;
+  manifest?: string;
+  whatIf: boolean;
+  guard: boolean;
+  eventSource: string;
+  parallel: number;
+  /** the running executable, when it lives in the source: it is copied, never moved */
+  self?: string;
+  /** path flavour of the platform, so Windows rules can be tested on Linux */
+  path: path.PlatformPath;
+}
+
+export const DEFAULT_LAUNCHER = 'OSDLaunch.exe';
+export const DEFAULT_EVENT_SOURCE = 'WSH';
+export const DEFAULT_PARALLEL = 4;
+export const LOG_NAME = 'ZTICache.log';
+
+export function pathFor(platform: NodeJS.Platform): path.PlatformPath {
+  return platform === 'win32' ? path.win32 : path.posix;
+}
+
+export function resolveOptions(args: Args, rt: Runtime): Options {
+  const p = pathFor(rt.platform);
+  const windows = rt.platform === 'win32';
+  const systemDrive = rt.env.SystemDrive || rt.env.SYSTEMDRIVE || 'C:';
+
+  let source: string;
+  if (args.source !== undefined) source = p.resolve(rt.cwd, args.source);
+  else if (rt.packaged) source = p.dirname(rt.execPath);
+  else throw new ZtiError(ExitCode.USAGE, '--source is required when zticache runs through node (the default is the folder of zticache.exe)');
+
+  let target: string;
+  if (args.target !== undefined) target = p.resolve(rt.cwd, args.target);
+  else if (windows) target = p.join(systemDrive + '\\', 'MININT', 'PackageSource');
+  else throw new ZtiError(ExitCode.USAGE, '--target is required on this platform (the Windows default is %SystemDrive%\\MININT\\PackageSource)');
+
+  const log = args.log !== undefined
+    ? p.resolve(rt.cwd, args.log)
+    : windows
+      ? p.join(systemDrive + '\\', 'MININT', 'SMSOSD', 'OSDLOGS', LOG_NAME)
+      : p.join(p.dirname(target), 'SMSOSD', 'OSDLOGS', LOG_NAME);
+
+  const self = rt.packaged && p.dirname(rt.execPath) === source ? rt.execPath : undefined;
+
+  return {
+    source,
+    target,
+    launcher: p.resolve(target, args.launch ?? DEFAULT_LAUNCHER),
+    launchArgs: args.launchArgs,
+    mode: args.mode,
+    log,
+    manifest: args.manifest === undefined ? undefined : p.resolve(rt.cwd, args.manifest),
+    whatIf: args.whatIf,
+    guard: args.guard,
+    eventSource: args.eventSource ?? DEFAULT_EVENT_SOURCE,
+    parallel: args.parallel ?? DEFAULT_PARALLEL,
+    self,
+    path: p,
+  };
+}

@@ -1,0 +1,47 @@
+// Everything that differs between Windows and the rest, chosen once at start-up and passed down:
+// the guard, the network-drive probe, free space and the event log. The flow never asks "am I on
+// Windows?"; it asks the platform object.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Guard } from './guard/guard.js';
+import { posixGuard } from './guard/posix.js';
+
+export interface EventLogSink {
+  /** type: 'information' | 'warning' | 'error'; never throws */
+  write(type: 'information' | 'warning' | 'error', message: string): boolean;
+}
+
+export interface Platform {
+  readonly name: string;
+  guard: Guard;
+  /** true when the path is on a network drive (a mapped drive letter); UNC paths are recognised by their spelling */
+  isRemote(p: string): boolean;
+  /** bytes free for this process on the volume holding p (p must exist) */
+  freeBytes(p: string): number;
+  /** device id of the volume holding p (same value = rename works) */
+  volumeOf(p: string): number | bigint;
+  eventLog?: EventLogSink;
+}
+
+export const posixPlatform: Platform = {
+  name: 'posix',
+  guard: posixGuard,
+  isRemote: () => false,
+  freeBytes(p) {
+    const s = fs.statfsSync(p);
+    return s.bavail * s.bsize;
+  },
+  volumeOf: (p) => fs.statSync(p).dev,
+};
+
+/** The nearest existing folder at or above p (for free space and volume checks before creating p). */
+export function existingAncestor(p: string, pp: path.PlatformPath = path): string {
+  let cur = p;
+  for (;;) {
+    if (fs.existsSync(cur)) return cur;
+    const up = pp.dirname(cur);
+    if (up === cur) return cur;
+    cur = up;
+  }
+}

@@ -1,0 +1,82 @@
+// One run, as a straight line: PLAN -> STAGE -> GUARD -> VERIFY (under the guard) -> LAUNCH.
+// Nothing else lives here; each step is its own module and raises ZtiError on failure. The exit
+// code is the launcher's; the CLI turns errors into their codes.
+
+import type { Log } from './log/logger.js';
+import { launch } from './launch.js';
+import type { Options } from './options.js';
+import { fromRel } from './paths.js';
+import { formatBytes } from './plan/checks.js';
+import { makePlan, type Plan } from './plan/plan.js';
+import type { Platform } from './platform.js';
+import { noGuard } from './guard/guard.js';
+import { stage, type StageOptions } from './stage/stage.js';
+import type { RetryPolicy } from './stage/retry.js';
+import type { StageFs } from './stage/copy.js';
+import { verify } from './verify/verify.js';
+
+export interface RunContext {
+  platform: Platform;
+  log: Log;
+  /** a terminal for the copy progress bar */
+  tty?: NodeJS.WriteStream;
+  /** seams for the fault tests */
+  fs?: StageFs;
+  retry?: RetryPolicy;
+  onJournal?: StageOptions['onJournal'];
+}
+
+export function describePlan(plan: Plan): string[] {
+  const inv = plan.inventory;
+  const lines = [
+    `Source: ${plan.source} (${plan.kind === 'unc' ? 'UNC path' : plan.kind === 'remote' ? 'network drive' : 'local'})`,
+    `Target: ${plan.target}`,
+    `Package: ${inv.files.length} files, ${inv.dirs.length} folders, ${formatBytes(inv.bytes)} (${inv.bytes} bytes)`,
+    `Action: ${plan.action === 'move' ? (plan.sameVolume ? 'move (same volume: rename, no bytes copied)' : 'move across volumes (copy, check, delete)') : plan.action}: ${plan.reason}`,
+  ];
+  if (plan.removeOldTarget) lines.push(`The existing ${plan.target} will be removed first (no unfinished staging is recorded for it)`);
+  if (plan.keep.length) lines.push(`Copied, not moved (the running executable): ${plan.keep.join(', ')}`);
+  if (plan.freeBytes !== undefined) lines.push(`Free space: ${formatBytes(plan.freeBytes)} for ${formatBytes(plan.neededBytes)} to copy`);
+  lines.push(plan.manifest ? `Manifest: ${plan.manifest.path} (${plan.manifest.entries.length} files)` : 'Manifest: none (sizes are verified, not hashes)');
+  lines.push(`Launcher: ${plan.launcher}${plan.launchArgs.length ? ' ' + plan.launchArgs.join(' ') : ''}`);
+  return lines;
+}
+
+export async function run(opts: Options, ctx: RunContext): Promise<number> {
+  const { log, platform } = ctx;
+  const p = opts.path;
+  const plan = makePlan(opts, platform);
+  for (const line of describePlan(plan)) log.info(line);
+  if (opts.whatIf) {
+    log.info('--what-if: nothing was changed');
+    return 0;
+  }
+
+  await stage(plan, { p, log, platform, parallel: opts.parallel, retry: ctx.retry, fs: ctx.fs, tty: ctx.tty, onJournal: ctx.onJournal });
+  const { target, inventory: inv } = plan;
+  log.info(`Files in ${target} folder: ${inv.files.length}`);
+
+  const guard = opts.guard ? platform.guard : noGuard;
+  log.info(`Opening ${target} files: ${guard.description}`);
+  const t0 = Date.now();
+  const held = guard.holdAll({
+    files: inv.files.map((f) => fromRel(p, target, f.rel)),
+    dirs: [target, ...inv.dirs.map((d) => fromRel(p, target, d))],
+  });
+  try {
+    log.info(`Holding ${held.files} files and ${held.dirs} folders (${Date.now() - t0} ms)`);
+    if (!guard.protects) log.warn(`${target} is not protected from deletion: ${guard.description}`);
+    await verify(target, inv, { p, log, parallel: opts.parallel, manifest: plan.manifest });
+
+    log.info(`Setting working directory to ${target}`);
+    log.info(`Running ${plan.launcher}${plan.launchArgs.length ? ' ' + plan.launchArgs.join(' ') : ''}`);
+    const r = await launch({ launcher: plan.launcher, args: plan.launchArgs, cwd: target });
+    const how = r.signal ? ` (killed by ${r.signal})` : '';
+    const msg = `Return code from ${p.basename(plan.launcher)} = ${r.exitCode} (0x${r.exitCode.toString(16).toUpperCase().padStart(8, '0')})${how} after ${r.seconds.toFixed(1)} s`;
+    if (r.exitCode === 0) log.info(msg);
+    else log.warn(msg);
+    return r.exitCode;
+  } finally {
+    held.release();
+  }
+}

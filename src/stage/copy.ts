@@ -1,0 +1,121 @@
+// COPY: recursive copy of an inventory, for UNC and network-drive sources and for moves that cross
+// volumes. Unlike fs.cp it is restartable (a file already complete in the target, same size and
+// time, is not copied again), keeps timestamps, retries transient errors with backoff, copies a
+// bounded number of files at once, and checks each source file against the inventory, so content
+// that changed after planning is an error rather than a silent mismatch.
+
+import fs from 'node:fs';
+import type path from 'node:path';
+import { ExitCode } from '../exit-codes.js';
+import { ZtiError, errnoOf } from '../errors.js';
+import type { Log } from '../log/logger.js';
+import type { Inventory } from '../plan/inventory.js';
+import { fromRel } from '../paths.js';
+import { forEachLimit } from '../pool.js';
+import type { Progress } from './progress.js';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
+
+/** The file calls staging makes: the seam through which tests inject faults the OS won't make on demand. */
+export interface StageFs {
+  copyFile(src: string, dst: string): Promise<void>;
+  stat(p: string): Promise<fs.Stats>;
+  utimes(p: string, atime: Date, mtime: Date): Promise<void>;
+  chmod(p: string, mode: number): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  rm(p: string): Promise<void>;
+}
+
+export const nodeFs: StageFs = {
+  copyFile: (s, d) => fs.promises.copyFile(s, d),
+  stat: (p) => fs.promises.stat(p),
+  utimes: (p, a, m) => fs.promises.utimes(p, a, m),
+  chmod: (p, m) => fs.promises.chmod(p, m),
+  rename: (a, b) => fs.promises.rename(a, b),
+  rm: (p) => fs.promises.rm(p, { recursive: true, force: true, maxRetries: 3 }),
+};
+
+export interface CopyOptions {
+  p: path.PlatformPath;
+  log: Log;
+  parallel: number;
+  retry?: RetryPolicy;
+  fs?: StageFs;
+  progress?: Progress;
+}
+
+export interface CopyResult {
+  copied: number;
+  skipped: number;
+  bytes: number;
+}
+
+/** Same time to the millisecond (file systems keep different precisions below that). */
+function sameTime(a: number, b: number): boolean {
+  return Math.abs(a - b) < 1;
+}
+
+export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inventory, opts: CopyOptions): Promise<CopyResult> {
+  const { p, log } = opts;
+  const sfs = opts.fs ?? nodeFs;
+  const retry = opts.retry ?? DEFAULT_RETRY;
+  const result: CopyResult = { copied: 0, skipped: 0, bytes: 0 };
+  const onRetry = (what: string) => (err: unknown, attempt: number, delay: number) =>
+    log.warn(`${what}: ${errnoOf(err) ?? err} (try ${attempt} of ${retry.attempts}), retrying in ${delay} ms`);
+
+  fs.mkdirSync(dstRoot, { recursive: true });
+  for (const d of inv.dirs) fs.mkdirSync(fromRel(p, dstRoot, d), { recursive: true });
+
+  await forEachLimit(inv.files, opts.parallel, async (f) => {
+    const src = fromRel(p, srcRoot, f.rel);
+    const dst = fromRel(p, dstRoot, f.rel);
+    try {
+      const s = await withRetry(() => sfs.stat(src), retry, onRetry(`reading ${src}`));
+      if (s.size !== f.size) {
+        throw new ZtiError(ExitCode.STAGE_FAILED, `${src} changed after it was inventoried (${f.size} bytes then, ${s.size} now)`, { path: src });
+      }
+      const d = await sfs.stat(dst).catch(() => undefined);
+      if (d && d.size === s.size && sameTime(d.mtimeMs, s.mtimeMs)) {
+        result.skipped++;
+        opts.progress?.add(f.size, 1);
+        return;
+      }
+      await withRetry(async () => {
+        try {
+          await sfs.copyFile(src, dst);
+        } catch (err) {
+          // a read-only leftover of an interrupted copy cannot be overwritten on Windows
+          if (d && (errnoOf(err) === 'EPERM' || errnoOf(err) === 'EACCES')) {
+            await sfs.chmod(dst, 0o666);
+            await sfs.copyFile(src, dst);
+          } else throw err;
+        }
+      }, retry, onRetry(`copying ${src}`));
+      await sfs.utimes(dst, s.atime, s.mtime);
+      result.copied++;
+      result.bytes += f.size;
+      opts.progress?.add(f.size, 1);
+    } catch (err) {
+      throw stageError(err, `cannot copy ${src} to ${dst}`, src);
+    }
+  });
+
+  // folder times last: creating their children changed them
+  for (let i = inv.dirs.length - 1; i >= 0; i--) {
+    const rel = inv.dirs[i]!;
+    try {
+      const s = fs.statSync(fromRel(p, srcRoot, rel));
+      fs.utimesSync(fromRel(p, dstRoot, rel), s.atime, s.mtime);
+    } catch {
+      /* a folder time is not worth failing a deployment for */
+    }
+  }
+  return result;
+}
+
+/** Wraps a failure during staging into a ZtiError, keeping one that already is. */
+export function stageError(err: unknown, message: string, path: string): ZtiError {
+  if (err instanceof ZtiError) return err;
+  const code = errnoOf(err);
+  if (code === 'ENOENT') return new ZtiError(ExitCode.STAGE_FAILED, `${message}: the file is gone (did the source folder vanish?)`, { path, cause: err });
+  return new ZtiError(ExitCode.STAGE_FAILED, message, { path, cause: err });
+}

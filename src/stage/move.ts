@@ -1,0 +1,99 @@
+// MOVE: each top-level entry of the package is renamed into the target, so on one volume no byte
+// is copied, however big the package. Unlike the original's MoveFile/MoveFolder it is resumable
+// (an entry already in the target and gone from the source is done), falls back to copy, check,
+// delete when the rename crosses volumes (EXDEV), and copies instead of moving the running
+// zticache.exe, which the SMS client still expects in its cache.
+
+import fs from 'node:fs';
+import { ExitCode } from '../exit-codes.js';
+import { ZtiError, errnoOf } from '../errors.js';
+import { subInventory, topLevel, type Inventory } from '../plan/inventory.js';
+import { fromRel } from '../paths.js';
+import { copyInventory, nodeFs, stageError, type CopyOptions } from './copy.js';
+import { DEFAULT_RETRY, TRANSIENT_RENAME_ERRORS, withRetry } from './retry.js';
+import { formatBytes } from '../plan/checks.js';
+
+export interface MoveOptions extends CopyOptions {
+  /** top-level names to copy and leave in the source */
+  keep: readonly string[];
+}
+
+export interface MoveResult {
+  renamed: number;
+  crossVolume: number;
+  kept: number;
+  alreadyDone: number;
+}
+
+function exists(p: string): boolean {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function moveInventory(source: string, target: string, inv: Inventory, opts: MoveOptions): Promise<MoveResult> {
+  const { p, log } = opts;
+  const sfs = opts.fs ?? nodeFs;
+  const retry = opts.retry ?? DEFAULT_RETRY;
+  const result: MoveResult = { renamed: 0, crossVolume: 0, kept: 0, alreadyDone: 0 };
+  const dirs = new Set(inv.dirs);
+  fs.mkdirSync(target, { recursive: true });
+
+  let topFiles = 0;
+  for (const name of topLevel(inv)) {
+    const src = fromRel(p, source, name);
+    const dst = fromRel(p, target, name);
+    const sub = subInventory(inv, name);
+    const what = dirs.has(name) ? 'folder' : 'file';
+    if (opts.keep.includes(name)) {
+      await copyInventory(source, target, sub, opts);
+      log.info(`Copied ${src} (the running zticache stays in the cache folder)`);
+      result.kept++;
+      continue;
+    }
+    const inSource = exists(src);
+    const inTarget = exists(dst);
+    if (!inSource && inTarget) {
+      result.alreadyDone++;
+      opts.progress?.add(sub.bytes, sub.files.length);
+      continue;
+    }
+    if (!inSource && !inTarget) {
+      throw new ZtiError(ExitCode.STAGE_FAILED, `${name} is in the journal's inventory but neither in ${source} nor in ${target}`, { path: src });
+    }
+    if (what === 'folder') log.info(`Moving folder ${src} (${sub.files.length} files, ${formatBytes(sub.bytes)})`);
+    if (!inTarget) {
+      try {
+        await withRetry(() => sfs.rename(src, dst), retry,
+          (err, attempt, delay) => log.warn(`moving ${src}: ${errnoOf(err)} (try ${attempt} of ${retry.attempts}), retrying in ${delay} ms`),
+          TRANSIENT_RENAME_ERRORS);
+        result.renamed++;
+        if (what === 'file') topFiles++;
+        opts.progress?.add(sub.bytes, sub.files.length);
+        continue;
+      } catch (err) {
+        if (errnoOf(err) !== 'EXDEV') throw stageError(err, `cannot move ${src} to ${dst}`, src);
+      }
+    }
+    // Another volume (or a copy that was interrupted): copy, check every size, then delete the source.
+    await copyInventory(source, target, sub, opts);
+    for (const f of sub.files) {
+      const got = fs.statSync(fromRel(p, target, f.rel)).size;
+      if (got !== f.size) {
+        throw new ZtiError(ExitCode.STAGE_FAILED, `copy of ${fromRel(p, source, f.rel)} has ${got} bytes, expected ${f.size}; the source was kept`, { path: fromRel(p, target, f.rel) });
+      }
+    }
+    try {
+      await sfs.rm(src);
+    } catch (err) {
+      throw stageError(err, `copied ${src} to the target but cannot delete it from the source`, src);
+    }
+    result.crossVolume++;
+    if (what === 'file') topFiles++;
+  }
+  if (topFiles) log.info(`Moved ${topFiles} files in ${source}`);
+  return result;
+}

@@ -1,0 +1,83 @@
+// Progress of a long copy: a log line at least every 5 seconds (bytes, files, MB/s, ETA), which is
+// what an admin reads afterwards in CMTrace, and a one-line bar redrawn in place when a person
+// watches a terminal. Nothing is printed for copies that finish within the first interval.
+
+import type { Log } from '../log/logger.js';
+import { formatBytes } from '../plan/checks.js';
+
+export interface ProgressOptions {
+  intervalMs?: number;
+  /** a terminal to draw a bar on (only when it is a TTY) */
+  tty?: NodeJS.WriteStream;
+  now?: () => number;
+}
+
+export class Progress {
+  bytes = 0;
+  files = 0;
+  private readonly started: number;
+  private timer?: NodeJS.Timeout;
+  private barTimer?: NodeJS.Timeout;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly verb: string,
+    private readonly totalBytes: number,
+    private readonly totalFiles: number,
+    private readonly log: Log,
+    private readonly opts: ProgressOptions = {},
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.started = this.now();
+  }
+
+  start(): this {
+    this.timer = setInterval(() => this.log.info(this.line()), this.opts.intervalMs ?? 5000);
+    this.timer.unref();
+    if (this.opts.tty?.isTTY) {
+      this.barTimer = setInterval(() => this.drawBar(), 200);
+      this.barTimer.unref();
+    }
+    return this;
+  }
+
+  add(bytes: number, files = 0): void {
+    this.bytes += bytes;
+    this.files += files;
+  }
+
+  line(): string {
+    const secs = Math.max((this.now() - this.started) / 1000, 0.001);
+    const rate = this.bytes / secs;
+    const left = this.totalBytes - this.bytes;
+    const eta = rate > 0 ? formatDuration(left / rate) : 'unknown';
+    return `${this.verb} ${formatBytes(this.bytes)} of ${formatBytes(this.totalBytes)}, ${this.files} of ${this.totalFiles} files, ${(rate / 1048576).toFixed(1)} MB/s, ETA ${eta}`;
+  }
+
+  private drawBar(): void {
+    const tty = this.opts.tty!;
+    const width = 30;
+    const frac = this.totalBytes > 0 ? Math.min(1, this.bytes / this.totalBytes) : 1;
+    const fill = Math.round(frac * width);
+    tty.write(`\r[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${this.line()}\x1b[K`);
+  }
+
+  stop(): { seconds: number; mbps: number } {
+    clearInterval(this.timer);
+    if (this.barTimer) {
+      clearInterval(this.barTimer);
+      this.drawBar();
+      this.opts.tty!.write('\n');
+    }
+    const seconds = (this.now() - this.started) / 1000;
+    return { seconds, mbps: seconds > 0 ? this.bytes / 1048576 / seconds : 0 };
+  }
+}
+
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const r = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${r}` : `${m}:${r}`;
+}

@@ -1,0 +1,65 @@
+// SHA-256 manifests in sha256sum's format ("<hex>  <path>", relative, forward slashes), so an
+// admin can check a package with `sha256sum -c zticache.sha256` as well as with zticache. Hashing
+// streams each file in 1 MiB reads, a few files at a time.
+
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import type path from 'node:path';
+import { ExitCode } from '../exit-codes.js';
+import { ZtiError } from '../errors.js';
+import { takeInventory } from '../plan/inventory.js';
+import { forEachLimit } from '../pool.js';
+import { fromRel, toRel, isInside } from '../paths.js';
+
+export const MANIFEST_NAME = 'zticache.sha256';
+
+export interface ManifestEntry {
+  hash: string;
+  rel: string;
+}
+
+export function parseManifest(text: string, where: string): ManifestEntry[] {
+  const entries: ManifestEntry[] = [];
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  lines.forEach((line, i) => {
+    if (line.trim() === '' || line.startsWith('#')) return;
+    const m = /^([0-9a-fA-F]{64}) [ *](.+)$/.exec(line);
+    if (!m) throw new ZtiError(ExitCode.MANIFEST_UNREADABLE, `the manifest ${where} line ${i + 1} is not "<sha256>  <path>": ${line.slice(0, 120)}`, { path: where });
+    let rel = m[2]!.replace(/\\/g, '/');
+    while (rel.startsWith('./')) rel = rel.slice(2);
+    if (rel.startsWith('/') || /^[a-zA-Z]:/.test(rel) || rel.split('/').includes('..')) {
+      throw new ZtiError(ExitCode.MANIFEST_UNREADABLE, `the manifest ${where} line ${i + 1} names a path outside the package: ${rel}`, { path: where });
+    }
+    entries.push({ hash: m[1]!.toLowerCase(), rel });
+  });
+  return entries;
+}
+
+export async function hashFile(file: string): Promise<string> {
+  const h = createHash('sha256');
+  const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  for await (const chunk of stream) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+export interface ManifestResult {
+  file: string;
+  files: number;
+  bytes: number;
+}
+
+/** `zticache manifest DIR`: hashes every file of DIR (but the manifest itself) and writes the manifest. */
+export async function writeManifest(p: path.PlatformPath, dir: string, out: string, parallel: number): Promise<ManifestResult> {
+  const skip = new Set<string>();
+  if (isInside(p, out, dir)) skip.add(toRel(p, dir, out));
+  const inv = takeInventory(p, dir, { skip });
+  const hashes: string[] = new Array(inv.files.length);
+  await forEachLimit(inv.files, parallel, async (f, i) => {
+    hashes[i] = await hashFile(fromRel(p, dir, f.rel));
+  });
+  const text = inv.files.map((f, i) => `${hashes[i]}  ${f.rel}\n`).join('');
+  const tmp = `${out}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, out);
+  return { file: out, files: inv.files.length, bytes: inv.bytes };
+}
