@@ -1,0 +1,126 @@
+// Real files in real temp folders, and the built CLI as a real child process.
+import { execa } from 'execa';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CLI = path.join(ROOT, 'dist', 'zticache.cjs');
+
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+});
+
+export function tempDir(prefix = 'zti-', base = os.tmpdir()): string {
+  const d = fs.mkdtempSync(path.join(base, prefix));
+  made.push(d);
+  return d;
+}
+
+/** Creates files (content) and empty folders (value null) under root. */
+export function makeTree(root: string, spec: Record<string, string | Buffer | null>): void {
+  for (const [rel, content] of Object.entries(spec)) {
+    const abs = path.join(root, rel);
+    if (content === null) fs.mkdirSync(abs, { recursive: true });
+    else {
+      fs.mkdirSync(path.dirname(abs), { recursive: true });
+      fs.writeFileSync(abs, content);
+    }
+  }
+}
+
+/**
+ * A stand-in for OSDLaunch.exe: writes what it saw (working directory, every file with its
+ * SHA-256, its arguments) to the file named by its first argument, then exits with the code in its
+ * second argument.
+ */
+export const LAUNCHER_SOURCE = `#!/usr/bin/env node
+const fs = require('fs'), path = require('path'), crypto = require('crypto');
+const [report, code] = process.argv.slice(2);
+const files = {};
+(function walk(d, rel) {
+  for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+    const r = rel ? rel + '/' + e.name : e.name;
+    if (e.isDirectory()) walk(path.join(d, e.name), r);
+    else files[r] = crypto.createHash('sha256').update(fs.readFileSync(path.join(d, e.name))).digest('hex');
+  }
+})(process.cwd(), '');
+let runs = 0;
+try { runs = JSON.parse(fs.readFileSync(report, 'utf8')).runs; } catch {}
+fs.writeFileSync(report, JSON.stringify({ cwd: process.cwd(), files, args: process.argv.slice(4), runs: runs + 1 }));
+process.exit(Number(code ?? 0));
+`;
+
+export const LAUNCHER = 'launch.js';
+
+/** A package: a few files at three depths, an empty folder, and the test launcher. */
+export function makePackage(root: string, extra: Record<string, string | Buffer | null> = {}): void {
+  makeTree(root, {
+    'setup.cab': Buffer.alloc(70_000, 7),
+    'readme.txt': 'package readme\n',
+    'OSD/Custom/osd.xml': '<osd/>',
+    'OSD/Custom/Deep/Deeper/driver.inf': 'driver',
+    'Images/image.wim': Buffer.alloc(300_000, 1),
+    'Empty': null,
+    ...extra,
+  });
+  fs.writeFileSync(path.join(root, LAUNCHER), LAUNCHER_SOURCE, { mode: 0o755 });
+}
+
+/** rel path -> sha256 of every file under dir. */
+export function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string, rel: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      const abs = path.join(d, e.name);
+      if (e.isDirectory()) walk(abs, r);
+      else out[r] = createHash('sha256').update(fs.readFileSync(abs)).digest('hex');
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir, '');
+  return out;
+}
+
+export interface LauncherReport {
+  cwd: string;
+  files: Record<string, string>;
+  args: string[];
+  runs: number;
+}
+
+export function readReport(file: string): LauncherReport | undefined {
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as LauncherReport) : undefined;
+}
+
+/** The built CLI as the OSD program would run it. */
+export async function zticache(args: string[], opts: { cwd?: string } = {}) {
+  const r = await execa(process.execPath, [CLI, ...args], { reject: false, cwd: opts.cwd ?? ROOT, all: true });
+  return { code: r.exitCode, out: r.all ?? '' };
+}
+
+/** A layout like a client's: cache folder with the package, and MININT beside it. */
+export function scene(base?: string) {
+  const dir = tempDir('zti-', base);
+  const source = path.join(dir, 'ccmcache', 'ABC00001');
+  const minint = path.join(dir, 'MININT');
+  const target = path.join(minint, 'PackageSource');
+  const report = path.join(dir, 'report.json');
+  const log = path.join(minint, 'SMSOSD', 'OSDLOGS', 'ZTICache.log');
+  const args = (...more: string[]) => ['--source', source, '--target', target, '--launch', LAUNCHER, ...more];
+  return { dir, source, minint, target, report, log, args };
+}
+
+/**
+ * The exit code as this platform shows it: a POSIX parent sees only the low 8 bits, so zticache's
+ * own codes (9001-9099) are also checked in full in the "[exit N]" the error line ends with.
+ */
+export function expectExit(r: { code?: number; out: string }, code: number): void {
+  const shown = process.platform === 'win32' ? code : code & 0xff;
+  if (r.code !== shown) throw new Error(`exit code ${r.code}, expected ${shown} (${code})\n${r.out}`);
+  if (code >= 9000 && !r.out.includes(`[exit ${code}]`)) throw new Error(`no "[exit ${code}]" in the output\n${r.out}`);
+}

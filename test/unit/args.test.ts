@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../../src/args.js';
+import { ExitCode } from '../../src/exit-codes.js';
+import { ZtiError } from '../../src/errors.js';
+
+function usageError(argv: string[]): ZtiError {
+  try {
+    parseArgs(argv);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ZtiError);
+    expect((err as ZtiError).exitCode).toBe(ExitCode.USAGE);
+    return err as ZtiError;
+  }
+  throw new Error(`expected a usage error for ${argv.join(' ')}`);
+}
+
+describe('command line', () => {
+  it('no arguments is the OSD program form: run with defaults', () => {
+    expect(parseArgs([])).toEqual({ command: 'run', launchArgs: [], mode: 'auto', whatIf: false, guard: true });
+  });
+
+  it('accepts --name value, --name=value and the WSH form /name:value alike', () => {
+    const a = parseArgs(['--source', 'C:\\cache', '--target=D:\\t', '/launch:OSDLaunch.exe', '/mode:copy', '/what-if']);
+    expect(a).toMatchObject({ source: 'C:\\cache', target: 'D:\\t', launch: 'OSDLaunch.exe', mode: 'copy', whatIf: true });
+  });
+
+  it('option names are case-insensitive, as WSH switches are', () => {
+    expect(parseArgs(['/Source:X', '--TARGET', 'Y'])).toMatchObject({ source: 'X', target: 'Y' });
+  });
+
+  it('everything after -- goes to the launcher untouched', () => {
+    const a = parseArgs(['--source', 's', '--', '--mode', 'x', '/what-if']);
+    expect(a.launchArgs).toEqual(['--mode', 'x', '/what-if']);
+    expect(a.mode).toBe('auto');
+    expect(a.whatIf).toBe(false);
+  });
+
+  it('a POSIX path is an argument, not a WSH switch', () => {
+    expect(parseArgs(['manifest', '/tmp/pkg'])).toMatchObject({ command: 'manifest', manifestDir: '/tmp/pkg' });
+  });
+
+  it('help and version in every spelling', () => {
+    for (const h of ['--help', '/help', '/?', '-h']) expect(parseArgs([h]).command).toBe('help');
+    expect(parseArgs(['--version']).command).toBe('version');
+    expect(parseArgs(['/version']).command).toBe('version');
+  });
+
+  it('--no-guard turns the guard off (diagnostics)', () => {
+    expect(parseArgs(['--no-guard']).guard).toBe(false);
+  });
+
+  it('refuses unknown and malformed arguments, in both forms', () => {
+    expect(usageError(['--bogus']).message).toMatch(/unknown option --bogus/);
+    expect(usageError(['/bogus:1']).message).toMatch(/unknown option \/bogus/);
+    expect(usageError(['--source']).message).toMatch(/--source needs a value/);
+    expect(usageError(['/source']).message).toMatch(/\/source needs a value/);
+    expect(usageError(['--source=']).message).toMatch(/non-empty/);
+    expect(usageError(['--mode', 'teleport']).message).toMatch(/auto, move or copy/);
+    expect(usageError(['/mode:fast']).message).toMatch(/auto, move or copy/);
+    expect(usageError(['--what-if=yes']).message).toMatch(/takes no value/);
+    expect(usageError(['stray']).message).toMatch(/unexpected argument "stray"/);
+    expect(usageError(['--parallel', '0']).message).toMatch(/1 to 64/);
+    expect(usageError(['manifest']).message).toMatch(/manifest DIR/);
+    expect(usageError(['--out', 'x']).message).toMatch(/--out belongs/);
+  });
+});

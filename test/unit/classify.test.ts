@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { chooseMode, classifySource, isUncPath } from '../../src/plan/classify.js';
+import { checkOverlap } from '../../src/plan/checks.js';
+import { ExitCode } from '../../src/exit-codes.js';
+import { isInside, samePath } from '../../src/paths.js';
+
+describe('source classification', () => {
+  it('recognises UNC paths in every spelling', () => {
+    for (const p of ['\\\\server\\share', '\\\\server\\share\\pkg', '\\\\?\\UNC\\server\\share\\pkg', '\\\\.\\UNC\\srv\\s', '//server/share/pkg', '\\\\10.0.0.5\\smspkgd$\\ABC00001']) {
+      expect(isUncPath(p), p).toBe(true);
+    }
+  });
+
+  it('local paths, long-path prefixes of local drives and POSIX paths are not UNC', () => {
+    for (const p of ['C:\\Windows\\ccmcache\\1', '\\\\?\\C:\\Windows\\ccmcache\\1', 'D:', '/tmp/pkg', '\\\\server', 'relative\\x']) {
+      expect(isUncPath(p), p).toBe(false);
+    }
+  });
+
+  it('a mapped network drive is remote because the platform says so, not by its letter', () => {
+    const probe = (p: string) => p.toUpperCase().startsWith('N:');
+    expect(classifySource('N:\\packages\\xp', probe)).toBe('remote');
+    expect(classifySource('C:\\Windows\\system32\\ccm\\cache\\ABC', probe)).toBe('local');
+    expect(classifySource('\\\\srv\\share', () => false)).toBe('unc');
+  });
+
+  it('auto moves local sources and copies network ones; move off the network is refused', () => {
+    expect(chooseMode('local', 'auto', 'C:\\c')).toBe('move');
+    expect(chooseMode('unc', 'auto', '\\\\s\\x')).toBe('copy');
+    expect(chooseMode('remote', 'auto', 'N:\\x')).toBe('copy');
+    expect(chooseMode('local', 'copy', 'C:\\c')).toBe('copy');
+    expect(() => chooseMode('remote', 'move', 'N:\\x')).toThrow(/never moves files off a server/);
+    try {
+      chooseMode('unc', 'move', '\\\\s\\x');
+    } catch (err) {
+      expect((err as { exitCode: number }).exitCode).toBe(ExitCode.USAGE);
+    }
+  });
+});
+
+describe('overlap of source and target', () => {
+  const w = path.win32;
+  it('Windows paths compare without case and with or without the long-path prefix', () => {
+    expect(samePath(w, 'C:\\MININT\\PackageSource', 'c:\\minint\\packagesource\\')).toBe(true);
+    expect(samePath(w, '\\\\?\\C:\\MININT\\PackageSource', 'C:\\MININT\\PackageSource')).toBe(true);
+    expect(isInside(w, 'C:\\MININT\\PackageSource\\x', 'c:\\minint\\packagesource')).toBe(true);
+    expect(isInside(w, 'C:\\MININT\\PackageSourceOld', 'C:\\MININT\\PackageSource')).toBe(false);
+  });
+
+  it('the same folder is the restart case, not an error', () => {
+    expect(checkOverlap(w, 'C:\\MININT\\PackageSource', 'c:\\MININT\\packagesource')).toBe('same');
+    expect(checkOverlap(path.posix, '/a/b', '/a/b/')).toBe('same');
+  });
+
+  it('refuses a target inside the source and a source inside the target', () => {
+    expect(() => checkOverlap(w, 'C:\\cache', 'C:\\cache\\MININT\\PackageSource')).toThrow(/target .* is inside the source/);
+    expect(() => checkOverlap(w, 'C:\\MININT\\PackageSource\\pkg', 'C:\\MININT\\PackageSource')).toThrow(/source .* is inside the target/);
+    expect(() => checkOverlap(path.posix, '/', '/MININT/PackageSource')).toThrow(/inside the source/);
+    expect(checkOverlap(w, 'C:\\Windows\\ccmcache\\1', 'C:\\MININT\\PackageSource')).toBe('apart');
+  });
+});

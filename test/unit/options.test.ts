@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../../src/args.js';
+import { resolveOptions, type Runtime } from '../../src/options.js';
+
+const win: Runtime = { platform: 'win32', env: { SystemDrive: 'C:' }, execPath: 'C:\\Windows\\system32\\CCM\\Cache\\ABC00001.1.System\\zticache.exe', packaged: true, cwd: 'C:\\Windows\\system32' };
+
+describe('defaults', () => {
+  it('with no arguments on Windows: the exe folder to %SystemDrive%\\MININT\\PackageSource, OSDLaunch.exe, OSDLOGS', () => {
+    const o = resolveOptions(parseArgs([]), win);
+    expect(o.source).toBe('C:\\Windows\\system32\\CCM\\Cache\\ABC00001.1.System');
+    expect(o.target).toBe('C:\\MININT\\PackageSource');
+    expect(o.launcher).toBe('C:\\MININT\\PackageSource\\OSDLaunch.exe');
+    expect(o.log).toBe('C:\\MININT\\SMSOSD\\OSDLOGS\\ZTICache.log');
+    expect(o.self).toBe(win.execPath);
+    expect(o.eventSource).toBe('WSH');
+  });
+
+  it('follows %SystemDrive% when Windows is not on C:', () => {
+    const o = resolveOptions(parseArgs([]), { ...win, env: { SystemDrive: 'D:' } });
+    expect(o.target).toBe('D:\\MININT\\PackageSource');
+    expect(o.log).toBe('D:\\MININT\\SMSOSD\\OSDLOGS\\ZTICache.log');
+  });
+
+  it('--source overrides the exe folder; the exe is then not part of the package', () => {
+    const o = resolveOptions(parseArgs(['/source:\\\\srv\\pkgs\\XP']), win);
+    expect(o.source).toBe('\\\\srv\\pkgs\\XP');
+    expect(o.self).toBeUndefined();
+  });
+
+  it('an absolute launcher stays absolute, a relative one is in the target', () => {
+    expect(resolveOptions(parseArgs(['--launch', 'D:\\tools\\x.exe']), win).launcher).toBe('D:\\tools\\x.exe');
+    expect(resolveOptions(parseArgs(['--launch', 'sub\\x.exe']), win).launcher).toBe('C:\\MININT\\PackageSource\\sub\\x.exe');
+  });
+
+  it('run through node, --source is required; on POSIX --target is too', () => {
+    const posix: Runtime = { platform: 'linux', env: {}, execPath: '/usr/bin/node', packaged: false, cwd: '/home/a' };
+    expect(() => resolveOptions(parseArgs([]), posix)).toThrow(/--source is required/);
+    expect(() => resolveOptions(parseArgs(['--source', 'p']), posix)).toThrow(/--target is required/);
+    const o = resolveOptions(parseArgs(['--source', 'p', '--target', '/x/MININT/PackageSource']), posix);
+    expect(o.source).toBe('/home/a/p');
+    expect(o.log).toBe('/x/MININT/SMSOSD/OSDLOGS/ZTICache.log');
+  });
+});

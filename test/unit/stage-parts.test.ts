@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { withRetry } from '../../src/stage/retry.js';
+import { Progress, formatDuration } from '../../src/stage/progress.js';
+import { memoryLog } from '../../src/log/logger.js';
+import { parseManifest } from '../../src/verify/manifest.js';
+import { forEachLimit } from '../../src/pool.js';
+
+const fast = { attempts: 4, baseMs: 1, maxMs: 4 };
+const errno = (code: string) => Object.assign(new Error(code), { code });
+
+describe('retry', () => {
+  it('retries transient errors and returns the first success', async () => {
+    let calls = 0;
+    const seen: number[] = [];
+    const v = await withRetry(async () => {
+      if (++calls < 3) throw errno('EIO');
+      return 'ok';
+    }, fast, (_e, attempt) => seen.push(attempt));
+    expect(v).toBe('ok');
+    expect(calls).toBe(3);
+    expect(seen).toEqual([1, 2]);
+  });
+
+  it('gives up after the last attempt, and at once on a non-transient error', async () => {
+    let calls = 0;
+    await expect(withRetry(async () => { calls++; throw errno('EBUSY'); }, fast)).rejects.toThrow('EBUSY');
+    expect(calls).toBe(4);
+    calls = 0;
+    await expect(withRetry(async () => { calls++; throw errno('ENOENT'); }, fast)).rejects.toThrow('ENOENT');
+    expect(calls).toBe(1);
+  });
+});
+
+describe('progress', () => {
+  it('logs bytes, files, MB/s and ETA on every interval', async () => {
+    const log = memoryLog();
+    const p = new Progress('Copied', 10 * 1048576, 10, log, { intervalMs: 20 }).start();
+    p.add(5 * 1048576, 5);
+    await new Promise((r) => setTimeout(r, 70));
+    p.stop();
+    expect(log.lines.length).toBeGreaterThanOrEqual(2);
+    expect(log.lines[0]).toMatch(/^info: Copied 5\.00 MB of 10\.0 MB, 5 of 10 files, [\d.]+ MB\/s, ETA \d+:\d\d$/);
+  });
+
+  it('formats durations as m:ss or h:mm:ss', () => {
+    expect(formatDuration(5)).toBe('0:05');
+    expect(formatDuration(3725)).toBe('1:02:05');
+  });
+});
+
+describe('manifest parsing', () => {
+  const h = 'a'.repeat(64);
+  it('reads sha256sum text and binary lines, CRLF, ./ and backslashes', () => {
+    expect(parseManifest(`${h}  a.txt\r\n${h} *sub\\b.bin\n\n${'B'.repeat(64)}  ./c d.txt\n`, 'm')).toEqual([
+      { hash: h, rel: 'a.txt' },
+      { hash: h, rel: 'sub/b.bin' },
+      { hash: 'b'.repeat(64), rel: 'c d.txt' },
+    ]);
+  });
+  it('refuses malformed lines and paths outside the package', () => {
+    expect(() => parseManifest('xyz  a.txt', 'm')).toThrow(/line 1/);
+    expect(() => parseManifest(`${h}  ../evil`, 'm')).toThrow(/outside the package/);
+    expect(() => parseManifest(`${h}  C:/evil`, 'm')).toThrow(/outside the package/);
+  });
+});
+
+describe('bounded pool', () => {
+  it('never runs more than the limit at once and stops on the first failure', async () => {
+    let running = 0;
+    let peak = 0;
+    await forEachLimit([...Array(20).keys()], 3, async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 2));
+      running--;
+    });
+    expect(peak).toBe(3);
+    const done: number[] = [];
+    await expect(forEachLimit([1, 2, 3, 4, 5, 6], 1, async (n) => {
+      if (n === 3) throw new Error('three');
+      done.push(n);
+    })).rejects.toThrow('three');
+    expect(done).toEqual([1, 2]);
+  });
+});
