@@ -51,7 +51,7 @@ export async function main(argv: readonly string[], rt: Runtime, ctx: Partial<Ru
     args = parseArgs(argv);
   } catch (err) {
     if (err instanceof ZtiError) {
-      process.stderr.write(`zticache: ERROR: ${err.describe()}\n`);
+      process.stderr.write(`zticache: ERROR: ${err.describe()} [exit ${err.exitCode}]\n`);
       return err.exitCode;
     }
     throw err;

@@ -78,11 +78,15 @@ export function snapshot(dir: string): Record<string, string> {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const r = rel ? `${rel}/${e.name}` : e.name;
       const abs = path.join(d, e.name);
-      if (e.isDirectory()) walk(abs, r);
+      if (e.isSymbolicLink()) out[r] = `link -> ${fs.readlinkSync(abs)}`;
+      else if (e.isDirectory()) walk(abs, r);
       else out[r] = createHash('sha256').update(fs.readFileSync(abs)).digest('hex');
     }
   };
-  if (fs.existsSync(dir)) walk(dir, '');
+  const st = fs.lstatSync(dir, { throwIfNoEntry: false });
+  if (st?.isSymbolicLink()) out['.'] = `link -> ${fs.readlinkSync(dir)}`;
+  else if (st?.isDirectory()) walk(dir, '');
+  else if (st) out['.'] = createHash('sha256').update(fs.readFileSync(dir)).digest('hex');
   return out;
 }
 

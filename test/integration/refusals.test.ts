@@ -1,0 +1,151 @@
+// Every refusal: a clear message, a documented exit code, and nothing changed on disk.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/exit-codes.js';
+import { expectExit, makePackage, makeTree, readReport, scene, snapshot, zticache } from '../helpers/fixtures.js';
+
+/** Runs zticache, expects the code, and checks that neither the source nor MININT changed. */
+async function refuses(s: ReturnType<typeof scene>, args: string[], code: number, message: RegExp) {
+  const before = { source: snapshot(s.source), minint: snapshot(s.minint), minintExists: fs.existsSync(s.minint) };
+  const r = await zticache(args);
+  expectExit(r, code);
+  expect(r.out).toMatch(message);
+  expect(snapshot(s.source)).toEqual(before.source);
+  const after = snapshot(s.minint);
+  delete after['SMSOSD/OSDLOGS/ZTICache.log']; // the log is the one thing written
+  delete before.minint['SMSOSD/OSDLOGS/ZTICache.log'];
+  expect(after).toEqual(before.minint);
+  expect(readReport(s.report)).toBeUndefined();
+  return r;
+}
+
+describe('refusals before any change', () => {
+  it('a missing source', async () => {
+    const s = scene();
+    await refuses(s, s.args(), ExitCode.SOURCE_MISSING, /source folder .*ABC00001 does not exist/);
+    expect(fs.existsSync(s.target)).toBe(false);
+  });
+
+  it('a source that is a file', async () => {
+    const s = scene();
+    makeTree(path.dirname(s.source), { ABC00001: 'a file' });
+    await refuses(s, s.args(), ExitCode.SOURCE_NOT_FOLDER, /is not a folder/);
+  });
+
+  it('an empty source (empty folders only)', async () => {
+    const s = scene();
+    makeTree(s.source, { 'a/b': null });
+    await refuses(s, s.args(), ExitCode.SOURCE_EMPTY, /holds no files/);
+  });
+
+  it('a symbolic link anywhere in the package', async () => {
+    const s = scene();
+    makePackage(s.source);
+    fs.symlinkSync('/etc', path.join(s.source, 'OSD/Custom/Deep/link'));
+    await refuses(s, s.args(), ExitCode.SOURCE_HAS_LINK, /symbolic link or junction: .*Deep\/link/);
+  });
+
+  it('a source that is itself a link', async () => {
+    const s = scene();
+    const real = path.join(s.dir, 'real');
+    makePackage(real);
+    fs.mkdirSync(path.dirname(s.source), { recursive: true });
+    fs.symlinkSync(real, s.source);
+    await refuses(s, s.args(), ExitCode.SOURCE_HAS_LINK, /is a symbolic link or junction; give the real folder/);
+  });
+
+  it('a target inside the source', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const inside = path.join(s.source, 'MININT', 'PackageSource');
+    await refuses(s, ['--source', s.source, '--target', inside, '--launch', 'launch.js', '--log', path.join(s.dir, 'zti.log')], ExitCode.OVERLAP, /inside the source/);
+  });
+
+  it('a source inside the target', async () => {
+    const s = scene();
+    const src = path.join(s.target, 'pkg');
+    makePackage(src);
+    const before = snapshot(s.target);
+    const r = await zticache(['--source', src, '--target', s.target, '--launch', 'launch.js']);
+    expectExit(r, ExitCode.OVERLAP);
+    expect(snapshot(s.target)).toEqual(before);
+  });
+
+  it('no launcher in the package', async () => {
+    const s = scene();
+    makePackage(s.source);
+    await refuses(s, ['--source', s.source, '--target', s.target], ExitCode.LAUNCHER_MISSING, /launcher OSDLaunch\.exe is not in the package.*nothing was changed/);
+  });
+
+  it('a PackageSource that is a link: nothing is deleted or written through it', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const elsewhere = path.join(s.dir, 'precious');
+    makeTree(elsewhere, { 'keep.txt': 'keep' });
+    fs.mkdirSync(s.minint, { recursive: true });
+    fs.symlinkSync(elsewhere, s.target);
+    await refuses(s, s.args(), ExitCode.TARGET_UNSAFE, /target .*PackageSource is a symbolic link/);
+    expect(snapshot(elsewhere)).toEqual({ 'keep.txt': expect.any(String) });
+  });
+
+  it('a MININT that is a link', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const elsewhere = path.join(s.dir, 'elsewhere');
+    fs.mkdirSync(elsewhere);
+    fs.symlinkSync(elsewhere, s.minint);
+    const r = await zticache(s.args('--log', path.join(s.dir, 'zti.log')));
+    expectExit(r, ExitCode.TARGET_UNSAFE);
+    expect(fs.readdirSync(elsewhere)).toEqual([]);
+  });
+
+  it('a journal that is not valid JSON: the old target is kept', async () => {
+    const s = scene();
+    makePackage(s.source);
+    makeTree(s.target, { 'moved-earlier.bin': 'only copy' });
+    fs.writeFileSync(`${s.target}.zticache.json`, '{"tool":"zticache", trunc');
+    await refuses(s, s.args(), ExitCode.JOURNAL_CONFLICT, /journal .* is unreadable: not valid JSON.*nothing was deleted/);
+  });
+
+  it('a journal of an unfinished staging from another source: the old target is kept', async () => {
+    const s = scene();
+    makePackage(s.source);
+    makeTree(s.target, { 'moved-earlier.bin': 'only copy' });
+    const journal = { tool: 'zticache', version: 1, source: '/elsewhere/XYZ00002', target: s.target, mode: 'move', state: 'staging', started: '', updated: '', inventory: { files: [], dirs: [], bytes: 0 } };
+    fs.writeFileSync(`${s.target}.zticache.json`, JSON.stringify(journal));
+    await refuses(s, s.args(), ExitCode.JOURNAL_CONFLICT, /unfinished staging from \/elsewhere\/XYZ00002.*--source "\/elsewhere\/XYZ00002"/);
+  });
+
+  it('a manifest that lists a file the package does not have', async () => {
+    const s = scene();
+    makePackage(s.source, { 'zticache.sha256': `${'0'.repeat(64)}  not/there.bin\n` });
+    await refuses(s, s.args(), ExitCode.VERIFY_FAILED, /lists 1 file\(s\) that are not in the package, first: not\/there\.bin/);
+  });
+
+  it('a manifest given with --manifest that does not exist', async () => {
+    const s = scene();
+    makePackage(s.source);
+    await refuses(s, s.args('--manifest', path.join(s.dir, 'nope.sha256')), ExitCode.MANIFEST_UNREADABLE, /cannot read the manifest/);
+  });
+
+  it('not enough free space for a copy names the bytes needed and free', async () => {
+    const s = scene();
+    makePackage(s.source);
+    // a 1 MiB tmpfs would be the honest way; the same check through the platform seam:
+    const { main } = await import('../../src/cli.js');
+    const { posixPlatform } = await import('../../src/platform.js');
+    const code = await main(s.args('--mode', 'copy', '--', s.report, '0'), { platform: 'linux', env: {}, execPath: process.execPath, packaged: false, cwd: s.dir },
+      { platform: { ...posixPlatform, freeBytes: () => 1000 } });
+    expect(code).toBe(ExitCode.NO_SPACE);
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/not enough free space .*: 362\.\d+ KB needed \(370758 bytes\), 1000 B free \(1000 bytes\)/);
+    expect(fs.existsSync(s.target)).toBe(false);
+  });
+
+  it('unknown arguments in both forms', async () => {
+    expectExit(await zticache(['--frobnicate']), ExitCode.USAGE);
+    const r = await zticache(['/frobnicate:yes']);
+    expectExit(r, ExitCode.USAGE);
+    expect(r.out).toMatch(/unknown option \/frobnicate/);
+  });
+});

@@ -1,0 +1,157 @@
+// Staging that stops part way (a fault injected through the fs seam), then a normal second run:
+// nothing is lost, nothing is deleted that exists nowhere else, and the launcher runs once, on
+// complete content. Also the retry and fault paths of staging.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import { ExitCode } from '../../src/exit-codes.js';
+import type { Runtime } from '../../src/options.js';
+import { nodeFs, type StageFs } from '../../src/stage/copy.js';
+import { readJournal } from '../../src/stage/journal.js';
+import { expectExit, makePackage, readReport, scene, snapshot, tempDir, zticache } from '../helpers/fixtures.js';
+
+const rt = (cwd: string, over: Partial<Runtime> = {}): Runtime => ({ platform: 'linux', env: {}, execPath: process.execPath, packaged: false, cwd, ...over });
+const fast = { attempts: 3, baseMs: 1, maxMs: 2 };
+const fault = (code: string) => Object.assign(new Error(`injected ${code}`), { code });
+
+/** A StageFs whose `op` fails with `code` on calls number `from`..`to` (1-based), and works otherwise. */
+function failing(op: keyof StageFs, code: string, from: number, to = Infinity): StageFs & { calls: number } {
+  const f = { ...nodeFs, calls: 0 } as StageFs & { calls: number };
+  const real = nodeFs[op] as (...a: unknown[]) => Promise<unknown>;
+  (f as unknown as Record<string, unknown>)[op] = async (...a: unknown[]) => {
+    f.calls++;
+    if (f.calls >= from && f.calls <= to) throw fault(code);
+    return real(...a);
+  };
+  return f;
+}
+
+describe('a staging interrupted part way is finished by the next run', () => {
+  it('move: stops after two renames, the next run moves the rest and keeps what was moved', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const original = snapshot(s.source);
+    const code = await main(s.args('--', s.report, '0'), rt(s.dir), { fs: failing('rename', 'EFAULT', 3), retry: fast });
+    expect(code).toBe(ExitCode.STAGE_FAILED);
+    const j = readJournal(`${s.target}.zticache.json`);
+    expect(j.kind === 'ok' && j.journal.state).toBe('staging');
+    const moved = Object.keys(snapshot(s.target));
+    expect(moved.length).toBeGreaterThan(0);
+    expect(moved.length).toBeLessThan(Object.keys(original).length);
+    expect(readReport(s.report)).toBeUndefined();
+
+    const r = await zticache(s.args('--', s.report, '0'));
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/finishing an interrupted move/);
+    expect(r.out).not.toMatch(/will be removed first/);
+    expect(snapshot(s.target)).toEqual(original);
+    expect(fs.readdirSync(s.source)).toEqual([]);
+    expect(readReport(s.report)!.runs).toBe(1);
+  });
+
+  it('copy: stops after three files, the next run copies only the rest', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const original = snapshot(s.source);
+    const code = await main(s.args('--mode', 'copy', '--parallel', '1', '--', s.report, '0'), rt(s.dir), { fs: failing('copyFile', 'EFAULT', 4), retry: fast });
+    expect(code).toBe(ExitCode.STAGE_FAILED);
+    const r = await zticache(s.args('--mode', 'copy', '--', s.report, '0'));
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/Copy: 3 files copied, 3 already complete/);
+    expect(snapshot(s.target)).toEqual(original);
+    expect(snapshot(s.source)).toEqual(original);
+  });
+
+  it('move across volumes: stops mid-copy, the next run finishes and the source is deleted only after the check', async () => {
+    const s = scene();
+    const source = path.join(tempDir('zti-src-', '/dev/shm'), 'pkg');
+    makePackage(source);
+    const original = snapshot(source);
+    const args = ['--source', source, '--target', s.target, '--launch', 'launch.js', '--', s.report, '0'];
+    const code = await main(args, rt(s.dir), { fs: failing('copyFile', 'EFAULT', 3), retry: fast });
+    expect(code).toBe(ExitCode.STAGE_FAILED);
+    // every file is still somewhere whole
+    const now = { ...snapshot(source), ...snapshot(s.target) };
+    for (const [rel, hash] of Object.entries(original)) expect(now[rel], rel).toBe(hash);
+
+    const r = await zticache(args);
+    expect(r.code, r.out).toBe(0);
+    expect(snapshot(s.target)).toEqual(original);
+    expect(fs.readdirSync(source)).toEqual([]);
+  });
+
+  it('interrupted while removing the old target: the next run finishes clearing, then stages', async () => {
+    const s = scene();
+    makePackage(s.target, { 'stale.txt': 'old package' });
+    makePackage(s.source, { 'new.txt': 'new package' });
+    const original = snapshot(s.source);
+    const code = await main(s.args('--', s.report, '0'), rt(s.dir), { fs: failing('rm', 'EFAULT', 1, 1), retry: fast });
+    expect(code).toBe(ExitCode.STAGE_FAILED);
+    const j = readJournal(`${s.target}.zticache.json`);
+    expect(j.kind === 'ok' && j.journal.state).toBe('clearing');
+    expect(snapshot(s.source)).toEqual(original);
+    const r = await zticache(s.args('--', s.report, '0'));
+    expect(r.code, r.out).toBe(0);
+    expect(snapshot(s.target)).toEqual(original);
+  });
+});
+
+describe('faults during staging', () => {
+  it('a read that fails once (EIO) is retried and logged, and the run succeeds', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const code = await main(s.args('--mode', 'copy', '--', s.report, '7'), rt(s.dir), { fs: failing('copyFile', 'EIO', 2, 2), retry: fast });
+    expect(code).toBe(7);
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/copying .*: EIO \(try 1 of 3\), retrying in 1 ms/);
+    expect(snapshot(s.target)).toEqual(snapshot(s.source));
+  });
+
+  it('a read that keeps failing stops the run; the launcher is not started', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const code = await main(s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir), { fs: failing('copyFile', 'EIO', 1), retry: fast });
+    expect(code).toBe(ExitCode.STAGE_FAILED);
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/cannot copy .* \(EIO\) \[exit 9010\]/);
+    expect(readReport(s.report)).toBeUndefined();
+  });
+
+  it('a full target volume (ENOSPC) names the bytes; the launcher is not started', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const code = await main(s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir), { fs: failing('copyFile', 'ENOSPC', 2), retry: fast });
+    expect(code).toBe(ExitCode.NO_SPACE);
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/target volume is full: 362\.\d KB needed for the package, .* free now/);
+    expect(readReport(s.report)).toBeUndefined();
+  });
+
+  it('the source folder vanishes mid-copy: stops with a clear message; the launcher is not started', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const f: StageFs = { ...nodeFs, copyFile: async (a, b) => { await nodeFs.copyFile(a, b); fs.rmSync(s.source, { recursive: true, force: true }); } };
+    const code = await main(s.args('--mode', 'copy', '--parallel', '1', '--', s.report, '0'), rt(s.dir), { fs: f, retry: fast });
+    expect(code).toBe(ExitCode.STAGE_FAILED);
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/the file is gone \(did the source folder vanish\?\)/);
+    expect(readReport(s.report)).toBeUndefined();
+  });
+});
+
+describe('the running zticache.exe', () => {
+  it('is copied into the target and left in the cache folder, never moved', async () => {
+    const s = scene();
+    makePackage(s.source, { 'zticache.exe': 'MZ pretend exe' });
+    const code = await main(['--target', s.target, '--launch', 'launch.js', '--', s.report, '0'], rt(s.dir, { packaged: true, execPath: path.join(s.source, 'zticache.exe') }));
+    expect(code).toBe(0);
+    expect(fs.readdirSync(s.source)).toEqual(['zticache.exe']);
+    expect(fs.readFileSync(path.join(s.target, 'zticache.exe'), 'utf8')).toBe('MZ pretend exe');
+    expect(readReport(s.report)!.files['zticache.exe']).toBeDefined();
+
+    // and the SMS client running it again from its cache finds the package already staged
+    const again = await main(['--target', s.target, '--launch', 'launch.js', '--', s.report, '0'], rt(s.dir, { packaged: true, execPath: path.join(s.source, 'zticache.exe') }));
+    expect(again).toBe(0);
+    expect(readReport(s.report)!.runs).toBe(2);
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/already staged by an earlier run/);
+  });
+});
+
+void expectExit;
