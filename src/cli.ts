@@ -8,7 +8,7 @@ import { parseArgs, type Args } from './args.js';
 import { ExitCode, exitCodeTable } from './exit-codes.js';
 import { ZtiError } from './errors.js';
 import { createLog } from './log/logger.js';
-import { resolveOptions, pathFor, DEFAULT_PARALLEL, type Runtime } from './options.js';
+import { resolveOptions, pathFor, DEFAULT_EVENT_SOURCE, DEFAULT_PARALLEL, type Runtime } from './options.js';
 import { loadPlatform } from './platform-select.js';
 import { run, type RunContext } from './run.js';
 import { writeManifest, MANIFEST_NAME } from './verify/manifest.js';
@@ -65,7 +65,12 @@ export async function main(argv: readonly string[], rt: Runtime, ctx: Partial<Ru
     return 0;
   }
 
-  const platform = ctx.platform ?? (await loadPlatform(rt.platform, args.eventSource));
+  let platform;
+  try {
+    platform = ctx.platform ?? (await loadPlatform(rt, args.eventSource ?? DEFAULT_EVENT_SOURCE));
+  } catch (err) {
+    return report(err, createLog({}));
+  }
   if (args.command === 'manifest') {
     const log = createLog({});
     try {
@@ -100,7 +105,10 @@ export async function main(argv: readonly string[], rt: Runtime, ctx: Partial<Ru
   } catch (err) {
     return report(err, log);
   } finally {
+    const summary = platform.eventLog?.summary?.();
+    if (summary) log.info(summary);
     log.close();
+    platform.eventLog?.close?.();
   }
 }
 
@@ -123,7 +131,7 @@ export async function isPackaged(): Promise<boolean> {
 }
 
 export async function runtime(): Promise<Runtime> {
-  return { platform: process.platform, env: process.env, execPath: process.execPath, packaged: await isPackaged(), cwd: process.cwd() };
+  return { platform: process.platform, env: process.env, execPath: process.execPath, packaged: await isPackaged(), cwd: process.cwd(), scriptPath: process.argv[1] };
 }
 
 

@@ -15,6 +15,8 @@ export interface Runtime {
   /** true when running as the single executable (node's SEA) */
   packaged: boolean;
   cwd: string;
+  /** the script node runs (dist/zticache.cjs) when not packaged */
+  scriptPath?: string;
 }
 
 export interface Options {

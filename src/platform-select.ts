@@ -1,13 +1,11 @@
 // Picks the Platform for this process once, at start-up. The Windows one (src/win32/) loads koffi
-// and kernel32; it is imported only on Windows so the rest runs anywhere.
+// and binds kernel32/advapi32; it is imported only on Windows, so the rest runs anywhere.
 
+import type { Runtime } from './options.js';
 import { posixPlatform, type Platform } from './platform.js';
 
-export async function loadPlatform(platform: NodeJS.Platform, _eventSource?: string): Promise<Platform> {
-  if (platform === 'win32') {
-    // The Windows layer (share-mode guard, GetDriveTypeW, ReportEventW) is not built yet: until then
-    // Windows runs with the portable pieces, which do not protect the files.
-    return posixPlatform;
-  }
-  return posixPlatform;
+export async function loadPlatform(rt: Runtime, eventSource: string): Promise<Platform> {
+  if (rt.platform !== 'win32') return posixPlatform;
+  const { windowsPlatform } = await import('./win32/platform.js');
+  return windowsPlatform({ packaged: rt.packaged, scriptPath: rt.scriptPath, eventSource });
 }

@@ -10,6 +10,9 @@ import { posixGuard } from './guard/posix.js';
 export interface EventLogSink {
   /** type: 'information' | 'warning' | 'error'; never throws */
   write(type: 'information' | 'warning' | 'error', message: string): boolean;
+  /** one line for the file log: how many entries were written, how many failed */
+  summary?(): string;
+  close?(): void;
 }
 
 export interface Platform {

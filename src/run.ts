@@ -62,9 +62,10 @@ export async function run(opts: Options, ctx: RunContext): Promise<number> {
   const held = guard.holdAll({
     files: inv.files.map((f) => fromRel(p, target, f.rel)),
     dirs: [target, ...inv.dirs.map((d) => fromRel(p, target, d))],
+    keep: [opts.log, plan.journalPath],
   });
   try {
-    log.info(`Holding ${held.files} files and ${held.dirs} folders (${Date.now() - t0} ms)`);
+    log.info(`Holding ${held.files} files and ${held.dirs} folders, and ${held.kept} of the log and journal (${Date.now() - t0} ms)`);
     if (!guard.protects) log.warn(`${target} is not protected from deletion: ${guard.description}`);
     await verify(target, inv, { p, log, parallel: opts.parallel, manifest: plan.manifest });
 

@@ -9,11 +9,18 @@ import { ZtiError } from '../errors.js';
 export interface HoldRequest {
   files: readonly string[];
   dirs: readonly string[];
+  /**
+   * Files zticache itself still writes (the log) or needs after a restart (the journal): held
+   * against deletion but not against writing, and best effort: one that cannot be held is skipped.
+   */
+  keep?: readonly string[];
 }
 
 export interface Held {
   files: number;
   dirs: number;
+  /** how many of HoldRequest.keep are held */
+  kept: number;
   /** close every handle; safe to call twice */
   release(): void;
 }
@@ -38,5 +45,5 @@ export function holdFailure(path: string, errno: string | undefined, winError?: 
 export const noGuard: Guard = {
   description: 'no guard (--no-guard): staged files are NOT protected from cleanup',
   protects: false,
-  holdAll: () => ({ files: 0, dirs: 0, release() {} }),
+  holdAll: () => ({ files: 0, dirs: 0, kept: 0, release() {} }),
 };

@@ -32,6 +32,15 @@ export const posixGuard: Guard = {
     };
     for (const d of req.dirs) hold(d);
     for (const f of req.files) hold(f);
-    return { files: req.files.length, dirs: req.dirs.length, release };
+    let kept = 0;
+    for (const k of req.keep ?? []) {
+      try {
+        fds.push(fs.openSync(k, 'r'));
+        kept++;
+      } catch {
+        /* best effort */
+      }
+    }
+    return { files: req.files.length, dirs: req.dirs.length, kept, release };
   },
 };

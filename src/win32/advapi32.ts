@@ -1,0 +1,51 @@
+// The Application event log through advapi32: RegisterEventSourceW + ReportEventW, as
+// WshShell.LogEvent did (source "WSH", event ID 0). eventcreate.exe cannot write as "WSH"; this
+// can write under any source name. A failure here never fails the run: write() returns false.
+
+import type { EventLogSink } from '../platform.js';
+import type { Koffi } from './load-native.js';
+
+/** Event types as WshShell.LogEvent wrote them: 0 success (the original logged all progress so), 2 warning, 1 error. */
+export const EVENT_TYPE = { information: 0, warning: 2, error: 1 } as const;
+/** Event ID 0: the one the WSH source's message file shows as the plain string. */
+export const EVENT_ID = 0;
+
+export interface EventLogStats {
+  written: number;
+  failed: number;
+  lastError?: number;
+}
+
+export function openEventLog(koffi: Koffi, source: string): EventLogSink & { stats: EventLogStats; close(): void } {
+  const adv = koffi.load('advapi32.dll');
+  const k32 = koffi.load('kernel32.dll');
+  const GetLastError = k32.func('uint32 __stdcall GetLastError()');
+  const RegisterEventSourceW = adv.func('intptr __stdcall RegisterEventSourceW(str16 server, str16 source)');
+  const ReportEventW = adv.func('bool __stdcall ReportEventW(intptr h, uint16 type, uint16 category, uint32 id, void *sid, uint16 count, uint32 dataSize, str16 *strings, void *data)');
+  const DeregisterEventSource = adv.func('bool __stdcall DeregisterEventSource(intptr h)');
+
+  const stats: EventLogStats = { written: 0, failed: 0 };
+  let h = RegisterEventSourceW(null, source) as number;
+  if (!h) stats.lastError = GetLastError() as number;
+  return {
+    stats,
+    write(type, message) {
+      if (!h) {
+        stats.failed++;
+        return false;
+      }
+      // one event holds at most 31,839 characters
+      const ok = ReportEventW(h, EVENT_TYPE[type], 0, EVENT_ID, null, 1, 0, [message.slice(0, 31000)], null) as boolean;
+      if (ok) stats.written++;
+      else {
+        stats.failed++;
+        stats.lastError = GetLastError() as number;
+      }
+      return ok;
+    },
+    close() {
+      if (h) DeregisterEventSource(h);
+      h = 0;
+    },
+  };
+}

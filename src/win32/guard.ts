@@ -1,0 +1,43 @@
+// The Windows guard, the same contract as guard/posix.ts with the protection POSIX cannot give:
+// every file is opened with CreateFileW(GENERIC_READ, FILE_SHARE_READ) and every folder with
+// FILE_SHARE_READ|FILE_SHARE_WRITE, never FILE_SHARE_DELETE. While the handles are held, other
+// processes can read and run the files (OSDLaunch.exe itself included) but cannot delete, rename
+// or overwrite them, nor remove or rename the folders. Node's fs.open cannot do this: libuv always
+// shares DELETE. Raw HANDLEs also avoid the C runtime's ~8,192-descriptor limit. The log and the
+// journal are held the same way (share READ|WRITE), so the cleanup does not take them either.
+
+import { holdFailure, type Guard, type Held, type HoldRequest } from '../guard/guard.js';
+import { FILE_SHARE_READ, FILE_SHARE_WRITE, longPath, type Kernel32 } from './kernel32.js';
+
+export function windowsGuard(k32: Kernel32): Guard {
+  return {
+    description: 'CreateFileW share-read handles (files cannot be deleted, renamed or changed while held)',
+    protects: true,
+    holdAll(req: HoldRequest): Held {
+      const handles: number[] = [];
+      const release = () => {
+        while (handles.length) k32.close(handles.pop()!);
+      };
+      const hold = (p: string, share: number) => {
+        const h = k32.openShared(longPath(p), share);
+        if (typeof h === 'number') handles.push(h);
+        else {
+          release();
+          throw holdFailure(p, undefined, h.error);
+        }
+      };
+      for (const d of req.dirs) hold(d, FILE_SHARE_READ | FILE_SHARE_WRITE);
+      for (const f of req.files) hold(f, FILE_SHARE_READ);
+      let kept = 0;
+      for (const k of req.keep ?? []) {
+        // zticache's own log stays writable through its own (libuv) handle, so share WRITE
+        const h = k32.openShared(longPath(k), FILE_SHARE_READ | FILE_SHARE_WRITE);
+        if (typeof h === 'number') {
+          handles.push(h);
+          kept++;
+        }
+      }
+      return { files: req.files.length, dirs: req.dirs.length, kept, release };
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/* Runs a program and writes its full 32-bit exit code to a file, for the Wine suite: a Linux
+ * parent of wine sees only the low 8 bits of an exit code.
+ *   relay.exe <code-file> <program> [arguments...]
+ * The child inherits relay's standard handles (give wine files, not pipes: node.exe cannot start
+ * on a Unix pipe under Wine). */
+#include <windows.h>
+#include <stdio.h>
+#include <wchar.h>
+
+/* The command line after the first n arguments, as CommandLineToArgvW splits them. */
+static wchar_t *skip_args(wchar_t *cmd, int n) {
+    for (int i = 0; i < n; i++) {
+        while (*cmd == L' ' || *cmd == L'\t') cmd++;
+        int quoted = 0;
+        while (*cmd && (quoted || (*cmd != L' ' && *cmd != L'\t'))) {
+            if (*cmd == L'"') quoted = !quoted;
+            cmd++;
+        }
+    }
+    while (*cmd == L' ' || *cmd == L'\t') cmd++;
+    return cmd;
+}
+
+int wmain(int argc, wchar_t **argv) {
+    if (argc < 3) { fwprintf(stderr, L"usage: relay <code-file> <program> [args...]\n"); return 2; }
+    wchar_t *child = skip_args(GetCommandLineW(), 2);
+    STARTUPINFOW si = { sizeof si };
+    PROCESS_INFORMATION pi;
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
+    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    if (!CreateProcessW(NULL, child, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) {
+        fwprintf(stderr, L"relay: cannot start %ls: error %lu\n", child, GetLastError());
+        return 3;
+    }
+    WaitForSingleObject(pi.hProcess, INFINITE);
+    DWORD code = 0;
+    GetExitCodeProcess(pi.hProcess, &code);
+    FILE *f = _wfopen(argv[1], L"w");
+    if (f) { fprintf(f, "%lu\n", code); fclose(f); }
+    return (int)code;
+}
