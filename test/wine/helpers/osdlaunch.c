@@ -60,7 +60,7 @@ static void readall(const wchar_t *dir, const wchar_t *rel) {
         if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) { readall(p, r); continue; }
         HANDLE f = CreateFileW(p, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
         if (f == INVALID_HANDLE_VALUE) { sprintf(extra, "%lu", GetLastError()); line("readfail", r, extra); continue; }
-        unsigned long long hash = 1469598103934665603ULL, size = 0;
+        unsigned long long hash = 14695981039346656037ULL, size = 0;
         DWORD n;
         while (ReadFile(f, buf, 65536, &n, NULL) && n > 0) {
             for (DWORD i = 0; i < n; i++) { hash ^= buf[i]; hash *= 1099511628211ULL; }

@@ -1,0 +1,69 @@
+// The Windows guard's bookkeeping, on Linux through a fake kernel32 (the real one is exercised on
+// the built exe in test/wine/): share modes per kind, release of every handle, and failures that
+// name the path and the Win32 error.
+import { describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/exit-codes.js';
+import { ZtiError } from '../../src/errors.js';
+import { windowsGuard } from '../../src/win32/guard.js';
+import { FILE_SHARE_READ, FILE_SHARE_WRITE, longPath, type Kernel32 } from '../../src/win32/kernel32.js';
+
+function fakeKernel(fail: Record<string, number> = {}) {
+  const open = new Map<number, { path: string; share: number }>();
+  let next = 100;
+  const k: Kernel32 & { open: typeof open } = {
+    open,
+    openShared(path, share) {
+      if (fail[path] !== undefined) return { error: fail[path]! };
+      open.set(++next, { path, share });
+      return next;
+    },
+    close: (h) => open.delete(h),
+    driveType: () => 3,
+    freeBytes: () => 0,
+  };
+  return k;
+}
+
+describe('Windows guard', () => {
+  it('opens files share-read, folders and kept files share-read|write, all by their \\\\?\\ long path; release closes them all', () => {
+    const k = fakeKernel();
+    const held = windowsGuard(k).holdAll({ files: ['C:\\MININT\\PackageSource\\a.cab'], dirs: ['C:\\MININT\\PackageSource'], keep: ['C:\\MININT\\SMSOSD\\OSDLOGS\\ZTICache.log'] });
+    const byPath = new Map([...k.open.values()].map((o) => [o.path, o.share]));
+    expect(byPath.get('\\\\?\\C:\\MININT\\PackageSource\\a.cab')).toBe(FILE_SHARE_READ);
+    expect(byPath.get('\\\\?\\C:\\MININT\\PackageSource')).toBe(FILE_SHARE_READ | FILE_SHARE_WRITE);
+    expect(byPath.get('\\\\?\\C:\\MININT\\SMSOSD\\OSDLOGS\\ZTICache.log')).toBe(FILE_SHARE_READ | FILE_SHARE_WRITE);
+    expect(held).toMatchObject({ files: 1, dirs: 1, kept: 1 });
+    held.release();
+    expect(k.open.size).toBe(0);
+  });
+
+  it('a file that cannot be held stops the run with its path and Win32 error, and lets go of the others', () => {
+    const k = fakeKernel({ '\\\\?\\C:\\P\\b.wim': 32 });
+    let err: unknown;
+    try {
+      windowsGuard(k).holdAll({ files: ['C:\\P\\a.cab', 'C:\\P\\b.wim'], dirs: ['C:\\P'] });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ZtiError);
+    expect((err as ZtiError).exitCode).toBe(ExitCode.GUARD_FAILED);
+    expect((err as ZtiError).describe()).toBe('cannot hold C:\\P\\b.wim open; the launcher was not started (Windows error 32)');
+    expect(k.open.size).toBe(0);
+  });
+
+  it('a staged file gone at guard time is a verification failure', () => {
+    const k = fakeKernel({ '\\\\?\\C:\\P\\gone.txt': 2 });
+    expect(() => windowsGuard(k).holdAll({ files: ['C:\\P\\gone.txt'], dirs: [] })).toThrow(/staged file is missing: C:\\P\\gone\.txt/);
+  });
+
+  it('a kept file that cannot be held is skipped, not fatal', () => {
+    const k = fakeKernel({ '\\\\?\\C:\\MININT\\x.log': 5 });
+    expect(windowsGuard(k).holdAll({ files: [], dirs: [], keep: ['C:\\MININT\\x.log'] }).kept).toBe(0);
+  });
+
+  it('long paths: drive paths and UNC paths get the \\\\?\\ prefix once', () => {
+    expect(longPath('C:\\a')).toBe('\\\\?\\C:\\a');
+    expect(longPath('\\\\srv\\share\\a')).toBe('\\\\?\\UNC\\srv\\share\\a');
+    expect(longPath('\\\\?\\C:\\a')).toBe('\\\\?\\C:\\a');
+  });
+});

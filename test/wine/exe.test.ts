@@ -1,0 +1,200 @@
+// The real dist/zticache.exe under Wine, on Windows semantics: share modes, drive types, event
+// log, 32-bit exit codes. A fake OSDLaunch.exe (helpers/osdlaunch.c) deletes what it can under
+// C:\MININT, as OSD's cleanup does, then reads every file it was given.
+import fs from 'node:fs';
+import path from 'node:path';
+import * as ResEdit from 'resedit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/exit-codes.js';
+import { EXE, Wine, fnv1a64, haveWine, readLaunchReport } from './harness.js';
+
+const available = haveWine();
+if (!available && process.env.CI === 'true') {
+  throw new Error('CI=true but wine or mingw-w64 is missing: .ci/run must install wine, wine64 and gcc-mingw-w64-x86-64');
+}
+if (!available) console.warn('\n*** Wine suite SKIPPED: wine / x86_64-w64-mingw32-gcc not found (install them to run it; CI always does) ***\n');
+
+const REPORT = 'C:\\report.txt';
+let wine: Wine;
+let n = 0;
+
+/** A package in a fresh cache folder on C: (or N:), with zticache.exe and the fake OSDLaunch.exe in it. */
+function cachePackage(files: Record<string, string | Buffer>, opts: { drive?: 'C' | 'N'; folder?: string } = {}) {
+  const win = `${opts.drive ?? 'C'}:\\ccmcache\\${opts.folder ?? `ABC0000${++n}`}`;
+  const dir = wine.host(win);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), content);
+  }
+  fs.copyFileSync(path.join(wine.bin, 'osdlaunch.exe'), path.join(dir, 'OSDLaunch.exe'));
+  try {
+    fs.linkSync(EXE, path.join(dir, 'zticache.exe'));
+  } catch {
+    fs.copyFileSync(EXE, path.join(dir, 'zticache.exe'));
+  }
+  const expected = new Map(Object.entries(files).map(([rel, c]) => [rel, fnv1a64(Buffer.from(c))]));
+  return { win, dir, exe: `${win}\\zticache.exe`, expected };
+}
+
+/** Fresh C:\MININT for each scenario, and no report left from the last one. */
+function freshMinint() {
+  fs.rmSync(wine.host('C:\\MININT'), { recursive: true, force: true });
+  fs.rmSync(wine.host(REPORT), { force: true });
+}
+
+/** Run zticache.exe as the OSD program does (no arguments of its own); the fake launcher gets cleanup root, report, code. */
+async function osdRun(exe: string, code: string, extra: string[] = []) {
+  freshMinint();
+  const r = await wine.run(exe, [...extra, '--', 'C:\\MININT', REPORT, code]);
+  return { ...r, report: readLaunchReport(wine.host(REPORT)) };
+}
+
+const pkg = {
+  'setup.cab': Buffer.alloc(200_000, 3),
+  'readme.txt': 'OS package\r\n',
+  'd1/one.txt': 'level 1',
+  'd1/d2/two.txt': 'level 2',
+  'd1/d2/d3/three.txt': 'level 3',
+  'd1/d2/d3/d4/four.txt': 'level 4',
+};
+
+describe.skipIf(!available)('zticache.exe under Wine', () => {
+  beforeAll(async () => {
+    if (!fs.existsSync(EXE)) throw new Error(`${EXE} is missing: run npm run build first`);
+    wine = new Wine();
+    await wine.start();
+  }, 120_000);
+  afterAll(async () => {
+    await wine?.stop();
+  });
+
+  it('1+3. a local cache folder is moved (renamed), the cleanup deletes nothing at any depth, the launcher sees every file', async () => {
+    const p = cachePackage(pkg);
+    const inode = fs.statSync(path.join(p.dir, 'setup.cab')).ino;
+    const r = await osdRun(p.exe, '0');
+    expect(r.code, r.out).toBe(0);
+    const rep = r.report!;
+    expect(rep.complete).toBe(true);
+    expect(rep.cwd).toBe('C:\\MININT\\PackageSource');
+
+    // moved: the cache folder keeps only the running zticache.exe; same drive, so a rename
+    expect(fs.readdirSync(p.dir)).toEqual(['zticache.exe']);
+    expect(fs.statSync(wine.host('C:\\MININT\\PackageSource\\setup.cab')).ino).toBe(inode);
+
+    // the cleanup could delete nothing of the package, at any of the 4 levels (ZTICache.vbs held 1)
+    const staged = rep.deleted.filter((d) => d.toLowerCase().startsWith('c:\\minint\\packagesource'));
+    expect(staged).toEqual([]);
+    for (const rel of Object.keys(pkg)) {
+      const win = `C:\\MININT\\PackageSource\\${rel.replace(/\//g, '\\')}`;
+      expect(rep.kept.find((k) => k.path === win)?.error, win).toBe(32); // ERROR_SHARING_VIOLATION
+    }
+    for (const dir of ['d1', 'd1\\d2', 'd1\\d2\\d3', 'd1\\d2\\d3\\d4']) {
+      expect(rep.kept.some((k) => k.path === `C:\\MININT\\PackageSource\\${dir}`), dir).toBe(true);
+    }
+    // and the launcher read every file, with the right content
+    for (const [rel, fnv] of p.expected) expect(rep.read.get(rel)?.fnv, rel).toBe(fnv);
+    expect(rep.read.has('OSDLaunch.exe')).toBe(true);
+    expect(rep.read.get('zticache.exe')?.size).toBe(fs.statSync(EXE).size);
+    expect(rep.readFailed).toEqual([]);
+  });
+
+  it('2. exit codes 1, 3010, 0x80070005 and 0xFFFFFFFF come out of zticache.exe unchanged', async () => {
+    for (const code of [1, 3010, 2147942405, 4294967295]) {
+      const p = cachePackage({ 'a.txt': 'a' });
+      const r = await osdRun(p.exe, String(code));
+      expect(r.code, r.out).toBe(code);
+      expect(r.out).toContain(`Return code from OSDLaunch.exe = ${code} (0x${code.toString(16).toUpperCase().padStart(8, '0')})`);
+    }
+  });
+
+  it('4. copy mode (forced, and a source on a network drive) leaves the source intact', async () => {
+    const forced = cachePackage(pkg);
+    let r = await osdRun(forced.exe, '0', ['--mode', 'copy']);
+    expect(r.code, r.out).toBe(0);
+    for (const rel of Object.keys(pkg)) expect(fs.existsSync(path.join(forced.dir, rel)), rel).toBe(true);
+    for (const [rel, fnv] of forced.expected) expect(r.report!.read.get(rel)?.fnv, rel).toBe(fnv);
+
+    const net = cachePackage(pkg, { drive: 'N' });
+    r = await osdRun(net.exe, '0');
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/Source: N:\\ccmcache\\.* \(network drive\)/);
+    expect(r.out).toMatch(/source is on a network drive: copy, never move/);
+    for (const rel of Object.keys(pkg)) expect(fs.existsSync(path.join(net.dir, rel)), rel).toBe(true);
+    for (const [rel, fnv] of net.expected) expect(r.report!.read.get(rel)?.fnv, rel).toBe(fnv);
+
+    r = await osdRun(net.exe, '0', ['--mode', 'move']);
+    expect(r.code).toBe(ExitCode.USAGE);
+    expect(r.out).toMatch(/never moves files off a server/);
+  });
+
+  it('5. control: without the guard the same cleanup deletes the staged files (the test can fail)', async () => {
+    const p = cachePackage(pkg);
+    const r = await osdRun(p.exe, '0', ['--no-guard']);
+    expect(r.code, r.out).toBe(0);
+    const deleted = r.report!.deleted;
+    expect(deleted).toContain('C:\\MININT\\PackageSource\\d1\\d2\\d3\\d4\\four.txt');
+    expect(deleted).toContain('C:\\MININT\\PackageSource\\setup.cab');
+    expect(r.out).toMatch(/not protected from deletion/);
+  });
+
+  it('6. the CMTrace log survives the cleanup, and every event-log write succeeded', async () => {
+    const p = cachePackage(pkg);
+    const r = await osdRun(p.exe, '3010');
+    expect(r.code).toBe(3010);
+    const log = fs.readFileSync(wine.host('C:\\MININT\\SMSOSD\\OSDLOGS\\ZTICache.log'), 'utf8');
+    const lines = log.trimEnd().split('\r\n');
+    for (const l of lines) expect(l).toMatch(/^<!\[LOG\[.*\]LOG\]!><time="\d\d:\d\d:\d\d\.\d{3}[+-]\d+" date="\d\d-\d\d-\d{4}" component="ZTICache" context="" type="[123]" thread="\d+" file="">$/);
+    expect(log).toContain('Return code from OSDLaunch.exe = 3010');
+    expect(log).toMatch(/Holding 8 files and 5 folders, and 2 of the log and journal/);
+    const ev = /Event log: (\d+) entries written to the Application log as source "WSH", (\d+) failed/.exec(log);
+    expect(ev, 'event log summary').not.toBeNull();
+    expect(Number(ev![1])).toBeGreaterThan(15);
+    expect(Number(ev![2])).toBe(0);
+  });
+
+  it('7. paths with spaces, non-ASCII names and over 260 characters', async () => {
+    const long = Array.from({ length: 6 }, (_, i) => `folder number ${i} with a fairly long name`).join('/');
+    const files = {
+      'Program Files/sp ace/ünïcødé ファイル.txt': 'unicode',
+      [`${long}/a file at the end of a long path.txt`]: 'long',
+    };
+    const p = cachePackage(files, { folder: 'ABC 0000 ü' });
+    const full = `C:\\MININT\\PackageSource\\${Object.keys(files)[1]!.replace(/\//g, '\\')}`;
+    expect(full.length).toBeGreaterThan(260);
+    const r = await osdRun(p.exe, '0');
+    expect(r.code, r.out).toBe(0);
+    for (const [rel, fnv] of p.expected) expect(r.report!.read.get(rel)?.fnv, rel).toBe(fnv);
+    expect(r.report!.kept.find((k) => k.path === full)?.error).toBe(32);
+    expect(r.report!.deleted.filter((d) => d.includes('PackageSource'))).toEqual([]);
+  });
+
+  it('runs --help, --version and the manifest command; the manifest is then verified', async () => {
+    const p = cachePackage(pkg);
+    let r = await wine.run(p.exe, ['--version']);
+    expect(r.code).toBe(0);
+    expect(r.out.trim()).toBe(`zticache ${JSON.parse(fs.readFileSync(path.join(EXE, '..', '..', 'package.json'), 'utf8')).version}`);
+    r = await wine.run(p.exe, ['/?']);
+    expect(r.out).toContain('9012  VERIFY_FAILED');
+    r = await wine.run(p.exe, ['manifest', p.win]);
+    expect(r.code, r.out).toBe(0);
+    expect(fs.readFileSync(path.join(p.dir, 'zticache.sha256'), 'utf8')).toMatch(/^[0-9a-f]{64}  d1\/d2\/d3\/d4\/four\.txt$/m);
+    fs.writeFileSync(path.join(p.dir, 'readme.txt'), 'changed after the manifest');
+    const bad = await osdRun(p.exe, '0');
+    expect(bad.code, bad.out).toBe(ExitCode.VERIFY_FAILED);
+    expect(bad.report).toBeUndefined(); // the launcher never ran
+  });
+
+  it('carries a Windows version resource for inventory and Explorer', () => {
+    const exe = ResEdit.NtExecutable.from(fs.readFileSync(EXE), { ignoreCert: true });
+    const vi = ResEdit.Resource.VersionInfo.fromEntries(ResEdit.NtExecutableResource.from(exe).entries)[0]!;
+    const strings = vi.getStringValues({ lang: 1033, codepage: 1200 });
+    const pkgJson = JSON.parse(fs.readFileSync(path.join(EXE, '..', '..', 'package.json'), 'utf8'));
+    expect(strings.ProductName).toBe('zticache');
+    expect(strings.FileVersion).toBe(pkgJson.version);
+    expect(strings.ProductVersion).toBe(pkgJson.version);
+    expect(strings.CompanyName).toBe(pkgJson.author);
+    expect(strings.LegalCopyright).toBe(pkgJson.copyright);
+    expect(strings.FileDescription).toMatch(/OSDLaunch/);
+  });
+});

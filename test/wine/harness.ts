@@ -1,0 +1,132 @@
+// The Wine harness: one prefix per suite run, one persistent wineserver (Debian's wrapper would
+// otherwise start and stop one for every process), the C helpers built with mingw-w64, and a way to
+// run the real dist/zticache.exe that sees its full 32-bit exit code (through relay.exe) and its
+// output (in files: node.exe dies at start when its stdio is a Unix pipe).
+import { execa, execaSync } from 'execa';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT } from '../helpers/fixtures.js';
+
+export const EXE = path.join(ROOT, 'dist', 'zticache.exe');
+const HELPERS = path.join(ROOT, 'test', 'wine', 'helpers');
+
+export function haveWine(): boolean {
+  for (const tool of ['wine', 'wineserver', 'x86_64-w64-mingw32-gcc']) {
+    if (execaSync('sh', ['-c', `command -v ${tool}`], { reject: false }).exitCode !== 0) return false;
+  }
+  return true;
+}
+
+export class Wine {
+  readonly prefix: string;
+  readonly env: Record<string, string>;
+  readonly bin: string;
+  private n = 0;
+
+  constructor() {
+    this.prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-wine-'));
+    this.bin = path.join(this.prefix, 'helpers');
+    this.env = { WINEPREFIX: this.prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
+  }
+
+  get driveC(): string {
+    return path.join(this.prefix, 'drive_c');
+  }
+
+  async start(): Promise<void> {
+    const opts = { env: this.env, stdio: 'ignore' as const };
+    execa('wineserver', ['-p'], { ...opts, detached: true }).catch(() => {});
+    await execa('wineboot', ['-i'], opts);
+    await execa('winecfg', ['-v', 'win10'], opts); // Wine 8 says Windows 7 by default; Node 22 refuses it
+    // drive N: is a "network" drive, as a mapped share would be
+    const share = path.join(this.prefix, 'share');
+    fs.mkdirSync(share);
+    fs.symlinkSync(share, path.join(this.prefix, 'dosdevices', 'n:'));
+    await execa('wine', ['reg', 'add', 'HKLM\\Software\\Wine\\Drives', '/v', 'n:', '/d', 'network', '/f'], opts);
+    // drive types are read when the server starts: restart it
+    await execa('wineserver', ['-k'], { ...opts, reject: false });
+    await execa('wineserver', ['-w'], { ...opts, reject: false });
+    execa('wineserver', ['-p'], { ...opts, detached: true }).catch(() => {});
+    fs.mkdirSync(this.bin);
+    for (const c of ['osdlaunch', 'relay']) {
+      await execa('x86_64-w64-mingw32-gcc', ['-O2', '-Wall', '-municode', '-D__USE_MINGW_ANSI_STDIO=1', '-o', path.join(this.bin, `${c}.exe`), path.join(HELPERS, `${c}.c`)]);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await execa('wineserver', ['-k'], { env: this.env, reject: false });
+    fs.rmSync(this.prefix, { recursive: true, force: true });
+  }
+
+  /** Linux path of a Windows path on C: or N: */
+  host(win: string): string {
+    const m = /^([CN]):\\?(.*)$/i.exec(win);
+    if (!m) throw new Error(`not a C: or N: path: ${win}`);
+    const base = m[1]!.toUpperCase() === 'C' ? this.driveC : path.join(this.prefix, 'share');
+    return path.join(base, ...m[2]!.split('\\').filter(Boolean));
+  }
+
+  /** Windows path (Z:) of a Linux path */
+  static z(linux: string): string {
+    return 'Z:' + linux.replace(/\//g, '\\');
+  }
+
+  /** Runs a Windows program through relay.exe; returns its full exit code and its output. */
+  async run(program: string, args: string[], opts: { cwd?: string } = {}): Promise<{ code: number; out: string }> {
+    const tag = `${process.pid}-${++this.n}`;
+    const outFile = path.join(this.prefix, `out-${tag}.txt`);
+    const codeFile = path.join(this.prefix, `code-${tag}.txt`);
+    const fd = fs.openSync(outFile, 'w');
+    try {
+      // plain spawn: execa takes no raw descriptors, and the output must go to a file, not a pipe
+      await new Promise<void>((resolve, reject) => {
+        spawn('wine', [path.join(this.bin, 'relay.exe'), Wine.z(codeFile), program, ...args], {
+          env: { ...process.env, ...this.env }, stdio: ['ignore', fd, fd], cwd: opts.cwd ?? this.prefix,
+        }).on('error', reject).on('exit', () => resolve());
+      });
+    } finally {
+      fs.closeSync(fd);
+    }
+    const out = fs.readFileSync(outFile, 'utf8');
+    if (!fs.existsSync(codeFile)) throw new Error(`relay wrote no exit code; output:\n${out}`);
+    return { code: Number(fs.readFileSync(codeFile, 'utf8').trim()), out };
+  }
+}
+
+/** What the fake OSDLaunch.exe reported. */
+export interface LaunchReport {
+  cwd: string;
+  deleted: string[];
+  kept: Array<{ path: string; error: number }>;
+  read: Map<string, { size: number; fnv: string }>;
+  readFailed: string[];
+  complete: boolean;
+}
+
+export function readLaunchReport(file: string): LaunchReport | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  const r: LaunchReport = { cwd: '', deleted: [], kept: [], read: new Map(), readFailed: [], complete: false };
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    const [kind, p, a, b] = line.split('\t');
+    const plain = (p ?? '').replace(/^\\\\\?\\/, '');
+    if (kind === 'cwd') r.cwd = plain;
+    else if (kind === 'deleted') r.deleted.push(plain);
+    else if (kind === 'kept') r.kept.push({ path: plain, error: Number(a) });
+    else if (kind === 'read') r.read.set(plain, { size: Number(a), fnv: b! });
+    else if (kind === 'readfail') r.readFailed.push(plain);
+    else if (kind === 'end') r.complete = true;
+  }
+  return r;
+}
+
+/** FNV-1a 64 of a file, as the fake launcher computes it. */
+export function fnv1a64(buf: Buffer): string {
+  let h = 0xcbf29ce484222325n;
+  for (const byte of buf) {
+    h ^= BigInt(byte);
+    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return h.toString(16).padStart(16, '0');
+}
