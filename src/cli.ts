@@ -12,6 +12,7 @@ import { resolveOptions, pathFor, DEFAULT_EVENT_SOURCE, DEFAULT_PARALLEL, type R
 import { loadPlatform } from './platform-select.js';
 import { run, type RunContext } from './run.js';
 import { writeManifest, MANIFEST_NAME } from './verify/manifest.js';
+import { armFaultPoints, faultPointsReached } from './stage/fault-points.js';
 
 export const VERSION: string = pkg.version;
 
@@ -56,6 +57,7 @@ export async function main(argv: readonly string[], rt: Runtime, ctx: Partial<Ru
     }
     throw err;
   }
+  armFaultPoints(rt.env.ZTICACHE_TEST_KILL_AT); // the crash suite only (test/faults)
   if (args.command === 'help') {
     stdout(helpText());
     return 0;
@@ -107,6 +109,8 @@ export async function main(argv: readonly string[], rt: Runtime, ctx: Partial<Ru
   } finally {
     const summary = platform.eventLog?.summary?.();
     if (summary) log.info(summary);
+    const points = faultPointsReached();
+    if (points !== undefined) log.info(`fault points reached: ${points}`);
     log.close();
     platform.eventLog?.close?.();
   }

@@ -14,6 +14,7 @@ import { fromRel } from '../paths.js';
 import { forEachLimit } from '../pool.js';
 import type { Progress } from './progress.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
+import { faultPoint } from './fault-points.js';
 
 /** The file calls staging makes: the seam through which tests inject faults the OS won't make on demand. */
 export interface StageFs {
@@ -23,6 +24,24 @@ export interface StageFs {
   chmod(p: string, mode: number): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   rm(p: string): Promise<void>;
+  /** flush a file's (or, on POSIX, a folder's) data to disk */
+  fsync(p: string): Promise<void>;
+}
+
+async function syncPath(p: string): Promise<void> {
+  // write access is needed to flush on Windows; a read-only file (or a folder) is synced as well as it can be
+  for (const flags of ['r+', 'r']) {
+    let fh: fs.promises.FileHandle | undefined;
+    try {
+      fh = await fs.promises.open(p, flags);
+      await fh.sync();
+      return;
+    } catch {
+      /* try the next way */
+    } finally {
+      await fh?.close();
+    }
+  }
 }
 
 export const nodeFs: StageFs = {
@@ -32,6 +51,7 @@ export const nodeFs: StageFs = {
   chmod: (p, m) => fs.promises.chmod(p, m),
   rename: (a, b) => fs.promises.rename(a, b),
   rm: (p) => fs.promises.rm(p, { recursive: true, force: true, maxRetries: 3 }),
+  fsync: syncPath,
 };
 
 export interface CopyOptions {
@@ -90,7 +110,9 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
           } else throw err;
         }
       }, retry, onRetry(`copying ${src}`));
+      faultPoint('file copied, time not set', dst);
       await sfs.utimes(dst, s.atime, s.mtime);
+      faultPoint('file copied');
       result.copied++;
       result.bytes += f.size;
       opts.progress?.add(f.size, 1);

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import type path from 'node:path';
 import type { Inventory } from '../plan/inventory.js';
+import { faultPoint } from './fault-points.js';
 
 export type JournalState =
   /** an old target is being removed; nothing of this package has moved yet */
@@ -79,9 +80,12 @@ export function writeJournal(file: string, journal: Journal): void {
   const fd = fs.openSync(tmp, 'w');
   try {
     fs.writeSync(fd, JSON.stringify(journal));
+    faultPoint('journal written, not synced', tmp);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
+  faultPoint('journal synced, not renamed');
   fs.renameSync(tmp, file);
+  faultPoint('journal renamed');
 }

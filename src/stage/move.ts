@@ -12,6 +12,7 @@ import { fromRel } from '../paths.js';
 import { copyInventory, nodeFs, stageError, type CopyOptions } from './copy.js';
 import { DEFAULT_RETRY, TRANSIENT_RENAME_ERRORS, withRetry } from './retry.js';
 import { formatBytes } from '../plan/checks.js';
+import { faultPoint } from './fault-points.js';
 
 export interface MoveOptions extends CopyOptions {
   /** top-level names to copy and leave in the source */
@@ -70,6 +71,7 @@ export async function moveInventory(source: string, target: string, inv: Invento
         await withRetry(() => sfs.rename(src, dst), retry,
           (err, attempt, delay) => log.warn(`moving ${src}: ${errnoOf(err)} (try ${attempt} of ${retry.attempts}), retrying in ${delay} ms`),
           TRANSIENT_RENAME_ERRORS);
+        faultPoint('renamed');
         result.renamed++;
         if (what === 'file') topFiles++;
         opts.progress?.add(sub.bytes, sub.files.length);
@@ -78,7 +80,8 @@ export async function moveInventory(source: string, target: string, inv: Invento
         if (errnoOf(err) !== 'EXDEV') throw stageError(err, `cannot move ${src} to ${dst}`, src);
       }
     }
-    // Another volume (or a copy that was interrupted): copy, check every size, then delete the source.
+    // Another volume (or a copy that was interrupted): copy, check every size, flush the copies to
+    // disk, and only then delete the source: a power cut at any moment leaves one whole copy.
     await copyInventory(source, target, sub, opts);
     for (const f of sub.files) {
       const got = fs.statSync(fromRel(p, target, f.rel)).size;
@@ -86,8 +89,13 @@ export async function moveInventory(source: string, target: string, inv: Invento
         throw new ZtiError(ExitCode.STAGE_FAILED, `copy of ${fromRel(p, source, f.rel)} has ${got} bytes, expected ${f.size}; the source was kept`, { path: fromRel(p, target, f.rel) });
       }
     }
+    for (const f of sub.files) await sfs.fsync(fromRel(p, target, f.rel));
+    for (const d of [...sub.dirs].reverse()) await sfs.fsync(fromRel(p, target, d));
+    await sfs.fsync(target);
+    faultPoint('copied across volumes, source not deleted');
     try {
       await sfs.rm(src);
+      faultPoint('source deleted');
     } catch (err) {
       throw stageError(err, `copied ${src} to the target but cannot delete it from the source`, src);
     }

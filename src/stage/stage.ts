@@ -14,6 +14,7 @@ import { copyInventory, nodeFs, stageError, type CopyOptions } from './copy.js';
 import { writeJournal, type Journal, type JournalState } from './journal.js';
 import { moveInventory } from './move.js';
 import { Progress } from './progress.js';
+import { faultPoint } from './fault-points.js';
 
 export interface StageOptions extends Omit<CopyOptions, 'progress'> {
   platform: Platform;
@@ -51,6 +52,7 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<StageResult
       journal('clearing');
       log.info(`Removing the old ${target}`);
       await (opts.fs ?? nodeFs).rm(target);
+      faultPoint('old target removed');
     }
     journal('staging');
     fs.mkdirSync(target, { recursive: true });
