@@ -24,6 +24,12 @@ export interface Platform {
   freeBytes(p: string): number;
   /** device id of the volume holding p (same value = rename works) */
   volumeOf(p: string): number | bigint;
+  /**
+   * Creates the target folder (its parent exists). On Windows with a protected ACL from the first
+   * moment: SYSTEM and Administrators full control, Users read, nothing inherited from a C:\MININT
+   * that a user may have created. An existing folder is left as it is. Returns what it did, for the log.
+   */
+  makeTargetDir(p: string): string;
   eventLog?: EventLogSink;
 }
 
@@ -36,6 +42,15 @@ export const posixPlatform: Platform = {
     return s.bavail * s.bsize;
   },
   volumeOf: (p) => fs.statSync(p).dev,
+  makeTargetDir(p) {
+    try {
+      fs.mkdirSync(p, { mode: 0o755 });
+      return `Created ${p} (mode 755)`;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      return `${p} exists`;
+    }
+  },
 };
 
 /** The nearest existing folder at or above p (for free space and volume checks before creating p). */

@@ -55,7 +55,7 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<StageResult
       faultPoint('old target removed');
     }
     journal('staging');
-    fs.mkdirSync(target, { recursive: true });
+    log.info(opts.platform.makeTargetDir(target));
 
     const verb = plan.action === 'move' && plan.sameVolume ? 'Moved' : 'Copied';
     const progress = new Progress(verb, inv.bytes, inv.files.length, log, { tty: opts.tty }).start();

@@ -10,6 +10,33 @@ export const EVENT_TYPE = { information: 0, warning: 2, error: 1 } as const;
 /** Event ID 0: the one the WSH source's message file shows as the plain string. */
 export const EVENT_ID = 0;
 
+/**
+ * The DACL PackageSource is created with: protected (nothing inherited), SYSTEM and Administrators
+ * full control, Users read and execute, inherited by everything staged into it.
+ */
+export const TARGET_SDDL = 'D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)';
+
+/** CreateDirectoryW with the security descriptor of an SDDL string; 0 or the Win32 error. */
+export function bindCreateProtectedDir(koffi: Koffi): (path: string, sddl: string) => number {
+  const adv = koffi.load('advapi32.dll');
+  const k32 = koffi.load('kernel32.dll');
+  const SA = koffi.struct('ZTI_SECURITY_ATTRIBUTES', { nLength: 'uint32', lpSecurityDescriptor: 'void *', bInheritHandle: 'int' });
+  const Convert = adv.func('bool __stdcall ConvertStringSecurityDescriptorToSecurityDescriptorW(str16 sddl, uint32 revision, _Out_ void **sd, void *size)');
+  const CreateDirectoryW = k32.func('bool __stdcall CreateDirectoryW(str16 path, ZTI_SECURITY_ATTRIBUTES *sa)');
+  const LocalFree = k32.func('void * __stdcall LocalFree(void *mem)');
+  const GetLastError = k32.func('uint32 __stdcall GetLastError()');
+  return (path, sddl) => {
+    const sd: unknown[] = [null];
+    if (!Convert(sddl, 1, sd, null)) return GetLastError() as number;
+    try {
+      const ok = CreateDirectoryW(path, { nLength: koffi.sizeof(SA), lpSecurityDescriptor: sd[0], bInheritHandle: 0 }) as boolean;
+      return ok ? 0 : (GetLastError() as number);
+    } finally {
+      LocalFree(sd[0]);
+    }
+  };
+}
+
 export interface EventLogStats {
   written: number;
   failed: number;

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
 import type { Platform } from '../platform.js';
-import { openEventLog } from './advapi32.js';
+import { bindCreateProtectedDir, openEventLog, TARGET_SDDL } from './advapi32.js';
 import { windowsGuard } from './guard.js';
-import { bindKernel32, DRIVE_REMOTE } from './kernel32.js';
+import { bindKernel32, DRIVE_REMOTE, longPath } from './kernel32.js';
 import { loadKoffi, type LoadNativeOptions } from './load-native.js';
 
 export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: string }): Promise<Platform> {
@@ -28,6 +28,7 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
     eventLog = undefined; // the event log never fails the run
   }
   const kernel = k32;
+  const createProtectedDir = bindCreateProtectedDir(koffi);
   return {
     name: 'win32',
     guard: windowsGuard(kernel),
@@ -43,6 +44,12 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
       return s.bavail * s.bsize;
     },
     volumeOf: (p) => fs.statSync(p).dev,
+    makeTargetDir(p) {
+      const err = createProtectedDir(longPath(p), TARGET_SDDL);
+      if (err === 183 /* ERROR_ALREADY_EXISTS */) return `${p} exists (its ACL is left as it is)`;
+      if (err !== 0) throw new ZtiError(ExitCode.STAGE_FAILED, `cannot create ${p} with its protected ACL`, { path: p, winError: err });
+      return `Created ${p} with a protected ACL (${TARGET_SDDL})`;
+    },
     eventLog: eventLog && {
       write: (type, message) => eventLog.write(type, message),
       summary: () => `Event log: ${eventLog.stats.written} entries written to the Application log as source "${opts.eventSource}", ${eventLog.stats.failed} failed${eventLog.stats.lastError ? ` (last Windows error ${eventLog.stats.lastError})` : ''}`,

@@ -185,6 +185,44 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     expect(bad.report).toBeUndefined(); // the launcher never ran
   });
 
+  it('creates PackageSource through CreateDirectoryW with the protected security descriptor', async () => {
+    // Wine accepts the descriptor but keeps its own default DACL (measured: GetNamedSecurityInfoW
+    // then shows SYSTEM and the Wine user), so what Wine can show is that the SDDL parses and the
+    // creation succeeds through that call; the README says how to check the ACL on real Windows.
+    const p = cachePackage(pkg);
+    const r = await osdRun(p.exe, '0');
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain('Created C:\\MININT\\PackageSource with a protected ACL (D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU))');
+  });
+
+  it('a source file locked by another process is retried while locked, then copied', async () => {
+    const p = cachePackage(pkg);
+    const marker = wine.host('C:\\held.txt');
+    fs.rmSync(marker, { force: true });
+    const holder = wine.spawnBackground(path.join(wine.bin, 'hold.exe'), [`${p.win}\\setup.cab`, '1500', 'C:\\held.txt']);
+    for (let i = 0; i < 100 && !fs.existsSync(marker); i++) await new Promise((res) => setTimeout(res, 50));
+    expect(fs.existsSync(marker)).toBe(true);
+    const r = await osdRun(p.exe, '0', ['--mode', 'copy']);
+    await holder.exited;
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/copying .*setup\.cab: EBUSY \(try 1 of 6\), retrying in 250 ms/);
+    expect(r.report!.read.get('setup.cab')?.fnv).toBe(p.expected.get('setup.cab'));
+  });
+
+  it('a source file locked for good is reported with its path after the retries; the launcher is not started', async () => {
+    const p = cachePackage(pkg);
+    const marker = wine.host('C:\\held2.txt');
+    fs.rmSync(marker, { force: true });
+    const holder = wine.spawnBackground(path.join(wine.bin, 'hold.exe'), [`${p.win}\\d1\\one.txt`, '30000', 'C:\\held2.txt']);
+    for (let i = 0; i < 100 && !fs.existsSync(marker); i++) await new Promise((res) => setTimeout(res, 50));
+    const r = await osdRun(p.exe, '0', ['--mode', 'copy']);
+    holder.child.kill();
+    expect(r.code, r.out).toBe(ExitCode.STAGE_FAILED);
+    expect(r.out).toMatch(/cannot copy .*d1\\one\.txt .*\(EBUSY\)/);
+    expect(r.out).toMatch(/try 5 of 6/);
+    expect(r.report).toBeUndefined();
+  }, 60_000);
+
   it('carries a Windows version resource for inventory and Explorer', () => {
     const exe = ResEdit.NtExecutable.from(fs.readFileSync(EXE), { ignoreCert: true });
     const vi = ResEdit.Resource.VersionInfo.fromEntries(ResEdit.NtExecutableResource.from(exe).entries)[0]!;

@@ -50,9 +50,8 @@ export class Wine {
     await execa('wineserver', ['-w'], { ...opts, reject: false });
     execa('wineserver', ['-p'], { ...opts, detached: true }).catch(() => {});
     fs.mkdirSync(this.bin);
-    for (const c of ['osdlaunch', 'relay']) {
-      await execa('x86_64-w64-mingw32-gcc', ['-O2', '-Wall', '-municode', '-D__USE_MINGW_ANSI_STDIO=1', '-o', path.join(this.bin, `${c}.exe`), path.join(HELPERS, `${c}.c`)]);
-    }
+    await Promise.all(['osdlaunch', 'relay', 'hold'].map((c) =>
+      execa('x86_64-w64-mingw32-gcc', ['-O2', '-Wall', '-municode', '-D__USE_MINGW_ANSI_STDIO=1', '-o', path.join(this.bin, `${c}.exe`), path.join(HELPERS, `${c}.c`), '-ladvapi32'])));
   }
 
   async stop(): Promise<void> {
@@ -71,6 +70,13 @@ export class Wine {
   /** Windows path (Z:) of a Linux path */
   static z(linux: string): string {
     return 'Z:' + linux.replace(/\//g, '\\');
+  }
+
+  /** Starts a Windows program and leaves it running (output discarded). */
+  spawnBackground(program: string, args: string[]) {
+    const child = spawn('wine', [program, ...args], { env: { ...process.env, ...this.env }, stdio: 'ignore', cwd: this.prefix });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    return { child, exited };
   }
 
   /** Runs a Windows program through relay.exe; returns its full exit code and its output. */
