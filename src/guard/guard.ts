@@ -37,7 +37,7 @@ export interface Guard {
 export function holdFailure(path: string, errno: string | undefined, winError?: number, cause?: unknown): ZtiError {
   const missing = errno === 'ENOENT' || winError === 2 || winError === 3;
   return missing
-    ? new ZtiError(ExitCode.VERIFY_FAILED, `staged file is missing: ${path}; the launcher was not started`, { path, syscallCode: errno, winError, cause })
+    ? new ZtiError(ExitCode.VERIFY_FAILED, `staged file or folder is missing: ${path}; the launcher was not started`, { path, syscallCode: errno, winError, cause })
     : new ZtiError(ExitCode.GUARD_FAILED, `cannot hold ${path} open; the launcher was not started`, { path, syscallCode: errno, winError, cause });
 }
 

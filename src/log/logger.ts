@@ -27,6 +27,11 @@ class CmtraceFileTransport extends Transport {
   constructor(readonly file: string, private readonly eol: string, private readonly onFail: (msg: string) => void) {
     super();
     try {
+      const link = linkOnTheWay(file);
+      if (link) {
+        onFail(`not writing the log file ${file}: ${link} is a symbolic link or junction (zticache never writes through one)`);
+        return;
+      }
       fs.mkdirSync(path.dirname(file), { recursive: true });
       this.fd = fs.openSync(file, 'a');
     } catch (err) {
@@ -48,6 +53,18 @@ class CmtraceFileTransport extends Transport {
     if (this.fd !== undefined) fs.closeSync(this.fd);
     this.fd = undefined;
   }
+}
+
+/** The first existing folder or file on the way to `file` (the drive root excluded) that is a link. */
+function linkOnTheWay(file: string): string | undefined {
+  const chain: string[] = [];
+  for (let p = path.resolve(file); path.dirname(p) !== p; p = path.dirname(p)) chain.unshift(p);
+  for (const p of chain) {
+    const st = fs.lstatSync(p, { throwIfNoEntry: false });
+    if (!st) return undefined; // from here on zticache creates the folders itself
+    if (st.isSymbolicLink()) return p;
+  }
+  return undefined;
 }
 
 class ConsoleTransport extends Transport {

@@ -42,5 +42,6 @@ describe('power cut during a move across volumes', () => {
       cuts++;
     }
     expect(cuts).toBe(ops.length + 1);
+    console.log(`\npower cuts modelled: ${cuts} (after each of ${ops.length} operations of a move across volumes), files lost: 0\n`);
   });
 });

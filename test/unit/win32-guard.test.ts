@@ -53,7 +53,7 @@ describe('Windows guard', () => {
 
   it('a staged file gone at guard time is a verification failure', () => {
     const k = fakeKernel({ '\\\\?\\C:\\P\\gone.txt': 2 });
-    expect(() => windowsGuard(k).holdAll({ files: ['C:\\P\\gone.txt'], dirs: [] })).toThrow(/staged file is missing: C:\\P\\gone\.txt/);
+    expect(() => windowsGuard(k).holdAll({ files: ['C:\\P\\gone.txt'], dirs: [] })).toThrow(/staged file or folder is missing: C:\\P\\gone\.txt/);
   });
 
   it('a kept file that cannot be held is skipped, not fatal', () => {

@@ -169,6 +169,20 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     expect(r.report!.deleted.filter((d) => d.includes('PackageSource'))).toEqual([]);
   });
 
+  it('files marked hidden and read-only (attrib +r +h) are staged in both modes and held', async () => {
+    for (const mode of ['move', 'copy']) {
+      const p = cachePackage(pkg);
+      const attrib = await wine.run('C:\\windows\\system32\\attrib.exe', ['+r', '+h', `${p.win}\\d1\\d2\\two.txt`]);
+      expect(attrib.code, attrib.out).toBe(0);
+      // (Wine 8 as root keeps +h but not +r, and a rename drops its hidden flag: attributes
+      // themselves are not asserted here; CopyFileW carries them on Windows)
+      const r = await osdRun(p.exe, '0', ['--mode', mode]);
+      expect(r.code, `${mode}\n${r.out}`).toBe(0);
+      expect(r.report!.read.get('d1/d2/two.txt')?.fnv, mode).toBe(p.expected.get('d1/d2/two.txt'));
+      expect(r.report!.deleted.filter((d) => d.includes('PackageSource')), mode).toEqual([]);
+    }
+  });
+
   it('runs --help, --version and the manifest command; the manifest is then verified', async () => {
     const p = cachePackage(pkg);
     let r = await wine.run(p.exe, ['--version']);
