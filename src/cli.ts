@@ -109,6 +109,7 @@ export async function main(argv: readonly string[], rt: Runtime, ctx: Partial<Ru
   } finally {
     const summary = platform.eventLog?.summary?.();
     if (summary) log.info(summary);
+    log.info(`Peak memory: ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MB`);
     const points = faultPointsReached();
     if (points !== undefined) log.info(`fault points reached: ${points}`);
     log.close();

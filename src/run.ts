@@ -60,8 +60,13 @@ export async function run(opts: Options, ctx: RunContext): Promise<number> {
   log.info(`Opening ${target} files: ${guard.description}`);
   const t0 = Date.now();
   const held = guard.holdAll({
-    files: inv.files.map((f) => fromRel(p, target, f.rel)),
-    dirs: [target, ...inv.dirs.map((d) => fromRel(p, target, d))],
+    files: (function* () {
+      for (const f of inv.files) yield fromRel(p, target, f.rel);
+    })(),
+    dirs: (function* () {
+      yield target;
+      for (const d of inv.dirs) yield fromRel(p, target, d);
+    })(),
     keep: [opts.log, plan.journalPath],
   });
   try {

@@ -7,8 +7,9 @@ import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
 
 export interface HoldRequest {
-  files: readonly string[];
-  dirs: readonly string[];
+  /** iterables, so 100,000 paths are made one at a time, not held in an array */
+  files: Iterable<string>;
+  dirs: Iterable<string>;
   /**
    * Files zticache itself still writes (the log) or needs after a restart (the journal): held
    * against deletion but not against writing, and best effort: one that cannot be held is skipped.

@@ -1,11 +1,14 @@
 // POSIX guard: read-only descriptors on every staged file and folder. On POSIX an open file can
 // still be unlinked, so this protects nothing; it exists so the flow is the same on every platform
 // and the Windows guard (src/win32/guard.ts) can be swapped in. Running out of descriptors is not
-// an error here, since holding gives no protection anyway.
+// an error here, since holding gives no protection anyway: it holds what the descriptor limit
+// allows, less some headroom for the rest of the run.
 
 import fs from 'node:fs';
 import { errnoOf } from '../errors.js';
 import { holdFailure, type Guard, type Held, type HoldRequest } from './guard.js';
+
+const HEADROOM = 256;
 
 export const posixGuard: Guard = {
   description: 'read-only descriptors (POSIX cannot block deletion of an open file)',
@@ -23,6 +26,8 @@ export const posixGuard: Guard = {
       } catch (err) {
         const code = errnoOf(err);
         if (code === 'EMFILE' || code === 'ENFILE') {
+          // leave room for verifying, logging and starting the launcher
+          for (let i = 0; i < HEADROOM && fds.length; i++) fs.closeSync(fds.pop()!);
           exhausted = true;
           return;
         }
@@ -30,8 +35,16 @@ export const posixGuard: Guard = {
         throw holdFailure(p, code, undefined, err);
       }
     };
-    for (const d of req.dirs) hold(d);
-    for (const f of req.files) hold(f);
+    let files = 0;
+    let dirs = 0;
+    for (const d of req.dirs) {
+      hold(d);
+      dirs++;
+    }
+    for (const f of req.files) {
+      hold(f);
+      files++;
+    }
     let kept = 0;
     for (const k of req.keep ?? []) {
       try {
@@ -41,6 +54,6 @@ export const posixGuard: Guard = {
         /* best effort */
       }
     }
-    return { files: req.files.length, dirs: req.dirs.length, kept, release };
+    return { files, dirs, kept, release };
   },
 };

@@ -73,18 +73,24 @@ export function takeInventory(p: path.PlatformPath, root: string, opts: WalkOpti
   return inv;
 }
 
-/** The top-level names of an inventory: what a move renames. */
-export function topLevel(inv: Inventory): string[] {
-  const names = new Set<string>();
-  for (const d of inv.dirs) names.add(d.split('/', 1)[0]!);
-  for (const f of inv.files) names.add(f.rel.split('/', 1)[0]!);
-  return [...names].sort();
-}
-
-/** The part of an inventory under one top-level name. */
-export function subInventory(inv: Inventory, top: string): Inventory {
-  const prefix = top + '/';
-  const files = inv.files.filter((f) => f.rel === top || f.rel.startsWith(prefix));
-  const dirs = inv.dirs.filter((d) => d === top || d.startsWith(prefix));
-  return { files, dirs, bytes: files.reduce((n, f) => n + f.size, 0) };
+/**
+ * The inventory split by top-level name (what a move renames), in name order, in one pass: a
+ * package of 100,000 files under 1,000 top-level folders must not be scanned once per folder.
+ */
+export function byTopLevel(inv: Inventory): Map<string, Inventory> {
+  const groups = new Map<string, Inventory>();
+  const group = (rel: string) => {
+    const slash = rel.indexOf('/');
+    const top = slash < 0 ? rel : rel.slice(0, slash);
+    let g = groups.get(top);
+    if (!g) groups.set(top, (g = { files: [], dirs: [], bytes: 0 }));
+    return g;
+  };
+  for (const d of inv.dirs) group(d).dirs.push(d);
+  for (const f of inv.files) {
+    const g = group(f.rel);
+    g.files.push(f);
+    g.bytes += f.size;
+  }
+  return new Map([...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

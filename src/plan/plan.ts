@@ -129,7 +129,7 @@ export function makePlan(opts: Options, platform: Platform): Plan {
 }
 
 function loadJournal(p: Options['path'], journalPath: string, target: string): Journal | undefined {
-  const r = readJournal(journalPath);
+  const r = readJournal(journalPath, p.sep === '\\');
   if (r.kind === 'none') return undefined;
   if (r.kind === 'invalid') {
     throw new ZtiError(ExitCode.JOURNAL_CONFLICT,

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import type path from 'node:path';
 import type { Inventory } from '../plan/inventory.js';
+import { isSafeRel } from '../paths.js';
 import { faultPoint } from './fault-points.js';
 
 export type JournalState =
@@ -40,7 +41,7 @@ export type ReadJournal =
   | { kind: 'invalid'; reason: string }
   | { kind: 'ok'; journal: Journal };
 
-export function readJournal(file: string): ReadJournal {
+export function readJournal(file: string, windows: boolean): ReadJournal {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -54,11 +55,11 @@ export function readJournal(file: string): ReadJournal {
   } catch (err) {
     return { kind: 'invalid', reason: `not valid JSON (${(err as Error).message})` };
   }
-  const problem = checkShape(j);
+  const problem = checkShape(j, windows);
   return problem ? { kind: 'invalid', reason: problem } : { kind: 'ok', journal: j as Journal };
 }
 
-function checkShape(j: unknown): string | undefined {
+function checkShape(j: unknown, windows: boolean): string | undefined {
   if (!j || typeof j !== 'object') return 'not a JSON object';
   const o = j as Record<string, unknown>;
   if (o.tool !== 'zticache' || o.version !== 1) return 'not a zticache journal of version 1';
@@ -70,6 +71,11 @@ function checkShape(j: unknown): string | undefined {
   for (const f of inv.files as unknown[]) {
     const e = f as Record<string, unknown>;
     if (!e || typeof e.rel !== 'string' || typeof e.size !== 'number' || typeof e.mtimeMs !== 'number') return 'inventory entry malformed';
+    // C:\MININT may be writable by a user: a planted journal must not steer a move outside the package
+    if (!isSafeRel(e.rel, windows)) return `inventory path leaves the package: ${e.rel}`;
+  }
+  for (const d of inv.dirs as unknown[]) {
+    if (typeof d !== 'string' || !isSafeRel(d, windows)) return `inventory folder malformed or outside the package: ${String(d)}`;
   }
   return undefined;
 }

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError, errnoOf } from '../errors.js';
-import { subInventory, topLevel, type Inventory } from '../plan/inventory.js';
+import { byTopLevel, type Inventory } from '../plan/inventory.js';
 import { fromRel } from '../paths.js';
 import { copyInventory, nodeFs, stageError, type CopyOptions } from './copy.js';
 import { DEFAULT_RETRY, TRANSIENT_RENAME_ERRORS, withRetry } from './retry.js';
@@ -44,10 +44,9 @@ export async function moveInventory(source: string, target: string, inv: Invento
   fs.mkdirSync(target, { recursive: true });
 
   let topFiles = 0;
-  for (const name of topLevel(inv)) {
+  for (const [name, sub] of byTopLevel(inv)) {
     const src = fromRel(p, source, name);
     const dst = fromRel(p, target, name);
-    const sub = subInventory(inv, name);
     const what = dirs.has(name) ? 'folder' : 'file';
     if (opts.keep.includes(name)) {
       await copyInventory(source, target, sub, opts);

@@ -26,8 +26,16 @@ export function windowsGuard(k32: Kernel32): Guard {
           throw holdFailure(p, undefined, h.error);
         }
       };
-      for (const d of req.dirs) hold(d, FILE_SHARE_READ | FILE_SHARE_WRITE);
-      for (const f of req.files) hold(f, FILE_SHARE_READ);
+      let files = 0;
+      let dirs = 0;
+      for (const d of req.dirs) {
+        hold(d, FILE_SHARE_READ | FILE_SHARE_WRITE);
+        dirs++;
+      }
+      for (const f of req.files) {
+        hold(f, FILE_SHARE_READ);
+        files++;
+      }
       let kept = 0;
       for (const k of req.keep ?? []) {
         // zticache's own log stays writable through its own (libuv) handle, so share WRITE
@@ -37,7 +45,7 @@ export function windowsGuard(k32: Kernel32): Guard {
           kept++;
         }
       }
-      return { files: req.files.length, dirs: req.dirs.length, kept, release };
+      return { files, dirs, kept, release };
     },
   };
 }

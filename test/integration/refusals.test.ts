@@ -150,3 +150,18 @@ describe('refusals before any change', () => {
     expect(r.out).toMatch(/unknown option \/frobnicate/);
   });
 });
+
+describe('a planted journal', () => {
+  it('that would steer a resumed move outside the package is refused; nothing is moved', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const outside = path.join(s.dir, 'outside.txt');
+    fs.writeFileSync(outside, 'not part of any package');
+    const journal = { tool: 'zticache', version: 1, source: s.source, target: s.target, mode: 'move', state: 'staging', started: '', updated: '',
+      inventory: { files: [{ rel: '../../outside.txt', size: 23, mtimeMs: 0 }], dirs: [], bytes: 23 } };
+    fs.mkdirSync(s.minint, { recursive: true });
+    fs.writeFileSync(`${s.target}.zticache.json`, JSON.stringify(journal));
+    await refuses(s, s.args(), ExitCode.JOURNAL_CONFLICT, /inventory path leaves the package: \.\.\/\.\.\/outside\.txt/);
+    expect(fs.readFileSync(outside, 'utf8')).toBe('not part of any package');
+  });
+});

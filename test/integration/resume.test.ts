@@ -34,7 +34,7 @@ describe('a staging interrupted part way is finished by the next run', () => {
     const original = snapshot(s.source);
     const code = await main(s.args('--', s.report, '0'), rt(s.dir), { fs: failing('rename', 'EFAULT', 3), retry: fast });
     expect(code).toBe(ExitCode.STAGE_FAILED);
-    const j = readJournal(`${s.target}.zticache.json`);
+    const j = readJournal(`${s.target}.zticache.json`, false);
     expect(j.kind === 'ok' && j.journal.state).toBe('staging');
     const moved = Object.keys(snapshot(s.target));
     expect(moved.length).toBeGreaterThan(0);
@@ -88,7 +88,7 @@ describe('a staging interrupted part way is finished by the next run', () => {
     const original = snapshot(s.source);
     const code = await main(s.args('--', s.report, '0'), rt(s.dir), { fs: failing('rm', 'EFAULT', 1, 1), retry: fast });
     expect(code).toBe(ExitCode.STAGE_FAILED);
-    const j = readJournal(`${s.target}.zticache.json`);
+    const j = readJournal(`${s.target}.zticache.json`, false);
     expect(j.kind === 'ok' && j.journal.state).toBe('clearing');
     expect(snapshot(s.source)).toEqual(original);
     const r = await zticache(s.args('--', s.report, '0'));

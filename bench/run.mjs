@@ -1,0 +1,196 @@
+// npm run bench: synthetic packages, each case run several times, medians and RATIOS measured side
+// by side in the same run (absolute times on a shared 2-core machine mean little; ratios hold).
+// Compares zticache (the built dist/zticache.cjs, start-up included) with mv, cp -a, rm -r and
+// sha256sum on the same trees. Prints one table; bench/README.md keeps the last one.
+//   node bench/run.mjs [--quick]      --quick: fewer runs and smaller trees, for a smoke test
+import { spawnSync, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const CLI = path.join(root, 'dist', 'zticache.cjs');
+const quick = process.argv.includes('--quick');
+const RUNS = quick ? 2 : 5;
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-bench-'));
+const shm = fs.existsSync('/dev/shm') ? fs.mkdtempSync('/dev/shm/zti-bench-') : undefined;
+const rows = [];
+process.on('exit', () => {
+  fs.rmSync(work, { recursive: true, force: true });
+  if (shm) fs.rmSync(shm, { recursive: true, force: true });
+});
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const now = () => performance.now();
+function sh(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.status}\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+function timed(fn) {
+  const t = now();
+  const out = fn();
+  return { ms: now() - t, out };
+}
+/** runs `setup` (untimed) then `fn` (timed) RUNS times; median ms */
+function measure(setup, fn, runs = RUNS) {
+  const ms = [];
+  let last;
+  for (let i = 0; i < runs; i++) {
+    setup?.();
+    const r = timed(fn);
+    ms.push(r.ms);
+    last = r.out;
+  }
+  return { ms: median(ms), last };
+}
+function row(name, value, goal, ok) {
+  rows.push({ name, value, goal, ok: ok === undefined ? '' : ok ? 'yes' : 'NO' });
+  console.error(`  ${name}: ${value}${goal ? ` (goal ${goal}: ${ok ? 'met' : 'MISSED'})` : ''}`);
+}
+
+/** files of `size` bytes spread over `dirs` folders; sparse when asked (content is irrelevant to a rename) */
+function makeTree(dir, { files, dirs, size, sparse = false }) {
+  fs.mkdirSync(dir, { recursive: true });
+  const buf = sparse ? null : Buffer.alloc(size, 0x5a);
+  for (let d = 0; d < dirs; d++) fs.mkdirSync(path.join(dir, `dir${String(d).padStart(4, '0')}`, 'sub'), { recursive: true });
+  for (let i = 0; i < files; i++) {
+    const f = path.join(dir, `dir${String(i % dirs).padStart(4, '0')}`, 'sub', `file${i}.bin`);
+    if (sparse) {
+      fs.writeFileSync(f, '');
+      fs.truncateSync(f, size);
+    } else fs.writeFileSync(f, buf);
+  }
+  fs.writeFileSync(path.join(dir, 'launch.sh'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+}
+function zti(args) {
+  return sh(process.execPath, [CLI, ...args, '--launch', 'launch.sh']);
+}
+function peakMb(log) {
+  return Number(/Peak memory: ([\d.]+) MB/.exec(fs.readFileSync(log, 'utf8').trim().split('\n').filter((l) => l.includes('Peak memory')).pop())?.[1]);
+}
+const mb = (bytes, ms) => (bytes / 1048576 / (ms / 1000)).toFixed(0);
+
+// ---------------------------------------------------------------- same-volume move
+{
+  console.error('same-volume move (5,000 files in 200 folders):');
+  const results = {};
+  for (const [label, total] of [['200 MB', 200 << 20], ['2 GB', 2048 << 20]]) {
+    const n = quick ? 1000 : 5000;
+    const src = path.join(work, `mv-${label}`, 'src');
+    const dst = path.join(work, `mv-${label}`, 'MININT', 'PackageSource');
+    makeTree(src, { files: n, dirs: quick ? 40 : 200, size: Math.floor(total / n), sparse: true });
+    const back = () => {
+      if (fs.existsSync(dst)) {
+        fs.rmSync(src, { recursive: true, force: true });
+        fs.renameSync(dst, src);
+        fs.rmSync(path.dirname(dst), { recursive: true, force: true });
+      }
+    };
+    results[label] = measure(back, () => zti(['--source', src, '--target', dst])).ms;
+    const mvMs = measure(back, () => { fs.mkdirSync(path.dirname(dst), { recursive: true }); sh('mv', [src, dst]); }).ms;
+    back();
+    row(`move ${label}: zticache / mv of the folder`, `${results[label].toFixed(0)} ms / ${mvMs.toFixed(0)} ms`);
+  }
+  const ratio = results['2 GB'] / results['200 MB'];
+  row('move: time(2 GB) / time(200 MB), same shape', ratio.toFixed(2), '~1 (cost independent of bytes)', ratio < 1.3);
+}
+
+// ---------------------------------------------------------------- 10,000 files end to end
+{
+  const n = quick ? 2000 : 10000;
+  const src = path.join(work, 'e2e', 'src');
+  const dst = path.join(work, 'e2e', 'MININT', 'PackageSource');
+  makeTree(src, { files: n, dirs: 100, size: 1024 });
+  const back = () => {
+    if (fs.existsSync(dst)) { fs.rmSync(src, { recursive: true, force: true }); fs.renameSync(dst, src); fs.rmSync(path.dirname(dst), { recursive: true, force: true }); }
+  };
+  const r = measure(back, () => zti(['--source', src, '--target', dst]));
+  const log = path.join(path.dirname(dst), 'SMSOSD', 'OSDLOGS', 'ZTICache.log');
+  const guardMs = Number(/Holding \d+ files .*\((\d+) ms\)/.exec(fs.readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('Holding')).pop())?.[1]);
+  row(`${n} files staged, guarded, verified, launched (wall, start-up included)`, `${r.ms.toFixed(0)} ms`, '< 500 ms', r.ms < 500);
+  row(`guard: handles on ${n} files (Linux)`, `${guardMs} ms`, '< 500 ms', guardMs < 500);
+  back();
+}
+
+// ---------------------------------------------------------------- copy vs cp -a
+for (const [label, spec] of [
+  ['a few large files', { files: quick ? 2 : 4, dirs: 1, size: (quick ? 64 : 256) << 20 }],
+  ['10,000 small files', { files: quick ? 2000 : 10000, dirs: 100, size: 4096 }],
+]) {
+  console.error(`copy, ${label}:`);
+  const src = path.join(work, `cp-${label.replace(/\W+/g, '-')}`, 'src');
+  const dstZ = path.join(path.dirname(src), 'MININT', 'PackageSource');
+  const dstC = path.join(path.dirname(src), 'cp-target');
+  makeTree(src, spec);
+  const bytes = spec.files * spec.size;
+  const clean = () => {
+    fs.rmSync(path.dirname(dstZ), { recursive: true, force: true });
+    fs.rmSync(dstC, { recursive: true, force: true });
+  };
+  const z = measure(clean, () => zti(['--source', src, '--target', dstZ, '--mode', 'copy'])).ms;
+  const c = measure(clean, () => sh('cp', ['-a', src, dstC])).ms;
+  clean();
+  const speed = c / z;
+  const goal = label.startsWith('a few') ? 0.95 : 0.8;
+  row(`copy ${label}: zticache ${mb(bytes, z)} MB/s ${(spec.files / (z / 1000)).toFixed(0)} files/s; cp -a ${mb(bytes, c)} MB/s ${(spec.files / (c / 1000)).toFixed(0)} files/s`, `${speed.toFixed(2)}x cp's speed`, `>= ${goal}x`, speed >= goal);
+}
+
+// ---------------------------------------------------------------- cross-volume move
+if (shm) {
+  console.error('move across volumes (tmpfs -> disk):');
+  const spec = { files: quick ? 500 : 2000, dirs: 50, size: 64 << 10 };
+  const src = path.join(shm, 'xv', 'src');
+  const dstZ = path.join(work, 'xv', 'MININT', 'PackageSource');
+  const dstC = path.join(work, 'xv', 'cp-target');
+  const fresh = () => {
+    fs.rmSync(path.join(shm, 'xv'), { recursive: true, force: true });
+    fs.rmSync(path.join(work, 'xv'), { recursive: true, force: true });
+    makeTree(src, spec);
+  };
+  const z = measure(fresh, () => zti(['--source', src, '--target', dstZ])).ms;
+  const c = measure(fresh, () => { fs.mkdirSync(path.dirname(dstC), { recursive: true }); sh('cp', ['-a', src, dstC]); sh('rm', ['-r', src]); }).ms;
+  const cs = measure(fresh, () => { fs.mkdirSync(path.dirname(dstC), { recursive: true }); sh('cp', ['-a', src, dstC]); sh('sync', []); sh('rm', ['-r', src]); }).ms;
+  row(`cross-volume move of ${spec.files} files: zticache (copy, check, fsync, delete) vs cp -a + rm -r`, `${(c / z).toFixed(2)}x cp's speed; ${(cs / z).toFixed(2)}x of cp -a + sync + rm -r`);
+}
+
+// ---------------------------------------------------------------- verification with a manifest
+{
+  console.error('verification with a SHA-256 manifest:');
+  const spec = { files: quick ? 8 : 16, dirs: 4, size: (quick ? 16 : 64) << 20 };
+  const dir = path.join(work, 'verify', 'MININT', 'PackageSource');
+  makeTree(dir, spec);
+  sh(process.execPath, [CLI, 'manifest', dir]);
+  const z = measure(null, () => zti(['--source', dir, '--target', dir])).ms;
+  const s = measure(null, () => sh('sha256sum', ['-c', '--quiet', 'zticache.sha256'], { cwd: dir })).ms;
+  row(`verify ${spec.files} x ${spec.size >> 20} MB by SHA-256: zticache run (start-up, guard, verify, launch) vs sha256sum -c`, `${(s / z).toFixed(2)}x sha256sum's speed`, '>= 0.8x', s / z >= 0.8);
+  fs.rmSync(path.join(work, 'verify'), { recursive: true, force: true });
+}
+
+// ---------------------------------------------------------------- start-up
+{
+  const z = measure(null, () => sh(process.execPath, [CLI, '--version']), RUNS * 2).ms;
+  const n = measure(null, () => sh(process.execPath, ['-e', '0']), RUNS * 2).ms;
+  row('start-up: zticache --version vs node -e 0', `${z.toFixed(0)} ms vs ${n.toFixed(0)} ms (+${(z - n).toFixed(0)} ms)`);
+}
+
+// ---------------------------------------------------------------- 100,000 files: memory
+{
+  const n = quick ? 20000 : 100000;
+  console.error(`${n} files (memory):`);
+  const src = path.join(work, 'big', 'src');
+  const dst = path.join(work, 'big', 'MININT', 'PackageSource');
+  makeTree(src, { files: n, dirs: 1000, size: 16 });
+  const r = timed(() => zti(['--source', src, '--target', dst]));
+  const peak = peakMb(path.join(path.dirname(dst), 'SMSOSD', 'OSDLOGS', 'ZTICache.log'));
+  row(`${n} files moved, guarded, verified: wall time, peak RSS`, `${(r.ms / 1000).toFixed(1)} s, ${peak} MB`, '< 100 MB', peak < 100);
+  fs.rmSync(path.join(work, 'big'), { recursive: true, force: true });
+}
+
+// ---------------------------------------------------------------- table
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+console.log(`\nzticache ${JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version} bench, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} x ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${RUNS} runs per case (median)${quick ? ', QUICK' : ''}\n`);
+console.log('| case | measured | goal | met |');
+console.log('|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.name} | ${r.value} | ${r.goal ?? ''} | ${r.ok} |`);
