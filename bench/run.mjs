@@ -64,8 +64,9 @@ function makeTree(dir, { files, dirs, size, sparse = false }) {
   }
   fs.writeFileSync(path.join(dir, 'launch.sh'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
 }
+/** the bin as installed: run through its #! line, with the node options it ships with */
 function zti(args) {
-  return sh(process.execPath, [CLI, ...args, '--launch', 'launch.sh']);
+  return sh(CLI, [...args, '--launch', 'launch.sh']);
 }
 function peakMb(log) {
   return Number(/Peak memory: ([\d.]+) MB/.exec(fs.readFileSync(log, 'utf8').trim().split('\n').filter((l) => l.includes('Peak memory')).pop())?.[1]);

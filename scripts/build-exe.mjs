@@ -91,6 +91,8 @@ fs.writeFileSync(path.join(seaDir, 'sea-config.json'), JSON.stringify({
   disableExperimentalSEAWarning: true,
   useSnapshot: false,
   useCodeCache: false,
+  execArgv: ['--max-semi-space-size=1'], // see src/bin.ts
+  execArgvExtension: 'none', // NODE_OPTIONS of the machine does not reach a process running as SYSTEM
   assets: { 'koffi.node': 'koffi.node' },
 }, null, 2));
 execFileSync(path.join(nodeLinux, 'bin', 'node'), ['--experimental-sea-config', 'sea-config.json'], { cwd: seaDir, stdio: 'inherit' });

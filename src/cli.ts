@@ -101,7 +101,7 @@ export async function main(argv: readonly string[], rt: Runtime, ctx: Partial<Ru
     eventLog: opts.whatIf ? undefined : platform.eventLog,
   });
   try {
-    log.info(`zticache ${VERSION} started (pid ${process.pid}): ${argv.length ? argv.join(' ') : 'no arguments'}`);
+    log.info(`zticache ${VERSION} started (pid ${process.pid}, node ${process.version}${process.execArgv.length ? ' ' + process.execArgv.join(' ') : ''}): ${argv.length ? argv.join(' ') : 'no arguments'}`);
     const code = await run(opts, { platform, log, tty: process.stdout.isTTY ? process.stdout : undefined, ...ctx });
     return code;
   } catch (err) {

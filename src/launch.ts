@@ -3,7 +3,6 @@
 // The exit code is returned as an unsigned 32-bit number (3010, 0x80070005 = 2147942405) so it
 // reaches zticache's own exit code unchanged. A launcher that cannot be started is a ZtiError.
 
-import { execa } from 'execa';
 import os from 'node:os';
 import { ExitCode, SIGNAL_EXIT_BASE } from './exit-codes.js';
 import { ZtiError } from './errors.js';
@@ -22,6 +21,7 @@ export interface LaunchResult {
 
 export async function launch(opts: LaunchOptions): Promise<LaunchResult> {
   const started = Date.now();
+  const { execa } = await import('execa'); // loaded when needed: most of the bundle's start-up cost
   const r = await execa(opts.launcher, opts.args, {
     cwd: opts.cwd,
     windowsHide: true,

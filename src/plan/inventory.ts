@@ -28,6 +28,15 @@ export interface WalkOptions {
   skip?: ReadonlySet<string>;
 }
 
+/**
+ * A concatenated string is a tree in V8 (a cons string) until something reads it; reading one
+ * character flattens it. 100,000 inventory paths kept flat take half the memory.
+ */
+function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}
+
 export function takeInventory(p: path.PlatformPath, root: string, opts: WalkOptions = {}): Inventory {
   const inv: Inventory = { files: [], dirs: [], bytes: 0 };
   const pending: string[] = [''];
@@ -43,7 +52,7 @@ export function takeInventory(p: path.PlatformPath, root: string, opts: WalkOpti
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const subdirs: string[] = [];
     for (const e of entries) {
-      const rel = relDir ? `${relDir}/${e.name}` : e.name;
+      const rel = flat(relDir ? `${relDir}/${e.name}` : e.name);
       if (opts.skip?.has(rel)) continue;
       const abs = p.join(absDir, e.name);
       if (e.isSymbolicLink()) {
@@ -71,6 +80,42 @@ export function takeInventory(p: path.PlatformPath, root: string, opts: WalkOpti
   inv.dirs.sort();
   inv.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return inv;
+}
+
+/** Counts the files and folders under root without keeping them; anything else is listed. */
+export function countTree(p: path.PlatformPath, root: string): { files: number; dirs: number; others: string[] } {
+  const out = { files: 0, dirs: 0, others: [] as string[] };
+  const pending = [root];
+  while (pending.length) {
+    const dir = pending.pop()!;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (e.isSymbolicLink() || (!e.isFile() && !e.isDirectory())) out.others.push(p.join(dir, e.name));
+      else if (e.isFile()) out.files++;
+      else {
+        out.dirs++;
+        pending.push(p.join(dir, e.name));
+      }
+    }
+  }
+  return out;
+}
+
+/** Package-relative names of the files and plain folders under root (links are not followed). */
+export function walkNames(p: path.PlatformPath, root: string): { files: string[]; dirs: string[] } {
+  const out = { files: [] as string[], dirs: [] as string[] };
+  const pending = [''];
+  while (pending.length) {
+    const rel = pending.pop()!;
+    for (const e of fs.readdirSync(fromRel(p, root, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isFile()) out.files.push(r);
+      else if (e.isDirectory() && !e.isSymbolicLink()) {
+        out.dirs.push(r);
+        pending.push(r);
+      }
+    }
+  }
+  return out;
 }
 
 /**

@@ -86,7 +86,7 @@ export function makePlan(opts: Options, platform: Platform): Plan {
   } else {
     const found = takeInventory(p, source);
     const selfRel = opts.self ? toRel(p, source, opts.self) : undefined;
-    const payload = found.files.filter((f) => f.rel !== selfRel).length + found.dirs.length;
+    const payload = found.files.length - (found.files.some((f) => f.rel === selfRel) ? 1 : 0) + found.dirs.length;
     if (journal && sameSource && targetExists && payload === 0) {
       action = 'none';
       reason = 'already staged by an earlier run (the source now holds nothing but zticache itself)';

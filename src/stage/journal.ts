@@ -80,12 +80,23 @@ function checkShape(j: unknown, windows: boolean): string | undefined {
   return undefined;
 }
 
-/** Atomic write: a reader (or the next run after a crash) sees the old journal or the new one. */
+/**
+ * Atomic write: a reader (or the next run after a crash) sees the old journal or the new one.
+ * The inventory, most of the bytes, is written in slices, so a journal of 100,000 files never
+ * exists as one string in memory.
+ */
 export function writeJournal(file: string, journal: Journal): void {
+  const { inventory, ...head } = journal;
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = fs.openSync(tmp, 'w');
   try {
-    fs.writeSync(fd, JSON.stringify(journal));
+    fs.writeSync(fd, `${JSON.stringify(head).slice(0, -1)},"inventory":{"bytes":${inventory.bytes},"dirs":${JSON.stringify(inventory.dirs)},"files":[`);
+    const SLICE = 2000;
+    for (let i = 0; i < inventory.files.length; i += SLICE) {
+      const part = JSON.stringify(inventory.files.slice(i, i + SLICE));
+      fs.writeSync(fd, i === 0 ? part.slice(1, -1) : `,${part.slice(1, -1)}`);
+    }
+    fs.writeSync(fd, ']}}');
     faultPoint('journal written, not synced', tmp);
     fs.fsyncSync(fd);
   } finally {

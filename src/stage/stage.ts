@@ -11,7 +11,7 @@ import type { Plan } from '../plan/plan.js';
 import type { Platform } from '../platform.js';
 import { formatBytes, checkTargetSafe } from '../plan/checks.js';
 import { copyInventory, nodeFs, stageError, type CopyOptions } from './copy.js';
-import { writeJournal, type Journal, type JournalState } from './journal.js';
+import { writeJournal, type JournalState } from './journal.js';
 import { moveInventory } from './move.js';
 import { Progress } from './progress.js';
 import { faultPoint } from './fault-points.js';
@@ -39,8 +39,7 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<StageResult
   const { target, source, inventory: inv } = plan;
   const startedIso = new Date().toISOString();
   const journal = (state: JournalState): void => {
-    const j: Journal = { tool: 'zticache', version: 1, source, target, mode: plan.action as 'move' | 'copy', state, started: startedIso, updated: new Date().toISOString(), inventory: inv };
-    writeJournal(plan.journalPath, j);
+    writeJournal(plan.journalPath, { tool: 'zticache', version: 1, source, target, mode: plan.action as 'move' | 'copy', state, started: startedIso, updated: new Date().toISOString(), inventory: inv });
     opts.onJournal?.(state);
   };
 

@@ -7,7 +7,8 @@ import type path from 'node:path';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
 import type { Log } from '../log/logger.js';
-import { takeInventory, type Inventory } from '../plan/inventory.js';
+import fs from 'node:fs';
+import { countTree, walkNames, type Inventory } from '../plan/inventory.js';
 import { fromRel, relKey } from '../paths.js';
 import { forEachLimit } from '../pool.js';
 import { hashFile, type ManifestEntry } from './manifest.js';
@@ -28,21 +29,36 @@ export interface VerifyResult {
 export async function verify(target: string, expected: Inventory, opts: VerifyOptions): Promise<VerifyResult> {
   const { p } = opts;
   const problems: string[] = [];
-  const found = takeInventory(p, target);
-  const have = new Map(found.files.map((f) => [relKey(p, f.rel), f]));
-  const want = new Set(expected.files.map((f) => relKey(p, f.rel)));
+  const key = (rel: string) => relKey(p, rel);
+
+  // every inventoried file and folder is there, with its size: one lstat each, nothing kept
+  let bytes = 0;
   for (const f of expected.files) {
-    const got = have.get(relKey(p, f.rel));
-    if (!got) problems.push(`missing: ${f.rel}`);
-    else if (got.size !== f.size) problems.push(`size of ${f.rel}: ${got.size} bytes, expected ${f.size}`);
+    const st = fs.lstatSync(fromRel(p, target, f.rel), { throwIfNoEntry: false });
+    if (!st?.isFile()) problems.push(`missing: ${f.rel}`);
+    else {
+      bytes += st.size;
+      if (st.size !== f.size) problems.push(`size of ${f.rel}: ${st.size} bytes, expected ${f.size}`);
+    }
   }
-  for (const f of found.files) if (!want.has(relKey(p, f.rel))) problems.push(`not in the package: ${f.rel}`);
-  const haveDirs = new Set(found.dirs.map((d) => relKey(p, d)));
-  for (const d of expected.dirs) if (!haveDirs.has(relKey(p, d))) problems.push(`missing folder: ${d}`);
-  if (found.files.length !== expected.files.length) problems.push(`${found.files.length} files, expected ${expected.files.length}`);
-  if (found.bytes !== expected.bytes) problems.push(`${found.bytes} bytes, expected ${expected.bytes}`);
+  for (const d of expected.dirs) {
+    if (!fs.lstatSync(fromRel(p, target, d), { throwIfNoEntry: false })?.isDirectory()) problems.push(`missing folder: ${d}`);
+  }
+  // and nothing else: with all of them present, equal counts mean no stray; names are looked for
+  // only when the counts differ
+  const counted = countTree(p, target);
+  if (counted.files !== expected.files.length || counted.dirs !== expected.dirs.length || counted.others.length) {
+    const wantFiles = new Set(expected.files.map((f) => key(f.rel)));
+    const wantDirs = new Set(expected.dirs.map(key));
+    for (const o of counted.others) problems.push(`not in the package (a link or device): ${o}`);
+    const found = walkNames(p, target);
+    for (const f of found.files) if (!wantFiles.has(key(f))) problems.push(`not in the package: ${f}`);
+    for (const d of found.dirs) if (!wantDirs.has(key(d))) problems.push(`folder not in the package: ${d}`);
+    problems.push(`${counted.files} files and ${counted.dirs} folders, expected ${expected.files.length} and ${expected.dirs.length}`);
+  }
+  if (bytes !== expected.bytes && !problems.length) problems.push(`${bytes} bytes, expected ${expected.bytes}`);
   fail(problems, target, 'does not match the package inventory');
-  opts.log.info(`Verified ${found.files.length} files, ${found.bytes} bytes in ${target}`);
+  opts.log.info(`Verified ${expected.files.length} files, ${bytes} bytes in ${target}`);
 
   let hashed = 0;
   if (opts.manifest) {
@@ -66,7 +82,7 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
     if (unlisted.length) opts.log.warn(`${unlisted.length} file(s) are not in the manifest (not checked by hash), first: ${unlisted[0]!.rel}`);
     opts.log.info(`Verified the SHA-256 of ${hashed} files against ${opts.manifest.path}`);
   }
-  return { files: found.files.length, bytes: found.bytes, hashed };
+  return { files: expected.files.length, bytes, hashed };
 }
 
 function fail(problems: string[], target: string, what: string): void {
