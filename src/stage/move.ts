@@ -1,7 +1,7 @@
 // MOVE: each top-level entry of the package is renamed into the target, so on one volume no byte
 // is copied, however big the package. Unlike the original's MoveFile/MoveFolder it is resumable
 // (an entry already in the target and gone from the source is done), falls back to copy, check,
-// delete when the rename crosses volumes (EXDEV), and copies instead of moving the running
+// flush, delete when the rename crosses volumes (EXDEV), and copies instead of moving the running
 // zticache.exe, which the SMS client still expects in its cache.
 
 import fs from 'node:fs';
@@ -13,6 +13,7 @@ import { copyInventory, nodeFs, stageError, type CopyOptions } from './copy.js';
 import { DEFAULT_RETRY, TRANSIENT_RENAME_ERRORS, withRetry } from './retry.js';
 import { formatBytes } from '../plan/checks.js';
 import { faultPoint } from './fault-points.js';
+import { forEachLimit } from '../pool.js';
 
 export interface MoveOptions extends CopyOptions {
   /** top-level names to copy and leave in the source */
@@ -44,6 +45,7 @@ export async function moveInventory(source: string, target: string, inv: Invento
   fs.mkdirSync(target, { recursive: true });
 
   let topFiles = 0;
+  const crossing: Array<{ name: string; src: string; sub: Inventory; what: string }> = [];
   for (const [name, sub] of byTopLevel(inv)) {
     const src = fromRel(p, source, name);
     const dst = fromRel(p, target, name);
@@ -79,27 +81,37 @@ export async function moveInventory(source: string, target: string, inv: Invento
         if (errnoOf(err) !== 'EXDEV') throw stageError(err, `cannot move ${src} to ${dst}`, src);
       }
     }
-    // Another volume (or a copy that was interrupted): copy, check every size, flush the copies to
-    // disk, and only then delete the source: a power cut at any moment leaves one whole copy.
-    await copyInventory(source, target, sub, opts);
-    for (const f of sub.files) {
+    // another volume, or a copy that was interrupted: done below, all such entries together
+    crossing.push({ name, src, sub, what });
+  }
+
+  if (crossing.length) {
+    // Copy every such entry, check every size, flush all the copies to disk in one go (many
+    // flushes in flight share the file system's journal commits; one entry at a time ran at half
+    // cp's speed), and only then delete the sources: a power cut at any moment leaves one whole
+    // copy of every file.
+    const all: Inventory = { files: crossing.flatMap((c) => c.sub.files), dirs: crossing.flatMap((c) => c.sub.dirs), bytes: 0 };
+    await copyInventory(source, target, all, opts);
+    for (const f of all.files) {
       const got = fs.statSync(fromRel(p, target, f.rel)).size;
       if (got !== f.size) {
         throw new ZtiError(ExitCode.STAGE_FAILED, `copy of ${fromRel(p, source, f.rel)} has ${got} bytes, expected ${f.size}; the source was kept`, { path: fromRel(p, target, f.rel) });
       }
     }
-    for (const f of sub.files) await sfs.fsync(fromRel(p, target, f.rel));
-    for (const d of [...sub.dirs].reverse()) await sfs.fsync(fromRel(p, target, d));
+    await forEachLimit(all.files, 16, (f) => sfs.fsync(fromRel(p, target, f.rel)));
+    await forEachLimit(all.dirs, 16, (d) => sfs.fsync(fromRel(p, target, d)));
     await sfs.fsync(target);
-    faultPoint('copied across volumes, source not deleted');
-    try {
-      await sfs.rm(src);
-      faultPoint('source deleted');
-    } catch (err) {
-      throw stageError(err, `copied ${src} to the target but cannot delete it from the source`, src);
+    faultPoint('copied across volumes, sources not deleted');
+    for (const c of crossing) {
+      try {
+        await sfs.rm(c.src);
+        faultPoint('source deleted');
+      } catch (err) {
+        throw stageError(err, `copied ${c.src} to the target but cannot delete it from the source`, c.src);
+      }
+      result.crossVolume++;
+      if (c.what === 'file') topFiles++;
     }
-    result.crossVolume++;
-    if (what === 'file') topFiles++;
   }
   if (topFiles) log.info(`Moved ${topFiles} files in ${source}`);
   return result;
