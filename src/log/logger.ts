@@ -73,7 +73,10 @@ class ConsoleTransport extends Transport {
   }
   override log(info: Entry, next: () => void): void {
     const prefix = info.level === 'error' ? 'ERROR: ' : info.level === 'warn' ? 'WARNING: ' : '';
-    (info.level === 'error' ? this.err : this.out).write(`zticache: ${prefix}${info.message}\n`);
+    const stream = info.level === 'error' ? this.err : this.out;
+    // on a terminal, first clear a progress bar that may be drawn on the current line
+    const clear = (stream as NodeJS.WriteStream).isTTY ? '\r\x1b[K' : '';
+    stream.write(`${clear}zticache: ${prefix}${info.message}\n`);
     next();
   }
 }

@@ -59,20 +59,22 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<StageResult
     const verb = plan.action === 'move' && plan.sameVolume ? 'Moved' : 'Copied';
     const progress = new Progress(verb, inv.bytes, inv.files.length, log, { tty: opts.tty }).start();
     let bytesCopied = 0;
+    let summary: string;
     try {
       if (plan.action === 'move') {
         const r = await moveInventory(source, target, inv, { ...opts, keep: plan.keep, progress });
-        log.info(`Move: ${r.renamed} entries renamed, ${r.crossVolume} copied across volumes, ${r.kept} copied and kept, ${r.alreadyDone} already in place`);
+        summary = `Move: ${r.renamed} entries renamed, ${r.crossVolume} copied across volumes, ${r.kept} copied and kept, ${r.alreadyDone} already in place`;
       } else {
         log.info(`Copying ${inv.files.length} files (${formatBytes(inv.bytes)}) in ${inv.dirs.length} folders from ${source}`);
         const r = await copyInventory(source, target, inv, { ...opts, progress });
         bytesCopied = r.bytes;
-        log.info(`Copy: ${r.copied} files copied, ${r.skipped} already complete`);
+        summary = `Copy: ${r.copied} files copied, ${r.skipped} already complete`;
       }
     } finally {
-      const s = progress.stop();
+      const s = progress.stop(); // ends the bar's line before anything else is printed
       if (plan.action === 'copy') log.info(`${progress.line()} in ${s.seconds.toFixed(1)} s`);
     }
+    log.info(summary);
     journal('staged');
     const seconds = (Date.now() - started) / 1000;
     log.info(`Staged ${inv.files.length} files (${formatBytes(inv.bytes)}) into ${target} in ${seconds.toFixed(2)} s`);
