@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
-import { LAUNCHER, expectExit, makePackage, readReport, scene, snapshot, tempDir, zticache } from '../helpers/fixtures.js';
+import { CLI, LAUNCHER, expectExit, makePackage, readReport, scene, snapshot, tempDir, zticache } from '../helpers/fixtures.js';
 
 describe('staging a package and running the launcher', () => {
   it('moves a local package (same volume: renamed), runs the launcher in the target and exits with its code', async () => {
@@ -211,5 +211,24 @@ describe('the launcher', () => {
     const r = await zticache(['--source', s.source, '--target', s.target]);
     expectExit(r, ExitCode.LAUNCH_FAILED);
     expect(r.out).toMatch(/cannot start the launcher .*OSDLaunch\.exe \(EACCES\)/);
+  });
+});
+
+describe('progress', () => {
+  it('draws a progress bar on a terminal, and the log lines stay on lines of their own', async () => {
+    const s = scene();
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) files[`Files/f${i}.txt`] = `file ${i}\n`;
+    makePackage(s.source, files);
+    const { execa } = await import('execa');
+    // `script` gives the CLI a pseudo-terminal, as an admin's console would
+    const cmd = [process.execPath, CLI, ...s.args('--mode', 'copy', '--', s.report, '0')].map((a) => `'${a}'`).join(' ');
+    const r = await execa('script', ['-qc', cmd, '/dev/null'], { reject: false });
+    expect(r.exitCode, r.stdout).toBe(0);
+    const frames = r.stdout.split('\r').filter((l) => l.startsWith('['));
+    expect(frames.length).toBeGreaterThan(0);
+    expect(frames.at(-1)).toMatch(/^\[#{30}\] 100% Copied .* 306 of 306 files/);
+    // every log line starts on a clean line
+    expect(r.stdout).toMatch(/\r\x1b\[Kzticache: Copy: 306 files copied/);
   });
 });
