@@ -67,12 +67,6 @@ export async function main(argv: readonly string[], rt: Runtime, ctx: Partial<Ru
     return 0;
   }
 
-  let platform;
-  try {
-    platform = ctx.platform ?? (await loadPlatform(rt, args.eventSource ?? DEFAULT_EVENT_SOURCE));
-  } catch (err) {
-    return report(err, createLog({}));
-  }
   if (args.command === 'manifest') {
     const log = createLog({});
     try {
@@ -87,6 +81,13 @@ export async function main(argv: readonly string[], rt: Runtime, ctx: Partial<Ru
     } finally {
       log.close();
     }
+  }
+
+  let platform;
+  try {
+    platform = ctx.platform ?? (await loadPlatform(rt, args.eventSource ?? DEFAULT_EVENT_SOURCE));
+  } catch (err) {
+    return report(err, createLog({}));
   }
 
   let opts;
