@@ -17,20 +17,19 @@ export const EVENT_ID = 0;
 export const TARGET_SDDL = 'D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)';
 
 /** CreateDirectoryW with the security descriptor of an SDDL string; 0 or the Win32 error. */
-export function bindCreateProtectedDir(koffi: Koffi): (path: string, sddl: string) => number {
+export function bindCreateProtectedDir(koffi: Koffi, lastError: () => number): (path: string, sddl: string) => number {
   const adv = koffi.load('advapi32.dll');
   const k32 = koffi.load('kernel32.dll');
   const SA = koffi.struct('ZTI_SECURITY_ATTRIBUTES', { nLength: 'uint32', lpSecurityDescriptor: 'void *', bInheritHandle: 'int' });
   const Convert = adv.func('bool __stdcall ConvertStringSecurityDescriptorToSecurityDescriptorW(str16 sddl, uint32 revision, _Out_ void **sd, void *size)');
   const CreateDirectoryW = k32.func('bool __stdcall CreateDirectoryW(str16 path, ZTI_SECURITY_ATTRIBUTES *sa)');
   const LocalFree = k32.func('void * __stdcall LocalFree(void *mem)');
-  const GetLastError = k32.func('uint32 __stdcall GetLastError()');
   return (path, sddl) => {
     const sd: unknown[] = [null];
-    if (!Convert(sddl, 1, sd, null)) return GetLastError() as number;
+    if (!Convert(sddl, 1, sd, null)) return lastError();
     try {
       const ok = CreateDirectoryW(path, { nLength: koffi.sizeof(SA), lpSecurityDescriptor: sd[0], bInheritHandle: 0 }) as boolean;
-      return ok ? 0 : (GetLastError() as number);
+      return ok ? 0 : lastError();
     } finally {
       LocalFree(sd[0]);
     }
@@ -43,17 +42,15 @@ export interface EventLogStats {
   lastError?: number;
 }
 
-export function openEventLog(koffi: Koffi, source: string): EventLogSink & { stats: EventLogStats; close(): void } {
+export function openEventLog(koffi: Koffi, source: string, lastError: () => number): EventLogSink & { stats: EventLogStats; close(): void } {
   const adv = koffi.load('advapi32.dll');
-  const k32 = koffi.load('kernel32.dll');
-  const GetLastError = k32.func('uint32 __stdcall GetLastError()');
   const RegisterEventSourceW = adv.func('intptr __stdcall RegisterEventSourceW(str16 server, str16 source)');
   const ReportEventW = adv.func('bool __stdcall ReportEventW(intptr h, uint16 type, uint16 category, uint32 id, void *sid, uint16 count, uint32 dataSize, str16 *strings, void *data)');
   const DeregisterEventSource = adv.func('bool __stdcall DeregisterEventSource(intptr h)');
 
   const stats: EventLogStats = { written: 0, failed: 0 };
   let h = RegisterEventSourceW(null, source) as number;
-  if (!h) stats.lastError = GetLastError() as number;
+  if (!h) stats.lastError = lastError();
   return {
     stats,
     write(type, message) {
@@ -66,7 +63,7 @@ export function openEventLog(koffi: Koffi, source: string): EventLogSink & { sta
       if (ok) stats.written++;
       else {
         stats.failed++;
-        stats.lastError = GetLastError() as number;
+        stats.lastError = lastError();
       }
       return ok;
     },

@@ -19,6 +19,8 @@ export interface Kernel32 {
   driveType(root: string): number;
   /** free bytes available to the caller on the volume of dir, or { error } */
   freeBytes(dir: string): number | { error: number };
+  /** GetLastError, for the other bindings: call it right after the call that failed */
+  lastError(): number;
 }
 
 export function bindKernel32(koffi: Koffi): Kernel32 {
@@ -40,6 +42,7 @@ export function bindKernel32(koffi: Koffi): Kernel32 {
       const ok = GetDiskFreeSpaceExW(dir, free, [0], [0]) as boolean;
       return ok ? Number(free[0]) : { error: GetLastError() as number };
     },
+    lastError: () => GetLastError() as number,
   };
 }
 

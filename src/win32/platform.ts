@@ -23,12 +23,12 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
   }
   let eventLog: ReturnType<typeof openEventLog> | undefined;
   try {
-    eventLog = openEventLog(koffi, opts.eventSource);
+    eventLog = openEventLog(koffi, opts.eventSource, k32.lastError);
   } catch {
     eventLog = undefined; // the event log never fails the run
   }
   const kernel = k32;
-  const createProtectedDir = bindCreateProtectedDir(koffi);
+  const createProtectedDir = bindCreateProtectedDir(koffi, kernel.lastError);
   return {
     name: 'win32',
     guard: windowsGuard(kernel),

@@ -20,6 +20,7 @@ function fakeKernel(fail: Record<string, number> = {}) {
     close: (h) => open.delete(h),
     driveType: () => 3,
     freeBytes: () => 0,
+    lastError: () => 0,
   };
   return k;
 }
