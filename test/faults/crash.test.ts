@@ -90,3 +90,47 @@ describe.each<Kind>(['move', 'copy', 'move across volumes'])('crash trials: %s',
     results.push(`crash trials (${kind}, ${points} kill points): ${complete}/${TRIALS} complete, ${lost} files lost`);
   }, 600_000);
 });
+
+// The fault points above stop the agent between system calls. These kills come from outside, at a
+// random moment, so they also land inside one: in the middle of copying a large file.
+const EXTERNAL = Number(process.env.ZTI_CRASH_EXTERNAL ?? 3);
+
+describe.each<Kind>(['copy', 'move across volumes'])('external SIGKILLs at random moments: %s', (kind) => {
+  it(`survives ${EXTERNAL} kills from outside`, async () => {
+    if (kind === 'move across volumes' && !fs.existsSync('/dev/shm')) throw new Error('needs /dev/shm');
+    const big = (root: string) => makeTree(root, { 'Images/a.wim': Buffer.alloc(40 << 20, 1), 'Images/b.wim': Buffer.alloc(40 << 20, 2) });
+    const probe = scene(kind);
+    big(probe.source);
+    const t0 = Date.now();
+    expect((await agent(probe.args)).exitCode).toBe(0);
+    const whole = Date.now() - t0;
+
+    const random = rng(SEED + 7 * kind.length);
+    let lost = 0;
+    let midRun = 0;
+    for (let t = 0; t < EXTERNAL; t++) {
+      const s = scene(kind);
+      big(s.source);
+      const original = snapshot(s.source);
+      const child = execa(process.execPath, [CLI, ...s.args], { reject: false });
+      const delay = Math.floor(random() * whole);
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill('SIGKILL');
+      const first = await child;
+      const launchedBeforeKill = readReport(s.report) !== undefined;
+      if (first.signal === 'SIGKILL') midRun++;
+
+      const src = snapshot(s.source);
+      const dst = snapshot(s.target);
+      for (const [rel, hash] of Object.entries(original)) if (src[rel] !== hash && dst[rel] !== hash) lost++;
+
+      const second = await agent(s.args);
+      expect(second.exitCode, `trial ${t}: killed after ${delay} ms\n${second.all}`).toBe(0);
+      expect(snapshot(s.target), `trial ${t}: killed after ${delay} ms`).toEqual(original);
+      expect(readReport(s.report)!.runs).toBe(launchedBeforeKill ? 2 : 1);
+      expect(readReport(s.report)!.files).toEqual(original);
+    }
+    expect(lost).toBe(0);
+    results.push(`external kills (${kind}): ${EXTERNAL}/${EXTERNAL} complete (${midRun} landed while the agent ran), ${lost} files lost`);
+  }, 600_000);
+});
