@@ -44,8 +44,3 @@ export function errnoOf(err: unknown): string | undefined {
   }
   return undefined;
 }
-
-/** Message of any thrown value, without the stack. */
-export function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

@@ -10,7 +10,7 @@ import { formatBytes } from './plan/checks.js';
 import { makePlan, type Plan } from './plan/plan.js';
 import type { Platform } from './platform.js';
 import { noGuard } from './guard/guard.js';
-import { stage, type StageOptions } from './stage/stage.js';
+import { stage } from './stage/stage.js';
 import type { RetryPolicy } from './stage/retry.js';
 import type { StageFs } from './stage/copy.js';
 import { verify } from './verify/verify.js';
@@ -23,7 +23,6 @@ export interface RunContext {
   /** seams for the fault tests */
   fs?: StageFs;
   retry?: RetryPolicy;
-  onJournal?: StageOptions['onJournal'];
 }
 
 export function describePlan(plan: Plan): string[] {
@@ -52,7 +51,7 @@ export async function run(opts: Options, ctx: RunContext): Promise<number> {
     return 0;
   }
 
-  await stage(plan, { p, log, platform, parallel: opts.parallel, retry: ctx.retry, fs: ctx.fs, tty: ctx.tty, onJournal: ctx.onJournal });
+  await stage(plan, { p, log, platform, parallel: opts.parallel, retry: ctx.retry, fs: ctx.fs, tty: ctx.tty });
   const { target, inventory: inv } = plan;
   log.info(`Files in ${target} folder: ${inv.files.length}`);
 

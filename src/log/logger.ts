@@ -137,7 +137,7 @@ export function createLog(opts: LogOptions): ClosableLog {
   };
 }
 
-/** A Log that keeps lines in memory (tests, and code run before the real log exists). */
+/** A Log that keeps lines in memory, for tests that call a stage directly. */
 export function memoryLog(): Log & { lines: string[] } {
   const lines: string[] = [];
   return {

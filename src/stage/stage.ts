@@ -6,7 +6,6 @@
 import fs from 'node:fs';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError, errnoOf } from '../errors.js';
-import type { Log } from '../log/logger.js';
 import type { Plan } from '../plan/plan.js';
 import type { Platform } from '../platform.js';
 import { formatBytes, checkTargetSafe } from '../plan/checks.js';
@@ -19,28 +18,19 @@ import { faultPoint } from './fault-points.js';
 export interface StageOptions extends Omit<CopyOptions, 'progress'> {
   platform: Platform;
   tty?: NodeJS.WriteStream;
-  /** test hook: called after each journal write with the new state */
-  onJournal?: (state: JournalState) => void;
 }
 
-export interface StageResult {
-  action: Plan['action'];
-  seconds: number;
-  bytesCopied: number;
-}
-
-export async function stage(plan: Plan, opts: StageOptions): Promise<StageResult> {
+export async function stage(plan: Plan, opts: StageOptions): Promise<void> {
   const { p, log } = opts;
   const started = Date.now();
   if (plan.action === 'none') {
     log.info(`Nothing to stage: ${plan.reason}`);
-    return { action: 'none', seconds: 0, bytesCopied: 0 };
+    return;
   }
   const { target, source, inventory: inv } = plan;
   const startedIso = new Date().toISOString();
   const journal = (state: JournalState): void => {
     writeJournal(plan.journalPath, { tool: 'zticache', version: 1, source, target, mode: plan.action as 'move' | 'copy', state, started: startedIso, updated: new Date().toISOString(), inventory: inv });
-    opts.onJournal?.(state);
   };
 
   try {
@@ -58,7 +48,6 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<StageResult
 
     const verb = plan.action === 'move' && plan.sameVolume ? 'Moved' : 'Copied';
     const progress = new Progress(verb, inv.bytes, inv.files.length, log, { tty: opts.tty }).start();
-    let bytesCopied = 0;
     let summary: string;
     try {
       if (plan.action === 'move') {
@@ -67,7 +56,6 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<StageResult
       } else {
         log.info(`Copying ${inv.files.length} files (${formatBytes(inv.bytes)}) in ${inv.dirs.length} folders from ${source}`);
         const r = await copyInventory(source, target, inv, { ...opts, progress });
-        bytesCopied = r.bytes;
         summary = `Copy: ${r.copied} files copied, ${r.skipped} already complete`;
       }
     } finally {
@@ -78,7 +66,6 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<StageResult
     journal('staged');
     const seconds = (Date.now() - started) / 1000;
     log.info(`Staged ${inv.files.length} files (${formatBytes(inv.bytes)}) into ${target} in ${seconds.toFixed(2)} s`);
-    return { action: plan.action, seconds, bytesCopied };
   } catch (err) {
     if (errnoOf(err) === 'ENOSPC' || (err instanceof ZtiError && errnoOf(err.cause) === 'ENOSPC')) {
       let free = -1;
