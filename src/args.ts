@@ -27,9 +27,11 @@ export interface Args {
   eventSource?: string;
   /** Files copied at once (copy mode). */
   parallel?: number;
+  /** zticache's state folder (journals, lock) instead of %ProgramData%\zticache */
+  stateDir?: string;
 }
 
-const valueOptions = ['source', 'target', 'launch', 'mode', 'log', 'manifest', 'out', 'event-source', 'parallel'] as const;
+const valueOptions = ['source', 'target', 'launch', 'mode', 'log', 'manifest', 'out', 'event-source', 'parallel', 'state-dir'] as const;
 const flagOptions = ['what-if', 'help', 'version', 'no-guard'] as const;
 type ValueOption = (typeof valueOptions)[number];
 type FlagOption = (typeof flagOptions)[number];
@@ -113,6 +115,9 @@ function setValue(args: Args, name: ValueOption, value: string, spelled: string)
     }
     case 'event-source':
       args.eventSource = value;
+      return;
+    case 'state-dir':
+      args.stateDir = value;
       return;
     default:
       args[name] = value;

@@ -11,8 +11,10 @@ import { createLog } from './log/logger.js';
 import { resolveOptions, pathFor, DEFAULT_EVENT_SOURCE, DEFAULT_PARALLEL, type Runtime } from './options.js';
 import { loadPlatform } from './platform-select.js';
 import { run, type RunContext } from './run.js';
+import { acquireRunLock } from './run-lock.js';
+import type { RunLock } from './platform.js';
 import { writeManifest, MANIFEST_NAME } from './verify/manifest.js';
-import { armFaultPoints, faultPointsReached } from './stage/fault-points.js';
+import { armFaultPoints, faultPointsReached } from './fault-points.js';
 
 export const VERSION: string = pkg.version;
 
@@ -36,6 +38,7 @@ Options (also accepted as --name=value and /name:value):
   --manifest FILE     SHA-256 manifest to verify (default: ${MANIFEST_NAME} in the package, if present)
   --event-source NAME Application event log source (default: WSH, as ZTICache.vbs)
   --parallel N        files copied or hashed at once (default: ${DEFAULT_PARALLEL})
+  --state-dir DIR     journals and the run lock (default: %ProgramData%\\zticache)
   --what-if           print the plan, change nothing
   --no-guard          diagnostics only: do not hold the staged files open
   --help, --version
@@ -101,13 +104,19 @@ export async function main(argv: readonly string[], rt: Runtime, ctx: Partial<Ru
     eol: rt.platform === 'win32' ? '\r\n' : '\n',
     eventLog: opts.whatIf ? undefined : platform.eventLog,
   });
+  let lock: RunLock | undefined;
   try {
-    log.info(`zticache ${VERSION} started (pid ${process.pid}, node ${process.version}${process.execArgv.length ? ' ' + process.execArgv.join(' ') : ''}): ${argv.length ? argv.join(' ') : 'no arguments'}`);
+    const command = argv.length ? argv.join(' ') : 'no arguments';
+    log.info(`zticache ${VERSION} started (pid ${process.pid}, node ${process.version}${process.execArgv.length ? ' ' + process.execArgv.join(' ') : ''}): ${command}`);
+    log.info(platform.prepareStateDir(opts.stateDir));
+    lock = await acquireRunLock(platform, opts.stateDir, command);
+    log.info(`Holding the run lock (${lock.where}): no other zticache runs until this one ends`);
     const code = await run(opts, { platform, log, tty: process.stdout.isTTY ? process.stdout : undefined, ...ctx });
     return code;
   } catch (err) {
     return report(err, log);
   } finally {
+    lock?.release();
     const summary = platform.eventLog?.summary?.();
     if (summary) log.info(summary);
     log.info(`Peak memory: ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MB`);

@@ -32,8 +32,18 @@ export interface Options {
   guard: boolean;
   eventSource: string;
   parallel: number;
-  /** the running executable, when it lives in the source: it is copied, never moved */
-  self?: string;
+  /**
+   * zticache.exe itself when it runs packaged: where it is inside the source is decided by the
+   * plan, by identity; that entry is copied, never moved (the SMS client expects it in its cache)
+   */
+  runningExe?: string;
+  /** zticache's state folder: the journals and the run lock (only SYSTEM and administrators may write it) */
+  stateDir: string;
+  /**
+   * true when the target is the default %SystemDrive%\MININT\PackageSource: only there is an
+   * existing target that zticache did not make replaced (what ZTICache.vbs did); elsewhere it is refused
+   */
+  targetIsDefault: boolean;
   /** path flavour of the platform, so Windows rules can be tested on Linux */
   path: path.PlatformPath;
 }
@@ -42,6 +52,10 @@ export const DEFAULT_LAUNCHER = 'OSDLaunch.exe';
 export const DEFAULT_EVENT_SOURCE = 'WSH';
 export const DEFAULT_PARALLEL = 4;
 export const LOG_NAME = 'ZTICache.log';
+/** the state folder's name under %ProgramData% */
+export const STATE_NAME = 'zticache';
+/** POSIX has no %ProgramData%: a root-owned folder of the kind /var/lib holds */
+export const POSIX_STATE_DIR = '/var/lib/zticache';
 
 export function pathFor(platform: NodeJS.Platform): path.PlatformPath {
   return platform === 'win32' ? path.win32 : path.posix;
@@ -68,7 +82,11 @@ export function resolveOptions(args: Args, rt: Runtime): Options {
       ? p.join(systemDrive + '\\', 'MININT', 'SMSOSD', 'OSDLOGS', LOG_NAME)
       : p.join(p.dirname(target), 'SMSOSD', 'OSDLOGS', LOG_NAME);
 
-  const self = rt.packaged && p.dirname(rt.execPath) === source ? rt.execPath : undefined;
+  const stateDir = args.stateDir !== undefined
+    ? p.resolve(rt.cwd, args.stateDir)
+    : windows
+      ? p.join(rt.env.ProgramData || rt.env.PROGRAMDATA || rt.env.ALLUSERSPROFILE || `${systemDrive}\\ProgramData`, STATE_NAME)
+      : POSIX_STATE_DIR;
 
   return {
     source,
@@ -82,7 +100,9 @@ export function resolveOptions(args: Args, rt: Runtime): Options {
     guard: args.guard,
     eventSource: args.eventSource ?? DEFAULT_EVENT_SOURCE,
     parallel: args.parallel ?? DEFAULT_PARALLEL,
-    self,
+    runningExe: rt.packaged ? rt.execPath : undefined,
+    stateDir,
+    targetIsDefault: args.target === undefined,
     path: p,
   };
 }

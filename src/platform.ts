@@ -1,11 +1,13 @@
 // Everything that differs between Windows and the rest, chosen once at start-up and passed down:
-// the guard, the network-drive probe, free space and the event log. The flow never asks "am I on
+// the guard, the network-drive probe, free space, the state folder and its run lock, folder pins
+// and the event log. The flow never asks "am I on
 // Windows?"; it asks the platform object.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Guard } from './guard/guard.js';
 import { posixGuard } from './guard/posix.js';
+import { posixLock, preparePosixStateDir } from './posix-state.js';
 
 export interface EventLogSink {
   /** type: 'information' | 'warning' | 'error'; never throws */
@@ -27,10 +29,33 @@ export interface Platform {
   /**
    * Creates the target folder (its parent exists). On Windows with a protected ACL from the first
    * moment: SYSTEM and Administrators full control, Users read, nothing inherited from a C:\MININT
-   * that a user may have created. An existing folder is left as it is. Returns what it did, for the log.
+   * that a user may have created. An existing folder is left as it is (created: false).
    */
-  makeTargetDir(p: string): string;
+  makeTargetDir(p: string): { created: boolean; message: string };
+  /**
+   * Makes zticache's state folder, or checks the existing one: not a link, and made by SYSTEM,
+   * administrators (root) or the user running zticache, with nobody else able to write in it.
+   * Throws STATE_UNSAFE otherwise; returns what it found or did, for the log.
+   */
+  prepareStateDir(p: string): string;
+  /**
+   * One run at a time: takes the lock of the state folder, which the operating system releases
+   * when the process dies. 'busy' when another process holds it.
+   */
+  lock(stateDir: string): Promise<RunLock | 'busy'>;
+  /**
+   * Holds a folder so that it cannot be renamed or removed until released (Windows: a handle
+   * without FILE_SHARE_DELETE); what was checked stays what is used. A no-op where the OS has no
+   * such hold (POSIX).
+   */
+  pinDir(p: string): () => void;
   eventLog?: EventLogSink;
+}
+
+export interface RunLock {
+  /** where the lock lives, for the log */
+  readonly where: string;
+  release(): void;
 }
 
 export const posixPlatform: Platform = {
@@ -45,12 +70,15 @@ export const posixPlatform: Platform = {
   makeTargetDir(p) {
     try {
       fs.mkdirSync(p, { mode: 0o755 });
-      return `Created ${p} (mode 755)`;
+      return { created: true, message: `Created ${p} (mode 755)` };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      return `${p} exists`;
+      return { created: false, message: `${p} exists` };
     }
   },
+  prepareStateDir: preparePosixStateDir,
+  lock: posixLock,
+  pinDir: () => () => {},
 };
 
 /** The nearest existing folder at or above p (for free space and volume checks before creating p). */

@@ -6,7 +6,7 @@ import type { Log } from './log/logger.js';
 import { launch } from './launch.js';
 import type { Options } from './options.js';
 import { fromRel } from './paths.js';
-import { formatBytes } from './plan/checks.js';
+import { formatBytes } from './format.js';
 import { makePlan, type Plan } from './plan/plan.js';
 import type { Platform } from './platform.js';
 import { noGuard } from './guard/guard.js';
@@ -33,7 +33,7 @@ export function describePlan(plan: Plan): string[] {
     `Package: ${inv.files.length} files, ${inv.dirs.length} folders, ${formatBytes(inv.bytes)} (${inv.bytes} bytes)`,
     `Action: ${plan.action === 'move' ? (plan.sameVolume ? 'move (same volume: rename, no bytes copied)' : 'move across volumes (copy, check, delete)') : plan.action}: ${plan.reason}`,
   ];
-  if (plan.removeOldTarget) lines.push(`The existing ${plan.target} will be removed first (no unfinished staging is recorded for it)`);
+  if (plan.removeOldTarget) lines.push(`The existing ${plan.target} will be removed first (${plan.oldTarget?.why})`);
   if (plan.keep.length) lines.push(`Copied, not moved (the running executable): ${plan.keep.join(', ')}`);
   if (plan.freeBytes !== undefined) lines.push(`Free space: ${formatBytes(plan.freeBytes)} for ${formatBytes(plan.neededBytes)} to copy`);
   lines.push(plan.manifest ? `Manifest: ${plan.manifest.path} (${plan.manifest.entries.length} files)` : 'Manifest: none (sizes are verified, not hashes)');
@@ -51,7 +51,17 @@ export async function run(opts: Options, ctx: RunContext): Promise<number> {
     return 0;
   }
 
-  await stage(plan, { p, log, platform, parallel: opts.parallel, retry: ctx.retry, fs: ctx.fs, tty: ctx.tty });
+  const staged = await stage(plan, { p, log, platform, parallel: opts.parallel, retry: ctx.retry, fs: ctx.fs, tty: ctx.tty });
+  try {
+    return await guardVerifyLaunch(plan, opts, ctx);
+  } finally {
+    staged.release();
+  }
+}
+
+async function guardVerifyLaunch(plan: Plan, opts: Options, ctx: RunContext): Promise<number> {
+  const { log, platform } = ctx;
+  const p = opts.path;
   const { target, inventory: inv } = plan;
   log.info(`Files in ${target} folder: ${inv.files.length}`);
 
@@ -66,10 +76,10 @@ export async function run(opts: Options, ctx: RunContext): Promise<number> {
       yield target;
       for (const d of inv.dirs) yield fromRel(p, target, d);
     })(),
-    keep: [opts.log, plan.journalPath],
+    keep: [opts.log],
   });
   try {
-    log.info(`Holding ${held.files} files and ${held.dirs} folders, and ${held.kept} of the log and journal (${Date.now() - t0} ms)`);
+    log.info(`Holding ${held.files} files and ${held.dirs} folders${held.kept ? ', and the log' : ''} (${Date.now() - t0} ms)`);
     if (!guard.protects) log.warn(`${target} is not protected from deletion: ${guard.description}`);
     await verify(target, inv, { p, log, parallel: opts.parallel, manifest: plan.manifest });
 

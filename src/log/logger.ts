@@ -67,16 +67,31 @@ function linkOnTheWay(file: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The console. Output must never end a run: a closed stdout (`zticache | head -1`), a broken pipe
+ * or an invalid handle makes this transport fall silent, while the file log and event log go on.
+ */
 class ConsoleTransport extends Transport {
+  private readonly broken = new Set<NodeJS.WritableStream>();
   constructor(private readonly out: NodeJS.WritableStream, private readonly err: NodeJS.WritableStream) {
     super();
+    for (const s of new Set([out, err])) {
+      // a failed write is reported as an 'error' event, which unhandled would end the process
+      s.on('error', () => this.broken.add(s));
+    }
   }
   override log(info: Entry, next: () => void): void {
     const prefix = info.level === 'error' ? 'ERROR: ' : info.level === 'warn' ? 'WARNING: ' : '';
     const stream = info.level === 'error' ? this.err : this.out;
-    // on a terminal, first clear a progress bar that may be drawn on the current line
-    const clear = (stream as NodeJS.WriteStream).isTTY ? '\r\x1b[K' : '';
-    stream.write(`${clear}zticache: ${prefix}${info.message}\n`);
+    if (!this.broken.has(stream)) {
+      // on a terminal, first clear a progress bar that may be drawn on the current line
+      const clear = (stream as NodeJS.WriteStream).isTTY ? '\r\x1b[K' : '';
+      try {
+        stream.write(`${clear}zticache: ${prefix}${info.message}\n`);
+      } catch {
+        this.broken.add(stream);
+      }
+    }
     next();
   }
 }

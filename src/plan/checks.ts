@@ -1,39 +1,57 @@
-// The refusals that can be decided before anything is touched: overlapping source and target, a
-// target (or its parent) that is a link or not a folder, and not enough free space. Each throws a
-// ZtiError naming the path; none of them writes.
+// The refusals that can be decided before anything is touched: overlapping source and target
+// (by identity: see identity.ts), a target that is a volume root, a link, or not a folder, and not
+// enough free space. Each throws a ZtiError naming the path; none of them writes.
 
 import fs from 'node:fs';
 import type path from 'node:path';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
-import { isInside, samePath } from '../paths.js';
+import { formatBytes } from '../format.js';
+import { idOf, isVolumeRoot, locateUnder, sameId, type FileId } from '../identity.js';
 
-/** 'same' when zticache runs from the target itself (restarted from PackageSource). */
-export function checkOverlap(p: path.PlatformPath, source: string, target: string): 'same' | 'apart' {
-  if (samePath(p, source, target)) return 'same';
-  if (isInside(p, target, source)) {
+/**
+ * 'same' when zticache runs from the target itself (restarted from PackageSource). Source and
+ * target are compared by what the file system says they are, so no second spelling of either
+ * (case, 8.3 name, \\.\ prefix, subst drive, junction or link above it) hides an overlap.
+ */
+export function checkOverlap(pp: path.PlatformPath, source: string, target: string): 'same' | 'apart' {
+  const sourceId = idOf(source);
+  const targetId = idOf(target);
+  if (sameId(sourceId, targetId)) return 'same';
+  if (locateUnder(pp, target, sourceId) !== undefined) {
     throw new ZtiError(ExitCode.OVERLAP, `the target ${target} is inside the source ${source}`, { path: target });
   }
-  if (isInside(p, source, target)) {
+  if (locateUnder(pp, source, targetId) !== undefined) {
     throw new ZtiError(ExitCode.OVERLAP, `the source ${source} is inside the target ${target}; the old target would be replaced while it is being read`, { path: source });
   }
   return 'apart';
 }
 
+export interface TargetState {
+  exists: boolean;
+  /** identity of the existing target */
+  id?: FileId;
+  /** it exists and holds nothing */
+  empty: boolean;
+}
+
 /**
- * The target and its parent must be plain folders or not exist yet. A link or junction planted
- * there (C:\MININT can be created by any user) would make a SYSTEM process write or delete
- * through it.
+ * The target and its parent must be plain folders or not exist yet, and the target is never a
+ * volume root. A link or junction planted there (C:\MININT can be created by any user) would make
+ * a SYSTEM process write or delete through it.
  */
-export function checkTargetSafe(p: path.PlatformPath, target: string): { targetExists: boolean } {
-  const parent = p.dirname(target);
+export function checkTargetSafe(pp: path.PlatformPath, target: string): TargetState {
+  if (isVolumeRoot(pp, target)) {
+    throw new ZtiError(ExitCode.TARGET_UNSAFE, `the target ${target} is the root of a volume; zticache stages into a folder of its own and never replaces a drive`, { path: target });
+  }
+  const parent = pp.dirname(target);
   for (const [what, dir] of [['the target\'s parent', parent], ['the target', target]] as const) {
     let st: fs.Stats;
     try {
       st = fs.lstatSync(dir);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        if (dir === target) return { targetExists: false };
+        if (dir === target) return { exists: false, empty: false };
         continue;
       }
       throw new ZtiError(ExitCode.TARGET_UNSAFE, `cannot examine ${what} ${dir}`, { path: dir, cause: err });
@@ -45,7 +63,13 @@ export function checkTargetSafe(p: path.PlatformPath, target: string): { targetE
       throw new ZtiError(ExitCode.TARGET_UNSAFE, `${what} ${dir} exists and is not a folder`, { path: dir });
     }
   }
-  return { targetExists: true };
+  let empty = false;
+  try {
+    empty = fs.readdirSync(target).length === 0;
+  } catch (err) {
+    throw new ZtiError(ExitCode.TARGET_UNSAFE, `cannot list the target ${target}`, { path: target, cause: err });
+  }
+  return { exists: true, id: idOf(target), empty };
 }
 
 export function checkFreeSpace(where: string, needed: number, free: number): void {
@@ -54,16 +78,4 @@ export function checkFreeSpace(where: string, needed: number, free: number): voi
       `not enough free space on the volume of ${where}: ${formatBytes(needed)} needed (${needed} bytes), ${formatBytes(free)} free (${free} bytes)`,
       { path: where });
   }
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
 }

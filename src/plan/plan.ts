@@ -6,18 +6,20 @@ import fs from 'node:fs';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
 import type { Options } from '../options.js';
-import { isInside, relKey, samePath, toRel, fromRel } from '../paths.js';
+import { formatId, idOf, locateUnder, sameId, type FileId } from '../identity.js';
+import { isInside, relKey, toRel, fromRel } from '../paths.js';
 import { existingAncestor, type Platform } from '../platform.js';
-import { journalPathFor, readJournal, type Journal, type JournalState } from '../stage/journal.js';
+import { findJournal, type FoundJournal, type Journal, type JournalState } from '../journal.js';
 import { parseManifest, MANIFEST_NAME, type ManifestEntry } from '../verify/manifest.js';
 import { checkFreeSpace, checkOverlap, checkTargetSafe } from './checks.js';
 import { chooseMode, classifySource, type SourceKind } from './classify.js';
-import { takeInventory, type Inventory } from './inventory.js';
+import { takeInventory, type Inventory } from '../inventory.js';
 
 export type Action = 'move' | 'copy' | 'none';
 
 export interface Plan {
   source: string;
+  sourceId: FileId;
   target: string;
   kind: SourceKind;
   action: Action;
@@ -28,14 +30,17 @@ export interface Plan {
   inventory: Inventory;
   /** set when finishing a run that stopped part way (from its journal) */
   resume?: JournalState;
-  /** an old target exists and will be removed before staging (only when no journal forbids it) */
+  /** what the existing target is, and why it may be replaced; undefined when there is none */
+  oldTarget?: { id?: FileId; trusted: boolean; why: string };
+  /** an old target exists and will be removed before staging */
   removeOldTarget: boolean;
-  journalPath: string;
+  /** zticache's journal for this target, in the state folder */
+  journalFile: string;
   launcher: string;
   launchArgs: string[];
   /** manifest entries to check after staging, and where the manifest was found */
   manifest?: { path: string; entries: ManifestEntry[] };
-  /** top-level names that are copied even in a move (the running zticache.exe) */
+  /** top-level names that are copied even in a move (the one holding the running zticache.exe) */
   keep: string[];
   neededBytes: number;
   freeBytes?: number;
@@ -53,14 +58,20 @@ export function makePlan(opts: Options, platform: Platform): Plan {
   }
   if (st.isSymbolicLink()) throw new ZtiError(ExitCode.SOURCE_HAS_LINK, `the source ${source} is a symbolic link or junction; give the real folder`, { path: source });
   if (!st.isDirectory()) throw new ZtiError(ExitCode.SOURCE_NOT_FOLDER, `the source ${source} is not a folder`, { path: source });
+  const sourceId = idOf(source);
+  if (!sourceId) throw new ZtiError(ExitCode.SOURCE_MISSING, `the source folder ${source} vanished while it was examined`, { path: source });
 
   const overlap = checkOverlap(p, source, target);
-  const { targetExists } = checkTargetSafe(p, target);
-  const journalPath = journalPathFor(p, target);
-  const journal = loadJournal(p, journalPath, target);
+  const tgt = checkTargetSafe(p, target);
+  const found = findJournal(p, opts.stateDir, target, tgt.id);
+  const journalFile = found.file;
+  const journal = loadJournal(found, target);
+  // the target is zticache's own only when it is the very folder zticache recorded creating
+  const trusted = tgt.exists && journal !== undefined && sameId(journal.targetId, tgt.id);
   const unfinished = journal !== undefined && journal.state !== 'staged';
-  const sameSource = journal !== undefined && samePath(p, journal.source, source);
+  const sameSource = journal !== undefined && sameId(journal.sourceId, sourceId);
   const kind = classifySource(source, platform.isRemote);
+  const exeRel = opts.runningExe === undefined ? undefined : locateUnder(p, opts.runningExe, sourceId);
 
   let action: Action;
   let reason: string;
@@ -70,42 +81,84 @@ export function makePlan(opts: Options, platform: Platform): Plan {
 
   if (unfinished && !sameSource) {
     throw new ZtiError(ExitCode.JOURNAL_CONFLICT,
-      `${target} holds an unfinished staging from ${journal.source} (journal ${journalPath}); its files may exist nowhere else, so nothing was deleted. Run zticache --source "${journal.source}" to finish it.`,
-      { path: journalPath });
+      `${target} holds an unfinished staging from ${journal.source} (journal ${journalFile}); its files may exist nowhere else, so nothing was deleted. Run zticache --source "${journal.source}" to finish it.`,
+      { path: journalFile });
+  }
+  if (journal?.state === 'staging' && !trusted) {
+    throw new ZtiError(ExitCode.JOURNAL_CONFLICT,
+      `an unfinished ${journal.mode} from ${journal.source} into ${target} is recorded (journal ${journalFile}), but ${target} ${tgt.exists ? 'is no longer the folder zticache created (it was replaced)' : 'was removed'}; files moved into it may exist nowhere else, so nothing was deleted or launched. Recover what is left of the package, then delete the journal and run again.`,
+      { path: journalFile });
   }
   if (overlap === 'same') {
     action = 'none';
     reason = 'zticache runs from the target itself: nothing to stage';
-    inventory = journal?.state === 'staged' ? journal.inventory : takeInventory(p, target);
-  } else if (unfinished) {
+    inventory = trusted && journal!.state === 'staged' ? journal!.inventory : takeInventory(p, target);
+  } else if (journal?.state === 'staging') {
     action = journal.mode;
-    resume = journal.state;
-    reason = `finishing an interrupted ${journal.mode} (journal ${journalPath}, state ${journal.state}); nothing already staged is deleted`;
+    resume = 'staging';
+    reason = `finishing an interrupted ${journal.mode} (journal ${journalFile}); nothing already staged is deleted`;
     inventory = journal.inventory;
     if (opts.mode !== 'auto' && opts.mode !== journal.mode) reason += `; --mode ${opts.mode} ignored, a staging is finished the way it started`;
   } else {
-    const found = takeInventory(p, source);
-    const selfRel = opts.self ? toRel(p, source, opts.self) : undefined;
-    const payload = found.files.length - (found.files.some((f) => f.rel === selfRel) ? 1 : 0) + found.dirs.length;
-    if (journal && sameSource && targetExists && payload === 0) {
+    const fresh = takeInventory(p, source);
+    const exeKey = exeRel === undefined ? undefined : relKey(p, exeRel);
+    const payload = fresh.files.filter((f) => relKey(p, f.rel) !== exeKey).length + fresh.dirs.length;
+    if (journal?.state === 'staged' && sameSource && payload === 0) {
+      if (!trusted) {
+        throw new ZtiError(ExitCode.SOURCE_EMPTY,
+          `the package was staged from ${source} into ${target} by an earlier run, but ${target} ${tgt.exists ? 'has been replaced since' : 'has been removed since'}, and the cache folder now holds nothing but zticache itself: download the package again (for instance by re-running the advertisement after clearing the client cache)`,
+          { path: target });
+      }
       action = 'none';
       reason = 'already staged by an earlier run (the source now holds nothing but zticache itself)';
       inventory = journal.inventory;
     } else {
-      if (found.files.length === 0) throw new ZtiError(ExitCode.SOURCE_EMPTY, `the source folder ${source} holds no files`, { path: source });
+      if (fresh.files.length === 0) throw new ZtiError(ExitCode.SOURCE_EMPTY, `the source folder ${source} holds no files`, { path: source });
       action = chooseMode(kind, opts.mode, source);
-      inventory = found;
-      removeOldTarget = targetExists;
-      reason = opts.mode === action ? `--mode ${action}`
-        : kind === 'unc' ? 'the source is a UNC path: copy, never move off a server'
-        : kind === 'remote' ? 'the source is on a network drive: copy, never move off a server'
-        : 'the source is local: move';
+      inventory = fresh;
+      if (journal?.state === 'clearing') {
+        resume = 'clearing';
+        reason = `finishing an interrupted clearing of the old target (journal ${journalFile}), then a fresh ${action}`;
+      } else {
+        reason = opts.mode === action ? `--mode ${action}`
+          : kind === 'unc' ? 'the source is a UNC path: copy, never move off a server'
+          : kind === 'remote' ? 'the source is on a network drive: copy, never move off a server'
+          : 'the source is local: move';
+      }
+      if (tgt.exists) removeOldTarget = true;
     }
   }
 
-  const launcher = checkLauncher(p, opts.launcher, target, inventory, source);
-  const manifest = findManifest(opts, inventory, action);
-  const keep = opts.self && action === 'move' && samePath(p, p.dirname(opts.self), source) ? [p.basename(opts.self)] : [];
+  let oldTarget: Plan['oldTarget'];
+  if (tgt.exists) {
+    // the old target zticache is about to remove: its own (by identity), the default one (what
+    // ZTICache.vbs replaced), or an empty folder; anything else is someone else's and is refused
+    const clearingOurs = journal?.state === 'clearing' && sameId(journal.targetId, tgt.id);
+    const why = trusted || clearingOurs ? `made by zticache (identity ${formatId(tgt.id)} recorded in ${journalFile})`
+      : tgt.empty ? 'an empty folder'
+      : opts.targetIsDefault ? 'not made by zticache (no matching record): replaced, as it is the default PackageSource'
+      : undefined;
+    if (removeOldTarget) {
+      if (why === undefined) {
+        throw new ZtiError(ExitCode.TARGET_UNSAFE,
+          `the target ${target} exists, holds files and was not made by zticache (no staging record for it in ${opts.stateDir}); zticache replaces only its own staging or the default PackageSource. Give a new or empty folder, or remove ${target} yourself; nothing was changed`,
+          { path: target });
+      }
+      if (exeRel === undefined && opts.runningExe !== undefined && locateUnder(p, opts.runningExe, tgt.id) !== undefined) {
+        throw new ZtiError(ExitCode.TARGET_UNSAFE, `the target ${target} holds the running zticache (${opts.runningExe}); it is never removed`, { path: target });
+      }
+    }
+    oldTarget = { id: tgt.id, trusted: trusted || clearingOurs, why: why ?? 'kept' };
+  }
+
+  const launcher = checkLauncher(p, opts.launcher, { source, sourceId, target, targetId: trusted ? tgt.id : undefined, inventory, action });
+  const manifest = findManifest(opts, inventory, action, sourceId);
+  const keep: string[] = [];
+  if (action === 'move' && exeRel) {
+    const top = relKey(p, exeRel.split('/')[0]!);
+    const name = [...inventory.dirs, ...inventory.files.map((f) => f.rel)].find((r) => !r.includes('/') && relKey(p, r) === top);
+    if (name !== undefined) keep.push(name);
+  }
 
   let sameVolume: boolean | undefined;
   let neededBytes = 0;
@@ -114,7 +167,7 @@ export function makePlan(opts: Options, platform: Platform): Plan {
     const where = existingAncestor(target, p);
     if (action === 'move') sameVolume = sameVolumeOf(platform, source, where);
     if (action === 'copy' || !sameVolume) {
-      neededBytes = resume ? bytesStillToCopy(p, target, inventory) : inventory.bytes;
+      neededBytes = resume === 'staging' ? bytesStillToCopy(p, target, inventory) : inventory.bytes;
       freeBytes = platform.freeBytes(where);
       let reclaimable = 0;
       if (removeOldTarget && freeBytes < neededBytes) reclaimable = takeInventory(p, target).bytes;
@@ -123,53 +176,81 @@ export function makePlan(opts: Options, platform: Platform): Plan {
   }
 
   return {
-    source, target, kind, action, reason, sameVolume, inventory, resume, removeOldTarget, journalPath,
+    source, sourceId, target, kind, action, reason, sameVolume, inventory, resume, oldTarget, removeOldTarget, journalFile,
     launcher, launchArgs: opts.launchArgs, manifest, keep, neededBytes, freeBytes,
   };
 }
 
-function loadJournal(p: Options['path'], journalPath: string, target: string): Journal | undefined {
-  const r = readJournal(journalPath, p.sep === '\\');
+function loadJournal(found: FoundJournal, target: string): Journal | undefined {
+  const r = found.read;
   if (r.kind === 'none') return undefined;
   if (r.kind === 'invalid') {
     throw new ZtiError(ExitCode.JOURNAL_CONFLICT,
-      `the staging journal ${journalPath} is unreadable: ${r.reason}. It may describe an unfinished staging whose files exist only in ${target}, so nothing was deleted. Check ${target}, then delete the journal and run again.`,
-      { path: journalPath });
-  }
-  if (!samePath(p, r.journal.target, target)) {
-    throw new ZtiError(ExitCode.JOURNAL_CONFLICT, `the staging journal ${journalPath} names another target (${r.journal.target}); nothing was deleted`, { path: journalPath });
+      `the staging journal ${found.file} is unreadable: ${r.reason}. It may describe an unfinished staging whose files exist only in ${target}, so nothing was deleted. Check ${target}, then delete the journal and run again.`,
+      { path: found.file });
   }
   return r.journal;
 }
 
-function checkLauncher(p: Options['path'], launcher: string, target: string, inv: Inventory, source: string): string {
-  if (isInside(p, launcher, target)) {
-    const key = relKey(p, toRel(p, target, launcher));
-    const entry = inv.files.find((f) => relKey(p, f.rel) === key);
+interface LauncherContext {
+  source: string;
+  sourceId: FileId;
+  target: string;
+  /** the target's identity when it is zticache's own (kept, not replaced) */
+  targetId?: FileId;
+  inventory: Inventory;
+  action: Action;
+}
+
+/**
+ * The launcher, resolved to the path it will have when staging is done: a file of the package
+ * (named under the target, or under the source by any spelling: it is launched from the target),
+ * or an existing program outside both. It must be a regular file, and executable on POSIX.
+ */
+function checkLauncher(p: Options['path'], launcher: string, c: LauncherContext): string {
+  let rel: string | undefined;
+  if (isInside(p, launcher, c.target)) rel = toRel(p, c.target, launcher);
+  else rel = locateUnder(p, launcher, c.sourceId) || locateUnder(p, launcher, c.targetId) || undefined;
+  if (rel !== undefined) {
+    const key = relKey(p, rel);
+    const entry = c.inventory.files.find((f) => relKey(p, f.rel) === key);
     if (!entry) {
-      throw new ZtiError(ExitCode.LAUNCHER_MISSING, `the launcher ${toRel(p, target, launcher)} is not in the package (${source}); nothing was changed`, { path: launcher });
+      throw new ZtiError(ExitCode.LAUNCHER_MISSING, `the launcher ${rel} is not a file of the package (${c.source}); nothing was changed`, { path: launcher });
     }
-    return fromRel(p, target, entry.rel);
+    const now = fromRel(p, c.action === 'none' || !fs.existsSync(fromRel(p, c.source, entry.rel)) ? c.target : c.source, entry.rel);
+    checkRunnable(now);
+    return fromRel(p, c.target, entry.rel);
   }
-  let ok = false;
+  let st: fs.Stats | undefined;
   try {
-    ok = fs.statSync(launcher).isFile();
+    st = fs.statSync(launcher);
   } catch {
-    ok = false;
+    st = undefined;
   }
-  if (!ok) throw new ZtiError(ExitCode.LAUNCHER_MISSING, `the launcher ${launcher} does not exist; nothing was changed`, { path: launcher });
+  if (!st?.isFile()) throw new ZtiError(ExitCode.LAUNCHER_MISSING, `the launcher ${launcher} ${st ? 'is not a regular file' : 'does not exist'}; nothing was changed`, { path: launcher });
+  checkRunnable(launcher);
   return launcher;
 }
 
+function checkRunnable(file: string): void {
+  if (process.platform === 'win32') return; // Windows decides by the file's content and ACL when it starts
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+  } catch (err) {
+    throw new ZtiError(ExitCode.LAUNCHER_MISSING, `the launcher ${file} is not executable; nothing was changed`, { path: file, cause: err });
+  }
+}
+
 /** --manifest, or zticache.sha256 at the top of the package. Parsed now, so a bad one refuses before any change. */
-function findManifest(opts: Options, inv: Inventory, action: Action): Plan['manifest'] {
+function findManifest(opts: Options, inv: Inventory, action: Action, sourceId: FileId): Plan['manifest'] {
   const p = opts.path;
   let readFrom: string | undefined;
   let path: string | undefined;
   if (opts.manifest) {
     readFrom = opts.manifest;
-    // a manifest inside the package travels with it
-    path = isInside(p, opts.manifest, opts.source) ? fromRel(p, opts.target, toRel(p, opts.source, opts.manifest)) : opts.manifest;
+    // a manifest inside the package (by any spelling) travels with it
+    const rel = locateUnder(p, opts.manifest, sourceId);
+    path = rel ? fromRel(p, opts.target, rel) : opts.manifest;
     if (action === 'none' || !fs.existsSync(readFrom)) readFrom = path;
   } else {
     const entry = inv.files.find((f) => relKey(p, f.rel) === relKey(p, MANIFEST_NAME));
@@ -179,8 +260,13 @@ function findManifest(opts: Options, inv: Inventory, action: Action): Plan['mani
   }
   let text: string;
   try {
+    // a FIFO or a device would block the read forever: only a regular file is a manifest
+    if (!fs.statSync(readFrom).isFile()) {
+      throw new ZtiError(ExitCode.MANIFEST_UNREADABLE, `the manifest ${readFrom} is not a regular file`, { path: readFrom });
+    }
     text = fs.readFileSync(readFrom, 'utf8');
   } catch (err) {
+    if (err instanceof ZtiError) throw err;
     throw new ZtiError(ExitCode.MANIFEST_UNREADABLE, `cannot read the manifest ${readFrom}`, { path: readFrom, cause: err });
   }
   const entries = parseManifest(text, readFrom);

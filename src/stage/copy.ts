@@ -9,12 +9,12 @@ import type path from 'node:path';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError, errnoOf } from '../errors.js';
 import type { Log } from '../log/logger.js';
-import type { FileEntry, Inventory } from '../plan/inventory.js';
+import type { FileEntry, Inventory } from '../inventory.js';
 import { fromRel } from '../paths.js';
 import { forEachLimit } from '../pool.js';
 import type { Progress } from './progress.js';
 import { DEFAULT_RETRY, TRANSIENT_ERRORS, withRetry, type RetryPolicy } from './retry.js';
-import { faultPoint } from './fault-points.js';
+import { faultPoint } from '../fault-points.js';
 
 /**
  * The file calls staging makes: the seam through which tests inject faults the OS won't make on
@@ -155,7 +155,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
       if (code !== undefined && TRANSIENT_ERRORS.has(code)) {
         log.warn(`copying ${src}: ${code}, retrying after the other files`);
         later.push(f);
-      } else throw stageError(err, `cannot copy ${src} to ${dst}`, src);
+      } else throw sourceGone(srcRoot, src, err) ?? stageError(err, `cannot copy ${src} to ${dst}`, src);
     }
   }
 
@@ -183,7 +183,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
       faultPoint('file copied');
       done(f, true);
     } catch (err) {
-      throw stageError(err, `cannot copy ${src} to ${dst}`, src);
+      throw sourceGone(srcRoot, src, err) ?? stageError(err, `cannot copy ${src} to ${dst}`, src);
     }
   });
 
@@ -200,10 +200,22 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
   return result;
 }
 
-/** Wraps a failure during staging into a ZtiError, keeping one that already is. */
+/**
+ * Wraps a failure during staging into a ZtiError that names the step and the file the system call
+ * failed on (a file deep inside a folder being removed, not only the folder), keeping one that
+ * already is a ZtiError.
+ */
 export function stageError(err: unknown, message: string, path: string): ZtiError {
   if (err instanceof ZtiError) return err;
-  const code = errnoOf(err);
-  if (code === 'ENOENT') return new ZtiError(ExitCode.STAGE_FAILED, `${message}: the file is gone (did the source folder vanish?)`, { path, cause: err });
-  return new ZtiError(ExitCode.STAGE_FAILED, message, { path, cause: err });
+  const file = (err as { path?: unknown } | undefined)?.path;
+  const named = typeof file === 'string' && file !== path ? `${message} at ${file}` : message;
+  return new ZtiError(ExitCode.STAGE_FAILED, named, { path: typeof file === 'string' ? file : path, cause: err });
+}
+
+/** Why a source file could not be read: the whole source gone, the file gone, or something else. */
+export function sourceGone(srcRoot: string, src: string, err: unknown): ZtiError | undefined {
+  if (errnoOf(err) !== 'ENOENT') return undefined;
+  if (!fs.existsSync(srcRoot)) return new ZtiError(ExitCode.STAGE_FAILED, `the source folder ${srcRoot} vanished during staging`, { path: srcRoot, cause: err });
+  if (!fs.existsSync(src)) return new ZtiError(ExitCode.STAGE_FAILED, `${src} was removed from the source after it was inventoried`, { path: src, cause: err });
+  return undefined;
 }

@@ -7,12 +7,12 @@
 import fs from 'node:fs';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError, errnoOf } from '../errors.js';
-import { byTopLevel, type Inventory } from '../plan/inventory.js';
+import { byTopLevel, type Inventory } from '../inventory.js';
 import { fromRel } from '../paths.js';
 import { copyInventory, nodeFs, stageError, type CopyOptions } from './copy.js';
 import { DEFAULT_RETRY, TRANSIENT_RENAME_ERRORS, withRetry } from './retry.js';
-import { formatBytes } from '../plan/checks.js';
-import { faultPoint } from './fault-points.js';
+import { formatBytes } from '../format.js';
+import { faultPoint } from '../fault-points.js';
 import { forEachLimit } from '../pool.js';
 
 export interface MoveOptions extends CopyOptions {

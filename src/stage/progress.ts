@@ -3,7 +3,7 @@
 // watches a terminal. Nothing is printed for copies that finish within the first interval.
 
 import type { Log } from '../log/logger.js';
-import { formatBytes } from '../plan/checks.js';
+import { formatBytes, formatDuration } from '../format.js';
 
 export interface ProgressOptions {
   intervalMs?: number;
@@ -94,12 +94,4 @@ export class Progress {
     const seconds = (this.now() - this.started) / 1000;
     return { seconds, mbps: seconds > 0 ? this.bytes / 1048576 / seconds : 0 };
   }
-}
-
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const r = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${r}` : `${m}:${r}`;
 }

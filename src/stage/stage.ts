@@ -1,51 +1,91 @@
 // STAGE: the only part of zticache that changes the disk, and it always goes through the journal:
-// journal written -> old target cleared -> journal "staging" -> move or copy -> journal "staged".
-// A crash at any point leaves a journal that tells the next run what to finish. The old target is
-// removed only when the plan allows it (no unfinished journal), never through a link.
+// journal "clearing" -> old target removed -> new target created (protected ACL) -> journal
+// "staging" with the new folder's identity -> move or copy -> journal "staged". A crash at any
+// point leaves a journal that tells the next run what to finish. The old target is removed only
+// when the plan allows it (zticache's own by identity, the default PackageSource, or empty), never
+// through a link; the new one must be created here, not found: a folder that appears between the
+// removal and the creation is someone else's. The target's parent and the target are held (on
+// Windows: no FILE_SHARE_DELETE) from their check until the guard takes over.
 
 import fs from 'node:fs';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError, errnoOf } from '../errors.js';
 import type { Plan } from '../plan/plan.js';
 import type { Platform } from '../platform.js';
-import { formatBytes, checkTargetSafe } from '../plan/checks.js';
+import { formatBytes } from '../format.js';
+import { checkTargetSafe } from '../plan/checks.js';
+import { idOf, sameId, type FileId } from '../identity.js';
 import { copyInventory, nodeFs, stageError, type CopyOptions } from './copy.js';
-import { writeJournal, type JournalState } from './journal.js';
+import { writeJournal, type JournalState } from '../journal.js';
 import { moveInventory } from './move.js';
 import { Progress } from './progress.js';
-import { faultPoint } from './fault-points.js';
+import { faultPoint } from '../fault-points.js';
 
 export interface StageOptions extends Omit<CopyOptions, 'progress'> {
   platform: Platform;
   tty?: NodeJS.WriteStream;
 }
 
-export async function stage(plan: Plan, opts: StageOptions): Promise<void> {
-  const { p, log } = opts;
+export interface Staged {
+  /** lets go of the folders held since they were checked (the guard holds them from then on) */
+  release(): void;
+}
+
+export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
+  const { p, log, platform } = opts;
   const started = Date.now();
+  const pins: Array<() => void> = [];
+  const release = () => {
+    while (pins.length) pins.pop()!();
+  };
   if (plan.action === 'none') {
     log.info(`Nothing to stage: ${plan.reason}`);
-    return;
+    return { release };
   }
   const { target, source, inventory: inv } = plan;
   const startedIso = new Date().toISOString();
-  const journal = (state: JournalState): void => {
-    writeJournal(plan.journalPath, { tool: 'zticache', version: 1, source, target, mode: plan.action as 'move' | 'copy', state, started: startedIso, updated: new Date().toISOString(), inventory: inv });
+  const journal = (state: JournalState, targetId: FileId | undefined): void => {
+    writeJournal(plan.journalFile, {
+      tool: 'zticache', version: 2, source, sourceId: plan.sourceId, target, targetId,
+      mode: plan.action as 'move' | 'copy', state, started: startedIso, updated: new Date().toISOString(), inventory: inv,
+    });
   };
 
+  let step = 'preparing the target';
   try {
     fs.mkdirSync(p.dirname(target), { recursive: true });
+    pins.push(platform.pinDir(p.dirname(target)));
     checkTargetSafe(p, target); // again: the parent may have been created by someone else meanwhile
 
-    if (plan.removeOldTarget || plan.resume === 'clearing') {
-      journal('clearing');
-      log.info(`Removing the old ${target}`);
-      await (opts.fs ?? nodeFs).rm(target);
-      faultPoint('old target removed');
+    let targetId: FileId | undefined;
+    if (plan.resume === 'staging') {
+      targetId = idOf(target);
+      pins.push(platform.pinDir(target));
+      if (!sameId(targetId, plan.oldTarget?.id)) {
+        throw new ZtiError(ExitCode.TARGET_UNSAFE, `${target} was replaced after it was checked; nothing was changed`, { path: target });
+      }
+    } else {
+      if (plan.removeOldTarget || plan.resume === 'clearing') {
+        journal('clearing', plan.oldTarget?.trusted ? plan.oldTarget.id : undefined);
+        if (fs.existsSync(target)) {
+          step = `removing the old ${target}`;
+          log.info(`Removing the old ${target} (${plan.oldTarget?.why ?? 'left by an interrupted clearing'})`);
+          await removeTree(target, opts);
+          faultPoint('old target removed');
+        }
+      }
+      step = `creating ${target}`;
+      const made = platform.makeTargetDir(target);
+      pins.push(platform.pinDir(target));
+      if (!made.created) {
+        throw new ZtiError(ExitCode.TARGET_UNSAFE, `${target} appeared while zticache was preparing it (someone else created it); nothing was staged`, { path: target });
+      }
+      log.info(made.message);
+      targetId = idOf(target);
+      journal('staging', targetId);
     }
-    journal('staging');
-    log.info(opts.platform.makeTargetDir(target));
 
+    step = plan.action === 'move' ? `moving the package into ${target}` : `copying the package into ${target}`;
     const verb = plan.action === 'move' && plan.sameVolume ? 'Moved' : 'Copied';
     const progress = new Progress(verb, inv.bytes, inv.files.length, log, { tty: opts.tty }).start();
     let summary: string;
@@ -63,10 +103,11 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<void> {
       if (plan.action === 'copy') log.info(`${progress.line()} in ${s.seconds.toFixed(1)} s`);
     }
     log.info(summary);
-    journal('staged');
+    journal('staged', targetId);
     const seconds = (Date.now() - started) / 1000;
     log.info(`Staged ${inv.files.length} files (${formatBytes(inv.bytes)}) into ${target} in ${seconds.toFixed(2)} s`);
   } catch (err) {
+    release();
     if (errnoOf(err) === 'ENOSPC' || (err instanceof ZtiError && errnoOf(err.cause) === 'ENOSPC')) {
       let free = -1;
       try { free = opts.platform.freeBytes(target); } catch { /* report what we know */ }
@@ -74,6 +115,15 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<void> {
         `the target volume is full: ${formatBytes(plan.inventory.bytes)} needed for the package, ${free >= 0 ? formatBytes(free) : 'unknown'} free now; run again after freeing space (what was staged is kept)`,
         { path: target, cause: err });
     }
-    throw stageError(err, `staging into ${target} failed`, target);
+    throw stageError(err, `${step} failed`, target);
   }
+  return { release };
+}
+
+/**
+ * Removes an old target: links inside are removed as links, never followed (fs.rm unlinks them);
+ * a file that cannot be removed is named in the error with its own path.
+ */
+async function removeTree(dir: string, opts: StageOptions): Promise<void> {
+  await (opts.fs ?? nodeFs).rm(dir);
 }

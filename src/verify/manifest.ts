@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import type path from 'node:path';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
-import { takeInventory } from '../plan/inventory.js';
+import { takeInventory } from '../inventory.js';
 import { forEachLimit } from '../pool.js';
 import { fromRel, toRel, isInside } from '../paths.js';
 

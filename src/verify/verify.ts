@@ -8,7 +8,7 @@ import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
 import type { Log } from '../log/logger.js';
 import fs from 'node:fs';
-import { countTree, walkNames, type Inventory } from '../plan/inventory.js';
+import { countTree, walkNames, type Inventory } from '../inventory.js';
 import { fromRel, relKey } from '../paths.js';
 import { forEachLimit } from '../pool.js';
 import { hashFile, type ManifestEntry } from './manifest.js';

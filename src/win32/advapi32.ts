@@ -16,6 +16,72 @@ export const EVENT_ID = 0;
  */
 export const TARGET_SDDL = 'D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)';
 
+/**
+ * The DACL of zticache's state folder (%ProgramData%\zticache): protected, SYSTEM and
+ * Administrators only. Standard users can create folders in %ProgramData%, so an existing one is
+ * trusted only when its owner is one of TRUSTED_OWNERS or the user running zticache.
+ */
+export const STATE_SDDL = 'D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)';
+export const TRUSTED_OWNERS: ReadonlyArray<[sid: string, name: string]> = [['S-1-5-18', 'SYSTEM'], ['S-1-5-32-544', 'Administrators']];
+
+const SE_FILE_OBJECT = 1;
+const OWNER_SECURITY_INFORMATION = 1;
+const TOKEN_QUERY = 0x0008;
+const TOKEN_USER_CLASS = 1;
+
+export interface Security {
+  /** the owner of a file or folder as a string SID, or the Win32 error */
+  ownerOf(path: string): string | { error: number };
+  /** the SID of the user this process runs as */
+  processUser(): string | { error: number };
+}
+
+export function bindSecurity(koffi: Koffi, lastError: () => number): Security {
+  const adv = koffi.load('advapi32.dll');
+  const k32 = koffi.load('kernel32.dll');
+  const GetNamedSecurityInfoW = adv.func('uint32 __stdcall GetNamedSecurityInfoW(str16 name, int type, uint32 info, _Out_ void **owner, void *group, void *dacl, void *sacl, _Out_ void **sd)');
+  const ConvertSidToStringSidW = adv.func('bool __stdcall ConvertSidToStringSidW(void *sid, _Out_ void **str)');
+  const OpenProcessToken = adv.func('bool __stdcall OpenProcessToken(intptr process, uint32 access, _Out_ intptr *token)');
+  const GetTokenInformation = adv.func('bool __stdcall GetTokenInformation(intptr token, int cls, _Out_ uint8_t *buf, uint32 len, _Out_ uint32 *needed)');
+  const GetCurrentProcess = k32.func('intptr __stdcall GetCurrentProcess()');
+  const CloseHandle = k32.func('bool __stdcall CloseHandle(intptr h)');
+  const LocalFree = k32.func('void * __stdcall LocalFree(void *mem)');
+  const sidString = (sid: unknown): string | { error: number } => {
+    const out: unknown[] = [null];
+    if (!ConvertSidToStringSidW(sid, out)) return { error: lastError() };
+    try {
+      return koffi.decode(out[0], 'char16_t', -1) as string;
+    } finally {
+      LocalFree(out[0]);
+    }
+  };
+  return {
+    ownerOf(path) {
+      const owner: unknown[] = [null];
+      const sd: unknown[] = [null];
+      const err = GetNamedSecurityInfoW(path, SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION, owner, null, null, null, sd) as number;
+      if (err !== 0) return { error: err };
+      try {
+        return sidString(owner[0]);
+      } finally {
+        LocalFree(sd[0]);
+      }
+    },
+    processUser() {
+      const token = [0];
+      if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, token)) return { error: lastError() };
+      try {
+        const buf = Buffer.alloc(512);
+        if (!GetTokenInformation(token[0], TOKEN_USER_CLASS, buf, buf.length, [0])) return { error: lastError() };
+        // TOKEN_USER starts with SID_AND_ATTRIBUTES, whose first member is the PSID
+        return sidString(koffi.decode(buf, 'void *'));
+      } finally {
+        CloseHandle(token[0]);
+      }
+    },
+  };
+}
+
 /** CreateDirectoryW with the security descriptor of an SDDL string; 0 or the Win32 error. */
 export function bindCreateProtectedDir(koffi: Koffi, lastError: () => number): (path: string, sddl: string) => number {
   const adv = koffi.load('advapi32.dll');

@@ -5,6 +5,13 @@
 import type { Koffi } from './load-native.js';
 
 export const GENERIC_READ = 0x80000000;
+export const GENERIC_WRITE = 0x40000000;
+export const OPEN_ALWAYS = 4;
+export const FILE_ATTRIBUTE_NORMAL = 0x80;
+export const ERROR_FILE_NOT_FOUND = 2;
+export const ERROR_PATH_NOT_FOUND = 3;
+export const ERROR_SHARING_VIOLATION = 32;
+export const ERROR_ALREADY_EXISTS = 183;
 export const FILE_SHARE_READ = 0x1;
 export const FILE_SHARE_WRITE = 0x2;
 export const OPEN_EXISTING = 3;
@@ -15,6 +22,8 @@ export const DRIVE_REMOTE = 4;
 export interface Kernel32 {
   /** a HANDLE, or the Win32 error code as { error } */
   openShared(path: string, share: number): number | { error: number };
+  /** opens (creating it if needed) a file for reading and writing with share mode 0: nobody else can open it */
+  openExclusive(path: string): number | { error: number };
   close(handle: number): boolean;
   driveType(root: string): number;
   /** free bytes available to the caller on the volume of dir, or { error } */
@@ -33,6 +42,10 @@ export function bindKernel32(koffi: Koffi): Kernel32 {
   return {
     openShared(path, share) {
       const h = CreateFileW(path, GENERIC_READ, share, null, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, 0) as number;
+      return h === INVALID_HANDLE_VALUE ? { error: GetLastError() as number } : h;
+    },
+    openExclusive(path) {
+      const h = CreateFileW(path, (GENERIC_READ | GENERIC_WRITE) >>> 0, 0, null, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, 0) as number;
       return h === INVALID_HANDLE_VALUE ? { error: GetLastError() as number } : h;
     },
     close: (h) => CloseHandle(h) as boolean,

@@ -7,10 +7,13 @@ import path from 'node:path';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
 import type { Platform } from '../platform.js';
-import { bindCreateProtectedDir, openEventLog, TARGET_SDDL } from './advapi32.js';
+import { bindCreateProtectedDir, bindSecurity, openEventLog, STATE_SDDL, TARGET_SDDL, TRUSTED_OWNERS } from './advapi32.js';
 import { windowsGuard } from './guard.js';
-import { bindKernel32, DRIVE_REMOTE, longPath } from './kernel32.js';
+import { bindKernel32, DRIVE_REMOTE, ERROR_ALREADY_EXISTS, ERROR_SHARING_VIOLATION, FILE_SHARE_READ, FILE_SHARE_WRITE, longPath } from './kernel32.js';
 import { loadKoffi, type LoadNativeOptions } from './load-native.js';
+
+/** Held open with share mode 0 by the run in progress; Windows closes it when the process dies. */
+const LOCK_FILE = 'zticache.lock';
 
 export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: string }): Promise<Platform> {
   let k32;
@@ -29,6 +32,7 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
   }
   const kernel = k32;
   const createProtectedDir = bindCreateProtectedDir(koffi, kernel.lastError);
+  const security = bindSecurity(koffi, kernel.lastError);
   return {
     name: 'win32',
     guard: windowsGuard(kernel),
@@ -46,9 +50,44 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
     volumeOf: (p) => fs.statSync(p).dev,
     makeTargetDir(p) {
       const err = createProtectedDir(longPath(p), TARGET_SDDL);
-      if (err === 183 /* ERROR_ALREADY_EXISTS */) return `${p} exists (its ACL is left as it is)`;
+      if (err === ERROR_ALREADY_EXISTS) return { created: false, message: `${p} exists (its ACL is left as it is)` };
       if (err !== 0) throw new ZtiError(ExitCode.STAGE_FAILED, `cannot create ${p} with its protected ACL`, { path: p, winError: err });
-      return `Created ${p} with a protected ACL (${TARGET_SDDL})`;
+      return { created: true, message: `Created ${p} with a protected ACL (${TARGET_SDDL})` };
+    },
+    prepareStateDir(p) {
+      const st = fs.lstatSync(p, { throwIfNoEntry: false });
+      if (!st) {
+        const err = createProtectedDir(longPath(p), STATE_SDDL);
+        if (err === 0) return `Created the state folder ${p} with a protected ACL (${STATE_SDDL})`;
+        if (err !== ERROR_ALREADY_EXISTS) throw new ZtiError(ExitCode.STATE_UNSAFE, `cannot create the state folder ${p}`, { path: p, winError: err });
+      }
+      const now = fs.lstatSync(p);
+      if (now.isSymbolicLink() || !now.isDirectory()) {
+        throw new ZtiError(ExitCode.STATE_UNSAFE, `the state folder ${p} is ${now.isSymbolicLink() ? 'a junction or symbolic link' : 'not a folder'}; zticache keeps its journals only in a folder of its own`, { path: p });
+      }
+      const owner = security.ownerOf(longPath(p));
+      if (typeof owner !== 'string') throw new ZtiError(ExitCode.STATE_UNSAFE, `cannot read the owner of the state folder ${p}`, { path: p, winError: owner.error });
+      const me = security.processUser();
+      const trusted = TRUSTED_OWNERS.find(([sid]) => sid === owner)?.[1] ?? (typeof me === 'string' && me === owner ? `this user, ${me}` : undefined);
+      if (!trusted) {
+        throw new ZtiError(ExitCode.STATE_UNSAFE,
+          `the state folder ${p} is owned by ${owner}, not by SYSTEM, Administrators or the user running zticache: a standard user may have created it, so its journals are not trusted. Delete it (an administrator) and run again; nothing was changed`,
+          { path: p });
+      }
+      return `State folder ${p} (owner ${trusted})`;
+    },
+    async lock(stateDir) {
+      const file = path.win32.join(stateDir, LOCK_FILE);
+      const h = kernel.openExclusive(longPath(file));
+      if (typeof h !== 'number') {
+        if (h.error === ERROR_SHARING_VIOLATION) return 'busy';
+        throw new ZtiError(ExitCode.STATE_UNSAFE, `cannot open the lock file ${file}`, { path: file, winError: h.error });
+      }
+      return { where: file, release: () => void kernel.close(h) };
+    },
+    pinDir(p) {
+      const h = kernel.openShared(longPath(p), FILE_SHARE_READ | FILE_SHARE_WRITE);
+      return typeof h === 'number' ? () => void kernel.close(h) : () => {};
     },
     eventLog: eventLog && {
       write: (type, message) => eventLog.write(type, message),

@@ -37,7 +37,7 @@ function scene(kind: Kind) {
   const target = path.join(dir, 'MININT', 'PackageSource');
   const report = path.join(dir, 'report.json');
   makeCrashPackage(source);
-  const args = ['--source', source, '--target', target, '--launch', LAUNCHER, ...(kind === 'copy' ? ['--mode', 'copy'] : []), '--', report, '0'];
+  const args = ['--state-dir', path.join(dir, 'state'), '--source', source, '--target', target, '--launch', LAUNCHER, ...(kind === 'copy' ? ['--mode', 'copy'] : []), '--', report, '0'];
   return { dir, source, target, report, args };
 }
 

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
+import { journalFileFor, readJournal } from '../../src/journal.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = path.join(ROOT, 'dist', 'zticache.cjs');
@@ -115,8 +116,13 @@ export function scene(base?: string) {
   const target = path.join(minint, 'PackageSource');
   const report = path.join(dir, 'report.json');
   const log = path.join(minint, 'SMSOSD', 'OSDLOGS', 'ZTICache.log');
-  const args = (...more: string[]) => ['--source', source, '--target', target, '--launch', LAUNCHER, ...more];
-  return { dir, source, minint, target, report, log, args };
+  /** zticache's state folder for this scene (journals, lock): what %ProgramData%\zticache is on Windows */
+  const state = path.join(dir, 'state');
+  const stateArgs = ['--state-dir', state];
+  const args = (...more: string[]) => ['--source', source, '--target', target, '--launch', LAUNCHER, ...stateArgs, ...more];
+  /** this scene's journal, as zticache keeps it */
+  const journal = () => readJournal(journalFileFor(path.posix, state, target), false);
+  return { dir, source, minint, target, report, log, state, stateArgs, args, journal };
 }
 
 /**

@@ -46,7 +46,7 @@ describe('staging a package and running the launcher', () => {
     const before = snapshot(source);
     const mtime = fs.statSync(path.join(source, 'readme.txt')).mtimeMs;
 
-    const r = await zticache(['--source', source, '--target', s.target, '--launch', LAUNCHER, '--', s.report, '0']);
+    const r = await zticache([...s.stateArgs, '--source', source, '--target', s.target, '--launch', LAUNCHER, '--', s.report, '0']);
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/move across volumes/);
     expect(fs.readdirSync(source)).toEqual([]);
@@ -102,20 +102,21 @@ describe('staging a package and running the launcher', () => {
     makePackage(s.source);
     expect((await zticache(s.args('--', s.report, '0'))).code).toBe(0);
     const staged = snapshot(s.target);
-    const r = await zticache(['--source', s.target, '--target', s.target, '--launch', LAUNCHER, '--', s.report, '5']);
+    const r = await zticache([...s.stateArgs, '--source', s.target, '--target', s.target, '--launch', LAUNCHER, '--', s.report, '5']);
     expect(r.code, r.out).toBe(5);
     expect(r.out).toMatch(/runs from the target itself/);
     expect(snapshot(s.target)).toEqual(staged);
   });
 
-  it('a restaged package replaces an old, finished PackageSource', async () => {
+  it('a restaged package replaces an old, finished PackageSource that zticache staged', async () => {
     const s = scene();
-    makePackage(s.target, { 'old-only.txt': 'from the last OS package' });
-    makePackage(s.source, { 'new.txt': 'new' });
+    makePackage(s.source, { 'old-only.txt': 'from the last OS package' });
+    expect((await zticache(s.args('--', s.report, '0'))).code).toBe(0);
+    makePackage(s.source, { 'new.txt': 'new' }); // the next advertisement's package, in the same cache folder
     const before = snapshot(s.source);
     const r = await zticache(s.args('--', s.report, '0'));
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(/will be removed first/);
+    expect(r.out).toMatch(/will be removed first \(made by zticache \(identity volume \d+, file \d+ recorded in/);
     expect(snapshot(s.target)).toEqual(before);
   });
 
@@ -199,18 +200,28 @@ describe('the launcher', () => {
     const s = scene();
     makePackage(s.source, { 'die.sh': '#!/bin/sh\nkill -9 $$\n' });
     fs.chmodSync(path.join(s.source, 'die.sh'), 0o755);
-    const r = await zticache(['--source', s.source, '--target', s.target, '--launch', 'die.sh']);
+    const r = await zticache([...s.stateArgs, '--source', s.source, '--target', s.target, '--launch', 'die.sh']);
     expect(r.code).toBe(128 + 9);
     expect(fs.readFileSync(s.log, 'utf8')).toMatch(/killed by SIGKILL/);
   });
 
-  it('that cannot be started: LAUNCH_FAILED with the path and the system error', async () => {
+  it('that is not executable: refused by the plan, nothing changed', async () => {
     const s = scene();
     makePackage(s.source, { 'OSDLaunch.exe': 'not a program' });
     fs.chmodSync(path.join(s.source, 'OSDLaunch.exe'), 0o644);
-    const r = await zticache(['--source', s.source, '--target', s.target]);
+    const r = await zticache([...s.stateArgs, '--source', s.source, '--target', s.target]);
+    expectExit(r, ExitCode.LAUNCHER_MISSING);
+    expect(r.out).toMatch(/the launcher .*ABC00001\/OSDLaunch\.exe is not executable; nothing was changed \(EACCES\)/);
+    expect(fs.existsSync(s.target)).toBe(false);
+  });
+
+  it('that cannot be started (its interpreter is missing): LAUNCH_FAILED with the path and the system error', async () => {
+    const s = scene();
+    makePackage(s.source, { 'OSDLaunch.exe': '#!/nonexistent/interpreter\n' });
+    fs.chmodSync(path.join(s.source, 'OSDLaunch.exe'), 0o755);
+    const r = await zticache([...s.stateArgs, '--source', s.source, '--target', s.target]);
     expectExit(r, ExitCode.LAUNCH_FAILED);
-    expect(r.out).toMatch(/cannot start the launcher .*OSDLaunch\.exe \(EACCES\)/);
+    expect(r.out).toMatch(/cannot start the launcher .*OSDLaunch\.exe \(ENOENT\)/);
   });
 });
 

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
+import { idOf } from '../../src/identity.js';
+import { journalFileFor } from '../../src/journal.js';
 import { expectExit, makePackage, makeTree, readReport, scene, snapshot, zticache } from '../helpers/fixtures.js';
 
 /** Runs zticache, expects the code, and checks that neither the source nor MININT changed. */
@@ -59,7 +61,7 @@ describe('refusals before any change', () => {
     const s = scene();
     makePackage(s.source);
     const inside = path.join(s.source, 'MININT', 'PackageSource');
-    await refuses(s, ['--source', s.source, '--target', inside, '--launch', 'launch.js', '--log', path.join(s.dir, 'zti.log')], ExitCode.OVERLAP, /inside the source/);
+    await refuses(s, [...s.stateArgs, '--source', s.source, '--target', inside, '--launch', 'launch.js', '--log', path.join(s.dir, 'zti.log')], ExitCode.OVERLAP, /inside the source/);
   });
 
   it('a source inside the target', async () => {
@@ -67,7 +69,7 @@ describe('refusals before any change', () => {
     const src = path.join(s.target, 'pkg');
     makePackage(src);
     const before = snapshot(s.target);
-    const r = await zticache(['--source', src, '--target', s.target, '--launch', 'launch.js']);
+    const r = await zticache([...s.stateArgs, '--source', src, '--target', s.target, '--launch', 'launch.js']);
     expectExit(r, ExitCode.OVERLAP);
     expect(snapshot(s.target)).toEqual(before);
   });
@@ -75,7 +77,7 @@ describe('refusals before any change', () => {
   it('no launcher in the package', async () => {
     const s = scene();
     makePackage(s.source);
-    await refuses(s, ['--source', s.source, '--target', s.target], ExitCode.LAUNCHER_MISSING, /launcher OSDLaunch\.exe is not in the package.*nothing was changed/);
+    await refuses(s, [...s.stateArgs, '--source', s.source, '--target', s.target], ExitCode.LAUNCHER_MISSING, /launcher OSDLaunch\.exe is not a file of the package.*nothing was changed/);
   });
 
   it('a PackageSource that is a link: nothing is deleted or written through it', async () => {
@@ -101,11 +103,11 @@ describe('refusals before any change', () => {
     expect(fs.readdirSync(elsewhere)).toEqual([]); // neither staged nor logged through the link
   });
 
-  it('a journal that is not valid JSON: the old target is kept', async () => {
+  it('a journal in the state folder that is not valid JSON: the old target is kept', async () => {
     const s = scene();
     makePackage(s.source);
     makeTree(s.target, { 'moved-earlier.bin': 'only copy' });
-    fs.writeFileSync(`${s.target}.zticache.json`, '{"tool":"zticache", trunc');
+    writeStateJournal(s, '{"tool":"zticache", trunc');
     await refuses(s, s.args(), ExitCode.JOURNAL_CONFLICT, /journal .* is unreadable: not valid JSON.*nothing was deleted/);
   });
 
@@ -113,8 +115,7 @@ describe('refusals before any change', () => {
     const s = scene();
     makePackage(s.source);
     makeTree(s.target, { 'moved-earlier.bin': 'only copy' });
-    const journal = { tool: 'zticache', version: 1, source: '/elsewhere/XYZ00002', target: s.target, mode: 'move', state: 'staging', started: '', updated: '', inventory: { files: [], dirs: [], bytes: 0 } };
-    fs.writeFileSync(`${s.target}.zticache.json`, JSON.stringify(journal));
+    writeStateJournal(s, journalOf(s, { source: '/elsewhere/XYZ00002', sourceId: { dev: '1', ino: '2' }, state: 'staging' }));
     await refuses(s, s.args(), ExitCode.JOURNAL_CONFLICT, /unfinished staging from \/elsewhere\/XYZ00002.*--source "\/elsewhere\/XYZ00002"/);
   });
 
@@ -151,17 +152,34 @@ describe('refusals before any change', () => {
   });
 });
 
-describe('a planted journal', () => {
-  it('that would steer a resumed move outside the package is refused; nothing is moved', async () => {
-    const s = scene();
-    makePackage(s.source);
-    const outside = path.join(s.dir, 'outside.txt');
-    fs.writeFileSync(outside, 'not part of any package');
-    const journal = { tool: 'zticache', version: 1, source: s.source, target: s.target, mode: 'move', state: 'staging', started: '', updated: '',
-      inventory: { files: [{ rel: '../../outside.txt', size: 23, mtimeMs: 0 }], dirs: [], bytes: 23 } };
-    fs.mkdirSync(s.minint, { recursive: true });
-    fs.writeFileSync(`${s.target}.zticache.json`, JSON.stringify(journal));
-    await refuses(s, s.args(), ExitCode.JOURNAL_CONFLICT, /inventory path leaves the package: \.\.\/\.\.\/outside\.txt/);
-    expect(fs.readFileSync(outside, 'utf8')).toBe('not part of any package');
-  });
+describe('a journal that names paths outside its package', () => {
+  // even in the state folder, every path a journal names is checked before it steers a move or a delete
+  for (const [what, inventory] of [
+    ['a file', { files: [{ rel: '../../outside.txt', size: 23, mtimeMs: 0 }], dirs: [], bytes: 23 }],
+    ['a folder', { files: [], dirs: ['..'], bytes: 0 }],
+  ] as const) {
+    it(`(${what}) is refused; nothing is moved or deleted`, async () => {
+      const s = scene();
+      makePackage(s.source);
+      const outside = path.join(s.dir, 'outside.txt');
+      fs.writeFileSync(outside, 'not part of any package');
+      fs.mkdirSync(s.target, { recursive: true });
+      writeStateJournal(s, journalOf(s, { state: 'staging', inventory }));
+      await refuses(s, s.args(), ExitCode.JOURNAL_CONFLICT, /inventory (path|folder) (leaves the package|malformed or outside the package): \.\./);
+      expect(fs.readFileSync(outside, 'utf8')).toBe('not part of any package');
+    });
+  }
 });
+
+/** A journal for this scene's source and target, as zticache writes them, with some fields changed. */
+function journalOf(s: ReturnType<typeof scene>, over: Record<string, unknown>) {
+  return {
+    tool: 'zticache', version: 2, source: s.source, sourceId: idOf(s.source), target: s.target, targetId: idOf(s.target),
+    mode: 'move', state: 'staged', started: '', updated: '', inventory: { files: [], dirs: [], bytes: 0 }, ...over,
+  };
+}
+
+function writeStateJournal(s: ReturnType<typeof scene>, journal: unknown) {
+  fs.mkdirSync(s.state, { recursive: true, mode: 0o700 });
+  fs.writeFileSync(journalFileFor(path.posix, s.state, s.target), typeof journal === 'string' ? journal : JSON.stringify(journal));
+}

@@ -11,7 +11,9 @@ describe('defaults', () => {
     expect(o.target).toBe('C:\\MININT\\PackageSource');
     expect(o.launcher).toBe('C:\\MININT\\PackageSource\\OSDLaunch.exe');
     expect(o.log).toBe('C:\\MININT\\SMSOSD\\OSDLOGS\\ZTICache.log');
-    expect(o.self).toBe(win.execPath);
+    expect(o.runningExe).toBe(win.execPath);
+    expect(o.targetIsDefault).toBe(true);
+    expect(o.stateDir).toBe('C:\\ProgramData\\zticache');
     expect(o.eventSource).toBe('WSH');
   });
 
@@ -21,10 +23,16 @@ describe('defaults', () => {
     expect(o.log).toBe('D:\\MININT\\SMSOSD\\OSDLOGS\\ZTICache.log');
   });
 
-  it('--source overrides the exe folder; the exe is then not part of the package', () => {
+  it('--source overrides the exe folder', () => {
     const o = resolveOptions(parseArgs(['/source:\\\\srv\\pkgs\\XP']), win);
     expect(o.source).toBe('\\\\srv\\pkgs\\XP');
-    expect(o.self).toBeUndefined();
+  });
+
+  it('%ProgramData% holds the state; --state-dir overrides it; a given --target is not the default', () => {
+    const o = resolveOptions(parseArgs(['--target', 'E:\\PackageSource', '--state-dir', 'D:\\zs']), { ...win, env: { SystemDrive: 'C:', ProgramData: 'D:\\PD' } });
+    expect(o.stateDir).toBe('D:\\zs');
+    expect(o.targetIsDefault).toBe(false);
+    expect(resolveOptions(parseArgs([]), { ...win, env: { SystemDrive: 'C:', ProgramData: 'D:\\PD' } }).stateDir).toBe('D:\\PD\\zticache');
   });
 
   it('an absolute launcher stays absolute, a relative one is in the target', () => {

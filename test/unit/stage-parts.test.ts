@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { withRetry } from '../../src/stage/retry.js';
-import { Progress, formatDuration } from '../../src/stage/progress.js';
+import { Progress } from '../../src/stage/progress.js';
+import { formatDuration } from '../../src/format.js';
 import { memoryLog } from '../../src/log/logger.js';
 import { parseManifest } from '../../src/verify/manifest.js';
 import { forEachLimit } from '../../src/pool.js';

@@ -12,6 +12,7 @@ function fakeKernel(fail: Record<string, number> = {}) {
   let next = 100;
   const k: Kernel32 & { open: typeof open } = {
     open,
+    openExclusive: () => ({ error: 5 }),
     openShared(path, share) {
       if (fail[path] !== undefined) return { error: fail[path]! };
       open.set(++next, { path, share });

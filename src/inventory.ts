@@ -5,9 +5,9 @@
 
 import fs from 'node:fs';
 import type path from 'node:path';
-import { ExitCode } from '../exit-codes.js';
-import { ZtiError } from '../errors.js';
-import { fromRel } from '../paths.js';
+import { ExitCode } from './exit-codes.js';
+import { ZtiError } from './errors.js';
+import { fromRel } from './paths.js';
 
 export interface FileEntry {
   /** package-relative, forward slashes */

@@ -1,0 +1,66 @@
+// What a location IS, as the file system says: volume + file ID (a bigint stat's dev and ino; on
+// Windows libuv fills them with the volume serial number and the 64-bit file index). Two spellings
+// of one folder — case, 8.3 short names, \\.\ and \\?\ prefixes, forward slashes, "..", a subst
+// drive, a junction or symbolic link above it, \\localhost\c$ — give one identity, so every
+// "is A inside B?" in zticache is asked here and never of the strings. Spelling is used only for
+// what does not exist yet (the part of a path below its nearest existing ancestor).
+
+import fs from 'node:fs';
+import type path from 'node:path';
+
+export interface FileId {
+  /** volume (st_dev; the volume serial number on Windows), as a decimal string so it survives JSON */
+  dev: string;
+  /** file ID within the volume (st_ino; the NTFS file index on Windows) */
+  ino: string;
+}
+
+/** The identity of what exists at p (links followed), or undefined when nothing does. */
+export function idOf(p: string): FileId | undefined {
+  let st: fs.BigIntStats | undefined;
+  try {
+    st = fs.statSync(p, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    return undefined; // unreadable counts as absent here; the caller's own checks report it
+  }
+  return st ? { dev: st.dev.toString(), ino: st.ino.toString() } : undefined;
+}
+
+export function sameId(a: FileId | undefined, b: FileId | undefined): boolean {
+  return a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
+}
+
+export function formatId(id: FileId | undefined): string {
+  return id ? `volume ${id.dev}, file ${id.ino}` : 'none';
+}
+
+/**
+ * Where `p` is under the folder whose identity is `folder`: the package-relative path (forward
+ * slashes, '' for the folder itself) or undefined when p is not at or below it. Walks p's
+ * ancestors and compares each one that exists with `folder`.
+ */
+export function locateUnder(pp: path.PlatformPath, p: string, folder: FileId | undefined): string | undefined {
+  if (!folder) return undefined;
+  const parts: string[] = [];
+  let cur = pp.resolve(p);
+  for (;;) {
+    if (sameId(idOf(cur), folder)) return parts.join('/');
+    const up = pp.dirname(cur);
+    if (up === cur) return undefined;
+    parts.unshift(pp.basename(cur));
+    cur = up;
+  }
+}
+
+/**
+ * A volume root (C:\, E:\, a subst drive's root, /, a mount point): by spelling, or because its
+ * parent is on another volume or is the folder itself.
+ */
+export function isVolumeRoot(pp: path.PlatformPath, p: string): boolean {
+  const abs = pp.resolve(p);
+  if (pp.dirname(abs) === abs) return true;
+  const here = idOf(abs);
+  const parent = idOf(pp.join(abs, '..'));
+  if (!here || !parent) return false;
+  return here.dev !== parent.dev || sameId(here, parent);
+}

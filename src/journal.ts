@@ -1,0 +1,160 @@
+// The staging journal: what is being staged, from where, into which folder (by identity), and how
+// far it got. It is written before the first change and rewritten at each phase, so a crash at any
+// point leaves a record the next run finishes from. It lives in zticache's state folder (by default
+// %ProgramData%\zticache, where only SYSTEM and administrators can write), never in C:\MININT, which
+// a standard user can create first: a journal found anywhere else is never read. Its file name is a
+// key of the target's spelling; a target that exists is matched by identity as well, so a second
+// spelling of the same folder finds the same journal. Writes are atomic (temp file, fsync, rename).
+
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import type path from 'node:path';
+import type { FileId } from './identity.js';
+import { sameId } from './identity.js';
+import type { Inventory } from './inventory.js';
+import { isSafeRel } from './paths.js';
+import { faultPoint } from './fault-points.js';
+
+export type JournalState =
+  /** an old target is being removed, or the new one created; nothing of this package has moved yet */
+  | 'clearing'
+  /** files are being moved or copied: the target may hold the only copy of some of them */
+  | 'staging'
+  /** everything is in the target */
+  | 'staged';
+
+export const JOURNAL_STATES: readonly JournalState[] = ['clearing', 'staging', 'staged'];
+
+export interface Journal {
+  tool: 'zticache';
+  version: 2;
+  source: string;
+  /** identity of the source folder */
+  sourceId: FileId;
+  target: string;
+  /**
+   * identity of the target folder: in state clearing, of the old target being removed (when it
+   * was trusted); from staging on, of the folder zticache created. A target is trusted only when
+   * it has this identity.
+   */
+  targetId?: FileId;
+  mode: 'move' | 'copy';
+  state: JournalState;
+  started: string;
+  updated: string;
+  inventory: Inventory;
+}
+
+const PREFIX = 'journal-';
+const SUFFIX = '.json';
+
+/** The journal file for a target, by the target's spelling (resolved; case-folded on Windows). */
+export function journalFileFor(pp: path.PlatformPath, stateDir: string, target: string): string {
+  let t = pp.resolve(target);
+  if (pp.sep === '\\') t = t.replace(/^\\\\\?\\(?!UNC\\)/i, '').toLowerCase();
+  const key = createHash('sha256').update(t).digest('hex').slice(0, 16);
+  return pp.join(stateDir, `${PREFIX}${key}${SUFFIX}`);
+}
+
+export type ReadJournal =
+  | { kind: 'none' }
+  | { kind: 'invalid'; reason: string }
+  | { kind: 'ok'; journal: Journal };
+
+export interface FoundJournal {
+  file: string;
+  read: ReadJournal;
+}
+
+/**
+ * The journal of a target: the one under the target's own key, or, when the target exists, any
+ * journal of the state folder that recorded the target's identity (another spelling of it).
+ */
+export function findJournal(pp: path.PlatformPath, stateDir: string, target: string, targetId: FileId | undefined): FoundJournal {
+  const own = journalFileFor(pp, stateDir, target);
+  const read = readJournal(own, pp.sep === '\\');
+  if (read.kind !== 'none' || !targetId) return { file: own, read };
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(stateDir).filter((n) => n.startsWith(PREFIX) && n.endsWith(SUFFIX));
+  } catch {
+    /* no state folder yet */
+  }
+  for (const n of names) {
+    const file = pp.join(stateDir, n);
+    const r = readJournal(file, pp.sep === '\\');
+    if (r.kind === 'ok' && sameId(r.journal.targetId, targetId)) return { file, read: r };
+  }
+  return { file: own, read };
+}
+
+export function readJournal(file: string, windows: boolean): ReadJournal {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'none' };
+    return { kind: 'invalid', reason: (err as Error).message };
+  }
+  let j: unknown;
+  try {
+    j = JSON.parse(text);
+  } catch (err) {
+    return { kind: 'invalid', reason: `not valid JSON (${(err as Error).message})` };
+  }
+  const problem = checkShape(j, windows);
+  return problem ? { kind: 'invalid', reason: problem } : { kind: 'ok', journal: j as Journal };
+}
+
+const isId = (v: unknown): v is FileId =>
+  !!v && typeof v === 'object' && typeof (v as FileId).dev === 'string' && typeof (v as FileId).ino === 'string';
+
+function checkShape(j: unknown, windows: boolean): string | undefined {
+  if (!j || typeof j !== 'object') return 'not a JSON object';
+  const o = j as Record<string, unknown>;
+  if (o.tool !== 'zticache' || o.version !== 2) return 'not a zticache journal of version 2';
+  if (typeof o.source !== 'string' || typeof o.target !== 'string') return 'source or target missing';
+  if (!isId(o.sourceId)) return 'source identity missing';
+  if (o.targetId !== undefined && !isId(o.targetId)) return 'target identity malformed';
+  if (o.mode !== 'move' && o.mode !== 'copy') return 'mode missing';
+  if (!JOURNAL_STATES.includes(o.state as JournalState)) return `unknown state ${JSON.stringify(o.state)}`;
+  const inv = o.inventory as Record<string, unknown> | undefined;
+  if (!inv || !Array.isArray(inv.files) || !Array.isArray(inv.dirs) || typeof inv.bytes !== 'number') return 'inventory missing';
+  // every path, files AND folders, must stay inside the package: a journal steers moves and deletes
+  for (const f of inv.files as unknown[]) {
+    const e = f as Record<string, unknown>;
+    if (!e || typeof e.rel !== 'string' || typeof e.size !== 'number' || typeof e.mtimeMs !== 'number') return 'inventory entry malformed';
+    if (!isSafeRel(e.rel, windows)) return `inventory path leaves the package: ${e.rel}`;
+  }
+  for (const d of inv.dirs as unknown[]) {
+    if (typeof d !== 'string' || !isSafeRel(d, windows)) return `inventory folder malformed or outside the package: ${String(d)}`;
+  }
+  return undefined;
+}
+
+/**
+ * Atomic write: a reader (or the next run after a crash) sees the old journal or the new one.
+ * The inventory, most of the bytes, is written in slices, so a journal of 100,000 files never
+ * exists as one string in memory.
+ */
+export function writeJournal(file: string, journal: Journal): void {
+  const { inventory, ...head } = journal;
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, `${JSON.stringify(head).slice(0, -1)},"inventory":{"bytes":${inventory.bytes},"dirs":${JSON.stringify(inventory.dirs)},"files":[`);
+    const SLICE = 2000;
+    for (let i = 0; i < inventory.files.length; i += SLICE) {
+      const part = JSON.stringify(inventory.files.slice(i, i + SLICE));
+      fs.writeSync(fd, i === 0 ? part.slice(1, -1) : `,${part.slice(1, -1)}`);
+    }
+    fs.writeSync(fd, ']}}');
+    faultPoint('journal written, not synced', tmp);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  faultPoint('journal synced, not renamed');
+  fs.renameSync(tmp, file);
+  faultPoint('journal renamed');
+}

@@ -1,0 +1,48 @@
+// One run at a time. The platform's lock (a lock file held with share mode 0 on Windows, an
+// abstract socket on Linux) is released by the operating system when the process dies, so a crash
+// or a kill never leaves a stale lock. Beside it the holder writes owner.json (process ID, start
+// time, command line) so that a second run can say who holds the lock; the lock itself, not that
+// file, decides. Taken before the plan looks at anything, --what-if included; released after the
+// launcher has returned.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { ExitCode } from './exit-codes.js';
+import { ZtiError } from './errors.js';
+import type { Platform, RunLock } from './platform.js';
+
+const OWNER_FILE = 'owner.json';
+
+interface Owner {
+  pid: number;
+  started: string;
+  command: string;
+}
+
+export async function acquireRunLock(platform: Platform, stateDir: string, command: string): Promise<RunLock> {
+  const lock = await platform.lock(stateDir);
+  const ownerFile = path.join(stateDir, OWNER_FILE);
+  if (lock === 'busy') {
+    throw new ZtiError(ExitCode.RUN_IN_PROGRESS,
+      `another zticache run is in progress (${describeOwner(ownerFile)}); it holds the lock in ${stateDir}, so this run changed nothing. Wait for it to finish.`,
+      { path: stateDir });
+  }
+  try {
+    const owner: Owner = { pid: process.pid, started: new Date().toISOString(), command };
+    const tmp = `${ownerFile}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(owner));
+    fs.renameSync(tmp, ownerFile);
+  } catch {
+    /* naming the holder is a courtesy; the lock is what counts */
+  }
+  return lock;
+}
+
+function describeOwner(file: string): string {
+  try {
+    const o = JSON.parse(fs.readFileSync(file, 'utf8')) as Owner;
+    return `process ${o.pid}, started ${o.started}: ${o.command}`;
+  } catch {
+    return 'its process could not be named';
+  }
+}

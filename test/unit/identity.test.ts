@@ -1,0 +1,85 @@
+// Locations are compared by identity (volume + file ID), never by spelling: every other spelling of
+// a folder — "..", "./", a trailing slash, a symbolic link above it, a bind mount — is the folder.
+import { execaSync } from 'execa';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/exit-codes.js';
+import { idOf, isVolumeRoot, locateUnder } from '../../src/identity.js';
+import { checkOverlap, checkTargetSafe } from '../../src/plan/checks.js';
+import { tempDir } from '../helpers/fixtures.js';
+
+const p = path.posix;
+
+function layout() {
+  const dir = tempDir('zti-id-');
+  const source = path.join(dir, 'cache', 'PKG');
+  const target = path.join(dir, 'MININT', 'PackageSource');
+  fs.mkdirSync(path.join(source, 'sub'), { recursive: true });
+  fs.mkdirSync(path.join(target, 'sub'), { recursive: true });
+  return { dir, source, target };
+}
+
+function code(fn: () => unknown): number | undefined {
+  try {
+    fn();
+  } catch (err) {
+    return (err as { exitCode?: number }).exitCode;
+  }
+  return undefined;
+}
+
+describe('identity of a location', () => {
+  it('every spelling of one folder is the same folder: the restart case, not an error', () => {
+    const { dir, target } = layout();
+    for (const other of [`${target}/`, `${dir}/MININT/./PackageSource`, `${dir}/cache/../MININT/PackageSource`, `${target}/sub/..`]) {
+      expect(checkOverlap(p, other, target), other).toBe('same');
+    }
+  });
+
+  it('a source inside the target through a symbolic link above it is an overlap', () => {
+    const { dir, source, target } = layout();
+    fs.symlinkSync(target, path.join(dir, 'innocent'));
+    expect(code(() => checkOverlap(p, path.join(dir, 'innocent', 'sub'), target))).toBe(ExitCode.OVERLAP);
+    expect(code(() => checkOverlap(p, `${dir}/MININT/PackageSource/sub/../sub`, target))).toBe(ExitCode.OVERLAP);
+    expect(checkOverlap(p, source, target)).toBe('apart');
+  });
+
+  it('a target (that does not exist yet) inside the source, by any spelling, is an overlap', () => {
+    const { dir, source } = layout();
+    fs.symlinkSync(source, path.join(dir, 'alias'));
+    expect(code(() => checkOverlap(p, source, path.join(dir, 'alias', 'MININT', 'PackageSource')))).toBe(ExitCode.OVERLAP);
+    expect(code(() => checkOverlap(p, source, `${dir}/cache/x/../PKG/new`))).toBe(ExitCode.OVERLAP);
+    expect(code(() => checkOverlap(p, '/', path.join(dir, 'MININT', 'PackageSource')))).toBe(ExitCode.OVERLAP);
+  });
+
+  it('locateUnder gives the path below a folder found by identity, as spelled', () => {
+    const { dir, source } = layout();
+    fs.symlinkSync(source, path.join(dir, 'alias'));
+    expect(locateUnder(p, path.join(dir, 'alias', 'sub', 'OSDLaunch.exe'), idOf(source))).toBe('sub/OSDLaunch.exe');
+    expect(locateUnder(p, source, idOf(source))).toBe('');
+    expect(locateUnder(p, path.join(dir, 'MININT'), idOf(source))).toBeUndefined();
+    expect(locateUnder(p, source, undefined)).toBeUndefined();
+  });
+
+  it('volume roots are recognised, by spelling and as mount points', () => {
+    expect(isVolumeRoot(p, '/')).toBe(true);
+    expect(isVolumeRoot(p, '/dev/shm')).toBe(fs.statSync('/dev/shm').dev !== fs.statSync('/dev').dev);
+    expect(isVolumeRoot(p, layout().target)).toBe(false);
+    expect(code(() => checkTargetSafe(p, '/'))).toBe(ExitCode.TARGET_UNSAFE);
+  });
+
+  it('through a bind mount (where this machine allows one)', (ctx) => {
+    const { dir, source, target } = layout();
+    const mnt = path.join(dir, 'bind');
+    fs.mkdirSync(mnt);
+    if (execaSync('mount', ['--bind', target, mnt], { reject: false }).exitCode !== 0) return ctx.skip();
+    try {
+      expect(code(() => checkOverlap(p, path.join(mnt, 'sub'), target))).toBe(ExitCode.OVERLAP);
+      expect(checkOverlap(p, mnt, target)).toBe('same');
+      expect(checkOverlap(p, source, mnt)).toBe('apart');
+    } finally {
+      execaSync('umount', [mnt], { reject: false });
+    }
+  });
+});
