@@ -24,7 +24,7 @@ export async function acquireRunLock(platform: Platform, stateDir: string, comma
   const ownerFile = path.join(stateDir, OWNER_FILE);
   if (lock === 'busy') {
     throw new ZtiError(ExitCode.RUN_IN_PROGRESS,
-      `another zticache run is in progress (${describeOwner(ownerFile)}); it holds the lock in ${stateDir}, so this run changed nothing. Wait for it to finish.`,
+      `another zticache run is in progress (${await describeOwner(ownerFile)}); it holds the lock in ${stateDir}, so this run changed nothing. Wait for it to finish.`,
       { path: stateDir });
   }
   try {
@@ -38,11 +38,30 @@ export async function acquireRunLock(platform: Platform, stateDir: string, comma
   return lock;
 }
 
-function describeOwner(file: string): string {
+/**
+ * The holder, from owner.json, once that names a live process: the winner of a close race may not
+ * have written it yet (or an earlier, dead run's is still there), so it is read again for up to a
+ * second before giving up on a name.
+ */
+async function describeOwner(file: string): Promise<string> {
+  const until = Date.now() + 1000;
+  for (;;) {
+    try {
+      const o = JSON.parse(fs.readFileSync(file, 'utf8')) as Owner;
+      if (o.pid !== process.pid && alive(o.pid)) return `process ${o.pid}, started ${o.started}: ${o.command}`;
+    } catch {
+      /* not written yet */
+    }
+    if (Date.now() > until) return 'its process could not be named';
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function alive(pid: number): boolean {
   try {
-    const o = JSON.parse(fs.readFileSync(file, 'utf8')) as Owner;
-    return `process ${o.pid}, started ${o.started}: ${o.command}`;
-  } catch {
-    return 'its process could not be named';
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -61,8 +61,8 @@ export function makePlan(opts: Options, platform: Platform): Plan {
   const sourceId = idOf(source);
   if (!sourceId) throw new ZtiError(ExitCode.SOURCE_MISSING, `the source folder ${source} vanished while it was examined`, { path: source });
 
-  const overlap = checkOverlap(p, source, target);
   const tgt = checkTargetSafe(p, target);
+  const overlap = checkOverlap(p, source, target);
   const found = findJournal(p, opts.stateDir, target, tgt.id);
   const journalFile = found.file;
   const journal = loadJournal(found, target);

@@ -134,3 +134,24 @@ export function expectExit(r: { code?: number; out: string }, code: number): voi
   if (r.code !== shown) throw new Error(`exit code ${r.code}, expected ${shown} (${code})\n${r.out}`);
   if (code >= 9000 && !r.out.includes(`[exit ${code}]`)) throw new Error(`no "[exit ${code}]" in the output\n${r.out}`);
 }
+
+/** Waits until cond() is true, checking every 20 ms, failing after a generous ceiling (a loaded machine is slow, never wrong). */
+export async function waitFor(what: string, cond: () => boolean, ceilingMs = 30_000): Promise<void> {
+  const until = Date.now() + ceilingMs;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(`waited ${ceilingMs} ms for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * A launcher that holds its run open: it writes `<report>.started`, waits until the file named by
+ * its third argument exists, then does what launch.js does. Lets a test act while a run is at the
+ * launch step, without sleeping.
+ */
+export const GATED_LAUNCHER = 'gated.sh';
+export const GATED_LAUNCHER_SOURCE = `#!/bin/sh
+: > "$1.started"
+while [ ! -e "$3" ]; do sleep 0.02; done
+exec node ./${LAUNCHER} "$1" "$2"
+`;
