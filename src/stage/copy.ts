@@ -15,6 +15,7 @@ import { forEachLimit } from '../pool.js';
 import type { Progress } from './progress.js';
 import { DEFAULT_RETRY, TRANSIENT_ERRORS, withRetry, type RetryPolicy } from './retry.js';
 import { faultPoint } from '../fault-points.js';
+import { removeTree, type RemoveOptions } from './remove.js';
 
 /**
  * The file calls staging makes: the seam through which tests inject faults the OS won't make on
@@ -28,7 +29,8 @@ export interface StageFs {
   utimes(p: string, atime: Date, mtime: Date): Promise<void>;
   utimesSync(p: string, atime: Date, mtime: Date): void;
   rename(from: string, to: string): Promise<void>;
-  rm(p: string): Promise<void>;
+  /** removes a file or a tree, never through a link, retrying held files (stage/remove.ts) */
+  rm(p: string, opts?: RemoveOptions): Promise<void>;
   /** flush a file's (or, on POSIX, a folder's) data to disk */
   fsync(p: string): Promise<void>;
 }
@@ -65,7 +67,7 @@ export const nodeFs: StageFs = {
   utimes: (p, a, m) => fs.promises.utimes(p, a, m),
   utimesSync: (p, a, m) => fs.utimesSync(p, a, m),
   rename: (a, b) => fs.promises.rename(a, b),
-  rm: (p) => fs.promises.rm(p, { recursive: true, force: true, maxRetries: 3 }),
+  rm: removeTree,
   fsync: syncPath,
 };
 

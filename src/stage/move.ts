@@ -104,7 +104,7 @@ export async function moveInventory(source: string, target: string, inv: Invento
     faultPoint('copied across volumes, sources not deleted');
     for (const c of crossing) {
       try {
-        await sfs.rm(c.src);
+        await sfs.rm(c.src, { retry, onRetry: (err, attempt, delay) => log.warn(`deleting ${(err as { path?: string }).path ?? c.src} from the source: ${errnoOf(err)} (try ${attempt} of ${retry.attempts}), retrying in ${delay} ms`) });
         faultPoint('source deleted');
       } catch (err) {
         throw stageError(err, `copied ${c.src} to the target but cannot delete it from the source`, c.src);

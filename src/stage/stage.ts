@@ -18,6 +18,7 @@ import { idOf, sameId, type FileId } from '../identity.js';
 import { copyInventory, nodeFs, stageError, type CopyOptions } from './copy.js';
 import { writeJournal, type JournalState } from '../journal.js';
 import { moveInventory } from './move.js';
+import { DEFAULT_RETRY } from './retry.js';
 import { Progress } from './progress.js';
 import { faultPoint } from '../fault-points.js';
 
@@ -125,5 +126,9 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
  * a file that cannot be removed is named in the error with its own path.
  */
 async function removeTree(dir: string, opts: StageOptions): Promise<void> {
-  await (opts.fs ?? nodeFs).rm(dir);
+  const retry = opts.retry ?? DEFAULT_RETRY;
+  await (opts.fs ?? nodeFs).rm(dir, {
+    retry,
+    onRetry: (err, attempt, delay) => opts.log.warn(`removing ${(err as { path?: string }).path ?? dir}: ${errnoOf(err)} (try ${attempt} of ${retry.attempts}), retrying in ${delay} ms`),
+  });
 }

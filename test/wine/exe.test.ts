@@ -7,6 +7,7 @@ import * as ResEdit from 'resedit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
 import { EXE, Wine, fnv1a64, haveWine, readLaunchReport } from './harness.js';
+import { waitFor } from '../helpers/fixtures.js';
 
 const available = haveWine();
 if (!available && process.env.CI === 'true') {
@@ -37,10 +38,33 @@ function cachePackage(files: Record<string, string | Buffer>, opts: { drive?: 'C
   return { win, dir, exe: `${win}\\zticache.exe`, expected };
 }
 
-/** Fresh C:\MININT for each scenario, and no report left from the last one. */
+/** A fresh client for each scenario: no C:\MININT, no zticache state, no report left from the last one. */
 function freshMinint() {
   fs.rmSync(wine.host('C:\\MININT'), { recursive: true, force: true });
-  fs.rmSync(wine.host(REPORT), { force: true });
+  fs.rmSync(wine.host('C:\\ProgramData\\zticache'), { recursive: true, force: true });
+  for (const f of [REPORT, `${REPORT}.started`, 'C:\\PLANTED.txt', 'C:\\gate.txt']) fs.rmSync(wine.host(f), { force: true });
+}
+
+/** Every file of the package still in C:\MININT\PackageSource, unchanged. */
+function expectStaged(expected: Map<string, string>) {
+  for (const [rel, fnv] of expected) {
+    expect(fnv1a64(fs.readFileSync(wine.host(`C:\\MININT\\PackageSource\\${rel.replace(/\//g, '\\')}`))), rel).toBe(fnv);
+  }
+}
+
+/** Starts hold.exe on a Windows path (share mode 0) and waits until it holds it; release() lets go and waits for it to end. */
+async function holdFile(win: string) {
+  const tag = ++n;
+  const marker = `C:\\held-${tag}.txt`;
+  const release = `C:\\release-${tag}.txt`;
+  const holder = wine.spawnBackground(path.join(wine.bin, 'hold.exe'), [win, '120000', marker, release]);
+  await waitFor(`hold.exe to hold ${win}`, () => fs.existsSync(wine.host(marker)));
+  return {
+    async release() {
+      fs.writeFileSync(wine.host(release), '');
+      await holder.exited;
+    },
+  };
 }
 
 /** Run zticache.exe as the OSD program does (no arguments of its own); the fake launcher gets cleanup root, report, code. */
@@ -212,26 +236,28 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
 
   it('a source file locked by another process is retried while locked, then copied', async () => {
     const p = cachePackage(pkg);
-    const marker = wine.host('C:\\held.txt');
-    fs.rmSync(marker, { force: true });
-    const holder = wine.spawnBackground(path.join(wine.bin, 'hold.exe'), [`${p.win}\\setup.cab`, '1500', 'C:\\held.txt']);
-    for (let i = 0; i < 100 && !fs.existsSync(marker); i++) await new Promise((res) => setTimeout(res, 50));
-    expect(fs.existsSync(marker)).toBe(true);
-    const r = await osdRun(p.exe, '0', ['--mode', 'copy']);
-    await holder.exited;
+    freshMinint();
+    const holder = await holdFile(`${p.win}\\setup.cab`);
+    const log = wine.host('C:\\MININT\\SMSOSD\\OSDLOGS\\ZTICache.log');
+    const run = wine.run(p.exe, ['--mode', 'copy', '--', 'C:\\MININT', REPORT, '0']);
+    // let go once zticache.exe has met the lock and logged its retry
+    await waitFor('the first retry in the log', () => fs.existsSync(log) && /setup\.cab: EBUSY/.test(fs.readFileSync(log, 'utf8')), 60_000);
+    await holder.release();
+    const r = await run;
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/copying .*setup\.cab: EBUSY \(try 1 of 6\), retrying in 250 ms/);
-    expect(r.report!.read.get('setup.cab')?.fnv).toBe(p.expected.get('setup.cab'));
+    expect(readLaunchReport(wine.host(REPORT))!.read.get('setup.cab')?.fnv).toBe(p.expected.get('setup.cab'));
   });
 
   it('a source file locked for good is reported with its path after the retries; the launcher is not started', async () => {
     const p = cachePackage(pkg);
-    const marker = wine.host('C:\\held2.txt');
-    fs.rmSync(marker, { force: true });
-    const holder = wine.spawnBackground(path.join(wine.bin, 'hold.exe'), [`${p.win}\\d1\\one.txt`, '30000', 'C:\\held2.txt']);
-    for (let i = 0; i < 100 && !fs.existsSync(marker); i++) await new Promise((res) => setTimeout(res, 50));
-    const r = await osdRun(p.exe, '0', ['--mode', 'copy']);
-    holder.child.kill();
+    const holder = await holdFile(`${p.win}\\d1\\one.txt`);
+    let r;
+    try {
+      r = await osdRun(p.exe, '0', ['--mode', 'copy']);
+    } finally {
+      await holder.release();
+    }
     expect(r.code, r.out).toBe(ExitCode.STAGE_FAILED);
     expect(r.out).toMatch(/cannot copy .*d1\\one\.txt .*\(EBUSY\)/);
     expect(r.out).toMatch(/try 5 of 6/);
@@ -249,5 +275,117 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     expect(strings.CompanyName).toBe(pkgJson.author);
     expect(strings.LegalCopyright).toBe(pkgJson.copyright);
     expect(strings.FileDescription).toMatch(/OSDLaunch/);
+  });
+
+  describe('trust: identity, not spelling; planted state never used; one run at a time', () => {
+    it('the target spelled by its 8.3 short name or with \\\\.\\ as --source is an overlap: nothing is deleted', async () => {
+      const p = cachePackage(pkg);
+      expect((await osdRun(p.exe, '0')).code).toBe(0);
+      const short = (await wine.run(path.join(wine.bin, 'shortpath.exe'), ['C:\\MININT\\PackageSource'])).out.trim();
+      expect(short).toMatch(/^C:\\MININT\\[A-Z0-9]{1,6}~[A-Z0-9]{1,3}$/); // e.g. C:\MININT\PACK~SGW
+      for (const source of [`${short}\\d1`, '\\\\.\\C:\\MININT\\PackageSource\\d1', 'c:\\minint\\PACKAGESOURCE\\d1', 'C:/MININT/PackageSource/d1/d2/..']) {
+        const r = await wine.run(p.exe, ['--source', source, '--', 'C:\\MININT', REPORT, '0']);
+        expect(r.code, `${source}\n${r.out}`).toBe(ExitCode.OVERLAP);
+        expect(r.out).toMatch(/is inside the target/);
+        expectStaged(p.expected);
+      }
+    });
+
+    it('--source spelled in another case than the exe\'s folder: zticache.exe is still found and kept in the cache', async () => {
+      const p = cachePackage(pkg, { folder: `CaseTest${++n}` });
+      freshMinint();
+      const r = await wine.run(p.exe, ['--source', p.win.toLowerCase(), '--', 'C:\\MININT', REPORT, '0']);
+      expect(r.code, r.out).toBe(0);
+      expect(fs.readdirSync(p.dir)).toEqual(['zticache.exe']);
+      expect(r.out).toMatch(/Copied, not moved \(the running executable\): zticache\.exe/);
+    });
+
+    it('--target a drive root (E:\\) is refused; nothing on the drive is deleted', async () => {
+      const p = cachePackage(pkg);
+      const edrive = path.join(wine.prefix, 'edrive');
+      fs.mkdirSync(path.join(edrive, 'data'), { recursive: true });
+      fs.writeFileSync(path.join(edrive, 'data', 'keep.txt'), 'precious');
+      fs.rmSync(path.join(wine.prefix, 'dosdevices', 'e:'), { force: true });
+      fs.symlinkSync(edrive, path.join(wine.prefix, 'dosdevices', 'e:'));
+      freshMinint();
+      const r = await wine.run(p.exe, ['--target', 'E:\\', '--', 'C:\\MININT', REPORT, '0']);
+      expect(r.code, r.out).toBe(ExitCode.TARGET_UNSAFE);
+      expect(r.out).toMatch(/the target E:\\ is the root of a volume/);
+      expect(fs.readFileSync(path.join(edrive, 'data', 'keep.txt'), 'utf8')).toBe('precious');
+      expect(fs.readdirSync(p.dir).sort()).toEqual([...Object.keys(pkg).filter((k) => !k.includes('/')), 'OSDLaunch.exe', 'd1', 'zticache.exe'].sort());
+    });
+
+    it('a planted PackageSource (OSDLaunch.exe, version.dll) and a planted journal in C:\\MININT: replaced, the real launcher runs', async () => {
+      const p = cachePackage(pkg);
+      freshMinint();
+      const planted = wine.host('C:\\MININT\\PackageSource');
+      fs.mkdirSync(planted, { recursive: true });
+      fs.copyFileSync(path.join(wine.bin, 'planted.exe'), path.join(planted, 'OSDLaunch.exe'));
+      fs.writeFileSync(path.join(planted, 'version.dll'), 'MZ planted');
+      fs.writeFileSync(wine.host('C:\\MININT\\PackageSource.zticache.json'), JSON.stringify({
+        tool: 'zticache', version: 2, source: p.win, target: 'C:\\MININT\\PackageSource', mode: 'move', state: 'staging', started: '', updated: '',
+        inventory: { files: [{ rel: 'OSDLaunch.exe', size: fs.statSync(path.join(planted, 'OSDLaunch.exe')).size, mtimeMs: 0 }, { rel: 'version.dll', size: 10, mtimeMs: 0 }], dirs: [], bytes: 0 },
+      }));
+      const r = await wine.run(p.exe, ['--', 'C:\\MININT', REPORT, '0']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/will be removed first \(not made by zticache \(no matching record\): replaced, as it is the default PackageSource\)/);
+      expect(r.out).not.toMatch(/finishing an interrupted/);
+      expect(fs.existsSync(wine.host('C:\\PLANTED.txt'))).toBe(false);
+      const rep = readLaunchReport(wine.host(REPORT))!;
+      expect(rep.complete).toBe(true);
+      expect(rep.read.has('version.dll')).toBe(false);
+      for (const [rel, fnv] of p.expected) expect(rep.read.get(rel)?.fnv, rel).toBe(fnv);
+    });
+
+    it('two zticache.exe started together: one stages and launches once, the other refuses at once naming it', async () => {
+      const p = cachePackage(pkg);
+      freshMinint();
+      const args = ['--', 'C:\\MININT', REPORT, '0', 'C:\\gate.txt'];
+      const runs = [wine.run(p.exe, args), wine.run(p.exe, args)];
+      const first = await Promise.race(runs.map((r, i) => r.then((x) => ({ i, x }))));
+      expect(first.x.code, first.x.out).toBe(ExitCode.RUN_IN_PROGRESS);
+      expect(first.x.out).toMatch(/another zticache run is in progress \(process \d+, started .*\); it holds the lock in C:\\ProgramData\\zticache/);
+      fs.writeFileSync(wine.host('C:\\gate.txt'), '');
+      const winner = await runs[1 - first.i]!;
+      expect(winner.code, winner.out).toBe(0);
+      expect(fs.readFileSync(wine.host(`${REPORT}.started`), 'utf8')).toBe('started\n'); // launched once
+      for (const [rel, fnv] of p.expected) expect(readLaunchReport(wine.host(REPORT))!.read.get(rel)?.fnv, rel).toBe(fnv);
+    });
+
+    it('an old target with a file held by another process: the error names the step and the file; nothing of the new package moved', async () => {
+      const old = cachePackage(pkg);
+      expect((await osdRun(old.exe, '0')).code).toBe(0);
+      const p = cachePackage({ 'new.txt': 'new package' });
+      const holder = await holdFile('C:\\MININT\\PackageSource\\d1\\d2\\two.txt');
+      try {
+        const r = await wine.run(p.exe, ['--', 'C:\\MININT', REPORT, '0']);
+        expect(r.code, r.out).toBe(ExitCode.STAGE_FAILED);
+        expect(r.out).toMatch(/removing the old C:\\MININT\\PackageSource failed at .*d1\\d2\\two\.txt \(EBUSY\)/);
+        expect(r.out).toMatch(/removing .*two\.txt: EBUSY \(try 5 of 6\)/);
+        expect(fs.existsSync(path.join(p.dir, 'new.txt'))).toBe(true);
+      } finally {
+        await holder.release();
+      }
+    });
+
+    it('a move interrupted by a file locked for good is finished by the next run of zticache.exe', async () => {
+      const p = cachePackage(pkg);
+      freshMinint();
+      const holder = await holdFile(`${p.win}\\setup.cab`);
+      let r;
+      try {
+        r = await wine.run(p.exe, ['--', 'C:\\MININT', REPORT, '0']);
+      } finally {
+        await holder.release();
+      }
+      expect(r.code, r.out).toBe(ExitCode.STAGE_FAILED);
+      expect(r.out).toMatch(/cannot move .*setup\.cab .*\(EBUSY\)/);
+      expect(fs.existsSync(wine.host('C:\\MININT\\PackageSource\\d1\\one.txt'))).toBe(true); // part of it moved
+      const again = await wine.run(p.exe, ['--', 'C:\\MININT', REPORT, '0']);
+      expect(again.code, again.out).toBe(0);
+      expect(again.out).toMatch(/finishing an interrupted move/);
+      for (const [rel, fnv] of p.expected) expect(readLaunchReport(wine.host(REPORT))!.read.get(rel)?.fnv, rel).toBe(fnv);
+      expect(fs.readdirSync(p.dir)).toEqual(['zticache.exe']);
+    }, 60_000);
   });
 });

@@ -1,7 +1,8 @@
 /* Holds a file open with share mode 0 (no other process may open it at all), as an antivirus scan
  * or another program might, for the Wine suite.
- *   hold.exe <file> <milliseconds> <marker-file>
- * Creates <marker-file> once the file is held, releases it after <milliseconds>. */
+ *   hold.exe <file> <milliseconds> <marker-file> [<release-file>]
+ * Creates <marker-file> once the file is held; releases it after <milliseconds>, or as soon as
+ * <release-file> exists (then <milliseconds> is only a ceiling). */
 #include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,12 @@ int wmain(int argc, wchar_t **argv) {
     if (h == INVALID_HANDLE_VALUE) { fprintf(stderr, "hold: error %lu\n", GetLastError()); return 3; }
     HANDLE m = CreateFileW(argv[3], GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
     CloseHandle(m);
-    Sleep((DWORD)wcstoul(argv[2], NULL, 10));
+    DWORD ms = (DWORD)wcstoul(argv[2], NULL, 10);
+    if (argc > 4) {
+        for (DWORD waited = 0; waited < ms && GetFileAttributesW(argv[4]) == INVALID_FILE_ATTRIBUTES; waited += 20) Sleep(20);
+    } else {
+        Sleep(ms);
+    }
     CloseHandle(h);
     return 0;
 }

@@ -4,7 +4,10 @@
  * 2. deletes everything under <cleanup-root> it can, depth first, as OSD's cleanup of C:\MININT
  *    does, and records what it deleted and what it could not (with the Win32 error);
  * 3. reads every file under its working directory and records size and FNV-1a 64 of each;
- * 4. writes the report (UTF-8, tab-separated) and exits with <exit-code> (decimal or 0x hex). */
+ * 4. writes the report (UTF-8, tab-separated) and exits with <exit-code> (decimal or 0x hex).
+ *   osdlaunch.exe <cleanup-root> <report-file> <exit-code> <gate-file>
+ * first appends a line to <report-file>.started (one per run: the suite counts launches), then
+ * waits (at most a minute) until <gate-file> exists, so a test can act while a run is at launch. */
 #include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,7 +81,14 @@ static void readall(const wchar_t *dir, const wchar_t *rel) {
 }
 
 int wmain(int argc, wchar_t **argv) {
-    if (argc < 4) { fwprintf(stderr, L"usage: osdlaunch <cleanup-root> <report> <exit-code>\n"); return 2; }
+    if (argc < 4) { fwprintf(stderr, L"usage: osdlaunch <cleanup-root> <report> <exit-code> [<gate-file>]\n"); return 2; }
+    if (argc > 4) {
+        static wchar_t started[MAXP];
+        swprintf(started, MAXP, L"%ls.started", argv[2]);
+        FILE *f = _wfopen(started, L"ab");
+        if (f) { fputs("started\n", f); fclose(f); }
+        for (int i = 0; i < 3000 && GetFileAttributesW(argv[4]) == INVALID_FILE_ATTRIBUTES; i++) Sleep(20);
+    }
     report = _wfopen(argv[2], L"wb");
     if (!report) return 3;
     static wchar_t cwd[MAXP], lcwd[MAXP], lroot[MAXP];
