@@ -25,3 +25,28 @@ export function formatDuration(seconds: number): string {
 export function formatCode(code: number): string {
   return `${code} (0x${(code >>> 0).toString(16).toUpperCase().padStart(8, '0')})`;
 }
+
+/**
+ * One argument as a Windows command line carries it (the rules CommandLineToArgvW and the C
+ * runtime parse by): quoted when empty or holding a space, tab or quote; backslashes doubled only
+ * before a quote. So the log shows the launcher's command line as OSDLaunch.exe will read it.
+ */
+export function quoteWindowsArg(arg: string): string {
+  if (arg !== '' && !/[\s"]/.test(arg)) return arg;
+  let out = '"';
+  let slashes = 0;
+  for (const ch of arg) {
+    if (ch === '\\') {
+      slashes++;
+      continue;
+    }
+    out += '\\'.repeat(ch === '"' ? slashes * 2 + 1 : slashes) + ch;
+    slashes = 0;
+  }
+  return out + '\\'.repeat(slashes * 2) + '"';
+}
+
+/** A command line for the log: the program and its arguments, each quoted as Windows would parse it. */
+export function formatCommandLine(program: string, args: readonly string[]): string {
+  return [program, ...args].map(quoteWindowsArg).join(' ');
+}

@@ -11,6 +11,8 @@ export interface LaunchOptions {
   launcher: string;
   args: readonly string[];
   cwd: string;
+  /** told when zticache is asked to stop (SIGINT, SIGTERM) while the launcher runs */
+  onSignal?: (signal: NodeJS.Signals) => void;
 }
 
 export interface LaunchResult {
@@ -22,12 +24,28 @@ export interface LaunchResult {
 export async function launch(opts: LaunchOptions): Promise<LaunchResult> {
   const started = Date.now();
   const { execa } = await import('execa'); // loaded when needed: most of the bundle's start-up cost
-  const r = await execa(opts.launcher, opts.args, {
+  const child = execa(opts.launcher, opts.args, {
     cwd: opts.cwd,
     windowsHide: true,
     reject: false,
     stdio: 'inherit',
   });
+  // Asked to stop while the launcher runs: zticache must not just vanish (its exit would release
+  // the guard under a running OSDLaunch.exe). On POSIX the signal is passed on and zticache exits
+  // when the launcher does, with 128 + the signal; on Windows a console's Ctrl+C already reaches
+  // the launcher itself, so zticache only logs it and goes on waiting.
+  const onSignal = (signal: NodeJS.Signals) => {
+    opts.onSignal?.(signal);
+    if (process.platform !== 'win32') child.kill(signal);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+  for (const s of signals) process.on(s, onSignal);
+  let r;
+  try {
+    r = await child;
+  } finally {
+    for (const s of signals) process.off(s, onSignal);
+  }
   const seconds = (Date.now() - started) / 1000;
   if (r.signal) {
     const n = os.constants.signals[r.signal as keyof typeof os.constants.signals] ?? 0;

@@ -6,7 +6,7 @@ import type { Log } from './log/logger.js';
 import { launch } from './launch.js';
 import type { Options } from './options.js';
 import { fromRel } from './paths.js';
-import { formatBytes } from './format.js';
+import { formatBytes, formatCommandLine } from './format.js';
 import { makePlan, type Plan } from './plan/plan.js';
 import type { Platform } from './platform.js';
 import { noGuard } from './guard/guard.js';
@@ -37,7 +37,7 @@ export function describePlan(plan: Plan): string[] {
   if (plan.keep.length) lines.push(`Copied, not moved (the running executable): ${plan.keep.join(', ')}`);
   if (plan.freeBytes !== undefined) lines.push(`Free space: ${formatBytes(plan.freeBytes)} for ${formatBytes(plan.neededBytes)} to copy`);
   lines.push(plan.manifest ? `Manifest: ${plan.manifest.path} (${plan.manifest.entries.length} files)` : 'Manifest: none (sizes are verified, not hashes)');
-  lines.push(`Launcher: ${plan.launcher}${plan.launchArgs.length ? ' ' + plan.launchArgs.join(' ') : ''}`);
+  lines.push(`Launcher: ${formatCommandLine(plan.launcher, plan.launchArgs)}`);
   return lines;
 }
 
@@ -84,8 +84,11 @@ async function guardVerifyLaunch(plan: Plan, opts: Options, ctx: RunContext): Pr
     await verify(target, inv, { p, log, parallel: opts.parallel, manifest: plan.manifest });
 
     log.info(`Setting working directory to ${target}`);
-    log.info(`Running ${plan.launcher}${plan.launchArgs.length ? ' ' + plan.launchArgs.join(' ') : ''}`);
-    const r = await launch({ launcher: plan.launcher, args: plan.launchArgs, cwd: target });
+    log.info(`Running ${formatCommandLine(plan.launcher, plan.launchArgs)}`);
+    const r = await launch({
+      launcher: plan.launcher, args: plan.launchArgs, cwd: target,
+      onSignal: (signal) => log.warn(`zticache was asked to stop (${signal}) while ${p.basename(plan.launcher)} runs: passed on to it; the staged files stay held until it exits`),
+    });
     const how = r.signal ? ` (killed by ${r.signal})` : '';
     const msg = `Return code from ${p.basename(plan.launcher)} = ${r.exitCode} (0x${r.exitCode.toString(16).toUpperCase().padStart(8, '0')})${how} after ${r.seconds.toFixed(1)} s`;
     if (r.exitCode === 0) log.info(msg);

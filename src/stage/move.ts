@@ -22,7 +22,10 @@ export interface MoveOptions extends CopyOptions {
 
 export interface MoveResult {
   renamed: number;
+  /** top-level entries moved by copy + delete (another volume) */
   crossVolume: number;
+  /** files those entries held that were really copied (not already complete from an earlier run) */
+  crossVolumeCopied: number;
   kept: number;
   alreadyDone: number;
 }
@@ -40,7 +43,7 @@ export async function moveInventory(source: string, target: string, inv: Invento
   const { p, log } = opts;
   const sfs = opts.fs ?? nodeFs;
   const retry = opts.retry ?? DEFAULT_RETRY;
-  const result: MoveResult = { renamed: 0, crossVolume: 0, kept: 0, alreadyDone: 0 };
+  const result: MoveResult = { renamed: 0, crossVolume: 0, crossVolumeCopied: 0, kept: 0, alreadyDone: 0 };
   const dirs = new Set(inv.dirs);
   fs.mkdirSync(target, { recursive: true });
 
@@ -91,7 +94,7 @@ export async function moveInventory(source: string, target: string, inv: Invento
     // cp's speed), and only then delete the sources: a power cut at any moment leaves one whole
     // copy of every file.
     const all: Inventory = { files: crossing.flatMap((c) => c.sub.files), dirs: crossing.flatMap((c) => c.sub.dirs), bytes: 0 };
-    await copyInventory(source, target, all, opts);
+    result.crossVolumeCopied = (await copyInventory(source, target, all, opts)).copied;
     for (const f of all.files) {
       const got = fs.statSync(fromRel(p, target, f.rel)).size;
       if (got !== f.size) {

@@ -93,7 +93,7 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
     try {
       if (plan.action === 'move') {
         const r = await moveInventory(source, target, inv, { ...opts, keep: plan.keep, progress });
-        summary = `Move: ${r.renamed} entries renamed, ${r.crossVolume} copied across volumes, ${r.kept} copied and kept, ${r.alreadyDone} already in place`;
+        summary = `Move: ${r.renamed} entries renamed, ${r.crossVolume} moved across volumes (${r.crossVolumeCopied} files copied), ${r.kept} copied and kept, ${r.alreadyDone} already in place`;
       } else {
         log.info(`Copying ${inv.files.length} files (${formatBytes(inv.bytes)}) in ${inv.dirs.length} folders from ${source}`);
         const r = await copyInventory(source, target, inv, { ...opts, progress });

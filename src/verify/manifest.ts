@@ -23,9 +23,12 @@ export function parseManifest(text: string, where: string): ManifestEntry[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   lines.forEach((line, i) => {
     if (line.trim() === '' || line.startsWith('#')) return;
-    const m = /^([0-9a-fA-F]{64}) [ *](.+)$/.exec(line);
+    // GNU sha256sum escapes a name holding a backslash or a newline: the line starts with "\",
+    // and the name has "\\" and "\n"; other lines may use Windows separators
+    const escaped = line.startsWith('\\');
+    const m = /^([0-9a-fA-F]{64}) [ *](.+)$/.exec(escaped ? line.slice(1) : line);
     if (!m) throw new ZtiError(ExitCode.MANIFEST_UNREADABLE, `the manifest ${where} line ${i + 1} is not "<sha256>  <path>": ${line.slice(0, 120)}`, { path: where });
-    let rel = m[2]!.replace(/\\/g, '/');
+    let rel = escaped ? unescapeName(m[2]!) : m[2]!.replace(/\\/g, '/');
     while (rel.startsWith('./')) rel = rel.slice(2);
     if (rel.startsWith('/') || /^[a-zA-Z]:/.test(rel) || rel.split('/').includes('..')) {
       throw new ZtiError(ExitCode.MANIFEST_UNREADABLE, `the manifest ${where} line ${i + 1} names a path outside the package: ${rel}`, { path: where });
@@ -33,6 +36,16 @@ export function parseManifest(text: string, where: string): ManifestEntry[] {
     entries.push({ hash: m[1]!.toLowerCase(), rel });
   });
   return entries;
+}
+
+function unescapeName(name: string): string {
+  return name.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 'r' ? '\r' : c));
+}
+
+/** One manifest line, escaped as GNU sha256sum writes names holding a backslash or a line break. */
+export function manifestLine(hash: string, rel: string): string {
+  if (!/[\\\n\r]/.test(rel)) return `${hash}  ${rel}\n`;
+  return `\\${hash}  ${rel.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r')}\n`;
 }
 
 export async function hashFile(file: string): Promise<string> {
@@ -57,7 +70,7 @@ export async function writeManifest(p: path.PlatformPath, dir: string, out: stri
   await forEachLimit(inv.files, parallel, async (f, i) => {
     hashes[i] = await hashFile(fromRel(p, dir, f.rel));
   });
-  const text = inv.files.map((f, i) => `${hashes[i]}  ${f.rel}\n`).join('');
+  const text = inv.files.map((f, i) => manifestLine(hashes[i]!, f.rel)).join('');
   const tmp = `${out}.tmp`;
   fs.writeFileSync(tmp, text);
   fs.renameSync(tmp, out);

@@ -84,6 +84,7 @@ describe('a staging interrupted part way is finished by the next run', () => {
 
     const r = await zticache(args);
     expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/6 moved across volumes \(4 files copied\)/); // the 2 copied before the fault are not copied again
     expect(snapshot(s.target)).toEqual(original);
     expect(fs.readdirSync(source)).toEqual([]);
   });

@@ -1,0 +1,80 @@
+// The smaller promises: manifests that round-trip every name sha256sum can write, a manifest that
+// cannot hang a run, launcher command lines logged as Windows parses them, a stop request during
+// launch that is logged and passed on, and the cross-volume count that counts real copies.
+import { execa } from 'execa';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/exit-codes.js';
+import {
+  CLI, GATED_LAUNCHER, GATED_LAUNCHER_SOURCE, expectExit, makePackage, readReport, scene, tempDir, waitFor, zticache,
+} from '../helpers/fixtures.js';
+
+describe('manifests', () => {
+  it('names with a backslash, a newline or a carriage return round-trip in sha256sum\'s escaped form', async () => {
+    const s = scene();
+    const odd = ['back\\slash.txt', 'new\nline.txt', 'sub/cr\rx.txt'];
+    makePackage(s.source, Object.fromEntries(odd.map((n, i) => [n, `odd ${i}`])));
+    const m = await zticache(['manifest', s.source]);
+    expect(m.code, m.out).toBe(0);
+    const text = fs.readFileSync(path.join(s.source, 'zticache.sha256'), 'utf8');
+    expect(text).toMatch(/^\\[0-9a-f]{64} {2}back\\\\slash\.txt$/m);
+    expect(text).toMatch(/^\\[0-9a-f]{64} {2}new\\nline\.txt$/m);
+    const check = await execa('sha256sum', ['-c', '--strict', 'zticache.sha256'], { cwd: s.source, reject: false, all: true });
+    expect(check.exitCode, check.all).toBe(0);
+    const r = await zticache(s.args('--', s.report, '0'));
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/Verified the SHA-256 of 9 files/);
+    for (const n of odd) expect(readReport(s.report)!.files[n], n).toBeDefined();
+  });
+
+  it('a --manifest that is a FIFO is refused at once instead of hanging the run', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const fifo = path.join(s.dir, 'manifest.fifo');
+    await execa('mkfifo', [fifo]);
+    const r = await zticache(s.args('--manifest', fifo, '--', s.report, '0'));
+    expectExit(r, ExitCode.MANIFEST_UNREADABLE);
+    expect(r.out).toMatch(/the manifest .*manifest\.fifo is not a regular file/);
+    expect(fs.existsSync(s.target)).toBe(false);
+  });
+});
+
+describe('the launcher', () => {
+  it('its command line is logged quoted as Windows parses it', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const r = await zticache(s.args('--', s.report, '0', 'with space', 'say "hi"', ''));
+    expect(r.code, r.out).toBe(0);
+    expect(readReport(s.report)!.args).toEqual(['with space', 'say "hi"', '']);
+    expect(fs.readFileSync(s.log, 'utf8')).toContain(`Running ${path.join(s.target, 'launch.js')} ${s.report} 0 "with space" "say \\"hi\\"" ""`);
+  });
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`${signal} to zticache while the launcher runs: logged, passed on, exit 128 + the signal`, async () => {
+      const s = scene();
+      makePackage(s.source);
+      fs.writeFileSync(path.join(s.source, GATED_LAUNCHER), GATED_LAUNCHER_SOURCE, { mode: 0o755 });
+      const run = execa(process.execPath, [CLI, ...s.args('--launch', GATED_LAUNCHER, '--', s.report, '0', path.join(s.dir, 'never'))], { reject: false, all: true });
+      await waitFor('the launcher to start', () => fs.existsSync(`${s.report}.started`));
+      run.kill(signal);
+      const r = await run;
+      const n = signal === 'SIGTERM' ? 15 : 2;
+      expect(r.exitCode, r.all).toBe(128 + n);
+      const log = fs.readFileSync(s.log, 'utf8');
+      expect(log).toMatch(new RegExp(`zticache was asked to stop \\(${signal}\\) while gated\\.sh runs: passed on to it`));
+      expect(log).toMatch(new RegExp(`Return code from gated\\.sh = ${128 + n} .*\\(killed by ${signal}\\)`));
+    });
+  }
+});
+
+describe('moves across volumes', () => {
+  it('the summary counts the files really copied', async () => {
+    const s = scene();
+    const source = path.join(tempDir('zti-src-', '/dev/shm'), 'pkg');
+    makePackage(source);
+    const r = await zticache([...s.stateArgs, '--source', source, '--target', s.target, '--launch', 'launch.js', '--', s.report, '0']);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/Move: 0 entries renamed, 6 moved across volumes \(6 files copied\)/);
+  });
+});
