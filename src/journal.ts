@@ -40,6 +40,12 @@ export interface Journal {
   targetId?: FileId;
   mode: 'move' | 'copy';
   state: JournalState;
+  /**
+   * a move across volumes: the top-level entries whose copy in the target is complete, checked
+   * and flushed, written before the first of their sources is deleted. A run that dies while
+   * deleting them leaves them partly in the source; the next run only finishes those deletes.
+   */
+  crossed?: string[];
   started: string;
   updated: string;
   inventory: Inventory;
@@ -118,6 +124,12 @@ function checkShape(j: unknown, windows: boolean): string | undefined {
   if (o.targetId !== undefined && !isId(o.targetId)) return 'target identity malformed';
   if (o.mode !== 'move' && o.mode !== 'copy') return 'mode missing';
   if (!JOURNAL_STATES.includes(o.state as JournalState)) return `unknown state ${JSON.stringify(o.state)}`;
+  if (o.crossed !== undefined) {
+    if (!Array.isArray(o.crossed)) return 'crossed entries malformed';
+    for (const c of o.crossed as unknown[]) {
+      if (typeof c !== 'string' || c.includes('/') || !isSafeRel(c, windows)) return `crossed entry malformed or outside the package: ${String(c)}`;
+    }
+  }
   const inv = o.inventory as Record<string, unknown> | undefined;
   if (!inv || !Array.isArray(inv.files) || !Array.isArray(inv.dirs) || typeof inv.bytes !== 'number') return 'inventory missing';
   // every path, files AND folders, must stay inside the package: a journal steers moves and deletes

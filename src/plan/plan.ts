@@ -30,6 +30,8 @@ export interface Plan {
   inventory: Inventory;
   /** set when finishing a run that stopped part way (from its journal) */
   resume?: JournalState;
+  /** resuming a move across volumes: entries already whole in the target (journal.crossed) */
+  crossed: string[];
   /** what the existing target is, and why it may be replaced; undefined when there is none */
   oldTarget?: { id?: FileId; trusted: boolean; why: string };
   /** an old target exists and will be removed before staging */
@@ -176,7 +178,7 @@ export function makePlan(opts: Options, platform: Platform): Plan {
   }
 
   return {
-    source, sourceId, target, kind, action, reason, sameVolume, inventory, resume, oldTarget, removeOldTarget, journalFile,
+    source, sourceId, target, kind, action, reason, sameVolume, inventory, resume, crossed: resume === 'staging' ? journal?.crossed ?? [] : [], oldTarget, removeOldTarget, journalFile,
     launcher, launchArgs: opts.launchArgs, manifest, keep, neededBytes, freeBytes,
   };
 }

@@ -18,6 +18,10 @@ import { forEachLimit } from '../pool.js';
 export interface MoveOptions extends CopyOptions {
   /** top-level names to copy and leave in the source */
   keep: readonly string[];
+  /** top-level names an earlier run copied whole across volumes (journal.crossed): only their deletes are left */
+  crossed?: readonly string[];
+  /** called with every entry whose copy is complete and flushed, before any of their sources is deleted (the journal records them) */
+  onCrossed?: (names: string[]) => void;
 }
 
 export interface MoveResult {
@@ -48,11 +52,20 @@ export async function moveInventory(source: string, target: string, inv: Invento
   fs.mkdirSync(target, { recursive: true });
 
   let topFiles = 0;
+  const crossedBefore = new Set(opts.crossed ?? []);
   const crossing: Array<{ name: string; src: string; sub: Inventory; what: string }> = [];
+  /** copied whole across volumes by an earlier run, whose delete was cut short */
+  const unfinishedDeletes: typeof crossing = [];
   for (const [name, sub] of byTopLevel(inv)) {
     const src = fromRel(p, source, name);
     const dst = fromRel(p, target, name);
     const what = dirs.has(name) ? 'folder' : 'file';
+    if (crossedBefore.has(name)) {
+      if (exists(src)) unfinishedDeletes.push({ name, src, sub, what });
+      else result.alreadyDone++;
+      opts.progress?.add(sub.bytes, sub.files.length);
+      continue;
+    }
     if (opts.keep.includes(name)) {
       await copyInventory(source, target, sub, opts);
       log.info(`Copied ${src} (the running zticache stays in the cache folder)`);
@@ -104,8 +117,12 @@ export async function moveInventory(source: string, target: string, inv: Invento
     await forEachLimit(all.files, 16, (f) => sfs.fsync(fromRel(p, target, f.rel)));
     await forEachLimit(all.dirs, 16, (d) => sfs.fsync(fromRel(p, target, d)));
     await sfs.fsync(target);
+    faultPoint('copied across volumes, not journalled');
+  }
+  if (crossing.length || unfinishedDeletes.length) {
+    opts.onCrossed?.([...crossedBefore, ...crossing.map((c) => c.name)]);
     faultPoint('copied across volumes, sources not deleted');
-    for (const c of crossing) {
+    for (const c of [...unfinishedDeletes, ...crossing]) {
       try {
         await sfs.rm(c.src, { retry, onRetry: (err, attempt, delay) => log.warn(`deleting ${(err as { path?: string }).path ?? c.src} from the source: ${errnoOf(err)} (try ${attempt} of ${retry.attempts}), retrying in ${delay} ms`) });
         faultPoint('source deleted');

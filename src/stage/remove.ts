@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { errnoOf } from '../errors.js';
+import { faultPoint } from '../fault-points.js';
 import { DEFAULT_RETRY, TRANSIENT_RENAME_ERRORS, withRetry, type OnRetry, type RetryPolicy } from './retry.js';
 
 export interface RemoveOptions {
@@ -42,12 +43,16 @@ export async function removeTree(p: string, opts: RemoveOptions = {}): Promise<v
       for (const e of entries) {
         const child = path.join(top.dir, e.name);
         if (e.isDirectory() && !e.isSymbolicLink()) stack.push({ dir: child, listed: false });
-        else await attempt(() => unlinkFile(child));
+        else {
+          await attempt(() => unlinkFile(child));
+          faultPoint('one file of a tree removed');
+        }
       }
       continue;
     }
     stack.pop();
     await attempt(() => removeDir(top.dir));
+    faultPoint('one folder of a tree removed');
   }
 }
 

@@ -45,10 +45,12 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
   }
   const { target, source, inventory: inv } = plan;
   const startedIso = new Date().toISOString();
+  let crossed = plan.crossed;
   const journal = (state: JournalState, targetId: FileId | undefined): void => {
     writeJournal(plan.journalFile, {
       tool: 'zticache', version: 2, source, sourceId: plan.sourceId, target, targetId,
-      mode: plan.action as 'move' | 'copy', state, started: startedIso, updated: new Date().toISOString(), inventory: inv,
+      mode: plan.action as 'move' | 'copy', state, ...(crossed.length ? { crossed } : {}),
+      started: startedIso, updated: new Date().toISOString(), inventory: inv,
     });
   };
 
@@ -92,7 +94,13 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
     let summary: string;
     try {
       if (plan.action === 'move') {
-        const r = await moveInventory(source, target, inv, { ...opts, keep: plan.keep, progress });
+        const r = await moveInventory(source, target, inv, {
+          ...opts, keep: plan.keep, progress, crossed: plan.crossed,
+          onCrossed: (names) => {
+            crossed = names;
+            journal('staging', targetId);
+          },
+        });
         summary = `Move: ${r.renamed} entries renamed, ${r.crossVolume} moved across volumes (${r.crossVolumeCopied} files copied), ${r.kept} copied and kept, ${r.alreadyDone} already in place`;
       } else {
         log.info(`Copying ${inv.files.length} files (${formatBytes(inv.bytes)}) in ${inv.dirs.length} folders from ${source}`);

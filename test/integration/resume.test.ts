@@ -9,7 +9,7 @@ import { ExitCode } from '../../src/exit-codes.js';
 import type { Runtime } from '../../src/options.js';
 import { nodeFs, type StageFs } from '../../src/stage/copy.js';
 import { readJournal } from '../../src/journal.js';
-import { expectExit, makePackage, readReport, scene, snapshot, tempDir, zticache } from '../helpers/fixtures.js';
+import { makePackage, readReport, scene, snapshot, tempDir, zticache } from '../helpers/fixtures.js';
 
 const rt = (cwd: string, over: Partial<Runtime> = {}): Runtime => ({ platform: 'linux', env: {}, execPath: process.execPath, packaged: false, cwd, ...over });
 const fast = { attempts: 3, baseMs: 1, maxMs: 2 };
@@ -87,6 +87,37 @@ describe('a staging interrupted part way is finished by the next run', () => {
     expect(r.out).toMatch(/6 moved across volumes \(4 files copied\)/); // the 2 copied before the fault are not copied again
     expect(snapshot(s.target)).toEqual(original);
     expect(fs.readdirSync(source)).toEqual([]);
+  });
+
+  it('move across volumes: cut short while deleting a source folder (one file gone, then a failure): the next run only finishes the delete', async () => {
+    const s = scene();
+    const source = path.join(tempDir('zti-src-', '/dev/shm'), 'pkg');
+    makePackage(source);
+    const original = snapshot(source);
+    const args = [...s.stateArgs, '--source', source, '--target', s.target, '--launch', 'launch.js', '--', s.report, '0'];
+    const f: StageFs = {
+      ...nodeFs,
+      rm: async (p, o) => {
+        if (p === path.join(source, 'OSD')) {
+          fs.unlinkSync(path.join(p, 'Custom', 'osd.xml')); // the recursive delete got this far
+          throw fault('EFAULT');
+        }
+        return nodeFs.rm(p, o);
+      },
+    };
+    const code = await main(args, rt(s.dir), { fs: f, retry: fast });
+    expect(code).toBe(ExitCode.STAGE_FAILED);
+    const j = s.journal();
+    expect(j.kind === 'ok' && j.journal.state).toBe('staging');
+    expect(j.kind === 'ok' && j.journal.crossed?.sort()).toEqual(['Empty', 'Images', 'OSD', 'launch.js', 'readme.txt', 'setup.cab']);
+    expect(fs.existsSync(path.join(source, 'OSD', 'Custom', 'Deep'))).toBe(true); // the folder is in both places now
+
+    const r = await zticache(args);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/6 already in place|moved across volumes \(0 files copied\)/);
+    expect(snapshot(s.target)).toEqual(original);
+    expect(fs.readdirSync(source)).toEqual([]);
+    expect(readReport(s.report)!.runs).toBe(1);
   });
 
   it('interrupted while removing the old target: the next run finishes clearing, then stages', async () => {
@@ -178,4 +209,3 @@ describe('the running zticache.exe', () => {
   });
 });
 
-void expectExit;
