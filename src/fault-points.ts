@@ -22,10 +22,15 @@ export function faultPointsReached(): number | undefined {
   return counting ? reached : undefined;
 }
 
-export function faultPoint(_label: string, partial?: string): void {
+export function faultPoint(label: string, partial?: string): void {
   if (!killAt && !counting) return;
   reached++;
   if (reached !== killAt) return;
+  try {
+    fs.writeSync(2, `zticache: killed at fault point ${reached}: ${label}\n`); // the trial names where it died
+  } catch {
+    /* stderr closed: the kill still happens */
+  }
   if (partial) {
     try {
       fs.truncateSync(partial, Math.floor(fs.statSync(partial).size / 2));

@@ -151,14 +151,3 @@ export function createLog(opts: LogOptions): ClosableLog {
     },
   };
 }
-
-/** A Log that keeps lines in memory, for tests that call a stage directly. */
-export function memoryLog(): Log & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    info: (m) => void lines.push(`info: ${m}`),
-    warn: (m) => void lines.push(`warn: ${m}`),
-    error: (m) => void lines.push(`error: ${m}`),
-  };
-}

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
 import { journalFileFor, readJournal } from '../../src/journal.js';
+import type { Log } from '../../src/log/logger.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = path.join(ROOT, 'dist', 'zticache.cjs');
@@ -155,3 +156,27 @@ export const GATED_LAUNCHER_SOURCE = `#!/bin/sh
 while [ ! -e "$3" ]; do sleep 0.02; done
 exec node ./${LAUNCHER} "$1" "$2"
 `;
+
+/** A Log that keeps lines in memory, for tests that call one step directly. */
+export function memoryLog(): Log & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    info: (m) => void lines.push(`info: ${m}`),
+    warn: (m) => void lines.push(`warn: ${m}`),
+    error: (m) => void lines.push(`error: ${m}`),
+  };
+}
+
+/** true while some process has `arg` on its command line (Linux /proc): an orphaned launcher, say. */
+export function processRunsWith(arg: string): boolean {
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(arg)) return true;
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return false;
+}

@@ -209,3 +209,86 @@ describe('the running zticache.exe', () => {
   });
 });
 
+
+// Guarantees a mutation audit found unprotected: each test fails when its behaviour is removed.
+describe('guarantees each held by a test', () => {
+  for (const code of ['EPERM', 'EACCES']) {
+    it(`a rename that fails once with ${code} (a scanner holding the file) is retried, logged, and the run succeeds`, async () => {
+      const s = scene();
+      makePackage(s.source);
+      const original = snapshot(s.source);
+      const r = await main(s.args('--', s.report, '0'), rt(s.dir), { fs: failing('rename', code, 1, 1), retry: fast });
+      expect(r).toBe(0);
+      expect(fs.readFileSync(s.log, 'utf8')).toMatch(new RegExp(`moving .*: ${code} \\(try 1 of 3\\), retrying in 1 ms`));
+      expect(snapshot(s.target)).toEqual(original);
+    });
+  }
+
+  it('a copied file of 1 MiB or more keeps its modification time (2007)', async () => {
+    const s = scene();
+    makePackage(s.source, { 'Images/big.wim': Buffer.alloc(2 << 20, 3), 'small.txt': 'small' });
+    const then = new Date('2007-06-15T10:20:30.000Z');
+    for (const f of ['Images/big.wim', 'small.txt']) fs.utimesSync(path.join(s.source, f), then, then);
+    const r = await zticache(s.args('--mode', 'copy', '--', s.report, '0'));
+    expect(r.code, r.out).toBe(0);
+    for (const f of ['Images/big.wim', 'small.txt']) expect(fs.statSync(path.join(s.target, f)).mtime.toISOString(), f).toBe(then.toISOString());
+  });
+
+  it('an old PackageSource that will be removed counts as free space', async () => {
+    const s = scene();
+    makePackage(s.source, { 'old.bin': Buffer.alloc(600_000, 1) });
+    expect((await zticache(s.args('--mode', 'copy', '--', s.report, '0'))).code).toBe(0);
+    fs.rmSync(path.join(s.source, 'old.bin'));
+    const needed = 370_758; // the package without old.bin
+    const { posixPlatform } = await import('../../src/platform.js');
+    // free space short of the package, but the old target (970 KB) will be removed first
+    const code = await main(s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir), { platform: { ...posixPlatform, freeBytes: () => needed - 1000 } });
+    expect(code, fs.readFileSync(s.log, 'utf8')).toBe(0);
+    // and without it, the same shortfall is refused
+    const t = scene();
+    makePackage(t.source);
+    expect(await main(t.args('--mode', 'copy', '--', t.report, '0'), rt(t.dir), { platform: { ...posixPlatform, freeBytes: () => needed - 1000 } })).toBe(ExitCode.NO_SPACE);
+  });
+
+  it('a cross-volume copy that comes out short: STAGE_FAILED, and the source file is kept', async () => {
+    const s = scene();
+    const source = path.join(tempDir('zti-src-', '/dev/shm'), 'pkg');
+    makePackage(source);
+    const original = snapshot(source);
+    const short: StageFs = {
+      ...nodeFs,
+      copyFileSync: (a, b) => {
+        nodeFs.copyFileSync(a, b);
+        if (a.endsWith('setup.cab')) fs.truncateSync(b, 100);
+      },
+    };
+    const args = [...s.stateArgs, '--source', source, '--target', s.target, '--launch', 'launch.js', '--', s.report, '0'];
+    const code = await main(args, rt(s.dir), { fs: short, retry: fast });
+    expect(code).toBe(ExitCode.STAGE_FAILED);
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/copy of .*setup\.cab has 100 bytes, expected 70000; the source was kept/);
+    expect(snapshot(source)).toEqual(original);
+    expect(readReport(s.report)).toBeUndefined();
+  });
+
+  it('verification compares every file\'s size: two files whose sizes are swapped (same total) stop the launch', async () => {
+    const s = scene();
+    makePackage(s.source, { 'a.bin': Buffer.alloc(1000, 1), 'b.bin': Buffer.alloc(2000, 2) });
+    const { posixPlatform } = await import('../../src/platform.js');
+    const swapping = {
+      ...posixPlatform,
+      guard: {
+        ...posixPlatform.guard,
+        holdAll(req: Parameters<typeof posixPlatform.guard.holdAll>[0]) {
+          // between staging and verification, someone swaps the two files' content
+          fs.writeFileSync(path.join(s.target, 'a.bin'), Buffer.alloc(2000, 2));
+          fs.writeFileSync(path.join(s.target, 'b.bin'), Buffer.alloc(1000, 1));
+          return posixPlatform.guard.holdAll(req);
+        },
+      },
+    };
+    const code = await main(s.args('--', s.report, '0'), rt(s.dir), { platform: swapping });
+    expect(code).toBe(ExitCode.VERIFY_FAILED);
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/size of a\.bin: 2000 bytes, expected 1000; size of b\.bin: 1000 bytes, expected 2000/);
+    expect(readReport(s.report)).toBeUndefined();
+  });
+});

@@ -6,7 +6,7 @@ import { isInside, samePath } from '../../src/paths.js';
 
 describe('source classification', () => {
   it('recognises UNC paths in every spelling', () => {
-    for (const p of ['\\\\server\\share', '\\\\server\\share\\pkg', '\\\\?\\UNC\\server\\share\\pkg', '\\\\.\\UNC\\srv\\s', '//server/share/pkg', '\\\\10.0.0.5\\smspkgd$\\ABC00001']) {
+    for (const p of ['\\\\?\\unc\\server\\share\\pkg', '\\\\.\\unc\\server\\share', '\\\\server\\share', '\\\\server\\share\\pkg', '\\\\?\\UNC\\server\\share\\pkg', '\\\\.\\UNC\\srv\\s', '//server/share/pkg', '\\\\10.0.0.5\\smspkgd$\\ABC00001']) {
       expect(isUncPath(p), p).toBe(true);
     }
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { withRetry } from '../../src/stage/retry.js';
 import { Progress } from '../../src/stage/progress.js';
 import { formatDuration } from '../../src/format.js';
-import { memoryLog } from '../../src/log/logger.js';
+import { memoryLog, waitFor } from '../helpers/fixtures.js';
 import { parseManifest } from '../../src/verify/manifest.js';
 import { forEachLimit } from '../../src/pool.js';
 
@@ -37,7 +37,7 @@ describe('progress', () => {
     const log = memoryLog();
     const p = new Progress('Copied', 10 * 1048576, 10, log, { intervalMs: 20 }).start();
     p.add(5 * 1048576, 5);
-    await new Promise((r) => setTimeout(r, 70));
+    await waitFor('two progress lines', () => log.lines.length >= 2);
     p.stop();
     expect(log.lines.length).toBeGreaterThanOrEqual(2);
     expect(log.lines[0]).toMatch(/^info: Copied 5\.00 MB of 10\.0 MB, 5 of 10 files, [\d.]+ MB\/s, ETA \d+:\d\d$/);

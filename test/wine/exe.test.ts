@@ -95,6 +95,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
 
   it('1+3. a local cache folder is moved (renamed), the cleanup deletes nothing at any depth, the launcher sees every file', async () => {
     const p = cachePackage(pkg);
+    fs.mkdirSync(path.join(p.dir, 'EmptyFolder'));
     const inode = fs.statSync(path.join(p.dir, 'setup.cab')).ino;
     const r = await osdRun(p.exe, '0');
     expect(r.code, r.out).toBe(0);
@@ -116,6 +117,8 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     for (const dir of ['d1', 'd1\\d2', 'd1\\d2\\d3', 'd1\\d2\\d3\\d4']) {
       expect(rep.kept.some((k) => k.path === `C:\\MININT\\PackageSource\\${dir}`), dir).toBe(true);
     }
+    // a held folder cannot be removed even when it is empty (the control below shows it would be)
+    expect(rep.kept.find((k) => k.path === 'C:\\MININT\\PackageSource\\EmptyFolder')?.error).toBe(32);
     // and the launcher read every file, with the right content
     for (const [rel, fnv] of p.expected) expect(rep.read.get(rel)?.fnv, rel).toBe(fnv);
     expect(rep.read.has('OSDLaunch.exe')).toBe(true);
@@ -147,6 +150,13 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     for (const rel of Object.keys(pkg)) expect(fs.existsSync(path.join(net.dir, rel)), rel).toBe(true);
     for (const [rel, fnv] of net.expected) expect(r.report!.read.get(rel)?.fnv, rel).toBe(fnv);
 
+    // the long-path spelling of the same network drive is still a network drive
+    const longNet = cachePackage(pkg, { drive: 'N' });
+    r = await osdRun(longNet.exe, '0', ['--source', `\\\\?\\${longNet.win}`]);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/Source: \\\\\?\\N:\\ccmcache\\.* \(network drive\)/);
+    for (const rel of Object.keys(pkg)) expect(fs.existsSync(path.join(longNet.dir, rel)), rel).toBe(true);
+
     r = await osdRun(net.exe, '0', ['--mode', 'move']);
     expect(r.code).toBe(ExitCode.USAGE);
     expect(r.out).toMatch(/never moves files off a server/);
@@ -154,11 +164,13 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
 
   it('5. control: without the guard the same cleanup deletes the staged files (the test can fail)', async () => {
     const p = cachePackage(pkg);
+    fs.mkdirSync(path.join(p.dir, 'EmptyFolder'));
     const r = await osdRun(p.exe, '0', ['--no-guard']);
     expect(r.code, r.out).toBe(0);
     const deleted = r.report!.deleted;
     expect(deleted).toContain('C:\\MININT\\PackageSource\\d1\\d2\\d3\\d4\\four.txt');
     expect(deleted).toContain('C:\\MININT\\PackageSource\\setup.cab');
+    expect(deleted).toContain('C:\\MININT\\PackageSource\\EmptyFolder');
     expect(r.out).toMatch(/not protected from deletion/);
   });
 
@@ -224,14 +236,24 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     expect(bad.report).toBeUndefined(); // the launcher never ran
   });
 
-  it('creates PackageSource through CreateDirectoryW with the protected security descriptor', async () => {
-    // Wine accepts the descriptor but keeps its own default DACL (measured: GetNamedSecurityInfoW
-    // then shows SYSTEM and the Wine user), so what Wine can show is that the SDDL parses and the
-    // creation succeeds through that call; the README says how to check the ACL on real Windows.
+  it('creates PackageSource and the state folder with protected security descriptors: no Everyone, no Users write', async () => {
+    // Wine keeps the ACEs it can map (SYSTEM, and its one user for Administrators) but drops the
+    // protected flag and the Users entry; a folder made the ordinary way gets Everyone read. So
+    // what Wine can show: zticache's folders carry no Everyone entry where an ordinary one does.
     const p = cachePackage(pkg);
     const r = await osdRun(p.exe, '0');
     expect(r.code, r.out).toBe(0);
     expect(r.out).toContain('Created C:\\MININT\\PackageSource with a protected ACL (D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU))');
+    const dacl = async (win: string) => (await wine.run(path.join(wine.bin, 'sddl.exe'), [win])).out.trim();
+    const ordinary = await dacl('C:\\ccmcache');
+    expect(ordinary).toMatch(/;;;WD\)/); // the control: an ordinary folder lets Everyone in
+    for (const ours of ['C:\\MININT\\PackageSource', 'C:\\ProgramData\\zticache']) {
+      const d = await dacl(ours);
+      expect(d, ours).toMatch(/^D:/);
+      expect(d, ours).toMatch(/\(A;[^)]*;;;SY\)/);
+      expect(d, ours).not.toMatch(/;;;WD\)/);
+      expect(d, ours).not.toMatch(/\(A;[^;]*;[^;]*(FA|FW|GW|GA)[^)]*;;;BU\)/);
+    }
   });
 
   it('a source file locked by another process is retried while locked, then copied', async () => {

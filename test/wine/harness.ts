@@ -50,7 +50,7 @@ export class Wine {
     await execa('wineserver', ['-w'], { ...opts, reject: false });
     execa('wineserver', ['-p'], { ...opts, detached: true }).catch(() => {});
     fs.mkdirSync(this.bin);
-    await Promise.all(['osdlaunch', 'relay', 'hold', 'planted', 'shortpath'].map((c) =>
+    await Promise.all(['osdlaunch', 'relay', 'hold', 'planted', 'shortpath', 'sddl'].map((c) =>
       execa('x86_64-w64-mingw32-gcc', ['-O2', '-Wall', '-municode', '-D__USE_MINGW_ANSI_STDIO=1', '-o', path.join(this.bin, `${c}.exe`), path.join(HELPERS, `${c}.c`), '-ladvapi32'])));
   }
 
