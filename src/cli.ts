@@ -10,7 +10,9 @@ import { ZtiError } from './errors.js';
 import { createLog } from './log/logger.js';
 import { resolveOptions, pathFor, DEFAULT_EVENT_SOURCE, DEFAULT_PARALLEL, type Runtime } from './options.js';
 import { loadPlatform } from './platform-select.js';
-import { run, type RunContext } from './run.js';
+import { run, type RunContext, type RunReport } from './run.js';
+import { formatBytes, formatCode } from './format.js';
+import type { Log } from './log/logger.js';
 import { acquireRunLock } from './run-lock.js';
 import type { RunLock } from './platform.js';
 import { writeManifest, MANIFEST_NAME } from './verify/manifest.js';
@@ -19,7 +21,7 @@ import { armFaultPoints, faultPointsReached } from './fault-points.js';
 export const VERSION: string = pkg.version;
 
 export function helpText(): string {
-  const codes = exitCodeTable.map((c) => `  ${String(c.code).padStart(4)}  ${c.name.padEnd(20)}${c.meaning}`).join('\n');
+  const codes = exitCodeTable.map((c) => `  ${String(c.code).padStart(9)}  ${c.name.padEnd(20)}${c.meaning}`).join('\n');
   return `zticache ${VERSION} - stage a pre-cached OS package into C:\\MININT\\PackageSource and run OSDLaunch.exe
 
 Usage:
@@ -48,7 +50,7 @@ ${codes}
 `;
 }
 
-export async function main(argv: readonly string[], rt: Runtime, ctx: Partial<RunContext> = {}): Promise<number> {
+export async function main(argv: readonly string[], rt: Runtime, ctx: Partial<Omit<RunContext, 'report'>> = {}): Promise<number> {
   const stdout = (s: string) => void process.stdout.write(s);
   let args: Args;
   try {
@@ -105,26 +107,40 @@ export async function main(argv: readonly string[], rt: Runtime, ctx: Partial<Ru
     eventLog: opts.whatIf ? undefined : platform.eventLog,
   });
   let lock: RunLock | undefined;
+  const started = Date.now();
+  const runReport: RunReport = {};
+  let code: number;
   try {
     const command = argv.length ? argv.join(' ') : 'no arguments';
-    log.info(`zticache ${VERSION} started (pid ${process.pid}, node ${process.version}${process.execArgv.length ? ' ' + process.execArgv.join(' ') : ''}): ${command}`);
+    log.info(`zticache ${VERSION} started (pid ${process.pid}, node ${process.version}${process.execArgv.length ? ' ' + process.execArgv.join(' ') : ''}): ${command}`, { event: true });
     log.info(platform.prepareStateDir(opts.stateDir));
     lock = await acquireRunLock(platform, opts.stateDir, command);
     log.info(`Holding the run lock (${lock.where}): no other zticache runs until this one ends`);
-    const code = await run(opts, { platform, log, tty: process.stdout.isTTY ? process.stdout : undefined, ...ctx });
-    return code;
+    code = await run(opts, { platform, log, tty: process.stdout.isTTY ? process.stdout : undefined, report: runReport, ...ctx });
   } catch (err) {
-    return report(err, log);
-  } finally {
-    lock?.release();
-    const summary = platform.eventLog?.summary?.();
-    if (summary) log.info(summary);
-    log.info(`Peak memory: ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MB`);
-    const points = faultPointsReached();
-    if (points !== undefined) log.info(`fault points reached: ${points}`);
-    log.close();
-    platform.eventLog?.close?.();
+    code = report(err, log);
   }
+  lock?.release();
+  if (!opts.whatIf) summarize(log, code, runReport, Date.now() - started);
+  const summary = platform.eventLog?.summary?.();
+  if (summary) log.info(summary);
+  log.info(`Peak memory: ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MB`);
+  const points = faultPointsReached();
+  if (points !== undefined) log.info(`fault points reached: ${points}`);
+  log.close();
+  platform.eventLog?.close?.();
+  return code;
+}
+
+/** The closing line, and the last event: outcome, exit code, files, bytes, time. */
+function summarize(log: Log, code: number, r: RunReport, ms: number): void {
+  const own = exitCodeTable.find((row) => row.code === code && row.name !== 'SUCCESS');
+  const outcome = r.launcherReturned ? `the launcher returned ${code === 0 ? '0' : code}` : own ? `failed, ${own.name}` : `ended with ${code}`;
+  const size = r.files === undefined ? 'nothing planned' : `${r.files} files, ${formatBytes(r.bytes ?? 0)}`;
+  const line = `zticache finished in ${(ms / 1000).toFixed(1)} s: ${outcome}; exit code ${formatCode(code)}; ${size}`;
+  if (r.launcherReturned && code === 0) log.info(line, { event: true });
+  else if (r.launcherReturned) log.warn(line);
+  else log.error(line);
 }
 
 function report(err: unknown, log: { error(m: string): void }): number {

@@ -1,27 +1,32 @@
 // The documented exit codes: ONE table, from which the ExitCode constants, `--help` and the
-// README's table come (a unit test keeps the README equal to it). zticache's own failures use
-// 9001-9099 so an admin can tell them from OSDLaunch.exe's codes (0, 1, 3010, 0x8007xxxx, ...),
-// which are passed through unchanged.
+// README's table come (a unit test keeps the README equal to it). OSDLaunch.exe's codes (0, 1,
+// 3010, 0x8007xxxx, ...) are passed through unchanged; zticache's own are 900000001-900000099.
+// Why those: the SMS/ConfigMgr console and CMTrace's error lookup render an exit code through
+// FormatMessage, so 9001-9018 read as DNS errors ("DNS server failure") and any small number may
+// be some system message. Every number from 2^29 to 2^30-1 has bit 29 (0x20000000) set, the bit
+// Windows reserves for application-defined codes in Win32 errors, HRESULTs and NTSTATUS alike: no
+// system message table claims one. Nine digits starting with 9000000 stay easy to read out of a
+// status message and to search for; a test checks them against the Windows SDK's winerror.h.
 
 const table = [
-  ['USAGE', 9001, 'Bad or unknown command-line arguments.'],
-  ['SOURCE_MISSING', 9002, 'The source folder does not exist or cannot be read.'],
-  ['SOURCE_NOT_FOLDER', 9003, 'The source is not a folder.'],
-  ['SOURCE_EMPTY', 9004, 'The source folder holds no files (the message says when an earlier run already staged them).'],
-  ['SOURCE_HAS_LINK', 9005, 'The package contains a symbolic link, junction or device, or the source itself is a link.'],
-  ['OVERLAP', 9006, 'The target is inside the source, or the source inside the target (compared by file identity, not spelling).'],
-  ['TARGET_UNSAFE', 9007, 'The target is a volume root, a link or junction, not a folder, or an existing folder zticache did not make and may not replace; nothing was changed.'],
-  ['NO_SPACE', 9008, 'Not enough free space on the target volume (bytes needed and free are in the message).'],
-  ['JOURNAL_CONFLICT', 9009, 'A staging journal is unreadable, or records an unfinished staging of another source or into a folder that was replaced; nothing was deleted.'],
-  ['STAGE_FAILED', 9010, 'Moving or copying failed after retries (the message names the step and the file); run again to finish.'],
-  ['GUARD_FAILED', 9011, 'A staged file could not be held open, or the Windows layer could not be loaded; the launcher was not started.'],
-  ['VERIFY_FAILED', 9012, 'Staged content differs from the inventory or manifest; the launcher was not started.'],
-  ['LAUNCHER_MISSING', 9013, 'The launcher is not a file of the package (or an existing program outside it), or is not executable; nothing was changed.'],
-  ['LAUNCH_FAILED', 9014, 'The launcher could not be started.'],
-  ['MANIFEST_UNREADABLE', 9015, 'The manifest cannot be read or parsed, or is not a regular file.'],
-  ['RUN_IN_PROGRESS', 9016, 'Another zticache run holds the lock (its process ID is in the message); nothing was changed.'],
-  ['STATE_UNSAFE', 9017, 'The state folder (%ProgramData%\\zticache) is a link, or was not made by SYSTEM, administrators or this user; nothing was changed.'],
-  ['INTERNAL', 9099, 'Unexpected internal error (a bug); details are in the log.'],
+  ['USAGE', 900000001, 'Bad or unknown command-line arguments.'],
+  ['SOURCE_MISSING', 900000002, 'The source folder does not exist or cannot be read.'],
+  ['SOURCE_NOT_FOLDER', 900000003, 'The source is not a folder.'],
+  ['SOURCE_EMPTY', 900000004, 'The source folder holds no files (the message says when an earlier run already staged them).'],
+  ['SOURCE_HAS_LINK', 900000005, 'The package contains a symbolic link, junction or device, or the source itself is a link.'],
+  ['OVERLAP', 900000006, 'The target is inside the source, or the source inside the target (compared by file identity, not spelling).'],
+  ['TARGET_UNSAFE', 900000007, 'The target is a volume root, a link or junction, not a folder, or an existing folder zticache did not make and may not replace; nothing was changed.'],
+  ['NO_SPACE', 900000008, 'Not enough free space on the target volume (bytes needed and free are in the message).'],
+  ['JOURNAL_CONFLICT', 900000009, 'A staging journal is unreadable, or records an unfinished staging of another source or into a folder that was replaced; nothing was deleted.'],
+  ['STAGE_FAILED', 900000010, 'Moving or copying failed after retries (the message names the step and the file); run again to finish.'],
+  ['GUARD_FAILED', 900000011, 'A staged file could not be held open, or the Windows layer could not be loaded; the launcher was not started.'],
+  ['VERIFY_FAILED', 900000012, 'Staged content differs from the inventory or manifest; the launcher was not started.'],
+  ['LAUNCHER_MISSING', 900000013, 'The launcher is not a file of the package (or an existing program outside it), or is not executable; nothing was changed.'],
+  ['LAUNCH_FAILED', 900000014, 'The launcher could not be started.'],
+  ['MANIFEST_UNREADABLE', 900000015, 'The manifest cannot be read or parsed, or is not a regular file.'],
+  ['RUN_IN_PROGRESS', 900000016, 'Another zticache run holds the lock (its process ID is in the message); nothing was changed.'],
+  ['STATE_UNSAFE', 900000017, 'The state folder (%ProgramData%\\zticache) is a link, or was not made by SYSTEM, administrators or this user; nothing was changed.'],
+  ['INTERNAL', 900000099, 'Unexpected internal error (a bug); details are in the log.'],
 ] as const;
 
 type Row = (typeof table)[number];

@@ -6,7 +6,7 @@ import type { Log } from './log/logger.js';
 import { launch } from './launch.js';
 import type { Options } from './options.js';
 import { fromRel } from './paths.js';
-import { formatBytes, formatCommandLine } from './format.js';
+import { formatBytes, formatCode, formatCommandLine } from './format.js';
 import { makePlan, type Plan } from './plan/plan.js';
 import type { Platform } from './platform.js';
 import { noGuard } from './guard/guard.js';
@@ -23,6 +23,15 @@ export interface RunContext {
   /** seams for the fault tests */
   fs?: StageFs;
   retry?: RetryPolicy;
+  /** what the run got to, for the closing summary */
+  report: RunReport;
+}
+
+export interface RunReport {
+  files?: number;
+  bytes?: number;
+  /** the exit code is the launcher's, not one of zticache's own */
+  launcherReturned?: boolean;
 }
 
 export function describePlan(plan: Plan): string[] {
@@ -45,6 +54,8 @@ export async function run(opts: Options, ctx: RunContext): Promise<number> {
   const { log, platform } = ctx;
   const p = opts.path;
   const plan = makePlan(opts, platform);
+  ctx.report.files = plan.inventory.files.length;
+  ctx.report.bytes = plan.inventory.bytes;
   for (const line of describePlan(plan)) log.info(line);
   if (opts.whatIf) {
     log.info('--what-if: nothing was changed');
@@ -63,7 +74,7 @@ async function guardVerifyLaunch(plan: Plan, opts: Options, ctx: RunContext): Pr
   const { log, platform } = ctx;
   const p = opts.path;
   const { target, inventory: inv } = plan;
-  log.info(`Files in ${target} folder: ${inv.files.length}`);
+  log.info(`Files in ${target} folder: ${inv.files.length}`, { event: true });
 
   const guard = opts.guard ? platform.guard : noGuard;
   log.info(`Opening ${target} files: ${guard.description}`);
@@ -79,19 +90,20 @@ async function guardVerifyLaunch(plan: Plan, opts: Options, ctx: RunContext): Pr
     keep: [opts.log],
   });
   try {
-    log.info(`Holding ${held.files} files and ${held.dirs} folders${held.kept ? ', and the log' : ''} (${Date.now() - t0} ms)`);
+    log.info(`Holding ${held.files} files and ${held.dirs} folders${held.kept ? ', and the log' : ''} (${Date.now() - t0} ms)`, { event: true });
     if (!guard.protects) log.warn(`${target} is not protected from deletion: ${guard.description}`);
     await verify(target, inv, { p, log, parallel: opts.parallel, manifest: plan.manifest });
 
     log.info(`Setting working directory to ${target}`);
-    log.info(`Running ${formatCommandLine(plan.launcher, plan.launchArgs)}`);
+    log.info(`Running ${formatCommandLine(plan.launcher, plan.launchArgs)} in ${target}`, { event: true });
     const r = await launch({
       launcher: plan.launcher, args: plan.launchArgs, cwd: target,
       onSignal: (signal) => log.warn(`zticache was asked to stop (${signal}) while ${p.basename(plan.launcher)} runs: passed on to it; the staged files stay held until it exits`),
     });
     const how = r.signal ? ` (killed by ${r.signal})` : '';
-    const msg = `Return code from ${p.basename(plan.launcher)} = ${r.exitCode} (0x${r.exitCode.toString(16).toUpperCase().padStart(8, '0')})${how} after ${r.seconds.toFixed(1)} s`;
-    if (r.exitCode === 0) log.info(msg);
+    const msg = `Return code from ${p.basename(plan.launcher)} = ${formatCode(r.exitCode)}${how} after ${r.seconds.toFixed(1)} s`;
+    ctx.report.launcherReturned = true;
+    if (r.exitCode === 0) log.info(msg, { event: true });
     else log.warn(msg);
     return r.exitCode;
   } finally {

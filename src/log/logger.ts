@@ -2,7 +2,8 @@
 // process ends (or is killed) right after a line: the console for the person at the keyboard,
 // ZTICache.log in CMTrace format for the admin afterwards (appended, like every OSD log), and the
 // Windows Application event log where the platform has one (the slot the original's
-// WshShell.LogEvent filled). A transport that fails never fails the run.
+// WshShell.LogEvent filled) — that one quiet: milestones, warnings, errors and one summary, never
+// progress. A transport that fails never fails the run.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,13 +13,22 @@ import { cmtraceLine, type CmType } from './cmtrace.js';
 import type { EventLogSink } from '../platform.js';
 
 export interface Log {
-  info(message: string): void;
+  info(message: string, opts?: LineOptions): void;
   warn(message: string): void;
   error(message: string): void;
 }
 
+export interface LineOptions {
+  /**
+   * Also an Application event. The event log is shared by the whole machine, so it gets the
+   * original's milestones (staged, files held, launching, the return code), every warning and
+   * error, and the closing summary; progress, plans and retries stay in the file log and console.
+   */
+  event?: boolean;
+}
+
 type Level = 'info' | 'warn' | 'error';
-interface Entry { level: Level; message: string }
+interface Entry { level: Level; message: string; event?: boolean }
 
 const cmType: Record<Level, CmType> = { info: 1, warn: 2, error: 3 };
 
@@ -103,6 +113,7 @@ class EventLogTransport extends Transport {
     super();
   }
   override log(info: Entry, next: () => void): void {
+    if (info.level === 'info' && !info.event) return next();
     const ok = this.sink.write(info.level === 'error' ? 'error' : info.level === 'warn' ? 'warning' : 'information', info.message);
     if (!ok && !this.failed) {
       this.failed = true;
@@ -136,13 +147,13 @@ export function createLog(opts: LogOptions): ClosableLog {
   if (opts.eventLog) transports.push(new EventLogTransport(opts.eventLog, (m) => problems.push(m)));
   const logger = winston.createLogger({ level: 'info', levels: { error: 0, warn: 1, info: 2 }, transports, exitOnError: false });
 
-  const write = (level: Level, message: string) => {
-    logger.log(level, message);
+  const write = (level: Level, message: string, opts?: LineOptions) => {
+    logger.log(level, message, opts?.event ? { event: true } : {});
     // a transport's own trouble becomes one warning in the others
     while (problems.length) logger.log('warn', problems.shift()!);
   };
   return {
-    info: (m) => write('info', m),
+    info: (m, o) => write('info', m, o),
     warn: (m) => write('warn', m),
     error: (m) => write('error', m),
     close: () => {

@@ -40,7 +40,7 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
     while (pins.length) pins.pop()!();
   };
   if (plan.action === 'none') {
-    log.info(`Nothing to stage: ${plan.reason}`);
+    log.info(`Nothing to stage: ${plan.reason}`, { event: true });
     return { release };
   }
   const { target, source, inventory: inv } = plan;
@@ -114,7 +114,7 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
     log.info(summary);
     journal('staged', targetId);
     const seconds = (Date.now() - started) / 1000;
-    log.info(`Staged ${inv.files.length} files (${formatBytes(inv.bytes)}) into ${target} in ${seconds.toFixed(2)} s`);
+    log.info(`${plan.action === 'move' ? 'Moved' : 'Copied'} ${inv.files.length} files (${formatBytes(inv.bytes)}) from ${source} into ${target} in ${seconds.toFixed(2)} s`, { event: true });
   } catch (err) {
     release();
     if (errnoOf(err) === 'ENOSPC' || (err instanceof ZtiError && errnoOf(err.cause) === 'ENOSPC')) {

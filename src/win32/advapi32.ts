@@ -1,14 +1,18 @@
 // The Application event log through advapi32: RegisterEventSourceW + ReportEventW, as
-// WshShell.LogEvent did (source "WSH", event ID 0). eventcreate.exe cannot write as "WSH"; this
+// WshShell.LogEvent did (source "WSH", event ID = event type). eventcreate.exe cannot write as "WSH"; this
 // can write under any source name. A failure here never fails the run: write() returns false.
 
 import type { EventLogSink } from '../platform.js';
 import type { Koffi } from './load-native.js';
 
-/** Event types as WshShell.LogEvent wrote them: 0 success (the original logged all progress so), 2 warning, 1 error. */
+/**
+ * Event types as WshShell.LogEvent wrote them: 0 success (the original logged all its milestones
+ * so), 2 warning, 1 error. The event ID is the type, as WSH writes it ("all events are logged with
+ * an event ID that corresponds to the event type"), so a review filtering WSH events with ID 1
+ * finds every failure.
+ */
 export const EVENT_TYPE = { information: 0, warning: 2, error: 1 } as const;
-/** Event ID 0: the one the WSH source's message file shows as the plain string. */
-export const EVENT_ID = 0;
+export const eventIdOf = (type: keyof typeof EVENT_TYPE): number => EVENT_TYPE[type];
 
 /**
  * The DACL PackageSource is created with: protected (nothing inherited), SYSTEM and Administrators
@@ -125,7 +129,7 @@ export function openEventLog(koffi: Koffi, source: string, lastError: () => numb
         return false;
       }
       // one event holds at most 31,839 characters
-      const ok = ReportEventW(h, EVENT_TYPE[type], 0, EVENT_ID, null, 1, 0, [message.slice(0, 31000)], null) as boolean;
+      const ok = ReportEventW(h, EVENT_TYPE[type], 0, eventIdOf(type), null, 1, 0, [message.slice(0, 31000)], null) as boolean;
       if (ok) stats.written++;
       else {
         stats.failed++;

@@ -128,12 +128,12 @@ export function scene(base?: string) {
 
 /**
  * The exit code as this platform shows it: a POSIX parent sees only the low 8 bits, so zticache's
- * own codes (9001-9099) are also checked in full in the "[exit N]" the error line ends with.
+ * own codes (900000001-900000099) are also checked in full in the "[exit N]" the error line ends with.
  */
 export function expectExit(r: { code?: number; out: string }, code: number): void {
   const shown = process.platform === 'win32' ? code : code & 0xff;
   if (r.code !== shown) throw new Error(`exit code ${r.code}, expected ${shown} (${code})\n${r.out}`);
-  if (code >= 9000 && !r.out.includes(`[exit ${code}]`)) throw new Error(`no "[exit ${code}]" in the output\n${r.out}`);
+  if (code >= 900000000 && !r.out.includes(`[exit ${code}]`)) throw new Error(`no "[exit ${code}]" in the output\n${r.out}`);
 }
 
 /** Waits until cond() is true, checking every 20 ms, failing after a generous ceiling (a loaded machine is slow, never wrong). */

@@ -79,7 +79,7 @@ describe('staging a package and running the launcher', () => {
     const log = fs.readFileSync(s.log, 'utf8');
     const lines = log.trimEnd().split('\n');
     for (const l of lines) expect(l).toMatch(/^<!\[LOG\[.*\]LOG\]!><time="\d\d:\d\d:\d\d\.\d{3}[+-]\d+" date="\d\d-\d\d-\d{4}" component="ZTICache" context="" type="[123]" thread="\d+" file="">$/);
-    for (const want of [/Moving folder .*OSD/, /Moved \d+ files in/, /Files in .* folder: 6/, /Opening .* files/, /Setting working directory to/, /Running .*launch\.js/, /Return code from launch\.js = 3/, /Staged 6 files .* in [\d.]+ s/, /bytes/]) {
+    for (const want of [/Moving folder .*OSD/, /Moved \d+ files in/, /Files in .* folder: 6/, /Opening .* files/, /Setting working directory to/, /Running .*launch\.js/, /Return code from launch\.js = 3/, /Moved 6 files .* into .* in [\d.]+ s/, /bytes/]) {
       expect(log).toMatch(want);
     }
     expect(lines.find((l) => l.includes('Return code'))).toContain('type="2"'); // non-zero: a warning

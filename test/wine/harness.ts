@@ -79,26 +79,56 @@ export class Wine {
     return { child, exited };
   }
 
-  /** Runs a Windows program through relay.exe; returns its full exit code and its output. */
-  async run(program: string, args: string[], opts: { cwd?: string } = {}): Promise<{ code: number; out: string }> {
+  /**
+   * Runs a Windows program through relay.exe; returns its full exit code and its output. With
+   * `events`, Wine's trace of the event-log calls is captured as well (WINEDEBUG=fixme+advapi,
+   * trace+eventlog, stderr to its own file: Wine's RegisterEventSourceW and ReportEventW are stubs
+   * that store nothing, so their arguments are what Wine can show; it prints an event's text on the
+   * trace, warn or err channel by its type).
+   */
+  async run(program: string, args: string[], opts: { cwd?: string; events?: boolean } = {}): Promise<{ code: number; out: string; events: EventTrace }> {
     const tag = `${process.pid}-${++this.n}`;
     const outFile = path.join(this.prefix, `out-${tag}.txt`);
+    const errFile = path.join(this.prefix, `err-${tag}.txt`);
     const codeFile = path.join(this.prefix, `code-${tag}.txt`);
     const fd = fs.openSync(outFile, 'w');
+    const efd = opts.events ? fs.openSync(errFile, 'w') : fd;
+    const env = { ...process.env, ...this.env, ...(opts.events ? { WINEDEBUG: 'fixme+advapi,trace+eventlog,warn+eventlog' } : {}) };
     try {
       // plain spawn: execa takes no raw descriptors, and the output must go to a file, not a pipe
       await new Promise<void>((resolve, reject) => {
         spawn('wine', [path.join(this.bin, 'relay.exe'), Wine.z(codeFile), program, ...args], {
-          env: { ...process.env, ...this.env }, stdio: ['ignore', fd, fd], cwd: opts.cwd ?? this.prefix,
+          env, stdio: ['ignore', fd, efd], cwd: opts.cwd ?? this.prefix,
         }).on('error', reject).on('exit', () => resolve());
       });
     } finally {
       fs.closeSync(fd);
+      if (efd !== fd) fs.closeSync(efd);
     }
-    const out = fs.readFileSync(outFile, 'utf8');
+    const err = opts.events ? fs.readFileSync(errFile, 'utf8') : '';
+    const out = fs.readFileSync(outFile, 'utf8') + err.split('\n').filter((l) => !/^[0-9a-f]{4}:(fixme|trace|warn|err):/.test(l)).join('\n');
     if (!fs.existsSync(codeFile)) throw new Error(`relay wrote no exit code; output:\n${out}`);
-    return { code: Number(fs.readFileSync(codeFile, 'utf8').trim()), out };
+    return { code: Number(fs.readFileSync(codeFile, 'utf8').trim()), out, events: parseEventTrace(err) };
   }
+}
+
+/** The event-log calls Wine traced: the sources registered, and each event's type, ID, string count and text. */
+export interface EventTrace {
+  sources: string[];
+  events: Array<{ type: number; id: number; strings: number; text: string }>;
+}
+
+export function parseEventTrace(stderr: string): EventTrace {
+  const t: EventTrace = { sources: [], events: [] };
+  for (const line of stderr.split('\n')) {
+    let m = /fixme:advapi:RegisterEventSourceW \(.*?,L"(.*)"\)/.exec(line);
+    if (m) t.sources.push(m[1]!);
+    m = /fixme:advapi:ReportEventW \([0-9A-Fa-f]+,0x([0-9a-f]+),0x([0-9a-f]+),0x([0-9a-f]+),[0-9A-Fa-f]+,0x([0-9a-f]+),/.exec(line);
+    if (m) t.events.push({ type: parseInt(m[1]!, 16), id: parseInt(m[3]!, 16), strings: parseInt(m[4]!, 16), text: '' });
+    m = /(?:trace|warn|err):eventlog:ReportEventW L"(.*)"$/.exec(line);
+    if (m && t.events.length) t.events[t.events.length - 1]!.text = m[1]!.replace(/\\\\/g, '\\');
+  }
+  return t;
 }
 
 /** What the fake OSDLaunch.exe reported. */
