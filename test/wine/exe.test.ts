@@ -286,8 +286,8 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     const holder = await holdFile(`${p.win}\\setup.cab`);
     const log = wine.host('C:\\MININT\\SMSOSD\\OSDLOGS\\ZTICache.log');
     const run = wine.run(p.exe, ['--mode', 'copy', '--', 'C:\\MININT', REPORT, '0']);
-    // let go once zticache.exe has met the lock and logged its retry
-    await waitFor('the first retry in the log', () => fs.existsSync(log) && /setup\.cab: EBUSY/.test(fs.readFileSync(log, 'utf8')), 60_000);
+    // let go once zticache.exe has met the lock on its retrying path and logged the backoff
+    await waitFor('the first backoff in the log', () => fs.existsSync(log) && /setup\.cab: EBUSY \(try 1 of 6\)/.test(fs.readFileSync(log, 'utf8')), 60_000);
     await holder.release();
     const r = await run;
     expect(r.code, r.out).toBe(0);
