@@ -14,6 +14,7 @@ import { run, type RunContext, type RunReport } from './run.js';
 import { formatBytes, formatCode } from './format.js';
 import type { Log } from './log/logger.js';
 import { acquireRunLock } from './run-lock.js';
+import { checkLogPlace } from './plan/checks.js';
 import type { RunLock } from './platform.js';
 import { writeManifest, MANIFEST_NAME } from './verify/manifest.js';
 import { armFaultPoints, faultPointsReached } from './fault-points.js';
@@ -98,6 +99,7 @@ export async function main(argv: readonly string[], rt: Runtime, ctx: Partial<Om
   let opts;
   try {
     opts = resolveOptions(args, rt);
+    checkLogPlace(opts.path, opts.log, opts.source, opts.target);
   } catch (err) {
     return report(err, createLog({}));
   }

@@ -3,6 +3,7 @@
 // The exit code is returned as an unsigned 32-bit number (3010, 0x80070005 = 2147942405) so it
 // reaches zticache's own exit code unchanged. A launcher that cannot be started is a ZtiError.
 
+import fs from 'node:fs';
 import os from 'node:os';
 import { ExitCode, SIGNAL_EXIT_BASE } from './exit-codes.js';
 import { ZtiError } from './errors.js';
@@ -23,6 +24,11 @@ export interface LaunchResult {
 
 export async function launch(opts: LaunchOptions): Promise<LaunchResult> {
   const started = Date.now();
+  // a launcher that is not there must not reach cross-spawn, which would run the name through
+  // cmd.exe and hand back cmd's 9009 as if the launcher had returned it
+  if (!fs.statSync(opts.launcher, { throwIfNoEntry: false })?.isFile()) {
+    throw new ZtiError(ExitCode.LAUNCH_FAILED, `the launcher ${opts.launcher} is missing at launch time; it was not started`, { path: opts.launcher });
+  }
   const { execa } = await import('execa'); // loaded when needed: most of the bundle's start-up cost
   const child = execa(opts.launcher, opts.args, {
     cwd: opts.cwd,

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Guard } from './guard/guard.js';
+import type { Medium } from './plan/classify.js';
 import { posixGuard } from './guard/posix.js';
 import { posixLock, preparePosixStateDir } from './posix-state.js';
 
@@ -20,8 +21,11 @@ export interface EventLogSink {
 export interface Platform {
   readonly name: string;
   guard: Guard;
-  /** true when the path is on a network drive (a mapped drive letter); UNC paths are recognised by their spelling */
-  isRemote(p: string): boolean;
+  /**
+   * The volume holding p (which exists): a network drive (a mapped drive letter; UNC paths are
+   * recognised by their spelling), removable, CD-ROM, read-only, or a fixed writable disk.
+   */
+  medium(p: string): Medium;
   /** bytes free for this process on the volume holding p (p must exist) */
   freeBytes(p: string): number;
   /** device id of the volume holding p (same value = rename works) */
@@ -61,7 +65,7 @@ export interface RunLock {
 export const posixPlatform: Platform = {
   name: 'posix',
   guard: posixGuard,
-  isRemote: () => false,
+  medium: (p) => (isReadOnlyVolume(p) ? 'readonly' : 'fixed'),
   freeBytes(p) {
     const s = fs.statfsSync(p);
     return s.bavail * s.bsize;
@@ -80,6 +84,16 @@ export const posixPlatform: Platform = {
   lock: posixLock,
   pinDir: () => () => {},
 };
+
+/** A folder on a volume mounted read-only (EROFS even for root): its files can be copied, never moved. */
+export function isReadOnlyVolume(p: string): boolean {
+  try {
+    fs.accessSync(p, fs.constants.W_OK);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EROFS';
+  }
+}
 
 /** The nearest existing folder at or above p (for free space and volume checks before creating p). */
 export function existingAncestor(p: string, pp: path.PlatformPath = path): string {

@@ -8,6 +8,7 @@ import type { Options } from './options.js';
 import { fromRel } from './paths.js';
 import { formatBytes, formatCode, formatCommandLine } from './format.js';
 import { makePlan, type Plan } from './plan/plan.js';
+import { KIND_NAMES } from './plan/classify.js';
 import type { Platform } from './platform.js';
 import { noGuard } from './guard/guard.js';
 import { stage } from './stage/stage.js';
@@ -37,7 +38,7 @@ export interface RunReport {
 export function describePlan(plan: Plan): string[] {
   const inv = plan.inventory;
   const lines = [
-    `Source: ${plan.source} (${plan.kind === 'unc' ? 'UNC path' : plan.kind === 'remote' ? 'network drive' : 'local'})`,
+    `Source: ${plan.source} (${KIND_NAMES[plan.kind]})`,
     `Target: ${plan.target}`,
     `Package: ${inv.files.length} files, ${inv.dirs.length} folders, ${formatBytes(inv.bytes)} (${inv.bytes} bytes)`,
     `Action: ${plan.action === 'move' ? (plan.sameVolume ? 'move (same volume: rename, no bytes copied)' : 'move across volumes (copy, check, delete)') : plan.action}: ${plan.reason}`,
@@ -92,7 +93,7 @@ async function guardVerifyLaunch(plan: Plan, opts: Options, ctx: RunContext): Pr
   try {
     log.info(`Holding ${held.files} files and ${held.dirs} folders${held.kept ? ', and the log' : ''} (${Date.now() - t0} ms)`, { event: true });
     if (!guard.protects) log.warn(`${target} is not protected from deletion: ${guard.description}`);
-    await verify(target, inv, { p, log, parallel: opts.parallel, manifest: plan.manifest });
+    await verify(target, inv, { p, log, parallel: opts.parallel, manifest: plan.manifest, toleratesExtra: plan.toleratesExtra });
 
     log.info(`Setting working directory to ${target}`);
     log.info(`Running ${formatCommandLine(plan.launcher, plan.launchArgs)} in ${target}`, { event: true });

@@ -8,6 +8,7 @@ import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
 import { formatBytes } from '../format.js';
 import { idOf, isVolumeRoot, locateUnder, sameId, type FileId } from '../identity.js';
+import { isInside } from '../paths.js';
 
 /**
  * 'same' when zticache runs from the target itself (restarted from PackageSource). Source and
@@ -70,6 +71,20 @@ export function checkTargetSafe(pp: path.PlatformPath, target: string): TargetSt
     throw new ZtiError(ExitCode.TARGET_UNSAFE, `cannot list the target ${target}`, { path: target, cause: err });
   }
   return { exists: true, id: idOf(target), empty };
+}
+
+/**
+ * The log must live outside the package: inside the source it would be moved away with it (and
+ * the guard could not hold it), inside the target it would be removed with an old target.
+ */
+export function checkLogPlace(pp: path.PlatformPath, log: string, source: string, target: string): void {
+  if (isVolumeRoot(pp, target) || isVolumeRoot(pp, source)) return; // refused by the plan, with its own reason
+  const inside = locateUnder(pp, log, idOf(source)) !== undefined ? source
+    : isInside(pp, log, target) || locateUnder(pp, log, idOf(target)) !== undefined ? target
+    : undefined;
+  if (inside) {
+    throw new ZtiError(ExitCode.USAGE, `--log ${log} is inside ${inside === source ? 'the package' : 'the target'} (${inside}); give a log file outside both`, { path: log });
+  }
 }
 
 export function checkFreeSpace(where: string, needed: number, free: number): void {

@@ -1,13 +1,27 @@
 // Where does the package come from, and so: move or copy? The original only looked for a leading
 // "\\", so a package on a mapped network drive (N:\...) was MOVED off the server. Here a UNC path in
-// any spelling is network, and a drive-letter path is asked of the platform (GetDriveTypeW on
-// Windows) before it is called local. Moving is only ever chosen for a local source.
+// any spelling is network; a drive-letter path is asked of the platform (GetDriveTypeW on Windows:
+// network, removable, CD-ROM) and a read-only volume is recognised (EROFS) before it is called
+// local. Moving is only ever chosen for a local, writable source: a CD-ROM's files cannot be
+// deleted, a USB stick may be pulled, a server's package belongs to the server.
 
 import type { Mode } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
 
-export type SourceKind = 'unc' | 'remote' | 'local';
+/** What the platform says of the volume holding a path. */
+export type Medium = 'fixed' | 'remote' | 'removable' | 'cdrom' | 'readonly';
+
+export type SourceKind = 'unc' | Exclude<Medium, 'fixed'> | 'local';
+
+export const KIND_NAMES: Record<SourceKind, string> = {
+  unc: 'UNC path',
+  remote: 'network drive',
+  removable: 'removable drive',
+  cdrom: 'CD-ROM drive',
+  readonly: 'read-only volume',
+  local: 'local',
+};
 
 /** \\server\share, \\?\UNC\server\share, \\.\UNC\..., //server/share. Not \\?\C:\ (a local long path). */
 export function isUncPath(p: string): boolean {
@@ -16,16 +30,29 @@ export function isUncPath(p: string): boolean {
   return /^[\\/]{2}[^\\/]+[\\/]+[^\\/]+/.test(p);
 }
 
-export function classifySource(source: string, isRemote: (path: string) => boolean): SourceKind {
+export function classifySource(source: string, medium: (path: string) => Medium): SourceKind {
   if (isUncPath(source)) return 'unc';
-  return isRemote(source) ? 'remote' : 'local';
+  const m = medium(source);
+  return m === 'fixed' ? 'local' : m;
 }
 
 export function chooseMode(kind: SourceKind, requested: Mode, source: string): 'move' | 'copy' {
   if (requested === 'copy') return 'copy';
   if (kind === 'local') return 'move';
   if (requested === 'move') {
-    throw new ZtiError(ExitCode.USAGE, `--mode move refused: ${source} is on the network (${kind === 'unc' ? 'UNC path' : 'network drive'}); zticache never moves files off a server. Use --mode copy or auto.`, { path: source });
+    const why = kind === 'unc' || kind === 'remote' ? 'zticache never moves files off a server' : 'its files cannot or should not be deleted';
+    throw new ZtiError(ExitCode.USAGE, `--mode move refused: ${source} is on a ${KIND_NAMES[kind]}; ${why}. Use --mode copy or auto.`, { path: source });
   }
   return 'copy';
+}
+
+/** Why auto chose what it chose, in words for the log. */
+export function modeReason(kind: SourceKind, requested: Mode, action: 'move' | 'copy'): string {
+  if (requested === action) return `--mode ${action}`;
+  switch (kind) {
+    case 'unc': return 'the source is a UNC path: copy, never move off a server';
+    case 'remote': return 'the source is on a network drive: copy, never move off a server';
+    case 'local': return 'the source is local: move';
+    default: return `the source is on a ${KIND_NAMES[kind]}: copy, its files are left where they are`;
+  }
 }

@@ -12,7 +12,7 @@ import { existingAncestor, type Platform } from '../platform.js';
 import { findJournal, type FoundJournal, type Journal, type JournalState } from '../journal.js';
 import { parseManifest, MANIFEST_NAME, type ManifestEntry } from '../verify/manifest.js';
 import { checkFreeSpace, checkOverlap, checkTargetSafe } from './checks.js';
-import { chooseMode, classifySource, type SourceKind } from './classify.js';
+import { chooseMode, classifySource, modeReason, type SourceKind } from './classify.js';
 import { takeInventory, type Inventory } from '../inventory.js';
 
 export type Action = 'move' | 'copy' | 'none';
@@ -32,6 +32,13 @@ export interface Plan {
   resume?: JournalState;
   /** resuming a move across volumes: entries already whole in the target (journal.crossed) */
   crossed: string[];
+  /** resuming a copy from a fresh inventory: what the target holds beyond it is removed first */
+  prune: boolean;
+  /**
+   * a rerun against zticache's own complete target: files the launcher wrote there (a log, a
+   * state file) are reported, not refused, as long as every package file is intact
+   */
+  toleratesExtra: boolean;
   /** what the existing target is, and why it may be replaced; undefined when there is none */
   oldTarget?: { id?: FileId; trusted: boolean; why: string };
   /** an old target exists and will be removed before staging */
@@ -72,7 +79,7 @@ export function makePlan(opts: Options, platform: Platform): Plan {
   const trusted = tgt.exists && journal !== undefined && sameId(journal.targetId, tgt.id);
   const unfinished = journal !== undefined && journal.state !== 'staged';
   const sameSource = journal !== undefined && sameId(journal.sourceId, sourceId);
-  const kind = classifySource(source, platform.isRemote);
+  const kind = classifySource(source, platform.medium);
   const exeRel = opts.runningExe === undefined ? undefined : locateUnder(p, opts.runningExe, sourceId);
 
   let action: Action;
@@ -80,6 +87,8 @@ export function makePlan(opts: Options, platform: Platform): Plan {
   let inventory: Inventory;
   let resume: JournalState | undefined;
   let removeOldTarget = false;
+  let prune = false;
+  let copyRest = false;
 
   if (unfinished && !sameSource) {
     throw new ZtiError(ExitCode.JOURNAL_CONFLICT,
@@ -95,12 +104,26 @@ export function makePlan(opts: Options, platform: Platform): Plan {
     action = 'none';
     reason = 'zticache runs from the target itself: nothing to stage';
     inventory = trusted && journal!.state === 'staged' ? journal!.inventory : takeInventory(p, target);
-  } else if (journal?.state === 'staging') {
-    action = journal.mode;
+  } else if (journal?.state === 'staging' && journal.mode === 'copy') {
+    // a copy never changes its source, so the source is still the package: inventory it afresh
+    // (a distribution point may have refreshed it meanwhile) rather than replay the old inventory
+    action = 'copy';
     resume = 'staging';
-    reason = `finishing an interrupted ${journal.mode} (journal ${journalFile}); nothing already staged is deleted`;
+    inventory = takeInventory(p, source);
+    if (inventory.files.length === 0) throw new ZtiError(ExitCode.SOURCE_EMPTY, `the source folder ${source} holds no files`, { path: source });
+    prune = true;
+    reason = `finishing an interrupted copy (journal ${journalFile}) from a fresh inventory of the source: complete files are kept, changed ones copied again, files no longer in the package removed from the target`;
+    if (opts.mode === 'move') reason += '; --mode move ignored, a copy is finished as a copy';
+  } else if (journal?.state === 'staging') {
+    action = 'move';
+    resume = 'staging';
     inventory = journal.inventory;
-    if (opts.mode !== 'auto' && opts.mode !== journal.mode) reason += `; --mode ${opts.mode} ignored, a staging is finished the way it started`;
+    reason = `finishing an interrupted move (journal ${journalFile}); nothing already staged is deleted`;
+    if (opts.mode === 'copy') {
+      // the way out when a source will not give its files up: the rest is copied and stays there
+      copyRest = true;
+      reason += '; --mode copy: what is still in the source is copied, not moved, and stays there';
+    }
   } else {
     const fresh = takeInventory(p, source);
     const exeKey = exeRel === undefined ? undefined : relKey(p, exeRel);
@@ -122,10 +145,7 @@ export function makePlan(opts: Options, platform: Platform): Plan {
         resume = 'clearing';
         reason = `finishing an interrupted clearing of the old target (journal ${journalFile}), then a fresh ${action}`;
       } else {
-        reason = opts.mode === action ? `--mode ${action}`
-          : kind === 'unc' ? 'the source is a UNC path: copy, never move off a server'
-          : kind === 'remote' ? 'the source is on a network drive: copy, never move off a server'
-          : 'the source is local: move';
+        reason = modeReason(kind, opts.mode, action);
       }
       if (tgt.exists) removeOldTarget = true;
     }
@@ -156,9 +176,11 @@ export function makePlan(opts: Options, platform: Platform): Plan {
   const launcher = checkLauncher(p, opts.launcher, { source, sourceId, target, targetId: trusted ? tgt.id : undefined, inventory, action });
   const manifest = findManifest(opts, inventory, action, sourceId);
   const keep: string[] = [];
-  if (action === 'move' && exeRel) {
+  const topNames = [...inventory.dirs, ...inventory.files.map((f) => f.rel)].filter((r) => !r.includes('/'));
+  if (action === 'move' && copyRest) keep.push(...topNames);
+  else if (action === 'move' && exeRel) {
     const top = relKey(p, exeRel.split('/')[0]!);
-    const name = [...inventory.dirs, ...inventory.files.map((f) => f.rel)].find((r) => !r.includes('/') && relKey(p, r) === top);
+    const name = topNames.find((r) => relKey(p, r) === top);
     if (name !== undefined) keep.push(name);
   }
 
@@ -170,6 +192,12 @@ export function makePlan(opts: Options, platform: Platform): Plan {
     if (action === 'move') sameVolume = sameVolumeOf(platform, source, where);
     if (action === 'copy' || !sameVolume) {
       neededBytes = resume === 'staging' ? bytesStillToCopy(p, target, inventory) : inventory.bytes;
+    } else {
+      // a move on one volume writes no package bytes, but the kept entries (zticache.exe) are copies
+      const kept = new Set(keep.map((k) => relKey(p, k)));
+      neededBytes = inventory.files.filter((f) => kept.has(relKey(p, f.rel.split('/')[0]!))).reduce((n, f) => n + f.size, 0);
+    }
+    if (neededBytes > 0) {
       freeBytes = platform.freeBytes(where);
       let reclaimable = 0;
       if (removeOldTarget && freeBytes < neededBytes) reclaimable = takeInventory(p, target).bytes;
@@ -178,7 +206,8 @@ export function makePlan(opts: Options, platform: Platform): Plan {
   }
 
   return {
-    source, sourceId, target, kind, action, reason, sameVolume, inventory, resume, crossed: resume === 'staging' ? journal?.crossed ?? [] : [], oldTarget, removeOldTarget, journalFile,
+    source, sourceId, target, kind, action, reason, sameVolume, inventory, resume, prune,
+    toleratesExtra: action === 'none' && trusted, crossed: resume === 'staging' ? journal?.crossed ?? [] : [], oldTarget, removeOldTarget, journalFile,
     launcher, launchArgs: opts.launchArgs, manifest, keep, neededBytes, freeBytes,
   };
 }

@@ -115,7 +115,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
   for (const d of inv.dirs) fs.mkdirSync(fromRel(p, dstRoot, d), { recursive: true });
 
   const changed = (src: string, f: FileEntry, s: fs.Stats) =>
-    new ZtiError(ExitCode.STAGE_FAILED, `${src} changed after it was inventoried (${f.size} bytes then, ${s.size} now)`, { path: src });
+    new ZtiError(ExitCode.STAGE_FAILED, `${src} changed after it was inventoried (${f.size} bytes then, ${s.size} now): run zticache again, a copy restarts from a fresh inventory of the source`, { path: src });
   const complete = (d: fs.Stats | undefined, s: fs.Stats) => d !== undefined && d.size === s.size && sameTime(d.mtimeMs, s.mtimeMs);
   const done = (f: FileEntry, copied: boolean) => {
     if (copied) {

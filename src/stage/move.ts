@@ -15,6 +15,9 @@ import { formatBytes } from '../format.js';
 import { faultPoint } from '../fault-points.js';
 import { forEachLimit } from '../pool.js';
 
+/** Deletes refused for good by the source itself (after retries): the copy stands, the source keeps its files. */
+const UNDELETABLE: ReadonlySet<string> = new Set(['EPERM', 'EACCES', 'EROFS']);
+
 export interface MoveOptions extends CopyOptions {
   /** top-level names to copy and leave in the source */
   keep: readonly string[];
@@ -30,6 +33,8 @@ export interface MoveResult {
   crossVolume: number;
   /** files those entries held that were really copied (not already complete from an earlier run) */
   crossVolumeCopied: number;
+  /** entries whose source refused the delete after their copy was complete (left as an extra copy) */
+  leftInSource: number;
   kept: number;
   alreadyDone: number;
 }
@@ -47,7 +52,7 @@ export async function moveInventory(source: string, target: string, inv: Invento
   const { p, log } = opts;
   const sfs = opts.fs ?? nodeFs;
   const retry = opts.retry ?? DEFAULT_RETRY;
-  const result: MoveResult = { renamed: 0, crossVolume: 0, crossVolumeCopied: 0, kept: 0, alreadyDone: 0 };
+  const result: MoveResult = { renamed: 0, crossVolume: 0, crossVolumeCopied: 0, leftInSource: 0, kept: 0, alreadyDone: 0 };
   const dirs = new Set(inv.dirs);
   fs.mkdirSync(target, { recursive: true });
 
@@ -66,14 +71,14 @@ export async function moveInventory(source: string, target: string, inv: Invento
       opts.progress?.add(sub.bytes, sub.files.length);
       continue;
     }
-    if (opts.keep.includes(name)) {
+    const inSource = exists(src);
+    const inTarget = exists(dst);
+    if (opts.keep.includes(name) && inSource) {
       await copyInventory(source, target, sub, opts);
-      log.info(`Copied ${src} (the running zticache stays in the cache folder)`);
+      log.info(`Copied ${src} (it stays in the source)`);
       result.kept++;
       continue;
     }
-    const inSource = exists(src);
-    const inTarget = exists(dst);
     if (!inSource && inTarget) {
       result.alreadyDone++;
       opts.progress?.add(sub.bytes, sub.files.length);
@@ -94,7 +99,8 @@ export async function moveInventory(source: string, target: string, inv: Invento
         opts.progress?.add(sub.bytes, sub.files.length);
         continue;
       } catch (err) {
-        if (errnoOf(err) !== 'EXDEV') throw stageError(err, `cannot move ${src} to ${dst}`, src);
+        // another volume (EXDEV), or a source that cannot give up its files (EROFS): copy instead
+        if (errnoOf(err) !== 'EXDEV' && errnoOf(err) !== 'EROFS') throw stageError(err, `cannot move ${src} to ${dst}`, src);
       }
     }
     // another volume, or a copy that was interrupted: done below, all such entries together
@@ -127,7 +133,11 @@ export async function moveInventory(source: string, target: string, inv: Invento
         await sfs.rm(c.src, { retry, onRetry: (err, attempt, delay) => log.warn(`deleting ${(err as { path?: string }).path ?? c.src} from the source: ${errnoOf(err)} (try ${attempt} of ${retry.attempts}), retrying in ${delay} ms`) });
         faultPoint('source deleted');
       } catch (err) {
-        throw stageError(err, `copied ${c.src} to the target but cannot delete it from the source`, c.src);
+        // the copy is complete, checked and flushed: a source that refuses the delete (read-only
+        // media, a file locked for good) keeps an extra copy, and nothing is lost
+        if (!UNDELETABLE.has(errnoOf(err) ?? '')) throw stageError(err, `copied ${c.src} to the target but cannot delete it from the source`, c.src);
+        log.warn(`copied ${c.src} into the target, but the source refuses its delete (${errnoOf(err)} at ${(err as { path?: string }).path ?? c.src}): an extra copy stays there, nothing is lost`);
+        result.leftInSource++;
       }
       result.crossVolume++;
       if (c.what === 'file') topFiles++;

@@ -15,6 +15,8 @@ import type { Platform } from '../platform.js';
 import { formatBytes } from '../format.js';
 import { checkTargetSafe } from '../plan/checks.js';
 import { idOf, sameId, type FileId } from '../identity.js';
+import { walkNames, type Inventory } from '../inventory.js';
+import { fromRel, relKey } from '../paths.js';
 import { copyInventory, nodeFs, stageError, type CopyOptions } from './copy.js';
 import { writeJournal, type JournalState } from '../journal.js';
 import { moveInventory } from './move.js';
@@ -67,6 +69,12 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
       if (!sameId(targetId, plan.oldTarget?.id)) {
         throw new ZtiError(ExitCode.TARGET_UNSAFE, `${target} was replaced after it was checked; nothing was changed`, { path: target });
       }
+      if (plan.prune) {
+        journal('staging', targetId); // the fresh inventory, before the target is made to match it
+        step = `removing from ${target} what is no longer in the package`;
+        const removed = await pruneTarget(target, inv, opts);
+        if (removed) log.info(`Removed ${removed} file(s) and folder(s) from ${target} that are no longer in the package`);
+      }
     } else {
       if (plan.removeOldTarget || plan.resume === 'clearing') {
         journal('clearing', plan.oldTarget?.trusted ? plan.oldTarget.id : undefined);
@@ -101,7 +109,7 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
             journal('staging', targetId);
           },
         });
-        summary = `Move: ${r.renamed} entries renamed, ${r.crossVolume} moved across volumes (${r.crossVolumeCopied} files copied), ${r.kept} copied and kept, ${r.alreadyDone} already in place`;
+        summary = `Move: ${r.renamed} entries renamed, ${r.crossVolume} moved across volumes (${r.crossVolumeCopied} files copied${r.leftInSource ? `, ${r.leftInSource} left in the source too` : ''}), ${r.kept} copied and kept, ${r.alreadyDone} already in place`;
       } else {
         log.info(`Copying ${inv.files.length} files (${formatBytes(inv.bytes)}) in ${inv.dirs.length} folders from ${source}`);
         const r = await copyInventory(source, target, inv, { ...opts, progress });
@@ -127,6 +135,32 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
     throw stageError(err, `${step} failed`, target);
   }
   return { release };
+}
+
+/**
+ * A copy resumed from a fresh inventory: the files and folders of zticache's own target that the
+ * package no longer has (removed or renamed on the distribution point) go, so that verification
+ * finds exactly the package. Only inside a target whose identity zticache recorded.
+ */
+async function pruneTarget(target: string, inv: Inventory, opts: StageOptions): Promise<number> {
+  const { p } = opts;
+  const sfs = opts.fs ?? nodeFs;
+  const files = new Set(inv.files.map((f) => relKey(p, f.rel)));
+  const dirs = new Set(inv.dirs.map((d) => relKey(p, d)));
+  const found = walkNames(p, target);
+  let removed = 0;
+  for (const f of found.files) {
+    if (files.has(relKey(p, f))) continue;
+    await sfs.rm(fromRel(p, target, f));
+    removed++;
+  }
+  // deepest first; a folder still wanted keeps everything it holds
+  for (const d of found.dirs.sort().reverse()) {
+    if (dirs.has(relKey(p, d))) continue;
+    await sfs.rm(fromRel(p, target, d));
+    removed++;
+  }
+  return removed;
 }
 
 /**

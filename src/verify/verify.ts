@@ -18,6 +18,12 @@ export interface VerifyOptions {
   log: Log;
   parallel: number;
   manifest?: { path: string; entries: ManifestEntry[] };
+  /**
+   * zticache's own complete target, run again: files and folders beyond the package (what the
+   * launcher wrote there) are logged as warnings instead of stopping the launch. Links and devices
+   * are still refused, and every package file must still be intact.
+   */
+  toleratesExtra?: boolean;
 }
 
 export interface VerifyResult {
@@ -52,9 +58,17 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
     const wantDirs = new Set(expected.dirs.map(key));
     for (const o of counted.others) problems.push(`not in the package (a link or device): ${o}`);
     const found = walkNames(p, target);
-    for (const f of found.files) if (!wantFiles.has(key(f))) problems.push(`not in the package: ${f}`);
-    for (const d of found.dirs) if (!wantDirs.has(key(d))) problems.push(`folder not in the package: ${d}`);
-    problems.push(`${counted.files} files and ${counted.dirs} folders, expected ${expected.files.length} and ${expected.dirs.length}`);
+    const extra = [
+      ...found.files.filter((f) => !wantFiles.has(key(f))).map((f) => `not in the package: ${f}`),
+      ...found.dirs.filter((d) => !wantDirs.has(key(d))).map((d) => `folder not in the package: ${d}`),
+    ];
+    if (opts.toleratesExtra && !counted.others.length) {
+      for (const e of extra.slice(0, 20)) opts.log.warn(`${target}: ${e} (left by an earlier launch; the package itself is checked)`);
+      if (extra.length > 20) opts.log.warn(`${target}: and ${extra.length - 20} more not in the package`);
+    } else {
+      problems.push(...extra);
+      problems.push(`${counted.files} files and ${counted.dirs} folders, expected ${expected.files.length} and ${expected.dirs.length}`);
+    }
   }
   if (bytes !== expected.bytes && !problems.length) problems.push(`${bytes} bytes, expected ${expected.bytes}`);
   fail(problems, target, 'does not match the package inventory');

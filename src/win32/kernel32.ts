@@ -17,7 +17,9 @@ export const FILE_SHARE_WRITE = 0x2;
 export const OPEN_EXISTING = 3;
 export const FILE_FLAG_BACKUP_SEMANTICS = 0x02000000;
 export const INVALID_HANDLE_VALUE = -1;
+export const DRIVE_REMOVABLE = 2;
 export const DRIVE_REMOTE = 4;
+export const DRIVE_CDROM = 5;
 
 export interface Kernel32 {
   /** a HANDLE, or the Win32 error code as { error } */

@@ -9,7 +9,7 @@ import { ZtiError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import { bindCreateProtectedDir, bindSecurity, openEventLog, STATE_SDDL, TARGET_SDDL, TRUSTED_OWNERS } from './advapi32.js';
 import { windowsGuard } from './guard.js';
-import { bindKernel32, DRIVE_REMOTE, ERROR_ALREADY_EXISTS, ERROR_SHARING_VIOLATION, FILE_SHARE_READ, FILE_SHARE_WRITE, longPath } from './kernel32.js';
+import { bindKernel32, DRIVE_CDROM, DRIVE_REMOTE, DRIVE_REMOVABLE, ERROR_ALREADY_EXISTS, ERROR_SHARING_VIOLATION, FILE_SHARE_READ, FILE_SHARE_WRITE, longPath } from './kernel32.js';
 import { loadKoffi, type LoadNativeOptions } from './load-native.js';
 
 /** Held open with share mode 0 by the run in progress; Windows closes it when the process dies. */
@@ -36,10 +36,11 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
   return {
     name: 'win32',
     guard: windowsGuard(kernel),
-    isRemote(p) {
-      const plain = p.replace(/^\\\\\?\\(?!UNC\\)/i, '');
+    medium(p) {
+      const plain = p.replace(/^\\\\[?.]\\(?!UNC\\)/i, '');
       const root = path.win32.parse(path.win32.resolve(plain)).root;
-      return kernel.driveType(root) === DRIVE_REMOTE;
+      const type = kernel.driveType(root);
+      return type === DRIVE_REMOTE ? 'remote' : type === DRIVE_REMOVABLE ? 'removable' : type === DRIVE_CDROM ? 'cdrom' : 'fixed';
     },
     freeBytes(p) {
       const r = kernel.freeBytes(p.endsWith('\\') ? p : p + '\\');

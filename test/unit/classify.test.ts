@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chooseMode, classifySource, isUncPath } from '../../src/plan/classify.js';
+import { chooseMode, classifySource, isUncPath, type Medium } from '../../src/plan/classify.js';
 import { ExitCode } from '../../src/exit-codes.js';
 import { isInside, samePath } from '../../src/paths.js';
 
@@ -18,10 +18,11 @@ describe('source classification', () => {
   });
 
   it('a mapped network drive is remote because the platform says so, not by its letter', () => {
-    const probe = (p: string) => p.toUpperCase().startsWith('N:');
+    const probe = (p: string): Medium => (p.toUpperCase().startsWith('N:') ? 'remote' : p.toUpperCase().startsWith('D:') ? 'cdrom' : 'fixed');
     expect(classifySource('N:\\packages\\xp', probe)).toBe('remote');
+    expect(classifySource('D:\\SMS\\PKG', probe)).toBe('cdrom');
     expect(classifySource('C:\\Windows\\system32\\ccm\\cache\\ABC', probe)).toBe('local');
-    expect(classifySource('\\\\srv\\share', () => false)).toBe('unc');
+    expect(classifySource('\\\\srv\\share', () => 'fixed')).toBe('unc');
   });
 
   it('auto moves local sources and copies network ones; move off the network is refused', () => {

@@ -1,0 +1,177 @@
+// No stuck clients: every failed run either finishes on the next run or names the one way out, and
+// everything that can be planned is planned before the first change.
+import { execaSync } from 'execa';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import { ExitCode } from '../../src/exit-codes.js';
+import type { Runtime } from '../../src/options.js';
+import { posixPlatform } from '../../src/platform.js';
+import { nodeFs, type StageFs } from '../../src/stage/copy.js';
+import { LAUNCHER, LAUNCHER_SOURCE, expectExit, makePackage, readReport, scene, snapshot, tempDir, zticache } from '../helpers/fixtures.js';
+
+const rt = (cwd: string, over: Partial<Runtime> = {}): Runtime => ({ platform: 'linux', env: {}, execPath: process.execPath, packaged: false, cwd, ...over });
+const fast = { attempts: 2, baseMs: 1, maxMs: 2 };
+const log = (s: ReturnType<typeof scene>) => fs.readFileSync(s.log, 'utf8');
+
+describe('a copy whose source changed (a distribution point refreshed meanwhile)', () => {
+  it('fails once, then the next run restages from a fresh inventory: changed files copied again, removed ones pruned, new ones added', async () => {
+    const s = scene();
+    makePackage(s.source);
+    // the refresh lands while the copy runs: after the first file, setup.cab grows
+    let n = 0;
+    const refreshing: StageFs = {
+      ...nodeFs,
+      copyFileSync: (a, b) => {
+        nodeFs.copyFileSync(a, b);
+        if (++n === 1) fs.writeFileSync(path.join(s.source, 'setup.cab'), Buffer.alloc(80_000, 9));
+      },
+    };
+    const first = await main(s.args('--mode', 'copy', '--parallel', '1', '--', s.report, '0'), rt(s.dir), { fs: refreshing, retry: fast });
+    expect(first).toBe(ExitCode.STAGE_FAILED);
+    expect(log(s)).toMatch(/setup\.cab changed after it was inventoried .*run zticache again, a copy restarts from a fresh inventory/);
+    expect(readReport(s.report)).toBeUndefined();
+
+    // the refresh also removed a file and added one
+    fs.rmSync(path.join(s.source, 'readme.txt'));
+    fs.writeFileSync(path.join(s.source, 'added.txt'), 'new in the refresh');
+    fs.mkdirSync(path.join(s.target, 'Stale'), { recursive: true }); // as if an older package's folder were left
+    const r = await zticache(s.args('--mode', 'copy', '--', s.report, '0'));
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/finishing an interrupted copy .* from a fresh inventory of the source/);
+    expect(snapshot(s.target)).toEqual(snapshot(s.source));
+    expect(fs.existsSync(path.join(s.target, 'Stale'))).toBe(false);
+    expect(readReport(s.report)!.files).toEqual(snapshot(s.source));
+    expect(readReport(s.report)!.runs).toBe(1);
+  });
+});
+
+describe('sources whose files cannot be deleted', () => {
+  it('a read-only volume is copied, never moved', async (ctx) => {
+    const s = scene();
+    const real = path.join(s.dir, 'real');
+    makePackage(real);
+    fs.mkdirSync(s.source, { recursive: true });
+    if (execaSync('mount', ['--bind', '-o', 'ro', real, s.source], { reject: false }).exitCode !== 0) return ctx.skip();
+    try {
+      if (execaSync('mount', ['-o', 'remount,bind,ro', s.source], { reject: false }).exitCode !== 0) return ctx.skip();
+      const r = await zticache(s.args('--', s.report, '0'));
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/Source: .*ABC00001 \(read-only volume\)/);
+      expect(r.out).toMatch(/the source is on a read-only volume: copy, its files are left where they are/);
+      expect(snapshot(s.target)).toEqual(snapshot(real));
+      expectExit(await zticache(s.args('--mode', 'move', '--what-if')), ExitCode.USAGE);
+    } finally {
+      execaSync('umount', [s.source], { reject: false });
+    }
+  });
+
+  it('a move across volumes whose source refuses the delete (EROFS) warns and launches: the copy is complete, nothing is lost', async () => {
+    const s = scene();
+    const source = path.join(tempDir('zti-src-', '/dev/shm'), 'pkg');
+    makePackage(source);
+    const original = snapshot(source);
+    const refusing: StageFs = { ...nodeFs, rm: async (p, o) => (p.startsWith(source) ? Promise.reject(Object.assign(new Error('read-only'), { code: 'EROFS', path: p })) : nodeFs.rm(p, o)) };
+    const code = await main([...s.stateArgs, '--source', source, '--target', s.target, '--launch', LAUNCHER, '--', s.report, '0'], rt(s.dir), { fs: refusing, retry: fast });
+    expect(code).toBe(0);
+    expect(log(s)).toMatch(/copied .*setup\.cab into the target, but the source refuses its delete \(EROFS at .*\): an extra copy stays there, nothing is lost/);
+    expect(log(s)).toMatch(/6 left in the source too/);
+    expect(snapshot(s.target)).toEqual(original);
+    expect(snapshot(source)).toEqual(original);
+  });
+
+  it('the way out of a move stuck on its source: --mode copy finishes it as a copy', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const original = snapshot(s.source);
+    let renames = 0;
+    const stuck: StageFs = { ...nodeFs, rename: async (a, b) => (++renames > 2 ? Promise.reject(Object.assign(new Error('denied'), { code: 'EACCES' })) : nodeFs.rename(a, b)) };
+    expect(await main(s.args('--', s.report, '0'), rt(s.dir), { fs: stuck, retry: fast })).toBe(ExitCode.STAGE_FAILED);
+    expect(readReport(s.report)).toBeUndefined();
+    const r = await zticache(s.args('--mode', 'copy', '--', s.report, '0'));
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/finishing an interrupted move .*--mode copy: what is still in the source is copied, not moved, and stays there/);
+    expect(snapshot(s.target)).toEqual(original);
+    // the two entries renamed before the failure moved; the rest was copied and stays in the source
+    expect(fs.readdirSync(s.source).sort()).toEqual(['OSD', 'launch.js', 'readme.txt', 'setup.cab']);
+    expect(readReport(s.report)!.files).toEqual(original);
+  });
+});
+
+describe('reruns', () => {
+  it('files the launcher wrote into PackageSource are logged, not refused, when zticache runs again', async () => {
+    const s = scene();
+    makePackage(s.source);
+    expect((await zticache(s.args('--', s.report, '0'))).code).toBe(0);
+    fs.writeFileSync(path.join(s.target, 'OSDLaunch.log'), 'written by the launcher');
+    fs.mkdirSync(path.join(s.target, 'State'));
+    const r = await zticache(s.args('--', s.report, '0'));
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/WARNING: .*PackageSource: not in the package: OSDLaunch\.log \(left by an earlier launch/);
+    expect(r.out).toMatch(/folder not in the package: State/);
+    expect(readReport(s.report)!.runs).toBe(2);
+  });
+
+  it('...but a package file that changed is still refused', async () => {
+    const s = scene();
+    makePackage(s.source);
+    expect((await zticache(s.args('--', s.report, '0'))).code).toBe(0);
+    fs.writeFileSync(path.join(s.target, 'OSDLaunch.log'), 'written by the launcher');
+    fs.appendFileSync(path.join(s.target, 'readme.txt'), 'changed');
+    expectExit(await zticache(s.args('--', s.report, '0')), ExitCode.VERIFY_FAILED);
+    expect(readReport(s.report)!.runs).toBe(1);
+  });
+});
+
+describe('planned before the first change', () => {
+  it('a launcher named by its path in the source is launched from the target', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const original = snapshot(s.source);
+    const r = await zticache([...s.args('--', s.report, '0').map((a) => (a === LAUNCHER ? path.join(s.source, LAUNCHER) : a))]);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(new RegExp(`Launcher: ${path.join(s.target, LAUNCHER).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+    expect(readReport(s.report)!.cwd).toBe(s.target);
+    expect(readReport(s.report)!.files).toEqual(original);
+  });
+
+  it('--log inside the package is refused before anything is written', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const before = snapshot(s.source);
+    const r = await zticache(s.args('--log', path.join(s.source, 'OSD', 'zticache.log')));
+    expectExit(r, ExitCode.USAGE);
+    expect(r.out).toMatch(/--log .*zticache\.log is inside the package/);
+    expect(snapshot(s.source)).toEqual(before);
+    expect(fs.existsSync(s.target)).toBe(false);
+  });
+
+  it('the running zticache.exe, copied not moved, counts in the free-space check', async () => {
+    const s = scene();
+    makePackage(s.source, { 'zticache.exe': Buffer.alloc(500_000, 1) });
+    const exe = { packaged: true, execPath: path.join(s.source, 'zticache.exe') };
+    const tight = { platform: { ...posixPlatform, freeBytes: () => 400_000 } };
+    const args = ['--target', s.target, '--launch', LAUNCHER, ...s.stateArgs, '--', s.report, '0'];
+    const before = snapshot(s.source);
+    expect(await main(['--what-if', ...args], rt(s.dir, exe), tight)).toBe(ExitCode.NO_SPACE);
+    expect(await main(args, rt(s.dir, exe), tight)).toBe(ExitCode.NO_SPACE);
+    expect(snapshot(s.source)).toEqual(before); // refused before the move, not after it
+    expect(await main(args, rt(s.dir, exe), { platform: { ...posixPlatform, freeBytes: () => 600_000 } })).toBe(0);
+  });
+
+  it('a launcher missing at launch time is LAUNCH_FAILED, never a code borrowed from a shell', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const outside = path.join(s.dir, 'tools', 'OSDLaunch.sh');
+    fs.mkdirSync(path.dirname(outside));
+    fs.writeFileSync(outside, LAUNCHER_SOURCE, { mode: 0o755 });
+    const vanishing = {
+      ...posixPlatform,
+      guard: { ...posixPlatform.guard, holdAll: (req: Parameters<typeof posixPlatform.guard.holdAll>[0]) => (fs.rmSync(outside), posixPlatform.guard.holdAll(req)) },
+    };
+    const code = await main(s.args('--launch', outside, '--', s.report, '0'), rt(s.dir), { platform: vanishing });
+    expect(code).toBe(ExitCode.LAUNCH_FAILED);
+    expect(log(s)).toMatch(/the launcher .*OSDLaunch\.sh is missing at launch time; it was not started/);
+  });
+});
