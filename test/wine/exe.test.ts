@@ -20,7 +20,7 @@ let wine: Wine;
 let n = 0;
 
 /** A package in a fresh cache folder on C: (or N:), with zticache.exe and the fake OSDLaunch.exe in it. */
-function cachePackage(files: Record<string, string | Buffer>, opts: { drive?: 'C' | 'N'; folder?: string } = {}) {
+function cachePackage(files: Record<string, string | Buffer>, opts: { drive?: 'C' | 'D' | 'N'; folder?: string } = {}) {
   const win = `${opts.drive ?? 'C'}:\\ccmcache\\${opts.folder ?? `ABC0000${++n}`}`;
   const dir = wine.host(win);
   fs.mkdirSync(dir, { recursive: true });
@@ -433,5 +433,35 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       for (const [rel, fnv] of p.expected) expect(readLaunchReport(wine.host(REPORT))!.read.get(rel)?.fnv, rel).toBe(fnv);
       expect(fs.readdirSync(p.dir)).toEqual(['zticache.exe']);
     }, 60_000);
+  });
+
+  describe('no stuck clients', () => {
+    it('a package on a CD-ROM drive is copied, never moved', async () => {
+      const p = cachePackage(pkg, { drive: 'D' });
+      const r = await osdRun(p.exe, '0');
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/Source: D:\\ccmcache\\.* \(CD-ROM drive\)/);
+      expect(r.out).toMatch(/the source is on a CD-ROM drive: copy/);
+      for (const rel of Object.keys(pkg)) expect(fs.existsSync(path.join(p.dir, rel)), rel).toBe(true);
+      for (const [rel, fnv] of p.expected) expect(r.report!.read.get(rel)?.fnv, rel).toBe(fnv);
+    });
+
+    it('a launcher named by its path in the cache folder is launched from PackageSource, never through cmd.exe', async () => {
+      const p = cachePackage(pkg);
+      const r = await osdRun(p.exe, '0', ['--launch', `${p.win}\\OSDLaunch.exe`]);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/Launcher: C:\\MININT\\PackageSource\\OSDLaunch\.exe /);
+      expect(r.report!.cwd).toBe('C:\\MININT\\PackageSource');
+      expect(fs.readdirSync(p.dir)).toEqual(['zticache.exe']);
+    });
+
+    it('--what-if counts the kept zticache.exe in the free space it needs', async () => {
+      const p = cachePackage(pkg);
+      freshMinint();
+      const r = await wine.run(p.exe, ['--what-if']);
+      expect(r.code, r.out).toBe(0);
+      const size = fs.statSync(EXE).size;
+      expect(r.out).toMatch(new RegExp(`Free space: .* for ${(size / 1048576).toFixed(1)} MB to copy`));
+    });
   });
 });

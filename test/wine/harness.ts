@@ -40,11 +40,12 @@ export class Wine {
     execa('wineserver', ['-p'], { ...opts, detached: true }).catch(() => {});
     await execa('wineboot', ['-i'], opts);
     await execa('winecfg', ['-v', 'win10'], opts); // Wine 8 says Windows 7 by default; Node 22 refuses it
-    // drive N: is a "network" drive, as a mapped share would be
-    const share = path.join(this.prefix, 'share');
-    fs.mkdirSync(share);
-    fs.symlinkSync(share, path.join(this.prefix, 'dosdevices', 'n:'));
-    await execa('wine', ['reg', 'add', 'HKLM\\Software\\Wine\\Drives', '/v', 'n:', '/d', 'network', '/f'], opts);
+    // drive N: is a "network" drive, as a mapped share would be; D: a CD-ROM
+    for (const [letter, dir, type] of [['n:', 'share', 'network'], ['d:', 'cdrom', 'cdrom']] as const) {
+      fs.mkdirSync(path.join(this.prefix, dir));
+      fs.symlinkSync(path.join(this.prefix, dir), path.join(this.prefix, 'dosdevices', letter));
+      await execa('wine', ['reg', 'add', 'HKLM\\Software\\Wine\\Drives', '/v', letter, '/d', type, '/f'], opts);
+    }
     // drive types are read when the server starts: restart it
     await execa('wineserver', ['-k'], { ...opts, reject: false });
     await execa('wineserver', ['-w'], { ...opts, reject: false });
@@ -59,11 +60,12 @@ export class Wine {
     fs.rmSync(this.prefix, { recursive: true, force: true });
   }
 
-  /** Linux path of a Windows path on C: or N: */
+  /** Linux path of a Windows path on C:, D: (the CD-ROM) or N: (the network drive) */
   host(win: string): string {
-    const m = /^([CN]):\\?(.*)$/i.exec(win);
-    if (!m) throw new Error(`not a C: or N: path: ${win}`);
-    const base = m[1]!.toUpperCase() === 'C' ? this.driveC : path.join(this.prefix, 'share');
+    const m = /^([CDN]):\\?(.*)$/i.exec(win);
+    if (!m) throw new Error(`not a C:, D: or N: path: ${win}`);
+    const drive = m[1]!.toUpperCase();
+    const base = drive === 'C' ? this.driveC : path.join(this.prefix, drive === 'N' ? 'share' : 'cdrom');
     return path.join(base, ...m[2]!.split('\\').filter(Boolean));
   }
 
