@@ -22,6 +22,8 @@ export interface Held {
   dirs: number;
   /** how many of HoldRequest.keep are held */
   kept: number;
+  /** POSIX only: files and folders left unheld at the descriptor limit (holding protects nothing there) */
+  notHeld?: number;
   /** close every handle; safe to call twice */
   release(): void;
 }

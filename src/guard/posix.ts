@@ -35,16 +35,20 @@ export const posixGuard: Guard = {
         throw holdFailure(p, code, undefined, err);
       }
     };
-    let files = 0;
-    let dirs = 0;
+    // folders first, then files; past the descriptor limit the rest is only counted
+    let dirsAsked = 0;
+    let filesAsked = 0;
     for (const d of req.dirs) {
       hold(d);
-      dirs++;
+      dirsAsked++;
     }
     for (const f of req.files) {
       hold(f);
-      files++;
+      filesAsked++;
     }
+    const held = fds.length;
+    const dirs = Math.min(dirsAsked, held);
+    const files = held - dirs;
     let kept = 0;
     for (const k of req.keep ?? []) {
       try {
@@ -54,6 +58,6 @@ export const posixGuard: Guard = {
         /* best effort */
       }
     }
-    return { files, dirs, kept, release };
+    return { files, dirs, kept, notHeld: dirsAsked + filesAsked - held, release };
   },
 };

@@ -171,6 +171,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
       const d = await sfs.stat(dst).catch(() => undefined);
       if (complete(d, s)) return done(f, false);
       if (d) await sfs.rm(dst); // an incomplete leftover: the copy never overwrites
+      opts.progress?.begin(dst);
       await withRetry(async () => {
         try {
           await sfs.copyFile(src, dst);
@@ -179,7 +180,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
           await fs.promises.rm(dst, { force: true }).catch(() => {});
           throw err;
         }
-      }, retry, onRetry(`copying ${src}`));
+      }, retry, onRetry(`copying ${src}`)).finally(() => opts.progress?.end(dst));
       faultPoint('file copied, time not set', dst);
       await sfs.utimes(dst, s.atime, s.mtime);
       faultPoint('file copied');

@@ -2,6 +2,7 @@
 // what an admin reads afterwards in CMTrace, and a one-line bar redrawn in place when a person
 // watches a terminal. Nothing is printed for copies that finish within the first interval.
 
+import fs from 'node:fs';
 import type { Log } from '../log/logger.js';
 import { formatBytes, formatDuration } from '../format.js';
 
@@ -21,6 +22,7 @@ export class Progress {
   private readonly now: () => number;
   private lastLine: number;
   private lastBar = 0;
+  private readonly partial = new Set<string>();
 
   constructor(
     private readonly verb: string,
@@ -53,6 +55,25 @@ export class Progress {
   }
 
   /**
+   * A large file being copied: until end(), its bytes so far (the destination's size) count too,
+   * so a multi-GB image shows real MB/s and an ETA rather than nothing until it is done. (Where
+   * the system sets a copy's full size up front, the file counts whole from its start.)
+   */
+  begin(dst: string): void {
+    this.partial.add(dst);
+  }
+
+  end(dst: string): void {
+    this.partial.delete(dst);
+  }
+
+  private partialBytes(): number {
+    let n = 0;
+    for (const f of this.partial) n += fs.statSync(f, { throwIfNoEntry: false })?.size ?? 0;
+    return n;
+  }
+
+  /**
    * For synchronous loops, which keep the timers from firing: logs (and redraws the bar) when an
    * interval has passed since the last line. Cheap enough to call for every file.
    */
@@ -70,16 +91,17 @@ export class Progress {
 
   line(): string {
     const secs = Math.max((this.now() - this.started) / 1000, 0.001);
-    const rate = this.bytes / secs;
-    const left = this.totalBytes - this.bytes;
+    const bytes = this.bytes + this.partialBytes();
+    const rate = bytes / secs;
+    const left = this.totalBytes - bytes;
     const eta = rate > 0 ? formatDuration(left / rate) : 'unknown';
-    return `${this.verb} ${formatBytes(this.bytes)} of ${formatBytes(this.totalBytes)}, ${this.files} of ${this.totalFiles} files, ${(rate / 1048576).toFixed(1)} MB/s, ETA ${eta}`;
+    return `${this.verb} ${formatBytes(bytes)} of ${formatBytes(this.totalBytes)}, ${this.files} of ${this.totalFiles} files, ${(rate / 1048576).toFixed(1)} MB/s, ETA ${eta}`;
   }
 
   private drawBar(): void {
     const tty = this.opts.tty!;
     const width = 30;
-    const frac = this.totalBytes > 0 ? Math.min(1, this.bytes / this.totalBytes) : 1;
+    const frac = this.totalBytes > 0 ? Math.min(1, (this.bytes + this.partialBytes()) / this.totalBytes) : 1;
     const fill = Math.round(frac * width);
     tty.write(`\r[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${this.line()}\x1b[K`);
   }

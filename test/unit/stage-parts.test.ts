@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { withRetry } from '../../src/stage/retry.js';
 import { Progress } from '../../src/stage/progress.js';
 import { formatDuration } from '../../src/format.js';
-import { memoryLog, waitFor } from '../helpers/fixtures.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { memoryLog, tempDir, waitFor } from '../helpers/fixtures.js';
 import { parseManifest } from '../../src/verify/manifest.js';
 import { forEachLimit } from '../../src/pool.js';
 
@@ -41,6 +43,20 @@ describe('progress', () => {
     p.stop();
     expect(log.lines.length).toBeGreaterThanOrEqual(2);
     expect(log.lines[0]).toMatch(/^info: Copied 5\.00 MB of 10\.0 MB, 5 of 10 files, [\d.]+ MB\/s, ETA \d+:\d\d$/);
+  });
+
+  it('counts the bytes of a large file while it is being copied, not only when it is done', () => {
+    const log = memoryLog();
+    const dst = path.join(tempDir(), 'image.wim.partial');
+    fs.writeFileSync(dst, Buffer.alloc(3 * 1048576));
+    const p = new Progress('Copied', 10 * 1048576, 2, log, { intervalMs: 60_000 });
+    p.begin(dst);
+    expect(p.line()).toMatch(/^Copied 3\.00 MB of 10\.0 MB, 0 of 2 files/);
+    fs.appendFileSync(dst, Buffer.alloc(1048576));
+    expect(p.line()).toMatch(/^Copied 4\.00 MB of 10\.0 MB/);
+    p.end(dst);
+    p.add(4 * 1048576, 1);
+    expect(p.line()).toMatch(/^Copied 4\.00 MB of 10\.0 MB, 1 of 2 files/);
   });
 
   it('formats durations as m:ss or h:mm:ss', () => {
