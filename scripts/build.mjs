@@ -5,17 +5,25 @@ import { chmodSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const out = `${root}dist/zticache.cjs`;
-await build({
-  absWorkingDir: root,
-  entryPoints: ['src/bin.ts'],
-  outfile: out,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  legalComments: 'none',
-  logLevel: 'warning',
-});
-chmodSync(out, 0o755);
-console.log(`built ${out}`);
+
+/**
+ * The shipped bundle has no fault points (ZTI_FAULT_POINTS folded to false, the dead code dropped);
+ * the crash suite gets its own bundle with them, in dist/test/, which nothing ships.
+ */
+for (const [out, faultPoints] of [[`${root}dist/zticache.cjs`, false], [`${root}dist/test/zticache-faults.cjs`, true]]) {
+  await build({
+    absWorkingDir: root,
+    entryPoints: ['src/bin.ts'],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    define: { ZTI_FAULT_POINTS: String(faultPoints) },
+    minifySyntax: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  chmodSync(out, 0o755);
+  console.log(`built ${out}`);
+}

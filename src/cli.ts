@@ -17,7 +17,7 @@ import { acquireRunLock } from './run-lock.js';
 import { checkLogPlace } from './plan/checks.js';
 import type { RunLock } from './platform.js';
 import { writeManifest, MANIFEST_NAME } from './verify/manifest.js';
-import { armFaultPoints, faultPointsReached } from './fault-points.js';
+import { armFaultPoints, reportFaultPoints } from './fault-points.js';
 
 export const VERSION: string = pkg.version;
 
@@ -63,7 +63,7 @@ export async function main(argv: readonly string[], rt: Runtime, ctx: Partial<Om
     }
     throw err;
   }
-  armFaultPoints(rt.env.ZTICACHE_TEST_KILL_AT); // the crash suite only (test/faults)
+  armFaultPoints(rt.env); // a no-op in every bundle but the crash suite's (fault-points.ts)
   if (args.command === 'help') {
     stdout(helpText());
     return 0;
@@ -127,8 +127,7 @@ export async function main(argv: readonly string[], rt: Runtime, ctx: Partial<Om
   const summary = platform.eventLog?.summary?.();
   if (summary) log.info(summary);
   log.info(`Peak memory: ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MB`);
-  const points = faultPointsReached();
-  if (points !== undefined) log.info(`fault points reached: ${points}`);
+  reportFaultPoints(log);
   log.close();
   platform.eventLog?.close?.();
   return code;

@@ -13,6 +13,9 @@ import { fromRel, relKey } from '../paths.js';
 import { forEachLimit } from '../pool.js';
 import { hashFile, type ManifestEntry } from './manifest.js';
 
+/** Files Windows would run or load: a stray one is refused even where other strays are tolerated. */
+const PROGRAM_FILE = /\.(exe|dll|com|cpl|ocx|sys|scr|drv|msi|bat|cmd|ps1|vbs|js|wsf|hta)$/i;
+
 export interface VerifyOptions {
   p: path.PlatformPath;
   log: Log;
@@ -20,8 +23,9 @@ export interface VerifyOptions {
   manifest?: { path: string; entries: ManifestEntry[] };
   /**
    * zticache's own complete target, run again: files and folders beyond the package (what the
-   * launcher wrote there) are logged as warnings instead of stopping the launch. Links and devices
-   * are still refused, and every package file must still be intact.
+   * launcher wrote there: logs, state) are logged as warnings instead of stopping the launch.
+   * Links, devices and program files (.exe, .dll, ...) are still refused, and every package file
+   * must still be intact.
    */
   toleratesExtra?: boolean;
 }
@@ -62,7 +66,9 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
       ...found.files.filter((f) => !wantFiles.has(key(f))).map((f) => `not in the package: ${f}`),
       ...found.dirs.filter((d) => !wantDirs.has(key(d))).map((d) => `folder not in the package: ${d}`),
     ];
-    if (opts.toleratesExtra && !counted.others.length) {
+    // a program file beside OSDLaunch.exe could be loaded by it (a planted version.dll): never tolerated
+    const programs = found.files.filter((f) => !wantFiles.has(key(f)) && PROGRAM_FILE.test(f));
+    if (opts.toleratesExtra && !counted.others.length && !programs.length) {
       for (const e of extra.slice(0, 20)) opts.log.warn(`${target}: ${e} (left by an earlier launch; the package itself is checked)`);
       if (extra.length > 20) opts.log.warn(`${target}: and ${extra.length - 20} more not in the package`);
     } else {

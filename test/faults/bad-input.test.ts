@@ -66,7 +66,7 @@ describe('verification of the shape', () => {
     expect(readReport(s.report)).toBeUndefined();
   });
 
-  it('a stray file in PackageSource fails verification', async () => {
+  it('a stray program file in PackageSource fails verification, even on a rerun that tolerates the launcher\'s logs', async () => {
     const s = scene();
     makePackage(s.source);
     expect((await zticache(s.args('--', s.report, '0'))).code).toBe(0);

@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, LAUNCHER, LAUNCHER_SOURCE, makeTree, processRunsWith, readReport, snapshot, tempDir, waitFor } from '../helpers/fixtures.js';
+import { CLI, FAULTS_CLI, LAUNCHER, LAUNCHER_SOURCE, makeTree, processRunsWith, readReport, snapshot, tempDir, waitFor } from '../helpers/fixtures.js';
 
 const TRIALS = Number(process.env.ZTI_CRASH_TRIALS ?? 10);
 const SEED = Number(process.env.ZTI_CRASH_SEED ?? Date.now() % 100000);
@@ -42,7 +42,7 @@ function scene(kind: Kind) {
 }
 
 async function agent(args: string[], killAt?: string) {
-  return execa(process.execPath, [CLI, ...args], { reject: false, env: killAt ? { ZTICACHE_TEST_KILL_AT: killAt } : {}, all: true });
+  return execa(process.execPath, [FAULTS_CLI, ...args], { reject: false, env: killAt ? { ZTICACHE_TEST_KILL_AT: killAt } : {}, all: true });
 }
 
 afterAll(() => {

@@ -11,6 +11,8 @@ import type { Log } from '../../src/log/logger.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = path.join(ROOT, 'dist', 'zticache.cjs');
+/** The crash suite's own bundle: the same code with its fault points compiled in (src/fault-points.ts). */
+export const FAULTS_CLI = path.join(ROOT, 'dist', 'test', 'zticache-faults.cjs');
 
 const made: string[] = [];
 afterAll(() => {

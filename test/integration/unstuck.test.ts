@@ -113,7 +113,18 @@ describe('reruns', () => {
     expect(readReport(s.report)!.runs).toBe(2);
   });
 
-  it('...but a package file that changed is still refused', async () => {
+  it('...but a stray program file (a version.dll beside OSDLaunch.exe) is still refused', async () => {
+    const s = scene();
+    makePackage(s.source);
+    expect((await zticache(s.args('--', s.report, '0'))).code).toBe(0);
+    fs.writeFileSync(path.join(s.target, 'version.dll'), 'MZ planted');
+    const r = await zticache(s.args('--', s.report, '0'));
+    expectExit(r, ExitCode.VERIFY_FAILED);
+    expect(r.out).toMatch(/not in the package: version\.dll/);
+    expect(readReport(s.report)!.runs).toBe(1);
+  });
+
+  it('...and a package file that changed is still refused', async () => {
     const s = scene();
     makePackage(s.source);
     expect((await zticache(s.args('--', s.report, '0'))).code).toBe(0);
