@@ -6,8 +6,8 @@
 
 import { ExitCode } from './exit-codes.js';
 import { ZtiError } from './errors.js';
+import type { Mode } from './types.js';
 
-export type Mode = 'auto' | 'move' | 'copy';
 
 export interface Args {
   command: 'run' | 'manifest' | 'help' | 'version';

@@ -1,6 +1,7 @@
-// The command line: argv -> Options -> run -> exit code. The only module that reads argv or the
-// environment, and the only place where a ZtiError becomes an exit code (unexpected errors become
-// INTERNAL, with the stack in the log).
+// The command line: argv -> Options -> run -> exit code. With bin.ts (which hands it argv and the
+// process's Runtime) and options.ts (defaults from the environment), the only code that reads argv
+// or the environment; and the only place where a ZtiError becomes an exit code (unexpected errors
+// become INTERNAL, with the stack in the log). It also writes the closing summary line and event.
 
 
 import pkg from '../package.json' with { type: 'json' };
@@ -16,7 +17,7 @@ import type { Log } from './log/logger.js';
 import { acquireRunLock } from './run-lock.js';
 import { checkLogPlace } from './plan/checks.js';
 import type { RunLock } from './platform.js';
-import { writeManifest, MANIFEST_NAME } from './verify/manifest.js';
+import { writeManifest, MANIFEST_NAME } from './manifest.js';
 import { armFaultPoints, reportFaultPoints } from './fault-points.js';
 
 export const VERSION: string = pkg.version;

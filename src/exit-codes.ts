@@ -19,13 +19,15 @@ const table = [
   ['NO_SPACE', 900000008, 'Not enough free space on the target volume (bytes needed and free are in the message).'],
   ['JOURNAL_CONFLICT', 900000009, 'A staging journal is unreadable, or records an unfinished staging of another source or into a folder that was replaced; nothing was deleted.'],
   ['STAGE_FAILED', 900000010, 'Moving or copying failed after retries (the message names the step and the file); run again to finish.'],
-  ['GUARD_FAILED', 900000011, 'A staged file could not be held open, or the Windows layer could not be loaded; the launcher was not started.'],
+  ['GUARD_FAILED', 900000011, 'A staged file could not be held open; the launcher was not started.'],
   ['VERIFY_FAILED', 900000012, 'Staged content differs from the inventory or manifest; the launcher was not started.'],
   ['LAUNCHER_MISSING', 900000013, 'The launcher is not a file of the package (or an existing program outside it), or is not executable; nothing was changed.'],
   ['LAUNCH_FAILED', 900000014, 'The launcher could not be started.'],
   ['MANIFEST_UNREADABLE', 900000015, 'The manifest cannot be read or parsed, or is not a regular file.'],
   ['RUN_IN_PROGRESS', 900000016, 'Another zticache run holds the lock (its process ID is in the message); nothing was changed.'],
   ['STATE_UNSAFE', 900000017, 'The state folder (%ProgramData%\\zticache) is a link, or was not made by SYSTEM, administrators or this user; nothing was changed.'],
+  ['MANIFEST_NOT_WRITTEN', 900000018, '`zticache manifest` could not write the manifest file (the message names it); the package is unchanged.'],
+  ['WINDOWS_LAYER_FAILED', 900000019, 'The Windows layer (koffi, loaded from the exe into %TEMP%) could not be loaded; nothing was changed.'],
   ['INTERNAL', 900000099, 'Unexpected internal error (a bug); details are in the log.'],
 ] as const;
 

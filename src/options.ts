@@ -4,7 +4,8 @@
 // executable only when zticache is the packaged .exe: run through node, that folder is node's.
 
 import path from 'node:path';
-import type { Args, Mode } from './args.js';
+import type { Args } from './args.js';
+import type { Mode } from './types.js';
 import { ExitCode } from './exit-codes.js';
 import { ZtiError } from './errors.js';
 

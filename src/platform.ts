@@ -6,17 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Guard } from './guard/guard.js';
-import type { Medium } from './plan/classify.js';
+import type { Medium } from './types.js';
+import type { EventLogSink } from './log/logger.js';
 import { posixGuard } from './guard/posix.js';
 import { posixLock, preparePosixStateDir } from './posix-state.js';
 
-export interface EventLogSink {
-  /** type: 'information' | 'warning' | 'error'; never throws */
-  write(type: 'information' | 'warning' | 'error', message: string): boolean;
-  /** one line for the file log: how many entries were written, how many failed */
-  summary?(): string;
-  close?(): void;
-}
 
 export interface Platform {
   readonly name: string;

@@ -1,14 +1,15 @@
 // One run, as a straight line: PLAN -> STAGE -> GUARD -> VERIFY (under the guard) -> LAUNCH.
-// Nothing else lives here; each step is its own module and raises ZtiError on failure. The exit
-// code is the launcher's; the CLI turns errors into their codes.
+// Each step is its own module and raises ZtiError on failure; this file only strings them together
+// and logs the milestones between them. The exit code is the launcher's; the CLI turns errors into
+// their codes.
 
 import type { Log } from './log/logger.js';
 import { launch } from './launch.js';
 import type { Options } from './options.js';
 import { fromRel } from './paths.js';
-import { formatBytes, formatCode, formatCommandLine } from './format.js';
+import { formatCode, formatCommandLine } from './format.js';
 import { makePlan, type Plan } from './plan/plan.js';
-import { KIND_NAMES } from './plan/classify.js';
+import { describePlan } from './plan/describe.js';
 import type { Platform } from './platform.js';
 import { noGuard } from './guard/guard.js';
 import { stage } from './stage/stage.js';
@@ -33,22 +34,6 @@ export interface RunReport {
   bytes?: number;
   /** the exit code is the launcher's, not one of zticache's own */
   launcherReturned?: boolean;
-}
-
-export function describePlan(plan: Plan): string[] {
-  const inv = plan.inventory;
-  const lines = [
-    `Source: ${plan.source} (${KIND_NAMES[plan.kind]})`,
-    `Target: ${plan.target}`,
-    `Package: ${inv.files.length} files, ${inv.dirs.length} folders, ${formatBytes(inv.bytes)} (${inv.bytes} bytes)`,
-    `Action: ${plan.action === 'move' ? (plan.sameVolume ? 'move (same volume: rename, no bytes copied)' : 'move across volumes (copy, check, delete)') : plan.action}: ${plan.reason}`,
-  ];
-  if (plan.removeOldTarget) lines.push(`The existing ${plan.target} will be removed first (${plan.oldTarget?.why})`);
-  if (plan.keep.length) lines.push(`Copied, not moved (the running executable): ${plan.keep.join(', ')}`);
-  if (plan.freeBytes !== undefined) lines.push(`Free space: ${formatBytes(plan.freeBytes)} for ${formatBytes(plan.neededBytes)} to copy`);
-  lines.push(plan.manifest ? `Manifest: ${plan.manifest.path} (${plan.manifest.entries.length} files)` : 'Manifest: none (sizes are verified, not hashes)');
-  lines.push(`Launcher: ${formatCommandLine(plan.launcher, plan.launchArgs)}`);
-  return lines;
 }
 
 export async function run(opts: Options, ctx: RunContext): Promise<number> {

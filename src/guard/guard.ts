@@ -6,6 +6,10 @@
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
 
+/** Win32 errors a hold can meet (winerror.h); named here, not imported from win32/, so the guard contract needs no Windows layer. */
+const ERROR_FILE_NOT_FOUND = 2;
+const ERROR_PATH_NOT_FOUND = 3;
+
 export interface HoldRequest {
   /** iterables, so 100,000 paths are made one at a time, not held in an array */
   files: Iterable<string>;
@@ -38,7 +42,7 @@ export interface Guard {
 
 /** A file missing at guard time is a verification failure; anything else is the guard failing. */
 export function holdFailure(path: string, errno: string | undefined, winError?: number, cause?: unknown): ZtiError {
-  const missing = errno === 'ENOENT' || winError === 2 || winError === 3;
+  const missing = errno === 'ENOENT' || winError === ERROR_FILE_NOT_FOUND || winError === ERROR_PATH_NOT_FOUND;
   return missing
     ? new ZtiError(ExitCode.VERIFY_FAILED, `staged file or folder is missing: ${path}; the launcher was not started`, { path, syscallCode: errno, winError, cause })
     : new ZtiError(ExitCode.GUARD_FAILED, `cannot hold ${path} open; the launcher was not started`, { path, syscallCode: errno, winError, cause });

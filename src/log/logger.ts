@@ -10,7 +10,15 @@ import path from 'node:path';
 import Transport from 'winston-transport';
 import winston from 'winston';
 import { cmtraceLine, type CmType } from './cmtrace.js';
-import type { EventLogSink } from '../platform.js';
+
+/** Where the platform's event log takes the lines meant for it (Windows: advapi32; elsewhere none). */
+export interface EventLogSink {
+  /** type: 'information' | 'warning' | 'error'; never throws */
+  write(type: 'information' | 'warning' | 'error', message: string): boolean;
+  /** one line for the file log: how many entries were written, how many failed */
+  summary?(): string;
+  close?(): void;
+}
 
 export interface Log {
   info(message: string, opts?: LineOptions): void;

@@ -5,12 +5,9 @@
 // local. Moving is only ever chosen for a local, writable source: a CD-ROM's files cannot be
 // deleted, a USB stick may be pulled, a server's package belongs to the server.
 
-import type { Mode } from '../args.js';
+import type { Medium, Mode } from '../types.js';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
-
-/** What the platform says of the volume holding a path. */
-export type Medium = 'fixed' | 'remote' | 'removable' | 'cdrom' | 'readonly';
 
 export type SourceKind = 'unc' | Exclude<Medium, 'fixed'> | 'local';
 

@@ -10,7 +10,7 @@ import { formatId, idOf, locateUnder, sameId, type FileId } from '../identity.js
 import { isInside, relKey, toRel, fromRel } from '../paths.js';
 import { existingAncestor, type Platform } from '../platform.js';
 import { findJournal, type FoundJournal, type Journal, type JournalState } from '../journal.js';
-import { parseManifest, MANIFEST_NAME, type ManifestEntry } from '../verify/manifest.js';
+import { parseManifest, MANIFEST_NAME, type ManifestEntry } from '../manifest.js';
 import { checkFreeSpace, checkOverlap, checkTargetSafe } from './checks.js';
 import { chooseMode, classifySource, modeReason, type SourceKind } from './classify.js';
 import { takeInventory, type Inventory } from '../inventory.js';

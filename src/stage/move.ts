@@ -120,8 +120,10 @@ export async function moveInventory(source: string, target: string, inv: Invento
         throw new ZtiError(ExitCode.STAGE_FAILED, `copy of ${fromRel(p, source, f.rel)} has ${got} bytes, expected ${f.size}; the source was kept`, { path: fromRel(p, target, f.rel) });
       }
     }
-    await forEachLimit(all.files, 16, (f) => sfs.fsync(fromRel(p, target, f.rel)));
-    await forEachLimit(all.dirs, 16, (d) => sfs.fsync(fromRel(p, target, d)));
+    // flushes in flight share the file system's journal commits: at least 16 at once, more with --parallel
+    const flushes = Math.max(16, opts.parallel);
+    await forEachLimit(all.files, flushes, (f) => sfs.fsync(fromRel(p, target, f.rel)));
+    await forEachLimit(all.dirs, flushes, (d) => sfs.fsync(fromRel(p, target, d)));
     await sfs.fsync(target);
     faultPoint('copied across volumes, not journalled');
   }

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import { countTree, walkNames, type Inventory } from '../inventory.js';
 import { fromRel, relKey } from '../paths.js';
 import { forEachLimit } from '../pool.js';
-import { hashFile, type ManifestEntry } from './manifest.js';
+import { hashFile, type ManifestEntry } from '../manifest.js';
 
 /** Files Windows would run or load: a stray one is refused even where other strays are tolerated. */
 const PROGRAM_FILE = /\.(exe|dll|com|cpl|ocx|sys|scr|drv|msi|bat|cmd|ps1|vbs|js|wsf|hta)$/i;

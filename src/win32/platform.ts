@@ -22,7 +22,7 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
     koffi = await loadKoffi(opts);
     k32 = bindKernel32(koffi);
   } catch (err) {
-    throw new ZtiError(ExitCode.GUARD_FAILED, `cannot load the Windows layer (koffi): ${(err as Error).message}; without it the staged files cannot be protected, so nothing was changed`, { cause: err });
+    throw new ZtiError(ExitCode.WINDOWS_LAYER_FAILED, `cannot load the Windows layer (koffi): ${(err as Error).message}; without it the staged files cannot be protected, so nothing was changed`, { cause: err });
   }
   let eventLog: ReturnType<typeof openEventLog> | undefined;
   try {

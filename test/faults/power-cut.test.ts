@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { memoryLog, waitFor } from '../helpers/fixtures.js';
+import { memoryLog } from '../helpers/fixtures.js';
 import { takeInventory } from '../../src/inventory.js';
 import { nodeFs, type StageFs } from '../../src/stage/copy.js';
 import { moveInventory } from '../../src/stage/move.js';

@@ -95,3 +95,14 @@ describe('the POSIX guard at the descriptor limit', () => {
     expect(files_! + dirs!).toBeLessThan(500);
   });
 });
+
+describe('the error contract of zticache manifest', () => {
+  it('an --out that cannot be written is one line with its own code, not a stack', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const r = await zticache(['manifest', s.source, '--out', path.join(s.dir, 'missing', 'folder', 'x.sha256')]);
+    expectExit(r, ExitCode.MANIFEST_NOT_WRITTEN);
+    expect(r.out).toMatch(/cannot write the manifest .*x\.sha256 \(ENOENT\)/);
+    expect(r.out).not.toMatch(/\n\s+at /);
+  });
+});

@@ -8,7 +8,6 @@ import { main } from '../../src/cli.js';
 import { ExitCode } from '../../src/exit-codes.js';
 import type { Runtime } from '../../src/options.js';
 import { nodeFs, type StageFs } from '../../src/stage/copy.js';
-import { readJournal } from '../../src/journal.js';
 import { makePackage, readReport, scene, snapshot, tempDir, zticache } from '../helpers/fixtures.js';
 
 const rt = (cwd: string, over: Partial<Runtime> = {}): Runtime => ({ platform: 'linux', env: {}, execPath: process.execPath, packaged: false, cwd, ...over });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chooseMode, classifySource, isUncPath, type Medium } from '../../src/plan/classify.js';
+import { chooseMode, classifySource, isUncPath } from '../../src/plan/classify.js';
+import type { Medium } from '../../src/types.js';
 import { ExitCode } from '../../src/exit-codes.js';
 import { isInside, samePath } from '../../src/paths.js';
 

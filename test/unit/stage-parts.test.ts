@@ -5,7 +5,7 @@ import { formatDuration } from '../../src/format.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { memoryLog, tempDir, waitFor } from '../helpers/fixtures.js';
-import { parseManifest } from '../../src/verify/manifest.js';
+import { parseManifest } from '../../src/manifest.js';
 import { forEachLimit } from '../../src/pool.js';
 
 const fast = { attempts: 4, baseMs: 1, maxMs: 4 };

@@ -5,11 +5,11 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type path from 'node:path';
-import { ExitCode } from '../exit-codes.js';
-import { ZtiError } from '../errors.js';
-import { takeInventory } from '../inventory.js';
-import { forEachLimit } from '../pool.js';
-import { fromRel, toRel, isInside } from '../paths.js';
+import { ExitCode } from './exit-codes.js';
+import { ZtiError } from './errors.js';
+import { takeInventory } from './inventory.js';
+import { forEachLimit } from './pool.js';
+import { fromRel, toRel, isInside } from './paths.js';
 
 export const MANIFEST_NAME = 'zticache.sha256';
 
@@ -72,7 +72,12 @@ export async function writeManifest(p: path.PlatformPath, dir: string, out: stri
   });
   const text = inv.files.map((f, i) => manifestLine(hashes[i]!, f.rel)).join('');
   const tmp = `${out}.tmp`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, out);
+  try {
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, out);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw new ZtiError(ExitCode.MANIFEST_NOT_WRITTEN, `cannot write the manifest ${out}`, { path: out, cause: err });
+  }
   return { file: out, files: inv.files.length, bytes: inv.bytes };
 }

@@ -1,0 +1,77 @@
+// Imports flow one way. src/ reads in the order data flows: argv -> options -> plan -> stage ->
+// guard -> verify -> launch; no step imports one that comes after it; what several steps share
+// lives in neutral modules, which import no step at all; the input (args, options) is what every
+// step is given; the platform layer (what differs between Windows and the rest) is used by the
+// steps and may provide a guard; the command line and the run on top may import anything. A file
+// this check does not know fails it, so a new module gets a place.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/fixtures.js';
+
+const SRC = path.join(ROOT, 'src');
+const STEPS = ['plan', 'stage', 'guard', 'verify', 'launch'] as const;
+const NEUTRAL = ['errors', 'exit-codes', 'format', 'identity', 'inventory', 'journal', 'manifest', 'paths', 'pool', 'fault-points', 'types', 'log'];
+const PLATFORM = ['platform', 'platform-select', 'posix-state', 'win32'];
+const INPUT = ['args', 'options'];
+const TOP = ['bin', 'cli', 'run', 'run-lock'];
+
+type Layer = { kind: 'neutral' | 'input' | 'platform' | 'top' } | { kind: 'step'; rank: number; name: string };
+
+function layerOf(file: string): Layer {
+  const rel = path.relative(SRC, file).replace(/\\/g, '/').replace(/\.ts$/, '');
+  const head = rel.split('/')[0]!;
+  const step = STEPS.indexOf(head as (typeof STEPS)[number]);
+  if (step >= 0) return { kind: 'step', rank: step, name: head };
+  if (NEUTRAL.includes(head)) return { kind: 'neutral' };
+  if (PLATFORM.includes(head)) return { kind: 'platform' };
+  if (INPUT.includes(head)) return { kind: 'input' };
+  if (TOP.includes(head)) return { kind: 'top' };
+  throw new Error(`src/${rel}.ts has no place in the layers: add it to test/unit/layers.test.ts`);
+}
+
+function sources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? sources(p) : e.name.endsWith('.ts') ? [p] : [];
+  });
+}
+
+/** Relative imports of a file, type-only ones included (a type is a dependency too), multi-line ones as well. */
+function importsOf(file: string): string[] {
+  const text = fs.readFileSync(file, 'utf8');
+  const found = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'(\.[^']+)'/g), ...text.matchAll(/import\('(\.[^']+)'\)/g)];
+  return found.filter((m) => m[1]!.endsWith('.js')).map((m) => path.resolve(path.dirname(file), m[1]!.replace(/\.js$/, '.ts')));
+}
+
+function violation(from: string, to: string): string | undefined {
+  const a = layerOf(from);
+  const b = layerOf(to);
+  const name = (f: string) => path.relative(ROOT, f);
+  if (a.kind === 'top') return undefined;
+  if (b.kind === 'top') return `${name(from)} imports ${name(to)}, which is above every step`;
+  if (a.kind === 'neutral' && b.kind !== 'neutral') return `${name(from)} is neutral but imports ${name(to)}`;
+  if (a.kind === 'input' && b.kind !== 'neutral' && b.kind !== 'input') return `${name(from)} (the input) imports ${name(to)}`;
+  if (a.kind === 'platform' && b.kind === 'step' && b.name !== 'guard') return `${name(from)} (platform) imports the ${b.name} step`;
+  if (a.kind === 'step' && b.kind === 'step' && b.rank > a.rank) return `${name(from)} (${a.name}) imports ${name(to)}, a later step (${b.name})`;
+  return undefined;
+}
+
+describe('imports flow one way', () => {
+  const files = sources(SRC);
+
+  it('every module of src/ has a layer', () => {
+    for (const f of files) expect(() => layerOf(f)).not.toThrow();
+  });
+
+  it('no step imports a later step, no neutral module imports a step or the platform, nothing imports the command line', () => {
+    const problems = files.flatMap((f) => importsOf(f).map((t) => violation(f, t)).filter((v): v is string => v !== undefined));
+    expect(problems).toEqual([]);
+  });
+
+  it('the check sees what it should (it would fail on a plan module importing the verify step)', () => {
+    expect(violation(path.join(SRC, 'plan', 'plan.ts'), path.join(SRC, 'verify', 'verify.ts'))).toMatch(/a later step \(verify\)/);
+    expect(violation(path.join(SRC, 'journal.ts'), path.join(SRC, 'stage', 'stage.ts'))).toMatch(/is neutral but imports/);
+    expect(importsOf(path.join(SRC, 'plan', 'plan.ts')).length).toBeGreaterThan(5);
+  });
+});
