@@ -7,6 +7,8 @@
 import { ExitCode } from './exit-codes.js';
 import { ZtiError } from './errors.js';
 import type { Mode } from './types.js';
+import { MANIFEST_NAME } from './manifest.js';
+import { DEFAULT_EVENT_SOURCE, DEFAULT_LAUNCHER, DEFAULT_PARALLEL } from './options.js';
 
 
 export interface Args {
@@ -31,13 +33,39 @@ export interface Args {
   stateDir?: string;
 }
 
-const valueOptions = ['source', 'target', 'launch', 'mode', 'log', 'manifest', 'out', 'event-source', 'parallel', 'state-dir'] as const;
-const flagOptions = ['what-if', 'help', 'version', 'no-guard'] as const;
-type ValueOption = (typeof valueOptions)[number];
-type FlagOption = (typeof flagOptions)[number];
+/**
+ * Every option, once: the parser takes the names from here, `--help` and the README's table are
+ * rendered from it (a test keeps the README equal). `value` is the placeholder of a valued option.
+ */
+export const OPTIONS = [
+  { name: 'source', value: 'DIR', default: 'the folder of `zticache.exe`', help: 'the package (required when run through `node`)' },
+  { name: 'target', value: 'DIR', default: '`%SystemDrive%\\MININT\\PackageSource`', help: 'where the package is staged (required on POSIX)' },
+  { name: 'launch', value: 'FILE', default: `\`${DEFAULT_LAUNCHER}\``, help: 'program to run: relative to the target, in the package by any path, or an absolute path outside it; arguments after `--`' },
+  { name: 'mode', value: 'auto|move|copy', default: '`auto`', help: 'auto: move when local, copy from a UNC path, network, removable, CD-ROM or read-only drive; `move` from those is refused. On a stuck move, `copy` finishes it as a copy' },
+  { name: 'log', value: 'FILE', default: '`%SystemDrive%\\MININT\\SMSOSD\\OSDLOGS\\ZTICache.log`', help: 'CMTrace log, appended, outside the source and the target (POSIX: `<target>/../SMSOSD/OSDLOGS/ZTICache.log`)' },
+  { name: 'manifest', value: 'FILE', default: `\`${MANIFEST_NAME}\` in the package, if present`, help: 'SHA-256 manifest every file must match' },
+  { name: 'event-source', value: 'NAME', default: `\`${DEFAULT_EVENT_SOURCE}\``, help: 'Application event log source' },
+  { name: 'parallel', value: 'N', default: String(DEFAULT_PARALLEL), help: 'files copied or hashed at once (1 to 64)' },
+  { name: 'state-dir', value: 'DIR', default: '`%ProgramData%\\zticache` (POSIX: `/var/lib/zticache`)', help: 'journals and the run lock; only SYSTEM and administrators (root) may write there' },
+  { name: 'out', value: 'FILE', default: '`DIR\\zticache.sha256`', help: '`zticache manifest DIR` only: where to write the manifest' },
+  { name: 'what-if', default: '', help: 'print the plan, change nothing, exit 0 (or the refusal\'s code)' },
+  { name: 'no-guard', default: '', help: 'diagnostics only: do not hold the staged files open' },
+  { name: 'help', default: '', help: 'this text, with the exit codes (also `/?`)' },
+  { name: 'version', default: '', help: 'the version' },
+] as const satisfies ReadonlyArray<{ name: string; value?: string; default: string; help: string }>;
 
-const isValueOption = (n: string): n is ValueOption => (valueOptions as readonly string[]).includes(n);
-const isFlagOption = (n: string): n is FlagOption => (flagOptions as readonly string[]).includes(n);
+type OptionRow = (typeof OPTIONS)[number];
+type ValueOption = Extract<OptionRow, { value: string }>['name'];
+type FlagOption = Exclude<OptionRow['name'], ValueOption>;
+const valueOptions: readonly string[] = OPTIONS.filter((o) => 'value' in o).map((o) => o.name);
+const flagOptions: readonly string[] = OPTIONS.filter((o) => !('value' in o)).map((o) => o.name);
+
+/** The option as the README's table shows it: `--name VALUE`. */
+export function optionSpelling(o: OptionRow): string {
+  return 'value' in o ? `--${o.name} ${o.value}` : `--${o.name}`;
+}
+const isValueOption = (n: string): n is ValueOption => valueOptions.includes(n);
+const isFlagOption = (n: string): n is FlagOption => flagOptions.includes(n);
 
 function usage(message: string): ZtiError {
   return new ZtiError(ExitCode.USAGE, `${message} (see zticache --help)`);

@@ -5,7 +5,7 @@
 
 
 import pkg from '../package.json' with { type: 'json' };
-import { parseArgs, type Args } from './args.js';
+import { OPTIONS, optionSpelling, parseArgs, type Args } from './args.js';
 import { ExitCode, exitCodeTable } from './exit-codes.js';
 import { ZtiError } from './errors.js';
 import { createLog } from './log/logger.js';
@@ -23,6 +23,12 @@ import { armFaultPoints, reportFaultPoints } from './fault-points.js';
 export const VERSION: string = pkg.version;
 
 export function helpText(): string {
+  const plain = (t: string) => t.replace(/`/g, '');
+  const options = OPTIONS.map((o) => {
+    const spelled = optionSpelling(o);
+    const dflt = o.default ? ` (default: ${plain(o.default)})` : '';
+    return `  ${spelled.padEnd(23)}${plain(o.help)}${dflt}`;
+  }).join('\n');
   const codes = exitCodeTable.map((c) => `  ${String(c.code).padStart(9)}  ${c.name.padEnd(20)}${c.meaning}`).join('\n');
   return `zticache ${VERSION} - stage a pre-cached OS package into C:\\MININT\\PackageSource and run OSDLaunch.exe
 
@@ -34,18 +40,7 @@ With no options (the OSD program command line): source = the folder of zticache.
 target = %SystemDrive%\\MININT\\PackageSource, launcher = OSDLaunch.exe in the target.
 
 Options (also accepted as --name=value and /name:value):
-  --source DIR        package folder (default: the folder of zticache.exe)
-  --target DIR        where the package is staged (default: %SystemDrive%\\MININT\\PackageSource)
-  --launch FILE       program to run, relative to the target or absolute (default: OSDLaunch.exe)
-  --mode MODE         auto (move when local, copy when UNC or network drive), move, or copy
-  --log FILE          CMTrace log (default: %SystemDrive%\\MININT\\SMSOSD\\OSDLOGS\\ZTICache.log)
-  --manifest FILE     SHA-256 manifest to verify (default: ${MANIFEST_NAME} in the package, if present)
-  --event-source NAME Application event log source (default: WSH, as ZTICache.vbs)
-  --parallel N        files copied or hashed at once (default: ${DEFAULT_PARALLEL})
-  --state-dir DIR     journals and the run lock (default: %ProgramData%\\zticache)
-  --what-if           print the plan, change nothing
-  --no-guard          diagnostics only: do not hold the staged files open
-  --help, --version
+${options}
 
 Exit codes:
 ${codes}

@@ -64,3 +64,22 @@ describe('command line', () => {
     expect(usageError(['--out', 'x']).message).toMatch(/--out belongs/);
   });
 });
+
+describe('the options, defined once', () => {
+  it('every option of the parser is in --help and in the README table, as rendered from OPTIONS', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const { OPTIONS, optionSpelling } = await import('../../src/args.js');
+    const { helpText } = await import('../../src/cli.js');
+    const { ROOT } = await import('../helpers/fixtures.js');
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const md = (t: string) => t.replace(/\|/g, '\\|');
+    for (const o of OPTIONS) {
+      expect(readme, o.name).toContain(`| \`${md(optionSpelling(o))}\` | ${o.default} | ${md(o.help)} |`);
+      expect(helpText(), o.name).toContain(optionSpelling(o));
+      // and the parser knows it
+      const argv = 'value' in o ? [`--${o.name}`, o.name === 'mode' ? 'copy' : o.name === 'parallel' ? '2' : 'x'] : [`--${o.name}`];
+      if (o.name !== 'out') expect(() => parseArgs(argv), o.name).not.toThrow();
+    }
+  });
+});
