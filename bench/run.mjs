@@ -247,10 +247,72 @@ if (!haveWine || !fs.existsSync(path.join(root, 'dist', 'zticache.exe'))) {
       const ratio = median(guardMs) / median(bare);
       row(`guard under Wine, ${n} files: zticache.exe holding them vs a bare CreateFileW loop`, `${median(guardMs)} ms vs ${median(bare).toFixed(0)} ms = ${ratio.toFixed(2)}x (zticache.exe run: ${(wall / 1000).toFixed(1)} s)`, '<= 1.5x', ratio <= 1.5);
     }
+    // A whole default run of zticache.exe from a cache folder, against the floor no staging agent
+    // can avoid: one rename of the folder (cmd's move), one CreateFileW per file (the bare loop),
+    // then the same fake OSDLaunch in the staged folder, reading every file. Whole Wine processes,
+    // interleaved pairs, medians; the step times come from zticache's own log.
+    const osd = path.join(prefix, 'osdlaunch.exe');
+    wsh('x86_64-w64-mingw32-gcc', ['-O2', '-municode', '-D__USE_MINGW_ANSI_STDIO=1', '-o', osd, path.join(root, 'test', 'wine', 'helpers', 'osdlaunch.c')]);
+    const driveC = path.join(prefix, 'drive_c');
+    const cache = path.join(driveC, 'ccmcache', 'PKG');
+    const staged = path.join(driveC, 'MININT', 'PackageSource');
+    const fresh = (n) => {
+      fs.rmSync(path.join(driveC, 'MININT'), { recursive: true, force: true });
+      fs.rmSync(path.join(driveC, 'ProgramData', 'zticache'), { recursive: true, force: true });
+      fs.rmSync(path.join(driveC, 'ccmcache'), { recursive: true, force: true });
+      makeTree(cache, { files: n - 2, dirs: Math.round(n / 100), size: 16 });
+      fs.rmSync(path.join(cache, 'launch.sh'));
+      fs.copyFileSync(osd, path.join(cache, 'OSDLaunch.exe'));
+      fs.copyFileSync(path.join(root, 'dist', 'zticache.exe'), path.join(cache, 'zticache.exe'));
+      spawnSync('sync');
+    };
+    const wineTimed = (args, cwd) => {
+      const out = path.join(prefix, 'out.txt');
+      const fd = fs.openSync(out, 'w');
+      const t = now();
+      const r = spawnSync('wine', args, { env, stdio: ['ignore', fd, fd], cwd });
+      const ms = now() - t;
+      fs.closeSync(fd);
+      if (r.status !== 0) throw new Error(`wine ${args.join(' ')}: exit ${r.status}\n${fs.readFileSync(out, 'utf8').slice(-2000)}`);
+      return ms;
+    };
+    for (const n of quick ? [2000] : [10000, 18000]) {
+      const ztiMs = [];
+      const floorMs = [];
+      let steps = '';
+      for (let i = 0; i < 3; i++) {
+        fresh(n);
+        ztiMs.push(wineTimed(['C:\\ccmcache\\PKG\\zticache.exe', '--', 'C:\\nothing', 'C:\\report.txt', '0'], driveC));
+        steps = stepTimes(fs.readFileSync(path.join(staged, '..', 'SMSOSD', 'OSDLOGS', 'ZTICache.log'), 'utf8'));
+        fresh(n);
+        fs.mkdirSync(path.join(driveC, 'MININT'), { recursive: true });
+        floorMs.push(
+          wineTimed(['cmd', '/c', 'move', 'C:\\ccmcache\\PKG', 'C:\\MININT\\PackageSource'], driveC)
+          + wineTimed([loop, 'C:\\MININT\\PackageSource'], driveC)
+          + wineTimed(['C:\\MININT\\PackageSource\\OSDLaunch.exe', 'C:\\nothing', 'C:\\report.txt', '0'], staged),
+        );
+      }
+      const ratio = median(ztiMs) / median(floorMs);
+      row(`default run under Wine, ${n} files: zticache.exe vs the floor (move + CreateFileW loop + launcher)`, `${(median(ztiMs) / 1000).toFixed(1)} s vs ${(median(floorMs) / 1000).toFixed(1)} s = ${ratio.toFixed(2)}x (${steps})`, '<= 2x', ratio <= 2);
+    }
   } finally {
     spawnSync('wineserver', ['-k'], { env });
     fs.rmSync(prefix, { recursive: true, force: true });
   }
+}
+
+/** From a CMTrace log: the time of each step of the last run (plan, stage, guard, verify, launch). */
+function stepTimes(log) {
+  const lines = log.split(/\r?\n/);
+  const start = lines.map((l) => l.includes('started (pid')).lastIndexOf(true);
+  const at = (re) => {
+    const l = lines.slice(start).find((x) => re.test(x));
+    const m = l && /time="(\d\d):(\d\d):(\d\d)\.(\d{3})/.exec(l);
+    return m ? ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4]) : NaN;
+  };
+  const t = [at(/started \(pid/), at(/^<!\[LOG\[Source:/), at(/^<!\[LOG\[(Moved|Copied) \d+ files .* into/), at(/^<!\[LOG\[Holding \d+ files/), at(/^<!\[LOG\[Verified/), at(/^<!\[LOG\[Return code/)];
+  const d = (a, b) => `${((t[b] - t[a]) / 1000).toFixed(2)} s`;
+  return `start-up to plan ${d(0, 1)}, stage ${d(1, 2)}, guard ${d(2, 3)}, verify ${d(3, 4)}, launch ${d(4, 5)}`;
 }
 
 // ---------------------------------------------------------------- table

@@ -26,19 +26,34 @@ export interface Inventory {
 export interface WalkOptions {
   /** package-relative paths to leave out (e.g. the manifest being written) */
   skip?: ReadonlySet<string>;
+  /** how to list a folder: the platform's (Windows: one FindFirstFileExW enumeration, no file opened) */
+  walk?: Walker;
 }
+
+/** What a walk finds: a plain file, a plain folder, a link or junction, or anything else (a device). */
+export type EntryKind = 'file' | 'dir' | 'link' | 'other';
+
+/**
+ * Visits every entry under root, depth first, in name order, parents before their children; a
+ * folder's children are visited unless visit returns 'skip'. A link is reported, never followed.
+ * Files come with their size and modification time, as one listing gives them where the platform
+ * can (Windows), so that a walk costs no open per file.
+ */
+export type Walker = (p: path.PlatformPath, root: string, visit: (rel: string, kind: EntryKind, size: number, mtimeMs: number) => void | 'skip') => void;
+
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * A concatenated string is a tree in V8 (a cons string) until something reads it; reading one
  * character flattens it. 100,000 inventory paths kept flat take half the memory.
  */
-function flat(s: string): string {
+export function flat(s: string): string {
   s.charCodeAt(0);
   return s;
 }
 
-export function takeInventory(p: path.PlatformPath, root: string, opts: WalkOptions = {}): Inventory {
-  const inv: Inventory = { files: [], dirs: [], bytes: 0 };
+/** The walk through node:fs: readdir for the names and kinds, lstat for each file's size and time. */
+export const nodeWalk: Walker = (p, root, visit) => {
   const pending: string[] = [''];
   while (pending.length) {
     const relDir = pending.pop()!;
@@ -49,72 +64,58 @@ export function takeInventory(p: path.PlatformPath, root: string, opts: WalkOpti
     } catch (err) {
       throw new ZtiError(ExitCode.SOURCE_MISSING, `cannot read folder ${absDir}`, { path: absDir, cause: err });
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    entries.sort((a, b) => byName(a.name, b.name));
     const subdirs: string[] = [];
     for (const e of entries) {
       const rel = flat(relDir ? `${relDir}/${e.name}` : e.name);
-      if (opts.skip?.has(rel)) continue;
-      const abs = p.join(absDir, e.name);
-      if (e.isSymbolicLink()) {
-        throw new ZtiError(ExitCode.SOURCE_HAS_LINK, `the package contains a symbolic link or junction: ${abs}; zticache does not stage links`, { path: abs });
-      }
-      if (e.isDirectory()) {
-        inv.dirs.push(rel);
-        subdirs.push(rel);
+      if (e.isSymbolicLink()) visit(rel, 'link', 0, 0);
+      else if (e.isDirectory()) {
+        if (visit(rel, 'dir', 0, 0) !== 'skip') subdirs.push(rel);
       } else if (e.isFile()) {
         let st: fs.Stats;
         try {
-          st = fs.lstatSync(abs);
+          st = fs.lstatSync(p.join(absDir, e.name));
         } catch (err) {
-          throw new ZtiError(ExitCode.SOURCE_MISSING, `cannot read ${abs}`, { path: abs, cause: err });
+          throw new ZtiError(ExitCode.SOURCE_MISSING, `cannot read ${p.join(absDir, e.name)}`, { path: p.join(absDir, e.name), cause: err });
         }
-        inv.files.push({ rel, size: st.size, mtimeMs: st.mtimeMs });
-        inv.bytes += st.size;
-      } else {
-        throw new ZtiError(ExitCode.SOURCE_HAS_LINK, `the package contains something that is neither a file nor a folder: ${abs}`, { path: abs });
-      }
+        visit(rel, 'file', st.size, st.mtimeMs);
+      } else visit(rel, 'other', 0, 0);
     }
     // depth-first, in name order: parents are listed before their children
     for (let i = subdirs.length - 1; i >= 0; i--) pending.push(subdirs[i]!);
   }
-  inv.dirs.sort();
-  inv.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+};
+
+export function takeInventory(p: path.PlatformPath, root: string, opts: WalkOptions = {}): Inventory {
+  const inv: Inventory = { files: [], dirs: [], bytes: 0 };
+  (opts.walk ?? nodeWalk)(p, root, (rel, kind, size, mtimeMs) => {
+    if (opts.skip?.has(rel)) return 'skip';
+    const abs = fromRel(p, root, rel);
+    if (kind === 'link') {
+      throw new ZtiError(ExitCode.SOURCE_HAS_LINK, `the package contains a symbolic link or junction: ${abs}; zticache does not stage links`, { path: abs });
+    }
+    if (kind === 'other') {
+      throw new ZtiError(ExitCode.SOURCE_HAS_LINK, `the package contains something that is neither a file nor a folder: ${abs}`, { path: abs });
+    }
+    if (kind === 'dir') inv.dirs.push(rel);
+    else {
+      inv.files.push({ rel, size, mtimeMs });
+      inv.bytes += size;
+    }
+    return undefined;
+  });
+  inv.dirs.sort(byName);
+  inv.files.sort((a, b) => byName(a.rel, b.rel));
   return inv;
 }
 
-/** Counts the files and folders under root without keeping them; anything else is listed. */
-export function countTree(p: path.PlatformPath, root: string): { files: number; dirs: number; others: string[] } {
-  const out = { files: 0, dirs: 0, others: [] as string[] };
-  const pending = [root];
-  while (pending.length) {
-    const dir = pending.pop()!;
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (e.isSymbolicLink() || (!e.isFile() && !e.isDirectory())) out.others.push(p.join(dir, e.name));
-      else if (e.isFile()) out.files++;
-      else {
-        out.dirs++;
-        pending.push(p.join(dir, e.name));
-      }
-    }
-  }
-  return out;
-}
-
 /** Package-relative names of the files and plain folders under root (links are not followed). */
-export function walkNames(p: path.PlatformPath, root: string): { files: string[]; dirs: string[] } {
+export function walkNames(p: path.PlatformPath, root: string, walk: Walker = nodeWalk): { files: string[]; dirs: string[] } {
   const out = { files: [] as string[], dirs: [] as string[] };
-  const pending = [''];
-  while (pending.length) {
-    const rel = pending.pop()!;
-    for (const e of fs.readdirSync(fromRel(p, root, rel), { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isFile()) out.files.push(r);
-      else if (e.isDirectory() && !e.isSymbolicLink()) {
-        out.dirs.push(r);
-        pending.push(r);
-      }
-    }
-  }
+  walk(p, root, (rel, kind) => {
+    if (kind === 'file') out.files.push(rel);
+    else if (kind === 'dir') out.dirs.push(rel);
+  });
   return out;
 }
 

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Guard } from './guard/guard.js';
 import type { Medium } from './types.js';
+import { nodeWalk, type Walker } from './inventory.js';
 import type { EventLogSink } from './log/logger.js';
 import { posixGuard } from './guard/posix.js';
 import { posixLock, preparePosixStateDir } from './posix-state.js';
@@ -20,6 +21,12 @@ export interface Platform {
    * recognised by their spelling), removable, CD-ROM, read-only, or a fixed writable disk.
    */
   medium(p: string): Medium;
+  /**
+   * Lists a tree: names, kinds, sizes and times. POSIX: readdir + lstat; Windows: one
+   * FindFirstFileExW enumeration per folder, no file opened (on NTFS with an antivirus filter every
+   * open is a scan: the guard's handle should be the only one per file).
+   */
+  walk: Walker;
   /** bytes free for this process on the volume holding p (p must exist) */
   freeBytes(p: string): number;
   /** device id of the volume holding p (same value = rename works) */
@@ -60,6 +67,7 @@ export const posixPlatform: Platform = {
   name: 'posix',
   guard: posixGuard,
   medium: (p) => (isReadOnlyVolume(p) ? 'readonly' : 'fixed'),
+  walk: nodeWalk,
   freeBytes(p) {
     const s = fs.statfsSync(p);
     return s.bavail * s.bsize;

@@ -103,13 +103,13 @@ export function makePlan(opts: Options, platform: Platform): Plan {
   if (overlap === 'same') {
     action = 'none';
     reason = 'zticache runs from the target itself: nothing to stage';
-    inventory = trusted && journal!.state === 'staged' ? journal!.inventory : takeInventory(p, target);
+    inventory = trusted && journal!.state === 'staged' ? journal!.inventory : takeInventory(p, target, { walk: platform.walk });
   } else if (journal?.state === 'staging' && journal.mode === 'copy') {
     // a copy never changes its source, so the source is still the package: inventory it afresh
     // (a distribution point may have refreshed it meanwhile) rather than replay the old inventory
     action = 'copy';
     resume = 'staging';
-    inventory = takeInventory(p, source);
+    inventory = takeInventory(p, source, { walk: platform.walk });
     if (inventory.files.length === 0) throw new ZtiError(ExitCode.SOURCE_EMPTY, `the source folder ${source} holds no files`, { path: source });
     prune = true;
     reason = `finishing an interrupted copy (journal ${journalFile}) from a fresh inventory of the source: complete files are kept, changed ones copied again, files no longer in the package removed from the target`;
@@ -125,7 +125,7 @@ export function makePlan(opts: Options, platform: Platform): Plan {
       reason += '; --mode copy: what is still in the source is copied, not moved, and stays there';
     }
   } else {
-    const fresh = takeInventory(p, source);
+    const fresh = takeInventory(p, source, { walk: platform.walk });
     const exeKey = exeRel === undefined ? undefined : relKey(p, exeRel);
     const payload = fresh.files.filter((f) => relKey(p, f.rel) !== exeKey).length + fresh.dirs.length;
     if (journal?.state === 'staged' && sameSource && payload === 0) {
@@ -200,7 +200,7 @@ export function makePlan(opts: Options, platform: Platform): Plan {
     if (neededBytes > 0) {
       freeBytes = platform.freeBytes(where);
       let reclaimable = 0;
-      if (removeOldTarget && freeBytes < neededBytes) reclaimable = takeInventory(p, target).bytes;
+      if (removeOldTarget && freeBytes < neededBytes) reclaimable = takeInventory(p, target, { walk: platform.walk }).bytes;
       checkFreeSpace(where, neededBytes, freeBytes + reclaimable);
     }
   }

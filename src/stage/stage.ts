@@ -147,7 +147,7 @@ async function pruneTarget(target: string, inv: Inventory, opts: StageOptions): 
   const sfs = opts.fs ?? nodeFs;
   const files = new Set(inv.files.map((f) => relKey(p, f.rel)));
   const dirs = new Set(inv.dirs.map((d) => relKey(p, d)));
-  const found = walkNames(p, target);
+  const found = walkNames(p, target, opts.platform.walk);
   let removed = 0;
   for (const f of found.files) {
     if (files.has(relKey(p, f))) continue;

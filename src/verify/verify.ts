@@ -1,14 +1,14 @@
 // VERIFY, run while the guard holds every file, so what is checked is what the launcher gets:
 // the target must hold exactly the inventory (same files, same sizes, no strays, every folder),
-// and with a manifest every SHA-256 must match. Any difference stops the launch; the error lists
+// found by one walk of the target rather than a stat per file, and with a manifest every SHA-256
+// must match. Any difference stops the launch; the error lists
 // the first few differences and how many there are.
 
 import type path from 'node:path';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
 import type { Log } from '../log/logger.js';
-import fs from 'node:fs';
-import { countTree, walkNames, type Inventory } from '../inventory.js';
+import { nodeWalk, type Inventory, type Walker } from '../inventory.js';
 import { fromRel, relKey } from '../paths.js';
 import { forEachLimit } from '../pool.js';
 import { hashFile, type ManifestEntry } from '../manifest.js';
@@ -28,6 +28,8 @@ export interface VerifyOptions {
    * must still be intact.
    */
   toleratesExtra?: boolean;
+  /** the platform's walk of a folder (Windows: enumeration, no file opened) */
+  walk?: Walker;
 }
 
 export interface VerifyResult {
@@ -41,39 +43,51 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
   const problems: string[] = [];
   const key = (rel: string) => relKey(p, rel);
 
-  // every inventoried file and folder is there, with its size: one lstat each, nothing kept
+  // one walk of the target, while the guard holds it: every inventoried file with its size, every
+  // folder, and nothing else. On Windows the walk is one enumeration per folder, no file opened
+  // (the guard's handle is the only one per file); the guard keeps all of it from changing.
+  const fileIndex = new Map<string, number>();
+  expected.files.forEach((f, i) => fileIndex.set(key(f.rel), i));
+  const wantDirs = new Set(expected.dirs.map(key));
+  const seen = new Uint8Array(expected.files.length);
+  const seenDirs = new Set<string>();
+  const extra: string[] = [];
+  const programs: string[] = [];
+  const others: string[] = [];
   let bytes = 0;
-  for (const f of expected.files) {
-    const st = fs.lstatSync(fromRel(p, target, f.rel), { throwIfNoEntry: false });
-    if (!st?.isFile()) problems.push(`missing: ${f.rel}`);
-    else {
-      bytes += st.size;
-      if (st.size !== f.size) problems.push(`size of ${f.rel}: ${st.size} bytes, expected ${f.size}`);
+  (opts.walk ?? nodeWalk)(p, target, (rel, kind, size) => {
+    const k = key(rel);
+    if (kind === 'file') {
+      const i = fileIndex.get(k);
+      if (i === undefined) {
+        extra.push(`not in the package: ${rel}`);
+        // a program file beside OSDLaunch.exe could be loaded by it (a planted version.dll): never tolerated
+        if (PROGRAM_FILE.test(rel)) programs.push(rel);
+        return;
+      }
+      seen[i] = 1;
+      bytes += size;
+      const want = expected.files[i]!.size;
+      if (size !== want) problems.push(`size of ${expected.files[i]!.rel}: ${size} bytes, expected ${want}`);
+    } else if (kind === 'dir') {
+      if (wantDirs.has(k)) seenDirs.add(k);
+      else extra.push(`folder not in the package: ${rel}`);
+    } else {
+      others.push(`not in the package (a link or device): ${rel}`);
     }
-  }
-  for (const d of expected.dirs) {
-    if (!fs.lstatSync(fromRel(p, target, d), { throwIfNoEntry: false })?.isDirectory()) problems.push(`missing folder: ${d}`);
-  }
-  // and nothing else: with all of them present, equal counts mean no stray; names are looked for
-  // only when the counts differ
-  const counted = countTree(p, target);
-  if (counted.files !== expected.files.length || counted.dirs !== expected.dirs.length || counted.others.length) {
-    const wantFiles = new Set(expected.files.map((f) => key(f.rel)));
-    const wantDirs = new Set(expected.dirs.map(key));
-    for (const o of counted.others) problems.push(`not in the package (a link or device): ${o}`);
-    const found = walkNames(p, target);
-    const extra = [
-      ...found.files.filter((f) => !wantFiles.has(key(f))).map((f) => `not in the package: ${f}`),
-      ...found.dirs.filter((d) => !wantDirs.has(key(d))).map((d) => `folder not in the package: ${d}`),
-    ];
-    // a program file beside OSDLaunch.exe could be loaded by it (a planted version.dll): never tolerated
-    const programs = found.files.filter((f) => !wantFiles.has(key(f)) && PROGRAM_FILE.test(f));
-    if (opts.toleratesExtra && !counted.others.length && !programs.length) {
+    return undefined;
+  });
+  expected.files.forEach((f, i) => {
+    if (!seen[i]) problems.push(`missing: ${f.rel}`);
+  });
+  if (seenDirs.size !== wantDirs.size) for (const d of expected.dirs) if (!seenDirs.has(key(d))) problems.push(`missing folder: ${d}`);
+  problems.push(...others);
+  if (extra.length) {
+    if (opts.toleratesExtra && !others.length && !programs.length) {
       for (const e of extra.slice(0, 20)) opts.log.warn(`${target}: ${e} (left by an earlier launch; the package itself is checked)`);
       if (extra.length > 20) opts.log.warn(`${target}: and ${extra.length - 20} more not in the package`);
     } else {
       problems.push(...extra);
-      problems.push(`${counted.files} files and ${counted.dirs} folders, expected ${expected.files.length} and ${expected.dirs.length}`);
     }
   }
   if (bytes !== expected.bytes && !problems.length) problems.push(`${bytes} bytes, expected ${expected.bytes}`);

@@ -9,6 +9,7 @@ import { ZtiError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import { bindCreateProtectedDir, bindSecurity, openEventLog, STATE_SDDL, TARGET_SDDL, TRUSTED_OWNERS } from './advapi32.js';
 import { windowsGuard } from './guard.js';
+import { bindEnumerate, enumerationWalk } from './enumerate.js';
 import { bindKernel32, DRIVE_CDROM, DRIVE_REMOTE, DRIVE_REMOVABLE, ERROR_ALREADY_EXISTS, ERROR_SHARING_VIOLATION, FILE_SHARE_READ, FILE_SHARE_WRITE, longPath } from './kernel32.js';
 import { loadKoffi, type LoadNativeOptions } from './load-native.js';
 
@@ -33,6 +34,7 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
   const kernel = k32;
   const createProtectedDir = bindCreateProtectedDir(koffi, kernel.lastError);
   const security = bindSecurity(koffi, kernel.lastError);
+  const enumerate = bindEnumerate(koffi, kernel.lastError);
   return {
     name: 'win32',
     guard: windowsGuard(kernel),
@@ -42,6 +44,7 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
       const type = kernel.driveType(root);
       return type === DRIVE_REMOTE ? 'remote' : type === DRIVE_REMOVABLE ? 'removable' : type === DRIVE_CDROM ? 'cdrom' : 'fixed';
     },
+    walk: enumerationWalk((dir) => enumerate.list(dir)),
     freeBytes(p) {
       const r = kernel.freeBytes(p.endsWith('\\') ? p : p + '\\');
       if (typeof r === 'number') return r;
