@@ -1,0 +1,52 @@
+// The Windows walk (FindFirstFileExW per folder) keeps the Walker contract the rest relies on:
+// depth first, name order, parents before children, links reported and never entered, a folder
+// that cannot be listed named with its Windows error. Run here over a fake listing; under Wine the
+// real enumeration stages, verifies and hashes every package of the Wine suite.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { takeInventory } from '../../src/inventory.js';
+import { enumerationWalk, type FoundEntry } from '../../src/win32/enumerate.js';
+import { ExitCode } from '../../src/exit-codes.js';
+
+const w = path.win32;
+const file = (name: string, size = 1): FoundEntry => ({ name, kind: 'file', size, mtimeMs: 1_180_000_000_000 });
+const dir = (name: string): FoundEntry => ({ name, kind: 'dir', size: 0, mtimeMs: 0 });
+
+function fake(tree: Record<string, FoundEntry[] | { error: number }>) {
+  const asked: string[] = [];
+  return { asked, list: (d: string) => (asked.push(d), tree[d] ?? { error: 3 }) };
+}
+
+describe('the Windows walk', () => {
+  it('lists depth first, in name order, with sizes, and sorts like the node walk', () => {
+    const f = fake({
+      'C:\\pkg': [file('b.txt', 5), dir('Sub'), file('A.txt', 3)],
+      'C:\\pkg\\Sub': [file('x.bin', 2 ** 33), dir('Deep')],
+      'C:\\pkg\\Sub\\Deep': [],
+    });
+    const inv = takeInventory(w, 'C:\\pkg', { walk: enumerationWalk(f.list) });
+    expect(inv.files.map((x) => [x.rel, x.size])).toEqual([['A.txt', 3], ['Sub/x.bin', 2 ** 33], ['b.txt', 5]]);
+    expect(inv.dirs).toEqual(['Sub', 'Sub/Deep']);
+    expect(inv.bytes).toBe(8 + 2 ** 33);
+    expect(f.asked).toEqual(['C:\\pkg', 'C:\\pkg\\Sub', 'C:\\pkg\\Sub\\Deep']);
+  });
+
+  it('a link or junction is refused by the inventory and never entered', () => {
+    const f = fake({ 'C:\\pkg': [file('a.txt'), { name: 'j', kind: 'link', size: 0, mtimeMs: 0 }] });
+    expect(() => takeInventory(w, 'C:\\pkg', { walk: enumerationWalk(f.list) })).toThrow(/symbolic link or junction: C:\\pkg\\j/);
+    expect(f.asked).toEqual(['C:\\pkg']);
+  });
+
+  it('a folder that cannot be listed is named, with its Windows error', () => {
+    let code: number | undefined;
+    let win: number | undefined;
+    try {
+      takeInventory(w, 'C:\\pkg', { walk: enumerationWalk(fake({ 'C:\\pkg': { error: 5 } }).list) });
+    } catch (err) {
+      code = (err as { exitCode: number }).exitCode;
+      win = (err as { winError: number }).winError;
+    }
+    expect(code).toBe(ExitCode.SOURCE_MISSING);
+    expect(win).toBe(5);
+  });
+});
