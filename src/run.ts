@@ -93,6 +93,6 @@ async function guardVerifyLaunch(plan: Plan, opts: Options, ctx: RunContext): Pr
     else log.warn(msg);
     return r.exitCode;
   } finally {
-    held.release();
+    if (!guard.closedByExit) held.release();
   }
 }

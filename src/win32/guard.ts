@@ -13,6 +13,7 @@ export function windowsGuard(k32: Kernel32): Guard {
   return {
     description: 'CreateFileW share-read handles (files cannot be deleted, renamed or changed while held)',
     protects: true,
+    closedByExit: true,
     holdAll(req: HoldRequest): Held {
       const handles: number[] = [];
       const release = () => {
