@@ -134,12 +134,14 @@ const mb = (bytes, ms) => (bytes / 1048576 / (ms / 1000)).toFixed(0);
 }
 
 // ---------------------------------------------------------------- copy vs cp -a
-for (const [label, spec] of [
-  ['a few large files (4 x 1 GB, an OS image)', { files: quick ? 2 : 4, dirs: 1, size: (quick ? 64 : 1024) << 20 }],
-  ['10,000 small files', { files: quick ? 2000 : 10000, dirs: 100, size: 4096 }],
+for (const [label, spec, base] of [
+  ['a few large files (4 x 1 GB, an OS image)', { files: quick ? 2 : 4, dirs: 1, size: (quick ? 64 : 1024) << 20 }, work],
+  ['10,000 small files', { files: quick ? 2000 : 10000, dirs: 100, size: 4096 }, work],
+  // on tmpfs the VM disk's writeback noise is out of the way, so per-file costs show
+  ...(shm ? [['10,000 small files on tmpfs', { files: quick ? 2000 : 10000, dirs: 100, size: 4096 }, shm]] : []),
 ]) {
   console.error(`copy, ${label}:`);
-  const src = path.join(work, `cp-${label.replace(/\W+/g, '-')}`, 'src');
+  const src = path.join(base, `cp-${label.replace(/\W+/g, '-')}`, 'src');
   const dstZ = path.join(path.dirname(src), 'MININT', 'PackageSource');
   const dstC = path.join(path.dirname(src), 'cp-target');
   makeTree(src, spec);
@@ -151,7 +153,7 @@ for (const [label, spec] of [
   const [z, c] = versus(clean, () => zti(['--source', src, '--target', dstZ, '--mode', 'copy']), () => sh('cp', ['-a', src, dstC]));
   clean();
   const speed = c / z;
-  const goal = label.startsWith('a few') ? 0.95 : 0.8;
+  const goal = label.startsWith('a few') ? 0.95 : label.endsWith('tmpfs') ? 0.6 : 0.8;
   row(`copy ${label}: zticache ${mb(bytes, z)} MB/s ${(spec.files / (z / 1000)).toFixed(0)} files/s; cp -a ${mb(bytes, c)} MB/s ${(spec.files / (c / 1000)).toFixed(0)} files/s`, `${speed.toFixed(2)}x cp's speed`, `>= ${goal}x`, speed >= goal);
 }
 
