@@ -19,6 +19,15 @@ function gatedPackage(s: ReturnType<typeof scene>, extra: Record<string, string>
 
 const start = (args: string[]) => execa(process.execPath, [CLI, ...args], { reject: false, all: true });
 
+/** A run of a gated package, once its launcher has started: the run is at launch, holding the lock. */
+async function runAtLaunch(s: ReturnType<typeof scene>) {
+  gatedPackage(s);
+  const go = path.join(s.dir, 'go');
+  const run = start(s.args('--launch', GATED_LAUNCHER, '--', s.report, '0', go));
+  await waitFor('the launcher to start', () => fs.existsSync(`${s.report}.started`));
+  return { run, go, release: () => fs.writeFileSync(go, '') };
+}
+
 describe('one run at a time', () => {
   for (const mode of ['move', 'copy'] as const) {
     for (const old of [false, true]) {
@@ -57,14 +66,11 @@ describe('one run at a time', () => {
 
   it('a run killed with SIGKILL leaves no lock behind: the next run goes ahead', async () => {
     const s = scene();
-    gatedPackage(s);
-    const go = path.join(s.dir, 'go');
-    const run = start(s.args('--launch', GATED_LAUNCHER, '--', s.report, '0', go));
-    await waitFor('the launcher to start', () => fs.existsSync(`${s.report}.started`));
+    const { run, go, release } = await runAtLaunch(s);
     // while it runs, a second run is refused...
     expectExit(await zticache(s.args('--', s.report, '0')), ExitCode.RUN_IN_PROGRESS);
     run.kill('SIGKILL');
-    fs.writeFileSync(go, ''); // let the orphaned launcher finish (it holds the run's output pipe)
+    release(); // let the orphaned launcher finish (it holds the run's output pipe)
     await run;
     await waitFor('the orphaned launcher to finish', () => readReport(s.report) !== undefined);
     // ...and once it is dead, the next one is not
@@ -75,12 +81,9 @@ describe('one run at a time', () => {
 
   it('--what-if takes the lock too: it says a run is in progress instead of reading a moving target', async () => {
     const s = scene();
-    gatedPackage(s);
-    const go = path.join(s.dir, 'go');
-    const run = start(s.args('--launch', GATED_LAUNCHER, '--', s.report, '0', go));
-    await waitFor('the launcher to start', () => fs.existsSync(`${s.report}.started`));
+    const { run, release } = await runAtLaunch(s);
     expectExit(await zticache(s.args('--what-if')), ExitCode.RUN_IN_PROGRESS);
-    fs.writeFileSync(go, '');
+    release();
     expect((await run).exitCode).toBe(0);
   });
 });
@@ -169,12 +172,9 @@ describe('planted state is never trusted', () => {
 
   it('a run killed during launch: the next run relaunches from zticache\'s own target', async () => {
     const s = scene();
-    gatedPackage(s);
-    const go = path.join(s.dir, 'go');
-    const first = start(s.args('--launch', GATED_LAUNCHER, '--', s.report, '0', go));
-    await waitFor('the launcher to start', () => fs.existsSync(`${s.report}.started`));
+    const { run: first, go, release } = await runAtLaunch(s);
     first.kill('SIGKILL');
-    fs.writeFileSync(go, '');
+    release();
     await first;
     await waitFor('the orphaned launcher to finish', () => readReport(s.report) !== undefined);
     expect(s.journal().kind === 'ok' && (s.journal() as { journal: { state: string } }).journal.state).toBe('staged');
