@@ -13,6 +13,14 @@ export interface FileId {
   dev: string;
   /** file ID within the volume (st_ino; the NTFS file index on Windows) */
   ino: string;
+  /**
+   * POSIX only: the birth time in ns (statx), where the file system keeps one. ext4 hands a
+   * deleted folder's inode number to the next folder made (measured: rm then mkdir gets the same
+   * ino), so dev + ino alone would take a recreated folder for the one zticache made. NTFS file IDs
+   * carry a sequence number that changes on reuse, so Windows needs no more than dev + ino (and
+   * a creation time there could be set by the folder's owner).
+   */
+  born?: string;
 }
 
 /** The identity of what exists at p (links followed), or undefined when nothing does. */
@@ -23,15 +31,20 @@ export function idOf(p: string): FileId | undefined {
   } catch {
     return undefined; // unreadable counts as absent here; the caller's own checks report it
   }
-  return st ? { dev: st.dev.toString(), ino: st.ino.toString() } : undefined;
+  if (!st) return undefined;
+  const id: FileId = { dev: st.dev.toString(), ino: st.ino.toString() };
+  if (process.platform !== 'win32' && st.birthtimeNs > 0n) id.born = st.birthtimeNs.toString();
+  return id;
 }
 
+/** One file: same volume and file ID, and (where both know it) the same birth time. */
 export function sameId(a: FileId | undefined, b: FileId | undefined): boolean {
-  return a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
+  if (a === undefined || b === undefined || a.dev !== b.dev || a.ino !== b.ino) return false;
+  return a.born === undefined || b.born === undefined || a.born === b.born;
 }
 
 export function formatId(id: FileId | undefined): string {
-  return id ? `volume ${id.dev}, file ${id.ino}` : 'none';
+  return id ? `volume ${id.dev}, file ${id.ino}${id.born ? `, born ${id.born}` : ''}` : 'none';
 }
 
 /**

@@ -113,7 +113,8 @@ export function readJournal(file: string, windows: boolean): ReadJournal {
 }
 
 const isId = (v: unknown): v is FileId =>
-  !!v && typeof v === 'object' && typeof (v as FileId).dev === 'string' && typeof (v as FileId).ino === 'string';
+  !!v && typeof v === 'object' && typeof (v as FileId).dev === 'string' && typeof (v as FileId).ino === 'string'
+  && ((v as FileId).born === undefined || typeof (v as FileId).born === 'string');
 
 function checkShape(j: unknown, windows: boolean): string | undefined {
   if (!j || typeof j !== 'object') return 'not a JSON object';

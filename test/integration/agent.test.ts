@@ -116,7 +116,7 @@ describe('staging a package and running the launcher', () => {
     const before = snapshot(s.source);
     const r = await zticache(s.args('--', s.report, '0'));
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(/will be removed first \(made by zticache \(identity volume \d+, file \d+ recorded in/);
+    expect(r.out).toMatch(/will be removed first \(made by zticache \(identity volume \d+, file \d+(, born \d+)? recorded in/);
     expect(snapshot(s.target)).toEqual(before);
   });
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
-import { idOf, isVolumeRoot, locateUnder } from '../../src/identity.js';
+import { idOf, isVolumeRoot, locateUnder, sameId } from '../../src/identity.js';
 import { checkOverlap, checkTargetSafe } from '../../src/plan/checks.js';
 import { tempDir } from '../helpers/fixtures.js';
 
@@ -60,6 +60,21 @@ describe('identity of a location', () => {
     expect(locateUnder(p, source, idOf(source))).toBe('');
     expect(locateUnder(p, path.join(dir, 'MININT'), idOf(source))).toBeUndefined();
     expect(locateUnder(p, source, undefined)).toBeUndefined();
+  });
+
+  it('a folder removed and made again is another folder, even when the file system reuses its inode number', () => {
+    const { dir } = layout();
+    const d = path.join(dir, 'again');
+    fs.mkdirSync(d);
+    const first = idOf(d)!;
+    fs.rmdirSync(d);
+    fs.mkdirSync(d);
+    const second = idOf(d)!;
+    expect(sameId(first, second)).toBe(false);
+    // and when only the inode number is reused (what ext4 does), the birth time tells them apart
+    expect(sameId({ dev: '1', ino: '2', born: '10' }, { dev: '1', ino: '2', born: '11' })).toBe(false);
+    expect(sameId({ dev: '1', ino: '2', born: '10' }, { dev: '1', ino: '2', born: '10' })).toBe(true);
+    expect(sameId({ dev: '1', ino: '2' }, { dev: '1', ino: '2' })).toBe(true);
   });
 
   it('volume roots are recognised, by spelling and as mount points', () => {
