@@ -73,10 +73,10 @@ async function guardVerifyLaunch(plan: Plan, opts: Options, ctx: RunContext): Pr
       yield target;
       for (const d of inv.dirs) yield fromRel(p, target, d);
     })(),
-    keep: [opts.log],
+    ownFiles: [opts.log],
   });
   try {
-    log.info(`Holding ${held.files} files and ${held.dirs} folders${held.kept ? ', and the log' : ''}${held.notHeld ? ` (${held.notHeld} more not held: the descriptor limit)` : ''} (${Date.now() - t0} ms)`, { event: true });
+    log.info(`Holding ${held.files} files and ${held.dirs} folders${held.ownFiles ? ', and the log' : ''}${held.notHeld ? ` (${held.notHeld} more not held: the descriptor limit)` : ''} (${Date.now() - t0} ms)`, { event: true });
     if (!guard.protects) log.warn(`${target} is not protected from deletion: ${guard.description}`);
     await verify(target, inv, { p, log, parallel: opts.parallel, manifest: plan.manifest, toleratesExtra: plan.toleratesExtra, walk: platform.walk });
 

@@ -15,17 +15,17 @@ export interface HoldRequest {
   files: Iterable<string>;
   dirs: Iterable<string>;
   /**
-   * Files zticache itself still writes (the log) or needs after a restart (the journal): held
-   * against deletion but not against writing, and best effort: one that cannot be held is skipped.
+   * Files zticache itself still writes (the log): held against deletion but not against writing,
+   * and best effort: one that cannot be held is skipped.
    */
-  keep?: readonly string[];
+  ownFiles?: readonly string[];
 }
 
 export interface Held {
   files: number;
   dirs: number;
-  /** how many of HoldRequest.keep are held */
-  kept: number;
+  /** how many of HoldRequest.ownFiles are held */
+  ownFiles: number;
   /** POSIX only: files and folders left unheld at the descriptor limit (holding protects nothing there) */
   notHeld?: number;
   /** close every handle; safe to call twice */
@@ -57,5 +57,5 @@ export function holdFailure(path: string, errno: string | undefined, winError?: 
 export const noGuard: Guard = {
   description: 'no guard (--no-guard): staged files are NOT protected from cleanup',
   protects: false,
-  holdAll: () => ({ files: 0, dirs: 0, kept: 0, release() {} }),
+  holdAll: () => ({ files: 0, dirs: 0, ownFiles: 0, release() {} }),
 };

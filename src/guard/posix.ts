@@ -49,15 +49,15 @@ export const posixGuard: Guard = {
     const held = fds.length;
     const dirs = Math.min(dirsAsked, held);
     const files = held - dirs;
-    let kept = 0;
-    for (const k of req.keep ?? []) {
+    let ownFiles = 0;
+    for (const k of req.ownFiles ?? []) {
       try {
         fds.push(fs.openSync(k, 'r'));
-        kept++;
+        ownFiles++;
       } catch {
         /* best effort */
       }
     }
-    return { files, dirs, kept, notHeld: dirsAsked + filesAsked - held, release };
+    return { files, dirs, ownFiles, notHeld: dirsAsked + filesAsked - held, release };
   },
 };
