@@ -24,7 +24,8 @@ import { removeTree, type RemoveOptions } from './remove.js';
 export interface StageFs {
   copyFile(src: string, dst: string): Promise<void>;
   copyFileSync(src: string, dst: string): void;
-  stat(p: string): Promise<fs.Stats>;
+  /** undefined when nothing is there; any other failure is thrown */
+  stat(p: string): Promise<fs.Stats | undefined>;
   /** undefined when nothing is there (no exception: for 10,000 fresh copies, throwing ENOENT each time cost ~60 ms) */
   statSync(p: string): fs.Stats | undefined;
   utimes(p: string, atime: Date, mtime: Date): Promise<void>;
@@ -63,7 +64,7 @@ const COPY_FLAGS = fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE;
 export const nodeFs: StageFs = {
   copyFile: (s, d) => fs.promises.copyFile(s, d, COPY_FLAGS),
   copyFileSync: (s, d) => fs.copyFileSync(s, d, COPY_FLAGS),
-  stat: (p) => fs.promises.stat(p),
+  stat: (p) => fs.promises.stat(p).catch((err) => (errnoOf(err) === 'ENOENT' ? undefined : Promise.reject(err))),
   statSync: (p) => fs.statSync(p, { throwIfNoEntry: false }),
   utimes: (p, a, m) => fs.promises.utimes(p, a, m),
   utimesSync: (p, a, m) => fs.utimesSync(p, a, m),
@@ -90,6 +91,11 @@ export interface CopyResult {
 /** Files below this size are copied synchronously (see copyInventory). */
 const SMALL_FILE = 1 << 20;
 
+/** A source file gone since the inventory fails as ENOENT, which sourceGone() then explains. */
+function present(src: string, s: fs.Stats | undefined): asserts s is fs.Stats {
+  if (!s) throw Object.assign(new Error(`ENOENT: no such file, stat '${src}'`), { code: 'ENOENT', path: src });
+}
+
 /** Same time to the millisecond (file systems keep different precisions below that). */
 function sameTime(a: number, b: number): boolean {
   return Math.abs(a - b) < 1;
@@ -108,7 +114,16 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
 
   const changed = (src: string, f: FileEntry, s: fs.Stats) =>
     new ZtiError(ExitCode.STAGE_FAILED, `${src} changed after it was inventoried (${f.size} bytes then, ${s.size} now): run zticache again, a copy restarts from a fresh inventory of the source`, { path: src });
-  const complete = (d: fs.Stats | undefined, s: fs.Stats) => d !== undefined && d.size === s.size && sameTime(d.mtimeMs, s.mtimeMs);
+  /**
+   * One policy for the fast loop and the pool alike, from the source's and the destination's stat:
+   * the source must still be what was inventoried; a complete destination (same size and time) is
+   * kept; anything else there is an incomplete leftover, removed first (a copy never overwrites).
+   */
+  const decide = (src: string, f: FileEntry, s: fs.Stats, d: fs.Stats | undefined): 'complete' | 'copy' | 'replace' => {
+    if (s.size !== f.size) throw changed(src, f, s);
+    if (d !== undefined && d.size === s.size && sameTime(d.mtimeMs, s.mtimeMs)) return 'complete';
+    return d ? 'replace' : 'copy';
+  };
   const done = (f: FileEntry, copied: boolean) => {
     if (copied) {
       result.copied++;
@@ -131,14 +146,13 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
     const dst = fromRel(p, dstRoot, f.rel);
     try {
       const s = sfs.statSync(src);
-      if (!s) throw Object.assign(new Error(`ENOENT: no such file, stat '${src}'`), { code: 'ENOENT', path: src });
-      if (s.size !== f.size) throw changed(src, f, s);
-      const d = sfs.statSync(dst);
-      if (complete(d, s)) {
+      present(src, s);
+      const what = decide(src, f, s, sfs.statSync(dst));
+      if (what === 'complete') {
         done(f, false);
         continue;
       }
-      if (d) fs.rmSync(dst, { force: true }); // an incomplete leftover: the copy never overwrites
+      if (what === 'replace') fs.rmSync(dst, { force: true });
       sfs.copyFileSync(src, dst);
       faultPoint('file copied, time not set', dst);
       sfs.utimesSync(dst, s.atime, s.mtime);
@@ -160,10 +174,10 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
     const dst = fromRel(p, dstRoot, f.rel);
     try {
       const s = await withRetry(() => sfs.stat(src), retry, onRetry(`reading ${src}`));
-      if (s.size !== f.size) throw changed(src, f, s);
-      const d = await sfs.stat(dst).catch(() => undefined);
-      if (complete(d, s)) return done(f, false);
-      if (d) await sfs.rm(dst); // an incomplete leftover: the copy never overwrites
+      present(src, s);
+      const what = decide(src, f, s, await sfs.stat(dst));
+      if (what === 'complete') return done(f, false);
+      if (what === 'replace') await sfs.rm(dst);
       opts.progress?.begin(dst);
       await withRetry(async () => {
         try {
