@@ -11,7 +11,7 @@ import { ZtiError } from './errors.js';
 import { createLog } from './log/logger.js';
 import { resolveOptions, pathFor, DEFAULT_EVENT_SOURCE, DEFAULT_PARALLEL, type Runtime } from './options.js';
 import { loadPlatform } from './platform-select.js';
-import { run, type RunContext, type RunReport } from './run.js';
+import { run, type RunReport } from './run.js';
 import { formatBytes, formatCode } from './format.js';
 import type { Log } from './log/logger.js';
 import { acquireRunLock } from './run-lock.js';
@@ -47,7 +47,7 @@ ${codes}
 `;
 }
 
-export async function main(argv: readonly string[], rt: Runtime, ctx: Partial<Omit<RunContext, 'report'>> = {}): Promise<number> {
+export async function main(argv: readonly string[], rt: Runtime): Promise<number> {
   const stdout = (s: string) => void process.stdout.write(s);
   let args: Args;
   try {
@@ -87,7 +87,7 @@ export async function main(argv: readonly string[], rt: Runtime, ctx: Partial<Om
 
   let platform;
   try {
-    platform = ctx.platform ?? (await loadPlatform(rt, args.eventSource ?? DEFAULT_EVENT_SOURCE));
+    platform = await loadPlatform(rt, args.eventSource ?? DEFAULT_EVENT_SOURCE);
   } catch (err) {
     return report(err, createLog({}));
   }
@@ -114,7 +114,7 @@ export async function main(argv: readonly string[], rt: Runtime, ctx: Partial<Om
     log.info(platform.prepareStateDir(opts.stateDir));
     lock = await acquireRunLock(platform, opts.stateDir, command);
     log.info(`Holding the run lock (${lock.where}): no other zticache runs until this one ends`);
-    code = await run(opts, { platform, log, tty: process.stdout.isTTY ? process.stdout : undefined, report: runReport, ...ctx });
+    code = await run(opts, { platform, log, tty: process.stdout.isTTY ? process.stdout : undefined, report: runReport });
   } catch (err) {
     code = report(err, log);
   }

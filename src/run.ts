@@ -13,8 +13,6 @@ import { describePlan } from './plan/describe.js';
 import type { Platform } from './platform.js';
 import { noGuard } from './guard/guard.js';
 import { stage } from './stage/stage.js';
-import type { RetryPolicy } from './stage/retry.js';
-import type { StageFs } from './stage/copy.js';
 import { verify } from './verify/verify.js';
 
 export interface RunContext {
@@ -22,9 +20,6 @@ export interface RunContext {
   log: Log;
   /** a terminal for the copy progress bar */
   tty?: NodeJS.WriteStream;
-  /** seams for the fault tests */
-  fs?: StageFs;
-  retry?: RetryPolicy;
   /** what the run got to, for the closing summary */
   report: RunReport;
 }
@@ -48,7 +43,7 @@ export async function run(opts: Options, ctx: RunContext): Promise<number> {
     return 0;
   }
 
-  const staged = await stage(plan, { p, log, platform, parallel: opts.parallel, retry: ctx.retry, fs: ctx.fs, tty: ctx.tty });
+  const staged = await stage(plan, { p, log, platform, parallel: opts.parallel, tty: ctx.tty });
   try {
     return await guardVerifyLaunch(plan, opts, ctx);
   } finally {

@@ -4,7 +4,7 @@
 // bounded number of files at once, and checks each source file against the inventory, so content
 // that changed after planning is an error rather than a silent mismatch.
 
-import fs from 'node:fs';
+import type fs from 'node:fs';
 import type path from 'node:path';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError, errnoOf } from '../errors.js';
@@ -13,72 +13,14 @@ import type { FileEntry, Inventory } from '../inventory.js';
 import { fromRel } from '../paths.js';
 import { forEachLimit } from '../pool.js';
 import type { Progress } from './progress.js';
-import { DEFAULT_RETRY, TRANSIENT_ERRORS, withRetry, type RetryPolicy } from './retry.js';
+import { retryPolicy, TRANSIENT_ERRORS, withRetry } from './retry.js';
 import { faultPoint } from '../fault-points.js';
-import { removeTree, type RemoveOptions } from './remove.js';
-
-/**
- * The file calls staging makes: the seam through which tests inject faults the OS won't make on
- * demand. Small files are copied with the synchronous forms (see copyInventory).
- */
-export interface StageFs {
-  copyFile(src: string, dst: string): Promise<void>;
-  copyFileSync(src: string, dst: string): void;
-  /** undefined when nothing is there; any other failure is thrown */
-  stat(p: string): Promise<fs.Stats | undefined>;
-  /** undefined when nothing is there (no exception: for 10,000 fresh copies, throwing ENOENT each time cost ~60 ms) */
-  statSync(p: string): fs.Stats | undefined;
-  utimes(p: string, atime: Date, mtime: Date): Promise<void>;
-  utimesSync(p: string, atime: Date, mtime: Date): void;
-  rename(from: string, to: string): Promise<void>;
-  /** removes a file or a tree, never through a link, retrying held files (stage/remove.ts) */
-  rm(p: string, opts?: RemoveOptions): Promise<void>;
-  /** flush a file's (or, on POSIX, a folder's) data to disk */
-  fsync(p: string): Promise<void>;
-}
-
-async function syncPath(p: string): Promise<void> {
-  // write access is needed to flush on Windows; a read-only file (or a folder) is synced as well as it can be
-  for (const flags of ['r+', 'r']) {
-    let fh: fs.promises.FileHandle | undefined;
-    try {
-      fh = await fs.promises.open(p, flags);
-      await fh.sync();
-      return;
-    } catch {
-      /* try the next way */
-    } finally {
-      await fh?.close();
-    }
-  }
-}
-
-/**
- * Never onto an existing file (COPYFILE_EXCL): besides being the safe choice, it spares libuv's
- * ftruncate(dst, 0), after which ext4 flushes the whole file on close (auto_da_alloc) and a copy
- * takes twice as long as cp's. COPYFILE_FICLONE clones where the file system can (btrfs, XFS);
- * on Windows both map to CopyFileW(failIfExists).
- */
-const COPY_FLAGS = fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE;
-
-export const nodeFs: StageFs = {
-  copyFile: (s, d) => fs.promises.copyFile(s, d, COPY_FLAGS),
-  copyFileSync: (s, d) => fs.copyFileSync(s, d, COPY_FLAGS),
-  stat: (p) => fs.promises.stat(p).catch((err) => (errnoOf(err) === 'ENOENT' ? undefined : Promise.reject(err))),
-  statSync: (p) => fs.statSync(p, { throwIfNoEntry: false }),
-  utimes: (p, a, m) => fs.promises.utimes(p, a, m),
-  utimesSync: (p, a, m) => fs.utimesSync(p, a, m),
-  rename: (a, b) => fs.promises.rename(a, b),
-  rm: removeTree,
-  fsync: syncPath,
-};
+import { stageFs } from './fs.js';
 
 export interface CopyOptions {
   p: path.PlatformPath;
   log: Log;
   parallel: number;
-  retry?: RetryPolicy;
-  fs?: StageFs;
   progress?: Progress;
 }
 
@@ -103,14 +45,14 @@ function sameTime(a: number, b: number): boolean {
 
 export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inventory, opts: CopyOptions): Promise<CopyResult> {
   const { p, log } = opts;
-  const sfs = opts.fs ?? nodeFs;
-  const retry = opts.retry ?? DEFAULT_RETRY;
+  const sfs = stageFs;
+  const retry = retryPolicy;
   const result: CopyResult = { copied: 0, skipped: 0, bytes: 0 };
   const onRetry = (what: string) => (err: unknown, attempt: number, delay: number) =>
     log.warn(`${what}: ${errnoOf(err) ?? err} (try ${attempt} of ${retry.attempts}), retrying in ${delay} ms`);
 
-  fs.mkdirSync(dstRoot, { recursive: true });
-  for (const d of inv.dirs) fs.mkdirSync(fromRel(p, dstRoot, d), { recursive: true });
+  sfs.mkdirp(dstRoot);
+  for (const d of inv.dirs) sfs.mkdirp(fromRel(p, dstRoot, d));
 
   const changed = (src: string, f: FileEntry, s: fs.Stats) =>
     new ZtiError(ExitCode.STAGE_FAILED, `${src} changed after it was inventoried (${f.size} bytes then, ${s.size} now): run zticache again, a copy restarts from a fresh inventory of the source`, { path: src });
@@ -152,7 +94,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
         done(f, false);
         continue;
       }
-      if (what === 'replace') fs.rmSync(dst, { force: true });
+      if (what === 'replace') sfs.removeFile(dst);
       sfs.copyFileSync(src, dst);
       faultPoint('file copied, time not set', dst);
       sfs.utimesSync(dst, s.atime, s.mtime);
@@ -184,7 +126,11 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
           await sfs.copyFile(src, dst);
         } catch (err) {
           // a failed attempt may leave part of the file behind, which COPYFILE_EXCL would refuse
-          await fs.promises.rm(dst, { force: true }).catch(() => {});
+          try {
+            sfs.removeFile(dst);
+          } catch {
+            /* the retry reports the copy's own error */
+          }
           throw err;
         }
       }, retry, onRetry(`copying ${src}`)).finally(() => opts.progress?.end(dst));
@@ -201,8 +147,8 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
   for (let i = inv.dirs.length - 1; i >= 0; i--) {
     const rel = inv.dirs[i]!;
     try {
-      const s = fs.statSync(fromRel(p, srcRoot, rel));
-      fs.utimesSync(fromRel(p, dstRoot, rel), s.atime, s.mtime);
+      const s = sfs.statSync(fromRel(p, srcRoot, rel));
+      if (s) sfs.utimesSync(fromRel(p, dstRoot, rel), s.atime, s.mtime);
     } catch {
       /* a folder time is not worth failing a deployment for */
     }
@@ -225,7 +171,7 @@ export function stageError(err: unknown, message: string, path: string): ZtiErro
 /** Why a source file could not be read: the whole source gone, the file gone, or something else. */
 export function sourceGone(srcRoot: string, src: string, err: unknown): ZtiError | undefined {
   if (errnoOf(err) !== 'ENOENT') return undefined;
-  if (!fs.existsSync(srcRoot)) return new ZtiError(ExitCode.STAGE_FAILED, `the source folder ${srcRoot} vanished during staging`, { path: srcRoot, cause: err });
-  if (!fs.existsSync(src)) return new ZtiError(ExitCode.STAGE_FAILED, `${src} was removed from the source after it was inventoried`, { path: src, cause: err });
+  if (!stageFs.exists(srcRoot)) return new ZtiError(ExitCode.STAGE_FAILED, `the source folder ${srcRoot} vanished during staging`, { path: srcRoot, cause: err });
+  if (!stageFs.exists(src)) return new ZtiError(ExitCode.STAGE_FAILED, `${src} was removed from the source after it was inventoried`, { path: src, cause: err });
   return undefined;
 }

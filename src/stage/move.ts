@@ -4,13 +4,13 @@
 // flush, delete when the rename crosses volumes (EXDEV), and copies instead of moving the running
 // zticache.exe, which the SMS client still expects in its cache.
 
-import fs from 'node:fs';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError, errnoOf } from '../errors.js';
 import { byTopLevel, type Inventory } from '../inventory.js';
 import { fromRel } from '../paths.js';
-import { copyInventory, nodeFs, stageError, type CopyOptions } from './copy.js';
-import { DEFAULT_RETRY, TRANSIENT_RENAME_ERRORS, withRetry } from './retry.js';
+import { copyInventory, stageError, type CopyOptions } from './copy.js';
+import { stageFs } from './fs.js';
+import { retryPolicy, TRANSIENT_RENAME_ERRORS, withRetry } from './retry.js';
 import { formatBytes } from '../format.js';
 import { faultPoint } from '../fault-points.js';
 import { forEachLimit } from '../pool.js';
@@ -39,22 +39,13 @@ export interface MoveResult {
   alreadyDone: number;
 }
 
-function exists(p: string): boolean {
-  try {
-    fs.lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function moveInventory(source: string, target: string, inv: Inventory, opts: MoveOptions): Promise<MoveResult> {
   const { p, log } = opts;
-  const sfs = opts.fs ?? nodeFs;
-  const retry = opts.retry ?? DEFAULT_RETRY;
+  const sfs = stageFs;
+  const retry = retryPolicy;
   const result: MoveResult = { renamed: 0, crossVolume: 0, crossVolumeCopied: 0, leftInSource: 0, kept: 0, alreadyDone: 0 };
   const dirs = new Set(inv.dirs);
-  fs.mkdirSync(target, { recursive: true });
+  sfs.mkdirp(target);
 
   let topFiles = 0;
   const crossedBefore = new Set(opts.crossed ?? []);
@@ -66,13 +57,13 @@ export async function moveInventory(source: string, target: string, inv: Invento
     const dst = fromRel(p, target, name);
     const what = dirs.has(name) ? 'folder' : 'file';
     if (crossedBefore.has(name)) {
-      if (exists(src)) unfinishedDeletes.push({ name, src, sub, what });
+      if (sfs.exists(src)) unfinishedDeletes.push({ name, src, sub, what });
       else result.alreadyDone++;
       opts.progress?.add(sub.bytes, sub.files.length);
       continue;
     }
-    const inSource = exists(src);
-    const inTarget = exists(dst);
+    const inSource = sfs.exists(src);
+    const inTarget = sfs.exists(dst);
     if (opts.keep.includes(name) && inSource) {
       await copyInventory(source, target, sub, opts);
       log.info(`Copied ${src} (it stays in the source)`);
@@ -115,7 +106,7 @@ export async function moveInventory(source: string, target: string, inv: Invento
     const all: Inventory = { files: crossing.flatMap((c) => c.sub.files), dirs: crossing.flatMap((c) => c.sub.dirs), bytes: 0 };
     result.crossVolumeCopied = (await copyInventory(source, target, all, opts)).copied;
     for (const f of all.files) {
-      const got = fs.statSync(fromRel(p, target, f.rel)).size;
+      const got = sfs.statSync(fromRel(p, target, f.rel))?.size ?? -1;
       if (got !== f.size) {
         throw new ZtiError(ExitCode.STAGE_FAILED, `copy of ${fromRel(p, source, f.rel)} has ${got} bytes, expected ${f.size}; the source was kept`, { path: fromRel(p, target, f.rel) });
       }

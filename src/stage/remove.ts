@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { errnoOf } from '../errors.js';
 import { faultPoint } from '../fault-points.js';
-import { DEFAULT_RETRY, TRANSIENT_RENAME_ERRORS, withRetry, type OnRetry, type RetryPolicy } from './retry.js';
+import { retryPolicy, TRANSIENT_RENAME_ERRORS, withRetry, type OnRetry, type RetryPolicy } from './retry.js';
 
 export interface RemoveOptions {
   retry?: RetryPolicy;
@@ -19,7 +19,7 @@ export interface RemoveOptions {
 
 /** Removes p and everything under it; a missing p is not an error. */
 export async function removeTree(p: string, opts: RemoveOptions = {}): Promise<void> {
-  const retry = opts.retry ?? DEFAULT_RETRY;
+  const retry = retryPolicy;
   const attempt = (fn: () => void) => withRetry(async () => fn(), retry, opts.onRetry, TRANSIENT_RENAME_ERRORS);
 
   const st = fs.lstatSync(p, { throwIfNoEntry: false });

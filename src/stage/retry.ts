@@ -11,7 +11,8 @@ export interface RetryPolicy {
   maxMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseMs: 250, maxMs: 8000 };
+/** Staging's backoff: 6 tries over about 8 s. (The fault tests shorten it by assigning to it.) */
+export const retryPolicy: RetryPolicy = { attempts: 6, baseMs: 250, maxMs: 8000 };
 
 export const TRANSIENT_ERRORS: ReadonlySet<string> = new Set(['EBUSY', 'EAGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EIO', 'UNKNOWN']);
 

@@ -7,7 +7,6 @@
 // removal and the creation is someone else's. The target's parent and the target are held (on
 // Windows: no FILE_SHARE_DELETE) from their check until the guard takes over.
 
-import fs from 'node:fs';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError, errnoOf } from '../errors.js';
 import type { Plan } from '../plan/plan.js';
@@ -17,10 +16,11 @@ import { checkTargetSafe } from '../plan/checks.js';
 import { idOf, sameId, type FileId } from '../identity.js';
 import { walkNames, type Inventory } from '../inventory.js';
 import { fromRel, relKey } from '../paths.js';
-import { copyInventory, nodeFs, stageError, type CopyOptions } from './copy.js';
+import { copyInventory, stageError, type CopyOptions } from './copy.js';
+import { stageFs } from './fs.js';
 import { writeJournal, type JournalState } from '../journal.js';
 import { moveInventory } from './move.js';
-import { DEFAULT_RETRY } from './retry.js';
+import { retryPolicy } from './retry.js';
 import { Progress } from './progress.js';
 import { faultPoint } from '../fault-points.js';
 
@@ -58,7 +58,7 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
 
   let step = 'preparing the target';
   try {
-    fs.mkdirSync(p.dirname(target), { recursive: true });
+    stageFs.mkdirp(p.dirname(target));
     pins.push(platform.pinDir(p.dirname(target)));
     checkTargetSafe(p, target); // again: the parent may have been created by someone else meanwhile
 
@@ -78,7 +78,7 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
     } else {
       if (plan.removeOldTarget || plan.resume === 'clearing') {
         journal('clearing', plan.oldTarget?.trusted ? plan.oldTarget.id : undefined);
-        if (fs.existsSync(target)) {
+        if (stageFs.exists(target)) {
           step = `removing the old ${target}`;
           log.info(`Removing the old ${target} (${plan.oldTarget?.why ?? 'left by an interrupted clearing'})`);
           await removeTree(target, opts);
@@ -144,7 +144,7 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
  */
 async function pruneTarget(target: string, inv: Inventory, opts: StageOptions): Promise<number> {
   const { p } = opts;
-  const sfs = opts.fs ?? nodeFs;
+  const sfs = stageFs;
   const files = new Set(inv.files.map((f) => relKey(p, f.rel)));
   const dirs = new Set(inv.dirs.map((d) => relKey(p, d)));
   const found = walkNames(p, target, opts.platform.walk);
@@ -168,8 +168,8 @@ async function pruneTarget(target: string, inv: Inventory, opts: StageOptions): 
  * a file that cannot be removed is named in the error with its own path.
  */
 async function removeTree(dir: string, opts: StageOptions): Promise<void> {
-  const retry = opts.retry ?? DEFAULT_RETRY;
-  await (opts.fs ?? nodeFs).rm(dir, {
+  const retry = retryPolicy;
+  await stageFs.rm(dir, {
     retry,
     onRetry: (err, attempt, delay) => opts.log.warn(`removing ${(err as { path?: string }).path ?? dir}: ${errnoOf(err)} (try ${attempt} of ${retry.attempts}), retrying in ${delay} ms`),
   });

@@ -7,7 +7,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryLog } from '../helpers/fixtures.js';
 import { takeInventory } from '../../src/inventory.js';
-import { nodeFs, type StageFs } from '../../src/stage/copy.js';
+import type { StageFs } from '../../src/stage/fs.js';
+import { stageFs } from '../../src/stage/fs.js';
+import { realFs } from '../helpers/seams.js';
 import { moveInventory } from '../../src/stage/move.js';
 import { makePackage, tempDir } from '../helpers/fixtures.js';
 
@@ -18,14 +20,18 @@ describe('power cut during a move across volumes', () => {
     makePackage(source);
     const inv = takeInventory(path, source);
     const ops: Array<{ op: 'rename' | 'copy' | 'fsync' | 'rm'; path: string }> = [];
-    const recording: StageFs = {
-      ...nodeFs,
-      rename: async (a, b) => { ops.push({ op: 'rename', path: a }); return nodeFs.rename(a, b); },
-      copyFile: async (a, b) => { ops.push({ op: 'copy', path: b }); return nodeFs.copyFile(a, b); },
-      fsync: async (p) => { ops.push({ op: 'fsync', path: p }); return nodeFs.fsync(p); },
-      rm: async (p) => { ops.push({ op: 'rm', path: p }); return nodeFs.rm(p); },
+    const recording: Partial<StageFs> = {
+      rename: async (a, b) => { ops.push({ op: 'rename', path: a }); return realFs.rename(a, b); },
+      copyFile: async (a, b) => { ops.push({ op: 'copy', path: b }); return realFs.copyFile(a, b); },
+      fsync: async (p) => { ops.push({ op: 'fsync', path: p }); return realFs.fsync(p); },
+      rm: async (p) => { ops.push({ op: 'rm', path: p }); return realFs.rm(p); },
     };
-    await moveInventory(source, target, inv, { p: path, log: memoryLog(), parallel: 4, keep: [], fs: recording });
+    Object.assign(stageFs, recording);
+    try {
+      await moveInventory(source, target, inv, { p: path, log: memoryLog(), parallel: 4, keep: [] });
+    } finally {
+      Object.assign(stageFs, realFs);
+    }
     expect(fs.readdirSync(source)).toEqual([]);
     expect(ops.filter((o) => o.op === 'rename').length).toBeGreaterThan(0); // each top entry tried a rename first (EXDEV)
 

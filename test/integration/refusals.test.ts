@@ -136,10 +136,9 @@ describe('refusals before any change', () => {
     const s = scene();
     makePackage(s.source);
     // a 1 MiB tmpfs would be the honest way; the same check through the platform seam:
-    const { main } = await import('../../src/cli.js');
+    const { mainWith } = await import('../helpers/seams.js');
     const { posixPlatform } = await import('../../src/platform.js');
-    const code = await main(s.args('--mode', 'copy', '--', s.report, '0'), { platform: 'linux', env: {}, execPath: process.execPath, packaged: false, cwd: s.dir },
-      { platform: { ...posixPlatform, freeBytes: () => 1000 } });
+    const code = await mainWith({ platform: { ...posixPlatform, freeBytes: () => 1000 } }, s.args('--mode', 'copy', '--', s.report, '0'), { platform: 'linux', env: {}, execPath: process.execPath, packaged: false, cwd: s.dir });
     expect(code).toBe(ExitCode.NO_SPACE);
     expect(fs.readFileSync(s.log, 'utf8')).toMatch(/not enough free space .*: 362\.\d+ KB needed \(370758 bytes\), 1000 B free \(1000 bytes\)/);
     expect(fs.existsSync(s.target)).toBe(false);

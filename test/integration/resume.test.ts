@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { ExitCode } from '../../src/exit-codes.js';
 import type { Runtime } from '../../src/options.js';
-import { nodeFs, type StageFs } from '../../src/stage/copy.js';
+import type { StageFs } from '../../src/stage/fs.js';
+import { mainWith, realFs } from '../helpers/seams.js';
 import { makePackage, readReport, scene, snapshot, tempDir, zticache } from '../helpers/fixtures.js';
 
 const rt = (cwd: string, over: Partial<Runtime> = {}): Runtime => ({ platform: 'linux', env: {}, execPath: process.execPath, packaged: false, cwd, ...over });
@@ -16,10 +17,10 @@ const fault = (code: string) => Object.assign(new Error(`injected ${code}`), { c
 
 /** A StageFs whose `op` (and its Sync form, if it has one) fails with `code` on calls number `from`..`to` (1-based, counted across both), and works otherwise. */
 function failing(op: 'copyFile' | 'rename' | 'rm' | 'stat', code: string, from: number, to = Infinity): StageFs & { calls: number } {
-  const f = { ...nodeFs, calls: 0 } as StageFs & { calls: number };
+  const f = { ...realFs, calls: 0 } as StageFs & { calls: number };
   const fail = () => ++f.calls >= from && f.calls <= to;
   const table = f as unknown as Record<string, (...a: unknown[]) => unknown>;
-  const real = nodeFs as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const real = realFs as unknown as Record<string, (...a: unknown[]) => unknown>;
   table[op] = async (...a: unknown[]) => {
     if (fail()) throw fault(code);
     return real[op]!(...a);
@@ -38,7 +39,7 @@ describe('a staging interrupted part way is finished by the next run', () => {
     const s = scene();
     makePackage(s.source);
     const original = snapshot(s.source);
-    const code = await main(s.args('--', s.report, '0'), rt(s.dir), { fs: failing('rename', 'EFAULT', 3), retry: fast });
+    const code = await mainWith({ fs: failing('rename', 'EFAULT', 3), retry: fast }, s.args('--', s.report, '0'), rt(s.dir));
     expect(code).toBe(ExitCode.STAGE_FAILED);
     const j = s.journal();
     expect(j.kind === 'ok' && j.journal.state).toBe('staging');
@@ -60,7 +61,7 @@ describe('a staging interrupted part way is finished by the next run', () => {
     const s = scene();
     makePackage(s.source);
     const original = snapshot(s.source);
-    const code = await main(s.args('--mode', 'copy', '--parallel', '1', '--', s.report, '0'), rt(s.dir), { fs: failing('copyFile', 'EFAULT', 4), retry: fast });
+    const code = await mainWith({ fs: failing('copyFile', 'EFAULT', 4), retry: fast }, s.args('--mode', 'copy', '--parallel', '1', '--', s.report, '0'), rt(s.dir));
     expect(code).toBe(ExitCode.STAGE_FAILED);
     const r = await zticache(s.args('--mode', 'copy', '--', s.report, '0'));
     expect(r.code, r.out).toBe(0);
@@ -75,7 +76,7 @@ describe('a staging interrupted part way is finished by the next run', () => {
     makePackage(source);
     const original = snapshot(source);
     const args = [...s.stateArgs, '--source', source, '--target', s.target, '--launch', 'launch.js', '--', s.report, '0'];
-    const code = await main(args, rt(s.dir), { fs: failing('copyFile', 'EFAULT', 3), retry: fast });
+    const code = await mainWith({ fs: failing('copyFile', 'EFAULT', 3), retry: fast }, args, rt(s.dir));
     expect(code).toBe(ExitCode.STAGE_FAILED);
     // every file is still somewhere whole
     const now = { ...snapshot(source), ...snapshot(s.target) };
@@ -95,16 +96,16 @@ describe('a staging interrupted part way is finished by the next run', () => {
     const original = snapshot(source);
     const args = [...s.stateArgs, '--source', source, '--target', s.target, '--launch', 'launch.js', '--', s.report, '0'];
     const f: StageFs = {
-      ...nodeFs,
+      ...realFs,
       rm: async (p, o) => {
         if (p === path.join(source, 'OSD')) {
           fs.unlinkSync(path.join(p, 'Custom', 'osd.xml')); // the recursive delete got this far
           throw fault('EFAULT');
         }
-        return nodeFs.rm(p, o);
+        return realFs.rm(p, o);
       },
     };
-    const code = await main(args, rt(s.dir), { fs: f, retry: fast });
+    const code = await mainWith({ fs: f, retry: fast }, args, rt(s.dir));
     expect(code).toBe(ExitCode.STAGE_FAILED);
     const j = s.journal();
     expect(j.kind === 'ok' && j.journal.state).toBe('staging');
@@ -125,7 +126,7 @@ describe('a staging interrupted part way is finished by the next run', () => {
     expect((await zticache(s.args('--', s.report, '0'))).code).toBe(0);
     makePackage(s.source, { 'new.txt': 'new package' });
     const original = snapshot(s.source);
-    const code = await main(s.args('--', s.report, '0'), rt(s.dir), { fs: failing('rm', 'EFAULT', 1, 1), retry: fast });
+    const code = await mainWith({ fs: failing('rm', 'EFAULT', 1, 1), retry: fast }, s.args('--', s.report, '0'), rt(s.dir));
     expect(code).toBe(ExitCode.STAGE_FAILED);
     const j = s.journal();
     expect(j.kind === 'ok' && j.journal.state).toBe('clearing');
@@ -140,7 +141,7 @@ describe('faults during staging', () => {
   it('a read that fails once (EIO) is retried and logged, and the run succeeds', async () => {
     const s = scene();
     makePackage(s.source);
-    const code = await main(s.args('--mode', 'copy', '--', s.report, '7'), rt(s.dir), { fs: failing('copyFile', 'EIO', 2, 2), retry: fast });
+    const code = await mainWith({ fs: failing('copyFile', 'EIO', 2, 2), retry: fast }, s.args('--mode', 'copy', '--', s.report, '7'), rt(s.dir));
     expect(code).toBe(7);
     expect(fs.readFileSync(s.log, 'utf8')).toMatch(/copying .*: EIO, retrying after the other files/);
     expect(snapshot(s.target)).toEqual(snapshot(s.source));
@@ -150,7 +151,7 @@ describe('faults during staging', () => {
     const s = scene();
     makePackage(s.source, { 'Images/big.wim': Buffer.alloc(3 << 20, 5) });
     // the six small files are copied first (calls 1-6); call 7 is the large one
-    const code = await main(s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir), { fs: failing('copyFile', 'EIO', 7, 7), retry: fast });
+    const code = await mainWith({ fs: failing('copyFile', 'EIO', 7, 7), retry: fast }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir));
     expect(code).toBe(0);
     expect(fs.readFileSync(s.log, 'utf8')).toMatch(/copying .*big\.wim: EIO \(try 1 of 3\), retrying in 1 ms/);
     expect(snapshot(s.target)).toEqual(snapshot(s.source));
@@ -159,7 +160,7 @@ describe('faults during staging', () => {
   it('a read that keeps failing stops the run; the launcher is not started', async () => {
     const s = scene();
     makePackage(s.source);
-    const code = await main(s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir), { fs: failing('copyFile', 'EIO', 1), retry: fast });
+    const code = await mainWith({ fs: failing('copyFile', 'EIO', 1), retry: fast }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir));
     expect(code).toBe(ExitCode.STAGE_FAILED);
     expect(fs.readFileSync(s.log, 'utf8')).toMatch(new RegExp(`cannot copy .* \\(EIO\\) \\[exit ${ExitCode.STAGE_FAILED}\\]`));
     expect(readReport(s.report)).toBeUndefined();
@@ -168,7 +169,7 @@ describe('faults during staging', () => {
   it('a full target volume (ENOSPC) names the bytes; the launcher is not started', async () => {
     const s = scene();
     makePackage(s.source);
-    const code = await main(s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir), { fs: failing('copyFile', 'ENOSPC', 2), retry: fast });
+    const code = await mainWith({ fs: failing('copyFile', 'ENOSPC', 2), retry: fast }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir));
     expect(code).toBe(ExitCode.NO_SPACE);
     expect(fs.readFileSync(s.log, 'utf8')).toMatch(/target volume is full: 362\.\d KB needed for the package, .* free now/);
     expect(readReport(s.report)).toBeUndefined();
@@ -179,11 +180,11 @@ describe('faults during staging', () => {
     makePackage(s.source);
     const vanish = () => fs.rmSync(s.source, { recursive: true, force: true });
     const f: StageFs = {
-      ...nodeFs,
-      copyFile: async (a, b) => { await nodeFs.copyFile(a, b); vanish(); },
-      copyFileSync: (a, b) => { nodeFs.copyFileSync(a, b); vanish(); },
+      ...realFs,
+      copyFile: async (a, b) => { await realFs.copyFile(a, b); vanish(); },
+      copyFileSync: (a, b) => { realFs.copyFileSync(a, b); vanish(); },
     };
-    const code = await main(s.args('--mode', 'copy', '--parallel', '1', '--', s.report, '0'), rt(s.dir), { fs: f, retry: fast });
+    const code = await mainWith({ fs: f, retry: fast }, s.args('--mode', 'copy', '--parallel', '1', '--', s.report, '0'), rt(s.dir));
     expect(code).toBe(ExitCode.STAGE_FAILED);
     expect(fs.readFileSync(s.log, 'utf8')).toMatch(new RegExp(`the source folder .*ABC00001 vanished during staging \\(ENOENT\\) \\[exit ${ExitCode.STAGE_FAILED}\\]`));
     expect(readReport(s.report)).toBeUndefined();
@@ -216,7 +217,7 @@ describe('guarantees each held by a test', () => {
       const s = scene();
       makePackage(s.source);
       const original = snapshot(s.source);
-      const r = await main(s.args('--', s.report, '0'), rt(s.dir), { fs: failing('rename', code, 1, 1), retry: fast });
+      const r = await mainWith({ fs: failing('rename', code, 1, 1), retry: fast }, s.args('--', s.report, '0'), rt(s.dir));
       expect(r).toBe(0);
       expect(fs.readFileSync(s.log, 'utf8')).toMatch(new RegExp(`moving .*: ${code} \\(try 1 of 3\\), retrying in 1 ms`));
       expect(snapshot(s.target)).toEqual(original);
@@ -241,12 +242,12 @@ describe('guarantees each held by a test', () => {
     const needed = 370_758; // the package without old.bin
     const { posixPlatform } = await import('../../src/platform.js');
     // free space short of the package, but the old target (970 KB) will be removed first
-    const code = await main(s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir), { platform: { ...posixPlatform, freeBytes: () => needed - 1000 } });
+    const code = await mainWith({ platform: { ...posixPlatform, freeBytes: () => needed - 1000 } }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir));
     expect(code, fs.readFileSync(s.log, 'utf8')).toBe(0);
     // and without it, the same shortfall is refused
     const t = scene();
     makePackage(t.source);
-    expect(await main(t.args('--mode', 'copy', '--', t.report, '0'), rt(t.dir), { platform: { ...posixPlatform, freeBytes: () => needed - 1000 } })).toBe(ExitCode.NO_SPACE);
+    expect(await mainWith({ platform: { ...posixPlatform, freeBytes: () => needed - 1000 } }, t.args('--mode', 'copy', '--', t.report, '0'), rt(t.dir))).toBe(ExitCode.NO_SPACE);
   });
 
   it('a cross-volume copy that comes out short: STAGE_FAILED, and the source file is kept', async () => {
@@ -255,14 +256,14 @@ describe('guarantees each held by a test', () => {
     makePackage(source);
     const original = snapshot(source);
     const short: StageFs = {
-      ...nodeFs,
+      ...realFs,
       copyFileSync: (a, b) => {
-        nodeFs.copyFileSync(a, b);
+        realFs.copyFileSync(a, b);
         if (a.endsWith('setup.cab')) fs.truncateSync(b, 100);
       },
     };
     const args = [...s.stateArgs, '--source', source, '--target', s.target, '--launch', 'launch.js', '--', s.report, '0'];
-    const code = await main(args, rt(s.dir), { fs: short, retry: fast });
+    const code = await mainWith({ fs: short, retry: fast }, args, rt(s.dir));
     expect(code).toBe(ExitCode.STAGE_FAILED);
     expect(fs.readFileSync(s.log, 'utf8')).toMatch(/copy of .*setup\.cab has 100 bytes, expected 70000; the source was kept/);
     expect(snapshot(source)).toEqual(original);
@@ -273,6 +274,7 @@ describe('guarantees each held by a test', () => {
     const s = scene();
     makePackage(s.source, { 'a.bin': Buffer.alloc(1000, 1), 'b.bin': Buffer.alloc(2000, 2) });
     const { posixPlatform } = await import('../../src/platform.js');
+    const realGuard = posixPlatform.guard;
     const swapping = {
       ...posixPlatform,
       guard: {
@@ -281,11 +283,11 @@ describe('guarantees each held by a test', () => {
           // between staging and verification, someone swaps the two files' content
           fs.writeFileSync(path.join(s.target, 'a.bin'), Buffer.alloc(2000, 2));
           fs.writeFileSync(path.join(s.target, 'b.bin'), Buffer.alloc(1000, 1));
-          return posixPlatform.guard.holdAll(req);
+          return realGuard.holdAll(req);
         },
       },
     };
-    const code = await main(s.args('--', s.report, '0'), rt(s.dir), { platform: swapping });
+    const code = await mainWith({ platform: swapping }, s.args('--', s.report, '0'), rt(s.dir));
     expect(code).toBe(ExitCode.VERIFY_FAILED);
     expect(fs.readFileSync(s.log, 'utf8')).toMatch(/size of a\.bin: 2000 bytes, expected 1000; size of b\.bin: 1000 bytes, expected 2000/);
     expect(readReport(s.report)).toBeUndefined();

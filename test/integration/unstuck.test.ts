@@ -4,11 +4,11 @@ import { execaSync } from 'execa';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
 import { ExitCode } from '../../src/exit-codes.js';
 import type { Runtime } from '../../src/options.js';
 import { posixPlatform } from '../../src/platform.js';
-import { nodeFs, type StageFs } from '../../src/stage/copy.js';
+import type { StageFs } from '../../src/stage/fs.js';
+import { mainWith, realFs } from '../helpers/seams.js';
 import { LAUNCHER, LAUNCHER_SOURCE, expectExit, makePackage, readReport, scene, snapshot, tempDir, zticache } from '../helpers/fixtures.js';
 
 const rt = (cwd: string, over: Partial<Runtime> = {}): Runtime => ({ platform: 'linux', env: {}, execPath: process.execPath, packaged: false, cwd, ...over });
@@ -22,13 +22,13 @@ describe('a copy whose source changed (a distribution point refreshed meanwhile)
     // the refresh lands while the copy runs: after the first file, setup.cab grows
     let n = 0;
     const refreshing: StageFs = {
-      ...nodeFs,
+      ...realFs,
       copyFileSync: (a, b) => {
-        nodeFs.copyFileSync(a, b);
+        realFs.copyFileSync(a, b);
         if (++n === 1) fs.writeFileSync(path.join(s.source, 'setup.cab'), Buffer.alloc(80_000, 9));
       },
     };
-    const first = await main(s.args('--mode', 'copy', '--parallel', '1', '--', s.report, '0'), rt(s.dir), { fs: refreshing, retry: fast });
+    const first = await mainWith({ fs: refreshing, retry: fast }, s.args('--mode', 'copy', '--parallel', '1', '--', s.report, '0'), rt(s.dir));
     expect(first).toBe(ExitCode.STAGE_FAILED);
     expect(log(s)).toMatch(/setup\.cab changed after it was inventoried .*run zticache again, a copy restarts from a fresh inventory/);
     expect(readReport(s.report)).toBeUndefined();
@@ -72,8 +72,8 @@ describe('sources whose files cannot be deleted', () => {
     const source = path.join(tempDir('zti-src-', '/dev/shm'), 'pkg');
     makePackage(source);
     const original = snapshot(source);
-    const refusing: StageFs = { ...nodeFs, rm: async (p, o) => (p.startsWith(source) ? Promise.reject(Object.assign(new Error('read-only'), { code: 'EROFS', path: p })) : nodeFs.rm(p, o)) };
-    const code = await main([...s.stateArgs, '--source', source, '--target', s.target, '--launch', LAUNCHER, '--', s.report, '0'], rt(s.dir), { fs: refusing, retry: fast });
+    const refusing: StageFs = { ...realFs, rm: async (p, o) => (p.startsWith(source) ? Promise.reject(Object.assign(new Error('read-only'), { code: 'EROFS', path: p })) : realFs.rm(p, o)) };
+    const code = await mainWith({ fs: refusing, retry: fast }, [...s.stateArgs, '--source', source, '--target', s.target, '--launch', LAUNCHER, '--', s.report, '0'], rt(s.dir));
     expect(code).toBe(0);
     expect(log(s)).toMatch(/copied .*setup\.cab into the target, but the source refuses its delete \(EROFS at .*\): an extra copy stays there, nothing is lost/);
     expect(log(s)).toMatch(/6 left in the source too/);
@@ -86,8 +86,8 @@ describe('sources whose files cannot be deleted', () => {
     makePackage(s.source);
     const original = snapshot(s.source);
     let renames = 0;
-    const stuck: StageFs = { ...nodeFs, rename: async (a, b) => (++renames > 2 ? Promise.reject(Object.assign(new Error('denied'), { code: 'EACCES' })) : nodeFs.rename(a, b)) };
-    expect(await main(s.args('--', s.report, '0'), rt(s.dir), { fs: stuck, retry: fast })).toBe(ExitCode.STAGE_FAILED);
+    const stuck: StageFs = { ...realFs, rename: async (a, b) => (++renames > 2 ? Promise.reject(Object.assign(new Error('denied'), { code: 'EACCES' })) : realFs.rename(a, b)) };
+    expect(await mainWith({ fs: stuck, retry: fast }, s.args('--', s.report, '0'), rt(s.dir))).toBe(ExitCode.STAGE_FAILED);
     expect(readReport(s.report)).toBeUndefined();
     const r = await zticache(s.args('--mode', 'copy', '--', s.report, '0'));
     expect(r.code, r.out).toBe(0);
@@ -165,10 +165,10 @@ describe('planned before the first change', () => {
     const tight = { platform: { ...posixPlatform, freeBytes: () => 400_000 } };
     const args = ['--target', s.target, '--launch', LAUNCHER, ...s.stateArgs, '--', s.report, '0'];
     const before = snapshot(s.source);
-    expect(await main(['--what-if', ...args], rt(s.dir, exe), tight)).toBe(ExitCode.NO_SPACE);
-    expect(await main(args, rt(s.dir, exe), tight)).toBe(ExitCode.NO_SPACE);
+    expect(await mainWith(tight, ['--what-if', ...args], rt(s.dir, exe))).toBe(ExitCode.NO_SPACE);
+    expect(await mainWith(tight, args, rt(s.dir, exe))).toBe(ExitCode.NO_SPACE);
     expect(snapshot(s.source)).toEqual(before); // refused before the move, not after it
-    expect(await main(args, rt(s.dir, exe), { platform: { ...posixPlatform, freeBytes: () => 600_000 } })).toBe(0);
+    expect(await mainWith({ platform: { ...posixPlatform, freeBytes: () => 600_000 } }, args, rt(s.dir, exe))).toBe(0);
   });
 
   it('a launcher missing at launch time is LAUNCH_FAILED, never a code borrowed from a shell', async () => {
@@ -177,11 +177,12 @@ describe('planned before the first change', () => {
     const outside = path.join(s.dir, 'tools', 'OSDLaunch.sh');
     fs.mkdirSync(path.dirname(outside));
     fs.writeFileSync(outside, LAUNCHER_SOURCE, { mode: 0o755 });
+    const realGuard = posixPlatform.guard;
     const vanishing = {
       ...posixPlatform,
-      guard: { ...posixPlatform.guard, holdAll: (req: Parameters<typeof posixPlatform.guard.holdAll>[0]) => (fs.rmSync(outside), posixPlatform.guard.holdAll(req)) },
+      guard: { ...posixPlatform.guard, holdAll: (req: Parameters<typeof posixPlatform.guard.holdAll>[0]) => (fs.rmSync(outside), realGuard.holdAll(req)) },
     };
-    const code = await main(s.args('--launch', outside, '--', s.report, '0'), rt(s.dir), { platform: vanishing });
+    const code = await mainWith({ platform: vanishing }, s.args('--launch', outside, '--', s.report, '0'), rt(s.dir));
     expect(code).toBe(ExitCode.LAUNCH_FAILED);
     expect(log(s)).toMatch(/the launcher .*OSDLaunch\.sh is missing at launch time; it was not started/);
   });

@@ -1,0 +1,74 @@
+// The one file-system seam of staging: every call that moves, copies, stats, flushes or removes
+// a package file goes through the stageFs object below, and nothing else in stage/ touches
+// node:fs for package files. The crash and fault tests replace its methods (vi.spyOn) to make
+// the failures the OS will not make on demand, the way rimraf's tests swap its src/fs.ts; nothing
+// in the shipped code knows about them. Small files are copied with the synchronous forms (see
+// copy.ts).
+
+import fs from 'node:fs';
+import { errnoOf } from '../errors.js';
+import { removeTree, type RemoveOptions } from './remove.js';
+
+/**
+ * The file calls staging makes, as one object.
+ */
+export interface StageFs {
+  copyFile(src: string, dst: string): Promise<void>;
+  copyFileSync(src: string, dst: string): void;
+  /** undefined when nothing is there; any other failure is thrown */
+  stat(p: string): Promise<fs.Stats | undefined>;
+  /** undefined when nothing is there (no exception: for 10,000 fresh copies, throwing ENOENT each time cost ~60 ms) */
+  statSync(p: string): fs.Stats | undefined;
+  utimes(p: string, atime: Date, mtime: Date): Promise<void>;
+  utimesSync(p: string, atime: Date, mtime: Date): void;
+  rename(from: string, to: string): Promise<void>;
+  /** removes a file or a tree, never through a link, retrying held files (stage/remove.ts) */
+  rm(p: string, opts?: RemoveOptions): Promise<void>;
+  /** flush a file's (or, on POSIX, a folder's) data to disk */
+  fsync(p: string): Promise<void>;
+  /** a folder and its missing parents */
+  mkdirp(p: string): void;
+  /** one file, if it is there (a half-written copy) */
+  removeFile(p: string): void;
+  /** something is there (a link counts: it is not followed) */
+  exists(p: string): boolean;
+}
+
+async function syncPath(p: string): Promise<void> {
+  // write access is needed to flush on Windows; a read-only file (or a folder) is synced as well as it can be
+  for (const flags of ['r+', 'r']) {
+    let fh: fs.promises.FileHandle | undefined;
+    try {
+      fh = await fs.promises.open(p, flags);
+      await fh.sync();
+      return;
+    } catch {
+      /* try the next way */
+    } finally {
+      await fh?.close();
+    }
+  }
+}
+
+/**
+ * Never onto an existing file (COPYFILE_EXCL): besides being the safe choice, it spares libuv's
+ * ftruncate(dst, 0), after which ext4 flushes the whole file on close (auto_da_alloc) and a copy
+ * takes twice as long as cp's. COPYFILE_FICLONE clones where the file system can (btrfs, XFS);
+ * on Windows both map to CopyFileW(failIfExists).
+ */
+const COPY_FLAGS = fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE;
+
+export const stageFs: StageFs = {
+  copyFile: (s, d) => fs.promises.copyFile(s, d, COPY_FLAGS),
+  copyFileSync: (s, d) => fs.copyFileSync(s, d, COPY_FLAGS),
+  stat: (p) => fs.promises.stat(p).catch((err) => (errnoOf(err) === 'ENOENT' ? undefined : Promise.reject(err))),
+  statSync: (p) => fs.statSync(p, { throwIfNoEntry: false }),
+  utimes: (p, a, m) => fs.promises.utimes(p, a, m),
+  utimesSync: (p, a, m) => fs.utimesSync(p, a, m),
+  rename: (a, b) => fs.promises.rename(a, b),
+  rm: removeTree,
+  fsync: syncPath,
+  mkdirp: (p) => void fs.mkdirSync(p, { recursive: true }),
+  removeFile: (p) => fs.rmSync(p, { force: true }),
+  exists: (p) => fs.lstatSync(p, { throwIfNoEntry: false }) !== undefined,
+};

@@ -1,0 +1,37 @@
+// The test side of zticache's seams: nothing in src/ takes a test hook. Staging's file calls all go
+// through one object (src/stage/fs.ts), its backoff is one object (src/stage/retry.ts), and the
+// POSIX platform is one object (src/platform.ts); a test replaces some of their members for one
+// run of main() and puts them back, as rimraf's tests swap its src/fs.ts.
+import { main } from '../../src/cli.js';
+import type { Runtime } from '../../src/options.js';
+import { posixPlatform, type Platform } from '../../src/platform.js';
+import { stageFs, type StageFs } from '../../src/stage/fs.js';
+import { retryPolicy, type RetryPolicy } from '../../src/stage/retry.js';
+
+/** The real file calls, for wrappers that fail some and pass the rest through. */
+export const realFs: StageFs = { ...stageFs };
+
+export interface Seams {
+  fs?: Partial<StageFs>;
+  retry?: RetryPolicy;
+  platform?: Partial<Platform>;
+}
+
+/** Runs main() with the seams replaced, and restores them afterwards whatever happens. */
+export async function mainWith(seams: Seams, argv: readonly string[], rt: Runtime): Promise<number> {
+  const saved = { fs: { ...stageFs }, retry: { ...retryPolicy }, platform: { ...posixPlatform } };
+  // only the members the real objects have (a test's wrapper may carry its own bookkeeping)
+  const put = <T extends object>(into: T, from: Partial<T> | undefined) => {
+    for (const k of Object.keys(into) as Array<keyof T>) if (from && k in from) into[k] = from[k] as T[keyof T];
+  };
+  put(stageFs, seams.fs);
+  put(retryPolicy, seams.retry);
+  put(posixPlatform, seams.platform);
+  try {
+    return await main(argv, rt);
+  } finally {
+    Object.assign(stageFs, saved.fs);
+    Object.assign(retryPolicy, saved.retry);
+    Object.assign(posixPlatform, saved.platform);
+  }
+}
