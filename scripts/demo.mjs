@@ -17,7 +17,7 @@ fs.writeFileSync(path.join(source, 'OSDLaunch.js'),
   "#!/usr/bin/env node\nconsole.log(`OSDLaunch stand-in: running in ${process.cwd()}, returning 3010`);\nprocess.exit(3010);\n", { mode: 0o755 });
 
 console.log(`demo package in ${source}\n`);
-const r = spawnSync(process.execPath, [path.join(root, 'dist', 'zticache.cjs'), '--source', source, '--target', target, '--launch', 'OSDLaunch.js'], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, [path.join(root, 'dist', 'zticache.cjs'), '--source', source, '--target', target, '--launch', 'OSDLaunch.js', '--state-dir', path.join(dir, 'state')], { stdio: 'inherit' });
 console.log(`\nzticache exit code: ${r.status} (3010 & 255 = ${3010 & 255}: a POSIX parent sees 8 bits; Windows sees all 32)`);
 console.log(`source folder now: [${fs.readdirSync(source).join(', ')}]`);
 console.log(`\n${path.join(dir, 'MININT', 'SMSOSD', 'OSDLOGS', 'ZTICache.log')}:`);
