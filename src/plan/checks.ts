@@ -15,9 +15,7 @@ import { isInside } from '../paths.js';
  * target are compared by what the file system says they are, so no second spelling of either
  * (case, 8.3 name, \\.\ prefix, subst drive, junction or link above it) hides an overlap.
  */
-export function checkOverlap(pp: path.PlatformPath, source: string, target: string): 'same' | 'apart' {
-  const sourceId = idOf(source);
-  const targetId = idOf(target);
+export function checkOverlap(pp: path.PlatformPath, source: string, target: string, sourceId = idOf(source), targetId = idOf(target)): 'same' | 'apart' {
   if (sameId(sourceId, targetId)) return 'same';
   if (locateUnder(pp, target, sourceId) !== undefined) {
     throw new ZtiError(ExitCode.OVERLAP, `the target ${target} is inside the source ${source}`, { path: target });

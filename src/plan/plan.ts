@@ -71,7 +71,7 @@ export function makePlan(opts: Options, platform: Platform): Plan {
   if (!sourceId) throw new ZtiError(ExitCode.SOURCE_MISSING, `the source folder ${source} vanished while it was examined`, { path: source });
 
   const tgt = checkTargetSafe(p, target);
-  const overlap = checkOverlap(p, source, target);
+  const overlap = checkOverlap(p, source, target, sourceId, tgt.id); // the identities just taken, not a second stat each
   const found = findJournal(p, opts.stateDir, target, tgt.id);
   const journalFile = found.file;
   const journal = loadJournal(found, target);
