@@ -71,8 +71,8 @@ async function guardVerifyLaunch(plan: Plan, opts: Options, ctx: RunContext): Pr
     ownFiles: [opts.log],
   });
   try {
-    log.info(`Holding ${held.files} files and ${held.dirs} folders${held.ownFiles ? ', and the log' : ''}${held.notHeld ? ` (${held.notHeld} more not held: the descriptor limit)` : ''} (${Date.now() - t0} ms)`, { event: true });
-    if (!guard.protects) log.warn(`${target} is not protected from deletion: ${guard.description}`);
+    if (guard.protects) log.info(`Holding ${held.files} files and ${held.dirs} folders${held.ownFiles ? ', and the log' : ''} (${Date.now() - t0} ms)`, { event: true });
+    else log.warn(`${target} is not protected from deletion: ${guard.description}`);
     await verify(target, inv, { p, log, parallel: opts.parallel, manifest: plan.manifest, toleratesExtra: plan.toleratesExtra, walk: platform.walk });
 
     log.info(`Setting working directory to ${target}`);

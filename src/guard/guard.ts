@@ -26,8 +26,6 @@ export interface Held {
   dirs: number;
   /** how many of HoldRequest.ownFiles are held */
   ownFiles: number;
-  /** POSIX only: files and folders left unheld at the descriptor limit (holding protects nothing there) */
-  notHeld?: number;
   /** close every handle; safe to call twice */
   release(): void;
 }
