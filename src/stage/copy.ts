@@ -74,8 +74,19 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
     opts.progress?.add(f.size, 1);
   };
 
-  // Small files: a tight synchronous loop. Four thread-pool round trips a file (stat, stat,
-  // copy, utimes) cost more than copying 4 KB; measured on 10,000 files this loop ran about 3x
+  /** false, copying nothing, when something is already at dst (COPYFILE_EXCL) */
+  const copiedOntoNothing = (src: string, dst: string): boolean => {
+    try {
+      sfs.copyFileSync(src, dst);
+      return true;
+    } catch (err) {
+      if (errnoOf(err) === 'EEXIST') return false;
+      throw err;
+    }
+  };
+
+  // Small files: a tight synchronous loop. Thread-pool round trips per file (stat, copy,
+  // utimes) cost more than copying 4 KB; measured on 10,000 files this loop ran about 3x
   // faster than the same steps as promises, 8 at a time, and faster than cp -a. A transient error
   // sends the file to the retrying path below.
   const later: FileEntry[] = [];
@@ -89,13 +100,17 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
     try {
       const s = sfs.statSync(src);
       present(src, s);
-      const what = decide(src, f, s, sfs.statSync(dst));
-      if (what === 'complete') {
-        done(f, false);
-        continue;
+      if (s.size !== f.size) throw changed(src, f, s);
+      // the copy refuses an existing destination, so a fresh one costs no stat of it; only a
+      // resumed copy meets one and decides by its stat
+      if (!copiedOntoNothing(src, dst)) {
+        if (decide(src, f, s, sfs.statSync(dst)) === 'complete') {
+          done(f, false);
+          continue;
+        }
+        sfs.removeFile(dst);
+        sfs.copyFileSync(src, dst);
       }
-      if (what === 'replace') sfs.removeFile(dst);
-      sfs.copyFileSync(src, dst);
       faultPoint('file copied, time not set', dst);
       sfs.utimesSync(dst, s.atime, s.mtime);
       faultPoint('file copied');
