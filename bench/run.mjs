@@ -126,10 +126,8 @@ const mb = (bytes, ms) => (bytes / 1048576 / (ms / 1000)).toFixed(0);
     if (fs.existsSync(dst)) { fs.rmSync(src, { recursive: true, force: true }); fs.renameSync(dst, src); fs.rmSync(path.dirname(dst), { recursive: true, force: true }); }
   };
   const r = measure(back, () => zti(['--source', src, '--target', dst]));
-  const log = path.join(path.dirname(dst), 'SMSOSD', 'OSDLOGS', 'ZTICache.log');
-  const guardMs = Number(/Holding \d+ files .*\((\d+) ms\)/.exec(fs.readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('Holding')).pop())?.[1]);
-  row(`${n} files staged, guarded, verified, launched (wall, start-up included)`, `${r.ms.toFixed(0)} ms`, '< 500 ms', r.ms < 500);
-  row(`guard: handles on ${n} files (Linux)`, `${guardMs} ms`, '< 500 ms', guardMs < 500);
+  // (the POSIX guard holds nothing: a descriptor cannot stop an unlink; the guard is measured under Wine below)
+  row(`${n} files staged, verified, launched (wall, start-up included)`, `${r.ms.toFixed(0)} ms`, '< 500 ms', r.ms < 500);
   back();
 }
 
@@ -155,6 +153,12 @@ for (const [label, spec, base] of [
   const speed = c / z;
   const goal = label.startsWith('a few') ? 0.95 : label.endsWith('tmpfs') ? 0.6 : 0.8;
   row(`copy ${label}: zticache ${mb(bytes, z)} MB/s ${(spec.files / (z / 1000)).toFixed(0)} files/s; cp -a ${mb(bytes, c)} MB/s ${(spec.files / (c / 1000)).toFixed(0)} files/s`, `${speed.toFixed(2)}x cp's speed`, `>= ${goal}x`, speed >= goal);
+  if (label.endsWith('tmpfs')) {
+    // the floor for any Node program: start-up and a copyFileSync per file, nothing else
+    const [n, c2] = versus(clean, () => sh(process.execPath, [path.join(root, 'bench', 'node-copy.cjs'), src, dstC]), () => sh('cp', ['-a', src, dstC]));
+    clean();
+    row(`copy ${label}: a bare Node copy (bench/node-copy.cjs: readdir + copyFileSync, nothing checked) vs cp -a`, `${(c2 / n).toFixed(2)}x cp's speed (${n.toFixed(0)} ms vs ${c2.toFixed(0)} ms; zticache ${z.toFixed(0)} ms)`);
+  }
 }
 
 // ---------------------------------------------------------------- cross-volume move
@@ -202,7 +206,7 @@ if (shm) {
   makeTree(src, { files: n, dirs: 1000, size: 16 });
   const r = timed(() => zti(['--source', src, '--target', dst]));
   const peak = peakMb(path.join(path.dirname(dst), 'SMSOSD', 'OSDLOGS', 'ZTICache.log'));
-  row(`${n} files moved, guarded, verified: wall time, peak RSS`, `${(r.ms / 1000).toFixed(1)} s, ${peak} MB`, '< 100 MB', peak < 100);
+  row(`${n} files moved, verified, launched: wall time, peak RSS`, `${(r.ms / 1000).toFixed(1)} s, ${peak} MB`, '< 100 MB', peak < 100);
   fs.rmSync(path.join(work, 'big'), { recursive: true, force: true });
 }
 
