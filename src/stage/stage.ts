@@ -24,7 +24,7 @@ import { retryPolicy } from './retry.js';
 import { Progress } from './progress.js';
 import { faultPoint } from '../fault-points.js';
 
-export interface StageOptions extends Omit<CopyOptions, 'progress'> {
+export interface StageOptions extends Omit<CopyOptions, 'progress' | 'walk'> {
   platform: Platform;
   tty?: NodeJS.WriteStream;
 }
@@ -103,7 +103,7 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
     try {
       if (plan.action === 'move') {
         const r = await moveInventory(source, target, inv, {
-          ...opts, keep: plan.keep, progress, crossed: plan.crossed,
+          ...opts, walk: platform.walk, keep: plan.keep, progress, crossed: plan.crossed,
           onCrossed: (names) => {
             crossed = names;
             journal('staging', targetId);
@@ -112,7 +112,7 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
         summary = `Move: ${r.renamed} entries renamed, ${r.crossVolume} moved across volumes (${r.crossVolumeCopied} files copied${r.leftInSource ? `, ${r.leftInSource} left in the source too` : ''}), ${r.kept} copied and kept, ${r.alreadyDone} already in place`;
       } else {
         log.info(`Copying ${inv.files.length} files (${formatBytes(inv.bytes)}) in ${inv.dirs.length} folders from ${source}`);
-        const r = await copyInventory(source, target, inv, { ...opts, progress });
+        const r = await copyInventory(source, target, inv, { ...opts, walk: platform.walk, progress });
         summary = `Copy: ${r.copied} files copied, ${r.skipped} already complete`;
       }
     } finally {

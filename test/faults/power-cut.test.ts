@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryLog } from '../helpers/fixtures.js';
-import { takeInventory } from '../../src/inventory.js';
+import { nodeWalk, takeInventory } from '../../src/inventory.js';
 import type { StageFs } from '../../src/stage/fs.js';
 import { stageFs } from '../../src/stage/fs.js';
 import { realFs } from '../helpers/seams.js';
@@ -28,7 +28,7 @@ describe('power cut during a move across volumes', () => {
     };
     Object.assign(stageFs, recording);
     try {
-      await moveInventory(source, target, inv, { p: path, log: memoryLog(), parallel: 4, keep: [] });
+      await moveInventory(source, target, inv, { p: path, log: memoryLog(), parallel: 4, walk: nodeWalk, keep: [] });
     } finally {
       Object.assign(stageFs, realFs);
     }

@@ -15,35 +15,75 @@ const rt = (cwd: string, over: Partial<Runtime> = {}): Runtime => ({ platform: '
 const fast = { attempts: 2, baseMs: 1, maxMs: 2 };
 const log = (s: ReturnType<typeof scene>) => fs.readFileSync(s.log, 'utf8');
 
+/** The copy as Windows' CopyFileW makes it: the copy gets its source's last-write time. */
+const copyKeepingTime = (a: string, b: string) => {
+  realFs.copyFileSync(a, b);
+  const st = fs.statSync(a);
+  fs.utimesSync(b, st.atime, st.mtime);
+};
+
 describe('a copy whose source changed (a distribution point refreshed meanwhile)', () => {
-  it('fails once, then the next run restages from a fresh inventory: changed files copied again, removed ones pruned, new ones added', async () => {
+  const ways = ['POSIX: each source stat\'ed before its copy', 'Windows: the copy keeps the time, the copies are checked by listing their folders'] as const;
+  for (const [way, refresh] of ways.flatMap((w) => (['grows', 'same size, new time'] as const).map((r) => [w, r] as const))) {
+    it(`fails once, then the next run restages from a fresh inventory: changed files copied again, removed ones pruned, new ones added (${way}; setup.cab ${refresh})`, async () => {
+      const s = scene();
+      makePackage(s.source);
+      const windows = way.startsWith('Windows');
+      const cab = path.join(s.source, 'setup.cab');
+      // the refresh lands while the copy runs, after the first file
+      const refreshed = () => {
+        if (refresh === 'grows') return fs.writeFileSync(cab, Buffer.alloc(80_000, 9));
+        const was = fs.statSync(cab);
+        fs.writeFileSync(cab, Buffer.alloc(was.size, 9));
+        fs.utimesSync(cab, was.atime, new Date(was.mtimeMs + 10_000));
+      };
+      let n = 0;
+      const sourceStats: string[] = [];
+      const refreshing: StageFs = {
+        ...realFs,
+        copyKeepsTime: windows,
+        copyFileSync: (a, b) => {
+          (windows ? copyKeepingTime : realFs.copyFileSync)(a, b);
+          if (++n === 1) refreshed();
+        },
+        statSync: (p) => {
+          if (p.startsWith(s.source)) sourceStats.push(p);
+          return realFs.statSync(p);
+        },
+      };
+      const first = await mainWith({ fs: refreshing, retry: fast }, s.args('--mode', 'copy', '--parallel', '1', '--', s.report, '0'), rt(s.dir));
+      expect(first).toBe(ExitCode.STAGE_FAILED);
+      expect(log(s)).toMatch(/setup\.cab changed after it was inventoried .*run zticache again, a copy restarts from a fresh inventory/);
+      expect(readReport(s.report)).toBeUndefined();
+      // the Windows way opens no source file but to copy it (the folder times are set at the end: a stat each)
+      if (windows) expect(sourceStats.filter((p) => fs.statSync(p).isFile())).toEqual([]);
+      else expect(sourceStats.length).toBeGreaterThan(1);
+
+      // the refresh also removed a file and added one
+      fs.rmSync(path.join(s.source, 'readme.txt'));
+      fs.writeFileSync(path.join(s.source, 'added.txt'), 'new in the refresh');
+      fs.mkdirSync(path.join(s.target, 'Stale'), { recursive: true }); // as if an older package's folder were left
+      const r = await zticache(s.args('--mode', 'copy', '--', s.report, '0'));
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/finishing an interrupted copy .* from a fresh inventory of the source/);
+      expect(snapshot(s.target)).toEqual(snapshot(s.source));
+      expect(fs.existsSync(path.join(s.target, 'Stale'))).toBe(false);
+      expect(readReport(s.report)!.files).toEqual(snapshot(s.source));
+      expect(readReport(s.report)!.runs).toBe(1);
+    });
+  }
+
+  it('Windows way: a copy cut short is resumed keeping the files already complete; every copy has its source\'s time', async () => {
     const s = scene();
     makePackage(s.source);
-    // the refresh lands while the copy runs: after the first file, setup.cab grows
+    const windowsFs: StageFs = { ...realFs, copyKeepsTime: true, copyFileSync: copyKeepingTime, utimesSync: () => { throw new Error('no time is set on Windows'); } };
     let n = 0;
-    const refreshing: StageFs = {
-      ...realFs,
-      copyFileSync: (a, b) => {
-        realFs.copyFileSync(a, b);
-        if (++n === 1) fs.writeFileSync(path.join(s.source, 'setup.cab'), Buffer.alloc(80_000, 9));
-      },
-    };
-    const first = await mainWith({ fs: refreshing, retry: fast }, s.args('--mode', 'copy', '--parallel', '1', '--', s.report, '0'), rt(s.dir));
-    expect(first).toBe(ExitCode.STAGE_FAILED);
-    expect(log(s)).toMatch(/setup\.cab changed after it was inventoried .*run zticache again, a copy restarts from a fresh inventory/);
-    expect(readReport(s.report)).toBeUndefined();
-
-    // the refresh also removed a file and added one
-    fs.rmSync(path.join(s.source, 'readme.txt'));
-    fs.writeFileSync(path.join(s.source, 'added.txt'), 'new in the refresh');
-    fs.mkdirSync(path.join(s.target, 'Stale'), { recursive: true }); // as if an older package's folder were left
-    const r = await zticache(s.args('--mode', 'copy', '--', s.report, '0'));
-    expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(/finishing an interrupted copy .* from a fresh inventory of the source/);
+    const cut: StageFs = { ...windowsFs, copyFileSync: (a, b) => { if (++n === 3) throw Object.assign(new Error('injected'), { code: 'EFAULT' }); copyKeepingTime(a, b); } };
+    expect(await mainWith({ fs: cut, retry: fast }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(ExitCode.STAGE_FAILED);
+    expect(await mainWith({ fs: windowsFs, retry: fast }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(0);
+    expect(log(s)).toMatch(/Copy: \d+ files copied, 2 already complete/);
     expect(snapshot(s.target)).toEqual(snapshot(s.source));
-    expect(fs.existsSync(path.join(s.target, 'Stale'))).toBe(false);
-    expect(readReport(s.report)!.files).toEqual(snapshot(s.source));
-    expect(readReport(s.report)!.runs).toBe(1);
+    for (const f of ['setup.cab', 'OSD/Custom/Deep/Deeper/driver.inf']) expect(Math.abs(fs.statSync(path.join(s.target, f)).mtimeMs - fs.statSync(path.join(s.source, f)).mtimeMs)).toBeLessThan(1);
   });
 });
 
