@@ -27,7 +27,15 @@ export interface CopyOptions {
   progress?: Progress;
   /** the platform's walk, which checks the copies where the copy keeps the source's time (Windows) */
   walk: Walker;
+  /**
+   * What the admin does when a source file changed after the inventory. Default, for a copy: run
+   * again (a copy restarts from a fresh inventory). A move cannot (what it moved is in the target
+   * only), so it names its own way out.
+   */
+  whenChanged?: string;
 }
+
+const RUN_AGAIN = 'run zticache again, a copy restarts from a fresh inventory of the source';
 
 export interface CopyResult {
   copied: number;
@@ -53,9 +61,9 @@ function sameFile(f: FileEntry, size: number, mtimeMs: number): boolean {
   return size === f.size && sameTime(mtimeMs, f.mtimeMs);
 }
 
-function changed(src: string, f: FileEntry, size: number | 'not a file', mtimeMs = NaN): ZtiError {
+function changed(src: string, f: FileEntry, whenChanged: string | undefined, size: number | 'not a file', mtimeMs = NaN): ZtiError {
   const now = size === 'not a file' ? size : `${size} bytes, modified ${new Date(mtimeMs).toISOString()}`;
-  return new ZtiError(ExitCode.STAGE_FAILED, `${src} changed after it was inventoried (${f.size} bytes, modified ${new Date(f.mtimeMs).toISOString()} then; ${now} now): run zticache again, a copy restarts from a fresh inventory of the source`, { path: src });
+  return new ZtiError(ExitCode.STAGE_FAILED, `${src} changed after it was inventoried (${f.size} bytes, modified ${new Date(f.mtimeMs).toISOString()} then; ${now} now): ${whenChanged ?? RUN_AGAIN}`, { path: src });
 }
 
 export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inventory, opts: CopyOptions): Promise<CopyResult> {
@@ -73,7 +81,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
   const sourceStat = (src: string, f: FileEntry): fs.Stats => {
     const s = sfs.statSync(src);
     present(src, s);
-    if (!sameFile(f, s.size, s.mtimeMs)) throw changed(src, f, s.size, s.mtimeMs);
+    if (!sameFile(f, s.size, s.mtimeMs)) throw changed(src, f, opts.whenChanged, s.size, s.mtimeMs);
     return s;
   };
   /**
@@ -82,7 +90,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
    * kept; anything else there is an incomplete leftover, removed first (a copy never overwrites).
    */
   const decide = (src: string, f: FileEntry, s: fs.Stats, d: fs.Stats | undefined): 'complete' | 'copy' | 'replace' => {
-    if (!sameFile(f, s.size, s.mtimeMs)) throw changed(src, f, s.size, s.mtimeMs);
+    if (!sameFile(f, s.size, s.mtimeMs)) throw changed(src, f, opts.whenChanged, s.size, s.mtimeMs);
     if (d !== undefined && d.size === s.size && sameTime(d.mtimeMs, s.mtimeMs)) return 'complete';
     return d ? 'replace' : 'copy';
   };
@@ -220,8 +228,8 @@ function checkCopies(srcRoot: string, dstRoot: string, files: FileEntry[], opts:
       const f = names.get(name);
       if (!f) return 'skip';
       names.delete(name);
-      if (kind !== 'file') throw changed(fromRel(p, srcRoot, f.rel), f, 'not a file');
-      if (!sameFile(f, size, mtimeMs)) throw changed(fromRel(p, srcRoot, f.rel), f, size, mtimeMs);
+      if (kind !== 'file') throw changed(fromRel(p, srcRoot, f.rel), f, opts.whenChanged, 'not a file');
+      if (!sameFile(f, size, mtimeMs)) throw changed(fromRel(p, srcRoot, f.rel), f, opts.whenChanged, size, mtimeMs);
       return 'skip';
     });
     for (const f of names.values()) {

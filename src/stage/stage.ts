@@ -104,6 +104,9 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
       if (plan.action === 'move') {
         const r = await moveInventory(source, target, inv, {
           ...opts, walk: platform.walk, keep: plan.keep, progress, crossed: plan.crossed,
+          // what was moved is in the target only and the rest of the cache folder is another
+          // version now: neither half can be finished from the other
+          whenChanged: `the package in the cache folder changed while it was being moved (a content refresh?); a move cannot finish from a changed source: have the package downloaded again into the cache folder, then delete ${target} and the journal ${plan.journalFile}, and run zticache again`,
           onCrossed: (names) => {
             crossed = names;
             journal('staging', targetId);

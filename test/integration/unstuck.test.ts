@@ -87,6 +87,44 @@ describe('a copy whose source changed (a distribution point refreshed meanwhile)
   });
 });
 
+describe('a move across volumes whose cache folder changed meanwhile (a content refresh)', () => {
+  it('stops before deleting anything, stops again on the next run naming the way out, and the way out works', async () => {
+    const s = scene();
+    const source = path.join(tempDir('zti-src-', '/dev/shm'), 'pkg'); // another file system: copy, check, delete
+    makePackage(source);
+    const args = [...s.stateArgs, '--source', source, '--target', s.target, '--launch', LAUNCHER, '--', s.report, '0'];
+    let n = 0;
+    const refreshing: StageFs = {
+      ...realFs,
+      copyFileSync: (a, b) => {
+        realFs.copyFileSync(a, b);
+        if (++n === 1) fs.writeFileSync(path.join(source, 'setup.cab'), Buffer.alloc(80_000, 9));
+      },
+    };
+    const before = snapshot(source);
+    expect(await mainWith({ fs: refreshing, retry: fast }, args, rt(s.dir))).toBe(ExitCode.STAGE_FAILED);
+    expect(snapshot(source)).toEqual({ ...before, 'setup.cab': snapshot(source)['setup.cab'] }); // nothing deleted from the source
+    const wayOut = /setup\.cab changed after it was inventoried .*a move cannot finish from a changed source: have the package downloaded again into the cache folder, then delete (\S+) and the journal (\S+\.json), and run zticache again/;
+    expect(log(s)).toMatch(wayOut);
+
+    const again = await zticache(args);
+    expectExit(again, ExitCode.STAGE_FAILED);
+    const [, target, journal] = wayOut.exec(again.out)!;
+    expect(target).toBe(s.target);
+    expect(fs.existsSync(journal!)).toBe(true);
+    expect(readReport(s.report)).toBeUndefined();
+
+    // the way out, as named
+    fs.rmSync(source, { recursive: true });
+    makePackage(source);
+    fs.rmSync(target!, { recursive: true });
+    fs.rmSync(journal!);
+    const r = await zticache(args);
+    expect(r.code, r.out).toBe(0);
+    expect(readReport(s.report)!.files).toEqual(snapshot(s.target));
+  });
+});
+
 describe('sources whose files cannot be deleted', () => {
   it('a read-only volume is copied, never moved', async (ctx) => {
     const s = scene();
