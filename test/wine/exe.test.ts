@@ -218,21 +218,24 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     expect(r.events.events.length).toBeLessThanOrEqual(3);
   });
 
-  it('7. paths with spaces, non-ASCII names and over 260 characters', async () => {
+  it('7. paths with spaces, non-ASCII names and over 260 characters, moved and copied', async () => {
     const long = Array.from({ length: 6 }, (_, i) => `folder number ${i} with a fairly long name`).join('/');
     const files = {
       'Program Files/sp ace/ünïcødé ファイル.txt': 'unicode',
       [`${long}/a file at the end of a long path.txt`]: 'long',
     };
-    const p = cachePackage(files, { folder: 'ABC 0000 ü' });
     const full = `C:\\MININT\\PackageSource\\${Object.keys(files)[1]!.replace(/\//g, '\\')}`;
     expect(full.length).toBeGreaterThan(260);
-    const r = await osdRun(p.exe, '0');
-    expect(r.code, r.out).toBe(0);
-    for (const [rel, fnv] of p.expected) expect(r.report!.read.get(rel)?.fnv, rel).toBe(fnv);
-    expect(r.report!.kept.find((k) => k.path === full)?.error).toBe(32);
-    expect(r.report!.deleted.filter((d) => d.includes('PackageSource'))).toEqual([]);
-  });
+    for (const mode of ['move', 'copy']) {
+      const p = cachePackage(files, { folder: 'ABC 0000 ü' });
+      const r = await osdRun(p.exe, '0', ['--mode', mode]);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(mode === 'copy' ? /Copy: 4 files copied/ : /Move: /);
+      for (const [rel, fnv] of p.expected) expect(r.report!.read.get(rel)?.fnv, `${mode} ${rel}`).toBe(fnv);
+      expect(r.report!.kept.find((k) => k.path === full)?.error).toBe(32);
+      expect(r.report!.deleted.filter((d) => d.includes('PackageSource'))).toEqual([]);
+    }
+  }, 60_000);
 
   it('files marked hidden and read-only (attrib +r +h) are staged in both modes and held', async () => {
     for (const mode of ['move', 'copy']) {
