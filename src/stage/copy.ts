@@ -215,6 +215,25 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
  */
 function checkCopies(srcRoot: string, dstRoot: string, files: FileEntry[], opts: CopyOptions): void {
   const { p } = opts;
+  const sfs = stageFs;
+  let timesSet = 0;
+  /**
+   * A copy that differs: the source is asked again. Changed since the inventory: the error. Not
+   * changed, same size, another time: a copy that did not carry the time over (a file system or
+   * redirector that does not), which is set now rather than failing every run.
+   */
+  const recheck = (f: FileEntry, size: number, mtimeMs: number) => {
+    const src = fromRel(p, srcRoot, f.rel);
+    const s = sfs.statSync(src);
+    present(src, s);
+    if (!sameFile(f, s.size, s.mtimeMs)) throw changed(src, f, opts.whenChanged, s.size, s.mtimeMs);
+    if (size !== f.size) {
+      const dst = fromRel(p, dstRoot, f.rel);
+      throw new ZtiError(ExitCode.STAGE_FAILED, `the copy ${dst} came out ${size} bytes, its unchanged source ${src} has ${f.size}: run zticache again, the file is copied again`, { path: dst });
+    }
+    sfs.utimesSync(fromRel(p, dstRoot, f.rel), s.atime, s.mtime);
+    timesSet++;
+  };
   const byFolder = new Map<string, Map<string, FileEntry>>();
   for (const f of files) {
     const slash = f.rel.lastIndexOf('/');
@@ -229,7 +248,7 @@ function checkCopies(srcRoot: string, dstRoot: string, files: FileEntry[], opts:
       if (!f) return 'skip';
       names.delete(name);
       if (kind !== 'file') throw changed(fromRel(p, srcRoot, f.rel), f, opts.whenChanged, 'not a file');
-      if (!sameFile(f, size, mtimeMs)) throw changed(fromRel(p, srcRoot, f.rel), f, opts.whenChanged, size, mtimeMs);
+      if (!sameFile(f, size, mtimeMs)) recheck(f, size, mtimeMs);
       return 'skip';
     });
     for (const f of names.values()) {
@@ -237,6 +256,7 @@ function checkCopies(srcRoot: string, dstRoot: string, files: FileEntry[], opts:
       throw new ZtiError(ExitCode.STAGE_FAILED, `${dst} is missing right after it was copied`, { path: dst });
     }
   }
+  if (timesSet) opts.log.warn(`${timesSet} copies did not keep their source's last-write time; it was set afterwards (a stat and a time change each)`);
 }
 
 /**

@@ -55,8 +55,9 @@ describe('a copy whose source changed (a distribution point refreshed meanwhile)
       expect(first).toBe(ExitCode.STAGE_FAILED);
       expect(log(s)).toMatch(/setup\.cab changed after it was inventoried .*run zticache again, a copy restarts from a fresh inventory/);
       expect(readReport(s.report)).toBeUndefined();
-      // the Windows way opens no source file but to copy it (the folder times are set at the end: a stat each)
-      if (windows) expect(sourceStats.filter((p) => fs.statSync(p).isFile())).toEqual([]);
+      // the Windows way opens no source file but to copy it, and to ask again about a copy that
+      // differs (the folder times are set at the end: a stat each)
+      if (windows) expect(sourceStats.filter((p) => fs.statSync(p).isFile())).toEqual([cab]);
       else expect(sourceStats.length).toBeGreaterThan(1);
 
       // the refresh also removed a file and added one
@@ -72,6 +73,36 @@ describe('a copy whose source changed (a distribution point refreshed meanwhile)
       expect(readReport(s.report)!.runs).toBe(1);
     });
   }
+
+  it('Windows way, where a copy does not keep the time after all: the unchanged sources are asked again, the times set, the run goes on', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const old = new Date('2001-02-03T04:05:06.789Z');
+    for (const f of ['setup.cab', 'readme.txt']) fs.utimesSync(path.join(s.source, f), old, old);
+    const timeless: StageFs = { ...realFs, copyKeepsTime: true }; // the real copy, which sets no time
+    expect(await mainWith({ fs: timeless, retry: fast }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(0);
+    expect(log(s)).toMatch(/\d+ copies did not keep their source's last-write time; it was set afterwards/);
+    for (const f of ['setup.cab', 'readme.txt']) expect(fs.statSync(path.join(s.target, f)).mtime.toISOString()).toBe(old.toISOString());
+    expect(snapshot(s.target)).toEqual(snapshot(s.source));
+  });
+
+  it('Windows way: a copy that comes out short of an unchanged source stops the staging, naming the file; the next run copies it again', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const short: StageFs = {
+      ...realFs, copyKeepsTime: true,
+      copyFileSync: (a, b) => {
+        copyKeepingTime(a, b);
+        if (a.endsWith('setup.cab')) fs.truncateSync(b, 1000);
+      },
+    };
+    expect(await mainWith({ fs: short, retry: fast }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(ExitCode.STAGE_FAILED);
+    expect(log(s)).toMatch(/the copy \S+PackageSource\/setup\.cab came out 1000 bytes, its unchanged source \S+setup\.cab has 70000: run zticache again, the file is copied again/);
+    expect(readReport(s.report)).toBeUndefined();
+    // and so it is
+    expect(await mainWith({ fs: { ...realFs, copyKeepsTime: true, copyFileSync: copyKeepingTime }, retry: fast }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(0);
+    expect(snapshot(s.target)).toEqual(snapshot(s.source));
+  });
 
   it('Windows way: a copy cut short is resumed keeping the files already complete; every copy has its source\'s time', async () => {
     const s = scene();
