@@ -184,7 +184,10 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
         }
       }, retry, onRetry(`copying ${src}`)).finally(() => opts.progress?.end(dst));
       faultPoint('file copied, time not set', dst);
-      if (!keepsTime) await sfs.utimes(dst, s.atime, s.mtime);
+      // Windows: checked after, with the small ones, which also catches a source changed while
+      // its copy ran (the copy carries the new time)
+      if (keepsTime) unchecked.push(f);
+      else await sfs.utimes(dst, s.atime, s.mtime);
       faultPoint('file copied');
       done(f, true);
     } catch (err) {
