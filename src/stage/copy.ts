@@ -187,7 +187,13 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
       // Windows: checked after, with the small ones, which also catches a source changed while
       // its copy ran (the copy carries the new time)
       if (keepsTime) unchecked.push(f);
-      else await sfs.utimes(dst, s.atime, s.mtime);
+      else {
+        // a large copy takes long enough for the source to be refreshed meanwhile: asked again
+        const after = await sfs.stat(src);
+        present(src, after);
+        if (!sameFile(f, after.size, after.mtimeMs)) throw changed(src, f, opts.whenChanged, after.size, after.mtimeMs);
+        await sfs.utimes(dst, s.atime, s.mtime);
+      }
       faultPoint('file copied');
       done(f, true);
     } catch (err) {

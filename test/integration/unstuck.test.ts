@@ -104,24 +104,27 @@ describe('a copy whose source changed (a distribution point refreshed meanwhile)
     expect(snapshot(s.target)).toEqual(snapshot(s.source));
   });
 
-  it('Windows way: a large file refreshed while its copy runs (same size, new time) stops the staging', async () => {
-    const s = scene();
-    makePackage(s.source, { 'big.wim': Buffer.alloc(2 << 20, 5) }); // over 1 MiB: the thread pool's path
-    const big = path.join(s.source, 'big.wim');
-    const refreshing: StageFs = {
-      ...realFs, copyKeepsTime: true, copyFileSync: copyKeepingTime,
-      copyFile: async (a, b) => {
-        if (a === big) {
-          fs.writeFileSync(big, Buffer.alloc(2 << 20, 6));
-          fs.utimesSync(big, new Date(), new Date(Date.now() + 60_000));
-        }
-        copyKeepingTime(a, b);
-      },
-    };
-    expect(await mainWith({ fs: refreshing, retry: fast }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(ExitCode.STAGE_FAILED);
-    expect(log(s)).toMatch(/big\.wim changed after it was inventoried/);
-    expect(readReport(s.report)).toBeUndefined();
-  });
+  for (const windows of [false, true]) {
+    it(`a large file refreshed while its copy runs (same size, new time) stops the staging (${windows ? 'Windows: checked with the copies after' : 'POSIX: its source asked again after its copy'})`, async () => {
+      const s = scene();
+      makePackage(s.source, { 'big.wim': Buffer.alloc(2 << 20, 5) }); // over 1 MiB: the thread pool's path
+      const big = path.join(s.source, 'big.wim');
+      const refreshing: StageFs = {
+        ...realFs, copyKeepsTime: windows, ...(windows ? { copyFileSync: copyKeepingTime } : {}),
+        copyFile: async (a, b) => {
+          if (a === big) {
+            fs.writeFileSync(big, Buffer.alloc(2 << 20, 6));
+            fs.utimesSync(big, new Date(), new Date(Date.now() + 60_000));
+          }
+          if (windows) copyKeepingTime(a, b);
+          else await realFs.copyFile(a, b);
+        },
+      };
+      expect(await mainWith({ fs: refreshing, retry: fast }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(ExitCode.STAGE_FAILED);
+      expect(log(s)).toMatch(/big\.wim changed after it was inventoried/);
+      expect(readReport(s.report)).toBeUndefined();
+    });
+  }
 
   it('Windows way: a copy cut short is resumed keeping the files already complete; every copy has its source\'s time', async () => {
     const s = scene();
