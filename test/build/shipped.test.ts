@@ -1,5 +1,6 @@
 // Nothing test-only ships: the crash suite's fault points and their environment switch are in its
 // own bundle (dist/test/), and not one byte of them is in zticache.cjs or zticache.exe.
+import { execaSync } from 'execa';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,5 +21,23 @@ describe('the shipped files', () => {
   it('the crash suite\'s bundle has them (so the check above can fail)', () => {
     const bytes = fs.readFileSync(FAULTS_CLI);
     for (const s of SWITCHES) expect(bytes.indexOf(s), s).toBeGreaterThan(-1);
+  });
+});
+
+const objdump = execaSync('sh', ['-c', 'command -v x86_64-w64-mingw32-objdump'], { reject: false }).exitCode === 0;
+
+// (needs mingw-w64's binutils, which CI installs with the Wine suite's compiler)
+describe.skipIf(!objdump)('koffi.node, which zticache.exe writes to a fresh folder under %TEMP% and loads as SYSTEM', () => {
+  // Node loads an addon with LOAD_WITH_ALTERED_SEARCH_PATH: the DLLs it imports are looked for in
+  // its own folder first, unless they are KnownDLLs. Its folder is new and randomly named, but
+  // C:\Windows\Temp lets standard users create files in new subfolders; so koffi.node must import
+  // nothing but KnownDLLs, or a DLL planted beside it could run as SYSTEM. A koffi update that adds
+  // an import (a C runtime DLL, say) fails here and needs a look.
+  it('imports only kernel32 and advapi32 (KnownDLLs, never looked for beside it)', () => {
+    const dll = path.join(ROOT, 'dist', 'sea', 'koffi.node');
+    const out = execaSync('x86_64-w64-mingw32-objdump', ['-p', dll]).stdout;
+    const imports = [...out.matchAll(/DLL Name: (\S+)/g)].map((m) => m[1]!.toLowerCase());
+    expect(imports.length).toBeGreaterThan(0);
+    expect([...new Set(imports)].sort()).toEqual(['advapi32.dll', 'kernel32.dll']);
   });
 });
