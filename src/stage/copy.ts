@@ -123,9 +123,10 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
         }
         sfs.removeFile(dst);
         sfs.copyFileSync(src, dst);
-      } else if (!s) unchecked.push(f);
+      }
       faultPoint('file copied, time not set', dst);
-      if (!keepsTime) sfs.utimesSync(dst, s!.atime, s!.mtime);
+      if (keepsTime) unchecked.push(f);
+      else sfs.utimesSync(dst, s!.atime, s!.mtime);
       faultPoint('file copied');
       done(f, true);
       opts.progress?.tick();
