@@ -24,7 +24,7 @@ export interface CheckOptions {
 const RUN_AGAIN = 'run zticache again, a copy restarts from a fresh inventory of the source';
 
 /** A source file gone since the inventory fails as ENOENT, which sourceGone() then explains. */
-export function present(src: string, s: fs.Stats | undefined): asserts s is fs.Stats {
+function present(src: string, s: fs.Stats | undefined): asserts s is fs.Stats {
   if (!s) throw Object.assign(new Error(`ENOENT: no such file, stat '${src}'`), { code: 'ENOENT', path: src });
 }
 
@@ -34,12 +34,21 @@ export function sameTime(a: number, b: number): boolean {
 }
 
 /** Still what was inventoried: same size, same last-write time (a refresh of the same size shows by its time). */
-export function sameFile(f: FileEntry, size: number, mtimeMs: number): boolean {
+function sameFile(f: FileEntry, size: number, mtimeMs: number): boolean {
   return size === f.size && sameTime(mtimeMs, f.mtimeMs);
 }
 
+/**
+ * A source's stat, asserted to be there (ENOENT otherwise, which sourceGone() explains) and still
+ * what was inventoried (STAGE_FAILED otherwise, with what the admin does about it).
+ */
+export function stillInventoried(src: string, f: FileEntry, s: fs.Stats | undefined, whenChanged: string | undefined): asserts s is fs.Stats {
+  present(src, s);
+  if (!sameFile(f, s.size, s.mtimeMs)) throw changed(src, f, whenChanged, s.size, s.mtimeMs);
+}
+
 /** The one message for a source that is no longer what was inventoried, with what the admin does about it. */
-export function changed(src: string, f: FileEntry, whenChanged: string | undefined, size: number | 'not a file', mtimeMs = NaN): ZtiError {
+function changed(src: string, f: FileEntry, whenChanged: string | undefined, size: number | 'not a file', mtimeMs = NaN): ZtiError {
   const now = size === 'not a file' ? size : `${size} bytes, modified ${new Date(mtimeMs).toISOString()}`;
   return new ZtiError(ExitCode.STAGE_FAILED, `${src} changed after it was inventoried (${f.size} bytes, modified ${new Date(f.mtimeMs).toISOString()} then; ${now} now): ${whenChanged ?? RUN_AGAIN}`, { path: src });
 }
@@ -59,11 +68,10 @@ export function checkCopies(srcRoot: string, dstRoot: string, files: FileEntry[]
    * changed, same size, another time: a copy that did not carry the time over (a file system or
    * redirector that does not), which is set now rather than failing every run.
    */
-  const recheck = (f: FileEntry, size: number, mtimeMs: number) => {
+  const recheck = (f: FileEntry, size: number) => {
     const src = fromRel(p, srcRoot, f.rel);
     const s = sfs.statSync(src);
-    present(src, s);
-    if (!sameFile(f, s.size, s.mtimeMs)) throw changed(src, f, opts.whenChanged, s.size, s.mtimeMs);
+    stillInventoried(src, f, s, opts.whenChanged);
     if (size !== f.size) {
       const dst = fromRel(p, dstRoot, f.rel);
       throw new ZtiError(ExitCode.STAGE_FAILED, `the copy ${dst} came out ${size} bytes, its unchanged source ${src} has ${f.size}: run zticache again, the file is copied again`, { path: dst });
@@ -85,11 +93,12 @@ export function checkCopies(srcRoot: string, dstRoot: string, files: FileEntry[]
       if (!f) return 'skip';
       names.delete(name);
       if (kind !== 'file') throw changed(fromRel(p, srcRoot, f.rel), f, opts.whenChanged, 'not a file');
-      if (!sameFile(f, size, mtimeMs)) recheck(f, size, mtimeMs);
+      if (!sameFile(f, size, mtimeMs)) recheck(f, size);
       return 'skip';
     });
-    for (const f of names.values()) {
-      const dst = fromRel(p, dstRoot, f.rel);
+    const [missing] = names.values();
+    if (missing) {
+      const dst = fromRel(p, dstRoot, missing.rel);
       throw new ZtiError(ExitCode.STAGE_FAILED, `${dst} is missing right after it was copied`, { path: dst });
     }
   }

@@ -19,7 +19,7 @@ import type { Progress } from './progress.js';
 import { retryPolicy, TRANSIENT_ERRORS, withRetry } from './retry.js';
 import { faultPoint } from '../fault-points.js';
 import { stageFs } from './fs.js';
-import { changed, checkCopies, present, sameFile, sameTime } from './copy-check.js';
+import { checkCopies, sameTime, stillInventoried } from './copy-check.js';
 
 export interface CopyOptions {
   p: path.PlatformPath;
@@ -59,17 +59,16 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
   /** the source's stat, which must still show the inventoried size and time */
   const sourceStat = (src: string, f: FileEntry): fs.Stats => {
     const s = sfs.statSync(src);
-    present(src, s);
-    if (!sameFile(f, s.size, s.mtimeMs)) throw changed(src, f, opts.whenChanged, s.size, s.mtimeMs);
+    stillInventoried(src, f, s, opts.whenChanged);
     return s;
   };
   /**
-   * One policy for the fast loop and the pool alike, from the source's and the destination's stat:
-   * the source must still be what was inventoried; a complete destination (same size and time) is
-   * kept; anything else there is an incomplete leftover, removed first (a copy never overwrites).
+   * One policy for the fast loop and the pool alike, from the destination's stat beside the
+   * source's (already checked against the inventory): a complete destination (same size and
+   * time) is kept; anything else there is an incomplete leftover, removed first (a copy never
+   * overwrites).
    */
-  const decide = (src: string, f: FileEntry, s: fs.Stats, d: fs.Stats | undefined): 'complete' | 'copy' | 'replace' => {
-    if (!sameFile(f, s.size, s.mtimeMs)) throw changed(src, f, opts.whenChanged, s.size, s.mtimeMs);
+  const decide = (s: fs.Stats, d: fs.Stats | undefined): 'complete' | 'copy' | 'replace' => {
     if (d !== undefined && d.size === s.size && sameTime(d.mtimeMs, s.mtimeMs)) return 'complete';
     return d ? 'replace' : 'copy';
   };
@@ -117,7 +116,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
       // resumed copy meets one and decides by its stat
       if (!copiedOntoNothing(src, dst)) {
         s ??= sourceStat(src, f);
-        if (decide(src, f, s, sfs.statSync(dst)) === 'complete') {
+        if (decide(s, sfs.statSync(dst)) === 'complete') {
           done(f, false);
           continue;
         }
@@ -145,8 +144,8 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
     const dst = fromRel(p, dstRoot, f.rel);
     try {
       const s = await withRetry(() => sfs.stat(src), retry, onRetry(`reading ${src}`));
-      present(src, s);
-      const what = decide(src, f, s, await sfs.stat(dst));
+      stillInventoried(src, f, s, opts.whenChanged);
+      const what = decide(s, await sfs.stat(dst));
       if (what === 'complete') return done(f, false);
       if (what === 'replace') await sfs.rm(dst);
       opts.progress?.begin(dst);
@@ -170,8 +169,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
       else {
         // a large copy takes long enough for the source to be refreshed meanwhile: asked again
         const after = await sfs.stat(src);
-        present(src, after);
-        if (!sameFile(f, after.size, after.mtimeMs)) throw changed(src, f, opts.whenChanged, after.size, after.mtimeMs);
+        stillInventoried(src, f, after, opts.whenChanged);
         await sfs.utimes(dst, s.atime, s.mtime);
       }
       faultPoint('file copied');
