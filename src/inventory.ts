@@ -47,44 +47,65 @@ const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * A concatenated string is a tree in V8 (a cons string) until something reads it; reading one
  * character flattens it. 100,000 inventory paths kept flat take half the memory.
  */
-export function flat(s: string): string {
+function flat(s: string): string {
   s.charCodeAt(0);
   return s;
 }
 
-/** The walk through node:fs: readdir for the names and kinds, lstat for each file's size and time. */
-export const nodeWalk: Walker = (p, root, visit) => {
-  const pending: string[] = [''];
-  while (pending.length) {
-    const relDir = pending.pop()!;
-    const absDir = fromRel(p, root, relDir);
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(absDir, { withFileTypes: true });
-    } catch (err) {
-      throw new ZtiError(ExitCode.SOURCE_MISSING, `cannot read folder ${absDir}`, { path: absDir, cause: err });
+/** One entry of a folder as a lister gives it. */
+export interface FoundEntry {
+  name: string;
+  kind: EntryKind;
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * The Walker over a folder lister: depth first, in name order, parents before their children.
+ * The platform supplies only the listing of one folder (node:fs below; one FindFirstFileExW
+ * enumeration on Windows, src/win32/enumerate.ts); the lister throws when a folder cannot be read.
+ */
+export function listingWalk(list: (p: path.PlatformPath, absDir: string) => FoundEntry[]): Walker {
+  return (p, root, visit) => {
+    const pending: string[] = [''];
+    while (pending.length) {
+      const relDir = pending.pop()!;
+      const entries = list(p, fromRel(p, root, relDir)).sort((a, b) => byName(a.name, b.name));
+      const subdirs: string[] = [];
+      for (const e of entries) {
+        const rel = flat(relDir ? `${relDir}/${e.name}` : e.name);
+        if (visit(rel, e.kind, e.size, e.mtimeMs) !== 'skip' && e.kind === 'dir') subdirs.push(rel);
+      }
+      // depth-first, in name order: parents are listed before their children
+      for (let i = subdirs.length - 1; i >= 0; i--) pending.push(subdirs[i]!);
     }
-    entries.sort((a, b) => byName(a.name, b.name));
-    const subdirs: string[] = [];
-    for (const e of entries) {
-      const rel = flat(relDir ? `${relDir}/${e.name}` : e.name);
-      if (e.isSymbolicLink()) visit(rel, 'link', 0, 0);
-      else if (e.isDirectory()) {
-        if (visit(rel, 'dir', 0, 0) !== 'skip') subdirs.push(rel);
-      } else if (e.isFile()) {
-        let st: fs.Stats;
-        try {
-          st = fs.lstatSync(p.join(absDir, e.name));
-        } catch (err) {
-          throw new ZtiError(ExitCode.SOURCE_MISSING, `cannot read ${p.join(absDir, e.name)}`, { path: p.join(absDir, e.name), cause: err });
-        }
-        visit(rel, 'file', st.size, st.mtimeMs);
-      } else visit(rel, 'other', 0, 0);
-    }
-    // depth-first, in name order: parents are listed before their children
-    for (let i = subdirs.length - 1; i >= 0; i--) pending.push(subdirs[i]!);
+  };
+}
+
+/** A folder through node:fs: readdir for the names and kinds, lstat for each file's size and time. */
+function nodeList(p: path.PlatformPath, absDir: string): FoundEntry[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(absDir, { withFileTypes: true });
+  } catch (err) {
+    throw new ZtiError(ExitCode.SOURCE_MISSING, `cannot read folder ${absDir}`, { path: absDir, cause: err });
   }
-};
+  return entries.map((e): FoundEntry => {
+    if (e.isSymbolicLink()) return { name: e.name, kind: 'link', size: 0, mtimeMs: 0 };
+    if (e.isDirectory()) return { name: e.name, kind: 'dir', size: 0, mtimeMs: 0 };
+    if (!e.isFile()) return { name: e.name, kind: 'other', size: 0, mtimeMs: 0 };
+    const file = p.join(absDir, e.name);
+    try {
+      const st = fs.lstatSync(file);
+      return { name: e.name, kind: 'file', size: st.size, mtimeMs: st.mtimeMs };
+    } catch (err) {
+      throw new ZtiError(ExitCode.SOURCE_MISSING, `cannot read ${file}`, { path: file, cause: err });
+    }
+  });
+}
+
+/** The walk through node:fs (POSIX; and the fallback where no platform walk is given). */
+export const nodeWalk: Walker = listingWalk(nodeList);
 
 export function takeInventory(p: path.PlatformPath, root: string, opts: WalkOptions = {}): Inventory {
   const inv: Inventory = { files: [], dirs: [], bytes: 0 };

@@ -7,9 +7,8 @@
 // link) is a link; a file is a link only with a symbolic-link tag (deduplicated or cloud files are
 // files, as Node reports them).
 
-import type { EntryKind, Walker } from '../inventory.js';
-import { flat } from '../inventory.js';
-import { fromRel } from '../paths.js';
+import type { EntryKind, FoundEntry, Walker } from '../inventory.js';
+import { listingWalk } from '../inventory.js';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
 import { ERROR_FILE_NOT_FOUND, INVALID_HANDLE_VALUE, longPath } from './kernel32.js';
@@ -25,13 +24,6 @@ const FIND_FIRST_EX_LARGE_FETCH = 2;
 const ERROR_NO_MORE_FILES = 18;
 /** 100-ns intervals from 1601-01-01 to 1970-01-01 */
 const EPOCH_DIFF_MS = 11644473600000;
-
-export interface FoundEntry {
-  name: string;
-  kind: EntryKind;
-  size: number;
-  mtimeMs: number;
-}
 
 export function bindEnumerate(koffi: Koffi, lastError: () => number): { list(dir: string): FoundEntry[] | { error: number } } {
   const k32 = koffi.load('kernel32.dll');
@@ -99,24 +91,13 @@ export function bindEnumerate(koffi: Koffi, lastError: () => number): { list(dir
   };
 }
 
-/** The Walker contract (inventory.ts) over FindFirstFileExW. */
+/** The Walker contract (inventory.ts) over FindFirstFileExW: a folder that cannot be listed stops the walk, naming it. */
 export function enumerationWalk(list: (dir: string) => FoundEntry[] | { error: number }): Walker {
-  return (p, root, visit) => {
-    const pending: string[] = [''];
-    while (pending.length) {
-      const relDir = pending.pop()!;
-      const absDir = fromRel(p, root, relDir);
-      const entries = list(absDir);
-      if (!Array.isArray(entries)) {
-        throw new ZtiError(ExitCode.SOURCE_MISSING, `cannot read folder ${absDir}`, { path: absDir, winError: entries.error });
-      }
-      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      const subdirs: string[] = [];
-      for (const e of entries) {
-        const rel = flat(relDir ? `${relDir}/${e.name}` : e.name);
-        if (visit(rel, e.kind, e.size, e.mtimeMs) !== 'skip' && e.kind === 'dir') subdirs.push(rel);
-      }
-      for (let i = subdirs.length - 1; i >= 0; i--) pending.push(subdirs[i]!);
+  return listingWalk((_p, absDir) => {
+    const entries = list(absDir);
+    if (!Array.isArray(entries)) {
+      throw new ZtiError(ExitCode.SOURCE_MISSING, `cannot read folder ${absDir}`, { path: absDir, winError: entries.error });
     }
-  };
+    return entries;
+  });
 }

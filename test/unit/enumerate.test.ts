@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { takeInventory } from '../../src/inventory.js';
-import { enumerationWalk, type FoundEntry } from '../../src/win32/enumerate.js';
+import type { FoundEntry } from '../../src/inventory.js';
+import { enumerationWalk } from '../../src/win32/enumerate.js';
 import { ExitCode } from '../../src/exit-codes.js';
 
 const w = path.win32;
