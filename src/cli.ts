@@ -101,6 +101,7 @@ export async function main(argv: readonly string[], rt: Runtime): Promise<number
   }
   const log = createLog({
     file: opts.whatIf ? undefined : opts.log,
+    places: platform.places,
     eol: rt.platform === 'win32' ? '\r\n' : '\n',
     eventLog: opts.whatIf ? undefined : platform.eventLog,
   });

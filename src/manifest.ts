@@ -18,7 +18,12 @@ export interface ManifestEntry {
   rel: string;
 }
 
-export function parseManifest(text: string, where: string): ManifestEntry[] {
+/**
+ * pp: the package's path flavour. On Windows a name cannot hold a backslash, so in a line GNU
+ * sha256sum escaped (`\<hash>  sub\\b.txt`, what the sha256sum of Git for Windows or MSYS writes
+ * for `sub\b.txt`) the unescaped backslash is a separator; on POSIX it is part of the name.
+ */
+export function parseManifest(text: string, where: string, pp: path.PlatformPath): ManifestEntry[] {
   const entries: ManifestEntry[] = [];
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   lines.forEach((line, i) => {
@@ -29,6 +34,7 @@ export function parseManifest(text: string, where: string): ManifestEntry[] {
     const m = /^([0-9a-fA-F]{64}) [ *](.+)$/.exec(escaped ? line.slice(1) : line);
     if (!m) throw new ZtiError(ExitCode.MANIFEST_UNREADABLE, `the manifest ${where} line ${i + 1} is not "<sha256>  <path>": ${line.slice(0, 120)}`, { path: where });
     let rel = escaped ? unescapeName(m[2]!) : m[2]!.replace(/\\/g, '/');
+    if (escaped && pp.sep === '\\') rel = rel.replace(/\\/g, '/');
     while (rel.startsWith('./')) rel = rel.slice(2);
     if (rel.startsWith('/') || /^[a-zA-Z]:/.test(rel) || rel.split('/').includes('..')) {
       throw new ZtiError(ExitCode.MANIFEST_UNREADABLE, `the manifest ${where} line ${i + 1} names a path outside the package: ${rel}`, { path: where });
@@ -68,7 +74,12 @@ export async function writeManifest(p: path.PlatformPath, dir: string, out: stri
   const inv = takeInventory(p, dir, { skip });
   const hashes: string[] = new Array(inv.files.length);
   await forEachLimit(inv.files, parallel, async (f, i) => {
-    hashes[i] = await hashFile(fromRel(p, dir, f.rel));
+    const file = fromRel(p, dir, f.rel);
+    try {
+      hashes[i] = await hashFile(file);
+    } catch (err) {
+      throw new ZtiError(ExitCode.MANIFEST_NOT_WRITTEN, `cannot read ${file} to hash it (held open by another program, or access denied); no manifest was written`, { path: file, cause: err });
+    }
   });
   const text = inv.files.map((f, i) => manifestLine(hashes[i]!, f.rel)).join('');
   const tmp = `${out}.tmp`;

@@ -11,6 +11,8 @@ import { nodeWalk, type Walker } from './inventory.js';
 import type { EventLogSink } from './log/logger.js';
 import { posixGuard } from './guard/posix.js';
 import { posixLock, preparePosixStateDir } from './posix-state.js';
+import type { Places } from './places/places.js';
+import { posixPlaces } from './places/posix.js';
 
 
 export interface Platform {
@@ -54,6 +56,8 @@ export interface Platform {
    * such hold (POSIX).
    */
   pinDir(p: string): () => void;
+  /** privileged file operations in places others can write, by handle (places/places.ts) */
+  places: Places;
   eventLog?: EventLogSink;
 }
 
@@ -85,6 +89,7 @@ export const posixPlatform: Platform = {
   prepareStateDir: preparePosixStateDir,
   lock: posixLock,
   pinDir: () => () => {},
+  places: posixPlaces,
 };
 
 /** A folder on a volume mounted read-only (EROFS even for root): its files can be copied, never moved. */

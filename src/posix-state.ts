@@ -14,8 +14,22 @@ import { idOf } from './identity.js';
 import type { RunLock } from './platform.js';
 
 export function preparePosixStateDir(dir: string): string {
-  const made = fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const st = fs.lstatSync(dir);
+  let made: string | undefined;
+  let st: fs.Stats;
+  try {
+    made = fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    st = fs.lstatSync(dir);
+  } catch (err) {
+    // a file in its place or above it, a dangling link, a folder that cannot be created
+    let what: fs.Stats | undefined;
+    try {
+      what = fs.lstatSync(dir, { throwIfNoEntry: false });
+    } catch {
+      /* below a file: ENOTDIR */
+    }
+    const why = what?.isSymbolicLink() ? 'is a symbolic link' : what && !what.isDirectory() ? 'is not a folder' : 'cannot be created';
+    throw new ZtiError(ExitCode.STATE_UNSAFE, `the state folder ${dir} ${why}; zticache keeps its journals only in a folder of its own, nothing was changed`, { path: dir, cause: err });
+  }
   if (st.isSymbolicLink() || !st.isDirectory()) {
     throw new ZtiError(ExitCode.STATE_UNSAFE, `the state folder ${dir} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}; zticache keeps its journals only in a folder of its own`, { path: dir });
   }

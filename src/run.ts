@@ -68,10 +68,9 @@ async function guardVerifyLaunch(plan: Plan, opts: Options, ctx: RunContext): Pr
       yield target;
       for (const d of inv.dirs) yield fromRel(p, target, d);
     })(),
-    ownFiles: [opts.log],
   });
   try {
-    if (guard.protects) log.info(`Holding ${held.files} files and ${held.dirs} folders${held.ownFiles ? ', and the log' : ''} (${Date.now() - t0} ms)`, { event: true });
+    if (guard.protects) log.info(`Holding ${held.files} files and ${held.dirs} folders (${Date.now() - t0} ms)`, { event: true });
     else log.warn(`${target} is not protected from deletion: ${guard.description}`);
     await verify(target, inv, { p, log, parallel: opts.parallel, manifest: plan.manifest, toleratesExtra: plan.toleratesExtra, walk: platform.walk });
 

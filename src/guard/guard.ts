@@ -14,18 +14,11 @@ export interface HoldRequest {
   /** iterables, so 100,000 paths are made one at a time, not held in an array */
   files: Iterable<string>;
   dirs: Iterable<string>;
-  /**
-   * Files zticache itself still writes (the log): held against deletion but not against writing,
-   * and best effort: one that cannot be held is skipped.
-   */
-  ownFiles?: readonly string[];
 }
 
 export interface Held {
   files: number;
   dirs: number;
-  /** how many of HoldRequest.ownFiles are held */
-  ownFiles: number;
   /** close every handle; safe to call twice */
   release(): void;
 }
@@ -55,5 +48,5 @@ export function holdFailure(path: string, errno: string | undefined, winError?: 
 export const noGuard: Guard = {
   description: 'no guard (--no-guard): staged files are NOT protected from cleanup',
   protects: false,
-  holdAll: () => ({ files: 0, dirs: 0, ownFiles: 0, release() {} }),
+  holdAll: () => ({ files: 0, dirs: 0, release() {} }),
 };

@@ -5,11 +5,12 @@
 // WshShell.LogEvent filled) — that one quiet: milestones, warnings, errors and one summary, never
 // progress. A transport that fails never fails the run.
 
-import fs from 'node:fs';
 import path from 'node:path';
 import Transport from 'winston-transport';
 import winston from 'winston';
 import { cmtraceLine, type CmType } from './cmtrace.js';
+import { PlaceError, type AppendFile, type HeldFolder, type Places } from '../places/places.js';
+import { posixPlaces } from '../places/posix.js';
 
 /** Where the platform's event log takes the lines meant for it (Windows: advapi32; elsewhere none). */
 export interface EventLogSink {
@@ -41,48 +42,36 @@ interface Entry { level: Level; message: string; event?: boolean }
 const cmType: Record<Level, CmType> = { info: 1, warn: 2, error: 3 };
 
 class CmtraceFileTransport extends Transport {
-  private fd: number | undefined;
-  constructor(readonly file: string, private readonly eol: string, private readonly onFail: (msg: string) => void) {
+  private out: AppendFile | undefined;
+  constructor(readonly file: string, places: Places, private readonly eol: string, private readonly onFail: (msg: string) => void) {
     super();
+    // by handle, never by name: the log's folders are in C:\MININT, which any user may create (places.ts)
+    let folder: HeldFolder | undefined;
     try {
-      const link = linkOnTheWay(file);
-      if (link) {
-        onFail(`not writing the log file ${file}: ${link} is a symbolic link or junction (zticache never writes through one)`);
-        return;
-      }
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      this.fd = fs.openSync(file, 'a');
+      folder = places.openFolder(path.dirname(file), { create: true });
+      this.out = folder.appendFile(path.basename(file));
     } catch (err) {
-      onFail(`cannot open the log file ${file}: ${(err as Error).message}`);
+      const why = err instanceof PlaceError ? err.message : (err as Error).message;
+      onFail(`not writing the log file ${file}: ${why}`);
+    } finally {
+      folder?.release();
     }
   }
   override log(info: Entry, next: () => void): void {
-    if (this.fd !== undefined) {
+    if (this.out !== undefined) {
       try {
-        fs.writeSync(this.fd, cmtraceLine(info.message, cmType[info.level], new Date()) + this.eol);
+        this.out.write(cmtraceLine(info.message, cmType[info.level], new Date()) + this.eol);
       } catch (err) {
         this.onFail(`cannot write the log file ${this.file}: ${(err as Error).message}`);
-        this.fd = undefined;
+        this.out = undefined;
       }
     }
     next();
   }
   override close(): void {
-    if (this.fd !== undefined) fs.closeSync(this.fd);
-    this.fd = undefined;
+    this.out?.close();
+    this.out = undefined;
   }
-}
-
-/** The first existing folder or file on the way to `file` (the drive root excluded) that is a link. */
-function linkOnTheWay(file: string): string | undefined {
-  const chain: string[] = [];
-  for (let p = path.resolve(file); path.dirname(p) !== p; p = path.dirname(p)) chain.unshift(p);
-  for (const p of chain) {
-    const st = fs.lstatSync(p, { throwIfNoEntry: false });
-    if (!st) return undefined; // from here on zticache creates the folders itself
-    if (st.isSymbolicLink()) return p;
-  }
-  return undefined;
 }
 
 /**
@@ -134,6 +123,8 @@ class EventLogTransport extends Transport {
 export interface LogOptions {
   /** CMTrace log file; none with --what-if */
   file?: string;
+  /** how the log file is opened (the platform's, by handle); required with file */
+  places?: Places;
   eol?: string;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
@@ -149,7 +140,7 @@ export function createLog(opts: LogOptions): ClosableLog {
   const transports: Transport[] = [new ConsoleTransport(opts.stdout ?? process.stdout, opts.stderr ?? process.stderr)];
   let fileT: CmtraceFileTransport | undefined;
   if (opts.file) {
-    fileT = new CmtraceFileTransport(opts.file, opts.eol ?? '\r\n', (m) => problems.push(m));
+    fileT = new CmtraceFileTransport(opts.file, opts.places ?? posixPlaces, opts.eol ?? '\r\n', (m) => problems.push(m));
     transports.push(fileT);
   }
   if (opts.eventLog) transports.push(new EventLogTransport(opts.eventLog, (m) => problems.push(m)));

@@ -76,7 +76,8 @@ export function checkTargetSafe(pp: path.PlatformPath, target: string): TargetSt
  * the guard could not hold it), inside the target it would be removed with an old target.
  */
 export function checkLogPlace(pp: path.PlatformPath, log: string, source: string, target: string): void {
-  if (isVolumeRoot(pp, target) || isVolumeRoot(pp, source)) return; // refused by the plan, with its own reason
+  // a root target is refused by the plan; a root source is only ever copied, and no log can be outside it
+  if (isVolumeRoot(pp, target) || isVolumeRoot(pp, source)) return;
   const inside = locateUnder(pp, log, idOf(source)) !== undefined ? source
     : isInside(pp, log, target) || locateUnder(pp, log, idOf(target)) !== undefined ? target
     : undefined;

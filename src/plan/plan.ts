@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
 import type { Options } from '../options.js';
-import { formatId, idOf, locateUnder, sameId, type FileId } from '../identity.js';
+import { formatId, idOf, isVolumeRoot, locateUnder, sameId, type FileId } from '../identity.js';
 import { isInside, relKey, toRel, fromRel } from '../paths.js';
 import { existingAncestor, type Platform } from '../platform.js';
 import { findJournal, type FoundJournal, type Journal, type JournalState } from '../journal.js';
@@ -140,6 +140,13 @@ export function makePlan(opts: Options, platform: Platform): Plan {
     } else {
       if (fresh.files.length === 0) throw new ZtiError(ExitCode.SOURCE_EMPTY, `the source folder ${source} holds no files`, { path: source });
       action = chooseMode(kind, opts.mode, source);
+      if (action === 'move' && isVolumeRoot(p, source)) {
+        // E:\zticache.exe with no arguments, or --source E:\: everything on the drive, the user's
+        // data included, would be moved onto the disk the OS install is about to wipe
+        throw new ZtiError(ExitCode.SOURCE_IS_VOLUME_ROOT,
+          `the source ${source} is the root of a volume; zticache never moves a drive's top level (everything on it would go into ${target}). Put the package in a folder of its own and run from there, or copy the whole drive with --mode copy; nothing was changed`,
+          { path: source });
+      }
       inventory = fresh;
       if (journal?.state === 'clearing') {
         resume = 'clearing';
@@ -300,7 +307,7 @@ function findManifest(opts: Options, inv: Inventory, action: Action, sourceId: F
     if (err instanceof ZtiError) throw err;
     throw new ZtiError(ExitCode.MANIFEST_UNREADABLE, `cannot read the manifest ${readFrom}`, { path: readFrom, cause: err });
   }
-  const entries = parseManifest(text, readFrom);
+  const entries = parseManifest(text, readFrom, p);
   const known = new Set(inv.files.map((f) => relKey(p, f.rel)));
   const missing = entries.filter((e) => !known.has(relKey(p, e.rel)));
   if (missing.length) {

@@ -80,6 +80,30 @@ function removeDir(dir: string): void {
   try {
     fs.rmdirSync(dir);
   } catch (err) {
-    if (errnoOf(err) !== 'ENOENT') throw err;
+    const code = errnoOf(err);
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST') throw stillThere(dir, err as NodeJS.ErrnoException);
+    throw err;
   }
+}
+
+/**
+ * A folder whose files were all removed and that is still not empty: on Windows, a file another
+ * program holds open with FILE_SHARE_DELETE stays listed until that program closes it. The error
+ * names what is still there (the admin must know which program to close), not just the folder.
+ */
+function stillThere(dir: string, err: NodeJS.ErrnoException): NodeJS.ErrnoException {
+  let left: string[] = [];
+  try {
+    left = fs.readdirSync(dir);
+  } catch {
+    /* name the folder then */
+  }
+  if (!left.length) return err;
+  const first = path.join(dir, left[0]!);
+  const more = left.length > 1 ? ` and ${left.length - 1} more` : '';
+  const e: NodeJS.ErrnoException = new Error(`${dir} is not empty: ${first}${more} is still there (held open by another program? it goes when that program closes it)`);
+  e.code = err.code;
+  e.path = first;
+  return e;
 }

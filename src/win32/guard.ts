@@ -4,8 +4,8 @@
 // processes can read and run the files (OSDLaunch.exe itself included) but cannot delete, rename
 // or overwrite them, nor remove or rename the folders. Node's fs.open cannot do this: libuv always
 // shares DELETE. Raw HANDLEs also avoid the C runtime's ~8,192-descriptor limit. zticache's own
-// log is held too (share READ|WRITE, it is still written), so the cleanup does not take it either;
-// the journal lives in %ProgramData%\zticache, out of the cleanup's way.
+// log needs no hold here: its own handle (win32/places.ts) does not share DELETE either, and the
+// journal lives in %ProgramData%\zticache, out of the cleanup's way.
 
 import { holdFailure, type Guard, type Held, type HoldRequest } from '../guard/guard.js';
 import { FILE_SHARE_READ, FILE_SHARE_WRITE, longPath, type Kernel32 } from './kernel32.js';
@@ -38,16 +38,7 @@ export function windowsGuard(k32: Kernel32): Guard {
         hold(f, FILE_SHARE_READ);
         files++;
       }
-      let ownFiles = 0;
-      for (const k of req.ownFiles ?? []) {
-        // zticache's own log stays writable through its own (libuv) handle, so share WRITE
-        const h = k32.openShared(longPath(k), FILE_SHARE_READ | FILE_SHARE_WRITE);
-        if (typeof h === 'number') {
-          handles.push(h);
-          ownFiles++;
-        }
-      }
-      return { files, dirs, ownFiles, release };
+      return { files, dirs, release };
     },
   };
 }

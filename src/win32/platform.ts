@@ -12,6 +12,7 @@ import { windowsGuard } from './guard.js';
 import { bindEnumerate, enumerationWalk } from './enumerate.js';
 import { bindKernel32, DRIVE_CDROM, DRIVE_REMOTE, DRIVE_REMOVABLE, ERROR_ALREADY_EXISTS, ERROR_SHARING_VIOLATION, FILE_SHARE_READ, FILE_SHARE_WRITE, longPath } from './kernel32.js';
 import { loadKoffi, type LoadNativeOptions } from './load-native.js';
+import { bindNtFiles, windowsPlaces } from './places.js';
 
 /** Held open with share mode 0 by the run in progress; Windows closes it when the process dies. */
 const LOCK_FILE = 'zticache.lock';
@@ -35,6 +36,7 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
   const createProtectedDir = bindCreateProtectedDir(koffi, kernel.lastError);
   const security = bindSecurity(koffi, kernel.lastError);
   const enumerate = bindEnumerate(koffi, kernel.lastError);
+  const places = windowsPlaces(bindNtFiles(koffi, kernel));
   return {
     name: 'win32',
     guard: windowsGuard(kernel),
@@ -93,6 +95,7 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
       const h = kernel.openShared(longPath(p), FILE_SHARE_READ | FILE_SHARE_WRITE);
       return typeof h === 'number' ? () => void kernel.close(h) : () => {};
     },
+    places,
     eventLog: eventLog && {
       write: (type, message) => eventLog.write(type, message),
       summary: () => `Event log: ${eventLog.stats.written} entries written to the Application log as source "${opts.eventSource}", ${eventLog.stats.failed} failed${eventLog.stats.lastError ? ` (last Windows error ${eventLog.stats.lastError})` : ''}`,

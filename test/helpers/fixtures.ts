@@ -1,5 +1,6 @@
 // Real files in real temp folders, and the built CLI as a real child process.
 import { execa } from 'execa';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -181,4 +182,24 @@ export function processRunsWith(arg: string): boolean {
     }
   }
   return false;
+}
+
+/**
+ * A test that needs something of the machine (root's mount, objdump, ...): without it the test is
+ * skipped with the reason on a developer's machine, and fails under CI=true, where a skip would
+ * hide that the guarantee went unchecked.
+ */
+export function needs(ctx: { skip(note?: string): void }, have: boolean, what: string): boolean {
+  if (have) return true;
+  if (process.env.CI === 'true') throw new Error(`CI=true and this test needs ${what}`);
+  ctx.skip(`needs ${what}`);
+  return false;
+}
+
+/** Mounts a fresh tmpfs on dir (a volume root of its own); returns its unmount, or undefined when this machine refuses. */
+export function mountTmpfs(dir: string): (() => void) | undefined {
+  fs.mkdirSync(dir, { recursive: true });
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', dir]);
+  if (r.status !== 0) return undefined;
+  return () => void spawnSync('umount', ['-l', dir]);
 }

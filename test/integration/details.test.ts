@@ -2,12 +2,13 @@
 // cannot hang a run, launcher command lines logged as Windows parses them, a stop request during
 // launch that is logged and passed on, and the cross-volume count that counts real copies.
 import { execa } from 'execa';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
 import {
-  CLI, GATED_LAUNCHER, GATED_LAUNCHER_SOURCE, expectExit, makePackage, readReport, scene, tempDir, waitFor, zticache,
+  CLI, GATED_LAUNCHER, GATED_LAUNCHER_SOURCE, expectExit, makePackage, needs, readReport, scene, tempDir, waitFor, zticache,
 } from '../helpers/fixtures.js';
 
 describe('manifests', () => {
@@ -87,5 +88,22 @@ describe('the error contract of zticache manifest', () => {
     expectExit(r, ExitCode.MANIFEST_NOT_WRITTEN);
     expect(r.out).toMatch(/cannot write the manifest .*x\.sha256 \(ENOENT\)/);
     expect(r.out).not.toMatch(/\n\s+at /);
+  });
+
+  it('a package file that cannot be read names the file, with its own code, not a stack', async (ctx) => {
+    // root reads everything: the run is made as nobody, on a file only root may read
+    const setpriv = spawnSync('setpriv', ['--version']).status === 0;
+    if (!needs(ctx, setpriv && process.getuid?.() === 0, 'root and setpriv (util-linux)')) return;
+    const s = scene();
+    makePackage(s.source, { 'OSD/secret.bin': 'x' });
+    fs.chmodSync(path.join(s.source, 'OSD/secret.bin'), 0o000);
+    fs.chmodSync(s.dir, 0o777);
+    for (let d = s.dir; d !== path.dirname(d); d = path.dirname(d)) fs.chmodSync(d, fs.statSync(d).mode | 0o005);
+    const out = path.join(s.dir, 'out.sha256');
+    const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'manifest', s.source, '--out', out], { reject: false, all: true });
+    expectExit({ code: r.exitCode, out: r.all ?? '' }, ExitCode.MANIFEST_NOT_WRITTEN);
+    expect(r.all).toMatch(/cannot read .*OSD\/secret\.bin to hash it .*\(EACCES\)/);
+    expect(r.all).not.toMatch(/\n\s+at /);
+    expect(fs.existsSync(out)).toBe(false);
   });
 });

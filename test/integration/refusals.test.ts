@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
 import { idOf } from '../../src/identity.js';
 import { journalFileFor } from '../../src/journal.js';
-import { expectExit, makePackage, makeTree, readReport, scene, snapshot, zticache } from '../helpers/fixtures.js';
+import { expectExit, makePackage, makeTree, mountTmpfs, needs, readReport, scene, snapshot, zticache } from '../helpers/fixtures.js';
 
 /** Runs zticache, expects the code, and checks that neither the source nor MININT changed. */
 async function refuses(s: ReturnType<typeof scene>, args: string[], code: number, message: RegExp) {
@@ -55,6 +55,38 @@ describe('refusals before any change', () => {
     fs.mkdirSync(path.dirname(s.source), { recursive: true });
     fs.symlinkSync(real, s.source);
     await refuses(s, s.args(), ExitCode.SOURCE_HAS_LINK, /is a symbolic link or junction; give the real folder/);
+  });
+
+  it('a volume root is never moved: everything on the drive stays, --mode copy copies it', async (ctx) => {
+    const s = scene();
+    const unmount = mountTmpfs(s.source);
+    if (!needs(ctx, unmount !== undefined, 'root to mount a tmpfs')) return;
+    try {
+      makePackage(s.source, { 'Users/alice/thesis.docx': 'not part of any package' });
+      const r = await refuses(s, s.args('--', s.report, '0'), ExitCode.SOURCE_IS_VOLUME_ROOT, /is the root of a volume; zticache never moves a drive's top level .*--mode copy/);
+      expect(r.out.match(/is the root of a volume/g)).toHaveLength(1);
+      expect(fs.existsSync(s.target)).toBe(false);
+      const copied = await zticache(s.args('--mode', 'copy', '--', s.report, '0'));
+      expect(copied.code, copied.out).toBe(0);
+      expect(snapshot(s.target)).toEqual(snapshot(s.source));
+      expect(fs.existsSync(path.join(s.source, 'Users/alice/thesis.docx'))).toBe(true);
+    } finally {
+      unmount!();
+    }
+  });
+
+  it('a state folder that is a file, below a file or a dangling link: STATE_UNSAFE in one line, not a stack', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const file = path.join(s.dir, 'state-file');
+    fs.writeFileSync(file, 'x');
+    const dangling = path.join(s.dir, 'state-link');
+    fs.symlinkSync(path.join(s.dir, 'nowhere'), dangling);
+    for (const [dir, why] of [[file, /is not a folder/], [path.join(file, 'below'), /cannot be created/], [dangling, /is a symbolic link/]] as const) {
+      const r = await refuses(s, ['--source', s.source, '--target', s.target, '--launch', 'launch.js', '--state-dir', dir], ExitCode.STATE_UNSAFE, why);
+      expect(r.out).not.toMatch(/\n\s+at /);
+    }
+    expect(fs.existsSync(path.join(s.dir, 'nowhere'))).toBe(false);
   });
 
   it('a target inside the source', async () => {

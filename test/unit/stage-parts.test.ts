@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { removeTree } from '../../src/stage/remove.js';
 import { withRetry } from '../../src/stage/retry.js';
 import { Progress } from '../../src/stage/progress.js';
 import { formatDuration } from '../../src/format.js';
@@ -68,16 +69,26 @@ describe('progress', () => {
 describe('manifest parsing', () => {
   const h = 'a'.repeat(64);
   it('reads sha256sum text and binary lines, CRLF, ./ and backslashes', () => {
-    expect(parseManifest(`${h}  a.txt\r\n${h} *sub\\b.bin\n\n${'B'.repeat(64)}  ./c d.txt\n`, 'm')).toEqual([
+    expect(parseManifest(`${h}  a.txt\r\n${h} *sub\\b.bin\n\n${'B'.repeat(64)}  ./c d.txt\n`, 'm', path.posix)).toEqual([
       { hash: h, rel: 'a.txt' },
       { hash: h, rel: 'sub/b.bin' },
       { hash: 'b'.repeat(64), rel: 'c d.txt' },
     ]);
   });
+  it("reads what Windows' own sha256sum writes for sub\\b.txt: an escaped line whose backslash is a separator", () => {
+    const line = `\\${h}  sub\\\\b.txt\n`; // \<hash>  sub\\b.txt
+    expect(parseManifest(line, 'm', path.win32)).toEqual([{ hash: h, rel: 'sub/b.txt' }]);
+    // on POSIX the same line names one file whose name holds a backslash (sha256sum's round trip)
+    expect(parseManifest(line, 'm', path.posix)).toEqual([{ hash: h, rel: 'sub\\b.txt' }]);
+    // hostile names stay refused when spelled that way
+    expect(() => parseManifest(`\\${h}  ..\\\\evil\n`, 'm', path.win32)).toThrow(/outside the package/);
+    expect(() => parseManifest(`\\${h}  \\\\\\\\srv\\\\x\n`, 'm', path.win32)).toThrow(/outside the package/);
+    expect(() => parseManifest(`\\${h}  C:\\\\evil\n`, 'm', path.win32)).toThrow(/outside the package/);
+  });
   it('refuses malformed lines and paths outside the package', () => {
-    expect(() => parseManifest('xyz  a.txt', 'm')).toThrow(/line 1/);
-    expect(() => parseManifest(`${h}  ../evil`, 'm')).toThrow(/outside the package/);
-    expect(() => parseManifest(`${h}  C:/evil`, 'm')).toThrow(/outside the package/);
+    expect(() => parseManifest('xyz  a.txt', 'm', path.posix)).toThrow(/line 1/);
+    expect(() => parseManifest(`${h}  ../evil`, 'm', path.posix)).toThrow(/outside the package/);
+    expect(() => parseManifest(`${h}  C:/evil`, 'm', path.posix)).toThrow(/outside the package/);
   });
 });
 
@@ -98,5 +109,27 @@ describe('bounded pool', () => {
       done.push(n);
     })).rejects.toThrow('three');
     expect(done).toEqual([1, 2]);
+  });
+});
+
+describe('removing a tree', () => {
+  it('a file that stays after its delete (Windows: held open with FILE_SHARE_DELETE) is named, not only its folder', async () => {
+    const dir = tempDir();
+    const old = path.join(dir, 'PackageSource');
+    fs.mkdirSync(path.join(old, 'OSD', 'sub'), { recursive: true });
+    fs.writeFileSync(path.join(old, 'OSD', 'sub', 'held.log'), 'x');
+    fs.writeFileSync(path.join(old, 'OSD', 'sub', 'other.txt'), 'y');
+    const real = fs.unlinkSync;
+    // a delete-pending file: the delete "succeeds", the name stays until its holder closes it
+    const spy = vi.spyOn(fs, 'unlinkSync').mockImplementation((p) => (String(p).endsWith('held.log') ? undefined : real(p)));
+    try {
+      const err = await removeTree(old).then(() => undefined, (e: NodeJS.ErrnoException) => e);
+      expect(err?.code).toBe('ENOTEMPTY');
+      expect(err?.path).toBe(path.join(old, 'OSD', 'sub', 'held.log'));
+      expect(err?.message).toMatch(/sub is not empty: .*held\.log is still there/);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(fs.existsSync(path.join(old, 'OSD', 'sub', 'other.txt'))).toBe(false);
   });
 });

@@ -1,0 +1,78 @@
+// Privileged file operations in places other users can write: C:\MININT (any user may create it)
+// and the folders under it, the log's folders, the target's parent. The obvious code checks a path
+// (lstat: "not a link") and then uses it by name, and a user who owns the folder swaps a link or
+// junction in between (an oplock makes that race easy to win): a SYSTEM write or delete anywhere.
+// Here nothing is used by name after a check. A folder is opened one component at a time, each
+// relative to the handle of the one above and without following a link (POSIX: O_NOFOLLOW through
+// /proc/self/fd; Windows: NtCreateFile with RootDirectory and FILE_OPEN_REPARSE_POINT), what was
+// opened is checked on its handle, and files and folders are created relative to that handle. A
+// folder zticache creates is its own: created by this process, protected (Windows: a DACL that
+// lets standard users read only). Implementations: places/posix.ts, win32/places.ts.
+
+/** A folder held open: what was checked is what is used, until release. */
+export interface HeldFolder {
+  /** the path as given, for messages */
+  readonly path: string;
+  /** true when this run created it (it was not there) */
+  readonly created: boolean;
+  /**
+   * The sub-folder `name`, opened relative to this one and held. 'new': it must not exist yet
+   * (created here, protected); 'either': created when missing; 'existing': never created. Never
+   * a link or junction.
+   */
+  folder(name: string, how: 'new' | 'either' | 'existing'): HeldFolder;
+  /**
+   * The file `name` in this folder, opened for appending (created when missing). Refused: a link
+   * or junction, anything but a regular file, and a file with other names (a hard link to a file
+   * elsewhere, which appending would write into).
+   */
+  appendFile(name: string): AppendFile;
+  /**
+   * Asks the held handle again that it is still a plain folder (Windows: not turned into a
+   * junction meanwhile; an empty folder's owner may do that). Throws as openFolder does.
+   */
+  recheck(): void;
+  release(): void;
+}
+
+export interface AppendFile {
+  write(text: string): void;
+  close(): void;
+}
+
+export interface Places {
+  /**
+   * Opens `dir` from its volume root, one component at a time by handle, never through a link or
+   * junction, and holds it (Windows: without FILE_SHARE_DELETE, so it cannot be renamed or
+   * removed while held). With create, missing folders are created (protected, owned by this
+   * process). Throws a PlaceError naming the component that was refused.
+   */
+  openFolder(dir: string, opts?: { create?: boolean }): HeldFolder;
+}
+
+/** Why a place was refused: the component, an errno-like code and, on Windows, the Win32 error. */
+export class PlaceError extends Error {
+  override name = 'PlaceError';
+  constructor(
+    message: string,
+    readonly path: string,
+    /** ELOOP: a link or junction; ENOTDIR / EISDIR / EMLINK / ENOENT / EEXIST, or the errno of the call */
+    readonly code: string,
+    readonly winError?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The words for a refused place, in one style for every caller. */
+export function placeReason(code: string): string {
+  switch (code) {
+    case 'ELOOP': return 'is a symbolic link or junction (zticache never writes through one)';
+    case 'ENOTDIR': return 'is not a folder';
+    case 'EISDIR': return 'is a folder';
+    case 'EFTYPE': return 'is not a regular file';
+    case 'EMLINK': return 'has other names (hard links): writing to it would write to another file';
+    case 'EEXIST': return 'exists already (someone else created it)';
+    default: return `cannot be opened (${code})`;
+  }
+}

@@ -1,0 +1,120 @@
+// Places on POSIX (places.ts says why): Node has no openat(), but on Linux a path through
+// /proc/self/fd/N is one: the kernel resolves N to the very folder that descriptor holds, never by
+// its name again, so `/proc/self/fd/N/name` with O_NOFOLLOW opens `name` in that folder and refuses
+// a link there (ELOOP). Each component is opened so from the one above, starting at "/", and fstat
+// of the descriptor says what was opened. Folders are created as root's, mode 755. Where there is
+// no /proc (not Linux) the same walk goes by name, one O_NOFOLLOW component at a time: a link is
+// still refused, but a folder swapped between two steps is not noticed.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { errnoOf } from '../errors.js';
+import { PlaceError, placeReason, type AppendFile, type HeldFolder, type Places } from './places.js';
+
+const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_WRONLY, O_APPEND, O_CREAT, O_NONBLOCK } = fs.constants;
+const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
+/** O_NONBLOCK: a FIFO planted under the name must not block the open (no reader: ENXIO) */
+const APPEND_FLAGS = O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK;
+
+const haveProc = (() => {
+  try {
+    return fs.statSync('/proc/self/fd').isDirectory();
+  } catch {
+    return false;
+  }
+})();
+
+function fail(what: string, err: unknown): never {
+  const code = errnoOf(err) ?? 'EIO';
+  // O_NOFOLLOW on a link gives ELOOP; O_DIRECTORY on a file gives ENOTDIR
+  throw new PlaceError(`${what} ${placeReason(code)}`, what, code);
+}
+
+class PosixFolder implements HeldFolder {
+  constructor(readonly path: string, private fd: number | undefined, readonly created: boolean) {}
+
+  /** the name inside this folder, as a path the kernel resolves through the descriptor */
+  private at(name: string): string {
+    if (name === '' || name === '.' || name === '..' || name.includes('/')) throw new PlaceError(`${name} is not a name`, path.join(this.path, name), 'EINVAL');
+    return haveProc ? `/proc/self/fd/${this.held()}/${name}` : path.join(this.path, name);
+  }
+
+  private held(): number {
+    if (this.fd === undefined) throw new PlaceError(`${this.path} was released`, this.path, 'EBADF');
+    return this.fd;
+  }
+
+  folder(name: string, how: 'new' | 'either' | 'existing'): HeldFolder {
+    const where = path.join(this.path, name);
+    let created = false;
+    if (how !== 'existing') {
+      try {
+        fs.mkdirSync(this.at(name), { mode: 0o755 });
+        created = true;
+      } catch (err) {
+        if (errnoOf(err) !== 'EEXIST') fail(where, err);
+        if (how === 'new') throw new PlaceError(`${where} ${placeReason('EEXIST')}`, where, 'EEXIST');
+      }
+    }
+    let fd: number;
+    try {
+      fd = fs.openSync(this.at(name), DIR_FLAGS);
+    } catch (err) {
+      // O_DIRECTORY answers ENOTDIR for a link too; only to word the refusal, ask what it is
+      const link = errnoOf(err) === 'ENOTDIR' && fs.lstatSync(this.at(name), { throwIfNoEntry: false })?.isSymbolicLink();
+      fail(where, link ? Object.assign(new Error(), { code: 'ELOOP' }) : err);
+    }
+    return new PosixFolder(where, fd, created);
+  }
+
+  appendFile(name: string): AppendFile {
+    const where = path.join(this.path, name);
+    let fd: number;
+    try {
+      fd = fs.openSync(this.at(name), APPEND_FLAGS, 0o644);
+    } catch (err) {
+      fail(where, errnoOf(err) === 'ENXIO' ? Object.assign(new Error(), { code: 'EFTYPE' }) : err);
+    }
+    const st = fs.fstatSync(fd);
+    const refused = !st.isFile() ? 'EFTYPE' : st.nlink > 1 ? 'EMLINK' : undefined;
+    if (refused) {
+      fs.closeSync(fd);
+      throw new PlaceError(`${where} ${placeReason(refused)}`, where, refused);
+    }
+    let open = true;
+    return {
+      write: (text) => void fs.writeSync(fd, text),
+      close: () => {
+        if (open) fs.closeSync(fd);
+        open = false;
+      },
+    };
+  }
+
+  recheck(): void {
+    if (!fs.fstatSync(this.held()).isDirectory()) throw new PlaceError(`${this.path} ${placeReason('ENOTDIR')}`, this.path, 'ENOTDIR');
+  }
+
+  release(): void {
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+export const posixPlaces: Places = {
+  openFolder(dir, opts = {}) {
+    const abs = path.resolve(dir);
+    const names = abs.split('/').filter(Boolean);
+    let cur = new PosixFolder('/', fs.openSync('/', DIR_FLAGS), false);
+    for (const name of names) {
+      let next: PosixFolder;
+      try {
+        next = cur.folder(name, opts.create ? 'either' : 'existing') as PosixFolder;
+      } finally {
+        cur.release();
+      }
+      cur = next;
+    }
+    return cur;
+  },
+};

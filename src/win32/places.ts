@@ -1,0 +1,221 @@
+// Places on Windows (places.ts says why): every component is opened with NtCreateFile relative to
+// the handle of the folder above (OBJECT_ATTRIBUTES.RootDirectory), the Windows openat, with
+// FILE_OPEN_REPARSE_POINT, so a junction or symbolic link is opened as itself and refused by its
+// attributes instead of being followed; CreateFileW by name cannot promise that for the parents.
+// Folders are held without FILE_SHARE_DELETE (they cannot be renamed or removed while held),
+// folders zticache creates get a protected DACL from their first moment (SYSTEM and Administrators
+// full control, Users read), and a file opened for appending must be a plain file with one name.
+
+import path from 'node:path';
+import { PlaceError, placeReason, type AppendFile, type HeldFolder, type Places } from '../places/places.js';
+import { TARGET_SDDL } from './advapi32.js';
+import { FILE_SHARE_READ, FILE_SHARE_WRITE, type Kernel32 } from './kernel32.js';
+import type { Koffi } from './load-native.js';
+
+const SYNCHRONIZE = 0x00100000;
+const FILE_LIST_DIRECTORY = 0x0001;
+const FILE_TRAVERSE = 0x0020;
+const FILE_READ_ATTRIBUTES = 0x0080;
+const FILE_APPEND_DATA = 0x0004;
+const OBJ_CASE_INSENSITIVE = 0x40;
+const FILE_OPEN = 1;
+const FILE_CREATE = 2;
+const FILE_OPEN_IF = 3;
+const FILE_CREATED = 2;
+const FILE_DIRECTORY_FILE = 0x1;
+const FILE_SYNCHRONOUS_IO_NONALERT = 0x20;
+const FILE_NON_DIRECTORY_FILE = 0x40;
+const FILE_OPEN_REPARSE_POINT = 0x200000;
+const FILE_ATTRIBUTE_DIRECTORY = 0x10;
+const FILE_ATTRIBUTE_REPARSE_POINT = 0x400;
+const OPEN_EXISTING = 3;
+const FILE_SHARE_DELETE = 0x4;
+const FILE_FLAG_BACKUP_SEMANTICS = 0x02000000;
+const INVALID_HANDLE_VALUE = -1;
+const ERROR_FILE_EXISTS = 80;
+const ERROR_ALREADY_EXISTS = 183;
+const ERROR_FILE_NOT_FOUND = 2;
+const ERROR_PATH_NOT_FOUND = 3;
+const ERROR_DIRECTORY = 267;
+const ERROR_ACCESS_DENIED = 5;
+
+const DIR_ACCESS = SYNCHRONIZE | FILE_LIST_DIRECTORY | FILE_TRAVERSE | FILE_READ_ATTRIBUTES;
+/** held folders and the log: others may read (and write the folder's other files), never delete or rename */
+const HELD_SHARE = FILE_SHARE_READ | FILE_SHARE_WRITE;
+
+/** What the handle-relative calls need, bound once. */
+export interface NtFiles {
+  /** NtCreateFile relative to root; a HANDLE and whether it was created, or the Win32 error */
+  create(root: number, name: string, access: number, share: number, disposition: number, options: number, sddl?: string): { handle: number; created: boolean } | { error: number };
+  /** a volume root (C:\, \\server\share\) by name: the one component nobody else can swap */
+  openRoot(root: string): number | { error: number };
+  /** attributes and link count of an open handle */
+  info(h: number): { attributes: number; links: number } | { error: number };
+  write(h: number, data: Buffer): number | { error: number };
+  close(h: number): void;
+}
+
+export function bindNtFiles(koffi: Koffi, k32: Kernel32): NtFiles {
+  const ntdll = koffi.load('ntdll.dll');
+  const kernel = koffi.load('kernel32.dll');
+  const adv = koffi.load('advapi32.dll');
+  koffi.struct('ZTI_UNICODE_STRING', { Length: 'uint16', MaximumLength: 'uint16', Buffer: 'void *' });
+  koffi.struct('ZTI_OBJECT_ATTRIBUTES', {
+    Length: 'uint32', RootDirectory: 'intptr', ObjectName: 'ZTI_UNICODE_STRING *', Attributes: 'uint32',
+    SecurityDescriptor: 'void *', SecurityQualityOfService: 'void *',
+  });
+  const NtCreateFile = ntdll.func('int32 __stdcall NtCreateFile(_Out_ intptr *h, uint32 access, ZTI_OBJECT_ATTRIBUTES *oa, _Out_ uint8_t *iosb, void *alloc, uint32 attrs, uint32 share, uint32 disposition, uint32 options, void *ea, uint32 eaLength)');
+  const RtlNtStatusToDosError = ntdll.func('uint32 __stdcall RtlNtStatusToDosError(int32 status)');
+  const CreateFileW = kernel.func('intptr __stdcall CreateFileW(str16 name, uint32 access, uint32 share, void *sa, uint32 disposition, uint32 flags, intptr tmpl)');
+  const GetFileInformationByHandle = kernel.func('bool __stdcall GetFileInformationByHandle(intptr h, _Out_ uint8_t *info)');
+  const WriteFile = kernel.func('bool __stdcall WriteFile(intptr h, uint8_t *data, uint32 length, _Out_ uint32 *written, void *overlapped)');
+  const Convert = adv.func('bool __stdcall ConvertStringSecurityDescriptorToSecurityDescriptorW(str16 sddl, uint32 revision, _Out_ void **sd, void *size)');
+  const LocalFree = kernel.func('void * __stdcall LocalFree(void *mem)');
+  const ptrSize = koffi.sizeof('void *');
+  const oaSize = koffi.sizeof('ZTI_OBJECT_ATTRIBUTES');
+
+  return {
+    create(root, name, access, share, disposition, options, sddl) {
+      const buf = Buffer.from(name, 'utf16le');
+      const sd: unknown[] = [null];
+      if (sddl && !Convert(sddl, 1, sd, null)) return { error: k32.lastError() };
+      try {
+        const h = [0];
+        const iosb = Buffer.alloc(2 * ptrSize);
+        const status = NtCreateFile(h, access, {
+          Length: oaSize, RootDirectory: root,
+          ObjectName: { Length: buf.length, MaximumLength: buf.length, Buffer: buf },
+          Attributes: OBJ_CASE_INSENSITIVE, SecurityDescriptor: sd[0], SecurityQualityOfService: null,
+        }, iosb, null, 0, share, disposition, options, null, 0) as number;
+        if (status < 0) return { error: RtlNtStatusToDosError(status) as number };
+        const information = ptrSize === 8 ? Number(iosb.readBigUInt64LE(ptrSize)) : iosb.readUInt32LE(ptrSize);
+        return { handle: h[0]!, created: information === FILE_CREATED };
+      } finally {
+        if (sd[0]) LocalFree(sd[0]);
+      }
+    },
+    openRoot(root) {
+      const h = CreateFileW(`\\\\?\\${root.startsWith('\\\\') ? `UNC\\${root.slice(2)}` : root}`, DIR_ACCESS, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, null, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, 0) as number;
+      return h === INVALID_HANDLE_VALUE ? { error: k32.lastError() } : h;
+    },
+    info(h) {
+      // BY_HANDLE_FILE_INFORMATION: attributes at 0, nNumberOfLinks at 40
+      const b = Buffer.alloc(52);
+      if (!GetFileInformationByHandle(h, b)) return { error: k32.lastError() };
+      return { attributes: b.readUInt32LE(0), links: b.readUInt32LE(40) };
+    },
+    write(h, data) {
+      const n = [0];
+      return WriteFile(h, data, data.length, n, null) ? n[0]! : { error: k32.lastError() };
+    },
+    close: (h) => void k32.close(h),
+  };
+}
+
+function codeOf(winError: number): string {
+  switch (winError) {
+    case ERROR_FILE_NOT_FOUND:
+    case ERROR_PATH_NOT_FOUND: return 'ENOENT';
+    case ERROR_FILE_EXISTS:
+    case ERROR_ALREADY_EXISTS: return 'EEXIST';
+    case ERROR_DIRECTORY: return 'ENOTDIR';
+    case ERROR_ACCESS_DENIED: return 'EACCES';
+    default: return `Windows error ${winError}`;
+  }
+}
+
+function refuse(where: string, code: string, winError?: number): never {
+  throw new PlaceError(`${where} ${placeReason(code)}`, where, code, winError);
+}
+
+class WinFolder implements HeldFolder {
+  constructor(private readonly nt: NtFiles, readonly path: string, private h: number | undefined, readonly created: boolean) {}
+
+  private held(): number {
+    if (this.h === undefined) refuse(this.path, 'EBADF');
+    return this.h;
+  }
+
+  folder(name: string, how: 'new' | 'either' | 'existing'): HeldFolder {
+    const where = path.win32.join(this.path, name);
+    if (!name || name === '.' || name === '..' || /[\\/]/.test(name)) refuse(where, 'EINVAL');
+    const disposition = how === 'new' ? FILE_CREATE : how === 'either' ? FILE_OPEN_IF : FILE_OPEN;
+    const r = this.nt.create(this.held(), name, DIR_ACCESS, HELD_SHARE, disposition,
+      FILE_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT | FILE_OPEN_REPARSE_POINT, how === 'existing' ? undefined : TARGET_SDDL);
+    if ('error' in r) refuse(where, codeOf(r.error), r.error);
+    const f = new WinFolder(this.nt, where, r.handle, r.created);
+    try {
+      f.recheck();
+    } catch (err) {
+      f.release();
+      throw err;
+    }
+    return f;
+  }
+
+  appendFile(name: string): AppendFile {
+    const where = path.win32.join(this.path, name);
+    const r = this.nt.create(this.held(), name, SYNCHRONIZE | FILE_APPEND_DATA | FILE_READ_ATTRIBUTES, HELD_SHARE, FILE_OPEN_IF,
+      FILE_NON_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT | FILE_OPEN_REPARSE_POINT);
+    if ('error' in r) refuse(where, codeOf(r.error), r.error); // a folder by that name: access denied
+    const info = this.nt.info(r.handle);
+    const refused = 'error' in info ? 'EIO' : info.attributes & FILE_ATTRIBUTE_REPARSE_POINT ? 'ELOOP' : info.links > 1 ? 'EMLINK' : undefined;
+    if (refused) {
+      this.nt.close(r.handle);
+      refuse(where, refused, 'error' in info ? info.error : undefined);
+    }
+    let h: number | undefined = r.handle;
+    return {
+      write: (text) => {
+        if (h === undefined) return;
+        const n = this.nt.write(h, Buffer.from(text, 'utf8'));
+        if (typeof n !== 'number') throw new PlaceError(`cannot write ${where} (Windows error ${n.error})`, where, 'EIO', n.error);
+      },
+      close: () => {
+        if (h !== undefined) this.nt.close(h);
+        h = undefined;
+      },
+    };
+  }
+
+  recheck(): void {
+    const info = this.nt.info(this.held());
+    if ('error' in info) refuse(this.path, codeOf(info.error), info.error);
+    if (info.attributes & FILE_ATTRIBUTE_REPARSE_POINT) refuse(this.path, 'ELOOP');
+    if (!(info.attributes & FILE_ATTRIBUTE_DIRECTORY)) refuse(this.path, 'ENOTDIR');
+  }
+
+  release(): void {
+    if (this.h !== undefined) this.nt.close(this.h);
+    this.h = undefined;
+  }
+}
+
+/** The volume root and the names below it: C:\a\b -> ['C:\', 'a', 'b']; \\srv\share\a -> ['\\srv\share\', 'a']. */
+export function splitWindowsPath(dir: string): { root: string; names: string[] } {
+  const plain = dir.replace(/^\\\\[?.]\\UNC\\/i, '\\\\').replace(/^\\\\[?.]\\/, '');
+  const abs = path.win32.resolve(plain);
+  const { root } = path.win32.parse(abs);
+  return { root: root.endsWith('\\') ? root : `${root}\\`, names: abs.slice(root.length).split('\\').filter(Boolean) };
+}
+
+export function windowsPlaces(nt: NtFiles): Places {
+  return {
+    openFolder(dir, opts = {}) {
+      const { root, names } = splitWindowsPath(dir);
+      const h = nt.openRoot(root);
+      if (typeof h !== 'number') refuse(root, codeOf(h.error), h.error);
+      let cur: HeldFolder = new WinFolder(nt, root, h, false);
+      for (const name of names) {
+        let next: HeldFolder;
+        try {
+          next = cur.folder(name, opts.create ? 'either' : 'existing');
+        } finally {
+          cur.release();
+        }
+        cur = next;
+      }
+      return cur;
+    },
+  };
+}

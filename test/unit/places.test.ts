@@ -1,0 +1,123 @@
+// Places others can write (src/places/): what was checked is what is used. Each swap below is made
+// at the moment the check-then-use-by-name code loses: between opening a folder and using it.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PlaceError } from '../../src/places/places.js';
+import { posixPlaces } from '../../src/places/posix.js';
+import { splitWindowsPath } from '../../src/win32/places.js';
+import { tempDir } from '../helpers/fixtures.js';
+
+function refusal(fn: () => unknown): PlaceError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof PlaceError) return err;
+    throw err;
+  }
+  throw new Error('not refused');
+}
+
+describe('places on POSIX: by handle, never by name', () => {
+  it('a folder swapped for a link after it was opened: the file still lands in the folder that was opened', () => {
+    const d = tempDir();
+    const decoy = path.join(d, 'decoy');
+    fs.mkdirSync(path.join(decoy, 'OSDLOGS'), { recursive: true });
+    const held = posixPlaces.openFolder(path.join(d, 'MININT', 'SMSOSD', 'OSDLOGS'), { create: true });
+    expect(held.created).toBe(true);
+    // the user who owns MININT moves SMSOSD away and puts a link in its place
+    fs.renameSync(path.join(d, 'MININT', 'SMSOSD'), path.join(d, 'MININT', 'moved'));
+    fs.symlinkSync(decoy, path.join(d, 'MININT', 'SMSOSD'));
+    const f = held.appendFile('ZTICache.log');
+    f.write('line\n');
+    f.close();
+    held.release();
+    expect(fs.readdirSync(path.join(decoy, 'OSDLOGS'))).toEqual([]);
+    expect(fs.readFileSync(path.join(d, 'MININT', 'moved', 'OSDLOGS', 'ZTICache.log'), 'utf8')).toBe('line\n');
+  });
+
+  it('a link anywhere on the way is refused, naming it; nothing is created through it', () => {
+    const d = tempDir();
+    const decoy = path.join(d, 'decoy');
+    fs.mkdirSync(decoy);
+    fs.mkdirSync(path.join(d, 'MININT'));
+    fs.symlinkSync(decoy, path.join(d, 'MININT', 'SMSOSD'));
+    const err = refusal(() => posixPlaces.openFolder(path.join(d, 'MININT', 'SMSOSD', 'OSDLOGS'), { create: true }));
+    expect(err.code).toBe('ELOOP');
+    expect(err.path).toBe(path.join(d, 'MININT', 'SMSOSD'));
+    expect(err.message).toMatch(/SMSOSD is a symbolic link or junction/);
+    expect(fs.readdirSync(decoy)).toEqual([]);
+  });
+
+  it('a link named like the file is refused (O_NOFOLLOW), and what it points to is untouched', () => {
+    const d = tempDir();
+    const precious = path.join(d, 'precious');
+    fs.writeFileSync(precious, 'root only');
+    fs.symlinkSync(precious, path.join(d, 'ZTICache.log'));
+    const held = posixPlaces.openFolder(d);
+    expect(refusal(() => held.appendFile('ZTICache.log')).code).toBe('ELOOP');
+    // a dangling link must not create its target either
+    fs.symlinkSync(path.join(d, 'created-through-link'), path.join(d, 'dangling.log'));
+    expect(refusal(() => held.appendFile('dangling.log')).code).toBe('ELOOP');
+    held.release();
+    expect(fs.readFileSync(precious, 'utf8')).toBe('root only');
+    expect(fs.existsSync(path.join(d, 'created-through-link'))).toBe(false);
+  });
+
+  it('a hard link to another file is refused before a byte is written to it', () => {
+    const d = tempDir();
+    const precious = path.join(d, 'precious');
+    fs.writeFileSync(precious, 'root only');
+    fs.linkSync(precious, path.join(d, 'ZTICache.log'));
+    const held = posixPlaces.openFolder(d);
+    const err = refusal(() => held.appendFile('ZTICache.log'));
+    held.release();
+    expect(err.code).toBe('EMLINK');
+    expect(err.message).toMatch(/has other names \(hard links\)/);
+    expect(fs.readFileSync(precious, 'utf8')).toBe('root only');
+  });
+
+  it('a FIFO named like the file is refused at once, not waited on', () => {
+    const d = tempDir();
+    const fifo = path.join(d, 'ZTICache.log');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) throw new Error('mkfifo failed');
+    const held = posixPlaces.openFolder(d);
+    expect(refusal(() => held.appendFile('ZTICache.log')).code).toBe('EFTYPE');
+    held.release();
+  });
+
+  it("'new' refuses a folder someone else made first; 'existing' never creates; names with a slash or .. are not names", () => {
+    const d = tempDir();
+    fs.mkdirSync(path.join(d, 'PackageSource'));
+    const held = posixPlaces.openFolder(d);
+    expect(refusal(() => held.folder('PackageSource', 'new')).code).toBe('EEXIST');
+    expect(refusal(() => held.folder('missing', 'existing')).code).toBe('ENOENT');
+    expect(fs.existsSync(path.join(d, 'missing'))).toBe(false);
+    for (const bad of ['..', 'a/b', '']) expect(refusal(() => held.folder(bad, 'either')).code).toBe('EINVAL');
+    const mine = held.folder('fresh', 'new');
+    expect(mine.created).toBe(true);
+    mine.recheck();
+    mine.release();
+    held.release();
+    expect(fs.statSync(path.join(d, 'fresh')).mode & 0o777).toBe(0o755);
+  });
+
+  it('a file where a folder should be is refused as not a folder', () => {
+    const d = tempDir();
+    fs.writeFileSync(path.join(d, 'MININT'), 'x');
+    const err = refusal(() => posixPlaces.openFolder(path.join(d, 'MININT', 'SMSOSD'), { create: true }));
+    expect(err.code).toBe('ENOTDIR');
+    expect(err.path).toBe(path.join(d, 'MININT'));
+  });
+});
+
+describe('Windows paths split into a volume root and names', () => {
+  it('drive, UNC and \\\\?\\ spellings', () => {
+    expect(splitWindowsPath('C:\\MININT\\SMSOSD\\OSDLOGS')).toEqual({ root: 'C:\\', names: ['MININT', 'SMSOSD', 'OSDLOGS'] });
+    expect(splitWindowsPath('\\\\?\\C:\\MININT\\..\\x')).toEqual({ root: 'C:\\', names: ['x'] });
+    expect(splitWindowsPath('\\\\srv\\share\\pkg')).toEqual({ root: '\\\\srv\\share\\', names: ['pkg'] });
+    expect(splitWindowsPath('\\\\?\\UNC\\srv\\share\\pkg')).toEqual({ root: '\\\\srv\\share\\', names: ['pkg'] });
+    expect(splitWindowsPath('E:\\')).toEqual({ root: 'E:\\', names: [] });
+  });
+});
