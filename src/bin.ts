@@ -5,6 +5,19 @@
 import { main, runtime } from './cli.js';
 import { ExitCode } from './exit-codes.js';
 
+// Windows: a console whose title is empty (CREATE_NO_WINDOW, `start "" zticache.exe`) makes the
+// embedded libuv abort with an assertion the first time anything reads the process title
+// (nodejs/node#58695, fixed in libuv 1.52, not in Node 22), and that happened right before the
+// launcher started. Naming the console first makes libuv keep the name and never ask the console;
+// without a console (DETACHED_PROCESS) the setter fails quietly and libuv returns an error instead.
+if (process.platform === 'win32') {
+  try {
+    process.title = 'zticache';
+  } catch {
+    /* no console to name */
+  }
+}
+
 runtime()
   .then((rt) => main(process.argv.slice(2), rt))
   .then(

@@ -112,6 +112,7 @@ export async function main(argv: readonly string[], rt: Runtime): Promise<number
   try {
     const command = argv.length ? argv.join(' ') : 'no arguments';
     log.info(`zticache ${VERSION} started (pid ${process.pid}, node ${process.version}${process.execArgv.length ? ' ' + process.execArgv.join(' ') : ''}): ${command}`, { event: true });
+    for (const note of platform.notes ?? []) log.info(note);
     log.info(platform.prepareStateDir(opts.stateDir));
     lock = await acquireRunLock(platform, opts.stateDir, command);
     log.info(`Holding the run lock (${lock.where}): no other zticache runs until this one ends`);

@@ -58,6 +58,8 @@ export interface Platform {
   pinDir(p: string): () => void;
   /** privileged file operations in places others can write, by handle (places/places.ts) */
   places: Places;
+  /** what loading the platform did that the log should say (Windows: where the native module went) */
+  notes?: string[];
   eventLog?: EventLogSink;
 }
 

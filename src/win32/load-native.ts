@@ -2,6 +2,11 @@
 // private folder under %TEMP% (a fresh random name, created exclusively, read back and compared
 // before loading, so nothing planted in a shared temp folder is ever loaded as SYSTEM) and loaded
 // with process.dlopen. Run through node on Windows, the installed koffi package is used.
+// %TEMP% is C:\Windows\Temp for SYSTEM, where standard users create folders of their own: nothing
+// there is ever deleted by name but this run's own folder, which users can neither rename nor
+// replace (its owner is SYSTEM). A loaded DLL cannot be deleted while its process lives, so the
+// file and its folder are handed to Windows for removal at the next restart (MoveFileExW with
+// MOVEFILE_DELAY_UNTIL_REBOOT, SYSTEM may); an extraction that fails removes its folder at once.
 
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -21,45 +26,65 @@ export interface LoadNativeOptions {
   packaged: boolean;
   /** the bundled script (dist/zticache.cjs) when run through node: koffi is resolved from beside it */
   scriptPath?: string;
+  /** %SystemRoot%: its Temp folder is the second place tried when %TEMP% cannot take the module */
+  systemRoot?: string;
 }
 
-export async function loadKoffi(opts: LoadNativeOptions): Promise<Koffi> {
-  if (cached) return cached;
+export interface LoadedKoffi {
+  koffi: Koffi;
+  /** what was written and how it goes away, for the log */
+  note?: string;
+}
+
+export async function loadKoffi(opts: LoadNativeOptions): Promise<LoadedKoffi> {
+  if (cached) return { koffi: cached };
   if (!opts.packaged) {
     const req = createRequire(opts.scriptPath ?? path.join(process.cwd(), 'x.js'));
     cached = req('koffi') as Koffi;
-    return cached;
+    return { koffi: cached };
   }
   const sea = await import('node:sea');
   const asset = Buffer.from(sea.getAsset(KOFFI_ASSET));
-  removeOldCopies();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
+  const dir = makePrivateFolder(opts.systemRoot);
   const file = path.join(dir, KOFFI_ASSET);
-  fs.writeFileSync(file, asset, { flag: 'wx' });
-  const want = createHash('sha256').update(asset).digest('hex');
-  const got = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-  if (got !== want) throw new Error(`${file} changed between writing and loading`);
-  const mod = { exports: {} as Koffi };
-  process.dlopen(mod, file);
-  cached = mod.exports;
-  return cached;
+  try {
+    fs.writeFileSync(file, asset, { flag: 'wx' });
+    const want = createHash('sha256').update(asset).digest('hex');
+    const got = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+    if (got !== want) throw new Error(`${file} changed between writing and loading`);
+    const mod = { exports: {} as Koffi };
+    process.dlopen(mod, file);
+    cached = mod.exports;
+  } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true }); // this run's own, just made
+    throw err;
+  }
+  return { koffi: cached, note: removeAtRestart(cached, file, dir) };
 }
 
-/** Best effort: folders of earlier runs (a loaded DLL cannot be deleted while its run lasts). */
-function removeOldCopies(): void {
-  let names: string[];
-  try {
-    names = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(TEMP_PREFIX));
-  } catch {
-    return;
-  }
-  for (const n of names) {
-    const p = path.join(os.tmpdir(), n);
+/** A fresh folder of this run's own: under %TEMP%, or %SystemRoot%\Temp when %TEMP% cannot take one. */
+function makePrivateFolder(systemRoot = 'C:\\Windows'): string {
+  const tried: string[] = [];
+  for (const base of new Set([os.tmpdir(), path.join(systemRoot, 'Temp')])) {
     try {
-      if (!fs.lstatSync(p).isDirectory()) continue; // never through a link or junction
-      fs.rmSync(p, { recursive: true });
-    } catch {
-      /* in use by another run, or not ours to remove */
+      return fs.mkdtempSync(path.join(base, TEMP_PREFIX));
+    } catch (err) {
+      tried.push(`${base}: ${(err as Error).message}`);
     }
   }
+  throw new Error(`no temporary folder can take the native module (${tried.join('; ')})`);
+}
+
+function removeAtRestart(koffi: Koffi, file: string, dir: string): string {
+  const MOVEFILE_DELAY_UNTIL_REBOOT = 0x4;
+  try {
+    const MoveFileExW = koffi.load('kernel32.dll').func('bool __stdcall MoveFileExW(str16 from, str16 to, uint32 flags)');
+    // the file first: Windows removes them in this order, and a folder only once it is empty
+    if (MoveFileExW(file, null, MOVEFILE_DELAY_UNTIL_REBOOT) && MoveFileExW(dir, null, MOVEFILE_DELAY_UNTIL_REBOOT)) {
+      return `Native module loaded from ${file}; Windows removes it and its folder at the next restart`;
+    }
+  } catch {
+    /* reported below */
+  }
+  return `Native module loaded from ${file}; it could not be scheduled for removal at restart (not elevated?): delete ${dir} after this run`;
 }

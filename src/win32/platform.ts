@@ -20,8 +20,9 @@ const LOCK_FILE = 'zticache.lock';
 export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: string }): Promise<Platform> {
   let k32;
   let koffi;
+  let note: string | undefined;
   try {
-    koffi = await loadKoffi(opts);
+    ({ koffi, note } = await loadKoffi(opts));
     k32 = bindKernel32(koffi);
   } catch (err) {
     throw new ZtiError(ExitCode.WINDOWS_LAYER_FAILED, `cannot load the Windows layer (koffi): ${(err as Error).message}; without it the staged files cannot be protected, so nothing was changed`, { cause: err });
@@ -96,6 +97,7 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
       return typeof h === 'number' ? () => void kernel.close(h) : () => {};
     },
     places,
+    notes: note ? [note] : [],
     eventLog: eventLog && {
       write: (type, message) => eventLog.write(type, message),
       summary: () => `Event log: ${eventLog.stats.written} entries written to the Application log as source "${opts.eventSource}", ${eventLog.stats.failed} failed${eventLog.stats.lastError ? ` (last Windows error ${eventLog.stats.lastError})` : ''}`,

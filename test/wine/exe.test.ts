@@ -1,6 +1,7 @@
 // The real dist/zticache.exe under Wine, on Windows semantics: share modes, drive types, event
 // log, 32-bit exit codes. A fake OSDLaunch.exe (helpers/osdlaunch.c) deletes what it can under
 // C:\MININT, as OSD's cleanup does, then reads every file it was given.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ResEdit from 'resedit';
@@ -334,6 +335,52 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     expect(strings.CompanyName).toBe(pkgJson.author);
     expect(strings.LegalCopyright).toBe(pkgJson.copyright);
     expect(strings.FileDescription).toMatch(/OSDLaunch/);
+  });
+
+  describe('every way it can be started, and what it leaves in places others can write', () => {
+    // CREATE_NO_WINDOW gives a console whose title is empty: the embedded libuv aborted reading it
+    // (0xC0000409) right before the launcher; DETACHED_PROCESS gives no console at all
+    for (const [name, flags] of [['CREATE_NO_WINDOW (an empty console title)', '08000000'], ['DETACHED_PROCESS (no console)', '00000008']] as const) {
+      it(`started with ${name}: stages, launches and returns the launcher's code`, async () => {
+        const p = cachePackage(pkg);
+        freshMinint();
+        const r = await wine.run(p.exe, ['--', 'C:\\MININT', REPORT, '3010'], { env: { ZTI_RELAY_FLAGS: flags } });
+        expect(r.code, r.out).toBe(3010);
+        expect(readLaunchReport(wine.host(REPORT))?.complete).toBe(true);
+        expectStaged(p.expected);
+      });
+    }
+
+    it("the native module goes to a fresh folder of this run's own, handed to Windows for removal at restart; a user's look-alike folder in %TEMP% is never touched", async () => {
+      const p = cachePackage(pkg);
+      let r = await osdRun(p.exe, '0');
+      expect(r.code, r.out).toBe(0);
+      const loaded = /Native module loaded from (\S+)\\koffi\.node; Windows removes it and its folder at the next restart/.exec(r.out);
+      expect(loaded, r.out).not.toBeNull();
+      const tempWin = loaded![1]!.replace(/\\[^\\]+$/, '');
+      // a standard user's own folder with the same prefix, and one a user made look stale
+      const planted = path.join(wine.host(tempWin), 'zticache-ffi-mine');
+      fs.mkdirSync(planted, { recursive: true });
+      fs.writeFileSync(path.join(planted, 'thesis.docx'), 'not zticache\'s');
+      r = await osdRun(cachePackage(pkg).exe, '0');
+      expect(r.code, r.out).toBe(0);
+      expect(fs.readFileSync(path.join(planted, 'thesis.docx'), 'utf8')).toBe('not zticache\'s');
+      // Wine keeps MOVEFILE_DELAY_UNTIL_REBOOT where Windows does: the Session Manager's list
+      const pending = await wine.run('reg', ['query', 'HKLM\\System\\CurrentControlSet\\Control\\Session Manager', '/v', 'PendingFileRenameOperations']);
+      expect(pending.out.toLowerCase()).toContain(loaded![1]!.toLowerCase().replace(/^.*\\(zticache-ffi-[^\\]+)$/, '$1'));
+    });
+
+    it("a manifest written by Windows' own sha256sum (an escaped line: \\<hash>  sub\\\\b.txt) is read, and checked", async () => {
+      const p = cachePackage(pkg);
+      const lines = Object.entries(pkg).map(([rel, c]) => {
+        const hash = createHash('sha256').update(c).digest('hex');
+        return rel.includes('/') ? `\\${hash}  ${rel.replace(/\//g, '\\\\')}\n` : `${hash}  ${rel}\n`;
+      });
+      fs.writeFileSync(path.join(p.dir, 'zticache.sha256'), lines.join(''));
+      const r = await osdRun(p.exe, '0');
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toContain(`Verified the SHA-256 of ${Object.keys(pkg).length} files`);
+    });
   });
 
   describe('trust: identity, not spelling; planted state never used; one run at a time', () => {

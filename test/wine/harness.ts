@@ -88,14 +88,14 @@ export class Wine {
    * that store nothing, so their arguments are what Wine can show; it prints an event's text on the
    * trace, warn or err channel by its type).
    */
-  async run(program: string, args: string[], opts: { cwd?: string; events?: boolean } = {}): Promise<{ code: number; out: string; events: EventTrace }> {
+  async run(program: string, args: string[], opts: { cwd?: string; events?: boolean; env?: Record<string, string> } = {}): Promise<{ code: number; out: string; events: EventTrace }> {
     const tag = `${process.pid}-${++this.n}`;
     const outFile = path.join(this.prefix, `out-${tag}.txt`);
     const errFile = path.join(this.prefix, `err-${tag}.txt`);
     const codeFile = path.join(this.prefix, `code-${tag}.txt`);
     const fd = fs.openSync(outFile, 'w');
     const efd = opts.events ? fs.openSync(errFile, 'w') : fd;
-    const env = { ...process.env, ...this.env, ...(opts.events ? { WINEDEBUG: 'fixme+advapi,trace+eventlog,warn+eventlog' } : {}) };
+    const env = { ...process.env, ...this.env, ...(opts.events ? { WINEDEBUG: 'fixme+advapi,trace+eventlog,warn+eventlog' } : {}), ...opts.env };
     try {
       // plain spawn: execa takes no raw descriptors, and the output must go to a file, not a pipe
       await new Promise<void>((resolve, reject) => {

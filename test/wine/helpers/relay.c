@@ -2,7 +2,9 @@
  * parent of wine sees only the low 8 bits of an exit code.
  *   relay.exe <code-file> <program> [arguments...]
  * The child inherits relay's standard handles (give wine files, not pipes: node.exe cannot start
- * on a Unix pipe under Wine). */
+ * on a Unix pipe under Wine). ZTI_RELAY_FLAGS (hex) adds process creation flags, as a launcher of
+ * the field would start zticache.exe: 0x08000000 CREATE_NO_WINDOW gives it a console whose title
+ * is empty, 0x8 DETACHED_PROCESS none at all. */
 #include <windows.h>
 #include <stdio.h>
 #include <wchar.h>
@@ -30,7 +32,10 @@ int wmain(int argc, wchar_t **argv) {
     si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
     si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
     si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-    if (!CreateProcessW(NULL, child, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) {
+    DWORD flags = 0;
+    wchar_t buf[32];
+    if (GetEnvironmentVariableW(L"ZTI_RELAY_FLAGS", buf, 32)) flags = wcstoul(buf, NULL, 16);
+    if (!CreateProcessW(NULL, child, NULL, NULL, TRUE, flags, NULL, NULL, &si, &pi)) {
         fwprintf(stderr, L"relay: cannot start %ls: error %lu\n", child, GetLastError());
         return 3;
     }
