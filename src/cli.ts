@@ -8,15 +8,15 @@ import pkg from '../package.json' with { type: 'json' };
 import { OPTIONS, optionSpelling, parseArgs, type Args } from './args.js';
 import { ExitCode, exitCodeTable } from './exit-codes.js';
 import { ZtiError } from './errors.js';
-import { createLog } from './log/logger.js';
-import { resolveOptions, pathFor, DEFAULT_EVENT_SOURCE, DEFAULT_PARALLEL, type Runtime } from './options.js';
+import { createLog, type ClosableLog } from './log/logger.js';
+import { logPath, resolveOptions, pathFor, DEFAULT_EVENT_SOURCE, DEFAULT_PARALLEL, type Options, type Runtime } from './options.js';
 import { loadPlatform } from './platform-select.js';
 import { run, type RunReport } from './run.js';
 import { formatBytes, formatCode } from './format.js';
 import type { Log } from './log/logger.js';
 import { acquireRunLock } from './run-lock.js';
 import { checkLogPlace } from './plan/checks.js';
-import type { RunLock } from './platform.js';
+import type { Platform, RunLock } from './platform.js';
 import { writeManifest, MANIFEST_NAME } from './manifest.js';
 import { armFaultPoints, reportFaultPoints } from './fault-points.js';
 
@@ -49,69 +49,59 @@ ${codes}
 
 export async function main(argv: readonly string[], rt: Runtime): Promise<number> {
   const stdout = (s: string) => void process.stdout.write(s);
-  let args: Args;
+  let args: Args | undefined;
+  let argsError: unknown;
   try {
     args = parseArgs(argv);
   } catch (err) {
-    if (err instanceof ZtiError) {
-      process.stderr.write(`zticache: ERROR: ${err.describe()} [exit ${err.exitCode}]\n`);
-      return err.exitCode;
-    }
-    throw err;
+    argsError = err;
   }
   armFaultPoints(rt.env); // a no-op in every bundle but the crash suite's (fault-points.ts)
-  if (args.command === 'help') {
+  if (args?.command === 'help') {
     stdout(helpText());
     return 0;
   }
-  if (args.command === 'version') {
+  if (args?.command === 'version') {
     stdout(`zticache ${VERSION}\n`);
     return 0;
   }
+  if (args?.command === 'manifest') return manifestCommand(args, rt);
 
-  if (args.command === 'manifest') {
-    const log = createLog({});
-    try {
-      const p = pathFor(rt.platform);
-      const dir = p.resolve(rt.cwd, args.manifestDir!);
-      const out = args.out ? p.resolve(rt.cwd, args.out) : p.join(dir, MANIFEST_NAME);
-      const r = await writeManifest(p, dir, out, args.parallel ?? DEFAULT_PARALLEL);
-      log.info(`Wrote ${r.file}: ${r.files} files, ${r.bytes} bytes`);
-      return 0;
-    } catch (err) {
-      return report(err, log);
-    } finally {
-      log.close();
-    }
-  }
-
-  let platform;
+  // Before the platform is loaded nothing can be logged but to the console: on Windows the log and
+  // the event log both go through the Windows layer (the log is opened by handle, places.ts)
+  let platform: Platform;
   try {
-    platform = await loadPlatform(rt, args.eventSource ?? DEFAULT_EVENT_SOURCE);
+    platform = await loadPlatform(rt, args?.eventSource ?? DEFAULT_EVENT_SOURCE);
   } catch (err) {
     return report(err, createLog({}));
   }
+  const started = Date.now();
+  const command = argv.length ? argv.join(' ') : 'no arguments';
+  const startLine = `zticache ${VERSION} started (pid ${process.pid}, node ${process.version}${process.execArgv.length ? ' ' + process.execArgv.join(' ') : ''}): ${command}`;
 
-  let opts;
+  let opts: Options | undefined;
   try {
+    if (!args) throw argsError;
     opts = resolveOptions(args, rt);
     checkLogPlace(opts.path, opts.log, opts.source, opts.target);
   } catch (err) {
-    return report(err, createLog({}));
+    // a bad command line is a failed run too: logged where it can be (--log, or the default log
+    // when --log is the problem or was not understood), with its error event and summary, so that
+    // a review of the event log finds it
+    const whatIf = args?.whatIf === true;
+    const file = opts ? logPath(rt, undefined, opts.target) : logPath(rt, args?.log);
+    const log = openLog(rt, platform, whatIf ? undefined : file, !whatIf);
+    log.info(startLine, { event: true });
+    const code = report(err, log);
+    return finish(log, platform, code, {}, started, !whatIf);
   }
-  const log = createLog({
-    file: opts.whatIf ? undefined : opts.log,
-    places: platform.places,
-    eol: rt.platform === 'win32' ? '\r\n' : '\n',
-    eventLog: opts.whatIf ? undefined : platform.eventLog,
-  });
+
+  const log = openLog(rt, platform, opts.whatIf ? undefined : opts.log, !opts.whatIf);
   let lock: RunLock | undefined;
-  const started = Date.now();
   const runReport: RunReport = {};
   let code: number;
   try {
-    const command = argv.length ? argv.join(' ') : 'no arguments';
-    log.info(`zticache ${VERSION} started (pid ${process.pid}, node ${process.version}${process.execArgv.length ? ' ' + process.execArgv.join(' ') : ''}): ${command}`, { event: true });
+    log.info(startLine, { event: true });
     for (const note of platform.notes ?? []) log.info(note);
     log.info(platform.prepareStateDir(opts.stateDir));
     lock = await acquireRunLock(platform, opts.stateDir, command);
@@ -121,14 +111,40 @@ export async function main(argv: readonly string[], rt: Runtime): Promise<number
     code = report(err, log);
   }
   lock?.release();
-  if (!opts.whatIf) summarize(log, code, runReport, Date.now() - started);
-  const summary = platform.eventLog?.summary?.();
-  if (summary) log.info(summary);
+  return finish(log, platform, code, runReport, started, !opts.whatIf);
+}
+
+function openLog(rt: Runtime, platform: Platform, file: string | undefined, events: boolean): ClosableLog {
+  return createLog({ file, places: platform.places, eol: rt.platform === 'win32' ? '\r\n' : '\n', eventLog: events ? platform.eventLog : undefined });
+}
+
+/** The closing lines of every run that got as far as the log: the summary, the event log's count, memory. */
+function finish(log: ClosableLog, platform: Platform, code: number, r: RunReport, started: number, summary: boolean): number {
+  if (summary) summarize(log, code, r, Date.now() - started);
+  const events = platform.eventLog?.summary?.();
+  if (events) log.info(events);
   log.info(`Peak memory: ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MB`);
   reportFaultPoints(log);
   log.close();
   platform.eventLog?.close?.();
   return code;
+}
+
+/** `zticache manifest DIR`: an admin's command at a prompt; its lines go to the console. */
+async function manifestCommand(args: Args, rt: Runtime): Promise<number> {
+  const log = createLog({});
+  try {
+    const p = pathFor(rt.platform);
+    const dir = p.resolve(rt.cwd, args.manifestDir!);
+    const out = args.out ? p.resolve(rt.cwd, args.out) : p.join(dir, MANIFEST_NAME);
+    const r = await writeManifest(p, dir, out, args.parallel ?? DEFAULT_PARALLEL);
+    log.info(`Wrote ${r.file}: ${r.files} files, ${r.bytes} bytes`);
+    return 0;
+  } catch (err) {
+    return report(err, log);
+  } finally {
+    log.close();
+  }
 }
 
 /** The closing line, and the last event: outcome, exit code, files, bytes, time. */

@@ -62,6 +62,18 @@ export function pathFor(platform: NodeJS.Platform): path.PlatformPath {
   return platform === 'win32' ? path.win32 : path.posix;
 }
 
+/**
+ * Where the log goes: --log, else OSD's log folder (Windows: %SystemDrive%\MININT\SMSOSD\OSDLOGS;
+ * POSIX: beside the target, so undefined until the target is known). Also asked before the
+ * options are whole, so that a failed command line is logged too.
+ */
+export function logPath(rt: Runtime, log: string | undefined, target?: string): string | undefined {
+  const p = pathFor(rt.platform);
+  if (log !== undefined) return p.resolve(rt.cwd, log);
+  if (rt.platform === 'win32') return p.join(`${rt.env.SystemDrive || rt.env.SYSTEMDRIVE || 'C:'}\\`, 'MININT', 'SMSOSD', 'OSDLOGS', LOG_NAME);
+  return target === undefined ? undefined : p.join(p.dirname(target), 'SMSOSD', 'OSDLOGS', LOG_NAME);
+}
+
 export function resolveOptions(args: Args, rt: Runtime): Options {
   const p = pathFor(rt.platform);
   const windows = rt.platform === 'win32';
@@ -77,11 +89,7 @@ export function resolveOptions(args: Args, rt: Runtime): Options {
   else if (windows) target = p.join(systemDrive + '\\', 'MININT', 'PackageSource');
   else throw new ZtiError(ExitCode.USAGE, '--target is required on this platform (the Windows default is %SystemDrive%\\MININT\\PackageSource)');
 
-  const log = args.log !== undefined
-    ? p.resolve(rt.cwd, args.log)
-    : windows
-      ? p.join(systemDrive + '\\', 'MININT', 'SMSOSD', 'OSDLOGS', LOG_NAME)
-      : p.join(p.dirname(target), 'SMSOSD', 'OSDLOGS', LOG_NAME);
+  const log = logPath(rt, args.log, target)!;
 
   const stateDir = args.stateDir !== undefined
     ? p.resolve(rt.cwd, args.stateDir)

@@ -176,6 +176,22 @@ describe('refusals before any change', () => {
     expect(fs.existsSync(s.target)).toBe(false);
   });
 
+  it('a command line refused once the log can be opened is logged there, with its summary (every failure leaves a trace)', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const log = path.join(s.dir, 'logs', 'zti.log');
+    const r = await zticache(['--source', s.source, '--log', log, ...s.stateArgs]); // no --target
+    expectExit(r, ExitCode.USAGE);
+    const text = fs.readFileSync(log, 'utf8');
+    expect(text).toMatch(/zticache [\d.]+ started/);
+    expect(text).toMatch(/--target is required .*\[exit 900000001\]\]LOG\]!>.*type="3"/);
+    expect(text).toMatch(/finished in .*failed, USAGE; exit code 900000001/);
+    // --what-if writes no log, failed or not
+    const quiet = path.join(s.dir, 'quiet.log');
+    expectExit(await zticache(['--source', s.source, '--log', quiet, '--what-if']), ExitCode.USAGE);
+    expect(fs.existsSync(quiet)).toBe(false);
+  });
+
   it('unknown arguments in both forms', async () => {
     expectExit(await zticache(['--frobnicate']), ExitCode.USAGE);
     const r = await zticache(['/frobnicate:yes']);

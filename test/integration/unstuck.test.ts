@@ -287,6 +287,17 @@ describe('planned before the first change', () => {
     expect(r.out).toMatch(/--log .*zticache\.log is inside the package/);
     expect(snapshot(s.source)).toEqual(before);
     expect(fs.existsSync(s.target)).toBe(false);
+    // the refusal itself is logged, in the default log beside the target instead
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/--log .*zticache\.log is inside the package .*type="3"/);
+  });
+
+  it('--log inside the target is refused too: an old target is removed with what it holds', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const r = await zticache(s.args('--log', path.join(s.target, 'zticache.log')));
+    expectExit(r, ExitCode.USAGE);
+    expect(r.out).toMatch(/--log .*zticache\.log is inside the target/);
+    expect(fs.existsSync(s.target)).toBe(false);
   });
 
   it('the running zticache.exe, copied not moved, counts in the free-space check', async () => {

@@ -219,6 +219,20 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     expect(r.events.events.length).toBeLessThanOrEqual(3);
   });
 
+  it('6c. a command line that is not understood is a failed run like any other: in ZTICache.log and as error events', async () => {
+    const p = cachePackage(pkg);
+    freshMinint();
+    const r = await wine.run(p.exe, ['/frobnicate:yes'], { events: true });
+    expect(r.code, r.out).toBe(ExitCode.USAGE);
+    const errors = r.events.events.filter((e) => e.type === 1);
+    expect(errors.map((e) => e.text)).toEqual([
+      expect.stringMatching(/unknown option \/frobnicate/),
+      expect.stringMatching(/zticache finished in .*: failed, USAGE; exit code 900000001/),
+    ]);
+    const log = fs.readFileSync(wine.host('C:\\MININT\\SMSOSD\\OSDLOGS\\ZTICache.log'), 'utf8');
+    expect(log).toMatch(/unknown option \/frobnicate.*type="3"/);
+  });
+
   it('7. paths with spaces, non-ASCII names and over 260 characters, moved and copied', async () => {
     const long = Array.from({ length: 6 }, (_, i) => `folder number ${i} with a fairly long name`).join('/');
     const files = {
