@@ -1,16 +1,21 @@
 // The POSIX side of zticache's state: the state folder (root-owned, mode 700, like /var/lib's
 // daemons keep theirs) and the one-run-at-a-time lock. Node has no flock(), so the lock is a
 // listening Unix socket: on Linux in the abstract namespace, which the kernel releases the moment
-// the holding process dies (no stale lock file after a kill -9, nothing on disk to plant); elsewhere
-// a socket file in the state folder, taken over when nobody answers on it.
+// the holding process dies (no stale lock file after a kill -9); elsewhere a socket file in the
+// state folder, taken over when nobody answers on it.
+// Any local user can bind an abstract name, so the name must be one nobody else can know or hold:
+// it is derived from a random key kept in the state folder (only root reads it), and a listener
+// found on it is judged by what the kernel says of it (/proc/net/unix, then the process holding
+// that socket, its user) never by what it answers. A name squatted by another user (learned from
+// /proc/net/unix while a run held it) is left to them: the runs move on to the next key, made once
+// by whichever run finds the squatter first (created exclusively, so all runs agree on it).
 
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { ExitCode } from './exit-codes.js';
-import { ZtiError } from './errors.js';
-import { idOf } from './identity.js';
+import { errnoOf, ZtiError } from './errors.js';
 import type { RunLock } from './platform.js';
 
 export function preparePosixStateDir(dir: string): string {
@@ -64,17 +69,130 @@ function answers(where: string): Promise<boolean> {
   });
 }
 
+const KEY_PREFIX = 'lock.key.';
+/** generations of keys a squatter can push the lock through before zticache gives up naming one */
+const MAX_KEYS = 64;
+
+/** The newest key generation in the state folder (0: none yet). */
+function newestKey(stateDir: string): number {
+  let g = 0;
+  for (const n of fs.readdirSync(stateDir)) {
+    if (n.startsWith(KEY_PREFIX)) g = Math.max(g, Number(n.slice(KEY_PREFIX.length)) || 0);
+  }
+  return g;
+}
+
+/** Key g, made by the first run that asks (written aside, then linked in: exclusive and whole). */
+function keyOf(stateDir: string, g: number): Buffer {
+  const file = path.join(stateDir, `${KEY_PREFIX}${g}`);
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    if (errnoOf(err) !== 'ENOENT') throw err;
+  }
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  fs.writeFileSync(tmp, randomBytes(32), { mode: 0o600 });
+  try {
+    fs.linkSync(tmp, file);
+  } catch (err) {
+    if (errnoOf(err) !== 'EEXIST') throw err; // another run made it first: theirs is the key
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+  return fs.readFileSync(file);
+}
+
+/** The abstract name of the lock under a key (without its leading NUL). */
+export const lockNameOf = (key: Buffer) => `zticache-${createHmac('sha256', key).update('run lock').digest('hex').slice(0, 40)}`;
+
+/**
+ * Who listens on the abstract name, as the kernel says: 'none', the user of the process holding
+ * it, or 'unknown' (listed, but no process found holding it: one that is just ending).
+ */
+function listenerOn(name: string): 'none' | 'unknown' | { pid: number; uid: number } {
+  const inodes = new Set<string>();
+  for (const line of fs.readFileSync('/proc/net/unix', 'utf8').split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    // Num RefCount Protocol Flags Type St Inode Path; an abstract name is shown with a leading @,
+    // and its NUL padding (libuv binds the whole sun_path) as more @s
+    if (f[7]?.replace(/@+$/, '') === `@${name}` && (parseInt(f[3]!, 16) & 0x10000) !== 0) inodes.add(f[6]!);
+  }
+  if (!inodes.size) return 'none';
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let fds: string[];
+    try {
+      fds = fs.readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue; // gone meanwhile
+    }
+    for (const fd of fds) {
+      let target: string;
+      try {
+        target = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        continue;
+      }
+      const m = /^socket:\[(\d+)\]$/.exec(target);
+      if (!m || !inodes.has(m[1]!)) continue;
+      try {
+        const uid = Number(/^Uid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+        return { pid: Number(pid), uid };
+      } catch {
+        return 'unknown';
+      }
+    }
+  }
+  return 'unknown';
+}
+
+/** A holder is genuine when it runs as root or as the user zticache runs as (the state folder's). */
+function genuine(holder: ReturnType<typeof listenerOn>): boolean | 'none' {
+  if (holder === 'none') return 'none';
+  if (holder === 'unknown') return true; // cannot tell: the safe side is "busy"
+  return holder.uid === 0 || holder.uid === (process.geteuid?.() ?? 0);
+}
+
+async function linuxLock(stateDir: string): Promise<RunLock | 'busy'> {
+  for (let tries = 0; tries < 4 * MAX_KEYS; tries++) {
+    const g = Math.max(1, newestKey(stateDir));
+    if (g > MAX_KEYS) break;
+    const name = lockNameOf(keyOf(stateDir, g));
+    const server = net.createServer((c) => c.destroy());
+    try {
+      await listen(server, `\0${name}`);
+    } catch (err) {
+      if (errnoOf(err) !== 'EADDRINUSE') throw err;
+      const who = genuine(listenerOn(name));
+      if (who === true) return 'busy';
+      if (who === false) keyOf(stateDir, g + 1); // squatted: every run moves on to the next key
+      continue;
+    }
+    // bound; but a run that found a squatter may have moved everyone to a newer key meanwhile, and
+    // a run may hold an older key that was free again when it looked: both are checked after binding
+    const newer = newestKey(stateDir) > g;
+    const older = !newer && [...Array(g - 1).keys()].some((i) => genuine(listenerOn(lockNameOf(keyOf(stateDir, i + 1)))) === true);
+    if (newer || older) {
+      server.close();
+      if (older) return 'busy';
+      continue;
+    }
+    server.unref();
+    return { where: `abstract socket @${name} (key ${g} in ${stateDir})`, release: () => void server.close() };
+  }
+  throw new ZtiError(ExitCode.STATE_UNSAFE, `the run lock of ${stateDir} is held by processes of other users under ${MAX_KEYS} keys in a row; nothing was changed. Find them with: grep zticache- /proc/net/unix`, { path: stateDir });
+}
+
 export async function posixLock(stateDir: string): Promise<RunLock | 'busy'> {
-  const id = idOf(stateDir);
-  const key = createHash('sha256').update(`${id?.dev}:${id?.ino}`).digest('hex').slice(0, 32);
-  const abstract = process.platform === 'linux';
-  const where = abstract ? `\0zticache-${key}` : path.join(stateDir, 'zticache.lock.sock');
+  if (process.platform === 'linux') return linuxLock(stateDir);
+  // elsewhere: a socket file in the state folder, where only its owner can create one
+  const where = path.join(stateDir, 'zticache.lock.sock');
   const server = net.createServer((c) => c.destroy());
   try {
     await listen(server, where);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-    if (abstract || (await answers(where))) return 'busy';
+    if (errnoOf(err) !== 'EADDRINUSE') throw err;
+    if (await answers(where)) return 'busy';
     fs.rmSync(where, { force: true }); // a socket file left by a run that died
     try {
       await listen(server, where);
@@ -83,8 +201,5 @@ export async function posixLock(stateDir: string): Promise<RunLock | 'busy'> {
     }
   }
   server.unref();
-  return {
-    where: abstract ? `abstract socket @zticache-${key}` : where,
-    release: () => void server.close(),
-  };
+  return { where, release: () => void server.close() };
 }

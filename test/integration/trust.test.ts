@@ -2,12 +2,14 @@
 // dies), targets trusted only by the identity zticache recorded, planted state never resumed or
 // launched, nothing deleted that zticache did not stage, and output that never ends a run.
 import { execa } from 'execa';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
+import { lockNameOf } from '../../src/posix-state.js';
 import {
-  CLI, GATED_LAUNCHER, GATED_LAUNCHER_SOURCE, LAUNCHER, LAUNCHER_SOURCE, expectExit, makePackage, makeTree, readReport, scene, snapshot, waitFor, zticache,
+  CLI, GATED_LAUNCHER, GATED_LAUNCHER_SOURCE, LAUNCHER, LAUNCHER_SOURCE, expectExit, makePackage, makeTree, needs, readReport, scene, snapshot, waitFor, zticache,
 } from '../helpers/fixtures.js';
 
 const RACE_TRIALS = Number(process.env.ZTI_RACE_TRIALS ?? 5);
@@ -77,6 +79,41 @@ describe('one run at a time', () => {
     const r = await zticache(s.args('--launch', GATED_LAUNCHER, '--', s.report, '0', go));
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/already staged by an earlier run/);
+  });
+
+  it("another user listening on the lock's name (learned from /proc/net/unix) stops no run: the runs move on to a new key", async (ctx) => {
+    if (!needs(ctx, process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0, 'root and setpriv (util-linux)')) return;
+    const s = scene();
+    makePackage(s.source);
+    expect((await zticache(s.args('--', s.report, '0'))).code).toBe(0);
+    const name = lockNameOf(fs.readFileSync(path.join(s.state, 'lock.key.1')));
+    // the squatter: user nobody, accepting connections and answering nothing
+    const squatter = execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e',
+      "require('net').createServer(() => {}).listen('\\0' + process.argv[1], () => console.log('listening'))", name], { reject: false });
+    try {
+      await new Promise<void>((resolve) => squatter.stdout!.once('data', () => resolve()));
+      // other clients' packages, the same state folder (one machine)
+      const on = (x: ReturnType<typeof scene>, ...more: string[]) => ['--source', x.source, '--target', x.target, '--state-dir', s.state, ...more];
+      const next = scene();
+      makePackage(next.source);
+      const r = await zticache(on(next, '--launch', LAUNCHER, '--', next.report, '0'));
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/Holding the run lock \(abstract socket @zticache-[0-9a-f]+ \(key 2 in /);
+      // and under the new key one run at a time still holds
+      const third = scene();
+      gatedPackage(third);
+      const go = path.join(third.dir, 'go');
+      const held = start(on(third, '--launch', GATED_LAUNCHER, '--', third.report, '0', go));
+      await waitFor('the launcher to start', () => fs.existsSync(`${third.report}.started`));
+      const fourth = scene();
+      makePackage(fourth.source);
+      expectExit(await zticache(on(fourth, '--launch', LAUNCHER, '--what-if')), ExitCode.RUN_IN_PROGRESS);
+      fs.writeFileSync(go, '');
+      expect((await held).exitCode).toBe(0);
+    } finally {
+      squatter.kill('SIGKILL');
+      await squatter;
+    }
   });
 
   it('--what-if takes the lock too: it says a run is in progress instead of reading a moving target', async () => {
