@@ -1,6 +1,6 @@
 // Everything that differs between Windows and the rest, chosen once at start-up and passed down:
-// the guard, the network-drive probe, free space, the state folder and its run lock, folder pins
-// and the event log. The flow never asks "am I on
+// the guard, the network-drive probe, free space, the state folder and its run lock, the places
+// others can write (by handle) and the event log. The flow never asks "am I on
 // Windows?"; it asks the platform object.
 
 import fs from 'node:fs';
@@ -34,12 +34,6 @@ export interface Platform {
   /** device id of the volume holding p (same value = rename works) */
   volumeOf(p: string): number | bigint;
   /**
-   * Creates the target folder (its parent exists). On Windows with a protected ACL from the first
-   * moment: SYSTEM and Administrators full control, Users read, nothing inherited from a C:\MININT
-   * that a user may have created. An existing folder is left as it is (created: false).
-   */
-  makeTargetDir(p: string): { created: boolean; message: string };
-  /**
    * Makes zticache's state folder, or checks the existing one: not a link, and made by SYSTEM,
    * administrators (root) or the user running zticache, with nobody else able to write in it.
    * Throws STATE_UNSAFE otherwise; returns what it found or did, for the log.
@@ -50,12 +44,6 @@ export interface Platform {
    * when the process dies. 'busy' when another process holds it.
    */
   lock(stateDir: string): Promise<RunLock | 'busy'>;
-  /**
-   * Holds a folder so that it cannot be renamed or removed until released (Windows: a handle
-   * without FILE_SHARE_DELETE); what was checked stays what is used. A no-op where the OS has no
-   * such hold (POSIX).
-   */
-  pinDir(p: string): () => void;
   /** privileged file operations in places others can write, by handle (places/places.ts) */
   places: Places;
   /** what loading the platform did that the log should say (Windows: where the native module went) */
@@ -79,18 +67,8 @@ export const posixPlatform: Platform = {
     return s.bavail * s.bsize;
   },
   volumeOf: (p) => fs.statSync(p).dev,
-  makeTargetDir(p) {
-    try {
-      fs.mkdirSync(p, { mode: 0o755 });
-      return { created: true, message: `Created ${p} (mode 755)` };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      return { created: false, message: `${p} exists` };
-    }
-  },
   prepareStateDir: preparePosixStateDir,
   lock: posixLock,
-  pinDir: () => () => {},
   places: posixPlaces,
 };
 

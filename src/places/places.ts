@@ -9,6 +9,8 @@
 // folder zticache creates is its own: created by this process, protected (Windows: a DACL that
 // lets standard users read only). Implementations: places/posix.ts, win32/places.ts.
 
+import type { FileId } from '../identity.js';
+
 /** A folder held open: what was checked is what is used, until release. */
 export interface HeldFolder {
   /** the path as given, for messages */
@@ -28,6 +30,16 @@ export interface HeldFolder {
    */
   appendFile(name: string): AppendFile;
   /**
+   * Removes the entry `name` of this folder and everything under it, every step relative to the
+   * handle of the folder above: a link or junction met on the way is removed as itself, never
+   * followed, and a folder swapped for one while it is emptied is not removed through it. Throws
+   * a PlaceError naming the very entry that could not be removed (EBUSY/EPERM for a held file,
+   * ENOTEMPTY naming what is still there); a missing entry is not an error.
+   */
+  removeTree(name: string): void;
+  /** Identity of the held folder (volume + file ID, as identity.ts spells it), from its handle. */
+  id(): FileId;
+  /**
    * Asks the held handle again that it is still a plain folder (Windows: not turned into a
    * junction meanwhile; an empty folder's owner may do that). Throws as openFolder does.
    */
@@ -41,6 +53,8 @@ export interface AppendFile {
 }
 
 export interface Places {
+  /** how folders this process creates are protected, for the log ("with a protected ACL (...)") */
+  readonly createdAs: string;
   /**
    * Opens `dir` from its volume root, one component at a time by handle, never through a link or
    * junction, and holds it (Windows: without FILE_SHARE_DELETE, so it cannot be renamed or
@@ -73,6 +87,10 @@ export function placeReason(code: string): string {
     case 'EFTYPE': return 'is not a regular file';
     case 'EMLINK': return 'has other names (hard links): writing to it would write to another file';
     case 'EEXIST': return 'exists already (someone else created it)';
+    case 'EBUSY': return 'is held open by another program';
+    case 'EPERM':
+    case 'EACCES': return 'cannot be removed (access denied, or held open by another program)';
+    case 'ENOTEMPTY': return 'is still there after its removal (held open by another program? it goes when that program closes it)';
     default: return `cannot be opened (${code})`;
   }
 }

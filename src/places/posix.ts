@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { errnoOf } from '../errors.js';
+import type { FileId } from '../identity.js';
 import { PlaceError, placeReason, type AppendFile, type HeldFolder, type Places } from './places.js';
 
 const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_WRONLY, O_APPEND, O_CREAT, O_NONBLOCK } = fs.constants;
@@ -91,6 +92,59 @@ class PosixFolder implements HeldFolder {
     };
   }
 
+  removeTree(name: string): void {
+    const at = this.at(name);
+    const where = path.join(this.path, name);
+    const st = fs.lstatSync(at, { throwIfNoEntry: false });
+    if (!st) return;
+    if (!st.isDirectory()) return this.unlink(at, where);
+    let dir: PosixFolder;
+    try {
+      dir = this.folder(name, 'existing') as PosixFolder;
+    } catch (err) {
+      // swapped for a link after the lstat: the link goes, what it points to stays
+      if (err instanceof PlaceError && err.code === 'ELOOP') return this.unlink(at, where);
+      throw err;
+    }
+    try {
+      for (const child of fs.readdirSync(dir.listing())) dir.removeTree(child);
+    } finally {
+      dir.release();
+    }
+    try {
+      fs.rmdirSync(at); // a link swapped in meanwhile: ENOTDIR, never followed
+    } catch (err) {
+      const code = errnoOf(err);
+      if (code === 'ENOENT') return;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') {
+        const left = fs.readdirSync(at);
+        const first = left.length ? path.join(where, left[0]!) : where;
+        throw new PlaceError(`${first} ${placeReason('ENOTEMPTY')}`, first, 'ENOTEMPTY');
+      }
+      fail(where, err);
+    }
+  }
+
+  private unlink(at: string, where: string): void {
+    try {
+      fs.unlinkSync(at);
+    } catch (err) {
+      if (errnoOf(err) !== 'ENOENT') fail(where, err);
+    }
+  }
+
+  /** this folder's listing, through its descriptor */
+  private listing(): string {
+    return haveProc ? `/proc/self/fd/${this.held()}` : this.path;
+  }
+
+  id(): FileId {
+    const st = fs.fstatSync(this.held(), { bigint: true });
+    const id: FileId = { dev: st.dev.toString(), ino: st.ino.toString() };
+    if (st.birthtimeNs > 0n) id.born = st.birthtimeNs.toString();
+    return id;
+  }
+
   recheck(): void {
     if (!fs.fstatSync(this.held()).isDirectory()) throw new PlaceError(`${this.path} ${placeReason('ENOTDIR')}`, this.path, 'ENOTDIR');
   }
@@ -102,6 +156,7 @@ class PosixFolder implements HeldFolder {
 }
 
 export const posixPlaces: Places = {
+  createdAs: '(mode 755)',
   openFolder(dir, opts = {}) {
     const abs = path.resolve(dir);
     const names = abs.split('/').filter(Boolean);

@@ -7,7 +7,9 @@
 
 import fs from 'node:fs';
 import { errnoOf } from '../errors.js';
+import type { HeldFolder } from '../places/places.js';
 import { removeTree, type RemoveOptions } from './remove.js';
+import { retryPolicy, TRANSIENT_RENAME_ERRORS, withRetry } from './retry.js';
 
 /**
  * The file calls staging makes, as one object.
@@ -29,6 +31,11 @@ export interface StageFs {
   rename(from: string, to: string): Promise<void>;
   /** removes a file or a tree, never through a link, retrying held files (stage/remove.ts) */
   rm(p: string, opts?: RemoveOptions): Promise<void>;
+  /**
+   * removes the entry `name` of a held folder, by handle (places.ts): the old target, in a folder
+   * others may write; retried like rm
+   */
+  removeIn(folder: HeldFolder, name: string, opts?: RemoveOptions): Promise<void>;
   /** flush a file's (or, on POSIX, a folder's) data to disk */
   fsync(p: string): Promise<void>;
   /** a folder and its missing parents */
@@ -73,6 +80,7 @@ export const stageFs: StageFs = {
   utimesSync: (p, a, m) => fs.utimesSync(p, a, m),
   rename: (a, b) => fs.promises.rename(a, b),
   rm: removeTree,
+  removeIn: (folder, name, opts = {}) => withRetry(async () => folder.removeTree(name), retryPolicy, opts.onRetry, TRANSIENT_RENAME_ERRORS),
   fsync: syncPath,
   mkdirp: (p) => void fs.mkdirSync(p, { recursive: true }),
   removeFile: (p) => fs.rmSync(p, { force: true }),

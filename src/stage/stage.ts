@@ -13,7 +13,8 @@ import type { Plan } from '../plan/plan.js';
 import type { Platform } from '../platform.js';
 import { formatBytes } from '../format.js';
 import { checkTargetSafe } from '../plan/checks.js';
-import { idOf, sameId, type FileId } from '../identity.js';
+import { sameId, type FileId } from '../identity.js';
+import { PlaceError, type HeldFolder } from '../places/places.js';
 import { walkNames, type Inventory } from '../inventory.js';
 import { fromRel, relKey } from '../paths.js';
 import { copyInventory, stageError, type CopyOptions } from './copy.js';
@@ -58,14 +59,19 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
 
   let step = 'preparing the target';
   try {
-    stageFs.mkdirp(p.dirname(target));
-    pins.push(platform.pinDir(p.dirname(target)));
+    // from here on the target's parent (C:\MININT, which any user may create) is used by handle
+    // only, and held: what is checked below is what is used (places.ts)
+    step = `opening ${p.dirname(target)}`;
+    const parent = openPlace(() => platform.places.openFolder(p.dirname(target), { create: true }), 'the target\'s parent');
+    pins.push(() => parent.release());
     checkTargetSafe(p, target); // again: the parent may have been created by someone else meanwhile
+    const name = p.basename(target);
 
     let targetId: FileId | undefined;
     if (plan.resume === 'staging') {
-      targetId = idOf(target);
-      pins.push(platform.pinDir(target));
+      const held = openPlace(() => parent.folder(name, 'existing'), 'the target');
+      pins.push(() => held.release());
+      targetId = held.id();
       if (!sameId(targetId, plan.oldTarget?.id)) {
         throw new ZtiError(ExitCode.TARGET_UNSAFE, `${target} was replaced after it was checked; nothing was changed`, { path: target });
       }
@@ -81,18 +87,23 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
         if (stageFs.exists(target)) {
           step = `removing the old ${target}`;
           log.info(`Removing the old ${target} (${plan.oldTarget?.why ?? 'left by an interrupted clearing'})`);
-          await removeTree(target, opts);
+          await removeOldTarget(parent, name, opts);
           faultPoint('old target removed');
         }
       }
       step = `creating ${target}`;
-      const made = platform.makeTargetDir(target);
-      pins.push(platform.pinDir(target));
-      if (!made.created) {
-        throw new ZtiError(ExitCode.TARGET_UNSAFE, `${target} appeared while zticache was preparing it (someone else created it); nothing was staged`, { path: target });
+      let made: HeldFolder;
+      try {
+        made = parent.folder(name, 'new'); // created here, protected; one that appeared meanwhile is refused
+      } catch (err) {
+        if (err instanceof PlaceError && err.code === 'EEXIST') {
+          throw new ZtiError(ExitCode.TARGET_UNSAFE, `${target} appeared while zticache was preparing it (someone else created it); nothing was staged`, { path: target });
+        }
+        throw err;
       }
-      log.info(made.message);
-      targetId = idOf(target);
+      pins.push(() => made.release());
+      log.info(`Created ${target} ${platform.places.createdAs}`);
+      targetId = made.id();
       journal('staging', targetId);
     }
 
@@ -167,13 +178,23 @@ async function pruneTarget(target: string, inv: Inventory, opts: StageOptions): 
 }
 
 /**
- * Removes an old target: links inside are removed as links, never followed (fs.rm unlinks them);
- * a file that cannot be removed is named in the error with its own path.
+ * Removes an old target by handle from its held parent: links inside are removed as links, never
+ * followed, and nothing is reached by a name someone could swap meanwhile; a file that cannot be
+ * removed is named in the error with its own path, after the backoff.
  */
-async function removeTree(dir: string, opts: StageOptions): Promise<void> {
+async function removeOldTarget(parent: HeldFolder, name: string, opts: StageOptions): Promise<void> {
   const retry = retryPolicy;
-  await stageFs.rm(dir, {
-    retry,
-    onRetry: (err, attempt, delay) => opts.log.warn(`removing ${(err as { path?: string }).path ?? dir}: ${errnoOf(err)} (try ${attempt} of ${retry.attempts}), retrying in ${delay} ms`),
+  await stageFs.removeIn(parent, name, {
+    onRetry: (err, attempt, delay) => opts.log.warn(`removing ${(err as { path?: string }).path ?? name}: ${errnoOf(err)} (try ${attempt} of ${retry.attempts}), retrying in ${delay} ms`),
   });
+}
+
+/** A folder on the target's way that is a link, not a folder, or swapped since the plan: refused as the plan refuses it. */
+function openPlace<T>(open: () => T, what: string): T {
+  try {
+    return open();
+  } catch (err) {
+    if (!(err instanceof PlaceError) || !['ELOOP', 'ENOTDIR', 'ENOENT'].includes(err.code)) throw err;
+    throw new ZtiError(ExitCode.TARGET_UNSAFE, `${what}: ${err.message}; zticache will not write or delete through it`, { path: err.path, cause: err, winError: err.winError });
+  }
 }

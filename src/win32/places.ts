@@ -7,6 +7,7 @@
 // full control, Users read), and a file opened for appending must be a plain file with one name.
 
 import path from 'node:path';
+import type { FileId } from '../identity.js';
 import { PlaceError, placeReason, type AppendFile, type HeldFolder, type Places } from '../places/places.js';
 import { TARGET_SDDL } from './advapi32.js';
 import { FILE_SHARE_READ, FILE_SHARE_WRITE, type Kernel32 } from './kernel32.js';
@@ -38,6 +39,18 @@ const ERROR_FILE_NOT_FOUND = 2;
 const ERROR_PATH_NOT_FOUND = 3;
 const ERROR_DIRECTORY = 267;
 const ERROR_ACCESS_DENIED = 5;
+const ERROR_SHARING_VIOLATION = 32;
+const ERROR_DIR_NOT_EMPTY = 145;
+const ERROR_NO_MORE_FILES = 18;
+const DELETE = 0x00010000;
+const FILE_WRITE_ATTRIBUTES = 0x0100;
+const FILE_ATTRIBUTE_READONLY = 0x1;
+const FILE_ATTRIBUTE_NORMAL = 0x80;
+const FILE_OPEN_FOR_BACKUP_INTENT = 0x4000;
+const FILE_BASIC_INFO = 0;
+const FILE_DISPOSITION_INFO = 4;
+const FILE_ID_BOTH_DIRECTORY_INFO = 10;
+const FILE_ID_BOTH_DIRECTORY_RESTART_INFO = 11;
 
 const DIR_ACCESS = SYNCHRONIZE | FILE_LIST_DIRECTORY | FILE_TRAVERSE | FILE_READ_ATTRIBUTES;
 /** held folders and the log: others may read (and write the folder's other files), never delete or rename */
@@ -52,6 +65,14 @@ export interface NtFiles {
   /** attributes and link count of an open handle */
   info(h: number): { attributes: number; links: number } | { error: number };
   write(h: number, data: Buffer): number | { error: number };
+  /** the names in an open folder, with their attributes (GetFileInformationByHandleEx, by handle) */
+  list(h: number): Array<{ name: string; attributes: number }> | { error: number };
+  /** marks an open handle's file or folder for deletion (FileDispositionInfo); 0 or the Win32 error */
+  markDeleted(h: number): number;
+  /** sets the attributes of an open handle (FileBasicInfo; times unchanged); 0 or the Win32 error */
+  setAttributes(h: number, attributes: number): number;
+  /** volume serial number and 64-bit file index of an open handle */
+  fileId(h: number): { serial: number; index: bigint } | { error: number };
   close(h: number): void;
 }
 
@@ -68,6 +89,8 @@ export function bindNtFiles(koffi: Koffi, k32: Kernel32): NtFiles {
   const RtlNtStatusToDosError = ntdll.func('uint32 __stdcall RtlNtStatusToDosError(int32 status)');
   const CreateFileW = kernel.func('intptr __stdcall CreateFileW(str16 name, uint32 access, uint32 share, void *sa, uint32 disposition, uint32 flags, intptr tmpl)');
   const GetFileInformationByHandle = kernel.func('bool __stdcall GetFileInformationByHandle(intptr h, _Out_ uint8_t *info)');
+  const GetFileInformationByHandleEx = kernel.func('bool __stdcall GetFileInformationByHandleEx(intptr h, int cls, _Out_ uint8_t *buf, uint32 size)');
+  const SetFileInformationByHandle = kernel.func('bool __stdcall SetFileInformationByHandle(intptr h, int cls, uint8_t *buf, uint32 size)');
   const WriteFile = kernel.func('bool __stdcall WriteFile(intptr h, uint8_t *data, uint32 length, _Out_ uint32 *written, void *overlapped)');
   const Convert = adv.func('bool __stdcall ConvertStringSecurityDescriptorToSecurityDescriptorW(str16 sddl, uint32 revision, _Out_ void **sd, void *size)');
   const LocalFree = kernel.func('void * __stdcall LocalFree(void *mem)');
@@ -108,6 +131,37 @@ export function bindNtFiles(koffi: Koffi, k32: Kernel32): NtFiles {
       const n = [0];
       return WriteFile(h, data, data.length, n, null) ? n[0]! : { error: k32.lastError() };
     },
+    list(h) {
+      const out: Array<{ name: string; attributes: number }> = [];
+      const buf = Buffer.alloc(64 * 1024);
+      for (let cls = FILE_ID_BOTH_DIRECTORY_RESTART_INFO; ; cls = FILE_ID_BOTH_DIRECTORY_INFO) {
+        if (!GetFileInformationByHandleEx(h, cls, buf, buf.length)) {
+          const err = k32.lastError();
+          return err === ERROR_NO_MORE_FILES ? out : { error: err };
+        }
+        // FILE_ID_BOTH_DIR_INFO: NextEntryOffset 0, FileAttributes 56, FileNameLength 60, FileName 104
+        for (let at = 0; ;) {
+          const name = buf.toString('utf16le', at + 104, at + 104 + buf.readUInt32LE(at + 60));
+          if (name !== '.' && name !== '..') out.push({ name, attributes: buf.readUInt32LE(at + 56) });
+          const next = buf.readUInt32LE(at);
+          if (!next) break;
+          at += next;
+        }
+      }
+    },
+    markDeleted(h) {
+      return SetFileInformationByHandle(h, FILE_DISPOSITION_INFO, Buffer.from([1]), 1) ? 0 : k32.lastError();
+    },
+    setAttributes(h, attributes) {
+      const b = Buffer.alloc(40); // FILE_BASIC_INFO: four times (0 = unchanged), then FileAttributes at 32
+      b.writeUInt32LE(attributes, 32);
+      return SetFileInformationByHandle(h, FILE_BASIC_INFO, b, b.length) ? 0 : k32.lastError();
+    },
+    fileId(h) {
+      const b = Buffer.alloc(52); // BY_HANDLE_FILE_INFORMATION: serial 28, index high 44, low 48
+      if (!GetFileInformationByHandle(h, b)) return { error: k32.lastError() };
+      return { serial: b.readUInt32LE(28), index: (BigInt(b.readUInt32LE(44)) << 32n) | BigInt(b.readUInt32LE(48)) };
+    },
     close: (h) => void k32.close(h),
   };
 }
@@ -119,7 +173,9 @@ function codeOf(winError: number): string {
     case ERROR_FILE_EXISTS:
     case ERROR_ALREADY_EXISTS: return 'EEXIST';
     case ERROR_DIRECTORY: return 'ENOTDIR';
-    case ERROR_ACCESS_DENIED: return 'EACCES';
+    case ERROR_ACCESS_DENIED: return 'EPERM';
+    case ERROR_SHARING_VIOLATION: return 'EBUSY';
+    case ERROR_DIR_NOT_EMPTY: return 'ENOTEMPTY';
     default: return `Windows error ${winError}`;
   }
 }
@@ -178,6 +234,49 @@ class WinFolder implements HeldFolder {
     };
   }
 
+  removeTree(name: string): void {
+    const where = path.win32.join(this.path, name);
+    // the entry itself, as it is (a junction or link opened as itself), shared so that a reader
+    // does not stop the removal; DELETE to mark it, WRITE_ATTRIBUTES to clear read-only
+    const r = this.nt.create(this.held(), name, DELETE | SYNCHRONIZE | FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | FILE_LIST_DIRECTORY | FILE_TRAVERSE,
+      FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, FILE_OPEN, FILE_SYNCHRONOUS_IO_NONALERT | FILE_OPEN_REPARSE_POINT | FILE_OPEN_FOR_BACKUP_INTENT);
+    if ('error' in r) {
+      if (r.error === ERROR_FILE_NOT_FOUND || r.error === ERROR_PATH_NOT_FOUND) return;
+      refuse(where, codeOf(r.error), r.error);
+    }
+    const h = r.handle;
+    try {
+      const info = this.nt.info(h);
+      if ('error' in info) refuse(where, codeOf(info.error), info.error);
+      const folder = (info.attributes & FILE_ATTRIBUTE_DIRECTORY) !== 0 && (info.attributes & FILE_ATTRIBUTE_REPARSE_POINT) === 0;
+      if (folder) {
+        const inside = new WinFolder(this.nt, where, h, false);
+        const names = this.nt.list(h);
+        if ('error' in names) refuse(where, codeOf(names.error), names.error);
+        for (const e of names) inside.removeTree(e.name);
+      }
+      let err = this.nt.markDeleted(h);
+      if (err === ERROR_ACCESS_DENIED && info.attributes & FILE_ATTRIBUTE_READONLY) {
+        this.nt.setAttributes(h, (info.attributes & ~FILE_ATTRIBUTE_READONLY) || FILE_ATTRIBUTE_NORMAL);
+        err = this.nt.markDeleted(h);
+      }
+      if (err === ERROR_DIR_NOT_EMPTY) {
+        const left = this.nt.list(h);
+        const first = !('error' in left) && left.length ? path.win32.join(where, left[0]!.name) : where;
+        refuse(first, 'ENOTEMPTY', err);
+      }
+      if (err !== 0) refuse(where, codeOf(err), err);
+    } finally {
+      this.nt.close(h); // the deletion happens here, when the last handle closes
+    }
+  }
+
+  id(): FileId {
+    const r = this.nt.fileId(this.held());
+    if ('error' in r) refuse(this.path, codeOf(r.error), r.error);
+    return { dev: String(r.serial), ino: r.index.toString() };
+  }
+
   recheck(): void {
     const info = this.nt.info(this.held());
     if ('error' in info) refuse(this.path, codeOf(info.error), info.error);
@@ -201,6 +300,7 @@ export function splitWindowsPath(dir: string): { root: string; names: string[] }
 
 export function windowsPlaces(nt: NtFiles): Places {
   return {
+    createdAs: `with a protected ACL (${TARGET_SDDL})`,
     openFolder(dir, opts = {}) {
       const { root, names } = splitWindowsPath(dir);
       const h = nt.openRoot(root);

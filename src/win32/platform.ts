@@ -7,10 +7,10 @@ import path from 'node:path';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
 import type { Platform } from '../platform.js';
-import { bindCreateProtectedDir, bindSecurity, openEventLog, STATE_SDDL, TARGET_SDDL, TRUSTED_OWNERS } from './advapi32.js';
+import { bindCreateProtectedDir, bindSecurity, openEventLog, STATE_SDDL, TRUSTED_OWNERS } from './advapi32.js';
 import { windowsGuard } from './guard.js';
 import { bindEnumerate, enumerationWalk } from './enumerate.js';
-import { bindKernel32, DRIVE_CDROM, DRIVE_REMOTE, DRIVE_REMOVABLE, ERROR_ALREADY_EXISTS, ERROR_SHARING_VIOLATION, FILE_SHARE_READ, FILE_SHARE_WRITE, longPath } from './kernel32.js';
+import { bindKernel32, DRIVE_CDROM, DRIVE_REMOTE, DRIVE_REMOVABLE, ERROR_ALREADY_EXISTS, ERROR_SHARING_VIOLATION, longPath } from './kernel32.js';
 import { loadKoffi, type LoadNativeOptions } from './load-native.js';
 import { bindNtFiles, windowsPlaces } from './places.js';
 
@@ -55,12 +55,6 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
       return s.bavail * s.bsize;
     },
     volumeOf: (p) => fs.statSync(p).dev,
-    makeTargetDir(p) {
-      const err = createProtectedDir(longPath(p), TARGET_SDDL);
-      if (err === ERROR_ALREADY_EXISTS) return { created: false, message: `${p} exists (its ACL is left as it is)` };
-      if (err !== 0) throw new ZtiError(ExitCode.STAGE_FAILED, `cannot create ${p} with its protected ACL`, { path: p, winError: err });
-      return { created: true, message: `Created ${p} with a protected ACL (${TARGET_SDDL})` };
-    },
     prepareStateDir(p) {
       const st = fs.lstatSync(p, { throwIfNoEntry: false });
       if (!st) {
@@ -91,10 +85,6 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
         throw new ZtiError(ExitCode.STATE_UNSAFE, `cannot open the lock file ${file}`, { path: file, winError: h.error });
       }
       return { where: file, release: () => void kernel.close(h) };
-    },
-    pinDir(p) {
-      const h = kernel.openShared(longPath(p), FILE_SHARE_READ | FILE_SHARE_WRITE);
-      return typeof h === 'number' ? () => void kernel.close(h) : () => {};
     },
     places,
     notes: note ? [note] : [],

@@ -16,7 +16,7 @@ const fast = { attempts: 3, baseMs: 1, maxMs: 2 };
 const fault = (code: string) => Object.assign(new Error(`injected ${code}`), { code });
 
 /** A StageFs whose `op` (and its Sync form, if it has one) fails with `code` on calls number `from`..`to` (1-based, counted across both), and works otherwise. */
-function failing(op: 'copyFile' | 'rename' | 'rm' | 'stat', code: string, from: number, to = Infinity): StageFs & { calls: number } {
+function failing(op: 'copyFile' | 'rename' | 'rm' | 'removeIn' | 'stat', code: string, from: number, to = Infinity): StageFs & { calls: number } {
   const f = { ...realFs, calls: 0 } as StageFs & { calls: number };
   const fail = () => ++f.calls >= from && f.calls <= to;
   const table = f as unknown as Record<string, (...a: unknown[]) => unknown>;
@@ -126,7 +126,7 @@ describe('a staging interrupted part way is finished by the next run', () => {
     expect((await zticache(s.args('--', s.report, '0'))).code).toBe(0);
     makePackage(s.source, { 'new.txt': 'new package' });
     const original = snapshot(s.source);
-    const code = await mainWith({ fs: failing('rm', 'EFAULT', 1, 1), retry: fast }, s.args('--', s.report, '0'), rt(s.dir));
+    const code = await mainWith({ fs: failing('removeIn', 'EFAULT', 1, 1), retry: fast }, s.args('--', s.report, '0'), rt(s.dir));
     expect(code).toBe(ExitCode.STAGE_FAILED);
     const j = s.journal();
     expect(j.kind === 'ok' && j.journal.state).toBe('clearing');

@@ -3,7 +3,8 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { idOf } from '../../src/identity.js';
 import { PlaceError } from '../../src/places/places.js';
 import { posixPlaces } from '../../src/places/posix.js';
 import { splitWindowsPath } from '../../src/win32/places.js';
@@ -119,5 +120,80 @@ describe('Windows paths split into a volume root and names', () => {
     expect(splitWindowsPath('\\\\srv\\share\\pkg')).toEqual({ root: '\\\\srv\\share\\', names: ['pkg'] });
     expect(splitWindowsPath('\\\\?\\UNC\\srv\\share\\pkg')).toEqual({ root: '\\\\srv\\share\\', names: ['pkg'] });
     expect(splitWindowsPath('E:\\')).toEqual({ root: 'E:\\', names: [] });
+  });
+});
+
+describe('removing a tree by handle', () => {
+  it('a link inside is removed as a link: what it points to, outside the tree, is untouched', () => {
+    const d = tempDir();
+    const outside = path.join(d, 'outside');
+    fs.mkdirSync(outside);
+    fs.writeFileSync(path.join(outside, 'precious.txt'), 'keep');
+    fs.mkdirSync(path.join(d, 'old', 'sub', 'deeper'), { recursive: true });
+    fs.writeFileSync(path.join(d, 'old', 'sub', 'a.txt'), 'a');
+    fs.symlinkSync(outside, path.join(d, 'old', 'sub', 'deeper', 'link-to-outside'));
+    fs.symlinkSync(path.join(outside, 'precious.txt'), path.join(d, 'old', 'file-link'));
+    const held = posixPlaces.openFolder(d);
+    held.removeTree('old');
+    held.release();
+    expect(fs.existsSync(path.join(d, 'old'))).toBe(false);
+    expect(fs.readFileSync(path.join(outside, 'precious.txt'), 'utf8')).toBe('keep');
+  });
+
+  it('a folder swapped for a link while it is being emptied: nothing is removed through the link', () => {
+    const d = tempDir();
+    const decoy = path.join(d, 'decoy');
+    fs.mkdirSync(path.join(decoy, 'sub'), { recursive: true });
+    fs.writeFileSync(path.join(decoy, 'sub', 'x.txt'), 'not ours');
+    fs.mkdirSync(path.join(d, 'old', 'sub'), { recursive: true });
+    fs.writeFileSync(path.join(d, 'old', 'sub', 'x.txt'), 'ours');
+    const real = fs.readdirSync;
+    let swapped = false;
+    // the moment the attacker wins with an oplock: as 'old' is listed, it becomes a link to the decoy
+    const spy = vi.spyOn(fs, 'readdirSync').mockImplementation(((p: fs.PathLike, o?: unknown) => {
+      const list = real(p, o as undefined);
+      if (!swapped) {
+        swapped = true;
+        fs.renameSync(path.join(d, 'old'), path.join(d, 'moved'));
+        fs.symlinkSync(decoy, path.join(d, 'old'));
+      }
+      return list;
+    }) as typeof fs.readdirSync);
+    const held = posixPlaces.openFolder(d);
+    try {
+      expect(() => held.removeTree('old')).toThrow();
+    } finally {
+      spy.mockRestore();
+      held.release();
+    }
+    expect(swapped).toBe(true);
+    expect(fs.readFileSync(path.join(decoy, 'sub', 'x.txt'), 'utf8')).toBe('not ours');
+    // what was opened (now 'moved') was emptied by handle
+    expect(fs.existsSync(path.join(d, 'moved', 'sub', 'x.txt'))).toBe(false);
+  });
+
+  it('a file that stays after its removal is named, and a missing entry is no error', () => {
+    const d = tempDir();
+    fs.mkdirSync(path.join(d, 'old', 'sub'), { recursive: true });
+    fs.writeFileSync(path.join(d, 'old', 'sub', 'held.log'), 'x');
+    const real = fs.unlinkSync;
+    const spy = vi.spyOn(fs, 'unlinkSync').mockImplementation((p) => (String(p).endsWith('held.log') ? undefined : real(p)));
+    const held = posixPlaces.openFolder(d);
+    try {
+      const err = refusal(() => held.removeTree('old'));
+      expect(err.code).toBe('ENOTEMPTY');
+      expect(err.path).toBe(path.join(d, 'old', 'sub', 'held.log'));
+    } finally {
+      spy.mockRestore();
+    }
+    held.removeTree('missing');
+    held.release();
+  });
+
+  it("a held folder's identity from its handle is the one identity.ts gives its path", () => {
+    const d = tempDir();
+    const held = posixPlaces.openFolder(path.join(d, 'x'), { create: true });
+    expect(held.id()).toEqual(idOf(path.join(d, 'x')));
+    held.release();
   });
 });
