@@ -54,11 +54,11 @@ function expectStaged(expected: Map<string, string>) {
 }
 
 /** Starts hold.exe on a Windows path (share mode 0) and waits until it holds it; release() lets go and waits for it to end. */
-async function holdFile(win: string) {
+async function holdFile(win: string, share = 0) {
   const tag = ++n;
   const marker = `C:\\held-${tag}.txt`;
   const release = `C:\\release-${tag}.txt`;
-  const holder = wine.spawnBackground(path.join(wine.bin, 'hold.exe'), [win, '120000', marker, release]);
+  const holder = wine.spawnBackground(path.join(wine.bin, 'hold.exe'), [win, '120000', marker, release], { ZTI_HOLD_SHARE: share.toString(16) });
   await waitFor(`hold.exe to hold ${win}`, () => fs.existsSync(wine.host(marker)));
   return {
     async release() {
@@ -482,6 +482,21 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
         expect(r.code, r.out).toBe(ExitCode.STAGE_FAILED);
         expect(r.out).toMatch(/removing the old C:\\MININT\\PackageSource failed at .*d1\\d2\\two\.txt \(EBUSY\)/);
         expect(r.out).toMatch(/removing .*two\.txt: EBUSY \(try 5 of 6\)/);
+        expect(fs.existsSync(path.join(p.dir, 'new.txt'))).toBe(true);
+      } finally {
+        await holder.release();
+      }
+    });
+
+    it('an old target with a file another program holds but lets others delete: the error names that file, not only its folder', async () => {
+      const old = cachePackage(pkg);
+      expect((await osdRun(old.exe, '0')).code).toBe(0);
+      const p = cachePackage({ 'new.txt': 'new package' });
+      const holder = await holdFile('C:\\MININT\\PackageSource\\d1\\d2\\two.txt', 7); // FILE_SHARE_READ|WRITE|DELETE
+      try {
+        const r = await wine.run(p.exe, ['--', 'C:\\MININT', REPORT, '0']);
+        expect(r.code, r.out).toBe(ExitCode.STAGE_FAILED);
+        expect(r.out).toMatch(/removing the old C:\\MININT\\PackageSource failed at C:\\MININT\\PackageSource\\d1\\d2\\two\.txt \(ENOTEMPTY/);
         expect(fs.existsSync(path.join(p.dir, 'new.txt'))).toBe(true);
       } finally {
         await holder.release();

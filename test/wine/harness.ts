@@ -75,8 +75,8 @@ export class Wine {
   }
 
   /** Starts a Windows program and leaves it running (output discarded). */
-  spawnBackground(program: string, args: string[]) {
-    const child = spawn('wine', [program, ...args], { env: { ...process.env, ...this.env }, stdio: 'ignore', cwd: this.prefix });
+  spawnBackground(program: string, args: string[], env: Record<string, string> = {}) {
+    const child = spawn('wine', [program, ...args], { env: { ...process.env, ...this.env, ...env }, stdio: 'ignore', cwd: this.prefix });
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     return { child, exited };
   }
