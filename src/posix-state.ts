@@ -17,35 +17,21 @@ import path from 'node:path';
 import { ExitCode } from './exit-codes.js';
 import { errnoOf, ZtiError } from './errors.js';
 import type { RunLock } from './platform.js';
+import { posixPlaces, type PosixFolder } from './places/posix.js';
+import { openStateFolder, untrustedState } from './places/state-folder.js';
 
 export function preparePosixStateDir(dir: string): string {
-  let made: string | undefined;
-  let st: fs.Stats;
+  const held = openStateFolder(posixPlaces, dir, path.posix) as PosixFolder;
   try {
-    made = fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    st = fs.lstatSync(dir);
-  } catch (err) {
-    // a file in its place or above it, a dangling link, a folder that cannot be created
-    let what: fs.Stats | undefined;
-    try {
-      what = fs.lstatSync(dir, { throwIfNoEntry: false });
-    } catch {
-      /* below a file: ENOTDIR */
-    }
-    const why = what?.isSymbolicLink() ? 'is a symbolic link' : what && !what.isDirectory() ? 'is not a folder' : 'cannot be created';
-    throw new ZtiError(ExitCode.STATE_UNSAFE, `the state folder ${dir} ${why}; zticache keeps its journals only in a folder of its own, nothing was changed`, { path: dir, cause: err });
+    const uid = held.owner();
+    const mode = held.mode();
+    const me = process.geteuid?.() ?? 0;
+    if (uid !== 0 && uid !== me) throw untrustedState(dir, `belongs to user ${uid}, not to root or the user running zticache (${me})`);
+    if (mode & 0o022) throw untrustedState(dir, `can be written by other users (mode ${(mode & 0o777).toString(8)})`);
+    return held.created ? `Created the state folder ${dir} (mode 700)` : `State folder ${dir} (owner ${uid}, mode ${(mode & 0o777).toString(8)})`;
+  } finally {
+    held.release();
   }
-  if (st.isSymbolicLink() || !st.isDirectory()) {
-    throw new ZtiError(ExitCode.STATE_UNSAFE, `the state folder ${dir} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}; zticache keeps its journals only in a folder of its own`, { path: dir });
-  }
-  const me = process.geteuid?.() ?? 0;
-  if (st.uid !== 0 && st.uid !== me) {
-    throw new ZtiError(ExitCode.STATE_UNSAFE, `the state folder ${dir} belongs to user ${st.uid}, not to root or the user running zticache (${me}); its journals cannot be trusted`, { path: dir });
-  }
-  if (st.mode & 0o022) {
-    throw new ZtiError(ExitCode.STATE_UNSAFE, `the state folder ${dir} can be written by other users (mode ${(st.mode & 0o777).toString(8)}); its journals cannot be trusted`, { path: dir });
-  }
-  return made ? `Created the state folder ${dir} (mode 700)` : `State folder ${dir} (owner ${st.uid}, mode ${(st.mode & 0o777).toString(8)})`;
 }
 
 function listen(server: net.Server, where: string): Promise<void> {

@@ -11,6 +11,13 @@
 
 import type { FileId } from '../identity.js';
 
+/**
+ * Who may read a folder zticache creates: 'users-read' (PackageSource, the log's folders: SYSTEM
+ * and Administrators full control, Users read; POSIX 755) or 'private' (the state folder: SYSTEM
+ * and Administrators only; POSIX 700).
+ */
+export type FolderAccess = 'users-read' | 'private';
+
 /** A folder held open: what was checked is what is used, until release. */
 export interface HeldFolder {
   /** the path as given, for messages */
@@ -22,7 +29,9 @@ export interface HeldFolder {
    * (created here, protected); 'either': created when missing; 'existing': never created. Never
    * a link or junction.
    */
-  folder(name: string, how: 'new' | 'either' | 'existing'): HeldFolder;
+  folder(name: string, how: 'new' | 'either' | 'existing', access?: FolderAccess): HeldFolder;
+  /** The owner of the held folder, from its handle: a SID string (Windows) or a uid (POSIX). */
+  owner(): string | number;
   /**
    * The file `name` in this folder, opened for appending (created when missing). Refused: a link
    * or junction, anything but a regular file, and a file with other names (a hard link to a file

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { errnoOf } from '../errors.js';
 import type { FileId } from '../identity.js';
-import { PlaceError, placeReason, type AppendFile, type HeldFolder, type Places } from './places.js';
+import { PlaceError, placeReason, type AppendFile, type FolderAccess, type HeldFolder, type Places } from './places.js';
 
 const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_WRONLY, O_APPEND, O_CREAT, O_NONBLOCK } = fs.constants;
 const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
@@ -31,7 +31,7 @@ function fail(what: string, err: unknown): never {
   throw new PlaceError(`${what} ${placeReason(code)}`, what, code);
 }
 
-class PosixFolder implements HeldFolder {
+export class PosixFolder implements HeldFolder {
   constructor(readonly path: string, private fd: number | undefined, readonly created: boolean) {}
 
   /** the name inside this folder, as a path the kernel resolves through the descriptor */
@@ -45,12 +45,12 @@ class PosixFolder implements HeldFolder {
     return this.fd;
   }
 
-  folder(name: string, how: 'new' | 'either' | 'existing'): HeldFolder {
+  folder(name: string, how: 'new' | 'either' | 'existing', access: FolderAccess = 'users-read'): HeldFolder {
     const where = path.join(this.path, name);
     let created = false;
     if (how !== 'existing') {
       try {
-        fs.mkdirSync(this.at(name), { mode: 0o755 });
+        fs.mkdirSync(this.at(name), { mode: access === 'private' ? 0o700 : 0o755 });
         created = true;
       } catch (err) {
         if (errnoOf(err) !== 'EEXIST') fail(where, err);
@@ -136,6 +136,15 @@ class PosixFolder implements HeldFolder {
   /** this folder's listing, through its descriptor */
   private listing(): string {
     return haveProc ? `/proc/self/fd/${this.held()}` : this.path;
+  }
+
+  owner(): number {
+    return fs.fstatSync(this.held()).uid;
+  }
+
+  /** permission bits of the held folder, from its descriptor */
+  mode(): number {
+    return fs.fstatSync(this.held()).mode & 0o7777;
   }
 
   id(): FileId {

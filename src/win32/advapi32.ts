@@ -34,8 +34,8 @@ const TOKEN_QUERY = 0x0008;
 const TOKEN_USER_CLASS = 1;
 
 export interface Security {
-  /** the owner of a file or folder as a string SID, or the Win32 error */
-  ownerOf(path: string): string | { error: number };
+  /** the owner of an open handle (READ_CONTROL) as a string SID: read from what was opened, never by name */
+  ownerOfHandle(h: number): string | { error: number };
   /** the SID of the user this process runs as */
   processUser(): string | { error: number };
 }
@@ -43,7 +43,7 @@ export interface Security {
 export function bindSecurity(koffi: Koffi, lastError: () => number): Security {
   const adv = koffi.load('advapi32.dll');
   const k32 = koffi.load('kernel32.dll');
-  const GetNamedSecurityInfoW = adv.func('uint32 __stdcall GetNamedSecurityInfoW(str16 name, int type, uint32 info, _Out_ void **owner, void *group, void *dacl, void *sacl, _Out_ void **sd)');
+  const GetSecurityInfo = adv.func('uint32 __stdcall GetSecurityInfo(intptr h, int type, uint32 info, _Out_ void **owner, void *group, void *dacl, void *sacl, _Out_ void **sd)');
   const ConvertSidToStringSidW = adv.func('bool __stdcall ConvertSidToStringSidW(void *sid, _Out_ void **str)');
   const OpenProcessToken = adv.func('bool __stdcall OpenProcessToken(intptr process, uint32 access, _Out_ intptr *token)');
   const GetTokenInformation = adv.func('bool __stdcall GetTokenInformation(intptr token, int cls, _Out_ uint8_t *buf, uint32 len, _Out_ uint32 *needed)');
@@ -60,10 +60,10 @@ export function bindSecurity(koffi: Koffi, lastError: () => number): Security {
     }
   };
   return {
-    ownerOf(path) {
+    ownerOfHandle(h) {
       const owner: unknown[] = [null];
       const sd: unknown[] = [null];
-      const err = GetNamedSecurityInfoW(path, SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION, owner, null, null, null, sd) as number;
+      const err = GetSecurityInfo(h, SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION, owner, null, null, null, sd) as number;
       if (err !== 0) return { error: err };
       try {
         return sidString(owner[0]);
@@ -83,26 +83,6 @@ export function bindSecurity(koffi: Koffi, lastError: () => number): Security {
         CloseHandle(token[0]);
       }
     },
-  };
-}
-
-/** CreateDirectoryW with the security descriptor of an SDDL string; 0 or the Win32 error. */
-export function bindCreateProtectedDir(koffi: Koffi, lastError: () => number): (path: string, sddl: string) => number {
-  const adv = koffi.load('advapi32.dll');
-  const k32 = koffi.load('kernel32.dll');
-  const SA = koffi.struct('ZTI_SECURITY_ATTRIBUTES', { nLength: 'uint32', lpSecurityDescriptor: 'void *', bInheritHandle: 'int' });
-  const Convert = adv.func('bool __stdcall ConvertStringSecurityDescriptorToSecurityDescriptorW(str16 sddl, uint32 revision, _Out_ void **sd, void *size)');
-  const CreateDirectoryW = k32.func('bool __stdcall CreateDirectoryW(str16 path, ZTI_SECURITY_ATTRIBUTES *sa)');
-  const LocalFree = k32.func('void * __stdcall LocalFree(void *mem)');
-  return (path, sddl) => {
-    const sd: unknown[] = [null];
-    if (!Convert(sddl, 1, sd, null)) return lastError();
-    try {
-      const ok = CreateDirectoryW(path, { nLength: koffi.sizeof(SA), lpSecurityDescriptor: sd[0], bInheritHandle: 0 }) as boolean;
-      return ok ? 0 : lastError();
-    } finally {
-      LocalFree(sd[0]);
-    }
   };
 }
 

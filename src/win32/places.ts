@@ -8,8 +8,8 @@
 
 import path from 'node:path';
 import type { FileId } from '../identity.js';
-import { PlaceError, placeReason, type AppendFile, type HeldFolder, type Places } from '../places/places.js';
-import { TARGET_SDDL } from './advapi32.js';
+import { PlaceError, placeReason, type AppendFile, type FolderAccess, type HeldFolder, type Places } from '../places/places.js';
+import { STATE_SDDL, TARGET_SDDL, type Security } from './advapi32.js';
 import { FILE_SHARE_READ, FILE_SHARE_WRITE, type Kernel32 } from './kernel32.js';
 import type { Koffi } from './load-native.js';
 
@@ -52,7 +52,9 @@ const FILE_DISPOSITION_INFO = 4;
 const FILE_ID_BOTH_DIRECTORY_INFO = 10;
 const FILE_ID_BOTH_DIRECTORY_RESTART_INFO = 11;
 
-const DIR_ACCESS = SYNCHRONIZE | FILE_LIST_DIRECTORY | FILE_TRAVERSE | FILE_READ_ATTRIBUTES;
+const READ_CONTROL = 0x00020000;
+/** READ_CONTROL: the owner is read from the handle (GetSecurityInfo), never from the name */
+const DIR_ACCESS = SYNCHRONIZE | FILE_LIST_DIRECTORY | FILE_TRAVERSE | FILE_READ_ATTRIBUTES | READ_CONTROL;
 /** held folders and the log: others may read (and write the folder's other files), never delete or rename */
 const HELD_SHARE = FILE_SHARE_READ | FILE_SHARE_WRITE;
 
@@ -73,10 +75,12 @@ export interface NtFiles {
   setAttributes(h: number, attributes: number): number;
   /** volume serial number and 64-bit file index of an open handle */
   fileId(h: number): { serial: number; index: bigint } | { error: number };
+  /** the owner of an open handle as a string SID (advapi32.ts) */
+  owner(h: number): string | { error: number };
   close(h: number): void;
 }
 
-export function bindNtFiles(koffi: Koffi, k32: Kernel32): NtFiles {
+export function bindNtFiles(koffi: Koffi, k32: Kernel32, security: Security): NtFiles {
   const ntdll = koffi.load('ntdll.dll');
   const kernel = koffi.load('kernel32.dll');
   const adv = koffi.load('advapi32.dll');
@@ -162,6 +166,7 @@ export function bindNtFiles(koffi: Koffi, k32: Kernel32): NtFiles {
       if (!GetFileInformationByHandle(h, b)) return { error: k32.lastError() };
       return { serial: b.readUInt32LE(28), index: (BigInt(b.readUInt32LE(44)) << 32n) | BigInt(b.readUInt32LE(48)) };
     },
+    owner: (h) => security.ownerOfHandle(h),
     close: (h) => void k32.close(h),
   };
 }
@@ -192,12 +197,12 @@ class WinFolder implements HeldFolder {
     return this.h;
   }
 
-  folder(name: string, how: 'new' | 'either' | 'existing'): HeldFolder {
+  folder(name: string, how: 'new' | 'either' | 'existing', access: FolderAccess = 'users-read'): HeldFolder {
     const where = path.win32.join(this.path, name);
     if (!name || name === '.' || name === '..' || /[\\/]/.test(name)) refuse(where, 'EINVAL');
     const disposition = how === 'new' ? FILE_CREATE : how === 'either' ? FILE_OPEN_IF : FILE_OPEN;
     const r = this.nt.create(this.held(), name, DIR_ACCESS, HELD_SHARE, disposition,
-      FILE_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT | FILE_OPEN_REPARSE_POINT, how === 'existing' ? undefined : TARGET_SDDL);
+      FILE_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT | FILE_OPEN_REPARSE_POINT, how === 'existing' ? undefined : access === 'private' ? STATE_SDDL : TARGET_SDDL);
     if ('error' in r) refuse(where, codeOf(r.error), r.error);
     const f = new WinFolder(this.nt, where, r.handle, r.created);
     try {
@@ -269,6 +274,12 @@ class WinFolder implements HeldFolder {
     } finally {
       this.nt.close(h); // the deletion happens here, when the last handle closes
     }
+  }
+
+  owner(): string {
+    const r = this.nt.owner(this.held());
+    if (typeof r !== 'string') refuse(this.path, codeOf(r.error), r.error);
+    return r;
   }
 
   id(): FileId {

@@ -7,10 +7,11 @@ import path from 'node:path';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
 import type { Platform } from '../platform.js';
-import { bindCreateProtectedDir, bindSecurity, openEventLog, STATE_SDDL, TRUSTED_OWNERS } from './advapi32.js';
+import { bindSecurity, openEventLog, STATE_SDDL, TRUSTED_OWNERS } from './advapi32.js';
+import { openStateFolder, untrustedState } from '../places/state-folder.js';
 import { windowsGuard } from './guard.js';
 import { bindEnumerate, enumerationWalk } from './enumerate.js';
-import { bindKernel32, DRIVE_CDROM, DRIVE_REMOTE, DRIVE_REMOVABLE, ERROR_ALREADY_EXISTS, ERROR_SHARING_VIOLATION, longPath } from './kernel32.js';
+import { bindKernel32, DRIVE_CDROM, DRIVE_REMOTE, DRIVE_REMOVABLE, ERROR_SHARING_VIOLATION, longPath } from './kernel32.js';
 import { loadKoffi, type LoadNativeOptions } from './load-native.js';
 import { bindNtFiles, windowsPlaces } from './places.js';
 
@@ -34,10 +35,9 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
     eventLog = undefined; // the event log never fails the run
   }
   const kernel = k32;
-  const createProtectedDir = bindCreateProtectedDir(koffi, kernel.lastError);
   const security = bindSecurity(koffi, kernel.lastError);
   const enumerate = bindEnumerate(koffi, kernel.lastError);
-  const places = windowsPlaces(bindNtFiles(koffi, kernel));
+  const places = windowsPlaces(bindNtFiles(koffi, kernel, security));
   return {
     name: 'win32',
     guard: windowsGuard(kernel),
@@ -56,26 +56,17 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
     },
     volumeOf: (p) => fs.statSync(p).dev,
     prepareStateDir(p) {
-      const st = fs.lstatSync(p, { throwIfNoEntry: false });
-      if (!st) {
-        const err = createProtectedDir(longPath(p), STATE_SDDL);
-        if (err === 0) return `Created the state folder ${p} with a protected ACL (${STATE_SDDL})`;
-        if (err !== ERROR_ALREADY_EXISTS) throw new ZtiError(ExitCode.STATE_UNSAFE, `cannot create the state folder ${p}`, { path: p, winError: err });
-      }
-      const now = fs.lstatSync(p);
-      if (now.isSymbolicLink() || !now.isDirectory()) {
-        throw new ZtiError(ExitCode.STATE_UNSAFE, `the state folder ${p} is ${now.isSymbolicLink() ? 'a junction or symbolic link' : 'not a folder'}; zticache keeps its journals only in a folder of its own`, { path: p });
-      }
-      const owner = security.ownerOf(longPath(p));
-      if (typeof owner !== 'string') throw new ZtiError(ExitCode.STATE_UNSAFE, `cannot read the owner of the state folder ${p}`, { path: p, winError: owner.error });
+      const held = openStateFolder(places, p, path.win32);
+      const owner = held.owner();
       const me = security.processUser();
       const trusted = TRUSTED_OWNERS.find(([sid]) => sid === owner)?.[1] ?? (typeof me === 'string' && me === owner ? `this user, ${me}` : undefined);
       if (!trusted) {
-        throw new ZtiError(ExitCode.STATE_UNSAFE,
-          `the state folder ${p} is owned by ${owner}, not by SYSTEM, Administrators or the user running zticache: a standard user may have created it, so its journals are not trusted. Delete it (an administrator) and run again; nothing was changed`,
-          { path: p });
+        held.release();
+        throw untrustedState(p, `is owned by ${owner}, not by SYSTEM, Administrators or the user running zticache`);
       }
-      return `State folder ${p} (owner ${trusted})`;
+      // held for the rest of the run (no FILE_SHARE_DELETE): the journals are then written by name
+      // into the very folder whose owner was just read
+      return held.created ? `Created the state folder ${p} with a protected ACL (${STATE_SDDL})` : `State folder ${p} (owner ${trusted})`;
     },
     async lock(stateDir) {
       const file = path.win32.join(stateDir, LOCK_FILE);

@@ -82,11 +82,24 @@ describe('refusals before any change', () => {
     fs.writeFileSync(file, 'x');
     const dangling = path.join(s.dir, 'state-link');
     fs.symlinkSync(path.join(s.dir, 'nowhere'), dangling);
-    for (const [dir, why] of [[file, /is not a folder/], [path.join(file, 'below'), /cannot be created/], [dangling, /is a symbolic link/]] as const) {
+    for (const [dir, why] of [[file, /state-file is not a folder/], [path.join(file, 'below'), /state-file is not a folder/], [dangling, /state-link is a symbolic link or junction/]] as const) {
       const r = await refuses(s, ['--source', s.source, '--target', s.target, '--launch', 'launch.js', '--state-dir', dir], ExitCode.STATE_UNSAFE, why);
       expect(r.out).not.toMatch(/\n\s+at /);
     }
     expect(fs.existsSync(path.join(s.dir, 'nowhere'))).toBe(false);
+  });
+
+  it('a state folder others can write, or another user made: STATE_UNSAFE, its journals are never read', async () => {
+    const s = scene();
+    makePackage(s.source);
+    fs.mkdirSync(s.state, { mode: 0o700 });
+    fs.chmodSync(s.state, 0o777);
+    await refuses(s, s.args(), ExitCode.STATE_UNSAFE, /state folder .*state can be written by other users \(mode 777\)/);
+    fs.chmodSync(s.state, 0o730);
+    await refuses(s, s.args(), ExitCode.STATE_UNSAFE, /can be written by other users \(mode 730\)/);
+    fs.chmodSync(s.state, 0o700);
+    fs.chownSync(s.state, 65534, 65534);
+    await refuses(s, s.args(), ExitCode.STATE_UNSAFE, /state folder .*state belongs to user 65534, not to root or the user running zticache/);
   });
 
   it('a target inside the source', async () => {
