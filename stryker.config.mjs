@@ -1,0 +1,15 @@
+// StrykerJS (npm run mutate [-- FILE...]): mutation testing of src/ against the in-process suites
+// (vitest.mutate.config.ts). Scores per module are in the README ("Tests that bite").
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutate.config.ts' },
+  coverageAnalysis: 'perTest',
+  mutate: ['src/**/*.ts', '!src/win32/**', '!src/fault-points.ts', '!src/bin.ts'],
+  ignoreStatic: true,
+  concurrency: 2,
+  timeoutMS: 30000,
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
