@@ -35,3 +35,28 @@ export async function mainWith(seams: Seams, argv: readonly string[], rt: Runtim
     Object.assign(posixPlatform, saved.platform);
   }
 }
+
+/** The Runtime of a CLI run through node on Linux, in cwd. */
+export const rt = (cwd: string, over: Partial<Runtime> = {}): Runtime => ({ platform: 'linux', env: {}, execPath: process.execPath, packaged: false, cwd, ...over });
+/** A backoff that does not wait, for runs whose faults are injected. */
+export const fast = { attempts: 3, baseMs: 1, maxMs: 2 };
+export const fault = (code: string) => Object.assign(new Error(`injected ${code}`), { code });
+
+/** A StageFs whose `op` (and its Sync form, if it has one) fails with `code` on calls number `from`..`to` (1-based, counted across both), and works otherwise. */
+export function failing(op: 'copyFile' | 'rename' | 'rm' | 'removeIn' | 'stat', code: string, from: number, to = Infinity): StageFs & { calls: number } {
+  const f = { ...realFs, calls: 0 } as StageFs & { calls: number };
+  const fail = () => ++f.calls >= from && f.calls <= to;
+  const table = f as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const real = realFs as unknown as Record<string, (...a: unknown[]) => unknown>;
+  table[op] = async (...a: unknown[]) => {
+    if (fail()) throw fault(code);
+    return real[op]!(...a);
+  };
+  if (real[`${op}Sync`]) {
+    table[`${op}Sync`] = (...a: unknown[]) => {
+      if (fail()) throw fault(code);
+      return real[`${op}Sync`]!(...a);
+    };
+  }
+  return f;
+}

@@ -6,33 +6,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { ExitCode } from '../../src/exit-codes.js';
-import type { Runtime } from '../../src/options.js';
 import type { StageFs } from '../../src/stage/fs.js';
-import { mainWith, realFs } from '../helpers/seams.js';
+import { failing, fast, fault, mainWith, realFs, rt } from '../helpers/seams.js';
 import { makePackage, readReport, scene, snapshot, tempDir, zticache } from '../helpers/fixtures.js';
-
-const rt = (cwd: string, over: Partial<Runtime> = {}): Runtime => ({ platform: 'linux', env: {}, execPath: process.execPath, packaged: false, cwd, ...over });
-const fast = { attempts: 3, baseMs: 1, maxMs: 2 };
-const fault = (code: string) => Object.assign(new Error(`injected ${code}`), { code });
-
-/** A StageFs whose `op` (and its Sync form, if it has one) fails with `code` on calls number `from`..`to` (1-based, counted across both), and works otherwise. */
-function failing(op: 'copyFile' | 'rename' | 'rm' | 'removeIn' | 'stat', code: string, from: number, to = Infinity): StageFs & { calls: number } {
-  const f = { ...realFs, calls: 0 } as StageFs & { calls: number };
-  const fail = () => ++f.calls >= from && f.calls <= to;
-  const table = f as unknown as Record<string, (...a: unknown[]) => unknown>;
-  const real = realFs as unknown as Record<string, (...a: unknown[]) => unknown>;
-  table[op] = async (...a: unknown[]) => {
-    if (fail()) throw fault(code);
-    return real[op]!(...a);
-  };
-  if (real[`${op}Sync`]) {
-    table[`${op}Sync`] = (...a: unknown[]) => {
-      if (fail()) throw fault(code);
-      return real[`${op}Sync`]!(...a);
-    };
-  }
-  return f;
-}
 
 describe('a staging interrupted part way is finished by the next run', () => {
   it('move: stops after two renames, the next run moves the rest and keeps what was moved', async () => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
 import { lockNameOf } from '../../src/posix-state.js';
+import { failing, fast, mainWith, rt } from '../helpers/seams.js';
 import {
   CLI, GATED_LAUNCHER, GATED_LAUNCHER_SOURCE, LAUNCHER, LAUNCHER_SOURCE, expectExit, makePackage, makeTree, needs, readReport, scene, snapshot, waitFor, zticache,
 } from '../helpers/fixtures.js';
@@ -205,6 +206,53 @@ describe('planted state is never trusted', () => {
     expect(r.out).toMatch(/staged .* by an earlier run, but .*PackageSource has been replaced since/);
     expect(fs.existsSync(`${s.report}.planted`)).toBe(false);
     expect(readReport(s.report)!.runs).toBe(1);
+  });
+
+  it('an interrupted move whose target was replaced meanwhile (same files, a padded launcher) is never resumed into it: JOURNAL_CONFLICT, nothing moved, nothing launched', async () => {
+    const s = scene();
+    makePackage(s.source);
+    expect(await mainWith({ fs: failing('rename', 'EFAULT', 3), retry: fast }, s.args('--', s.report, '0'), rt(s.dir))).toBe(ExitCode.STAGE_FAILED);
+    const left = snapshot(s.source);
+    // someone who owns MININT swaps in a folder of their own with what was moved, and a launcher
+    fs.renameSync(s.target, path.join(s.dir, 'theirs-now'));
+    fs.cpSync(path.join(s.dir, 'theirs-now'), s.target, { recursive: true });
+    fs.writeFileSync(path.join(s.target, LAUNCHER), planted.padEnd(LAUNCHER_SOURCE.length, '#'), { mode: 0o755 });
+    const code = await mainWith({}, s.args('--', s.report, '0'), rt(s.dir));
+    expect(code).toBe(ExitCode.JOURNAL_CONFLICT);
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/an unfinished move from .* is recorded .*but .*PackageSource is no longer the folder zticache created \(it was replaced\)/);
+    expect(snapshot(s.source)).toEqual(left); // nothing more moved into the replaced folder
+    expect(fs.existsSync(`${s.report}.planted`)).toBe(false);
+    expect(readReport(s.report)).toBeUndefined();
+  });
+
+  it('a --target of zticache\'s own, removed and made again with someone\'s files: "has a journal" is not "is ours", nothing is deleted', async () => {
+    const s = scene();
+    makePackage(s.source);
+    expect(await mainWith({}, s.args('--', s.report, '0'), rt(s.dir))).toBe(0);
+    fs.rmSync(s.target, { recursive: true });
+    makeTree(s.target, { 'E-drive data/keep.me': 'precious' });
+    const before = snapshot(s.target);
+    const next = path.join(s.dir, 'next');
+    makePackage(next);
+    const code = await mainWith({}, ['--source', next, '--target', s.target, '--launch', LAUNCHER, ...s.stateArgs, '--', s.report, '0'], rt(s.dir));
+    expect(code).toBe(ExitCode.TARGET_UNSAFE);
+    expect(snapshot(s.target)).toEqual(before);
+  });
+
+  it('an old target of zticache\'s own holding a link (to a folder and to a file outside): the links go, what they point to stays', async () => {
+    const s = scene();
+    makePackage(s.source);
+    expect(await mainWith({}, s.args('--', s.report, '0'), rt(s.dir))).toBe(0);
+    const outside = path.join(s.dir, 'outside');
+    makeTree(outside, { 'precious.txt': 'keep', 'sub/deep.txt': 'keep too' });
+    fs.symlinkSync(outside, path.join(s.target, 'OSD', 'to-outside'));
+    fs.symlinkSync(path.join(outside, 'precious.txt'), path.join(s.target, 'file-link'));
+    const before = snapshot(outside);
+    makePackage(s.source, { 'new.txt': 'the next package' });
+    expect(await mainWith({}, s.args('--', s.report, '0'), rt(s.dir))).toBe(0);
+    expect(snapshot(outside)).toEqual(before);
+    expect(fs.readFileSync(path.join(s.target, 'new.txt'), 'utf8')).toBe('the next package');
+    expect(fs.existsSync(path.join(s.target, 'file-link'))).toBe(false);
   });
 
   it('a run killed during launch: the next run relaunches from zticache\'s own target', async () => {

@@ -5,13 +5,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
-import type { Runtime } from '../../src/options.js';
 import { posixPlatform } from '../../src/platform.js';
 import type { StageFs } from '../../src/stage/fs.js';
-import { mainWith, realFs } from '../helpers/seams.js';
-import { LAUNCHER, LAUNCHER_SOURCE, expectExit, makePackage, readReport, scene, snapshot, tempDir, zticache } from '../helpers/fixtures.js';
+import { mainWith, realFs, rt } from '../helpers/seams.js';
+import { LAUNCHER, LAUNCHER_SOURCE, expectExit, makePackage, needs, readReport, scene, snapshot, tempDir, zticache } from '../helpers/fixtures.js';
 
-const rt = (cwd: string, over: Partial<Runtime> = {}): Runtime => ({ platform: 'linux', env: {}, execPath: process.execPath, packaged: false, cwd, ...over });
 const fast = { attempts: 2, baseMs: 1, maxMs: 2 };
 const log = (s: ReturnType<typeof scene>) => fs.readFileSync(s.log, 'utf8');
 
@@ -184,9 +182,9 @@ describe('sources whose files cannot be deleted', () => {
     const real = path.join(s.dir, 'real');
     makePackage(real);
     fs.mkdirSync(s.source, { recursive: true });
-    if (execaSync('mount', ['--bind', '-o', 'ro', real, s.source], { reject: false }).exitCode !== 0) return ctx.skip();
+    if (!needs(ctx, execaSync('mount', ['--bind', '-o', 'ro', real, s.source], { reject: false }).exitCode === 0, 'root to bind-mount')) return;
     try {
-      if (execaSync('mount', ['-o', 'remount,bind,ro', s.source], { reject: false }).exitCode !== 0) return ctx.skip();
+      if (!needs(ctx, execaSync('mount', ['-o', 'remount,bind,ro', s.source], { reject: false }).exitCode === 0, 'root to remount read-only')) return;
       const r = await zticache(s.args('--', s.report, '0'));
       expect(r.code, r.out).toBe(0);
       expect(r.out).toMatch(/Source: .*ABC00001 \(read-only volume\)/);

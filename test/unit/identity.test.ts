@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
 import { idOf, isVolumeRoot, locateUnder, sameId } from '../../src/identity.js';
 import { checkOverlap, checkTargetSafe } from '../../src/plan/checks.js';
-import { tempDir } from '../helpers/fixtures.js';
+import { mountTmpfs, needs, tempDir } from '../helpers/fixtures.js';
 
 const p = path.posix;
 
@@ -77,9 +77,20 @@ describe('identity of a location', () => {
     expect(sameId({ dev: '1', ino: '2' }, { dev: '1', ino: '2' })).toBe(true);
   });
 
-  it('volume roots are recognised, by spelling and as mount points', () => {
+  it('volume roots are recognised, by spelling and as mount points', (ctx) => {
     expect(isVolumeRoot(p, '/')).toBe(true);
-    expect(isVolumeRoot(p, '/dev/shm')).toBe(fs.statSync('/dev/shm').dev !== fs.statSync('/dev').dev);
+    // a mount point made here, so the check bites on any machine (not only where /dev/shm is one)
+    const mnt = path.join(layout().dir, 'volume');
+    const unmount = mountTmpfs(mnt);
+    if (!needs(ctx, unmount !== undefined, 'root to mount a tmpfs')) return;
+    try {
+      expect(isVolumeRoot(p, mnt)).toBe(true);
+      expect(isVolumeRoot(p, `${mnt}/`)).toBe(true);
+      fs.mkdirSync(path.join(mnt, 'sub'));
+      expect(isVolumeRoot(p, path.join(mnt, 'sub'))).toBe(false);
+    } finally {
+      unmount!();
+    }
     expect(isVolumeRoot(p, layout().target)).toBe(false);
     expect(code(() => checkTargetSafe(p, '/'))).toBe(ExitCode.TARGET_UNSAFE);
   });
@@ -88,7 +99,7 @@ describe('identity of a location', () => {
     const { dir, source, target } = layout();
     const mnt = path.join(dir, 'bind');
     fs.mkdirSync(mnt);
-    if (execaSync('mount', ['--bind', target, mnt], { reject: false }).exitCode !== 0) return ctx.skip();
+    if (!needs(ctx, execaSync('mount', ['--bind', target, mnt], { reject: false }).exitCode === 0, 'root to bind-mount')) return;
     try {
       expect(code(() => checkOverlap(p, path.join(mnt, 'sub'), target))).toBe(ExitCode.OVERLAP);
       expect(checkOverlap(p, mnt, target)).toBe('same');
