@@ -2,9 +2,9 @@
 // /proc/self/fd/N is one: the kernel resolves N to the very folder that descriptor holds, never by
 // its name again, so `/proc/self/fd/N/name` with O_NOFOLLOW opens `name` in that folder and refuses
 // a link there (ELOOP). Each component is opened so from the one above, starting at "/", and fstat
-// of the descriptor says what was opened. Folders are created as root's, mode 755. Where there is
-// no /proc (not Linux) the same walk goes by name, one O_NOFOLLOW component at a time: a link is
-// still refused, but a folder swapped between two steps is not noticed.
+// of the descriptor says what was opened. Folders are created as root's, mode 755 (700 private).
+// Linux only: zticache's product is Windows, and POSIX is where its logic is tested; without
+// /proc there is no safe walk, so openFolder refuses to work at all rather than go by name.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,13 +17,6 @@ const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
 /** O_NONBLOCK: a FIFO planted under the name must not block the open (no reader: ENXIO) */
 const APPEND_FLAGS = O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK;
 
-const haveProc = (() => {
-  try {
-    return fs.statSync('/proc/self/fd').isDirectory();
-  } catch {
-    return false;
-  }
-})();
 
 function fail(what: string, err: unknown): never {
   const code = errnoOf(err) ?? 'EIO';
@@ -37,7 +30,7 @@ export class PosixFolder implements HeldFolder {
   /** the name inside this folder, as a path the kernel resolves through the descriptor */
   private at(name: string): string {
     if (name === '' || name === '.' || name === '..' || name.includes('/')) throw new PlaceError(`${name} is not a name`, path.join(this.path, name), 'EINVAL');
-    return haveProc ? `/proc/self/fd/${this.held()}/${name}` : path.join(this.path, name);
+    return `/proc/self/fd/${this.held()}/${name}`;
   }
 
   private held(): number {
@@ -62,7 +55,7 @@ export class PosixFolder implements HeldFolder {
       fd = fs.openSync(this.at(name), DIR_FLAGS);
     } catch (err) {
       // O_DIRECTORY answers ENOTDIR for a link too; only to word the refusal, ask what it is
-      const link = errnoOf(err) === 'ENOTDIR' && fs.lstatSync(this.at(name), { throwIfNoEntry: false })?.isSymbolicLink();
+      const link = errnoOf(err) === 'ENOTDIR' && fs.lstatSync(this.at(name)).isSymbolicLink();
       fail(where, link ? Object.assign(new Error(), { code: 'ELOOP' }) : err);
     }
     return new PosixFolder(where, fd, created);
@@ -116,7 +109,7 @@ export class PosixFolder implements HeldFolder {
     } catch (err) {
       const code = errnoOf(err);
       if (code === 'ENOENT') return;
-      if (code === 'ENOTEMPTY' || code === 'EEXIST') {
+      if (code === 'ENOTEMPTY') {
         const left = fs.readdirSync(at);
         const first = left.length ? path.join(where, left[0]!) : where;
         throw new PlaceError(`${first} ${placeReason('ENOTEMPTY')}`, first, 'ENOTEMPTY');
@@ -135,7 +128,7 @@ export class PosixFolder implements HeldFolder {
 
   /** this folder's listing, through its descriptor */
   private listing(): string {
-    return haveProc ? `/proc/self/fd/${this.held()}` : this.path;
+    return `/proc/self/fd/${this.held()}`;
   }
 
   owner(): number {
@@ -154,8 +147,9 @@ export class PosixFolder implements HeldFolder {
     return id;
   }
 
+  /** a descriptor opened with O_DIRECTORY stays a folder's: only a released one fails */
   recheck(): void {
-    if (!fs.fstatSync(this.held()).isDirectory()) throw new PlaceError(`${this.path} ${placeReason('ENOTDIR')}`, this.path, 'ENOTDIR');
+    this.held();
   }
 
   release(): void {
@@ -167,6 +161,7 @@ export class PosixFolder implements HeldFolder {
 export const posixPlaces: Places = {
   createdAs: '(mode 755)',
   openFolder(dir, opts = {}) {
+    if (!fs.existsSync('/proc/self/fd')) throw new PlaceError(`${dir} cannot be opened safely here: zticache's POSIX side needs Linux's /proc`, dir, 'ENOSYS');
     const abs = path.resolve(dir);
     const names = abs.split('/').filter(Boolean);
     let cur = new PosixFolder('/', fs.openSync('/', DIR_FLAGS), false);

@@ -6,9 +6,9 @@ import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { idOf } from '../../src/identity.js';
 import { PlaceError } from '../../src/places/places.js';
-import { posixPlaces } from '../../src/places/posix.js';
+import { posixPlaces, type PosixFolder } from '../../src/places/posix.js';
 import { splitWindowsPath } from '../../src/win32/places.js';
-import { tempDir } from '../helpers/fixtures.js';
+import { mountTmpfs, needs, tempDir } from '../helpers/fixtures.js';
 
 function refusal(fn: () => unknown): PlaceError {
   try {
@@ -195,5 +195,70 @@ describe('removing a tree by handle', () => {
     const held = posixPlaces.openFolder(path.join(d, 'x'), { create: true });
     expect(held.id()).toEqual(idOf(path.join(d, 'x')));
     held.release();
+  });
+});
+
+describe('places on POSIX: the small promises', () => {
+  const openFds = () => fs.readdirSync('/proc/self/fd').length;
+
+  it("'private' folders are made 700, others 755; an existing folder is not 'created'", () => {
+    const d = tempDir();
+    const held = posixPlaces.openFolder(d);
+    const priv = held.folder('state', 'either', 'private') as PosixFolder;
+    const open = held.folder('PackageSource', 'either') as PosixFolder;
+    expect([priv.created, priv.mode(), open.mode()]).toEqual([true, 0o700, 0o755]);
+    expect(priv.owner()).toBe(process.getuid!());
+    priv.release();
+    open.release();
+    const again = held.folder('state', 'either', 'private');
+    expect(again.created).toBe(false);
+    again.release();
+    held.release();
+  });
+
+  it('a released folder refuses every use (EBADF), and releasing or closing twice is harmless', () => {
+    const d = tempDir();
+    const held = posixPlaces.openFolder(d);
+    const log = held.appendFile('x.log');
+    log.write('a');
+    log.close();
+    log.close();
+    held.release();
+    held.release();
+    for (const use of [() => held.folder('x', 'either'), () => held.appendFile('y.log'), () => held.recheck(), () => held.removeTree('x.log'), () => held.id()]) {
+      expect(refusal(use).code).toBe('EBADF');
+    }
+    expect(fs.readFileSync(path.join(d, 'x.log'), 'utf8')).toBe('a');
+  });
+
+  it('"." is not a name either', () => {
+    const held = posixPlaces.openFolder(tempDir());
+    expect(refusal(() => held.folder('.', 'either')).code).toBe('EINVAL');
+    held.release();
+  });
+
+  it('removing a deep tree leaves no descriptor open', () => {
+    const d = tempDir();
+    fs.mkdirSync(path.join(d, 'old', 'a', 'b', 'c'), { recursive: true });
+    fs.writeFileSync(path.join(d, 'old', 'a', 'b', 'c', 'f.txt'), 'x');
+    const held = posixPlaces.openFolder(d);
+    const before = openFds();
+    held.removeTree('old');
+    expect(openFds()).toBe(before);
+    held.release();
+    expect(fs.existsSync(path.join(d, 'old'))).toBe(false);
+  });
+
+  it('a folder that cannot be created says why (a read-only volume: EROFS), not that it is missing', (ctx) => {
+    const mnt = path.join(tempDir(), 'ro');
+    const unmount = mountTmpfs(mnt);
+    if (!needs(ctx, unmount !== undefined, 'root to mount a tmpfs')) return;
+    try {
+      spawnSync('mount', ['-o', 'remount,ro', mnt]);
+      const err = refusal(() => posixPlaces.openFolder(path.join(mnt, 'MININT'), { create: true }));
+      expect(err.code).toBe('EROFS');
+    } finally {
+      unmount!();
+    }
   });
 });
