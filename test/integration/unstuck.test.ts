@@ -251,6 +251,35 @@ describe('reruns', () => {
     expectExit(r, ExitCode.VERIFY_FAILED);
     expect(r.out).toMatch(/not in the package: version\.dll/);
     expect(readReport(s.report)!.runs).toBe(1);
+    // Windows names are case-insensitive, and so is the refusal: VERSION.DLL, Setup.Cmd
+    fs.rmSync(path.join(s.target, 'version.dll'));
+    for (const name of ['VERSION.DLL', 'Setup.Cmd']) {
+      fs.writeFileSync(path.join(s.target, name), 'planted');
+      expect(await mainWith({}, s.args('--', s.report, '0'), rt(s.dir)), name).toBe(ExitCode.VERIFY_FAILED);
+      fs.rmSync(path.join(s.target, name));
+    }
+    expect(readReport(s.report)!.runs).toBe(1);
+  });
+
+  it('a package on removable media is copied, never moved, and the run says why', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const before = snapshot(s.source);
+    const code = await mainWith({ platform: { medium: () => 'removable' } }, s.args('--', s.report, '0'), rt(s.dir));
+    expect(code).toBe(0);
+    expect(snapshot(s.source)).toEqual(before);
+    expect(snapshot(s.target)).toEqual(before);
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/the source is on a removable drive: copy, its files are left where they are/);
+    expect(await mainWith({ platform: { medium: () => 'removable' } }, s.args('--mode', 'move', '--what-if'), rt(s.dir))).toBe(ExitCode.USAGE);
+  });
+
+  it('on POSIX the run says that nothing protects the staged files, instead of a Holding line', async () => {
+    const s = scene();
+    makePackage(s.source);
+    expect(await mainWith({}, s.args('--', s.report, '0'), rt(s.dir))).toBe(0);
+    const log = fs.readFileSync(s.log, 'utf8');
+    expect(log).toMatch(/PackageSource is not protected from deletion: .*type="2"/);
+    expect(log).not.toMatch(/Holding \d+ files/);
   });
 
   it('...and a package file that changed is still refused', async () => {

@@ -83,3 +83,15 @@ describe('the options, defined once', () => {
     }
   });
 });
+
+describe('each default defined once', () => {
+  it('--help says the defaults the runs use', async () => {
+    const { helpText } = await import('../../src/cli.js');
+    const { DEFAULT_PARALLEL, DEFAULT_EVENT_SOURCE, DEFAULT_LAUNCHER, resolveOptions } = await import('../../src/options.js');
+    const help = helpText();
+    expect(help).toMatch(new RegExp(`--parallel N .*\\(default: ${DEFAULT_PARALLEL}\\)`));
+    expect(help).toMatch(new RegExp(`--event-source NAME .*\\(default: ${DEFAULT_EVENT_SOURCE}\\)`));
+    const opts = resolveOptions(parseArgs(['--source', '/s', '--target', '/t']), { platform: 'linux', env: {}, execPath: '/n', packaged: false, cwd: '/' });
+    expect([opts.parallel, opts.eventSource, opts.launcher]).toEqual([DEFAULT_PARALLEL, DEFAULT_EVENT_SOURCE, `/t/${DEFAULT_LAUNCHER}`]);
+  });
+});
