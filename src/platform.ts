@@ -41,14 +41,20 @@ export interface Platform {
   prepareStateDir(p: string): string;
   /**
    * One run at a time: takes the lock of the state folder, which the operating system releases
-   * when the process dies. 'busy' when another process holds it.
+   * when the process dies. Busy when another process holds it, with that process's ID where the
+   * operating system tells it (Linux: the process holding the socket).
    */
-  lock(stateDir: string): Promise<RunLock | 'busy'>;
+  lock(stateDir: string): Promise<RunLock | Busy>;
   /** privileged file operations in places others can write, by handle (places/places.ts) */
   places: Places;
   /** what loading the platform did that the log should say (Windows: where the native module went) */
   notes?: string[];
   eventLog?: EventLogSink;
+}
+
+export interface Busy {
+  busy: true;
+  pid?: number;
 }
 
 export interface RunLock {

@@ -16,7 +16,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { ExitCode } from './exit-codes.js';
 import { errnoOf, ZtiError } from './errors.js';
-import type { RunLock } from './platform.js';
+import type { Busy, RunLock } from './platform.js';
 import { posixPlaces, type PosixFolder } from './places/posix.js';
 import { openStateFolder, untrustedState } from './places/state-folder.js';
 
@@ -95,7 +95,9 @@ export const lockNameOf = (key: Buffer) => `zticache-${createHmac('sha256', key)
  * Who listens on the abstract name, as the kernel says: 'none', the user of the process holding
  * it, or 'unknown' (listed, but no process found holding it: one that is just ending).
  */
-function listenerOn(name: string): 'none' | 'unknown' | { pid: number; uid: number } {
+type Listener = 'none' | 'unknown' | { pid: number; uid: number };
+
+function listenerOn(name: string): Listener {
   const inodes = new Set<string>();
   for (const line of fs.readFileSync('/proc/net/unix', 'utf8').split('\n').slice(1)) {
     const f = line.trim().split(/\s+/);
@@ -133,13 +135,13 @@ function listenerOn(name: string): 'none' | 'unknown' | { pid: number; uid: numb
 }
 
 /** A holder is genuine when it runs as root or as the user zticache runs as (the state folder's). */
-function genuine(holder: ReturnType<typeof listenerOn>): boolean | 'none' {
+function genuine(holder: Listener): boolean | 'none' {
   if (holder === 'none') return 'none';
   if (holder === 'unknown') return true; // cannot tell: the safe side is "busy"
   return holder.uid === 0 || holder.uid === (process.geteuid?.() ?? 0);
 }
 
-async function linuxLock(stateDir: string): Promise<RunLock | 'busy'> {
+async function linuxLock(stateDir: string): Promise<RunLock | Busy> {
   for (let tries = 0; tries < 4 * MAX_KEYS; tries++) {
     const g = Math.max(1, newestKey(stateDir));
     if (g > MAX_KEYS) break;
@@ -149,18 +151,19 @@ async function linuxLock(stateDir: string): Promise<RunLock | 'busy'> {
       await listen(server, `\0${name}`);
     } catch (err) {
       if (errnoOf(err) !== 'EADDRINUSE') throw err;
-      const who = genuine(listenerOn(name));
-      if (who === true) return 'busy';
+      const holder = listenerOn(name);
+      const who = genuine(holder);
+      if (who === true) return { busy: true, pid: typeof holder === 'object' ? holder.pid : undefined };
       if (who === false) keyOf(stateDir, g + 1); // squatted: every run moves on to the next key
       continue;
     }
     // bound; but a run that found a squatter may have moved everyone to a newer key meanwhile, and
     // a run may hold an older key that was free again when it looked: both are checked after binding
     const newer = newestKey(stateDir) > g;
-    const older = !newer && [...Array(g - 1).keys()].some((i) => genuine(listenerOn(lockNameOf(keyOf(stateDir, i + 1)))) === true);
+    const older = newer ? undefined : [...Array(g - 1).keys()].map((i) => listenerOn(lockNameOf(keyOf(stateDir, i + 1)))).find((l) => genuine(l) === true);
     if (newer || older) {
       server.close();
-      if (older) return 'busy';
+      if (older) return { busy: true, pid: typeof older === 'object' ? older.pid : undefined };
       continue;
     }
     server.unref();
@@ -169,7 +172,7 @@ async function linuxLock(stateDir: string): Promise<RunLock | 'busy'> {
   throw new ZtiError(ExitCode.STATE_UNSAFE, `the run lock of ${stateDir} is held by processes of other users under ${MAX_KEYS} keys in a row; nothing was changed. Find them with: grep zticache- /proc/net/unix`, { path: stateDir });
 }
 
-export async function posixLock(stateDir: string): Promise<RunLock | 'busy'> {
+export async function posixLock(stateDir: string): Promise<RunLock | Busy> {
   if (process.platform === 'linux') return linuxLock(stateDir);
   // elsewhere: a socket file in the state folder, where only its owner can create one
   const where = path.join(stateDir, 'zticache.lock.sock');
@@ -178,12 +181,12 @@ export async function posixLock(stateDir: string): Promise<RunLock | 'busy'> {
     await listen(server, where);
   } catch (err) {
     if (errnoOf(err) !== 'EADDRINUSE') throw err;
-    if (await answers(where)) return 'busy';
+    if (await answers(where)) return { busy: true };
     fs.rmSync(where, { force: true }); // a socket file left by a run that died
     try {
       await listen(server, where);
     } catch {
-      return 'busy';
+      return { busy: true };
     }
   }
   server.unref();

@@ -22,9 +22,9 @@ interface Owner {
 export async function acquireRunLock(platform: Platform, stateDir: string, command: string): Promise<RunLock> {
   const lock = await platform.lock(stateDir);
   const ownerFile = path.join(stateDir, OWNER_FILE);
-  if (lock === 'busy') {
+  if ('busy' in lock) {
     throw new ZtiError(ExitCode.RUN_IN_PROGRESS,
-      `another zticache run is in progress (${await describeOwner(ownerFile)}); it holds the lock in ${stateDir}, so this run changed nothing. Wait for it to finish.`,
+      `another zticache run is in progress (${await describeOwner(ownerFile, lock.pid)}); it holds the lock in ${stateDir}, so this run changed nothing. Wait for it to finish.`,
       { path: stateDir });
   }
   try {
@@ -39,20 +39,21 @@ export async function acquireRunLock(platform: Platform, stateDir: string, comma
 }
 
 /**
- * The holder, from owner.json, once that names a live process: the winner of a close race may not
- * have written it yet (or an earlier, dead run's is still there), so it is read again for up to a
- * second before giving up on a name.
+ * The holder, from owner.json, once that names a live process (the one the operating system named,
+ * where it did): the winner of a close race writes it right after taking the lock, and an earlier,
+ * dead run's may still be there. Naming is a courtesy: after a generous ceiling the message names
+ * what the operating system said, or says the process could not be named.
  */
-async function describeOwner(file: string): Promise<string> {
-  const until = Date.now() + 1000;
+async function describeOwner(file: string, pid: number | undefined, ceilingMs = 10_000): Promise<string> {
+  const until = Date.now() + ceilingMs;
   for (;;) {
     try {
       const o = JSON.parse(fs.readFileSync(file, 'utf8')) as Owner;
-      if (o.pid !== process.pid && alive(o.pid)) return `process ${o.pid}, started ${o.started}: ${o.command}`;
+      if (o.pid !== process.pid && (pid === undefined ? alive(o.pid) : o.pid === pid)) return `process ${o.pid}, started ${o.started}: ${o.command}`;
     } catch {
       /* not written yet */
     }
-    if (Date.now() > until) return 'its process could not be named';
+    if (Date.now() > until) return pid === undefined ? 'its process could not be named' : `process ${pid}`;
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -72,7 +72,7 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
       const file = path.win32.join(stateDir, LOCK_FILE);
       const h = kernel.openExclusive(longPath(file));
       if (typeof h !== 'number') {
-        if (h.error === ERROR_SHARING_VIOLATION) return 'busy';
+        if (h.error === ERROR_SHARING_VIOLATION) return { busy: true };
         throw new ZtiError(ExitCode.STATE_UNSAFE, `cannot open the lock file ${file}`, { path: file, winError: h.error });
       }
       return { where: file, release: () => void kernel.close(h) };

@@ -120,7 +120,10 @@ describe.each<Kind>(['copy', 'move across volumes'])('external SIGKILLs at rando
       big(s.source);
       const original = snapshot(s.source);
       const child = execa(process.execPath, [CLI, ...s.args], { reject: false });
-      const delay = Math.floor(random() * whole);
+      // the first kill waits for staging to have begun (the target exists), so at least one
+      // certainly lands mid-run; the others at a random moment of a whole run's length
+      const delay = t === 0 ? 0 : Math.floor(random() * whole);
+      if (t === 0) await waitFor('staging to begin', () => fs.existsSync(s.target));
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');
       const first = await child;
@@ -140,6 +143,7 @@ describe.each<Kind>(['copy', 'move across volumes'])('external SIGKILLs at rando
       expect(readReport(s.report)!.files).toEqual(original);
     }
     expect(lost).toBe(0);
+    expect(midRun, 'no kill landed while the agent ran: the trials proved nothing').toBeGreaterThan(0);
     results.push(`external kills (${kind}): ${EXTERNAL}/${EXTERNAL} complete (${midRun} landed while the agent ran), ${lost} files lost`);
   }, 600_000);
 });
