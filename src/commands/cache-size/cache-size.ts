@@ -1,0 +1,71 @@
+// zticache cache-size [MB]: the document's Listing 20 without VBScript. The ConfigMgr client's
+// UIResource.UIResourceMgr -> GetCacheInfo gives the cache's size (MB), location and free space;
+// with MB, TotalSize is set and read back (the script set it blindly, without a range). Current
+// ConfigMgr sets the cache size in Client Settings, which later policy re-applies: this command
+// is for 2007-era sites, a test machine, or a one-off before a large package (README).
+
+import { ComError, type Dispatch } from '../../automation.js';
+import { ExitCode } from '../../exit-codes.js';
+import { ZtiError } from '../../errors.js';
+
+/** ConfigMgr's own bounds for the client cache, in MB (Client Settings accept 1 to 99,999). */
+export const CACHE_MB_MIN = 1;
+export const CACHE_MB_MAX = 99_999;
+
+export interface CacheSizeOptions {
+  /** the new size in MB; undefined: only report */
+  setMb?: number;
+  whatIf: boolean;
+}
+
+export interface CacheSizeContext {
+  /** UIResource.UIResourceMgr */
+  open(): Dispatch;
+  out(line: string): void;
+}
+
+export function parseCacheMb(value: string): number {
+  const mb = Number(value);
+  if (!/^\d+$/.test(value) || mb < CACHE_MB_MIN || mb > CACHE_MB_MAX) {
+    throw new ZtiError(ExitCode.USAGE, `zticache cache-size: the size is a whole number of MB from ${CACHE_MB_MIN} to ${CACHE_MB_MAX}, not "${value}"`);
+  }
+  return mb;
+}
+
+export function runCacheSize(o: CacheSizeOptions, ctx: CacheSizeContext): void {
+  const ui = attempt('opening UIResource.UIResourceMgr (is this a ConfigMgr client, and is the prompt elevated?)', () => ctx.open());
+  try {
+    const info = attempt('GetCacheInfo', () => ui.call('GetCacheInfo') as Dispatch);
+    const read = () => ({
+      total: Number(info.get('TotalSize')),
+      free: Number(info.get('FreeSize')),
+      location: String(info.get('Location') ?? ''),
+    });
+    const before = attempt('reading the cache size', read);
+    ctx.out(`Client cache: ${before.total} MB at ${before.location}, ${before.free} MB free.`);
+    if (o.setMb === undefined) return;
+    const used = before.total - before.free;
+    if (o.setMb < used) ctx.out(`Warning: ${o.setMb} MB is less than the ${used} MB the cache holds now: the client removes content to fit.`);
+    if (o.whatIf) {
+      ctx.out(`Would set the cache size from ${before.total} MB to ${o.setMb} MB (--what-if: nothing was changed).`);
+      return;
+    }
+    attempt(`setting TotalSize to ${o.setMb}`, () => info.put('TotalSize', o.setMb));
+    const after = attempt('reading the cache size back', () => Number((ui.call('GetCacheInfo') as Dispatch).get('TotalSize')));
+    if (after !== o.setMb) {
+      throw new ZtiError(ExitCode.CLIENT_CACHE_UNAVAILABLE, `zticache cache-size: the client kept ${after} MB after TotalSize was set to ${o.setMb} MB`);
+    }
+    ctx.out(`Cache size set from ${before.total} MB to ${after} MB.`);
+  } finally {
+    ui.release();
+  }
+}
+
+function attempt<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof ZtiError) throw err;
+    throw new ZtiError(ExitCode.CLIENT_CACHE_UNAVAILABLE, `zticache cache-size: ${what}: ${err instanceof ComError ? err.message : String(err)}`, { cause: err });
+  }
+}

@@ -1,0 +1,52 @@
+// The SMS provider as zticache util sees it: objects got by path, queried by class, changed and
+// put back. connectSms() does what ZTICacheUtil.vbs did through WbemScripting.SWbemLocator:
+// root\sms on the named server (or this one), SMS_ProviderLocation where ProviderForLocalSite is
+// true for the provider machine and site code, then root\sms\site_<code> there.
+
+import { ComError, type Dispatch, type Variant } from '../../automation.js';
+
+export interface SmsObject {
+  get(prop: string): Variant;
+  set(prop: string, value: Variant): void;
+  /** writes the object back (SWbemObject.Put_) */
+  put(): void;
+}
+
+export interface SmsSite {
+  readonly provider: string;
+  readonly siteCode: string;
+  /** one object by its path ("SMS_Advertisement.AdvertisementID='XXX20001'"), whole (lazy properties too) */
+  get(path: string): SmsObject;
+  query(wql: string): SmsObject[];
+}
+
+function wrap(o: Dispatch): SmsObject {
+  return {
+    get: (prop) => o.get(prop),
+    set: (prop, value) => o.put(prop, value),
+    put: () => void o.call('Put_'),
+  };
+}
+
+function services(locator: Dispatch, server: string, namespace: string): Dispatch {
+  const s = locator.call('ConnectServer', server, namespace);
+  if (!s || typeof s !== 'object') throw new ComError(`ConnectServer(${server}, ${namespace})`, 0x80004005, 'no services object');
+  return s;
+}
+
+export function connectSms(locator: Dispatch, server: string | undefined): SmsSite {
+  const first = services(locator, server ?? '.', 'root\\sms');
+  const where = first.call('ExecQuery', 'select * from SMS_ProviderLocation where ProviderForLocalSite = true');
+  const found = where && typeof where === 'object' ? where.items() : [];
+  const local = found[0];
+  if (!local) throw new ComError(`SMS_ProviderLocation on ${server ?? 'this server'}`, 0x80041002, 'no provider for the local site');
+  const provider = String(local.get('Machine'));
+  const siteCode = String(local.get('SiteCode'));
+  const site = services(locator, provider, `root\\sms\\site_${siteCode}`);
+  return {
+    provider,
+    siteCode,
+    get: (path) => wrap(site.call('Get', path) as Dispatch),
+    query: (wql) => ((site.call('ExecQuery', wql) as Dispatch | undefined)?.items() ?? []).map(wrap),
+  };
+}

@@ -1,0 +1,80 @@
+// zticache cache-size against a client in memory: read, set and read back, --what-if, the range,
+// and the failures of a machine that is not a ConfigMgr client.
+import { describe, expect, it } from 'vitest';
+import { ComError, type Dispatch, type Variant } from '../../src/automation.js';
+import { ExitCode } from '../../src/exit-codes.js';
+import { ZtiError } from '../../src/errors.js';
+import { parseCacheMb, runCacheSize } from '../../src/commands/cache-size/cache-size.js';
+
+function client(opts: { keeps?: boolean } = {}) {
+  const state = { TotalSize: 5120, FreeSize: 3000, Location: 'C:\\Windows\\ccmcache', released: 0, puts: 0 };
+  const info: Dispatch = {
+    get: (n) => (state as unknown as Record<string, Variant>)[n],
+    put: (n, v) => {
+      state.puts++;
+      if (!opts.keeps) (state as unknown as Record<string, Variant>)[n] = v;
+    },
+    call: () => undefined,
+    items: () => [],
+    release: () => {},
+  };
+  const ui: Dispatch = { get: () => undefined, put: () => {}, call: (n) => (n === 'GetCacheInfo' ? info : undefined), items: () => [], release: () => void state.released++ };
+  return { state, ui };
+}
+
+function run(open: () => Dispatch, setMb?: number, whatIf = false) {
+  const lines: string[] = [];
+  try {
+    runCacheSize({ setMb, whatIf }, { open, out: (l) => lines.push(l) });
+    return { lines };
+  } catch (err) {
+    return { lines, error: err as ZtiError };
+  }
+}
+
+describe('zticache cache-size', () => {
+  it('reports size, location and free space', () => {
+    const c = client();
+    expect(run(() => c.ui).lines).toEqual(['Client cache: 5120 MB at C:\\Windows\\ccmcache, 3000 MB free.']);
+    expect(c.state.puts).toBe(0);
+    expect(c.state.released).toBe(1);
+  });
+
+  it('sets TotalSize and reads it back', () => {
+    const c = client();
+    const r = run(() => c.ui, 20000);
+    expect(r.error).toBeUndefined();
+    expect(c.state.TotalSize).toBe(20000);
+    expect(r.lines.at(-1)).toBe('Cache size set from 5120 MB to 20000 MB.');
+  });
+
+  it('--what-if changes nothing; a size below what the cache holds is warned about', () => {
+    const c = client();
+    const r = run(() => c.ui, 1000, true);
+    expect(c.state.puts).toBe(0);
+    expect(r.lines).toContain('Warning: 1000 MB is less than the 2120 MB the cache holds now: the client removes content to fit.');
+    expect(r.lines.at(-1)).toBe('Would set the cache size from 5120 MB to 1000 MB (--what-if: nothing was changed).');
+  });
+
+  it('a client that keeps its old size after the write is an error, not a success', () => {
+    const c = client({ keeps: true });
+    const r = run(() => c.ui, 20000);
+    expect(r.error?.exitCode).toBe(ExitCode.CLIENT_CACHE_UNAVAILABLE);
+    expect(r.error?.message).toBe('zticache cache-size: the client kept 5120 MB after TotalSize was set to 20000 MB');
+    expect(c.state.released).toBe(1);
+  });
+
+  it('not a ConfigMgr client: its own code, naming the COM error', () => {
+    const r = run(() => { throw new ComError('CoCreateInstance(UIResource.UIResourceMgr)', 0x800401f3); });
+    expect(r.error?.exitCode).toBe(ExitCode.CLIENT_CACHE_UNAVAILABLE);
+    expect(r.error?.message).toMatch(/is this a ConfigMgr client, and is the prompt elevated\?\): CoCreateInstance\(UIResource\.UIResourceMgr\) failed: CO_E_CLASSSTRING \(0x800401F3\)/);
+  });
+
+  it('the size is a whole number of MB in ConfigMgr\'s range', () => {
+    expect(parseCacheMb('2000')).toBe(2000);
+    expect(parseCacheMb('99999')).toBe(99999);
+    for (const bad of ['0', '100000', '2GB', '-5', '1.5', '']) {
+      expect(() => parseCacheMb(bad), bad).toThrow(/whole number of MB from 1 to 99999/);
+    }
+  });
+});
