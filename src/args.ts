@@ -12,7 +12,7 @@ import { DEFAULT_EVENT_SOURCE, DEFAULT_LAUNCHER, DEFAULT_PARALLEL } from './opti
 
 
 export interface Args {
-  command: 'run' | 'manifest' | 'help' | 'version';
+  command: 'run' | 'manifest' | 'util' | 'cache-size' | 'help' | 'version';
   source?: string;
   target?: string;
   launch?: string;
@@ -31,6 +31,14 @@ export interface Args {
   parallel?: number;
   /** zticache's state folder (journals, lock) instead of %ProgramData%\zticache */
   stateDir?: string;
+  /** `zticache util`: ZTICacheUtil.vbs's arguments */
+  server?: string;
+  package?: string;
+  program?: string;
+  advertisement?: string;
+  enable?: boolean;
+  /** `zticache cache-size MB` */
+  cacheMb?: string;
 }
 
 /**
@@ -48,6 +56,11 @@ export const OPTIONS = [
   { name: 'parallel', value: 'N', default: String(DEFAULT_PARALLEL), help: 'files copied or hashed at once (1 to 64)' },
   { name: 'state-dir', value: 'DIR', default: '`%ProgramData%\\zticache` (POSIX: `/var/lib/zticache`)', help: 'journals and the run lock; only SYSTEM and administrators (root) may write there' },
   { name: 'out', value: 'FILE', default: '`DIR\\zticache.sha256`', help: '`zticache manifest DIR` only: where to write the manifest' },
+  { name: 'server', value: 'NAME', default: 'this computer', help: '`zticache util` only: the SMS provider server' },
+  { name: 'package', value: 'ID', default: '', help: '`zticache util` only: the OS package (with `--program`)' },
+  { name: 'program', value: 'NAME', default: '', help: '`zticache util` only: the OS program of that package' },
+  { name: 'advertisement', value: 'ID', default: '', help: '`zticache util` only: the OS advertisement' },
+  { name: 'enable', value: 'true|false', default: '', help: '`zticache util` only: download and execute on (the program runs zticache.exe) or off (osdlaunch.exe); `yes`/`no` too' },
   { name: 'what-if', default: '', help: 'print the plan, change nothing, exit 0 (or the refusal\'s code)' },
   { name: 'no-guard', default: '', help: 'diagnostics only: do not hold the staged files open' },
   { name: 'help', default: '', help: 'this text, with the exit codes (also `/?`)' },
@@ -118,14 +131,24 @@ export function parseArgs(argv: readonly string[]): Args {
     setValue(args, opt.name, value, opt.spelled);
   }
 
-  if (positional[0] === 'manifest') {
+  const sub = positional[0]?.toLowerCase();
+  if (sub === 'manifest') {
     if (args.command === 'run') args.command = 'manifest';
     if (positional.length !== 2 && args.command === 'manifest') throw usage('usage: zticache manifest DIR [--out FILE]');
     args.manifestDir = positional[1];
+  } else if (sub === 'util') {
+    if (args.command === 'run') args.command = 'util';
+    if (positional.length > 1) throw usage(`unexpected argument "${positional[1]}" (zticache util takes only /server, /package, /program, /advertisement, /enable)`);
+  } else if (sub === 'cache-size') {
+    if (args.command === 'run') args.command = 'cache-size';
+    if (positional.length > 2) throw usage('usage: zticache cache-size [MB]');
+    args.cacheMb = positional[1];
   } else if (positional.length > 0) {
     throw usage(`unexpected argument "${positional[0]}"`);
   }
-  if (args.out !== undefined && args.command === 'run') throw usage('--out belongs to "zticache manifest DIR"');
+  if (args.out !== undefined && args.command !== 'manifest') throw usage('--out belongs to "zticache manifest DIR"');
+  const utilOnly = (['server', 'package', 'program', 'advertisement', 'enable'] as const).find((k) => args[k] !== undefined);
+  if (utilOnly && args.command !== 'util' && args.command !== 'help') throw usage(`--${utilOnly} belongs to "zticache util"`);
   return args;
 }
 
@@ -147,6 +170,12 @@ function setValue(args: Args, name: ValueOption, value: string, spelled: string)
     case 'state-dir':
       args.stateDir = value;
       return;
+    case 'enable': {
+      const v = value.toLowerCase();
+      if (v !== 'true' && v !== 'false' && v !== 'yes' && v !== 'no') throw usage(`${spelled} must be true, false, yes or no, not "${value}"`);
+      args.enable = v === 'true' || v === 'yes';
+      return;
+    }
     default:
       args[name] = value;
   }

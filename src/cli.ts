@@ -19,6 +19,8 @@ import { checkLogPlace } from './plan/checks.js';
 import type { Platform, RunLock } from './platform.js';
 import { writeManifest, MANIFEST_NAME } from './manifest.js';
 import { armFaultPoints, reportFaultPoints } from './fault-points.js';
+import { utilCommand } from './commands/util/command.js';
+import { cacheSizeCommand } from './commands/cache-size/command.js';
 
 export const VERSION: string = pkg.version;
 
@@ -35,6 +37,8 @@ export function helpText(): string {
 Usage:
   zticache [options] [-- launcher arguments]
   zticache manifest DIR [--out FILE]
+  zticache util [/server:NAME] [/package:ID /program:NAME] [/advertisement:ID] [/enable:true|false] [/what-if]
+  zticache cache-size [MB] [/what-if]
 
 With no options (the OSD program command line): source = the folder of zticache.exe,
 target = %SystemDrive%\\MININT\\PackageSource, launcher = OSDLaunch.exe in the target.
@@ -66,6 +70,7 @@ export async function main(argv: readonly string[], rt: Runtime): Promise<number
     return 0;
   }
   if (args?.command === 'manifest') return manifestCommand(args, rt);
+  if (args?.command === 'util' || args?.command === 'cache-size') return managementCommand(args, rt);
 
   // Before the platform is loaded nothing can be logged but to the console: on Windows the log and
   // the event log both go through the Windows layer (the log is opened by handle, places.ts)
@@ -128,6 +133,22 @@ function finish(log: ClosableLog, platform: Platform, code: number, r: RunReport
   log.close();
   platform.eventLog?.close?.();
   return code;
+}
+
+/** `zticache util` and `zticache cache-size`: an admin's commands at a prompt; their lines go to the console. */
+async function managementCommand(args: Args, rt: Runtime): Promise<number> {
+  const log = createLog({});
+  try {
+    const platform = await loadPlatform(rt, args.eventSource ?? DEFAULT_EVENT_SOURCE);
+    const out = (line: string) => void process.stdout.write(`${line}\n`);
+    if (args.command === 'util') utilCommand(args, platform, out);
+    else cacheSizeCommand(args, platform, out);
+    return 0;
+  } catch (err) {
+    return report(err, log);
+  } finally {
+    log.close();
+  }
 }
 
 /** `zticache manifest DIR`: an admin's command at a prompt; its lines go to the console. */

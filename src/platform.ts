@@ -12,6 +12,7 @@ import type { EventLogSink } from './log/logger.js';
 import { posixGuard } from './guard/posix.js';
 import { posixLock, preparePosixStateDir } from './posix-state.js';
 import type { Places } from './places/places.js';
+import type { Dispatch } from './automation.js';
 import { posixPlaces } from './places/posix.js';
 
 
@@ -47,6 +48,8 @@ export interface Platform {
   lock(stateDir: string): Promise<RunLock | Busy>;
   /** privileged file operations in places others can write, by handle (places/places.ts) */
   places: Places;
+  /** CreateObject(progId) for COM automation (Windows only: zticache util, zticache cache-size) */
+  createObject?(progId: string): Dispatch;
   /** what loading the platform did that the log should say (Windows: where the native module went) */
   notes?: string[];
   eventLog?: EventLogSink;

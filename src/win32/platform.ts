@@ -14,6 +14,7 @@ import { bindEnumerate, enumerationWalk } from './enumerate.js';
 import { bindKernel32, DRIVE_CDROM, DRIVE_REMOTE, DRIVE_REMOVABLE, ERROR_SHARING_VIOLATION, longPath } from './kernel32.js';
 import { loadKoffi, type LoadNativeOptions } from './load-native.js';
 import { bindNtFiles, windowsPlaces } from './places.js';
+import { bindCom, type Com } from './com/dispatch.js';
 
 /** Held open with share mode 0 by the run in progress; Windows closes it when the process dies. */
 const LOCK_FILE = 'zticache.lock';
@@ -38,6 +39,7 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
   const security = bindSecurity(koffi, kernel.lastError);
   const enumerate = bindEnumerate(koffi, kernel.lastError);
   const places = windowsPlaces(bindNtFiles(koffi, kernel, security));
+  let com: Com | undefined; // COM is initialised only by the commands that use it
   return {
     name: 'win32',
     guard: windowsGuard(kernel),
@@ -78,6 +80,7 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
       return { where: file, release: () => void kernel.close(h) };
     },
     places,
+    createObject: (progId) => (com ??= bindCom(koffi)).create(progId),
     notes: note ? [note] : [],
     eventLog: eventLog && {
       write: (type, message) => eventLog.write(type, message),

@@ -78,8 +78,11 @@ describe('the options, defined once', () => {
       expect(readme, o.name).toContain(`| \`${md(optionSpelling(o))}\` | ${o.default} | ${md(o.help)} |`);
       expect(helpText(), o.name).toContain(optionSpelling(o));
       // and the parser knows it
-      const argv = 'value' in o ? [`--${o.name}`, o.name === 'mode' ? 'copy' : o.name === 'parallel' ? '2' : 'x'] : [`--${o.name}`];
-      if (o.name !== 'out') expect(() => parseArgs(argv), o.name).not.toThrow();
+      const value = ({ mode: 'copy', parallel: '2', enable: 'yes' } as Record<string, string>)[o.name] ?? 'x';
+      const argv = 'value' in o ? [`--${o.name}`, value] : [`--${o.name}`];
+      // options of a subcommand are known to the parser, and belong to that subcommand
+      const sub = o.name === 'out' ? ['manifest', 'DIR'] : ['server', 'package', 'program', 'advertisement', 'enable'].includes(o.name) ? ['util'] : [];
+      expect(() => parseArgs([...sub, ...argv]), o.name).not.toThrow();
     }
   });
 });
@@ -93,5 +96,22 @@ describe('each default defined once', () => {
     expect(help).toMatch(new RegExp(`--event-source NAME .*\\(default: ${DEFAULT_EVENT_SOURCE}\\)`));
     const opts = resolveOptions(parseArgs(['--source', '/s', '--target', '/t']), { platform: 'linux', env: {}, execPath: '/n', packaged: false, cwd: '/' });
     expect([opts.parallel, opts.eventSource, opts.launcher]).toEqual([DEFAULT_PARALLEL, DEFAULT_EVENT_SOURCE, `/t/${DEFAULT_LAUNCHER}`]);
+  });
+});
+
+describe('the commands beside staging', () => {
+  it('zticache util takes ZTICacheUtil.vbs\'s arguments in every spelling, /enable as true, false, yes or no in any case', () => {
+    const a = parseArgs(['util', '/server:SERVER1', '/advertisement:XXX20001', '/enable:TRUE']);
+    expect(a).toMatchObject({ command: 'util', server: 'SERVER1', advertisement: 'XXX20001', enable: true });
+    expect(parseArgs(['UTIL', '--package', 'XXX00001', '--program=Install XP', '/enable:No'])).toMatchObject({ command: 'util', package: 'XXX00001', program: 'Install XP', enable: false });
+    expect(usageError(['util', '/enable:maybe']).message).toMatch(/must be true, false, yes or no, not "maybe"/);
+    expect(usageError(['/advertisement:XXX20001']).message).toMatch(/--advertisement belongs to "zticache util"/);
+    expect(usageError(['util', 'extra']).message).toMatch(/unexpected argument "extra"/);
+  });
+
+  it('zticache cache-size [MB]', () => {
+    expect(parseArgs(['cache-size'])).toMatchObject({ command: 'cache-size', cacheMb: undefined });
+    expect(parseArgs(['cache-size', '2000', '/what-if'])).toMatchObject({ command: 'cache-size', cacheMb: '2000', whatIf: true });
+    expect(usageError(['cache-size', '1', '2']).message).toMatch(/usage: zticache cache-size \[MB\]/);
   });
 });
