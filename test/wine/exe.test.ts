@@ -397,6 +397,23 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     });
   });
 
+  describe('zticache util and cache-size over COM, against what Wine has', () => {
+    it("util: Wine's own WbemScripting.SWbemLocator answers, and refuses root\\sms: not an SMS provider, its own code, the WMI error named", async () => {
+      const p = cachePackage(pkg);
+      const r = await wine.run(p.exe, ['util', '/server:.', '/advertisement:XXX20001', '/enable:true']);
+      expect(r.code, r.out).toBe(ExitCode.SMS_PROVIDER_UNAVAILABLE);
+      expect(r.out).toContain('zticache util: connecting to the SMS provider on .: WbemScripting.SWbemLocator.ConnectServer(., root\\sms) failed: WBEM_E_INVALID_NAMESPACE (0x8004100E) [exit 900000021]');
+      expect(r.out.trim().split("\n").filter((l) => /ERROR/.test(l)), r.out).toHaveLength(1);
+    });
+
+    it('cache-size: a machine that is not a ConfigMgr client is told so, with the COM error, and nothing is changed', async () => {
+      const p = cachePackage(pkg);
+      const r = await wine.run(p.exe, ['cache-size', '2000']);
+      expect(r.code, r.out).toBe(ExitCode.CLIENT_CACHE_UNAVAILABLE);
+      expect(r.out).toMatch(/is this a ConfigMgr client, and is the prompt elevated\?\): CreateObject\("UIResource\.UIResourceMgr"\) failed: CO_E_CLASSSTRING \(0x800401F3\)/);
+    });
+  });
+
   describe('trust: identity, not spelling; planted state never used; one run at a time', () => {
     it('the target spelled by its 8.3 short name or with \\\\.\\ as --source is an overlap: nothing is deleted', async () => {
       const p = cachePackage(pkg);
