@@ -414,6 +414,75 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     });
   });
 
+  describe('zticache util and cache-size against test doubles of an SMS provider and a ConfigMgr client (helpers/fakesms.c)', () => {
+    const SITE = 'C:\\fakesite.txt';
+    const site = (lines: string[]) => fs.writeFileSync(wine.host(SITE), lines.join('\n') + '\n');
+    const row = (cls: string) => fs.readFileSync(wine.host(SITE), 'utf8').split('\n').find((l) => l.startsWith(`${cls}|`))!;
+    const xp = [
+      'SMS_Package|PackageID=XXX00001|Name=XP Master|ImageFlags=#1|PkgSourcePath=C:\\pkgsrc',
+      'SMS_Program|PackageID=XXX00001|ProgramName=Install XP|CommandLine=osdlaunch.exe',
+      // the advertisement's other settings: DONT_RUN_NO_LOCAL_DISPPOINT, balloon reminders, rerun if failed
+      `SMS_Advertisement|AdvertisementID=XXX20001|PackageID=XXX00001|ProgramName=Install XP|RemoteClientFlags=#${0x08 | 0x20 | 0x400 | 0x2000}`,
+      'CacheInfo|TotalSize=#5120|FreeSize=#3000|Location=C:\\Windows\\ccmcache',
+    ];
+    let exe: string;
+    beforeAll(async () => {
+      await wine.registerFakes();
+      exe = cachePackage(pkg).exe;
+      fs.mkdirSync(wine.host('C:\\pkgsrc'), { recursive: true });
+      fs.writeFileSync(wine.host('C:\\pkgsrc\\zticache.exe'), 'MZ');
+    }, 180_000);
+    afterAll(async () => {
+      await wine.unregisterFakes();
+    }, 180_000);
+
+    it('util /advertisement /enable:true: only the two bits change, the program runs zticache.exe, written back through Put_; the report reads them', async () => {
+      site(xp);
+      const r = await wine.run(exe, ['util', '/server:SERVER1', '/advertisement:XXX20001', '/enable:true']);
+      expect(r.code, r.out).toBe(0);
+      expect(row('SMS_Advertisement')).toContain(`RemoteClientFlags=#${0x10 | 0x20 | 0x400 | 0x2000}`);
+      expect(row('SMS_Program')).toContain('CommandLine=zticache.exe');
+      expect(r.out).toContain('Connecting to SMS provider server SERVER1 and site MTN.');
+      expect(r.out).toContain('Enabled download and execute on advertisement XXX20001: RemoteClientFlags 9256 (0x2428: RUN_FROM_LOCAL_DISPPOINT|DONT_RUN_NO_LOCAL_DISPPOINT|BALLOON_REMINDERS_REQUIRED|RERUN_IF_FAILED) -> 9264');
+      expect(r.out).toContain('zticache.exe is in the package source C:\\pkgsrc.');
+      expect(r.out).toMatch(/OS Package ID: +XXX00001\r?\nOS Package Name: +XP Master\r?\n OS Program Name: +Install XP\r?\n OS Program command line: +zticache\.exe\r?\n OS Program cache enabled: True\r?\n  OS Advertisement ID: +XXX20001\r?\n  OS Advertisement flags: +9264 [^\n]*\n  Download enabled: +True/);
+    });
+
+    it('util --what-if writes nothing; current ConfigMgr (no ImageFlags) is reported by command line', async () => {
+      site(['!noimageflags', ...xp]);
+      const before = fs.readFileSync(wine.host(SITE), 'utf8');
+      const r = await wine.run(exe, ['util', '/advertisement:XXX20001', '/enable:yes', '/what-if']);
+      expect(r.code, r.out).toBe(0);
+      expect(fs.readFileSync(wine.host(SITE), 'utf8')).toBe(before);
+      expect(r.out).toContain('Would have enabled download and execute on advertisement XXX20001');
+      expect(r.out).toContain('OS packages: packages whose programs run osdlaunch.exe or zticache.exe (this site has no ImageFlags).');
+      expect(r.out).toMatch(/OS Package ID: +XXX00001/);
+    });
+
+    it('util: an advertisement that is not there, and a Put_ the provider refuses, each with its own code', async () => {
+      site(xp);
+      let r = await wine.run(exe, ['util', '/advertisement:XXX29999', '/enable:true']);
+      expect(r.code, r.out).toBe(ExitCode.SMS_OBJECT_NOT_FOUND);
+      expect(r.out).toMatch(/retrieving advertisement XXX29999: .*WBEM_E_NOT_FOUND \(0x80041002\): Not found/);
+      site(['!denyput', ...xp]);
+      r = await wine.run(exe, ['util', '/advertisement:XXX20001', '/enable:true']);
+      expect(r.code, r.out).toBe(ExitCode.SMS_CHANGE_REFUSED);
+      expect(r.out).toMatch(/writing advertisement XXX20001 back \(Put_\) was refused: .*WBEM_E_ACCESS_DENIED \(0x80041003\): Access denied/);
+      expect(row('SMS_Advertisement')).toContain('RemoteClientFlags=#9256');
+    });
+
+    it('cache-size reads the client cache, sets TotalSize and reads it back', async () => {
+      site(xp);
+      let r = await wine.run(exe, ['cache-size']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toContain('Client cache: 5120 MB at C:\\Windows\\ccmcache, 3000 MB free.');
+      r = await wine.run(exe, ['cache-size', '20000']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toContain('Cache size set from 5120 MB to 20000 MB.');
+      expect(row('CacheInfo')).toContain('TotalSize=#20000');
+    });
+  });
+
   describe('trust: identity, not spelling; planted state never used; one run at a time', () => {
     it('the target spelled by its 8.3 short name or with \\\\.\\ as --source is an overlap: nothing is deleted', async () => {
       const p = cachePackage(pkg);

@@ -11,6 +11,11 @@ import { ROOT } from '../helpers/fixtures.js';
 
 export const EXE = path.join(ROOT, 'dist', 'zticache.exe');
 const HELPERS = path.join(ROOT, 'test', 'wine', 'helpers');
+/** the ProgIDs helpers/fakesms.c serves, and its CLSIDs */
+const FAKES = [
+  ['WbemScripting.SWbemLocator', '{5A1E0001-2D6F-4C6E-9A11-7A6361636865}'],
+  ['UIResource.UIResourceMgr', '{5A1E0002-2D6F-4C6E-9A11-7A6361636865}'],
+] as const;
 
 export function haveWine(): boolean {
   for (const tool of ['wine', 'wineserver', 'x86_64-w64-mingw32-gcc']) {
@@ -51,8 +56,55 @@ export class Wine {
     await execa('wineserver', ['-w'], { ...opts, reject: false });
     execa('wineserver', ['-p'], { ...opts, detached: true }).catch(() => {});
     fs.mkdirSync(this.bin);
-    await Promise.all(['osdlaunch', 'relay', 'hold', 'planted', 'shortpath', 'sddl'].map((c) =>
-      execa('x86_64-w64-mingw32-gcc', ['-O2', '-Wall', '-municode', '-D__USE_MINGW_ANSI_STDIO=1', '-o', path.join(this.bin, `${c}.exe`), path.join(HELPERS, `${c}.c`), '-ladvapi32'])));
+    await Promise.all([
+      ...['osdlaunch', 'relay', 'hold', 'planted', 'shortpath', 'sddl'].map((c) =>
+        execa('x86_64-w64-mingw32-gcc', ['-O2', '-Wall', '-municode', '-D__USE_MINGW_ANSI_STDIO=1', '-o', path.join(this.bin, `${c}.exe`), path.join(HELPERS, `${c}.c`), '-ladvapi32'])),
+      // the COM test doubles: an in-process server, registered by registerFakes()
+      execa('x86_64-w64-mingw32-gcc', ['-O2', '-Wall', '-shared', '-o', path.join(this.bin, 'fakesms.dll'), path.join(HELPERS, 'fakesms.c'), '-lole32', '-loleaut32', '-luuid']),
+    ]);
+  }
+
+  /** ProgID -> the CLSID Wine had for it, while the fakes stand in */
+  private saved = new Map<string, string | undefined>();
+
+  /**
+   * Registers helpers/fakesms.dll under the real ProgIDs (WbemScripting.SWbemLocator,
+   * UIResource.UIResourceMgr). Wine 8 does not read per-user classes for a ProgID, so the machine's
+   * are changed; unregisterFakes() gives Wine's own SWbemLocator back.
+   */
+  async registerFakes(): Promise<void> {
+    const dll = Wine.z(path.join(this.bin, 'fakesms.dll'));
+    for (const [progId, clsid] of FAKES) {
+      // reg.exe's output to a file: a Windows program's standard handles must not be Unix pipes here
+      const out = path.join(this.prefix, `reg-${progId}.txt`);
+      const fd = fs.openSync(out, 'w');
+      try {
+        await new Promise<void>((resolve) => {
+          spawn('wine', ['reg', 'query', `HKLM\\Software\\Classes\\${progId}\\CLSID`, '/ve'], { env: { ...process.env, ...this.env }, stdio: ['ignore', fd, 'ignore'] })
+            .on('error', () => resolve()).on('exit', () => resolve());
+        });
+      } finally {
+        fs.closeSync(fd);
+      }
+      this.saved.set(progId, /\{[0-9A-Fa-f-]+\}/.exec(fs.readFileSync(out, 'utf8'))?.[0]);
+      const key = `HKLM\\Software\\Classes\\CLSID\\${clsid}\\InprocServer32`;
+      await this.reg(['add', key, '/ve', '/d', dll, '/f']);
+      await this.reg(['add', key, '/v', 'ThreadingModel', '/d', 'Apartment', '/f']);
+      await this.reg(['add', `HKLM\\Software\\Classes\\${progId}\\CLSID`, '/ve', '/d', clsid, '/f']);
+    }
+  }
+
+  async unregisterFakes(): Promise<void> {
+    for (const [progId, clsid] of FAKES) {
+      const original = this.saved.get(progId);
+      if (original) await this.reg(['add', `HKLM\\Software\\Classes\\${progId}\\CLSID`, '/ve', '/d', original, '/f']);
+      else await this.reg(['delete', `HKLM\\Software\\Classes\\${progId}`, '/f']).catch(() => {});
+      await this.reg(['delete', `HKLM\\Software\\Classes\\CLSID\\${clsid}`, '/f']).catch(() => {});
+    }
+  }
+
+  private async reg(args: string[]): Promise<void> {
+    await execa('wine', ['reg', ...args], { env: this.env, stdio: 'ignore' });
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,319 @@
+/* Test doubles for the Wine suite, registered in the test prefix under the real ProgIDs:
+ *   WbemScripting.SWbemLocator  an SMS provider shaped like SWbemLocator / SWbemServices /
+ *                               SWbemObjectSet / SWbemObject (ConnectServer, ExecQuery, Get, Put_,
+ *                               properties by name, _NewEnum), holding a site in C:\fakesite.txt
+ *   UIResource.UIResourceMgr    GetCacheInfo -> TotalSize (read and write), FreeSize, Location
+ * The file has one object a line: Class|Name=Value|Name=#Number|..., and two switches:
+ * "!noimageflags" (current ConfigMgr: a query on ImageFlags is WBEM_E_INVALID_QUERY) and
+ * "!denyput" (Put_ is WBEM_E_ACCESS_DENIED). Writes go back to the file, so a test reads them.
+ * IDispatch only, late bound by name, as VBScript (and zticache) use these objects. */
+#define COBJMACROS
+#include <windows.h>
+#include <ole2.h>
+#include <oleauto.h>
+#include <stdio.h>
+#include <wchar.h>
+#include <wbemcli.h>
+
+#define SITE_FILE L"C:\\fakesite.txt"
+#define MAXROWS 256
+#define MAXPROPS 16
+
+static const GUID CLSID_FakeLocator = {0x5a1e0001, 0x2d6f, 0x4c6e, {0x9a, 0x11, 0x7a, 0x63, 0x61, 0x63, 0x68, 0x65}};
+static const GUID CLSID_FakeUIResource = {0x5a1e0002, 0x2d6f, 0x4c6e, {0x9a, 0x11, 0x7a, 0x63, 0x61, 0x63, 0x68, 0x65}};
+
+typedef struct { WCHAR cls[64]; int n; WCHAR name[MAXPROPS][64]; WCHAR value[MAXPROPS][260]; int number[MAXPROPS]; } Row;
+static Row rows[MAXROWS];
+static int nrows, noImageFlags, denyPut;
+
+static void load(void) {
+    FILE *f = _wfopen(SITE_FILE, L"r, ccs=UTF-8");
+    WCHAR line[2048];
+    nrows = noImageFlags = denyPut = 0;
+    if (!f) return;
+    while (fgetws(line, 2048, f) && nrows < MAXROWS) {
+        line[wcscspn(line, L"\r\n")] = 0;
+        if (!wcscmp(line, L"!noimageflags")) { noImageFlags = 1; continue; }
+        if (!wcscmp(line, L"!denyput")) { denyPut = 1; continue; }
+        if (!line[0]) continue;
+        Row *r = &rows[nrows++];
+        memset(r, 0, sizeof *r);
+        WCHAR *ctx, *tok = wcstok_s(line, L"|", &ctx);
+        wcsncpy(r->cls, tok, 63);
+        while ((tok = wcstok_s(NULL, L"|", &ctx)) && r->n < MAXPROPS) {
+            WCHAR *eq = wcschr(tok, L'=');
+            if (!eq) continue;
+            *eq = 0;
+            wcsncpy(r->name[r->n], tok, 63);
+            r->number[r->n] = eq[1] == L'#';
+            wcsncpy(r->value[r->n], eq + 1 + r->number[r->n], 259);
+            r->n++;
+        }
+    }
+    fclose(f);
+}
+
+static void save(void) {
+    FILE *f = _wfopen(SITE_FILE, L"w, ccs=UTF-8");
+    if (!f) return;
+    if (noImageFlags) fwprintf(f, L"!noimageflags\n");
+    if (denyPut) fwprintf(f, L"!denyput\n");
+    for (int i = 0; i < nrows; i++) {
+        fwprintf(f, L"%ls", rows[i].cls);
+        for (int j = 0; j < rows[i].n; j++) fwprintf(f, L"|%ls=%ls%ls", rows[i].name[j], rows[i].number[j] ? L"#" : L"", rows[i].value[j]);
+        fwprintf(f, L"\n");
+    }
+    fclose(f);
+}
+
+static int prop(Row *r, const WCHAR *name) {
+    for (int j = 0; j < r->n; j++) if (!_wcsicmp(r->name[j], name)) return j;
+    return -1;
+}
+
+/* ---- one object type for all: what it is decides what Invoke does ---- */
+enum Kind { LOCATOR, PROVIDER, SITE, OBJECTSET, OBJECT, UIRESOURCE, CACHEINFO, PROVIDERLOCATION };
+typedef struct Obj { IDispatch iface; LONG ref; enum Kind kind; int row; int set[MAXROWS]; int nset; Row copy; } Obj;
+typedef struct { IEnumVARIANT iface; LONG ref; Obj *owner; int pos; } Enum;
+
+static IDispatchVtbl objVtbl;
+static IEnumVARIANTVtbl enumVtbl;
+
+static Obj *newObj(enum Kind kind) {
+    Obj *o = calloc(1, sizeof *o);
+    o->iface.lpVtbl = &objVtbl;
+    o->ref = 1;
+    o->kind = kind;
+    o->row = -1;
+    return o;
+}
+
+static HRESULT fail(EXCEPINFO *e, HRESULT scode, const WCHAR *text) {
+    if (e) { memset(e, 0, sizeof *e); e->scode = scode; e->bstrSource = SysAllocString(L"SWbemServicesEx"); e->bstrDescription = SysAllocString(text); }
+    return DISP_E_EXCEPTION;
+}
+
+static HRESULT WINAPI QI(IDispatch *This, REFIID riid, void **out) {
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch)) { *out = This; IDispatch_AddRef(This); return S_OK; }
+    *out = NULL;
+    return E_NOINTERFACE;
+}
+static ULONG WINAPI AddRef(IDispatch *This) { return InterlockedIncrement(&((Obj *)This)->ref); }
+static ULONG WINAPI Release(IDispatch *This) {
+    LONG r = InterlockedDecrement(&((Obj *)This)->ref);
+    if (!r) free(This);
+    return r;
+}
+static HRESULT WINAPI GetTypeInfoCount(IDispatch *This, UINT *n) { *n = 0; return S_OK; }
+static HRESULT WINAPI GetTypeInfo(IDispatch *This, UINT i, LCID l, ITypeInfo **t) { return E_NOTIMPL; }
+
+/* DISPIDs: methods below 100, properties 100 + their index in the row */
+static const WCHAR *methods[] = {L"", L"ConnectServer", L"ExecQuery", L"Get", L"Put_", L"GetCacheInfo"};
+#define NMETHODS 6
+
+static Row *rowOf(Obj *o) { return o->kind == OBJECT || o->kind == CACHEINFO || o->kind == PROVIDERLOCATION ? &o->copy : NULL; }
+
+static HRESULT WINAPI GetIDsOfNames(IDispatch *This, REFIID riid, LPOLESTR *names, UINT n, LCID lcid, DISPID *ids) {
+    for (int m = 1; m < NMETHODS; m++) if (!_wcsicmp(names[0], methods[m])) { ids[0] = m; return S_OK; }
+    Row *r = rowOf((Obj *)This);
+    int j = r ? prop(r, names[0]) : -1;
+    if (j < 0) { ids[0] = DISPID_UNKNOWN; return DISP_E_UNKNOWNNAME; }
+    ids[0] = 100 + j;
+    return S_OK;
+}
+
+static const WCHAR *argStr(DISPPARAMS *p, UINT i) {
+    /* arguments come last first */
+    VARIANT *v = &p->rgvarg[p->cArgs - 1 - i];
+    return V_VT(v) == VT_BSTR ? V_BSTR(v) : L"";
+}
+
+static void retObj(VARIANT *res, Obj *o) { VariantInit(res); V_VT(res) = VT_DISPATCH; V_DISPATCH(res) = &o->iface; }
+
+static int matches(Row *r, const WCHAR *path) {
+    /* Class.Key='Value',Key2='Value2' */
+    const WCHAR *dot = wcschr(path, L'.');
+    if (!dot || _wcsnicmp(path, r->cls, dot - path) || r->cls[dot - path]) return 0;
+    const WCHAR *s = dot + 1;
+    while (*s) {
+        WCHAR key[64] = {0}, val[260] = {0};
+        const WCHAR *eq = wcschr(s, L'=');
+        if (!eq) return 0;
+        wcsncpy(key, s, eq - s < 63 ? eq - s : 63);
+        const WCHAR *q = eq + 2, *end = q;
+        int k = 0;
+        while (*end && *end != L'\'' && k < 259) { if (*end == L'\\' && end[1]) end++; val[k++] = *end++; }
+        int j = prop(r, key);
+        if (j < 0 || _wcsicmp(r->value[j], val)) return 0;
+        s = *end ? end + 1 : end;
+        if (*s == L',') s++;
+    }
+    return 1;
+}
+
+static HRESULT WINAPI Invoke(IDispatch *This, DISPID id, REFIID riid, LCID lcid, WORD flags, DISPPARAMS *p, VARIANT *res, EXCEPINFO *e, UINT *argErr) {
+    Obj *o = (Obj *)This;
+    if (res) VariantInit(res);
+    if (id == DISPID_NEWENUM && o->kind == OBJECTSET) {
+        Enum *en = calloc(1, sizeof *en);
+        en->iface.lpVtbl = &enumVtbl;
+        en->ref = 1;
+        en->owner = o;
+        IDispatch_AddRef(This);
+        V_VT(res) = VT_UNKNOWN;
+        V_UNKNOWN(res) = (IUnknown *)&en->iface;
+        return S_OK;
+    }
+    if (id >= 100) {
+        Row *r = rowOf(o);
+        int j = id - 100;
+        if (!r || j >= r->n) return DISP_E_MEMBERNOTFOUND;
+        if (flags & DISPATCH_PROPERTYPUT) {
+            VARIANT v;
+            VariantInit(&v);
+            if (FAILED(VariantChangeType(&v, &p->rgvarg[0], 0, VT_BSTR))) return DISP_E_TYPEMISMATCH;
+            wcsncpy(r->value[j], V_BSTR(&v), 259);
+            VariantClear(&v);
+            if (o->kind == CACHEINFO) { load(); rows[o->row] = o->copy; save(); }
+            return S_OK;
+        }
+        if (r->number[j]) { V_VT(res) = VT_I4; V_I4(res) = _wtoi(r->value[j]); }
+        else { V_VT(res) = VT_BSTR; V_BSTR(res) = SysAllocString(r->value[j]); }
+        return S_OK;
+    }
+    if (id == 1 && o->kind == LOCATOR) { /* ConnectServer(server, namespace) */
+        const WCHAR *ns = argStr(p, 1);
+        if (!_wcsicmp(ns, L"root\\sms")) { retObj(res, newObj(PROVIDER)); return S_OK; }
+        if (!_wcsnicmp(ns, L"root\\sms\\site_", 14)) { retObj(res, newObj(SITE)); return S_OK; }
+        return fail(e, WBEM_E_INVALID_NAMESPACE, L"Invalid namespace ");
+    }
+    if (id == 2 && o->kind == PROVIDER) { /* ExecQuery on root\sms: SMS_ProviderLocation */
+        Obj *set = newObj(OBJECTSET);
+        set->nset = 1;
+        set->set[0] = -1; /* the provider location */
+        retObj(res, set);
+        return S_OK;
+    }
+    if (id == 2 && o->kind == SITE) { /* ExecQuery(wql) */
+        const WCHAR *wql = argStr(p, 0);
+        const WCHAR *from = wcsstr(wql, L"from ");
+        if (!from) from = wcsstr(wql, L"FROM ");
+        if (!from) return fail(e, WBEM_E_INVALID_QUERY, L"Invalid query ");
+        WCHAR cls[64] = {0};
+        swscanf(from + 5, L"%63ls", cls);
+        int image = wcsstr(wql, L"ImageFlags") != NULL;
+        load();
+        if (image && noImageFlags) return fail(e, WBEM_E_INVALID_QUERY, L"Invalid query ");
+        Obj *set = newObj(OBJECTSET);
+        for (int i = 0; i < nrows; i++) {
+            if (_wcsicmp(rows[i].cls, cls)) continue;
+            int j = prop(&rows[i], L"ImageFlags");
+            if (image && (j < 0 || _wtoi(rows[i].value[j]) != 1)) continue;
+            set->set[set->nset++] = i;
+        }
+        retObj(res, set);
+        return S_OK;
+    }
+    if (id == 3 && o->kind == SITE) { /* Get(path) */
+        load();
+        for (int i = 0; i < nrows; i++) {
+            if (!matches(&rows[i], argStr(p, 0))) continue;
+            Obj *obj = newObj(OBJECT);
+            obj->row = i;
+            obj->copy = rows[i];
+            retObj(res, obj);
+            return S_OK;
+        }
+        return fail(e, WBEM_E_NOT_FOUND, L"Not found ");
+    }
+    if (id == 4 && o->kind == OBJECT) { /* Put_ */
+        load();
+        if (denyPut) return fail(e, WBEM_E_ACCESS_DENIED, L"Access denied ");
+        rows[o->row] = o->copy;
+        save();
+        retObj(res, newObj(OBJECT)); /* SWbemObjectPath, unused */
+        return S_OK;
+    }
+    if (id == 5 && o->kind == UIRESOURCE) { /* GetCacheInfo */
+        load();
+        for (int i = 0; i < nrows; i++) {
+            if (_wcsicmp(rows[i].cls, L"CacheInfo")) continue;
+            Obj *c = newObj(CACHEINFO);
+            c->row = i;
+            c->copy = rows[i];
+            retObj(res, c);
+            return S_OK;
+        }
+        return E_FAIL;
+    }
+    return DISP_E_MEMBERNOTFOUND;
+}
+
+static IDispatchVtbl objVtbl = {QI, AddRef, Release, GetTypeInfoCount, GetTypeInfo, GetIDsOfNames, Invoke};
+
+/* ---- IEnumVARIANT over an object set ---- */
+static HRESULT WINAPI EnumQI(IEnumVARIANT *This, REFIID riid, void **out) {
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IEnumVARIANT)) { *out = This; IEnumVARIANT_AddRef(This); return S_OK; }
+    *out = NULL;
+    return E_NOINTERFACE;
+}
+static ULONG WINAPI EnumAddRef(IEnumVARIANT *This) { return InterlockedIncrement(&((Enum *)This)->ref); }
+static ULONG WINAPI EnumRelease(IEnumVARIANT *This) {
+    Enum *en = (Enum *)This;
+    LONG r = InterlockedDecrement(&en->ref);
+    if (!r) { IDispatch_Release(&en->owner->iface); free(en); }
+    return r;
+}
+static HRESULT WINAPI EnumNext(IEnumVARIANT *This, ULONG n, VARIANT *out, ULONG *fetched) {
+    Enum *en = (Enum *)This;
+    ULONG got = 0;
+    while (got < n && en->pos < en->owner->nset) {
+        int i = en->owner->set[en->pos++];
+        Obj *obj;
+        if (i < 0) {
+            obj = newObj(PROVIDERLOCATION);
+            wcscpy(obj->copy.cls, L"SMS_ProviderLocation");
+            obj->copy.n = 2;
+            wcscpy(obj->copy.name[0], L"Machine"); wcscpy(obj->copy.value[0], L"SERVER1");
+            wcscpy(obj->copy.name[1], L"SiteCode"); wcscpy(obj->copy.value[1], L"MTN");
+        } else {
+            obj = newObj(OBJECT);
+            obj->row = i;
+            obj->copy = rows[i];
+        }
+        retObj(&out[got++], obj);
+    }
+    if (fetched) *fetched = got;
+    return got == n ? S_OK : S_FALSE;
+}
+static HRESULT WINAPI EnumSkip(IEnumVARIANT *This, ULONG n) { ((Enum *)This)->pos += n; return S_OK; }
+static HRESULT WINAPI EnumReset(IEnumVARIANT *This) { ((Enum *)This)->pos = 0; return S_OK; }
+static HRESULT WINAPI EnumClone(IEnumVARIANT *This, IEnumVARIANT **out) { return E_NOTIMPL; }
+static IEnumVARIANTVtbl enumVtbl = {EnumQI, EnumAddRef, EnumRelease, EnumNext, EnumSkip, EnumReset, EnumClone};
+
+/* ---- class factory ---- */
+typedef struct { IClassFactory iface; enum Kind kind; } Factory;
+static HRESULT WINAPI FQI(IClassFactory *This, REFIID riid, void **out) {
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IClassFactory)) { *out = This; return S_OK; }
+    *out = NULL;
+    return E_NOINTERFACE;
+}
+static ULONG WINAPI FAddRef(IClassFactory *This) { return 2; }
+static ULONG WINAPI FRelease(IClassFactory *This) { return 1; }
+static HRESULT WINAPI FCreate(IClassFactory *This, IUnknown *outer, REFIID riid, void **out) {
+    Obj *o = newObj(((Factory *)This)->kind);
+    HRESULT hr = QI(&o->iface, riid, out);
+    IDispatch_Release(&o->iface);
+    return hr;
+}
+static HRESULT WINAPI FLock(IClassFactory *This, BOOL lock) { return S_OK; }
+static IClassFactoryVtbl factoryVtbl = {FQI, FAddRef, FRelease, FCreate, FLock};
+static Factory locatorFactory = {{&factoryVtbl}, LOCATOR};
+static Factory uiFactory = {{&factoryVtbl}, UIRESOURCE};
+
+HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID riid, void **out) {
+    if (IsEqualCLSID(clsid, &CLSID_FakeLocator)) return FQI(&locatorFactory.iface, riid, out);
+    if (IsEqualCLSID(clsid, &CLSID_FakeUIResource)) return FQI(&uiFactory.iface, riid, out);
+    return CLASS_E_CLASSNOTAVAILABLE;
+}
+HRESULT WINAPI DllCanUnloadNow(void) { return S_FALSE; }
