@@ -39,6 +39,8 @@ export interface Args {
   enable?: boolean;
   /** `zticache cache-size MB` */
   cacheMb?: string;
+  /** what the command line did that the log should warn about (an option given twice) */
+  warnings: string[];
 }
 
 /**
@@ -96,8 +98,9 @@ function splitOption(token: string): { name: string; value?: string; spelled: st
 }
 
 export function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { command: 'run', launchArgs: [], mode: 'auto', whatIf: false, guard: true };
+  const args: Args = { command: 'run', launchArgs: [], mode: 'auto', whatIf: false, guard: true, warnings: [] };
   const positional: string[] = [];
+  const seen = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;
     if (token === '--') {
@@ -128,6 +131,14 @@ export function parseArgs(argv: readonly string[]): Args {
       if (value === undefined || value === '--') throw usage(`${opt.spelled} needs a value`);
     }
     if (value === '') throw usage(`${opt.spelled} needs a non-empty value`);
+    // "/source:C:\pkg\" /what-if: Windows reads \" as a quote inside the value, so the rest of
+    // the command line became part of the path
+    if (/" +[-/]/.test(value)) {
+      throw usage(`${opt.spelled} "${value}" holds a quote followed by what looks like another option: a backslash right before a closing quote (C:\\pkg\\") makes Windows keep the quote and the rest of the line in the value; drop the trailing backslash or double it (C:\\pkg\\\\")`);
+    }
+    // the last one counts, as in most tools, but never silently: the log says which was used
+    if (seen.has(opt.name)) args.warnings.push(`${opt.spelled} is given more than once: the last one, "${value}", is used`);
+    seen.add(opt.name);
     setValue(args, opt.name, value, opt.spelled);
   }
 
@@ -154,10 +165,13 @@ export function parseArgs(argv: readonly string[]): Args {
 
 function setValue(args: Args, name: ValueOption, value: string, spelled: string): void {
   switch (name) {
-    case 'mode':
-      if (value !== 'auto' && value !== 'move' && value !== 'copy') throw usage(`${spelled} must be auto, move or copy, not "${value}"`);
-      args.mode = value;
+    case 'mode': {
+      // fixed choices are case-insensitive, as the option names are: /mode:Copy
+      const mode = value.toLowerCase();
+      if (mode !== 'auto' && mode !== 'move' && mode !== 'copy') throw usage(`${spelled} must be auto, move or copy, not "${value}"`);
+      args.mode = mode;
       return;
+    }
     case 'parallel': {
       const n = Number(value);
       if (!Number.isInteger(n) || n < 1 || n > 64) throw usage(`${spelled} must be a whole number from 1 to 64, not "${value}"`);

@@ -107,6 +107,7 @@ export async function main(argv: readonly string[], rt: Runtime): Promise<number
   let code: number;
   try {
     log.info(startLine, { event: true });
+    for (const warning of args.warnings) log.warn(warning);
     for (const note of platform.notes ?? []) log.info(note);
     log.info(platform.prepareStateDir(opts.stateDir));
     lock = await acquireRunLock(platform, opts.stateDir, command);

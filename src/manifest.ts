@@ -25,6 +25,7 @@ export interface ManifestEntry {
  */
 export function parseManifest(text: string, where: string, pp: path.PlatformPath): ManifestEntry[] {
   const entries: ManifestEntry[] = [];
+  const seen = new Map<string, { hash: string; line: number }>();
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   lines.forEach((line, i) => {
     if (line.trim() === '' || line.startsWith('#')) return;
@@ -32,16 +33,42 @@ export function parseManifest(text: string, where: string, pp: path.PlatformPath
     // and the name has "\\" and "\n"; other lines may use Windows separators
     const escaped = line.startsWith('\\');
     const m = /^([0-9a-fA-F]{64}) [ *](.+)$/.exec(escaped ? line.slice(1) : line);
-    if (!m) throw new ZtiError(ExitCode.MANIFEST_UNREADABLE, `the manifest ${where} line ${i + 1} is not "<sha256>  <path>": ${line.slice(0, 120)}`, { path: where });
+    if (!m) throw new ZtiError(ExitCode.MANIFEST_UNREADABLE, `the manifest ${where} line ${i + 1} is not "<sha256>  <path>": ${printable(line.slice(0, 120))}`, { path: where });
     let rel = escaped ? unescapeName(m[2]!) : m[2]!.replace(/\\/g, '/');
     if (escaped && pp.sep === '\\') rel = rel.replace(/\\/g, '/');
     while (rel.startsWith('./')) rel = rel.slice(2);
     if (rel.startsWith('/') || /^[a-zA-Z]:/.test(rel) || rel.split('/').includes('..')) {
       throw new ZtiError(ExitCode.MANIFEST_UNREADABLE, `the manifest ${where} line ${i + 1} names a path outside the package: ${rel}`, { path: where });
     }
-    entries.push({ hash: m[1]!.toLowerCase(), rel });
+    const hash = m[1]!.toLowerCase();
+    // one file, two hashes: whichever the check took, the package would be refused after the move
+    const key = pp.sep === '\\' ? rel.toLowerCase() : rel;
+    const before = seen.get(key);
+    if (before && before.hash !== hash) {
+      throw new ZtiError(ExitCode.MANIFEST_UNREADABLE, `the manifest ${where} gives ${rel} two different hashes (lines ${before.line} and ${i + 1}); nothing was changed`, { path: where });
+    }
+    if (!before) {
+      seen.set(key, { hash, line: i + 1 });
+      entries.push({ hash, rel });
+    }
   });
   return entries;
+}
+
+/** A manifest's bytes as text: UTF-8 (with or without its BOM), or UTF-16 with a byte-order mark (PowerShell 5's `>`). */
+export function decodeManifest(bytes: Buffer, where: string): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2)).swap16().toString('utf16le');
+  if (bytes.includes(0)) {
+    throw new ZtiError(ExitCode.MANIFEST_UNREADABLE, `the manifest ${where} holds NUL bytes: UTF-16 without a byte-order mark? Save it as UTF-8 (zticache manifest writes it so)`, { path: where });
+  }
+  return bytes.toString('utf8');
+}
+
+/** A line of someone else's file, fit for a log line: control characters shown as \uXXXX, never written raw. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function unescapeName(name: string): string {

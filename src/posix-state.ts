@@ -28,6 +28,11 @@ export function preparePosixStateDir(dir: string): string {
     const me = process.geteuid?.() ?? 0;
     if (uid !== 0 && uid !== me) throw untrustedState(dir, `belongs to user ${uid}, not to root or the user running zticache (${me})`);
     if (mode & 0o022) throw untrustedState(dir, `can be written by other users (mode ${(mode & 0o777).toString(8)})`);
+    if (!held.writable()) {
+      throw new ZtiError(ExitCode.STATE_UNSAFE,
+        `the state folder ${dir} belongs to user ${uid} and this run (user ${me}) may not write in it: a permission problem, not a damaged journal. Run zticache as root, or give --state-dir a folder of your own; nothing was changed`,
+        { path: dir });
+    }
     return held.created ? `Created the state folder ${dir} (mode 700)` : `State folder ${dir} (owner ${uid}, mode ${(mode & 0o777).toString(8)})`;
   } finally {
     held.release();

@@ -135,6 +135,16 @@ export class PosixFolder implements HeldFolder {
     return fs.fstatSync(this.held()).uid;
   }
 
+  /** whether this process may create and remove entries in the held folder */
+  writable(): boolean {
+    try {
+      fs.accessSync(`/proc/self/fd/${this.held()}`, fs.constants.W_OK | fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** permission bits of the held folder, from its descriptor */
   mode(): number {
     return fs.fstatSync(this.held()).mode & 0o7777;

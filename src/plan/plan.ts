@@ -10,7 +10,7 @@ import { formatId, idOf, isVolumeRoot, locateUnder, sameId, type FileId } from '
 import { isInside, relKey, toRel, fromRel } from '../paths.js';
 import { existingAncestor, type Platform } from '../platform.js';
 import { findJournal, type FoundJournal, type Journal, type JournalState } from '../journal.js';
-import { parseManifest, MANIFEST_NAME, type ManifestEntry } from '../manifest.js';
+import { decodeManifest, parseManifest, MANIFEST_NAME, type ManifestEntry } from '../manifest.js';
 import { checkFreeSpace, checkOverlap, checkTargetSafe } from './checks.js';
 import { chooseMode, classifySource, modeReason, type SourceKind } from './classify.js';
 import { takeInventory, type Inventory } from '../inventory.js';
@@ -302,7 +302,7 @@ function findManifest(opts: Options, inv: Inventory, action: Action, sourceId: F
     if (!fs.statSync(readFrom).isFile()) {
       throw new ZtiError(ExitCode.MANIFEST_UNREADABLE, `the manifest ${readFrom} is not a regular file`, { path: readFrom });
     }
-    text = fs.readFileSync(readFrom, 'utf8');
+    text = decodeManifest(fs.readFileSync(readFrom), readFrom);
   } catch (err) {
     if (err instanceof ZtiError) throw err;
     throw new ZtiError(ExitCode.MANIFEST_UNREADABLE, `cannot read the manifest ${readFrom}`, { path: readFrom, cause: err });

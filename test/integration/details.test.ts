@@ -107,3 +107,17 @@ describe('the error contract of zticache manifest', () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 });
+
+describe('a run without the rights the state folder needs', () => {
+  it('says it is a permission problem (STATE_UNSAFE), not a damaged journal', async (ctx) => {
+    const setpriv = spawnSync('setpriv', ['--version']).status === 0;
+    if (!needs(ctx, setpriv && process.getuid?.() === 0, 'root and setpriv (util-linux)')) return;
+    const s = scene();
+    makePackage(s.source);
+    fs.mkdirSync(s.state, { mode: 0o755 }); // root's, readable, not writable by others
+    for (let d = s.dir; d !== path.dirname(d); d = path.dirname(d)) fs.chmodSync(d, fs.statSync(d).mode | 0o005);
+    const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, ...s.args('--what-if')], { reject: false, all: true });
+    expectExit({ code: r.exitCode, out: r.all ?? '' }, ExitCode.STATE_UNSAFE);
+    expect(r.all).toMatch(/belongs to user 0 and this run \(user 65534\) may not write in it: a permission problem, not a damaged journal/);
+  });
+});

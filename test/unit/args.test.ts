@@ -16,7 +16,7 @@ function usageError(argv: string[]): ZtiError {
 
 describe('command line', () => {
   it('no arguments is the OSD program form: run with defaults', () => {
-    expect(parseArgs([])).toEqual({ command: 'run', launchArgs: [], mode: 'auto', whatIf: false, guard: true });
+    expect(parseArgs([])).toEqual({ command: 'run', launchArgs: [], mode: 'auto', whatIf: false, guard: true, warnings: [] });
   });
 
   it('accepts --name value, --name=value and the WSH form /name:value alike', () => {
@@ -113,5 +113,25 @@ describe('the commands beside staging', () => {
     expect(parseArgs(['cache-size'])).toMatchObject({ command: 'cache-size', cacheMb: undefined });
     expect(parseArgs(['cache-size', '2000', '/what-if'])).toMatchObject({ command: 'cache-size', cacheMb: '2000', whatIf: true });
     expect(usageError(['cache-size', '1', '2']).message).toMatch(/usage: zticache cache-size \[MB\]/);
+  });
+});
+
+describe('the small surprises of a command line', () => {
+  it('fixed choices are case-insensitive, as names are', () => {
+    expect(parseArgs(['/mode:Copy']).mode).toBe('copy');
+    expect(parseArgs(['--MODE', 'MOVE']).mode).toBe('move');
+  });
+
+  it('the same option twice: the last counts, never silently', () => {
+    const a = parseArgs(['--mode', 'copy', '/mode:move', '/source:a', '--source=b']);
+    expect([a.mode, a.source]).toEqual(['move', 'b']);
+    expect(a.warnings).toEqual(['/mode is given more than once: the last one, "move", is used', '--source is given more than once: the last one, "b", is used']);
+  });
+
+  it('a trailing backslash before a quote ("/source:C:\\pkg\\" /what-if) is explained, not taken as a path', () => {
+    // what Windows hands over for: "/source:C:\pkg\" /what-if
+    const err = usageError(['/source:C:\\pkg" /what-if']);
+    expect(err.message).toMatch(/holds a quote followed by what looks like another option: a backslash right before a closing quote/);
+    expect(parseArgs(['/source:C:\\pkg\\']).source).toBe('C:\\pkg\\');
   });
 });

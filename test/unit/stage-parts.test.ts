@@ -6,7 +6,7 @@ import { formatDuration } from '../../src/format.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { memoryLog, tempDir, waitFor } from '../helpers/fixtures.js';
-import { parseManifest } from '../../src/manifest.js';
+import { decodeManifest, parseManifest } from '../../src/manifest.js';
 import { forEachLimit } from '../../src/pool.js';
 
 const fast = { attempts: 4, baseMs: 1, maxMs: 4 };
@@ -84,6 +84,26 @@ describe('manifest parsing', () => {
     expect(() => parseManifest(`\\${h}  ..\\\\evil\n`, 'm', path.win32)).toThrow(/outside the package/);
     expect(() => parseManifest(`\\${h}  \\\\\\\\srv\\\\x\n`, 'm', path.win32)).toThrow(/outside the package/);
     expect(() => parseManifest(`\\${h}  C:\\\\evil\n`, 'm', path.win32)).toThrow(/outside the package/);
+  });
+  it('UTF-16 with a byte-order mark (PowerShell 5\'s >) is read; without one it is refused with a plain message, never its NULs', () => {
+    const text = `${h}  a.txt\r\n`;
+    expect(parseManifest(decodeManifest(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), 'm'), 'm', path.win32)).toEqual([{ hash: h, rel: 'a.txt' }]);
+    expect(parseManifest(decodeManifest(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]), 'm'), 'm', path.win32)).toEqual([{ hash: h, rel: 'a.txt' }]);
+    expect(parseManifest(decodeManifest(Buffer.from(`\uFEFF${text}`, 'utf8'), 'm'), 'm', path.win32)).toEqual([{ hash: h, rel: 'a.txt' }]);
+    expect(() => decodeManifest(Buffer.from(text, 'utf16le'), 'm')).toThrow(/holds NUL bytes: UTF-16 without a byte-order mark\? Save it as UTF-8/);
+    let message = '';
+    try {
+      parseManifest('not\u0000a\u0007line', 'm', path.posix);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('not\\u0000a\\u0007line');
+    expect(message).not.toMatch(/[\u0000\u0007]/);
+  });
+  it('one file with two different hashes is refused before anything moves; the same line twice is one entry', () => {
+    expect(() => parseManifest(`${h}  a.txt\n${'b'.repeat(64)}  A.TXT\n`, 'm', path.win32)).toThrow(/gives A\.TXT two different hashes \(lines 1 and 2\)/);
+    expect(parseManifest(`${h}  a.txt\n${'b'.repeat(64)}  A.TXT\n`, 'm', path.posix)).toHaveLength(2);
+    expect(parseManifest(`${h}  a.txt\n${h} *a.txt\n`, 'm', path.posix)).toEqual([{ hash: h, rel: 'a.txt' }]);
   });
   it('refuses malformed lines and paths outside the package', () => {
     expect(() => parseManifest('xyz  a.txt', 'm', path.posix)).toThrow(/line 1/);
