@@ -39,6 +39,11 @@ export interface Args {
   enable?: boolean;
   /** `zticache cache-size MB` */
   cacheMb?: string;
+  /** the program status MIF written on a failure before the launcher: its name in %windir%, and what the Reporting tab matches */
+  statusMif?: string;
+  mifPublisher?: string;
+  mifProduct?: string;
+  mifVersion?: string;
   /** what the command line did that the log should warn about (an option given twice) */
   warnings: string[];
 }
@@ -57,6 +62,10 @@ export const OPTIONS = [
   { name: 'event-source', value: 'NAME', default: `\`${DEFAULT_EVENT_SOURCE}\``, help: 'Application event log source' },
   { name: 'parallel', value: 'N', default: String(DEFAULT_PARALLEL), help: 'files copied or hashed at once (1 to 64)' },
   { name: 'state-dir', value: 'DIR', default: '`%ProgramData%\\zticache` (POSIX: `/var/lib/zticache`)', help: 'journals and the run lock; only SYSTEM and administrators (root) may write there' },
+  { name: 'status-mif', value: 'NAME', default: '', help: 'on a failure before the launcher starts, write the program status MIF `%windir%\\NAME` (POSIX: beside the log) with the one-line error, for the ConfigMgr console' },
+  { name: 'mif-publisher', value: 'TEXT', default: '`zticache`', help: 'the status MIF\'s Manufacturer (the package\'s Reporting tab: Publisher)' },
+  { name: 'mif-product', value: 'TEXT', default: '`zticache`', help: 'the status MIF\'s Product (Reporting tab: Name)' },
+  { name: 'mif-version', value: 'TEXT', default: 'the version of zticache', help: 'the status MIF\'s Version (Reporting tab: Version)' },
   { name: 'out', value: 'FILE', default: '`DIR\\zticache.sha256`', help: '`zticache manifest DIR` only: where to write the manifest' },
   { name: 'server', value: 'NAME', default: 'this computer', help: '`zticache util` only: the SMS provider server' },
   { name: 'package', value: 'ID', default: '', help: '`zticache util` only: the OS package (with `--program`)' },
@@ -183,6 +192,19 @@ function setValue(args: Args, name: ValueOption, value: string, spelled: string)
       return;
     case 'state-dir':
       args.stateDir = value;
+      return;
+    case 'status-mif':
+      if (/[\\/:]/.test(value)) throw usage(`${spelled} is a file name in %windir%, not a path: "${value}"`);
+      args.statusMif = value;
+      return;
+    case 'mif-publisher':
+      args.mifPublisher = value;
+      return;
+    case 'mif-product':
+      args.mifProduct = value;
+      return;
+    case 'mif-version':
+      args.mifVersion = value;
       return;
     case 'enable': {
       const v = value.toLowerCase();

@@ -20,6 +20,7 @@ import type { Platform, RunLock } from './platform.js';
 import { writeManifest, MANIFEST_NAME } from './manifest.js';
 import { armFaultPoints, reportFaultPoints } from './fault-points.js';
 import { utilCommand } from './commands/util/command.js';
+import { writeStatusMif } from './log/status-mif.js';
 import { cacheSizeCommand } from './commands/cache-size/command.js';
 
 export const VERSION: string = pkg.version;
@@ -105,6 +106,7 @@ export async function main(argv: readonly string[], rt: Runtime): Promise<number
   let lock: RunLock | undefined;
   const runReport: RunReport = {};
   let code: number;
+  let failure: unknown;
   try {
     log.info(startLine, { event: true });
     for (const warning of args.warnings) log.warn(warning);
@@ -114,9 +116,14 @@ export async function main(argv: readonly string[], rt: Runtime): Promise<number
     log.info(`Holding the run lock (${lock.where}): no other zticache runs until this one ends`);
     code = await run(opts, { platform, log, tty: process.stdout.isTTY ? process.stdout : undefined, report: runReport });
   } catch (err) {
+    failure = err;
     code = report(err, log);
   }
   lock?.release();
+  // failed before the launcher: the console learns why from the status MIF (after it, OSDLaunch's code decides)
+  if (opts.statusMif && !opts.whatIf && failure !== undefined && !runReport.launcherReturned) {
+    log.info(writeStatusMif(platform.places, opts.path, opts.statusMif, failureLine(failure)));
+  }
   return finish(log, platform, code, runReport, started, !opts.whatIf);
 }
 
@@ -180,6 +187,12 @@ function summarize(log: Log, code: number, r: RunReport, ms: number): void {
   else log.error(line);
 }
 
+/** The one line a failure is known by: its name, its words, its system code. */
+function failureLine(err: unknown): string {
+  if (err instanceof ZtiError) return `${exitCodeTable.find((r) => r.code === err.exitCode)?.name ?? err.exitCode}: ${err.describe()}`;
+  return `INTERNAL: ${err instanceof Error ? err.message : String(err)}`;
+}
+
 function report(err: unknown, log: { error(m: string): void }): number {
   if (err instanceof ZtiError) {
     log.error(`${err.describe()} [exit ${err.exitCode}]`);
@@ -199,7 +212,7 @@ export async function isPackaged(): Promise<boolean> {
 }
 
 export async function runtime(): Promise<Runtime> {
-  return { platform: process.platform, env: process.env, execPath: process.execPath, packaged: await isPackaged(), cwd: process.cwd(), scriptPath: process.argv[1] };
+  return { platform: process.platform, env: process.env, execPath: process.execPath, packaged: await isPackaged(), cwd: process.cwd(), scriptPath: process.argv[1], version: VERSION };
 }
 
 

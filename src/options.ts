@@ -8,6 +8,7 @@ import type { Args } from './args.js';
 import type { Mode } from './types.js';
 import { ExitCode } from './exit-codes.js';
 import { ZtiError } from './errors.js';
+import type { StatusMif } from './log/status-mif.js';
 
 export interface Runtime {
   platform: NodeJS.Platform;
@@ -18,6 +19,8 @@ export interface Runtime {
   cwd: string;
   /** the script node runs (dist/zticache.cjs) when not packaged */
   scriptPath?: string;
+  /** zticache's own version (the status MIF's default Version) */
+  version?: string;
 }
 
 export interface Options {
@@ -47,6 +50,8 @@ export interface Options {
   targetIsDefault: boolean;
   /** path flavour of the platform, so Windows rules can be tested on Linux */
   path: path.PlatformPath;
+  /** --status-mif: where and with which names a failure before the launcher is reported */
+  statusMif?: StatusMif;
 }
 
 export const DEFAULT_LAUNCHER = 'OSDLaunch.exe';
@@ -97,7 +102,15 @@ export function resolveOptions(args: Args, rt: Runtime): Options {
       ? p.join(rt.env.ProgramData || rt.env.PROGRAMDATA || rt.env.ALLUSERSPROFILE || `${systemDrive}\\ProgramData`, STATE_NAME)
       : POSIX_STATE_DIR;
 
+  const statusMif: StatusMif | undefined = args.statusMif === undefined ? undefined : {
+    file: p.join(windows ? rt.env.windir || rt.env.SystemRoot || rt.env.SYSTEMROOT || `${systemDrive}\\Windows` : p.dirname(log), args.statusMif),
+    publisher: args.mifPublisher ?? 'zticache',
+    product: args.mifProduct ?? 'zticache',
+    version: args.mifVersion ?? rt.version ?? '',
+  };
+
   return {
+    statusMif,
     source,
     target,
     launcher: p.resolve(target, args.launch ?? DEFAULT_LAUNCHER),

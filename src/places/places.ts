@@ -39,6 +39,11 @@ export interface HeldFolder {
    */
   appendFile(name: string): AppendFile;
   /**
+   * Writes the file `name` in this folder afresh (created, or emptied and rewritten), with the
+   * same refusals as appendFile: the status MIF, which must be newer than the run's start.
+   */
+  rewriteFile(name: string, data: Buffer): void;
+  /**
    * Removes the entry `name` of this folder and everything under it, every step relative to the
    * handle of the folder above: a link or junction met on the way is removed as itself, never
    * followed, and a folder swapped for one while it is emptied is not removed through it. Throws

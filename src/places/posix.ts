@@ -61,11 +61,12 @@ export class PosixFolder implements HeldFolder {
     return new PosixFolder(where, fd, created);
   }
 
-  appendFile(name: string): AppendFile {
+  /** opens `name` with flags, refusing a link, a FIFO or device, and a file with other names */
+  private openPlain(name: string, flags: number): number {
     const where = path.join(this.path, name);
     let fd: number;
     try {
-      fd = fs.openSync(this.at(name), APPEND_FLAGS, 0o644);
+      fd = fs.openSync(this.at(name), flags, 0o644);
     } catch (err) {
       fail(where, errnoOf(err) === 'ENXIO' ? Object.assign(new Error(), { code: 'EFTYPE' }) : err);
     }
@@ -75,6 +76,21 @@ export class PosixFolder implements HeldFolder {
       fs.closeSync(fd);
       throw new PlaceError(`${where} ${placeReason(refused)}`, where, refused);
     }
+    return fd;
+  }
+
+  rewriteFile(name: string, data: Buffer): void {
+    const fd = this.openPlain(name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK);
+    try {
+      fs.ftruncateSync(fd, 0);
+      fs.writeSync(fd, data);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  appendFile(name: string): AppendFile {
+    const fd = this.openPlain(name, APPEND_FLAGS);
     let open = true;
     return {
       write: (text) => void fs.writeSync(fd, text),

@@ -49,6 +49,8 @@ const FILE_ATTRIBUTE_NORMAL = 0x80;
 const FILE_OPEN_FOR_BACKUP_INTENT = 0x4000;
 const FILE_BASIC_INFO = 0;
 const FILE_DISPOSITION_INFO = 4;
+const FILE_END_OF_FILE_INFO = 6;
+const FILE_WRITE_DATA = 0x0002;
 const FILE_ID_BOTH_DIRECTORY_INFO = 10;
 const FILE_ID_BOTH_DIRECTORY_RESTART_INFO = 11;
 
@@ -71,6 +73,8 @@ export interface NtFiles {
   list(h: number): Array<{ name: string; attributes: number }> | { error: number };
   /** marks an open handle's file or folder for deletion (FileDispositionInfo); 0 or the Win32 error */
   markDeleted(h: number): number;
+  /** cuts an open file to 0 bytes (FileEndOfFileInfo); 0 or the Win32 error */
+  truncate(h: number): number;
   /** sets the attributes of an open handle (FileBasicInfo; times unchanged); 0 or the Win32 error */
   setAttributes(h: number, attributes: number): number;
   /** volume serial number and 64-bit file index of an open handle */
@@ -156,6 +160,9 @@ export function bindNtFiles(koffi: Koffi, k32: Kernel32, security: Security): Nt
     markDeleted(h) {
       return SetFileInformationByHandle(h, FILE_DISPOSITION_INFO, Buffer.from([1]), 1) ? 0 : k32.lastError();
     },
+    truncate(h) {
+      return SetFileInformationByHandle(h, FILE_END_OF_FILE_INFO, Buffer.alloc(8), 8) ? 0 : k32.lastError();
+    },
     setAttributes(h, attributes) {
       const b = Buffer.alloc(40); // FILE_BASIC_INFO: four times (0 = unchanged), then FileAttributes at 32
       b.writeUInt32LE(attributes, 32);
@@ -214,9 +221,10 @@ class WinFolder implements HeldFolder {
     return f;
   }
 
-  appendFile(name: string): AppendFile {
+  /** opens `name` (created when missing) as itself, refusing a link or junction and a file with other names */
+  private openPlain(name: string, access: number): number {
     const where = path.win32.join(this.path, name);
-    const r = this.nt.create(this.held(), name, SYNCHRONIZE | FILE_APPEND_DATA | FILE_READ_ATTRIBUTES, HELD_SHARE, FILE_OPEN_IF,
+    const r = this.nt.create(this.held(), name, SYNCHRONIZE | FILE_READ_ATTRIBUTES | access, HELD_SHARE, FILE_OPEN_IF,
       FILE_NON_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT | FILE_OPEN_REPARSE_POINT);
     if ('error' in r) refuse(where, codeOf(r.error), r.error); // a folder by that name: access denied
     const info = this.nt.info(r.handle);
@@ -225,7 +233,25 @@ class WinFolder implements HeldFolder {
       this.nt.close(r.handle);
       refuse(where, refused, 'error' in info ? info.error : undefined);
     }
-    let h: number | undefined = r.handle;
+    return r.handle;
+  }
+
+  rewriteFile(name: string, data: Buffer): void {
+    const where = path.win32.join(this.path, name);
+    const h = this.openPlain(name, FILE_WRITE_DATA);
+    try {
+      const err = this.nt.truncate(h);
+      if (err !== 0) refuse(where, codeOf(err), err);
+      const n = this.nt.write(h, data);
+      if (typeof n !== 'number') refuse(where, codeOf(n.error), n.error);
+    } finally {
+      this.nt.close(h);
+    }
+  }
+
+  appendFile(name: string): AppendFile {
+    const where = path.win32.join(this.path, name);
+    let h: number | undefined = this.openPlain(name, FILE_APPEND_DATA);
     return {
       write: (text) => {
         if (h === undefined) return;

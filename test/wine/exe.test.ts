@@ -384,6 +384,19 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       expect(pending.out.toLowerCase()).toContain(loaded![1]!.toLowerCase().replace(/^.*\\(zticache-ffi-[^\\]+)$/, '$1'));
     });
 
+    it('--status-mif: a run that fails before the launcher leaves %windir%\\NAME for the ConfigMgr console, in ANSI', async () => {
+      const p = cachePackage(pkg);
+      fs.rmSync(wine.host('C:\\windows\\ZTICache.mif'), { force: true });
+      freshMinint();
+      const r = await wine.run(p.exe, ['/status-mif:ZTICache.mif', '/mif-publisher:Contoso', '/launch:Nicht-da.exe', '--', 'C:\\MININT', REPORT, '0']);
+      expect(r.code, r.out).toBe(ExitCode.LAUNCHER_MISSING);
+      const mif = fs.readFileSync(wine.host('C:\\windows\\ZTICache.mif'), 'latin1');
+      expect(mif).toMatch(/^START COMPONENT\r\n/);
+      expect(mif).toContain('VALUE = "Contoso"');
+      expect(mif).toMatch(/VALUE = "LAUNCHER_MISSING: the launcher Nicht-da\.exe is not a file of the package/);
+      expect(r.out).toMatch(/Wrote the status MIF C:\\windows\\ZTICache\.mif \(Failed: LAUNCHER_MISSING/i);
+    });
+
     it("a manifest written by Windows' own sha256sum (an escaped line: \\<hash>  sub\\\\b.txt) is read, and checked", async () => {
       const p = cachePackage(pkg);
       const lines = Object.entries(pkg).map(([rel, c]) => {

@@ -1,0 +1,51 @@
+// The program status MIF: the fixed layout the ConfigMgr client reads, the 128-character
+// description, ANSI, and written only when a run fails before its launcher.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/exit-codes.js';
+import { ansi, statusMifText } from '../../src/log/status-mif.js';
+import { makePackage, scene } from '../helpers/fixtures.js';
+import { mainWith, rt } from '../helpers/seams.js';
+
+const m = { file: 'C:\\Windows\\ZTICache.mif', publisher: 'Contoso', product: 'XP Master', version: '1.0' };
+
+describe('the status MIF', () => {
+  it('is the layout ISMIF32 writes: ComponentID, then InstallStatus Failed with the description', () => {
+    const text = statusMifText(m, 'STAGE_FAILED: cannot copy C:\\pkg\\a "b".cab', new Date(2026, 10, 27, 13, 5, 9));
+    const lines = text.split('\r\n');
+    expect(lines.slice(0, 6)).toEqual(['START COMPONENT', '  NAME = "WORKSTATION"', '  START GROUP', '    NAME = "ComponentID"', '    ID = 1', '    CLASS = "DMTF|ComponentID|1.0"']);
+    expect(text).toContain('      NAME = "Manufacturer"\r\n      ID = 1\r\n      ACCESS = READ-ONLY\r\n      STORAGE = SPECIFIC\r\n      TYPE = STRING(64)\r\n      VALUE = "Contoso"');
+    expect(text).toContain('NAME = "Product"\r\n      ID = 2\r\n      ACCESS = READ-ONLY\r\n      STORAGE = SPECIFIC\r\n      TYPE = STRING(64)\r\n      VALUE = "XP Master"');
+    expect(text).toContain('VALUE = "11/27/2026 13:05:09"');
+    expect(text).toContain('    NAME = "InstallStatus"\r\n    ID = 2\r\n    CLASS = "MICROSOFT|JOBSTATUS|1.0"');
+    expect(text).toContain('NAME = "Status"\r\n      ID = 1\r\n      ACCESS = READ-ONLY\r\n      STORAGE = SPECIFIC\r\n      TYPE = STRING(32)\r\n      VALUE = "Failed"');
+    expect(text).toContain('TYPE = STRING(128)\r\n      VALUE = "STAGE_FAILED: cannot copy C:\\\\pkg\\\\a \\"b\\".cab"');
+    expect(lines.at(-2)).toBe('END COMPONENT');
+  });
+
+  it('cuts the description to its 128 characters, and writes ANSI (what Latin-1 lacks becomes ?)', () => {
+    const text = statusMifText(m, `VERIFY_FAILED: ${'x'.repeat(300)}`, new Date());
+    const value = /NAME = "Description"[\s\S]*?VALUE = "(.*)"/.exec(text)![1]!;
+    expect(value).toHaveLength(128);
+    expect(ansi('C:\\Paket für Ü 日本').toString('latin1')).toBe('C:\\Paket für Ü ??');
+    expect(ansi('ü')).toEqual(Buffer.from([0xfc]));
+  });
+
+  it('is written when a run fails before its launcher, with the error; never when the launcher ran, nor with --what-if', async () => {
+    const s = scene();
+    const mif = path.join(path.dirname(s.log), 'ZTICache.mif');
+    // no package at all: SOURCE_MISSING
+    expect(await mainWith({}, s.args('--status-mif', 'ZTICache.mif', '--mif-publisher', 'Contoso'), rt(s.dir))).toBe(ExitCode.SOURCE_MISSING);
+    const text = fs.readFileSync(mif, 'latin1');
+    expect(text).toContain('VALUE = "Contoso"');
+    expect(text).toMatch(/VALUE = "SOURCE_MISSING: the source folder .*ABC00001 does not exist or cannot be read/);
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/Wrote the status MIF .*ZTICache\.mif \(Failed: SOURCE_MISSING/);
+
+    fs.rmSync(mif);
+    makePackage(s.source);
+    expect(await mainWith({}, s.args('--status-mif', 'ZTICache.mif', '--what-if'), rt(s.dir))).toBe(0);
+    expect(await mainWith({}, s.args('--status-mif', 'ZTICache.mif', '--', s.report, '3'), rt(s.dir))).toBe(3);
+    expect(fs.existsSync(mif)).toBe(false);
+  });
+});
