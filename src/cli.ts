@@ -111,9 +111,9 @@ export async function main(argv: readonly string[], rt: Runtime): Promise<number
     log.info(startLine, { event: true });
     for (const warning of args.warnings) log.warn(warning);
     for (const note of platform.notes ?? []) log.info(note);
-    log.info(platform.prepareStateDir(opts.stateDir));
-    lock = await acquireRunLock(platform, opts.stateDir, command);
-    log.info(`Holding the run lock (${lock.where}): no other zticache runs until this one ends`);
+    log.info(platform.prepareStateDir(opts.stateDir, { readOnly: opts.whatIf }));
+    lock = await acquireRunLock(platform, opts.stateDir, command, opts.whatIf);
+    log.info(lock.held === false ? lock.where : `Holding the run lock (${lock.where}): no other zticache runs until this one ends`);
     code = await run(opts, { platform, log, tty: process.stdout.isTTY ? process.stdout : undefined, report: runReport });
   } catch (err) {
     failure = err;
@@ -166,8 +166,8 @@ async function manifestCommand(args: Args, rt: Runtime): Promise<number> {
     const p = pathFor(rt.platform);
     const dir = p.resolve(rt.cwd, args.manifestDir!);
     const out = args.out ? p.resolve(rt.cwd, args.out) : p.join(dir, MANIFEST_NAME);
-    const r = await writeManifest(p, dir, out, args.parallel ?? DEFAULT_PARALLEL);
-    log.info(`Wrote ${r.file}: ${r.files} files, ${r.bytes} bytes`);
+    const r = await writeManifest(p, dir, out, args.parallel ?? DEFAULT_PARALLEL, args.whatIf);
+    log.info(`${args.whatIf ? 'Would write' : 'Wrote'} ${r.file}: ${r.files} files, ${r.bytes} bytes${args.whatIf ? ' (--what-if: nothing was written)' : ''}`);
     return 0;
   } catch (err) {
     return report(err, log);

@@ -95,7 +95,7 @@ export interface ManifestResult {
 }
 
 /** `zticache manifest DIR`: hashes every file of DIR (but the manifest itself) and writes the manifest. */
-export async function writeManifest(p: path.PlatformPath, dir: string, out: string, parallel: number): Promise<ManifestResult> {
+export async function writeManifest(p: path.PlatformPath, dir: string, out: string, parallel: number, whatIf = false): Promise<ManifestResult> {
   const skip = new Set<string>();
   if (isInside(p, out, dir)) skip.add(toRel(p, dir, out));
   const inv = takeInventory(p, dir, { skip });
@@ -109,6 +109,7 @@ export async function writeManifest(p: path.PlatformPath, dir: string, out: stri
     }
   });
   const text = inv.files.map((f, i) => manifestLine(hashes[i]!, f.rel)).join('');
+  if (whatIf) return { file: out, files: inv.files.length, bytes: inv.bytes };
   const tmp = `${out}.tmp`;
   try {
     fs.writeFileSync(tmp, text);

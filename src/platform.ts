@@ -39,13 +39,13 @@ export interface Platform {
    * administrators (root) or the user running zticache, with nobody else able to write in it.
    * Throws STATE_UNSAFE otherwise; returns what it found or did, for the log.
    */
-  prepareStateDir(p: string): string;
+  prepareStateDir(p: string, opts?: ReadOnly): string;
   /**
    * One run at a time: takes the lock of the state folder, which the operating system releases
    * when the process dies. Busy when another process holds it, with that process's ID where the
    * operating system tells it (Linux: the process holding the socket).
    */
-  lock(stateDir: string): Promise<RunLock | Busy>;
+  lock(stateDir: string, opts?: ReadOnly): Promise<RunLock | Busy>;
   /** privileged file operations in places others can write, by handle (places/places.ts) */
   places: Places;
   /** CreateObject(progId) for COM automation (Windows only: zticache util, zticache cache-size) */
@@ -55,12 +55,25 @@ export interface Platform {
   eventLog?: EventLogSink;
 }
 
+/**
+ * --what-if changes nothing: the state folder and the lock's files are used when they exist, never
+ * created (without them no run can hold the lock, so there is nothing to wait for).
+ */
+export interface ReadOnly {
+  readOnly?: boolean;
+}
+
+/** What a read-only look found instead of a state folder or a lock. */
+export const NOT_CREATED = (what: string) => `${what} does not exist, and --what-if creates nothing`;
+
 export interface Busy {
   busy: true;
   pid?: number;
 }
 
 export interface RunLock {
+  /** false for --what-if's look where no lock exists yet (nothing held, nothing made) */
+  readonly held?: boolean;
   /** where the lock lives, for the log */
   readonly where: string;
   release(): void;

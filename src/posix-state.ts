@@ -16,12 +16,13 @@ import net from 'node:net';
 import path from 'node:path';
 import { ExitCode } from './exit-codes.js';
 import { errnoOf, ZtiError } from './errors.js';
-import type { Busy, RunLock } from './platform.js';
+import { NOT_CREATED, type Busy, type ReadOnly, type RunLock } from './platform.js';
 import { posixPlaces, type PosixFolder } from './places/posix.js';
 import { openStateFolder, untrustedState } from './places/state-folder.js';
 
-export function preparePosixStateDir(dir: string): string {
-  const held = openStateFolder(posixPlaces, dir, path.posix) as PosixFolder;
+export function preparePosixStateDir(dir: string, opts: ReadOnly = {}): string {
+  const held = openStateFolder(posixPlaces, dir, path.posix, opts.readOnly) as PosixFolder | undefined;
+  if (!held) return NOT_CREATED(`The state folder ${dir}`);
   try {
     const uid = held.owner();
     const mode = held.mode();
@@ -146,7 +147,9 @@ function genuine(holder: Listener): boolean | 'none' {
   return holder.uid === 0 || holder.uid === (process.geteuid?.() ?? 0);
 }
 
-async function linuxLock(stateDir: string): Promise<RunLock | Busy> {
+async function linuxLock(stateDir: string, opts: ReadOnly): Promise<RunLock | Busy> {
+  // no key yet: no run has ever held this lock, and --what-if makes none
+  if (opts.readOnly && (!fs.existsSync(stateDir) || newestKey(stateDir) === 0)) return { where: NOT_CREATED(`The lock key in ${stateDir}`), release: () => {}, held: false };
   for (let tries = 0; tries < 4 * MAX_KEYS; tries++) {
     const g = Math.max(1, newestKey(stateDir));
     if (g > MAX_KEYS) break;
@@ -177,8 +180,8 @@ async function linuxLock(stateDir: string): Promise<RunLock | Busy> {
   throw new ZtiError(ExitCode.STATE_UNSAFE, `the run lock of ${stateDir} is held by processes of other users under ${MAX_KEYS} keys in a row; nothing was changed. Find them with: grep zticache- /proc/net/unix`, { path: stateDir });
 }
 
-export async function posixLock(stateDir: string): Promise<RunLock | Busy> {
-  if (process.platform === 'linux') return linuxLock(stateDir);
+export async function posixLock(stateDir: string, opts: ReadOnly = {}): Promise<RunLock | Busy> {
+  if (process.platform === 'linux') return linuxLock(stateDir, opts);
   // elsewhere: a socket file in the state folder, where only its owner can create one
   const where = path.join(stateDir, 'zticache.lock.sock');
   const server = net.createServer((c) => c.destroy());

@@ -19,14 +19,15 @@ interface Owner {
   command: string;
 }
 
-export async function acquireRunLock(platform: Platform, stateDir: string, command: string): Promise<RunLock> {
-  const lock = await platform.lock(stateDir);
+export async function acquireRunLock(platform: Platform, stateDir: string, command: string, readOnly = false): Promise<RunLock> {
+  const lock = await platform.lock(stateDir, { readOnly });
   const ownerFile = path.join(stateDir, OWNER_FILE);
   if ('busy' in lock) {
     throw new ZtiError(ExitCode.RUN_IN_PROGRESS,
       `another zticache run is in progress (${await describeOwner(ownerFile, lock.pid)}); it holds the lock in ${stateDir}, so this run changed nothing. Wait for it to finish.`,
       { path: stateDir });
   }
+  if (readOnly) return lock; // --what-if: the holder is not named in a file either
   try {
     const owner: Owner = { pid: process.pid, started: new Date().toISOString(), command };
     const tmp = `${ownerFile}.${process.pid}.tmp`;

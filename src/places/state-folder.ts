@@ -9,16 +9,18 @@ import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
 import { PlaceError, type HeldFolder, type Places } from './places.js';
 
-export function openStateFolder(places: Places, dir: string, pp: path.PlatformPath): HeldFolder {
+/** The state folder, held; undefined when it does not exist and readOnly forbids making it. */
+export function openStateFolder(places: Places, dir: string, pp: path.PlatformPath, readOnly = false): HeldFolder | undefined {
   try {
-    const parent = places.openFolder(pp.dirname(dir), { create: true });
+    const parent = places.openFolder(pp.dirname(dir), { create: !readOnly });
     try {
-      return parent.folder(pp.basename(dir), 'either', 'private');
+      return parent.folder(pp.basename(dir), readOnly ? 'existing' : 'either', 'private');
     } finally {
       parent.release();
     }
   } catch (err) {
     if (!(err instanceof PlaceError)) throw err;
+    if (readOnly && err.code === 'ENOENT') return undefined;
     throw new ZtiError(ExitCode.STATE_UNSAFE,
       `the state folder ${dir} cannot be used: ${err.message}; zticache keeps its journals only in a folder of its own, nothing was changed`,
       { path: err.path, cause: err, winError: err.winError });

@@ -24,8 +24,8 @@ export const DRIVE_CDROM = 5;
 export interface Kernel32 {
   /** a HANDLE, or the Win32 error code as { error } */
   openShared(path: string, share: number): number | { error: number };
-  /** opens (creating it if needed) a file for reading and writing with share mode 0: nobody else can open it */
-  openExclusive(path: string): number | { error: number };
+  /** opens (creating it if needed and allowed) a file for reading and writing with share mode 0: nobody else can open it */
+  openExclusive(path: string, create?: boolean): number | { error: number };
   close(handle: number): boolean;
   driveType(root: string): number;
   /** free bytes available to the caller on the volume of dir, or { error } */
@@ -46,8 +46,8 @@ export function bindKernel32(koffi: Koffi): Kernel32 {
       const h = CreateFileW(path, GENERIC_READ, share, null, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, 0) as number;
       return h === INVALID_HANDLE_VALUE ? { error: GetLastError() as number } : h;
     },
-    openExclusive(path) {
-      const h = CreateFileW(path, (GENERIC_READ | GENERIC_WRITE) >>> 0, 0, null, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, 0) as number;
+    openExclusive(path, create = true) {
+      const h = CreateFileW(path, (GENERIC_READ | GENERIC_WRITE) >>> 0, 0, null, create ? OPEN_ALWAYS : OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, 0) as number;
       return h === INVALID_HANDLE_VALUE ? { error: GetLastError() as number } : h;
     },
     close: (h) => CloseHandle(h) as boolean,

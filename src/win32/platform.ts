@@ -6,12 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
-import type { Platform } from '../platform.js';
+import { NOT_CREATED, type Platform } from '../platform.js';
 import { bindSecurity, openEventLog, STATE_SDDL, TRUSTED_OWNERS } from './advapi32.js';
 import { openStateFolder, untrustedState } from '../places/state-folder.js';
 import { windowsGuard } from './guard.js';
 import { bindEnumerate, enumerationWalk } from './enumerate.js';
-import { bindKernel32, DRIVE_CDROM, DRIVE_REMOTE, DRIVE_REMOVABLE, ERROR_SHARING_VIOLATION, longPath } from './kernel32.js';
+import { bindKernel32, DRIVE_CDROM, DRIVE_REMOTE, DRIVE_REMOVABLE, ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND, ERROR_SHARING_VIOLATION, longPath } from './kernel32.js';
 import { loadKoffi, type LoadNativeOptions } from './load-native.js';
 import { bindNtFiles, windowsPlaces } from './places.js';
 import { bindCom, type Com } from './com/dispatch.js';
@@ -57,8 +57,9 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
       return s.bavail * s.bsize;
     },
     volumeOf: (p) => fs.statSync(p).dev,
-    prepareStateDir(p) {
-      const held = openStateFolder(places, p, path.win32);
+    prepareStateDir(p, o = {}) {
+      const held = openStateFolder(places, p, path.win32, o.readOnly);
+      if (!held) return NOT_CREATED(`The state folder ${p}`);
       const owner = held.owner();
       const me = security.processUser();
       const trusted = TRUSTED_OWNERS.find(([sid]) => sid === owner)?.[1] ?? (typeof me === 'string' && me === owner ? `this user, ${me}` : undefined);
@@ -70,9 +71,12 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
       // into the very folder whose owner was just read
       return held.created ? `Created the state folder ${p} with a protected ACL (${STATE_SDDL})` : `State folder ${p} (owner ${trusted})`;
     },
-    async lock(stateDir) {
+    async lock(stateDir, o = {}) {
       const file = path.win32.join(stateDir, LOCK_FILE);
-      const h = kernel.openExclusive(longPath(file));
+      const h = kernel.openExclusive(longPath(file), !o.readOnly);
+      if (o.readOnly && typeof h !== 'number' && (h.error === ERROR_FILE_NOT_FOUND || h.error === ERROR_PATH_NOT_FOUND)) {
+        return { where: NOT_CREATED(`The lock file ${file}`), release: () => {}, held: false };
+      }
       if (typeof h !== 'number') {
         if (h.error === ERROR_SHARING_VIOLATION) return { busy: true };
         throw new ZtiError(ExitCode.STATE_UNSAFE, `cannot open the lock file ${file}`, { path: file, winError: h.error });

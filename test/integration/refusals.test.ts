@@ -244,3 +244,45 @@ function writeStateJournal(s: ReturnType<typeof scene>, journal: unknown) {
   fs.mkdirSync(s.state, { recursive: true, mode: 0o700 });
   fs.writeFileSync(journalFileFor(path.posix, s.state, s.target), typeof journal === 'string' ? journal : JSON.stringify(journal));
 }
+
+describe('--what-if changes nothing', () => {
+  /** every file and folder under dir with its content, mode and time: what "changes nothing" is measured against */
+  function everything(dir: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        const st = fs.lstatSync(p);
+        out[path.relative(dir, p)] = `${st.mode} ${st.mtimeMs} ${e.isFile() ? fs.readFileSync(p).toString('hex') : ''}`;
+        if (e.isDirectory()) walk(p);
+      }
+    };
+    walk(dir);
+    return out;
+  }
+
+  it('on a first run (no state folder yet) and beside an earlier run\'s state: not a file is made, changed or removed', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const before = everything(s.dir);
+    const r = await zticache(s.args('--what-if', '--', s.report, '0'));
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/The state folder .*state does not exist, and --what-if creates nothing/);
+    expect(everything(s.dir)).toEqual(before);
+
+    // an earlier run's state (journal, owner.json, lock key), and a new package in the cache
+    expect((await zticache(s.args('--', s.report, '0'))).code).toBe(0);
+    makePackage(s.source, { 'new.txt': 'next package' });
+    const after = everything(s.dir);
+    const again = await zticache(s.args('--what-if', '--', s.report, '0'));
+    expect(again.code, again.out).toBe(0);
+    expect(again.out).toMatch(/Holding the run lock/);
+    expect(everything(s.dir)).toEqual(after);
+
+    // nor does zticache manifest DIR --what-if
+    const r3 = await zticache(['manifest', s.source, '--what-if']);
+    expect(r3.code, r3.out).toBe(0);
+    expect(r3.out).toMatch(/Would write .*zticache\.sha256: \d+ files, \d+ bytes \(--what-if: nothing was written\)/);
+    expect(everything(s.dir)).toEqual(after);
+  });
+});
