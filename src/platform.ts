@@ -32,6 +32,8 @@ export interface Platform {
   walk: Walker;
   /** bytes free for this process on the volume holding p (p must exist) */
   freeBytes(p: string): number;
+  /** the allocation unit of the volume holding p: a file takes its size rounded up to it */
+  clusterBytes(p: string): number;
   /** device id of the volume holding p (same value = rename works) */
   volumeOf(p: string): number | bigint;
   /**
@@ -89,6 +91,7 @@ export const posixPlatform: Platform = {
     return s.bavail * s.bsize;
   },
   volumeOf: (p) => fs.statSync(p).dev,
+  clusterBytes: (p) => fs.statfsSync(p).bsize,
   prepareStateDir: preparePosixStateDir,
   lock: posixLock,
   places: posixPlaces,

@@ -86,10 +86,19 @@ export function checkLogPlace(pp: path.PlatformPath, log: string, source: string
   }
 }
 
-export function checkFreeSpace(where: string, needed: number, free: number): void {
-  if (free < needed) {
+export interface SpaceNeeded {
+  /** bytes the files take on the disk, in whole clusters */
+  needed: number;
+  /** the sum of their sizes */
+  data: number;
+  files: number;
+  cluster: number;
+}
+
+export function checkFreeSpace(where: string, n: SpaceNeeded, free: number): void {
+  if (free < n.needed) {
     throw new ZtiError(ExitCode.NO_SPACE,
-      `not enough free space on the volume of ${where}: ${formatBytes(needed)} needed (${needed} bytes), ${formatBytes(free)} free (${free} bytes)`,
+      `not enough free space on the volume of ${where}: ${formatBytes(n.needed)} needed (${n.needed} bytes: ${formatBytes(n.data)} of data in ${n.files} files, on ${n.cluster}-byte clusters), ${formatBytes(free)} free (${free} bytes)`,
       { path: where });
   }
 }

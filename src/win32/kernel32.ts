@@ -30,6 +30,8 @@ export interface Kernel32 {
   driveType(root: string): number;
   /** free bytes available to the caller on the volume of dir, or { error } */
   freeBytes(dir: string): number | { error: number };
+  /** bytes per cluster of the volume whose root is given (GetDiskFreeSpaceW), or { error } */
+  clusterBytes(root: string): number | { error: number };
   /** GetLastError, for the other bindings: call it right after the call that failed */
   lastError(): number;
 }
@@ -40,6 +42,7 @@ export function bindKernel32(koffi: Koffi): Kernel32 {
   const CloseHandle = k32.func('bool __stdcall CloseHandle(intptr h)');
   const GetLastError = k32.func('uint32 __stdcall GetLastError()');
   const GetDriveTypeW = k32.func('uint32 __stdcall GetDriveTypeW(str16 root)');
+  const GetDiskFreeSpaceW = k32.func('bool __stdcall GetDiskFreeSpaceW(str16 root, _Out_ uint32 *sectorsPerCluster, _Out_ uint32 *bytesPerSector, _Out_ uint32 *freeClusters, _Out_ uint32 *clusters)');
   const GetDiskFreeSpaceExW = k32.func('bool __stdcall GetDiskFreeSpaceExW(str16 dir, _Out_ uint64 *freeToCaller, _Out_ uint64 *total, _Out_ uint64 *totalFree)');
   return {
     openShared(path, share) {
@@ -56,6 +59,11 @@ export function bindKernel32(koffi: Koffi): Kernel32 {
       const free = [0];
       const ok = GetDiskFreeSpaceExW(dir, free, [0], [0]) as boolean;
       return ok ? Number(free[0]) : { error: GetLastError() as number };
+    },
+    clusterBytes(root) {
+      const spc = [0];
+      const bps = [0];
+      return GetDiskFreeSpaceW(root, spc, bps, [0], [0]) ? spc[0]! * bps[0]! : { error: GetLastError() as number };
     },
     lastError: () => GetLastError() as number,
   };

@@ -57,6 +57,10 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
       return s.bavail * s.bsize;
     },
     volumeOf: (p) => fs.statSync(p).dev,
+    clusterBytes(p) {
+      const r = kernel.clusterBytes(path.win32.parse(path.win32.resolve(p.replace(/^\\\\[?.]\\(?!UNC\\)/i, ''))).root);
+      return typeof r === 'number' && r > 0 ? r : 4096; // unknown: NTFS's usual cluster
+    },
     prepareStateDir(p, o = {}) {
       const held = openStateFolder(places, p, path.win32, o.readOnly);
       if (!held) return NOT_CREATED(`The state folder ${p}`);

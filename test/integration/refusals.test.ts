@@ -177,15 +177,30 @@ describe('refusals before any change', () => {
     await refuses(s, s.args('--manifest', path.join(s.dir, 'nope.sha256')), ExitCode.MANIFEST_UNREADABLE, /cannot read the manifest/);
   });
 
+  it('free space is counted in clusters: 3,000 small files refused in the plan (--what-if too), not part way', async () => {
+    const s = scene();
+    makePackage(s.source, Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`small/f${i}.txt`, 'x'.repeat(200)])));
+    const { mainWith } = await import('../helpers/seams.js');
+    const { posixPlatform } = await import('../../src/platform.js');
+    // 5 MB free: more than the 0.9 MB of data, less than the 12 MB of 4 KB clusters
+    const tight = { platform: { ...posixPlatform, freeBytes: () => 5_000_000, clusterBytes: () => 4096 } };
+    const rt = { platform: 'linux' as const, env: {}, execPath: process.execPath, packaged: false, cwd: s.dir };
+    expect(await mainWith(tight, s.args('--mode', 'copy', '--what-if'), rt)).toBe(ExitCode.NO_SPACE);
+    expect(await mainWith(tight, s.args('--mode', 'copy', '--', s.report, '0'), rt)).toBe(ExitCode.NO_SPACE);
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/\(1\d{7} bytes: \d+\.\d KB of data in 3006 files, on 4096-byte clusters\)/);
+    expect(fs.existsSync(s.target)).toBe(false);
+  });
+
   it('not enough free space for a copy names the bytes needed and free', async () => {
     const s = scene();
     makePackage(s.source);
     // a 1 MiB tmpfs would be the honest way; the same check through the platform seam:
     const { mainWith } = await import('../helpers/seams.js');
     const { posixPlatform } = await import('../../src/platform.js');
-    const code = await mainWith({ platform: { ...posixPlatform, freeBytes: () => 1000 } }, s.args('--mode', 'copy', '--', s.report, '0'), { platform: 'linux', env: {}, execPath: process.execPath, packaged: false, cwd: s.dir });
+    const code = await mainWith({ platform: { ...posixPlatform, freeBytes: () => 1000, clusterBytes: () => 4096 } }, s.args('--mode', 'copy', '--', s.report, '0'), { platform: 'linux', env: {}, execPath: process.execPath, packaged: false, cwd: s.dir });
     expect(code).toBe(ExitCode.NO_SPACE);
-    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/not enough free space .*: 362\.\d+ KB needed \(370758 bytes\), 1000 B free \(1000 bytes\)/);
+    // 6 files: 18 + 74 clusters for the two large ones, one each for the four small ones
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/not enough free space .*: 384\.0 KB needed \(393216 bytes: 362\.\d+ KB of data in 6 files, on 4096-byte clusters\), 1000 B free \(1000 bytes\)/);
     expect(fs.existsSync(s.target)).toBe(false);
   });
 

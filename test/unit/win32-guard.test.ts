@@ -13,6 +13,7 @@ function fakeKernel(fail: Record<string, number> = {}) {
   const k: Kernel32 & { open: typeof open } = {
     open,
     openExclusive: () => ({ error: 5 }),
+    clusterBytes: () => 4096,
     openShared(path, share) {
       if (fail[path] !== undefined) return { error: fail[path]! };
       open.set(++next, { path, share });
