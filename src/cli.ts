@@ -107,6 +107,16 @@ export async function main(argv: readonly string[], rt: Runtime): Promise<number
   const runReport: RunReport = {};
   let code: number;
   let failure: unknown;
+  // asked to stop before the launcher (Ctrl+C, Ctrl+Break, SIGTERM): a run that ends so still says
+  // how it ended, in the log and the event log; once the launcher runs, launch.ts passes it on
+  const whatIf = opts.whatIf;
+  const stop = (signal: NodeJS.Signals) => {
+    if (runReport.launching) return;
+    log.error(`zticache was asked to stop (${signal}) before its launcher started: stopped; what was staged is kept, and the next run finishes it [exit ${ExitCode.STOPPED}]`);
+    process.exit(finish(log, platform, ExitCode.STOPPED, runReport, started, !whatIf));
+  };
+  const stopSignals: NodeJS.Signals[] = rt.platform === 'win32' ? ['SIGINT', 'SIGBREAK', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const sig of stopSignals) process.on(sig, stop);
   try {
     log.info(startLine, { event: true });
     for (const warning of args.warnings) log.warn(warning);
@@ -119,6 +129,7 @@ export async function main(argv: readonly string[], rt: Runtime): Promise<number
     failure = err;
     code = report(err, log);
   }
+  for (const sig of stopSignals) process.off(sig, stop);
   lock?.release();
   // failed before the launcher: the console learns why from the status MIF (after it, OSDLaunch's code decides)
   if (opts.statusMif && !opts.whatIf && failure !== undefined && !runReport.launcherReturned) {

@@ -33,6 +33,7 @@ const table = [
   ['SMS_OBJECT_NOT_FOUND', 900000022, '`zticache util`: the advertisement, program or package named does not exist on the site; nothing was changed.'],
   ['SMS_CHANGE_REFUSED', 900000023, '`zticache util`: the provider refused to write the change back (Put_); the message names the WMI error.'],
   ['CLIENT_CACHE_UNAVAILABLE', 900000024, '`zticache cache-size`: the ConfigMgr client cache cannot be read or changed (not a ConfigMgr client, not elevated, or the size was refused); the message names the error.'],
+  ['STOPPED', 900000025, 'zticache was asked to stop (Ctrl+C, Ctrl+Break, SIGTERM) before its launcher started; what was staged is kept, and the next run finishes it.'],
   ['INTERNAL', 900000099, 'Unexpected internal error (a bug); details are in the log.'],
 ] as const;
 

@@ -29,6 +29,8 @@ export interface RunReport {
   bytes?: number;
   /** the exit code is the launcher's, not one of zticache's own */
   launcherReturned?: boolean;
+  /** the launcher is being started or runs: a stop request is launch.ts's to pass on */
+  launching?: boolean;
 }
 
 export async function run(opts: Options, ctx: RunContext): Promise<number> {
@@ -76,6 +78,7 @@ async function guardVerifyLaunch(plan: Plan, opts: Options, ctx: RunContext): Pr
 
     log.info(`Setting working directory to ${target}`);
     log.info(`Running ${formatCommandLine(plan.launcher, plan.launchArgs)} in ${target}`, { event: true });
+    ctx.report.launching = true;
     const r = await launch({
       launcher: plan.launcher, args: plan.launchArgs, cwd: target,
       onSignal: (signal) => log.warn(`zticache was asked to stop (${signal}) while ${p.basename(plan.launcher)} runs: passed on to it; the staged files stay held until it exits`),

@@ -121,3 +121,29 @@ describe('a run without the rights the state folder needs', () => {
     expect(r.all).toMatch(/belongs to user 0 and this run \(user 65534\) may not write in it: a permission problem, not a damaged journal/);
   });
 });
+
+describe('a run asked to stop before its launcher', () => {
+  it('SIGTERM during staging: the log and the summary say how it ended, with its own code; the next run finishes', async () => {
+    let stopped = false;
+    for (let attempt = 0; attempt < 5 && !stopped; attempt++) {
+      const s = scene();
+      const source = path.join(tempDir('zti-src-', '/dev/shm'), 'pkg');
+      makePackage(source, { 'Images/a.wim': Buffer.alloc(40 << 20, 1), 'Images/b.wim': Buffer.alloc(40 << 20, 2) });
+      const args = [...s.stateArgs, '--source', source, '--target', s.target, '--launch', 'launch.js', '--', s.report, '0'];
+      const run = execa(process.execPath, [CLI, ...args], { reject: false, all: true });
+      await waitFor('staging to begin', () => fs.existsSync(s.target));
+      run.kill('SIGTERM');
+      const r = await run;
+      if (readReport(s.report)) continue; // staging was over before the signal: try again
+      stopped = true;
+      expectExit({ code: r.exitCode, out: r.all ?? '' }, ExitCode.STOPPED);
+      const log = fs.readFileSync(s.log, 'utf8');
+      expect(log).toMatch(/zticache was asked to stop \(SIGTERM\) before its launcher started: stopped; what was staged is kept/);
+      expect(log).toMatch(/zticache finished in .*: failed, STOPPED; exit code 900000025/);
+      const again = await zticache(args);
+      expect(again.code, again.out).toBe(0);
+      expect(readReport(s.report)!.runs).toBe(1);
+    }
+    expect(stopped).toBe(true);
+  });
+});
