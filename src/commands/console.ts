@@ -1,0 +1,27 @@
+// The commands an admin runs at a prompt against Windows management (zticache util, zticache
+// cache-size): the Windows layer for COM, lines to the console, a failure as one line and its code.
+
+import type { Args } from '../args.js';
+import { createLog } from '../log/logger.js';
+import { DEFAULT_EVENT_SOURCE, type Runtime } from '../options.js';
+import { loadPlatform } from '../platform-select.js';
+import { cacheSizeCommand } from './cache-size/command.js';
+import { report } from './failure.js';
+import { utilCommand } from './util/command.js';
+
+/** `zticache util` and `zticache cache-size`: an admin's commands at a prompt; their lines go to the console. */
+export async function managementCommand(args: Args, rt: Runtime): Promise<number> {
+  const log = createLog({});
+  try {
+    const platform = await loadPlatform(rt, args.eventSource ?? DEFAULT_EVENT_SOURCE);
+    const out = (line: string) => void process.stdout.write(`${line}\n`);
+    if (args.command === 'util') utilCommand(args, platform, out);
+    else cacheSizeCommand(args, platform, out);
+    return 0;
+  } catch (err) {
+    return report(err, log);
+  } finally {
+    log.close();
+  }
+}
+

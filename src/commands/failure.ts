@@ -1,0 +1,21 @@
+// How every command turns a failure into its exit code and its one line: a ZtiError is its own
+// code and words; anything else is a bug, INTERNAL, with the stack in the log.
+
+import { ExitCode, exitCodeTable } from '../exit-codes.js';
+import { ZtiError } from '../errors.js';
+
+/** The one line a failure is known by: its name, its words, its system code. */
+export function failureLine(err: unknown): string {
+  if (err instanceof ZtiError) return `${exitCodeTable.find((r) => r.code === err.exitCode)?.name ?? err.exitCode}: ${err.describe()}`;
+  return `INTERNAL: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+export function report(err: unknown, log: { error(m: string): void }): number {
+  if (err instanceof ZtiError) {
+    log.error(`${err.describe()} [exit ${err.exitCode}]`);
+    return err.exitCode;
+  }
+  log.error(`internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)} [exit ${ExitCode.INTERNAL}]`);
+  return ExitCode.INTERNAL;
+}
+

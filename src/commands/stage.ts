@@ -1,0 +1,114 @@
+// The staging command (`zticache [options] [-- launcher arguments]`, the OSD program's command
+// line): the Windows layer, the options, the log and the event log, the state folder and the run
+// lock around run.ts's straight line, then the closing summary; a failure before the launcher also
+// leaves the status MIF. Every failure after the Windows layer loads is logged, a bad command line
+// included; a stop request before the launcher ends the run with its own code and summary.
+
+import type { Args } from '../args.js';
+import { ExitCode, exitCodeTable } from '../exit-codes.js';
+import { reportFaultPoints } from '../fault-points.js';
+import { formatBytes, formatCode } from '../format.js';
+import { createLog, type ClosableLog, type Log } from '../log/logger.js';
+import { writeStatusMif } from '../log/status-mif.js';
+import { logPath, resolveOptions, DEFAULT_EVENT_SOURCE, type Options, type Runtime } from '../options.js';
+import { checkLogPlace } from '../plan/checks.js';
+import type { Platform, RunLock } from '../platform.js';
+import { loadPlatform } from '../platform-select.js';
+import { acquireRunLock } from '../run-lock.js';
+import { run, type RunReport } from '../run.js';
+import { VERSION } from '../version.js';
+import { failureLine, report } from './failure.js';
+
+export async function stageCommand(argv: readonly string[], args: Args | undefined, argsError: unknown, rt: Runtime): Promise<number> {
+  // Before the platform is loaded nothing can be logged but to the console: on Windows the log and
+  // the event log both go through the Windows layer (the log is opened by handle, places.ts)
+  let platform: Platform;
+  try {
+    platform = await loadPlatform(rt, args?.eventSource ?? DEFAULT_EVENT_SOURCE);
+  } catch (err) {
+    return report(err, createLog({}));
+  }
+  const started = Date.now();
+  const command = argv.length ? argv.join(' ') : 'no arguments';
+  const startLine = `zticache ${VERSION} started (pid ${process.pid}, node ${process.version}${process.execArgv.length ? ' ' + process.execArgv.join(' ') : ''}): ${command}`;
+
+  let opts: Options | undefined;
+  try {
+    if (!args) throw argsError;
+    opts = resolveOptions(args, rt);
+    checkLogPlace(opts.path, opts.log, opts.source, opts.target);
+  } catch (err) {
+    // a bad command line is a failed run too: logged where it can be (--log, or the default log
+    // when --log is the problem or was not understood), with its error event and summary, so that
+    // a review of the event log finds it
+    const whatIf = args?.whatIf === true;
+    const file = opts ? logPath(rt, undefined, opts.target) : logPath(rt, args?.log);
+    const log = openLog(rt, platform, whatIf ? undefined : file, !whatIf);
+    log.info(startLine, { event: true });
+    const code = report(err, log);
+    return finish(log, platform, code, {}, started, !whatIf);
+  }
+
+  const log = openLog(rt, platform, opts.whatIf ? undefined : opts.log, !opts.whatIf);
+  let lock: RunLock | undefined;
+  const runReport: RunReport = {};
+  let code: number;
+  let failure: unknown;
+  // asked to stop before the launcher (Ctrl+C, Ctrl+Break, SIGTERM): a run that ends so still says
+  // how it ended, in the log and the event log; once the launcher runs, launch.ts passes it on
+  const whatIf = opts.whatIf;
+  const stop = (signal: NodeJS.Signals) => {
+    if (runReport.launching) return;
+    log.error(`zticache was asked to stop (${signal}) before its launcher started: stopped; what was staged is kept, and the next run finishes it [exit ${ExitCode.STOPPED}]`);
+    process.exit(finish(log, platform, ExitCode.STOPPED, runReport, started, !whatIf));
+  };
+  const stopSignals: NodeJS.Signals[] = rt.platform === 'win32' ? ['SIGINT', 'SIGBREAK', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const sig of stopSignals) process.on(sig, stop);
+  try {
+    log.info(startLine, { event: true });
+    for (const warning of args.warnings) log.warn(warning);
+    for (const note of platform.notes ?? []) log.info(note);
+    log.info(platform.prepareStateDir(opts.stateDir, { readOnly: opts.whatIf }));
+    lock = await acquireRunLock(platform, opts.stateDir, command, opts.whatIf);
+    log.info(lock.held === false ? lock.where : `Holding the run lock (${lock.where}): no other zticache runs until this one ends`);
+    code = await run(opts, { platform, log, tty: process.stdout.isTTY ? process.stdout : undefined, report: runReport });
+  } catch (err) {
+    failure = err;
+    code = report(err, log);
+  }
+  for (const sig of stopSignals) process.off(sig, stop);
+  lock?.release();
+  // failed before the launcher: the console learns why from the status MIF (after it, OSDLaunch's code decides)
+  if (opts.statusMif && !opts.whatIf && failure !== undefined && !runReport.launcherReturned) {
+    log.info(writeStatusMif(platform.places, opts.path, opts.statusMif, failureLine(failure)));
+  }
+  return finish(log, platform, code, runReport, started, !opts.whatIf);
+}
+
+function openLog(rt: Runtime, platform: Platform, file: string | undefined, events: boolean): ClosableLog {
+  return createLog({ file, places: platform.places, eol: rt.platform === 'win32' ? '\r\n' : '\n', eventLog: events ? platform.eventLog : undefined });
+}
+
+/** The closing lines of every run that got as far as the log: the summary, the event log's count, memory. */
+function finish(log: ClosableLog, platform: Platform, code: number, r: RunReport, started: number, summary: boolean): number {
+  if (summary) summarize(log, code, r, Date.now() - started);
+  const events = platform.eventLog?.summary?.();
+  if (events) log.info(events);
+  log.info(`Peak memory: ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MB`);
+  reportFaultPoints(log);
+  log.close();
+  platform.eventLog?.close?.();
+  return code;
+}
+
+/** The closing line, and the last event: outcome, exit code, files, bytes, time. */
+function summarize(log: Log, code: number, r: RunReport, ms: number): void {
+  const own = exitCodeTable.find((row) => row.code === code && row.name !== 'SUCCESS');
+  const outcome = r.launcherReturned ? `the launcher returned ${code === 0 ? '0' : code}` : own ? `failed, ${own.name}` : `ended with ${code}`;
+  const size = r.files === undefined ? 'nothing planned' : `${r.files} files, ${formatBytes(r.bytes ?? 0)}`;
+  const line = `zticache finished in ${(ms / 1000).toFixed(1)} s: ${outcome}; exit code ${formatCode(code)}; ${size}`;
+  if (r.launcherReturned && code === 0) log.info(line, { event: true });
+  else if (r.launcherReturned) log.warn(line);
+  else log.error(line);
+}
+
