@@ -2,7 +2,8 @@
 // program's command line, the report of the original (from one query per class), --what-if, and
 // each failure as its own code.
 import { describe, expect, it } from 'vitest';
-import { ComError } from '../../src/automation.js';
+import { ComError, type Dispatch, type Variant } from '../../src/automation.js';
+import { connectSms } from '../../src/commands/util/site.js';
 import { ExitCode } from '../../src/exit-codes.js';
 import { ZtiError } from '../../src/errors.js';
 import { describeFlags, REMOTE_CLIENT_FLAGS, withDownloadAndExecute } from '../../src/commands/util/flags.js';
@@ -169,5 +170,36 @@ describe('zticache util', () => {
       expect((err as ZtiError).exitCode).toBe(ExitCode.USAGE);
     }
     expect(connected).toBe(false);
+  });
+});
+
+describe('connecting: the provider dance of the script', () => {
+  const obj = (props: Record<string, Variant>, calls: Record<string, (...a: Variant[]) => Variant> = {}): Dispatch => ({
+    get: (n) => props[n], put: () => {}, call: (n, ...a) => calls[n]!(...a), items: () => [], release: () => {},
+  });
+  const set = (items: Dispatch[]): Dispatch => ({ ...obj({}), items: () => items });
+
+  it('root\\sms, SMS_ProviderLocation where ProviderForLocalSite, then root\\sms\\site_<code> on the provider', () => {
+    const seen: string[] = [];
+    const site = obj({}, { ExecQuery: () => set([]), Get: () => obj({ Name: 'x' }) });
+    const locator = obj({}, {
+      ConnectServer: (server, ns) => {
+        seen.push(`${server} ${ns}`);
+        return ns === 'root\\sms' ? obj({}, { ExecQuery: (wql) => { seen.push(String(wql)); return set([obj({ Machine: 'PROV1', SiteCode: 'MTN' })]); } }) : site;
+      },
+    });
+    const s = connectSms(locator, 'SERVER1');
+    expect([s.provider, s.siteCode]).toEqual(['PROV1', 'MTN']);
+    expect(seen).toEqual(['SERVER1 root\\sms', 'select * from SMS_ProviderLocation where ProviderForLocalSite = true', 'PROV1 root\\sms\\site_MTN']);
+    expect(s.get("SMS_Package.PackageID='X'").get('Name')).toBe('x');
+  });
+
+  it('a server without root\\sms is named through its root\\cimv2; one out of reach keeps its own error', () => {
+    const refuse = (hr: number) => (server: Variant, ns: Variant) => {
+      if (ns === 'root\\cimv2' && hr === 0x8004100e) return obj({}, { ExecQuery: () => set([obj({ Name: 'WKS042' })]) });
+      throw new ComError(`ConnectServer(${server}, ${ns})`, hr);
+    };
+    expect(() => connectSms(obj({}, { ConnectServer: refuse(0x8004100e) }), 'WKS042')).toThrow(/WBEM_E_INVALID_NAMESPACE \(0x8004100E\): the computer WKS042 answers, but has no root\\sms namespace: it is not an SMS provider/);
+    expect(() => connectSms(obj({}, { ConnectServer: refuse(0x800706ba) }), 'GONE')).toThrow(/^ConnectServer\(GONE, root\\sms\) failed: RPC_S_SERVER_UNAVAILABLE \(0x800706BA\)$/);
   });
 });

@@ -34,8 +34,34 @@ function services(locator: Dispatch, server: string, namespace: string): Dispatc
   return s;
 }
 
+const WBEM_E_INVALID_NAMESPACE = 0x8004100e;
+
+/**
+ * A server that answers but has no root\sms is a Windows computer that is not an SMS provider:
+ * asking its root\cimv2 for its name tells that apart from a server out of reach, and names it.
+ */
+function notAProvider(locator: Dispatch, server: string, err: ComError): ComError {
+  try {
+    const cimv2 = services(locator, server, 'root\\cimv2');
+    const set = cimv2.call('ExecQuery', 'select Name from Win32_ComputerSystem');
+    const name = set && typeof set === 'object' ? set.items()[0]?.get('Name') : undefined;
+    if (typeof name === 'string' && name) {
+      return new ComError(err.step, err.hresult, `the computer ${name} answers, but has no root\\sms namespace: it is not an SMS provider (give /server: the site server or the provider)`);
+    }
+  } catch {
+    /* nothing more to say than the first error */
+  }
+  return err;
+}
+
 export function connectSms(locator: Dispatch, server: string | undefined): SmsSite {
-  const first = services(locator, server ?? '.', 'root\\sms');
+  let first: Dispatch;
+  try {
+    first = services(locator, server ?? '.', 'root\\sms');
+  } catch (err) {
+    if (err instanceof ComError && err.hresult >>> 0 === WBEM_E_INVALID_NAMESPACE) throw notAProvider(locator, server ?? '.', err);
+    throw err;
+  }
   const where = first.call('ExecQuery', 'select * from SMS_ProviderLocation where ProviderForLocalSite = true');
   const found = where && typeof where === 'object' ? where.items() : [];
   const local = found[0];
