@@ -47,18 +47,10 @@ export function bindEnumerate(koffi: Koffi, lastError: () => number): { list(dir
   const entry = (d: Record<string, unknown>): FoundEntry | undefined => {
     const name = d.cFileName as string;
     if (name === '.' || name === '..') return undefined;
-    const attrs = d.dwFileAttributes as number;
-    const reparse = (attrs & FILE_ATTRIBUTE_REPARSE_POINT) !== 0;
-    const tag = (d.dwReserved0 as number) >>> 0;
-    const dir = (attrs & FILE_ATTRIBUTE_DIRECTORY) !== 0;
-    const kind: EntryKind = reparse && (dir || tag === IO_REPARSE_TAG_SYMLINK) ? 'link'
-      : dir ? 'dir'
-      : attrs & FILE_ATTRIBUTE_DEVICE ? 'other'
-      : 'file';
     const t = d.ftLastWriteTime as { lo: number; hi: number };
     return {
       name,
-      kind,
+      kind: kindOf(d.dwFileAttributes as number, d.dwReserved0 as number),
       size: (d.nFileSizeHigh as number) * 2 ** 32 + (d.nFileSizeLow as number),
       mtimeMs: ((t.hi * 2 ** 32 + t.lo) / 10000) - EPOCH_DIFF_MS,
     };
@@ -89,6 +81,19 @@ export function bindEnumerate(koffi: Koffi, lastError: () => number): { list(dir
       return out;
     },
   };
+}
+
+/**
+ * What an entry is, from its attributes and reparse tag (WIN32_FIND_DATAW's dwReserved0), by
+ * libuv's rule: a folder with any reparse point (junction, mount point, symbolic link) is a link; a
+ * file is one only with a symbolic-link tag (deduplicated or cloud files are files).
+ */
+export function kindOf(attributes: number, reparseTag: number): EntryKind {
+  const reparse = (attributes & FILE_ATTRIBUTE_REPARSE_POINT) !== 0;
+  const dir = (attributes & FILE_ATTRIBUTE_DIRECTORY) !== 0;
+  if (reparse && (dir || reparseTag >>> 0 === IO_REPARSE_TAG_SYMLINK)) return 'link';
+  if (dir) return 'dir';
+  return attributes & FILE_ATTRIBUTE_DEVICE ? 'other' : 'file';
 }
 
 /** The Walker contract (inventory.ts) over FindFirstFileExW: a folder that cannot be listed stops the walk, naming it. */

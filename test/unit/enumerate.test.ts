@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { takeInventory } from '../../src/inventory.js';
 import type { FoundEntry } from '../../src/inventory.js';
-import { enumerationWalk } from '../../src/win32/enumerate.js';
+import { enumerationWalk, kindOf } from '../../src/win32/enumerate.js';
 import { ExitCode } from '../../src/exit-codes.js';
 
 const w = path.win32;
@@ -49,5 +49,28 @@ describe('the Windows walk', () => {
     }
     expect(code).toBe(ExitCode.SOURCE_MISSING);
     expect(win).toBe(5);
+  });
+});
+
+describe('what a Windows entry is, from the attributes FindFirstFileExW gives', () => {
+  // winnt.h
+  const DIRECTORY = 0x10, ARCHIVE = 0x20, DEVICE = 0x40, REPARSE = 0x400, READONLY = 0x1;
+  const MOUNT_POINT = 0xa0000003, SYMLINK = 0xa000000c, DEDUP = 0x80000013, CLOUD = 0x9000001a;
+  it('a junction (mount-point tag) and a folder symbolic link are links, never entered', () => {
+    expect(kindOf(DIRECTORY | REPARSE, MOUNT_POINT)).toBe('link');
+    expect(kindOf(DIRECTORY | REPARSE, SYMLINK)).toBe('link');
+    expect(kindOf(DIRECTORY | REPARSE, CLOUD)).toBe('link');
+  });
+  it('a file symbolic link is a link; a deduplicated or cloud file is a file', () => {
+    expect(kindOf(ARCHIVE | REPARSE, SYMLINK)).toBe('link');
+    expect(kindOf(ARCHIVE | REPARSE, DEDUP)).toBe('file');
+    expect(kindOf(ARCHIVE | REPARSE, CLOUD)).toBe('file');
+  });
+  it('plain folders and files, read-only ones too; a device is neither', () => {
+    expect(kindOf(DIRECTORY, 0)).toBe('dir');
+    expect(kindOf(DIRECTORY | READONLY, 0)).toBe('dir');
+    expect(kindOf(ARCHIVE | READONLY, 0)).toBe('file');
+    expect(kindOf(0, 0)).toBe('file');
+    expect(kindOf(DEVICE, 0)).toBe('other');
   });
 });
