@@ -24,6 +24,24 @@ describe('the status MIF', () => {
     expect(lines.at(-2)).toBe('END COMPONENT');
   });
 
+  it('is, to the letter, the file ISMIF32 writes (CRLF lines)', () => {
+    const attr = (name: string, id: number, size: number, value: string) => [
+      '    START ATTRIBUTE', `      NAME = "${name}"`, `      ID = ${id}`, '      ACCESS = READ-ONLY', '      STORAGE = SPECIFIC', `      TYPE = STRING(${size})`, `      VALUE = "${value}"`, '    END ATTRIBUTE',
+    ];
+    expect(statusMifText(m, 'NO_SPACE: not enough free space', new Date(2026, 0, 2, 3, 4, 5))).toBe([
+      'START COMPONENT', '  NAME = "WORKSTATION"',
+      '  START GROUP', '    NAME = "ComponentID"', '    ID = 1', '    CLASS = "DMTF|ComponentID|1.0"',
+      ...attr('Manufacturer', 1, 64, 'Contoso'), ...attr('Product', 2, 64, 'XP Master'), ...attr('Version', 3, 64, '1.0'),
+      ...attr('Locale', 4, 16, ''), ...attr('Serial Number', 5, 64, ''), ...attr('Installation', 6, 64, '01/02/2026 03:04:05'),
+      '  END GROUP',
+      '  START GROUP', '    NAME = "InstallStatus"', '    ID = 2', '    CLASS = "MICROSOFT|JOBSTATUS|1.0"',
+      ...attr('Status', 1, 32, 'Failed'), ...attr('Description', 2, 128, 'NO_SPACE: not enough free space'),
+      '  END GROUP', 'END COMPONENT', '',
+    ].join('\r\n'));
+    // a line break in a value would end the MIF's string: it becomes a space
+    expect(statusMifText(m, 'a\r\nb', new Date())).toContain('VALUE = "a b"');
+  });
+
   it('cuts the description to its 128 characters, and writes ANSI (what Latin-1 lacks becomes ?)', () => {
     const text = statusMifText(m, `VERIFY_FAILED: ${'x'.repeat(300)}`, new Date());
     const value = /NAME = "Description"[\s\S]*?VALUE = "(.*)"/.exec(text)![1]!;

@@ -43,6 +43,17 @@ describe('RemoteClientFlags: download and execute is two bits, every other setti
     expect(withDownloadAndExecute(0x18, false)).toBe(0x08);
   });
 
+  it('every bit has the SDK\'s name, in bit order; bits without one are shown in hex', () => {
+    expect(describeFlags(0xffffffff)).toBe('4294967295 (0xFFFFFFFF: ' + [
+      'BATTERY_POWER', 'RUN_FROM_CD', 'DOWNLOAD_FROM_CD', 'RUN_FROM_LOCAL_DISPPOINT', 'DOWNLOAD_FROM_LOCAL_DISPPOINT',
+      'DONT_RUN_NO_LOCAL_DISPPOINT', 'DOWNLOAD_FROM_REMOTE_DISPPOINT', 'RUN_FROM_REMOTE_DISPPOINT',
+      'DOWNLOAD_ON_DEMAND_FROM_LOCAL_DP', 'DOWNLOAD_ON_DEMAND_FROM_REMOTE_DP', 'BALLOON_REMINDERS_REQUIRED',
+      'RERUN_ALWAYS', 'RERUN_NEVER', 'RERUN_IF_FAILED', 'RERUN_IF_SUCCEEDED', 'PERSIST_ON_WRITE_FILTER_DEVICES',
+      'DONT_FALLBACK', 'DP_ALLOW_METERED_NETWORK', '0xFFF90000',
+    ].join('|') + ')');
+    expect(REMOTE_CLIENT_FLAGS.map(([bit]) => bit.toString(16))).toEqual(['1', '2', '4', '8', '10', '20', '40', '80', '100', '200', '400', '800', '1000', '2000', '4000', '8000', '20000', '40000']);
+  });
+
   it('the script\'s 48 and 40 read as names', () => {
     expect(describeFlags(48)).toBe('48 (0x30: DOWNLOAD_FROM_LOCAL_DISPPOINT|DONT_RUN_NO_LOCAL_DISPPOINT)');
     expect(describeFlags(40)).toBe('40 (0x28: RUN_FROM_LOCAL_DISPPOINT|DONT_RUN_NO_LOCAL_DISPPOINT)');
