@@ -138,6 +138,25 @@ describe('a copy whose source changed (a distribution point refreshed meanwhile)
   });
 });
 
+describe('the Windows way of copying, at its floor', () => {
+  it('a fresh copy sets no time and asks no source file under 1 MiB anything: CopyFileW keeps the time, the copies are checked by listing', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const asked: string[] = [];
+    const noTime = () => { throw new Error('no time is set on Windows'); };
+    const windowsFs: StageFs = {
+      ...realFs, copyKeepsTime: true, copyFileSync: copyKeepingTime, utimesSync: noTime, utimes: async () => noTime(),
+      statSync: (p) => { asked.push(p); return realFs.statSync(p); },
+      stat: async (p) => { asked.push(p); return realFs.stat(p); },
+    };
+    expect(await mainWith({ fs: windowsFs }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(0);
+    // folders are asked once each (their times are kept); no file is
+    expect(asked.filter((p) => p.startsWith(s.source) && !fs.statSync(p).isDirectory())).toEqual([]);
+    expect(asked.filter((p) => p.startsWith(s.source)).length).toBeLessThanOrEqual(6);
+    expect(snapshot(s.target)).toEqual(snapshot(s.source));
+  });
+});
+
 describe('a move across volumes whose cache folder changed meanwhile (a content refresh)', () => {
   it('stops before deleting anything, stops again on the next run naming the way out, and the way out works', async () => {
     const s = scene();
