@@ -7,7 +7,7 @@ import { connectSms } from '../../src/commands/util/site.js';
 import { ExitCode } from '../../src/exit-codes.js';
 import { ZtiError } from '../../src/errors.js';
 import { describeFlags, REMOTE_CLIENT_FLAGS, withDownloadAndExecute } from '../../src/commands/util/flags.js';
-import { runUtil, type UtilOptions } from '../../src/commands/util/util.js';
+import { runUtil, utilUsage, type UtilOptions } from '../../src/commands/util/util.js';
 import { memorySite, type MemorySite } from '../helpers/sms-site.js';
 
 /** A site as the document's example has it, its advertisement carrying settings the script wiped. */
@@ -212,5 +212,95 @@ describe('connecting: the provider dance of the script', () => {
     };
     expect(() => connectSms(obj({}, { ConnectServer: refuse(0x8004100e) }), 'WKS042')).toThrow(/WBEM_E_INVALID_NAMESPACE \(0x8004100E\): the computer WKS042 answers, but has no root\\sms namespace: it is not an SMS provider/);
     expect(() => connectSms(obj({}, { ConnectServer: refuse(0x800706ba) }), 'GONE')).toThrow(/^ConnectServer\(GONE, root\\sms\) failed: RPC_S_SERVER_UNAVAILABLE \(0x800706BA\)$/);
+  });
+});
+
+describe('zticache util: the rest of its rules', () => {
+  it('the usage text, as the script printed it with no arguments', () => {
+    expect(utilUsage()).toEqual([
+      'Usage: zticache util [/server:NAME] [/package:ID] [/program:NAME] [/advertisement:ID] [/enable:true|false] [/what-if]',
+      '  /server:         SMS provider server (default: this server)',
+      '  /package:        OS package ID',
+      '  /program:        OS program name',
+      '  /advertisement:  OS advertisement ID',
+      '  /enable:         true or yes: download and execute, program runs zticache.exe; false or no: back to osdlaunch.exe',
+      'Examples:',
+      '  zticache util /advertisement:XXX20001 /enable:true',
+      '  zticache util /package:XXX00001 /program:"Install XP" /enable:false',
+    ]);
+  });
+
+  it('which changes need /enable, and /package with /program', () => {
+    const usage = (o: Partial<UtilOptions>) => run(xpSite(), o).error;
+    expect(usage({ package: 'XXX00001', program: 'Install XP' })?.message).toMatch(/\/enable:true or \/enable:false is needed/);
+    expect(usage({ program: 'Install XP', enable: true })?.message).toMatch(/\/package and \/program go together/);
+    expect(usage({ package: 'XXX00001', enable: true })?.message).toMatch(/\/package and \/program go together/);
+    // with an advertisement, a lone /package is the script's business (it is ignored), not an error
+    expect(run(xpSite(), { advertisement: 'XXX20001', package: 'XXX00001', enable: false }).error).toBeUndefined();
+    // and the report alone needs nothing
+    expect(run(xpSite(), {}).error).toBeUndefined();
+  });
+
+  it('the advertisement names the program only when enabling and none was named', () => {
+    const named = xpSite();
+    named.programs.push({ PackageID: 'XXX00009', ProgramName: 'Other', CommandLine: 'osdlaunch.exe' });
+    run(named, { advertisement: 'XXX20001', package: 'XXX00009', program: 'Other', enable: true });
+    expect(named.programs.map((p) => p.CommandLine)).toEqual(['osdlaunch.exe', 'setup.exe', 'zticache.exe']);
+    const disabling = xpSite(0x10);
+    const r = run(disabling, { advertisement: 'XXX20001', enable: false });
+    expect(r.text).not.toContain('Retrieving program object');
+  });
+
+  it('names with a quote are quoted in the object path; a missing command line reads as empty', () => {
+    const site = xpSite();
+    site.programs[0]!.ProgramName = "Bob's XP";
+    site.adverts[0]!.ProgramName = "Bob's XP";
+    const r = run(site, { package: 'XXX00001', program: "Bob's XP", enable: true });
+    expect(r.error).toBeUndefined();
+    expect(site.programs[0]!.CommandLine).toBe('zticache.exe');
+    site.programs[0]!.CommandLine = null;
+    expect(run(site, {}).text).toMatch(/ OS Program command line:  \n OS Program cache enabled: False/);
+  });
+
+  it('the report lists a program only under its package, an advertisement only under its program', () => {
+    const site = xpSite(0x30);
+    site.packages.push({ PackageID: 'XXX00002', Name: 'Other OS', ImageFlags: 1 });
+    site.programs.push({ PackageID: 'XXX00002', ProgramName: 'Install XP', CommandLine: 'zticache.exe' });
+    site.adverts.push({ AdvertisementID: 'XXX20002', PackageID: 'XXX00002', ProgramName: 'Install XP', RemoteClientFlags: 0x08 });
+    site.adverts.push({ AdvertisementID: 'XXX20003', PackageID: 'XXX00001', ProgramName: 'Another', RemoteClientFlags: 0x10 });
+    const text = run(site, {}).text;
+    const first = text.slice(text.indexOf('XXX00001'), text.indexOf('OS Package ID:             XXX00002'));
+    expect(first.match(/OS Program Name/g)).toHaveLength(1);
+    expect(first).toContain('XXX20001');
+    expect(first).not.toMatch(/XXX20002|XXX20003/);
+    expect(text.slice(text.indexOf('OS Package ID:             XXX00002'))).toMatch(/XXX20002/);
+  });
+
+  it('a report query that fails for another reason than ImageFlags is the provider\'s failure, not the fallback', () => {
+    const site = xpSite();
+    const query = site.query;
+    site.query = (wql) => {
+      if (/ImageFlags/.test(wql)) throw new ComError(`ExecQuery(${wql})`, 0x80041003);
+      return query(wql);
+    };
+    const r = run(site, {});
+    expect(r.error?.exitCode).toBe(ExitCode.SMS_PROVIDER_UNAVAILABLE);
+    expect(r.error?.message).toMatch(/querying SMS_Package: .*WBEM_E_ACCESS_DENIED/);
+    expect(r.text).not.toContain('OS packages:');
+  });
+
+  it('not found while querying is the provider\'s failure; an error that is not COM\'s is named as it is', () => {
+    const site = xpSite();
+    site.query = () => { throw new ComError('ExecQuery', 0x80041002); };
+    expect(run(site, {}).error?.exitCode).toBe(ExitCode.SMS_PROVIDER_UNAVAILABLE);
+    let err: unknown;
+    try {
+      runUtil({ whatIf: false }, { connect: () => { throw new Error('the network is down'); }, out: () => {} });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as ZtiError).exitCode).toBe(ExitCode.SMS_PROVIDER_UNAVAILABLE);
+    expect((err as ZtiError).message).toBe('zticache util: connecting to the SMS provider on this server: Error: the network is down');
+    expect((err as ZtiError).cause).toBeInstanceOf(Error);
   });
 });
