@@ -14,6 +14,8 @@ export interface LaunchOptions {
   cwd: string;
   /** told when zticache is asked to stop (SIGINT, SIGTERM) while the launcher runs */
   onSignal?: (signal: NodeJS.Signals) => void;
+  /** told once launch's own stop handlers are in place: from then on a stop request is launch's */
+  onListening?: () => void;
 }
 
 export interface LaunchResult {
@@ -30,22 +32,30 @@ export async function launch(opts: LaunchOptions): Promise<LaunchResult> {
     throw new ZtiError(ExitCode.LAUNCH_FAILED, `the launcher ${opts.launcher} is missing at launch time; it was not started`, { path: opts.launcher });
   }
   const { execa } = await import('execa'); // loaded when needed: most of the bundle's start-up cost
-  const child = execa(opts.launcher, opts.args, {
+  // Asked to stop while the launcher runs: zticache must not just vanish (its exit would release
+  // the guard under a running OSDLaunch.exe). On POSIX the signal is passed on and zticache exits
+  // when the launcher does, with 128 + the signal; on Windows a console's Ctrl+C already reaches
+  // the launcher itself, so zticache only logs it and goes on waiting. The handlers are in place
+  // before the launcher is started: a signal in between (the launcher already running, zticache
+  // not yet listening) is kept and passed on the moment the child exists.
+  let child: ReturnType<typeof execa> | undefined;
+  const pending: NodeJS.Signals[] = [];
+  const onSignal = (signal: NodeJS.Signals) => {
+    opts.onSignal?.(signal);
+    if (process.platform === 'win32') return;
+    if (child) child.kill(signal);
+    else pending.push(signal);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+  for (const s of signals) process.on(s, onSignal);
+  opts.onListening?.();
+  child = execa(opts.launcher, opts.args, {
     cwd: opts.cwd,
     windowsHide: true,
     reject: false,
     stdio: 'inherit',
   });
-  // Asked to stop while the launcher runs: zticache must not just vanish (its exit would release
-  // the guard under a running OSDLaunch.exe). On POSIX the signal is passed on and zticache exits
-  // when the launcher does, with 128 + the signal; on Windows a console's Ctrl+C already reaches
-  // the launcher itself, so zticache only logs it and goes on waiting.
-  const onSignal = (signal: NodeJS.Signals) => {
-    opts.onSignal?.(signal);
-    if (process.platform !== 'win32') child.kill(signal);
-  };
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
-  for (const s of signals) process.on(s, onSignal);
+  for (const s of pending.splice(0)) child.kill(s);
   let r;
   try {
     r = await child;

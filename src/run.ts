@@ -78,9 +78,9 @@ async function guardVerifyLaunch(plan: Plan, opts: Options, ctx: RunContext): Pr
 
     log.info(`Setting working directory to ${target}`);
     log.info(`Running ${formatCommandLine(plan.launcher, plan.launchArgs)} in ${target}`, { event: true });
-    ctx.report.launching = true;
     const r = await launch({
       launcher: plan.launcher, args: plan.launchArgs, cwd: target,
+      onListening: () => void (ctx.report.launching = true),
       onSignal: (signal) => log.warn(`zticache was asked to stop (${signal}) while ${p.basename(plan.launcher)} runs: passed on to it; the staged files stay held until it exits`),
     });
     const how = r.signal ? ` (killed by ${r.signal})` : '';
