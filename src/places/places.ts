@@ -53,11 +53,6 @@ export interface HeldFolder {
   removeTree(name: string): void;
   /** Identity of the held folder (volume + file ID, as identity.ts spells it), from its handle. */
   id(): FileId;
-  /**
-   * Asks the held handle again that it is still a plain folder (Windows: not turned into a
-   * junction meanwhile; an empty folder's owner may do that). Throws as openFolder does.
-   */
-  recheck(): void;
   release(): void;
 }
 

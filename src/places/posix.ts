@@ -173,11 +173,6 @@ export class PosixFolder implements HeldFolder {
     return id;
   }
 
-  /** a descriptor opened with O_DIRECTORY stays a folder's: only a released one fails */
-  recheck(): void {
-    this.held();
-  }
-
   release(): void {
     if (this.fd !== undefined) fs.closeSync(this.fd);
     this.fd = undefined;

@@ -213,7 +213,7 @@ class WinFolder implements HeldFolder {
     if ('error' in r) refuse(where, codeOf(r.error), r.error);
     const f = new WinFolder(this.nt, where, r.handle, r.created);
     try {
-      f.recheck();
+      f.checkFolder();
     } catch (err) {
       f.release();
       throw err;
@@ -314,7 +314,8 @@ class WinFolder implements HeldFolder {
     return { dev: String(r.serial), ino: r.index.toString() };
   }
 
-  recheck(): void {
+  /** what was opened is a plain folder, not a junction or link opened as itself */
+  private checkFolder(): void {
     const info = this.nt.info(this.held());
     if ('error' in info) refuse(this.path, codeOf(info.error), info.error);
     if (info.attributes & FILE_ATTRIBUTE_REPARSE_POINT) refuse(this.path, 'ELOOP');
