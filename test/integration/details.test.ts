@@ -98,9 +98,8 @@ describe('the error contract of zticache manifest', () => {
     makePackage(s.source, { 'OSD/secret.bin': 'x' });
     fs.chmodSync(path.join(s.source, 'OSD/secret.bin'), 0o000);
     fs.chmodSync(s.dir, 0o777);
-    for (let d = s.dir; d !== path.dirname(d); d = path.dirname(d)) fs.chmodSync(d, fs.statSync(d).mode | 0o005);
     const out = path.join(s.dir, 'out.sha256');
-    const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'manifest', s.source, '--out', out], { reject: false, all: true });
+    const r = await asNobody(s.dir, ['manifest', s.source, '--out', out]);
     expectExit({ code: r.exitCode, out: r.all ?? '' }, ExitCode.MANIFEST_NOT_WRITTEN);
     expect(r.all).toMatch(/cannot read .*OSD\/secret\.bin to hash it .*\(EACCES\)/);
     expect(r.all).not.toMatch(/\n\s+at /);
@@ -115,8 +114,7 @@ describe('a run without the rights the state folder needs', () => {
     const s = scene();
     makePackage(s.source);
     fs.mkdirSync(s.state, { mode: 0o755 }); // root's, readable, not writable by others
-    for (let d = s.dir; d !== path.dirname(d); d = path.dirname(d)) fs.chmodSync(d, fs.statSync(d).mode | 0o005);
-    const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, ...s.args('--what-if')], { reject: false, all: true });
+    const r = await asNobody(s.dir, s.args('--what-if'));
     expectExit({ code: r.exitCode, out: r.all ?? '' }, ExitCode.STATE_UNSAFE);
     expect(r.all).toMatch(/belongs to user 0 and this run \(user 65534\) may not write in it: a permission problem, not a damaged journal/);
   });
@@ -147,3 +145,15 @@ describe('a run asked to stop before its launcher', () => {
     expect(stopped).toBe(true);
   });
 });
+
+/**
+ * The built CLI run as user nobody: a copy of it in `dir` (the checkout may sit in a folder only
+ * root can enter, as mktemp makes them), with `dir` and its parents open to others.
+ */
+function asNobody(dir: string, args: string[]) {
+  for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) fs.chmodSync(d, fs.statSync(d).mode | 0o005);
+  const cli = path.join(dir, 'zticache.cjs');
+  fs.copyFileSync(CLI, cli);
+  fs.chmodSync(cli, 0o644);
+  return execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cli, ...args], { reject: false, all: true });
+}
