@@ -1,0 +1,156 @@
+// The journal steers moves and deletes after a crash, so what it accepts is a security boundary:
+// every malformed or escaping record is refused with its reason, and the file a target's journal
+// lives in depends on the target's spelling only as documented (resolved; case-folded on Windows).
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findJournal, journalFileFor, readJournal, writeJournal, type Journal } from '../../src/journal.js';
+import { tempDir } from '../helpers/fixtures.js';
+
+const journal = (over: Partial<Journal> = {}): Journal => ({
+  tool: 'zticache',
+  version: 2,
+  source: '/cache/PKG',
+  sourceId: { dev: '1', ino: '2' },
+  target: '/MININT/PackageSource',
+  targetId: { dev: '1', ino: '3', born: '99' },
+  mode: 'move',
+  state: 'staging',
+  crossed: ['Images'],
+  started: '2026-11-27T00:00:00.000Z',
+  updated: '2026-11-27T00:00:01.000Z',
+  inventory: { files: [{ rel: 'Images/a.wim', size: 5, mtimeMs: 1 }], dirs: ['Images'], bytes: 5 },
+  ...over,
+});
+
+/** Writes raw JSON (an object is stringified) and reads it back as a journal. */
+function read(value: unknown, windows = false) {
+  const file = path.join(tempDir('zti-journal-'), 'journal-x.json');
+  fs.writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
+  return readJournal(file, windows);
+}
+const reason = (value: unknown, windows = false) => {
+  const r = read(value, windows);
+  return r.kind === 'invalid' ? r.reason : `accepted (${r.kind})`;
+};
+
+describe('reading a journal', () => {
+  it('a well-formed journal reads back whole', () => {
+    const r = read(journal());
+    expect(r).toEqual({ kind: 'ok', journal: journal() });
+    expect(read(journal({ targetId: undefined, crossed: undefined })).kind).toBe('ok');
+    expect(read(journal({ sourceId: { dev: '1', ino: '2', born: '7' } })).kind).toBe('ok');
+    for (const state of ['clearing', 'staging', 'staged'] as const) expect(read(journal({ state })).kind, state).toBe('ok');
+    expect(read(journal({ mode: 'copy' })).kind).toBe('ok');
+  });
+
+  it('no file is "none"; an unreadable one or bad JSON is invalid with the reason', () => {
+    const dir = tempDir('zti-journal-');
+    expect(readJournal(path.join(dir, 'absent.json'), false)).toEqual({ kind: 'none' });
+    const r = readJournal(dir, false); // a folder: EISDIR
+    expect(r.kind).toBe('invalid');
+    expect(reason('{"tool":')).toMatch(/^not valid JSON \(/);
+    expect(reason('null')).toBe('not a JSON object');
+    expect(reason('"text"')).toBe('not a JSON object');
+  });
+
+  it('each part of the shape is checked, and named', () => {
+    const j = journal() as unknown as Record<string, unknown>;
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ tool: 'other' }, 'not a zticache journal of version 2'],
+      [{ version: 1 }, 'not a zticache journal of version 2'],
+      [{ source: 5 }, 'source or target missing'],
+      [{ target: undefined }, 'source or target missing'],
+      [{ sourceId: undefined }, 'source identity missing'],
+      [{ sourceId: { dev: 1, ino: '2' } }, 'source identity missing'],
+      [{ sourceId: { dev: '1', ino: 2 } }, 'source identity missing'],
+      [{ sourceId: { dev: '1', ino: '2', born: 3 } }, 'source identity missing'],
+      [{ sourceId: 'x' }, 'source identity missing'],
+      [{ targetId: { dev: '1' } }, 'target identity malformed'],
+      [{ targetId: null }, 'target identity malformed'],
+      [{ mode: 'moved' }, 'mode missing'],
+      [{ mode: undefined }, 'mode missing'],
+      [{ state: 'done' }, 'unknown state "done"'],
+      [{ crossed: 'Images' }, 'crossed entries malformed'],
+      [{ crossed: [5] }, 'crossed entry malformed or outside the package: 5'],
+      [{ crossed: ['a/b'] }, 'crossed entry malformed or outside the package: a/b'],
+      [{ crossed: ['..'] }, 'crossed entry malformed or outside the package: ..'],
+      [{ inventory: undefined }, 'inventory missing'],
+      [{ inventory: { files: {}, dirs: [], bytes: 0 } }, 'inventory missing'],
+      [{ inventory: { files: [], dirs: 'x', bytes: 0 } }, 'inventory missing'],
+      [{ inventory: { files: [], dirs: [], bytes: '0' } }, 'inventory missing'],
+      [{ inventory: { files: [null], dirs: [], bytes: 0 } }, 'inventory entry malformed'],
+      [{ inventory: { files: [{ rel: 1, size: 1, mtimeMs: 1 }], dirs: [], bytes: 0 } }, 'inventory entry malformed'],
+      [{ inventory: { files: [{ rel: 'a', size: '1', mtimeMs: 1 }], dirs: [], bytes: 0 } }, 'inventory entry malformed'],
+      [{ inventory: { files: [{ rel: 'a', size: 1, mtimeMs: '1' }], dirs: [], bytes: 0 } }, 'inventory entry malformed'],
+      [{ inventory: { files: [{ rel: '../etc/passwd', size: 1, mtimeMs: 1 }], dirs: [], bytes: 0 } }, 'inventory path leaves the package: ../etc/passwd'],
+      [{ inventory: { files: [{ rel: '/etc/passwd', size: 1, mtimeMs: 1 }], dirs: [], bytes: 0 } }, 'inventory path leaves the package: /etc/passwd'],
+      [{ inventory: { files: [], dirs: ['../up'], bytes: 0 } }, 'inventory folder malformed or outside the package: ../up'],
+      [{ inventory: { files: [], dirs: [7], bytes: 0 } }, 'inventory folder malformed or outside the package: 7'],
+    ];
+    for (const [over, why] of cases) expect(reason({ ...j, ...over }), JSON.stringify(over)).toBe(why);
+  });
+
+  it('on Windows a drive-relative or backslashed escape is refused too', () => {
+    const j = journal() as unknown as Record<string, unknown>;
+    const files = (rel: string) => ({ inventory: { files: [{ rel, size: 1, mtimeMs: 1 }], dirs: [], bytes: 1 } });
+    expect(reason({ ...j, ...files('C:evil') }, true)).toBe('inventory path leaves the package: C:evil');
+    expect(reason({ ...j, ...files('a\\..\\..\\x') }, true)).toBe('inventory path leaves the package: a\\..\\..\\x');
+    expect(reason({ ...j, crossed: ['C:'] }, true)).toBe('crossed entry malformed or outside the package: C:');
+    expect(reason({ ...j, ...files('C:evil') }, false)).toBe('accepted (ok)');
+  });
+});
+
+describe('writing a journal', () => {
+  it('what is written reads back equal, in slices for a large inventory, and leaves no temp file', () => {
+    const dir = tempDir('zti-journal-');
+    const file = path.join(dir, 'journal-a.json');
+    const files = Array.from({ length: 4_500 }, (_, i) => ({ rel: `d/f${i}.bin`, size: i, mtimeMs: 1_000 + i }));
+    const big = journal({ inventory: { files, dirs: ['d'], bytes: 123 } });
+    writeJournal(file, big);
+    expect(readJournal(file, false)).toEqual({ kind: 'ok', journal: big });
+    expect(fs.readdirSync(dir)).toEqual(['journal-a.json']);
+    const empty = journal({ inventory: { files: [], dirs: [], bytes: 0 }, crossed: undefined });
+    writeJournal(file, empty);
+    expect(readJournal(file, false)).toEqual({ kind: 'ok', journal: JSON.parse(JSON.stringify(empty)) });
+    expect(fs.readdirSync(dir)).toEqual(['journal-a.json']);
+  });
+});
+
+describe('which journal is a target\'s', () => {
+  it('the key depends on the resolved spelling; on Windows case and the \\\\?\\ prefix do not count', () => {
+    const w = path.win32;
+    const a = journalFileFor(w, 'C:\\ProgramData\\zticache', 'C:\\MININT\\PackageSource');
+    expect(a).toMatch(/^C:\\ProgramData\\zticache\\journal-[0-9a-f]{16}\.json$/);
+    expect(journalFileFor(w, 'C:\\ProgramData\\zticache', 'c:\\minint\\packagesource')).toBe(a);
+    expect(journalFileFor(w, 'C:\\ProgramData\\zticache', '\\\\?\\C:\\MININT\\PackageSource')).toBe(a);
+    expect(journalFileFor(w, 'C:\\ProgramData\\zticache', 'C:\\MININT\\Other')).not.toBe(a);
+    // a long UNC path keeps its prefix: it is another spelling than the drive letter's
+    expect(journalFileFor(w, 'C:\\ProgramData\\zticache', '\\\\?\\UNC\\srv\\share\\x')).not.toBe(journalFileFor(w, 'C:\\ProgramData\\zticache', '\\\\srv\\share\\x'));
+    const p = path.posix;
+    expect(journalFileFor(p, '/var/lib/zticache', '/MININT/PackageSource')).toBe(journalFileFor(p, '/var/lib/zticache', '/MININT/x/../PackageSource'));
+    expect(journalFileFor(p, '/var/lib/zticache', '/MININT/PackageSource')).not.toBe(journalFileFor(p, '/var/lib/zticache', '/minint/packagesource'));
+  });
+
+  it('another spelling of an existing target finds its journal by the identity recorded in it', () => {
+    const p = path.posix;
+    const state = tempDir('zti-journal-');
+    const id = { dev: '1', ino: '3', born: '99' };
+    const recorded = journalFileFor(p, state, '/first/spelling');
+    writeJournal(recorded, journal({ targetId: id }));
+    fs.writeFileSync(path.join(state, 'journal-junk.json'), '{');
+    fs.writeFileSync(path.join(state, 'owner.json'), JSON.stringify(journal({ targetId: { dev: '1', ino: '4' } })));
+    const other = journalFileFor(p, state, '/second/spelling');
+    expect(findJournal(p, state, '/second/spelling', id)).toMatchObject({ file: recorded, read: { kind: 'ok' } });
+    // without an identity, or with another one, only its own key counts
+    expect(findJournal(p, state, '/second/spelling', undefined)).toEqual({ file: other, read: { kind: 'none' } });
+    expect(findJournal(p, state, '/second/spelling', { dev: '1', ino: '3', born: '98' })).toEqual({ file: other, read: { kind: 'none' } });
+    // a journal only in a file that is not named like one is never read
+    expect(findJournal(p, state, '/second/spelling', { dev: '1', ino: '4' })).toEqual({ file: other, read: { kind: 'none' } });
+    // its own journal comes first, even when invalid
+    fs.writeFileSync(other, '[');
+    expect(findJournal(p, state, '/second/spelling', id)).toMatchObject({ file: other, read: { kind: 'invalid' } });
+    // no state folder yet: none
+    expect(findJournal(p, path.join(state, 'missing'), '/x', id).read).toEqual({ kind: 'none' });
+  });
+});

@@ -1,0 +1,409 @@
+// The plan decides everything before the first change, so each of its decisions is tested here as a
+// value: move or copy and why, what is resumed from a journal and what is refused, which old target
+// may be removed, what is kept, which launcher and manifest, and how much space is needed. The
+// platform is the real POSIX one with the volume questions answered by the test.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../../src/args.js';
+import { ExitCode } from '../../src/exit-codes.js';
+import { idOf } from '../../src/identity.js';
+import { journalFileFor, writeJournal, type Journal, type JournalState } from '../../src/journal.js';
+import { resolveOptions, type Options } from '../../src/options.js';
+import { allocated, makePlan, type Plan } from '../../src/plan/plan.js';
+import { describePlan } from '../../src/plan/describe.js';
+import { takeInventory } from '../../src/inventory.js';
+import { posixPlatform, type Platform } from '../../src/platform.js';
+import type { Medium } from '../../src/types.js';
+import { LAUNCHER, makePackage, makeTree, mountTmpfs, needs, scene } from '../helpers/fixtures.js';
+import { rt } from '../helpers/seams.js';
+
+const p = path.posix;
+
+interface World {
+  medium?: Medium;
+  /** volume of the target's side; the source is on volume 1 */
+  targetVolume?: number;
+  free?: number;
+  cluster?: number;
+}
+const platform = (w: World = {}): Platform => ({
+  ...posixPlatform,
+  medium: () => w.medium ?? 'fixed',
+  volumeOf: (x: string) => (x.includes('ccmcache') ? 1 : w.targetVolume ?? 1),
+  freeBytes: () => w.free ?? 1e12,
+  clusterBytes: () => w.cluster ?? 4096,
+});
+
+function setup(extra: Record<string, string | Buffer | null> = {}) {
+  const s = scene();
+  makePackage(s.source, extra);
+  const options = (...more: string[]): Options => ({ ...resolveOptions(parseArgs(s.args(...more)), rt(s.dir)) });
+  const plan = (o: Options = options(), w: World = {}): Plan => makePlan(o, platform(w));
+  const refused = (o: Options = options(), w: World = {}) => {
+    try {
+      makePlan(o, platform(w));
+    } catch (err) {
+      return err as { exitCode: number; message: string; path?: string };
+    }
+    throw new Error('the plan was not refused');
+  };
+  /** a journal for this scene's target, as zticache writes it */
+  const journal = (state: JournalState, over: Partial<Journal> = {}) => {
+    const j: Journal = {
+      tool: 'zticache', version: 2, source: s.source, sourceId: idOf(s.source)!, target: s.target,
+      targetId: idOf(s.target), mode: 'move', state, started: 'then', updated: 'then',
+      ...over, inventory: over.inventory ?? takeInventory(p, s.source),
+    };
+    fs.mkdirSync(s.state, { recursive: true });
+    writeJournal(journalFileFor(p, s.state, s.target), j);
+    return j;
+  };
+  return { ...s, options, plan, refused, journal };
+}
+
+const pkgFiles = 6; // makePackage: 5 files and the launcher
+
+describe('the source', () => {
+  it('a missing source, a link and a file are refused, each with its own code', () => {
+    const s = setup();
+    const o = s.options();
+    expect(s.refused({ ...o, source: p.join(s.dir, 'nope') })).toMatchObject({ exitCode: ExitCode.SOURCE_MISSING, path: p.join(s.dir, 'nope') });
+    fs.symlinkSync(s.source, p.join(s.dir, 'alias'));
+    expect(s.refused({ ...o, source: p.join(s.dir, 'alias') })).toMatchObject({ exitCode: ExitCode.SOURCE_HAS_LINK });
+    expect(s.refused({ ...o, source: p.join(s.source, 'readme.txt') })).toMatchObject({ exitCode: ExitCode.SOURCE_NOT_FOLDER });
+  });
+
+  it('an empty source is refused', () => {
+    const s = setup();
+    fs.rmSync(s.source, { recursive: true });
+    fs.mkdirSync(p.join(s.source, 'only-a-folder'), { recursive: true });
+    expect(s.refused(s.options('--launch', '/bin/sh'))).toMatchObject({ exitCode: ExitCode.SOURCE_EMPTY, path: s.source });
+  });
+
+  it('a local source is moved, on one volume by rename, writing no bytes', () => {
+    const s = setup();
+    const plan = s.plan();
+    expect(plan).toMatchObject({
+      action: 'move', kind: 'local', reason: 'the source is local: move', sameVolume: true, resume: undefined,
+      crossed: [], prune: false, toleratesExtra: false, removeOldTarget: false, oldTarget: undefined, keep: [],
+      neededBytes: 0, freeBytes: undefined, launcher: p.join(s.target, LAUNCHER), launchArgs: [], manifest: undefined,
+      journalFile: journalFileFor(p, s.state, s.target), source: s.source, target: s.target, sourceId: idOf(s.source),
+    });
+    expect(plan.inventory.files).toHaveLength(pkgFiles);
+    expect(plan.inventory.dirs).toEqual(['Empty', 'Images', 'OSD', 'OSD/Custom', 'OSD/Custom/Deep', 'OSD/Custom/Deep/Deeper']);
+  });
+
+  it('a move across volumes needs the package\'s clusters free on the target\'s volume', () => {
+    const s = setup();
+    const plan = s.plan(s.options(), { targetVolume: 2, free: 10_000_000, cluster: 4096 });
+    expect(plan.sameVolume).toBe(false);
+    expect(plan.neededBytes).toBe(allocated(plan.inventory.files, 4096));
+    expect(plan.freeBytes).toBe(10_000_000);
+    expect(describePlan(plan)).toContain(`Action: move across volumes (copy, check, delete): the source is local: move`);
+    const refused = s.refused(s.options(), { targetVolume: 2, free: plan.neededBytes - 1 });
+    expect(refused).toMatchObject({ exitCode: ExitCode.NO_SPACE });
+    expect(refused.message).toContain(`${plan.neededBytes} bytes`);
+    // exactly enough is enough
+    expect(s.plan(s.options(), { targetVolume: 2, free: plan.neededBytes }).action).toBe('move');
+    // a volume that cannot be asked is taken for another one: copy, check, delete
+    const o = s.options();
+    expect(makePlan(o, { ...platform(), volumeOf: () => { throw new Error('EIO'); } }).sameVolume).toBe(false);
+  });
+
+  it('the medium decides: removable, network, CD-ROM and read-only sources are copied, and --mode move from them refused', () => {
+    const s = setup();
+    for (const medium of ['removable', 'remote', 'cdrom', 'readonly'] as const) {
+      const plan = s.plan(s.options(), { medium, free: 1e9 });
+      expect(plan, medium).toMatchObject({ action: 'copy', kind: medium, sameVolume: undefined });
+      expect(plan.neededBytes, medium).toBe(allocated(plan.inventory.files, 4096));
+      expect(s.refused(s.options('--mode', 'move'), { medium }).exitCode, medium).toBe(ExitCode.USAGE);
+    }
+    expect(s.plan(s.options('--mode', 'copy')).reason).toBe('--mode copy');
+    expect(s.plan(s.options('--mode', 'move')).reason).toBe('--mode move');
+  });
+
+  it('a volume root is never moved: SOURCE_IS_VOLUME_ROOT; copied when asked', (ctx) => {
+    const s = setup();
+    const root = p.join(s.dir, 'ccmcache', 'drive');
+    const unmount = mountTmpfs(root);
+    if (!needs(ctx, unmount !== undefined, 'root to mount a tmpfs')) return;
+    try {
+      makePackage(root);
+      const o = { ...s.options(), source: root };
+      expect(s.refused(o)).toMatchObject({ exitCode: ExitCode.SOURCE_IS_VOLUME_ROOT, path: root });
+      expect(s.plan({ ...o, mode: 'copy' }).action).toBe('copy');
+    } finally {
+      unmount!();
+    }
+  });
+
+  it('the running zticache.exe\'s top-level entry is copied, not moved, and only its clusters are needed on one volume', () => {
+    const s = setup({ 'bin/zticache.exe': Buffer.alloc(5000, 1), 'bin/other.dll': 'x' });
+    const o = { ...s.options(), runningExe: p.join(s.source, 'bin', 'zticache.exe') };
+    const plan = s.plan(o, { cluster: 4096 });
+    expect(plan.keep).toEqual(['bin']);
+    expect(plan.neededBytes).toBe(8192 + 4096);
+    expect(describePlan(plan)).toContain('Copied, not moved (the running executable): bin');
+    // at the top: its own name
+    const t = setup({ 'zticache.exe': 'exe' });
+    expect(t.plan({ ...t.options(), runningExe: p.join(t.source, 'zticache.exe') }).keep).toEqual(['zticache.exe']);
+    // elsewhere: nothing kept
+    expect(t.plan({ ...t.options(), runningExe: p.join(t.dir, 'zticache.exe') }).keep).toEqual([]);
+  });
+});
+
+describe('an existing target', () => {
+  it('someone else\'s non-default target with files is refused; an empty one is replaced', () => {
+    const s = setup();
+    makeTree(s.target, { 'theirs.txt': 'x' });
+    expect(s.refused()).toMatchObject({ exitCode: ExitCode.TARGET_UNSAFE, path: s.target });
+    fs.rmSync(p.join(s.target, 'theirs.txt'));
+    const plan = s.plan();
+    expect(plan).toMatchObject({ removeOldTarget: true, oldTarget: { id: idOf(s.target), trusted: false, why: 'an empty folder' } });
+    expect(describePlan(plan)).toContain(`The existing ${s.target} will be removed first (an empty folder)`);
+  });
+
+  it('the default PackageSource is replaced whoever made it, as ZTICache.vbs did', () => {
+    const s = setup();
+    makeTree(s.target, { 'theirs.txt': 'x' });
+    const plan = s.plan({ ...s.options(), targetIsDefault: true });
+    expect(plan.oldTarget).toEqual({ id: idOf(s.target), trusted: false, why: 'not made by zticache (no matching record): replaced, as it is the default PackageSource' });
+    expect(plan.removeOldTarget).toBe(true);
+  });
+
+  it('zticache\'s own staged target (by identity) is replaced by a fresh staging', () => {
+    const s = setup();
+    makeTree(s.target, { 'old.txt': 'x' });
+    s.journal('staged', { source: '/elsewhere', sourceId: { dev: '9', ino: '9' } });
+    const plan = s.plan();
+    expect(plan.oldTarget).toMatchObject({ trusted: true, why: expect.stringMatching(/^made by zticache \(identity volume /) });
+    expect(plan.removeOldTarget).toBe(true);
+    expect(plan.resume).toBeUndefined();
+    // the same folder removed and made again is not trusted any more
+    fs.rmSync(s.target, { recursive: true });
+    makeTree(s.target, { 'planted.txt': 'x' });
+    expect(s.refused()).toMatchObject({ exitCode: ExitCode.TARGET_UNSAFE });
+  });
+
+  it('a target holding the running zticache is never removed', () => {
+    const s = setup();
+    makeTree(s.target, { 'zticache.exe': 'x' });
+    expect(s.refused({ ...s.options(), targetIsDefault: true, runningExe: p.join(s.target, 'zticache.exe') }))
+      .toMatchObject({ exitCode: ExitCode.TARGET_UNSAFE, message: expect.stringContaining('holds the running zticache') });
+  });
+
+  it('space freed by removing the old target is counted only when it is removed', () => {
+    const s = setup();
+    makeTree(s.target, { 'old.bin': Buffer.alloc(400_000) });
+    const o = { ...s.options(), targetIsDefault: true };
+    const needed = s.plan(o, { targetVolume: 2 }).neededBytes;
+    const oldBytes = allocated([{ size: 400_000 }], 4096);
+    expect(s.plan(o, { targetVolume: 2, free: needed - oldBytes }).removeOldTarget).toBe(true);
+    expect(s.refused(o, { targetVolume: 2, free: needed - oldBytes - 1 }).exitCode).toBe(ExitCode.NO_SPACE);
+  });
+});
+
+describe('resuming from the journal', () => {
+  it('an unreadable journal is a conflict that names its reason; nothing is guessed', () => {
+    const s = setup();
+    fs.mkdirSync(s.state);
+    fs.writeFileSync(journalFileFor(p, s.state, s.target), '{');
+    const e = s.refused();
+    expect(e).toMatchObject({ exitCode: ExitCode.JOURNAL_CONFLICT, path: journalFileFor(p, s.state, s.target) });
+    expect(e.message).toMatch(/is unreadable: not valid JSON/);
+  });
+
+  it('an unfinished staging from another source is a conflict', () => {
+    const s = setup();
+    fs.mkdirSync(s.target, { recursive: true });
+    s.journal('staging', { source: '/other/PKG', sourceId: { dev: '9', ino: '9' } });
+    const e = s.refused();
+    expect(e.exitCode).toBe(ExitCode.JOURNAL_CONFLICT);
+    expect(e.message).toContain('holds an unfinished staging from /other/PKG');
+    expect(e.message).toContain('--source "/other/PKG"');
+  });
+
+  it('an unfinished move whose target was removed, or replaced, is never resumed into the new folder', () => {
+    const s = setup();
+    s.journal('staging', { targetId: { dev: '1', ino: '1' } });
+    expect(s.refused().message).toContain(`but ${s.target} was removed`);
+    fs.mkdirSync(s.target, { recursive: true });
+    const e = s.refused();
+    expect(e.exitCode).toBe(ExitCode.JOURNAL_CONFLICT);
+    expect(e.message).toContain('is no longer the folder zticache created (it was replaced)');
+  });
+
+  it('an interrupted move is finished from its journal\'s inventory, with what crossed', () => {
+    const s = setup();
+    fs.mkdirSync(s.target, { recursive: true });
+    const j = s.journal('staging', { crossed: ['Images'] });
+    fs.renameSync(p.join(s.source, 'Images'), p.join(s.target, 'Images'));
+    const plan = s.plan(s.options(), { targetVolume: 2 });
+    expect(plan).toMatchObject({ action: 'move', resume: 'staging', crossed: ['Images'], removeOldTarget: false, keep: [], prune: false });
+    expect(plan.inventory).toEqual(j.inventory);
+    expect(plan.reason).toBe(`finishing an interrupted move (journal ${plan.journalFile}); nothing already staged is deleted`);
+    expect(plan.oldTarget).toMatchObject({ trusted: true });
+    // only what is not yet whole in the target is counted
+    expect(plan.neededBytes).toBe(allocated(j.inventory.files.filter((f) => !f.rel.startsWith('Images/')), 4096));
+  });
+
+  it('--mode copy finishes a stuck move as a copy: every top-level entry is kept in the source', () => {
+    const s = setup();
+    fs.mkdirSync(s.target, { recursive: true });
+    s.journal('staging');
+    const plan = s.plan(s.options('--mode', 'copy'));
+    expect(plan.action).toBe('move');
+    expect(plan.keep.sort()).toEqual(['Empty', 'Images', 'OSD', LAUNCHER, 'readme.txt', 'setup.cab'].sort());
+    expect(plan.reason).toContain('--mode copy: what is still in the source is copied, not moved, and stays there');
+  });
+
+  it('an interrupted copy is finished from a fresh inventory, pruning what the package no longer has', () => {
+    const s = setup();
+    fs.mkdirSync(s.target, { recursive: true });
+    s.journal('staging', { mode: 'copy' });
+    fs.writeFileSync(p.join(s.source, 'new.txt'), 'added by the distribution point');
+    fs.copyFileSync(p.join(s.source, 'setup.cab'), p.join(s.target, 'setup.cab'));
+    const plan = s.plan(s.options(), { free: 1e9 });
+    expect(plan).toMatchObject({ action: 'copy', resume: 'staging', prune: true, crossed: [] });
+    expect(plan.inventory.files.map((f) => f.rel)).toContain('new.txt');
+    expect(plan.neededBytes).toBe(allocated(plan.inventory.files.filter((f) => f.rel !== 'setup.cab'), 4096));
+    expect(plan.reason).not.toContain('--mode move ignored');
+    expect(s.plan(s.options('--mode', 'move')).reason).toContain('; --mode move ignored, a copy is finished as a copy');
+    for (const e of fs.readdirSync(s.source)) fs.rmSync(p.join(s.source, e), { recursive: true });
+    expect(s.refused(s.options('--launch', '/bin/sh')).exitCode).toBe(ExitCode.SOURCE_EMPTY);
+  });
+
+  it('an interrupted clearing is finished, then a fresh staging; the old target it was clearing counts as ours', () => {
+    const s = setup();
+    makeTree(s.target, { 'left.txt': 'x' });
+    s.journal('clearing');
+    const plan = s.plan();
+    expect(plan).toMatchObject({ resume: 'clearing', removeOldTarget: true, oldTarget: { trusted: true } });
+    expect(plan.reason).toBe(`finishing an interrupted clearing of the old target (journal ${plan.journalFile}), then a fresh move`);
+  });
+
+  it('a staged package whose cache folder now holds only zticache needs nothing; without the staged target it is refused', () => {
+    const s = setup();
+    fs.mkdirSync(s.target, { recursive: true });
+    fs.renameSync(p.join(s.source, LAUNCHER), p.join(s.target, LAUNCHER));
+    const j = s.journal('staged', { inventory: { files: [{ rel: LAUNCHER, size: 1, mtimeMs: 1 }], dirs: [], bytes: 1 } });
+    for (const e of fs.readdirSync(s.source)) fs.rmSync(p.join(s.source, e), { recursive: true });
+    fs.writeFileSync(p.join(s.source, 'zticache.exe'), 'exe');
+    const o = { ...s.options(), runningExe: p.join(s.source, 'zticache.exe') };
+    const plan = s.plan(o);
+    expect(plan).toMatchObject({ action: 'none', removeOldTarget: false, inventory: j.inventory, toleratesExtra: true, neededBytes: 0 });
+    expect(plan.reason).toBe('already staged by an earlier run (the source now holds nothing but zticache itself)');
+    expect(describePlan(plan)[3]).toBe('Action: none: already staged by an earlier run (the source now holds nothing but zticache itself)');
+    fs.rmSync(s.target, { recursive: true });
+    fs.mkdirSync(s.target, { recursive: true });
+    const e = s.refused(o);
+    expect(e.exitCode).toBe(ExitCode.SOURCE_EMPTY);
+    expect(e.message).toContain('has been replaced since');
+    fs.rmSync(s.target, { recursive: true });
+    expect(s.refused(o).message).toContain('has been removed since');
+  });
+
+  it('run from the target itself: nothing to stage, the staged inventory is trusted only for zticache\'s own target', () => {
+    const s = setup();
+    fs.mkdirSync(s.minint);
+    fs.renameSync(s.source, s.target);
+    const o = { ...s.options(), source: s.target };
+    const fresh = s.plan(o);
+    expect(fresh).toMatchObject({ action: 'none', reason: 'zticache runs from the target itself: nothing to stage', toleratesExtra: false, neededBytes: 0 });
+    expect(fresh.inventory.files).toHaveLength(pkgFiles);
+    s.journal('staged', { inventory: { files: [{ rel: LAUNCHER, size: 1, mtimeMs: 1 }], dirs: [], bytes: 1 }, sourceId: idOf(s.target)! });
+    const ours = s.plan(o);
+    expect(ours).toMatchObject({ action: 'none', toleratesExtra: true });
+    expect(ours.inventory.files).toEqual([{ rel: LAUNCHER, size: 1, mtimeMs: 1 }]);
+  });
+});
+
+describe('the launcher', () => {
+  it('a package file is launched from the target, whichever side it was named on', () => {
+    const s = setup({ 'tools/run.sh': '#!/bin/sh\n' });
+    fs.chmodSync(p.join(s.source, 'tools/run.sh'), 0o755);
+    expect(s.plan(s.options('--launch', 'tools/run.sh')).launcher).toBe(p.join(s.target, 'tools/run.sh'));
+    expect(s.plan(s.options('--launch', p.join(s.source, 'tools', 'run.sh'))).launcher).toBe(p.join(s.target, 'tools/run.sh'));
+  });
+
+  it('one that is not in the package, not executable, or not a regular file is refused', () => {
+    const s = setup({ 'readme.sh': 'echo' });
+    expect(s.refused(s.options('--launch', 'absent.exe'))).toMatchObject({ exitCode: ExitCode.LAUNCHER_MISSING, message: expect.stringContaining('absent.exe is not a file of the package') });
+    expect(s.refused(s.options('--launch', 'readme.sh'))).toMatchObject({ exitCode: ExitCode.LAUNCHER_MISSING, message: expect.stringContaining('is not executable') });
+    expect(s.refused(s.options('--launch', '/nonexistent/x'))).toMatchObject({ exitCode: ExitCode.LAUNCHER_MISSING, message: 'the launcher /nonexistent/x does not exist; nothing was changed' });
+    expect(s.refused(s.options('--launch', s.dir))).toMatchObject({ exitCode: ExitCode.LAUNCHER_MISSING, message: `the launcher ${s.dir} is not a regular file; nothing was changed` });
+    const outside = p.join(s.dir, 'notexec');
+    fs.writeFileSync(outside, 'x', { mode: 0o644 });
+    expect(s.refused(s.options('--launch', outside)).message).toBe(`the launcher ${outside} is not executable; nothing was changed`);
+    expect(s.plan(s.options('--launch', '/bin/sh')).launcher).toBe('/bin/sh');
+  });
+
+  it('after a move the launcher is checked where it now is, in the target', () => {
+    const s = setup();
+    fs.mkdirSync(s.target, { recursive: true });
+    s.journal('staging');
+    fs.renameSync(p.join(s.source, LAUNCHER), p.join(s.target, LAUNCHER));
+    expect(s.plan().launcher).toBe(p.join(s.target, LAUNCHER));
+    fs.chmodSync(p.join(s.target, LAUNCHER), 0o644);
+    expect(s.refused().message).toBe(`the launcher ${p.join(s.target, LAUNCHER)} is not executable; nothing was changed`);
+  });
+});
+
+describe('the manifest', () => {
+  const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+  it('zticache.sha256 at the top of the package is read from the source, and checked where it will be', () => {
+    const s = setup({ 'zticache.sha256': `${sha('package readme\n')}  readme.txt\n` });
+    const plan = s.plan();
+    expect(plan.manifest).toEqual({ path: p.join(s.target, 'zticache.sha256'), entries: [{ hash: sha('package readme\n'), rel: 'readme.txt' }] });
+    expect(describePlan(plan)).toContain(`Manifest: ${p.join(s.target, 'zticache.sha256')} (1 files)`);
+  });
+
+  it('one listing files the package does not have refuses before any change', () => {
+    const s = setup({ 'zticache.sha256': `${sha('x')}  missing.txt\n` });
+    expect(s.refused()).toMatchObject({ exitCode: ExitCode.VERIFY_FAILED, message: expect.stringContaining('lists 1 file(s) that are not in the package, first: missing.txt') });
+  });
+
+  it('--manifest inside the package travels with it; outside it stays; a missing or non-file one is unreadable', () => {
+    const s = setup({ 'sums/list.sha256': `${sha('package readme\n')}  readme.txt\n` });
+    expect(s.plan(s.options('--manifest', p.join(s.source, 'sums/list.sha256'))).manifest?.path).toBe(p.join(s.target, 'sums/list.sha256'));
+    const outside = p.join(s.dir, 'outside.sha256');
+    fs.copyFileSync(p.join(s.source, 'sums/list.sha256'), outside);
+    expect(s.plan(s.options('--manifest', outside)).manifest?.path).toBe(outside);
+    expect(s.refused(s.options('--manifest', p.join(s.dir, 'none.sha256')))).toMatchObject({ exitCode: ExitCode.MANIFEST_UNREADABLE, message: expect.stringContaining('cannot read the manifest') });
+    expect(s.refused(s.options('--manifest', s.dir))).toMatchObject({ exitCode: ExitCode.MANIFEST_UNREADABLE, message: `the manifest ${s.dir} is not a regular file` });
+  });
+
+  it('without one, sizes are verified', () => {
+    const s = setup();
+    expect(describePlan(s.plan())).toContain('Manifest: none (sizes are verified, not hashes)');
+  });
+});
+
+describe('space in clusters', () => {
+  it('a file takes its size rounded up to whole clusters; an empty file takes none', () => {
+    expect(allocated([], 4096)).toBe(0);
+    expect(allocated([{ size: 0 }, { size: 1 }, { size: 4096 }, { size: 4097 }], 4096)).toBe(0 + 4096 + 4096 + 8192);
+  });
+
+  it('the plan asks the cluster size and free space of the nearest existing folder of the target', () => {
+    const s = setup();
+    const asked: string[] = [];
+    const o = s.options();
+    const plan = makePlan(o, { ...platform({ targetVolume: 2 }), freeBytes: (x) => (asked.push(`free ${x}`), 1e12), clusterBytes: (x) => (asked.push(`cluster ${x}`), 512) });
+    expect(asked).toEqual([`cluster ${s.dir}`, `free ${s.dir}`]);
+    expect(plan.neededBytes).toBe(allocated(plan.inventory.files, 512));
+    expect(describePlan(plan).find((l) => l.startsWith('Free space: '))).toMatch(/^Free space: \S+ \S+ for \S+ \S+ to copy$/);
+  });
+
+  it('--what-if\'s words: what, from where, how', () => {
+    const s = setup();
+    const lines = describePlan(s.plan());
+    expect(lines.slice(0, 2)).toEqual([`Source: ${s.source} (local)`, `Target: ${s.target}`]);
+    expect(lines[2]).toMatch(/^Package: 6 files, 6 folders, .* \(\d+ bytes\)$/);
+    expect(lines[3]).toBe('Action: move (same volume: rename, no bytes copied): the source is local: move');
+    expect(lines.at(-1)).toBe(`Launcher: ${p.join(s.target, LAUNCHER)}`);
+  });
+});
