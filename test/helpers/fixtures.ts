@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
+import { afterAll, vi } from 'vitest';
+import { main, VERSION } from '../../src/cli.js';
 import { journalFileFor, readJournal } from '../../src/journal.js';
 import type { Log } from '../../src/log/logger.js';
 
@@ -106,11 +107,47 @@ export function readReport(file: string): LauncherReport | undefined {
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as LauncherReport) : undefined;
 }
 
-/** The built CLI as the OSD program would run it. */
-export async function zticache(args: string[], opts: { cwd?: string } = {}) {
+export interface CliResult {
+  /** the exit code as a POSIX parent sees it (the low 8 bits) */
+  code?: number;
+  /** stdout and stderr, interleaved */
+  out: string;
+}
+
+/** The built CLI as the OSD program would run it: a child process. */
+export async function zticacheProcess(args: string[], opts: { cwd?: string } = {}): Promise<CliResult> {
   const r = await execa(process.execPath, [CLI, ...args], { reject: false, cwd: opts.cwd ?? ROOT, all: true });
   return { code: r.exitCode, out: r.all ?? '' };
 }
+
+/**
+ * The same command line through main() in this process, with what it writes to stdout and stderr
+ * captured and its code cut to what a POSIX parent sees: the mutated src/ StrykerJS puts in place is
+ * what runs (a child process runs dist/, which no mutant reaches). One run at a time.
+ */
+export async function zticacheInProcess(args: string[], opts: { cwd?: string } = {}): Promise<CliResult> {
+  const chunks: string[] = [];
+  const capture = (stream: NodeJS.WriteStream) => vi.spyOn(stream, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+    done?.();
+    return true;
+  }) as NodeJS.WriteStream['write']);
+  const spies = [capture(process.stdout), capture(process.stderr)];
+  try {
+    const code = await main(args, { platform: process.platform, env: process.env, execPath: process.execPath, packaged: false, cwd: opts.cwd ?? ROOT, version: VERSION });
+    return { code: process.platform === 'win32' ? code : code & 0xff, out: chunks.join('') };
+  } finally {
+    for (const s of spies) s.mockRestore();
+  }
+}
+
+/**
+ * zticache as a test runs it: the built CLI in a child process, or, under `npm run mutate`
+ * (ZTI_IN_PROCESS=1, set by vitest.mutate.config.ts), main() in this process. Tests that need a
+ * process of their own (signals, two runs at once, another user) call zticacheProcess.
+ */
+export const zticache = process.env.ZTI_IN_PROCESS === '1' ? zticacheInProcess : zticacheProcess;
 
 /** A layout like a client's: cache folder with the package, and MININT beside it. */
 export function scene(base?: string) {
