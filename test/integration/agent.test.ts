@@ -75,7 +75,8 @@ describe('staging a package and running the launcher', () => {
   it('writes a CMTrace log with what the original logged, plus timings and bytes', async () => {
     const s = scene();
     makePackage(s.source);
-    await zticache(s.args('--', s.report, '3'));
+    const r = await zticache(s.args('--', s.report, '3'));
+    expect(r.code, r.out).toBe(3);
     const log = fs.readFileSync(s.log, 'utf8');
     const lines = log.trimEnd().split('\n');
     for (const l of lines) expect(l).toMatch(/^<!\[LOG\[.*\]LOG\]!><time="\d\d:\d\d:\d\d\.\d{3}[+-]\d+" date="\d\d-\d\d-\d{4}" component="ZTICache" context="" type="[123]" thread="\d+" file="">$/);
