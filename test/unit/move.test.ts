@@ -1,0 +1,206 @@
+// The move, called directly: renames on one volume; across volumes (EXDEV) copy, check, flush, record
+// what crossed, and only then delete; resumed entries finished, not redone; the running zticache's
+// entry copied and kept; each failure naming its file. Another volume is simulated by a rename that
+// fails with EXDEV, the way Linux answers one.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/exit-codes.js';
+import { nodeWalk, takeInventory } from '../../src/inventory.js';
+import { stageFs, type StageFs } from '../../src/stage/fs.js';
+import { moveInventory, type MoveOptions } from '../../src/stage/move.js';
+import { retryPolicy } from '../../src/stage/retry.js';
+import { makeTree, memoryLog, snapshot, tempDir } from '../helpers/fixtures.js';
+import { fault, realFs } from '../helpers/seams.js';
+
+const p = path.posix;
+const savedRetry = { ...retryPolicy };
+afterEach(() => {
+  Object.assign(stageFs, realFs);
+  Object.assign(retryPolicy, savedRetry);
+});
+const use = (over: Partial<StageFs>) => Object.assign(stageFs, over);
+/** Every rename fails as it does between two volumes. */
+const acrossVolumes = () => use({ rename: async () => { throw fault('EXDEV'); } });
+
+function setup() {
+  const dir = tempDir('zti-move-');
+  const src = p.join(dir, 'cache', 'PKG');
+  const dst = p.join(dir, 'MININT', 'PackageSource');
+  makeTree(src, { 'a.txt': 'aaa', 'b.txt': 'b', 'OSD/x.xml': 'x', 'OSD/deep/y.inf': 'yy', 'Empty': null, 'bin/zticache.exe': 'exe' });
+  const log = memoryLog();
+  const inv = takeInventory(p, src);
+  const before = snapshot(src);
+  const opts = (over: Partial<MoveOptions> = {}): MoveOptions => ({ p, log, parallel: 2, walk: nodeWalk, keep: [], ...over });
+  return { dir, src, dst, log, inv, before, opts };
+}
+
+const failure = (run: Promise<unknown>) => run.then(() => { throw new Error('it did not fail'); }, (e: { exitCode?: number; message: string; path?: string }) => e);
+
+describe('a move on one volume', () => {
+  it('renames each top-level entry, folders logged with their size, files counted', async () => {
+    const s = setup();
+    const r = await moveInventory(s.src, s.dst, s.inv, s.opts());
+    expect(r).toEqual({ renamed: 5, crossVolume: 0, crossVolumeCopied: 0, leftInSource: 0, kept: 0, alreadyDone: 0 });
+    expect(snapshot(s.dst)).toStrictEqual(s.before);
+    expect(fs.readdirSync(s.src)).toEqual([]);
+    expect(s.log.lines).toEqual([
+      `info: Moving folder ${p.join(s.src, 'Empty')} (0 files, 0 B)`,
+      `info: Moving folder ${p.join(s.src, 'OSD')} (2 files, 3 B)`,
+      `info: Moving folder ${p.join(s.src, 'bin')} (1 files, 3 B)`,
+      `info: Moved 2 files in ${s.src}`,
+    ]);
+  });
+
+  it('the running zticache\'s entry is copied and stays; entries already moved are done', async () => {
+    const s = setup();
+    fs.mkdirSync(s.dst, { recursive: true });
+    fs.renameSync(p.join(s.src, 'OSD'), p.join(s.dst, 'OSD'));
+    const r = await moveInventory(s.src, s.dst, s.inv, s.opts({ keep: ['bin'] }));
+    expect(r).toMatchObject({ renamed: 3, kept: 1, alreadyDone: 1 });
+    expect(snapshot(s.dst)).toStrictEqual(s.before);
+    expect(fs.readFileSync(p.join(s.src, 'bin', 'zticache.exe'), 'utf8')).toBe('exe');
+    expect(s.log.lines).toContain(`info: Copied ${p.join(s.src, 'bin')} (it stays in the source)`);
+    expect(s.log.lines.filter((l) => l.includes('Moving folder'))).toEqual([`info: Moving folder ${p.join(s.src, 'Empty')} (0 files, 0 B)`]);
+  });
+
+  it('an entry in neither place is an error that names it and both folders', async () => {
+    const s = setup();
+    fs.rmSync(p.join(s.src, 'b.txt'));
+    const e = await failure(moveInventory(s.src, s.dst, s.inv, s.opts()));
+    expect(e).toMatchObject({ exitCode: ExitCode.STAGE_FAILED, path: p.join(s.src, 'b.txt') });
+    expect(e.message).toBe(`b.txt is in the journal's inventory but neither in ${s.src} nor in ${s.dst}`);
+  });
+
+  it('a rename held for a moment is retried and told; one refused for good names the entry', async () => {
+    const s = setup();
+    Object.assign(retryPolicy, { attempts: 3, baseMs: 1, maxMs: 1 });
+    let busy = 1;
+    use({ rename: async (a, b) => { if (busy-- > 0) throw fault('EACCES'); return realFs.rename(a, b); } });
+    await moveInventory(s.src, s.dst, s.inv, s.opts());
+    expect(s.log.lines[1]).toBe(`warn: moving ${p.join(s.src, 'Empty')}: EACCES (try 1 of 3), retrying in 1 ms`);
+    const t = setup();
+    use({ rename: async () => { throw fault('ENOSPC'); } });
+    const e = await failure(moveInventory(t.src, t.dst, t.inv, t.opts()));
+    expect(e.message).toBe(`cannot move ${p.join(t.src, 'Empty')} to ${p.join(t.dst, 'Empty')}`);
+  });
+});
+
+describe('a move across volumes', () => {
+  it('copies, checks and flushes every entry, records them as crossed, then deletes the sources', async () => {
+    const s = setup();
+    acrossVolumes();
+    const events: string[] = [];
+    use({
+      fsync: async (x) => void events.push(`fsync ${p.relative(s.dst, x) || '.'}`),
+      rm: async (x, o) => { events.push(`rm ${p.relative(s.src, x)}`); return realFs.rm(x, o); },
+    });
+    const r = await moveInventory(s.src, s.dst, s.inv, s.opts({ onCrossed: (names) => void events.push(`crossed ${names.join(',')}`) }));
+    expect(r).toEqual({ renamed: 0, crossVolume: 5, crossVolumeCopied: 5, leftInSource: 0, kept: 0, alreadyDone: 0 });
+    expect(snapshot(s.dst)).toStrictEqual(s.before);
+    expect(fs.readdirSync(s.src)).toEqual([]);
+    const crossedAt = events.indexOf('crossed Empty,OSD,a.txt,b.txt,bin');
+    expect(crossedAt).toBeGreaterThan(0);
+    // every copy is flushed (files, folders, the target) before the record, every delete after it
+    const flushed = events.slice(0, crossedAt);
+    expect(flushed.every((e) => e.startsWith('fsync '))).toBe(true);
+    expect(new Set(flushed)).toEqual(new Set(['fsync a.txt', 'fsync b.txt', 'fsync OSD/x.xml', 'fsync OSD/deep/y.inf', 'fsync bin/zticache.exe', 'fsync Empty', 'fsync OSD', 'fsync OSD/deep', 'fsync bin', 'fsync .']));
+    expect(flushed.at(-1)).toBe('fsync .');
+    expect(events.slice(crossedAt + 1)).toEqual(['rm Empty', 'rm OSD', 'rm a.txt', 'rm b.txt', 'rm bin']);
+    expect(s.log.lines.at(-1)).toBe(`info: Moved 2 files in ${s.src}`);
+  });
+
+  it('a read-only medium (EROFS) is copied the same way, its files left where they are', async () => {
+    const s = setup();
+    use({ rename: async () => { throw fault('EROFS'); }, rm: async () => { throw fault('EROFS'); } });
+    const r = await moveInventory(s.src, s.dst, s.inv, s.opts());
+    expect(r).toMatchObject({ crossVolume: 5, leftInSource: 5 });
+    expect(snapshot(s.dst)).toStrictEqual(s.before);
+    expect(snapshot(s.src)).toStrictEqual(s.before);
+    expect(s.log.lines).toContain(`warn: copied ${p.join(s.src, 'a.txt')} into the target, but the source refuses its delete (EROFS at ${p.join(s.src, 'a.txt')}): an extra copy stays there, nothing is lost`);
+  });
+
+  it('a delete refused otherwise fails, naming the entry, with the copy complete', async () => {
+    const s = setup();
+    acrossVolumes();
+    use({ rm: async () => { throw Object.assign(fault('EIO'), { path: '/held/file' }); } });
+    const e = await failure(moveInventory(s.src, s.dst, s.inv, s.opts()));
+    expect(e.message).toBe(`copied ${p.join(s.src, 'Empty')} to the target but cannot delete it from the source at /held/file`);
+    expect(snapshot(s.dst)).toStrictEqual(s.before);
+  });
+
+  it('a copy that comes out the wrong size stops before any source is deleted', async () => {
+    const s = setup();
+    acrossVolumes();
+    const removed: string[] = [];
+    use({
+      statSync: (x) => (x === p.join(s.dst, 'b.txt') ? ({ size: 7 } as fs.Stats) : realFs.statSync(x)),
+      rm: async (x) => void removed.push(x),
+    });
+    const e = await failure(moveInventory(s.src, s.dst, s.inv, s.opts()));
+    expect(e).toMatchObject({ exitCode: ExitCode.STAGE_FAILED, path: p.join(s.dst, 'b.txt') });
+    expect(e.message).toBe(`copy of ${p.join(s.src, 'b.txt')} has 7 bytes, expected 1; the source was kept`);
+    expect(removed).toEqual([]);
+    // a copy that is not there at all
+    const t = setup();
+    acrossVolumes();
+    use({ statSync: (x) => (x === p.join(t.dst, 'a.txt') ? undefined : realFs.statSync(x)), rm: async () => {} });
+    expect((await failure(moveInventory(t.src, t.dst, t.inv, t.opts()))).message).toBe(`copy of ${p.join(t.src, 'a.txt')} has -1 bytes, expected 3; the source was kept`);
+  });
+
+  it('resumed: entries recorded as crossed only finish their deletes; the record keeps them', async () => {
+    const s = setup();
+    fs.mkdirSync(s.dst, { recursive: true });
+    // an earlier run copied OSD and a.txt whole, deleted a.txt's source and died before OSD's
+    fs.cpSync(p.join(s.src, 'OSD'), p.join(s.dst, 'OSD'), { recursive: true, preserveTimestamps: true });
+    fs.renameSync(p.join(s.src, 'a.txt'), p.join(s.dst, 'a.txt'));
+    acrossVolumes();
+    const copied: string[] = [];
+    use({ copyFileSync: (a, b) => { copied.push(p.relative(s.src, a)); realFs.copyFileSync(a, b); } });
+    let record: string[] = [];
+    const r = await moveInventory(s.src, s.dst, s.inv, s.opts({ crossed: ['OSD', 'a.txt'], onCrossed: (n) => (record = n) }));
+    expect(r).toEqual({ renamed: 0, crossVolume: 4, crossVolumeCopied: 2, leftInSource: 0, kept: 0, alreadyDone: 1 });
+    expect(copied.sort()).toEqual(['b.txt', 'bin/zticache.exe']);
+    expect(record).toEqual(['OSD', 'a.txt', 'Empty', 'b.txt', 'bin']);
+    expect(snapshot(s.dst)).toStrictEqual(s.before);
+    expect(fs.readdirSync(s.src)).toEqual([]);
+  });
+
+  it('resumed with nothing left but finished deletes: no copy, the record written once', async () => {
+    const s = setup();
+    fs.mkdirSync(s.dst, { recursive: true });
+    for (const e of fs.readdirSync(s.src)) fs.cpSync(p.join(s.src, e), p.join(s.dst, e), { recursive: true, preserveTimestamps: true });
+    const records: string[][] = [];
+    const names = ['Empty', 'OSD', 'a.txt', 'b.txt', 'bin'];
+    const r = await moveInventory(s.src, s.dst, s.inv, s.opts({ crossed: names, onCrossed: (n) => void records.push(n) }));
+    expect(r).toMatchObject({ crossVolume: 5, crossVolumeCopied: 0, alreadyDone: 0 });
+    expect(records).toEqual([names]);
+    expect(fs.readdirSync(s.src)).toEqual([]);
+    // and when every delete was done too: nothing at all
+    const again: string[][] = [];
+    expect(await moveInventory(s.src, s.dst, s.inv, s.opts({ crossed: names, onCrossed: (n) => void again.push(n) }))).toMatchObject({ alreadyDone: 5, crossVolume: 0 });
+    expect(again).toEqual([]);
+  });
+
+  it('flushes at least 16 at once, more with --parallel', async () => {
+    const s = setup();
+    makeTree(s.src, Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`many/f${i}.txt`, 'x'])));
+    const inv = takeInventory(p, s.src);
+    acrossVolumes();
+    let inFlight = 0;
+    let most = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let waiting = 0;
+    use({
+      fsync: async () => {
+        most = Math.max(most, ++inFlight);
+        if (++waiting === 16) release();
+        await gate;
+        inFlight--;
+      },
+    });
+    await moveInventory(s.src, s.dst, inv, s.opts({ parallel: 2 }));
+    expect(most).toBe(16);
+  });
+});
