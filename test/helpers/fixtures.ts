@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, vi } from 'vitest';
+import { afterAll, it, vi } from 'vitest';
 import { main, VERSION } from '../../src/cli.js';
 import { journalFileFor, readJournal } from '../../src/journal.js';
 import type { Log } from '../../src/log/logger.js';
@@ -148,6 +148,13 @@ export async function zticacheInProcess(args: string[], opts: { cwd?: string } =
  * process of their own (signals, two runs at once, another user) call zticacheProcess.
  */
 export const zticache = process.env.ZTI_IN_PROCESS === '1' ? zticacheInProcess : zticacheProcess;
+
+/**
+ * A test whose every run of zticache is a process of its own (signals, runs started together,
+ * another user, a pipe, a terminal): under `npm run mutate` it cannot see a mutant and only costs
+ * time, so it is skipped there; the normal suite runs it.
+ */
+export const itProcess = process.env.ZTI_IN_PROCESS === '1' ? it.skip : it;
 
 /** A layout like a client's: cache folder with the package, and MININT beside it. */
 export function scene(base?: string) {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
-import { CLI, LAUNCHER, expectExit, makePackage, readReport, scene, snapshot, tempDir, zticache } from '../helpers/fixtures.js';
+import { CLI, LAUNCHER, expectExit, makePackage, readReport, scene, snapshot, tempDir, zticache, itProcess } from '../helpers/fixtures.js';
 
 describe('staging a package and running the launcher', () => {
   it('moves a local package (same volume: renamed), runs the launcher in the target and exits with its code', async () => {
@@ -227,7 +227,7 @@ describe('the launcher', () => {
 });
 
 describe('progress', () => {
-  it('draws a progress bar on a terminal, and the log lines stay on lines of their own', async () => {
+  itProcess('draws a progress bar on a terminal, and the log lines stay on lines of their own', async () => {
     const s = scene();
     const files: Record<string, string> = {};
     for (let i = 0; i < 300; i++) files[`Files/f${i}.txt`] = `file ${i}\n`;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
 import {
-  CLI, GATED_LAUNCHER, GATED_LAUNCHER_SOURCE, expectExit, makePackage, needs, readReport, scene, tempDir, waitFor, zticache,
+  CLI, GATED_LAUNCHER, GATED_LAUNCHER_SOURCE, expectExit, makePackage, needs, readReport, scene, tempDir, waitFor, zticache, itProcess,
 } from '../helpers/fixtures.js';
 
 describe('manifests', () => {
@@ -52,7 +52,7 @@ describe('the launcher', () => {
   });
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    it(`${signal} to zticache while the launcher runs: logged, passed on, exit 128 + the signal`, async () => {
+    itProcess(`${signal} to zticache while the launcher runs: logged, passed on, exit 128 + the signal`, async () => {
       const s = scene();
       makePackage(s.source);
       fs.writeFileSync(path.join(s.source, GATED_LAUNCHER), GATED_LAUNCHER_SOURCE, { mode: 0o755 });
@@ -90,7 +90,7 @@ describe('the error contract of zticache manifest', () => {
     expect(r.out).not.toMatch(/\n\s+at /);
   });
 
-  it('a package file that cannot be read names the file, with its own code, not a stack', async (ctx) => {
+  itProcess('a package file that cannot be read names the file, with its own code, not a stack', async (ctx) => {
     // root reads everything: the run is made as nobody, on a file only root may read
     const setpriv = spawnSync('setpriv', ['--version']).status === 0;
     if (!needs(ctx, setpriv && process.getuid?.() === 0, 'root and setpriv (util-linux)')) return;
@@ -108,7 +108,7 @@ describe('the error contract of zticache manifest', () => {
 });
 
 describe('a run without the rights the state folder needs', () => {
-  it('says it is a permission problem (STATE_UNSAFE), not a damaged journal', async (ctx) => {
+  itProcess('says it is a permission problem (STATE_UNSAFE), not a damaged journal', async (ctx) => {
     const setpriv = spawnSync('setpriv', ['--version']).status === 0;
     if (!needs(ctx, setpriv && process.getuid?.() === 0, 'root and setpriv (util-linux)')) return;
     const s = scene();
@@ -121,7 +121,7 @@ describe('a run without the rights the state folder needs', () => {
 });
 
 describe('a run asked to stop before its launcher', () => {
-  it('SIGTERM during staging: the log and the summary say how it ended, with its own code; the next run finishes', async () => {
+  itProcess('SIGTERM during staging: the log and the summary say how it ended, with its own code; the next run finishes', async () => {
     let stopped = false;
     for (let attempt = 0; attempt < 5 && !stopped; attempt++) {
       const s = scene();

@@ -10,7 +10,7 @@ import { ExitCode } from '../../src/exit-codes.js';
 import { lockNameOf } from '../../src/posix-state.js';
 import { failing, fast, mainWith, rt } from '../helpers/seams.js';
 import {
-  CLI, GATED_LAUNCHER, GATED_LAUNCHER_SOURCE, LAUNCHER, LAUNCHER_SOURCE, expectExit, makePackage, makeTree, needs, readReport, scene, snapshot, waitFor, zticache,
+  CLI, GATED_LAUNCHER, GATED_LAUNCHER_SOURCE, LAUNCHER, LAUNCHER_SOURCE, expectExit, makePackage, makeTree, needs, readReport, scene, snapshot, waitFor, zticache, itProcess,
 } from '../helpers/fixtures.js';
 
 const RACE_TRIALS = Number(process.env.ZTI_RACE_TRIALS ?? 5);
@@ -34,7 +34,7 @@ async function runAtLaunch(s: ReturnType<typeof scene>) {
 describe('one run at a time', () => {
   for (const mode of ['move', 'copy'] as const) {
     for (const old of [false, true]) {
-      it(`${RACE_TRIALS} pairs of runs started together (${mode}, ${old ? 'with' : 'without'} an old target): package intact, launcher once, the other refused`, async () => {
+      itProcess(`${RACE_TRIALS} pairs of runs started together (${mode}, ${old ? 'with' : 'without'} an old target): package intact, launcher once, the other refused`, async () => {
         for (let trial = 0; trial < RACE_TRIALS; trial++) {
           const s = scene();
           const go = path.join(s.dir, 'go');
@@ -270,7 +270,7 @@ describe('planted state is never trusted', () => {
 });
 
 describe('output never ends a run', () => {
-  it('a stdout closed after the first byte (zticache | head -c1): the run goes on, launches and exits with the launcher\'s code', async () => {
+  itProcess('a stdout closed after the first byte (zticache | head -c1): the run goes on, launches and exits with the launcher\'s code', async () => {
     const s = scene();
     makePackage(s.source);
     const q = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
