@@ -26,7 +26,7 @@ describe('progress', () => {
     p.add(20 * MB, 2);
     expect(p.line()).toBe('Copied 20.0 MB of 100.0 MB, 2 of 10 files, 2.0 MB/s, ETA 0:40');
     p.add(80 * MB, 8);
-    expect(p.line()).toBe('Copied 100 MB of 100.0 MB, 10 of 10 files, 10.0 MB/s, ETA 0:00');
+    expect(p.line()).toBe('Copied 100.0 MB of 100.0 MB, 10 of 10 files, 10.0 MB/s, ETA 0:00');
   });
 
   it('tick logs once an interval has passed since the last line, not before', () => {
