@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
-import { idOf, isVolumeRoot, locateUnder, sameId } from '../../src/identity.js';
+import { formatId, idOf, isVolumeRoot, locateUnder, sameId } from '../../src/identity.js';
 import { checkOverlap, checkTargetSafe } from '../../src/plan/checks.js';
 import { mountTmpfs, needs, tempDir } from '../helpers/fixtures.js';
 
@@ -107,5 +107,37 @@ describe('identity of a location', () => {
     } finally {
       execaSync('umount', [mnt], { reject: false });
     }
+  });
+
+  it('an identity is volume, file and (POSIX) birth time; nothing there, or a path through a file, has none', () => {
+    const { dir, target } = layout();
+    const id = idOf(target)!;
+    const st = fs.statSync(target, { bigint: true });
+    expect(id.dev).toBe(st.dev.toString());
+    expect(id.ino).toBe(st.ino.toString());
+    if (st.birthtimeNs > 0n) expect(id.born).toBe(st.birthtimeNs.toString());
+    fs.writeFileSync(path.join(dir, 'file'), 'x');
+    expect(idOf(path.join(dir, 'file', 'below'))).toBeUndefined(); // ENOTDIR, not a throw
+    expect(idOf(path.join(dir, 'absent'))).toBeUndefined();
+    expect(sameId(undefined, id)).toBe(false);
+    expect(sameId(id, undefined)).toBe(false);
+    expect(sameId({ dev: '1', ino: '2' }, { dev: '2', ino: '2' })).toBe(false);
+    expect(sameId({ dev: '1', ino: '2' }, { dev: '1', ino: '3' })).toBe(false);
+    expect(sameId({ dev: '1', ino: '2', born: '5' }, { dev: '1', ino: '2' })).toBe(true);
+  });
+
+  it('an identity in words, for the log', () => {
+    expect(formatId(undefined)).toBe('none');
+    expect(formatId({ dev: '2049', ino: '131' })).toBe('volume 2049, file 131');
+    expect(formatId({ dev: '2049', ino: '131', born: '1700000000000000000' })).toBe('volume 2049, file 131, born 1700000000000000000');
+  });
+
+  it('a path whose parent cannot be examined is not taken for a volume root; nor is one that does not exist', () => {
+    const { dir } = layout();
+    fs.writeFileSync(path.join(dir, 'file'), 'x');
+    expect(isVolumeRoot(p, path.join(dir, 'file', 'below'))).toBe(false);
+    expect(isVolumeRoot(p, path.join(dir, 'absent'))).toBe(false);
+    expect(isVolumeRoot(path.win32, 'C:\\')).toBe(true);
+    expect(isVolumeRoot(p, '/tmp/..')).toBe(true);
   });
 });
