@@ -105,11 +105,15 @@ describe('writing a journal', () => {
   it('what is written reads back equal, in slices for a large inventory, and leaves no temp file', () => {
     const dir = tempDir('zti-journal-');
     const file = path.join(dir, 'journal-a.json');
-    const files = Array.from({ length: 4_500 }, (_, i) => ({ rel: `d/f${i}.bin`, size: i, mtimeMs: 1_000 + i }));
+    // a whole number of 2,000-entry slices: no slice may be written empty
+    const files = Array.from({ length: 4_000 }, (_, i) => ({ rel: `d/f${i}.bin`, size: i, mtimeMs: 1_000 + i }));
     const big = journal({ inventory: { files, dirs: ['d'], bytes: 123 } });
     writeJournal(file, big);
     expect(readJournal(file, false)).toEqual({ kind: 'ok', journal: big });
     expect(fs.readdirSync(dir)).toEqual(['journal-a.json']);
+    const odd = journal({ inventory: { files: files.slice(0, 2_001), dirs: ['d'], bytes: 1 } });
+    writeJournal(file, odd);
+    expect(readJournal(file, false)).toEqual({ kind: 'ok', journal: odd });
     const empty = journal({ inventory: { files: [], dirs: [], bytes: 0 }, crossed: undefined });
     writeJournal(file, empty);
     expect(readJournal(file, false)).toEqual({ kind: 'ok', journal: JSON.parse(JSON.stringify(empty)) });
@@ -152,5 +156,20 @@ describe('which journal is a target\'s', () => {
     expect(findJournal(p, state, '/second/spelling', id)).toMatchObject({ file: other, read: { kind: 'invalid' } });
     // no state folder yet: none
     expect(findJournal(p, path.join(state, 'missing'), '/x', id).read).toEqual({ kind: 'none' });
+  });
+});
+
+describe('the journal write holds nothing open', () => {
+  it('every descriptor it opened is closed, also when the write fails', () => {
+    const dir = tempDir('zti-journal-');
+    const open = () => fs.readdirSync('/proc/self/fd').length;
+    const before = open();
+    for (let i = 0; i < 20; i++) writeJournal(path.join(dir, 'journal-a.json'), journal());
+    expect(open()).toBe(before);
+    // the rename onto a folder fails after the temp file was written
+    fs.mkdirSync(path.join(dir, 'journal-b.json'));
+    fs.writeFileSync(path.join(dir, 'journal-b.json', 'x'), '');
+    for (let i = 0; i < 5; i++) expect(() => writeJournal(path.join(dir, 'journal-b.json'), journal())).toThrow();
+    expect(open()).toBe(before);
   });
 });

@@ -111,4 +111,56 @@ describe('the run lock', () => {
     fs.writeFileSync(file, JSON.stringify({ pid: 777, started: 'it', command: 'the holder' }));
     expect((await pending).message).toContain('(process 777, started it: the holder)');
   });
+
+  it('without the system\'s word, owner.json naming this very process is not the holder either', async () => {
+    const dir = tempDir('zti-lock-');
+    const file = path.join(dir, 'owner.json');
+    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, started: 'me', command: 'me' }));
+    const pending = refusal(acquireRunLock(platformWith({ busy: true }), dir, 'y'));
+    let settled = false;
+    void pending.then(() => (settled = true));
+    await polled(file, 3);
+    expect(settled).toBe(false);
+    fs.writeFileSync(file, JSON.stringify({ pid: 1, started: 'init', command: 'the holder' }));
+    expect((await pending).message).toContain('(process 1, started init: the holder)');
+  });
+
+  it('a holder of another user (the system says EPERM to a signal 0) is alive; one that is gone (ESRCH) is not', async () => {
+    const dir = tempDir('zti-lock-');
+    const file = path.join(dir, 'owner.json');
+    const kill = vi.spyOn(process, 'kill').mockImplementation(((pid: number) => {
+      throw Object.assign(new Error('no'), { code: pid === 4001 ? 'EPERM' : 'ESRCH' });
+    }) as typeof process.kill);
+    try {
+      fs.writeFileSync(file, JSON.stringify({ pid: 4002, started: 'gone', command: 'old' }));
+      const pending = refusal(acquireRunLock(platformWith({ busy: true }), dir, 'y'));
+      let settled = false;
+      void pending.then(() => (settled = true));
+      await polled(file, 3);
+      expect(settled).toBe(false);
+      fs.writeFileSync(file, JSON.stringify({ pid: 4001, started: 'then', command: 'another user\'s run' }));
+      expect((await pending).message).toContain('(process 4001, started then: another user\'s run)');
+    } finally {
+      kill.mockRestore();
+    }
+  });
+
+  it('a holder never named in owner.json is described as well as it can be after a generous ceiling (10 s)', async () => {
+    vi.useFakeTimers();
+    try {
+      const dir = tempDir('zti-lock-');
+      const named = refusal(acquireRunLock(platformWith({ busy: true, pid: 5150 }), dir, 'y'));
+      const unnamed = refusal(acquireRunLock(platformWith({ busy: true }), dir, 'y'));
+      let settled = 0;
+      void named.then(() => settled++);
+      void unnamed.then(() => settled++);
+      await vi.advanceTimersByTimeAsync(9_900);
+      expect(settled).toBe(0);
+      await vi.advanceTimersByTimeAsync(200);
+      expect((await named).message).toContain('(process 5150); it holds the lock');
+      expect((await unnamed).message).toContain('(its process could not be named); it holds the lock');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
