@@ -1,0 +1,81 @@
+// Staging's file calls (src/stage/fs.ts) as they behave on their own: a copy never lands on an
+// existing file, a flush works on read-only files and folders and holds nothing open afterwards,
+// stat answers undefined for nothing there, exists sees a link without following it.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { stageFs } from '../../src/stage/fs.js';
+import { makeTree, tempDir } from '../helpers/fixtures.js';
+
+afterEach(() => vi.restoreAllMocks());
+const openFds = () => fs.readdirSync('/proc/self/fd').length;
+
+describe('staging\'s file calls', () => {
+  it('a copy never replaces a file that is there (COPYFILE_EXCL), sync or not', async () => {
+    const d = tempDir('zti-sfs-');
+    makeTree(d, { 'a.txt': 'new', 'b.txt': 'theirs' });
+    await expect(stageFs.copyFile(path.join(d, 'a.txt'), path.join(d, 'b.txt'))).rejects.toMatchObject({ code: 'EEXIST' });
+    expect(() => stageFs.copyFileSync(path.join(d, 'a.txt'), path.join(d, 'b.txt'))).toThrow(expect.objectContaining({ code: 'EEXIST' }));
+    expect(fs.readFileSync(path.join(d, 'b.txt'), 'utf8')).toBe('theirs');
+    await stageFs.copyFile(path.join(d, 'a.txt'), path.join(d, 'c.txt'));
+    stageFs.copyFileSync(path.join(d, 'a.txt'), path.join(d, 'e.txt'));
+    expect(fs.readFileSync(path.join(d, 'c.txt'), 'utf8') + fs.readFileSync(path.join(d, 'e.txt'), 'utf8')).toBe('newnew');
+    expect(stageFs.copyKeepsTime).toBe(false); // libuv's POSIX copy does not carry the time over
+  });
+
+  it('a flush opens for writing first, falls back to reading (a read-only file, a folder), and closes what it opened', async () => {
+    const d = tempDir('zti-sfs-');
+    makeTree(d, { 'rw.bin': 'x', 'ro.bin': 'y', 'sub/f': 'z' });
+    fs.chmodSync(path.join(d, 'ro.bin'), 0o444);
+    const opened: string[] = [];
+    const real = fs.promises.open;
+    vi.spyOn(fs.promises, 'open').mockImplementation(async (p, flags) => {
+      opened.push(`${path.basename(String(p))} ${String(flags)}`);
+      // as a non-root user sees a read-only file
+      if (String(p).endsWith('ro.bin') && flags === 'r+') throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
+      return real(p, flags);
+    });
+    const before = openFds();
+    await stageFs.fsync(path.join(d, 'rw.bin'));
+    await stageFs.fsync(path.join(d, 'ro.bin'));
+    await stageFs.fsync(path.join(d, 'sub'));
+    await stageFs.fsync(path.join(d, 'absent'));
+    expect(opened).toEqual(['rw.bin r+', 'ro.bin r+', 'ro.bin r', 'sub r+', 'sub r', 'absent r+', 'absent r']);
+    expect(openFds()).toBe(before);
+  });
+
+  it('stat is undefined when nothing is there and throws anything else; exists sees a dangling link', async () => {
+    const d = tempDir('zti-sfs-');
+    makeTree(d, { 'f': 'x' });
+    expect(await stageFs.stat(path.join(d, 'none'))).toBeUndefined();
+    expect(stageFs.statSync(path.join(d, 'none'))).toBeUndefined();
+    expect((await stageFs.stat(path.join(d, 'f')))!.size).toBe(1);
+    await expect(stageFs.stat(path.join(d, 'f', 'below'))).rejects.toMatchObject({ code: 'ENOTDIR' });
+    fs.symlinkSync(path.join(d, 'nowhere'), path.join(d, 'dangling'));
+    expect(stageFs.exists(path.join(d, 'dangling'))).toBe(true);
+    expect(stageFs.exists(path.join(d, 'none'))).toBe(false);
+  });
+
+  it('mkdirp makes the missing parents; removeFile removes one file and minds no absence', () => {
+    const d = tempDir('zti-sfs-');
+    stageFs.mkdirp(path.join(d, 'a', 'b', 'c'));
+    stageFs.mkdirp(path.join(d, 'a', 'b', 'c'));
+    expect(fs.statSync(path.join(d, 'a', 'b', 'c')).isDirectory()).toBe(true);
+    fs.writeFileSync(path.join(d, 'a', 'f'), 'x');
+    stageFs.removeFile(path.join(d, 'a', 'f'));
+    stageFs.removeFile(path.join(d, 'a', 'f'));
+    expect(fs.readdirSync(path.join(d, 'a'))).toEqual(['b']);
+  });
+
+  it('times go onto the file, sync or not', async () => {
+    const d = tempDir('zti-sfs-');
+    makeTree(d, { 'f': 'x', 'g': 'y' });
+    const t = new Date('2007-06-01T12:00:00Z');
+    await stageFs.utimes(path.join(d, 'f'), t, t);
+    stageFs.utimesSync(path.join(d, 'g'), t, t);
+    expect(fs.statSync(path.join(d, 'f')).mtime.toISOString()).toBe(t.toISOString());
+    expect(fs.statSync(path.join(d, 'g')).mtime.toISOString()).toBe(t.toISOString());
+    await stageFs.rename(path.join(d, 'f'), path.join(d, 'h'));
+    expect(fs.readdirSync(d).sort()).toEqual(['g', 'h']);
+  });
+});
