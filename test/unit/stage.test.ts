@@ -1,0 +1,204 @@
+// The staging step called directly with a plan made a moment earlier, and the world changed in
+// between, as a racing user or a full disk would change it: every such change is refused with the
+// step and the path, the journal goes through its states in order, and nothing the plan did not
+// allow is touched.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parseArgs } from '../../src/args.js';
+import { ExitCode } from '../../src/exit-codes.js';
+import { ZtiError } from '../../src/errors.js';
+import { idOf } from '../../src/identity.js';
+import { journalFileFor, writeJournal, type Journal } from '../../src/journal.js';
+import { resolveOptions } from '../../src/options.js';
+import { makePlan, type Plan } from '../../src/plan/plan.js';
+import { posixPlatform, type Platform } from '../../src/platform.js';
+import { takeInventory } from '../../src/inventory.js';
+import { stageFs } from '../../src/stage/fs.js';
+import { stage } from '../../src/stage/stage.js';
+import { makePackage, makeTree, memoryLog, scene, snapshot } from '../helpers/fixtures.js';
+import { fault, realFs, rt } from '../helpers/seams.js';
+
+const p = path.posix;
+afterEach(() => {
+  Object.assign(stageFs, realFs);
+  vi.restoreAllMocks();
+});
+
+function setup(platform: Platform = posixPlatform) {
+  const s = scene();
+  makePackage(s.source);
+  fs.mkdirSync(s.state); // the command prepares it before staging
+  const before = snapshot(s.source);
+  const log = memoryLog();
+  const options = (...more: string[]) => resolveOptions(parseArgs(s.args(...more)), rt(s.dir));
+  const plan = (...more: string[]) => makePlan(options(...more), platform);
+  const run = (pl: Plan) => stage(pl, { p, log, platform, parallel: 2 });
+  /** the journal states in the order they were written */
+  const states = () => {
+    const seen: string[] = [];
+    const real = fs.renameSync;
+    vi.spyOn(fs, 'renameSync').mockImplementation((from, to) => {
+      if (String(to).endsWith('.json') && String(to).includes(`${path.sep}journal-`)) seen.push((JSON.parse(fs.readFileSync(from, 'utf8')) as Journal).state);
+      return real(from, to);
+    });
+    return seen;
+  };
+  return { ...s, before, log, options, plan, run, states };
+}
+
+async function refusal(p: Promise<unknown>): Promise<ZtiError> {
+  try {
+    await p;
+  } catch (err) {
+    return err as ZtiError;
+  }
+  throw new Error('staging was not refused');
+}
+
+describe('staging', () => {
+  it('a fresh move: journal staging then staged, the target created here and identified', async () => {
+    const s = setup();
+    const seen = s.states();
+    const staged = await s.run(s.plan());
+    staged.release();
+    expect(seen).toEqual(['staging', 'staged']);
+    expect(snapshot(s.target)).toStrictEqual(s.before);
+    const j = JSON.parse(fs.readFileSync(journalFileFor(p, s.state, s.target), 'utf8')) as Journal;
+    expect(j).toMatchObject({ state: 'staged', mode: 'move', targetId: idOf(s.target), source: s.source, target: s.target });
+    expect(j.crossed).toBeUndefined();
+    expect(s.log.lines).toContain(`info: Created ${s.target} ${posixPlatform.places.createdAs}`);
+    expect(s.log.lines.find((l) => l.startsWith('info: Move: '))).toBe('info: Move: 6 entries renamed, 0 moved across volumes (0 files copied), 0 copied and kept, 0 already in place');
+    expect(s.log.lines.at(-1)).toMatch(new RegExp(`^info: Moved 6 files \\(362\\.1 KB\\) from ${s.source} into ${s.target} in \\d+\\.\\d\\d s$`));
+  });
+
+  it('an old target is journalled as clearing first, removed, then replaced by a new folder', async () => {
+    const s = setup();
+    makeTree(s.target, { 'old.txt': 'old' });
+    const pl = makePlan({ ...s.options(), targetIsDefault: true }, posixPlatform);
+    const seen = s.states();
+    (await s.run(pl)).release();
+    expect(seen).toEqual(['clearing', 'staging', 'staged']);
+    expect(snapshot(s.target)).toStrictEqual(s.before);
+    expect(s.log.lines).toContain(`info: Removing the old ${s.target} (not made by zticache (no matching record): replaced, as it is the default PackageSource)`);
+  });
+
+  it('a copy says what it copies and how much was already there', async () => {
+    const s = setup();
+    (await s.run(s.plan('--mode', 'copy'))).release();
+    expect(s.log.lines).toContain(`info: Copying 6 files (362.1 KB) in 6 folders from ${s.source}`);
+    expect(s.log.lines).toContain('info: Copy: 6 files copied, 0 already complete');
+    expect(s.log.lines.find((l) => / in \d+\.\d s$/.test(l))).toMatch(/^info: Copied 362\.1 KB of 362\.1 KB, 6 of 6 files, /);
+    expect(snapshot(s.source)).toStrictEqual(s.before);
+  });
+
+  it('nothing to stage: said, and nothing written', async () => {
+    const s = setup();
+    const seen = s.states();
+    const staged = await s.run({ ...s.plan(), action: 'none', reason: 'because' });
+    staged.release();
+    expect(seen).toEqual([]);
+    expect(s.log.lines).toEqual(['info: Nothing to stage: because']);
+    expect(fs.existsSync(s.target)).toBe(false);
+  });
+});
+
+describe('the world changed between the plan and staging', () => {
+  it('a target that appeared meanwhile is someone else\'s: refused, untouched, nothing moved', async () => {
+    const s = setup();
+    const pl = s.plan();
+    makeTree(s.target, { 'planted.exe': 'x' });
+    const e = await refusal(s.run(pl));
+    expect(e).toMatchObject({ exitCode: ExitCode.TARGET_UNSAFE, path: s.target });
+    expect(e.message).toBe(`${s.target} appeared while zticache was preparing it (someone else created it); nothing was staged`);
+    expect(snapshot(s.target)).toStrictEqual({ 'planted.exe': expect.any(String) });
+    expect(snapshot(s.source)).toStrictEqual(s.before);
+  });
+
+  it('the target\'s parent swapped for a link: refused as the plan refuses it, nothing written through it', async () => {
+    const s = setup();
+    const pl = s.plan();
+    const elsewhere = path.join(s.dir, 'elsewhere');
+    fs.mkdirSync(elsewhere);
+    fs.symlinkSync(elsewhere, s.minint);
+    const e = await refusal(s.run(pl));
+    expect(e.exitCode).toBe(ExitCode.TARGET_UNSAFE);
+    expect(e.message).toMatch(/^the target's parent: .* is a symbolic link or junction .*; zticache will not write or delete through it$/);
+    expect(fs.readdirSync(elsewhere)).toEqual([]);
+    expect(snapshot(s.source)).toStrictEqual(s.before);
+  });
+
+  it('an interrupted staging whose target was replaced after the plan looked is not resumed into it', async () => {
+    const s = setup();
+    fs.mkdirSync(s.target, { recursive: true });
+    const journal: Journal = {
+      tool: 'zticache', version: 2, source: s.source, sourceId: idOf(s.source)!, target: s.target, targetId: idOf(s.target),
+      mode: 'move', state: 'staging', started: 'then', updated: 'then', inventory: takeInventory(p, s.source),
+    };
+    writeJournal(journalFileFor(p, s.state, s.target), journal);
+    const pl = s.plan();
+    expect(pl.resume).toBe('staging');
+    fs.rmSync(s.target, { recursive: true });
+    fs.mkdirSync(s.target);
+    const e = await refusal(s.run(pl));
+    expect(e).toMatchObject({ exitCode: ExitCode.TARGET_UNSAFE, path: s.target, message: `${s.target} was replaced after it was checked; nothing was changed` });
+    expect(snapshot(s.source)).toStrictEqual(s.before);
+    // removed instead: the held open finds nothing
+    fs.rmSync(s.target, { recursive: true });
+    const gone = await refusal(s.run(pl));
+    expect(gone.exitCode).toBe(ExitCode.TARGET_UNSAFE);
+    expect(gone.message).toMatch(/^the target: /);
+  });
+
+  it('a full disk is NO_SPACE with the package size and the free space now; what was staged is kept', async () => {
+    let free = 1e12;
+    const s = setup({ ...posixPlatform, freeBytes: () => free });
+    const pl = s.plan('--mode', 'copy');
+    free = 12_345;
+    Object.assign(stageFs, { copyFileSync: () => { throw fault('ENOSPC'); } });
+    const e = await refusal(s.run(pl));
+    expect(e).toMatchObject({ exitCode: ExitCode.NO_SPACE, path: s.target });
+    expect(e.message).toBe('the target volume is full: 362.1 KB needed for the package, 12.1 KB free now; run again after freeing space (what was staged is kept)');
+    let asked = 0;
+    const t = setup({ ...posixPlatform, freeBytes: () => { if (asked++) throw new Error('gone'); return 1e12; } });
+    const tp = t.plan('--mode', 'copy');
+    Object.assign(stageFs, { copyFileSync: () => { throw fault('ENOSPC'); } });
+    expect((await refusal(t.run(tp))).message).toContain('needed for the package, unknown free now');
+  });
+
+  it('any other failure names the step it happened in', async () => {
+    const s = setup();
+    const pl = s.plan();
+    Object.assign(stageFs, { rename: async () => { throw fault('EIO'); } });
+    const e = await refusal(s.run(pl));
+    expect(e.exitCode).toBe(ExitCode.STAGE_FAILED);
+    expect(e.message).toMatch(/^cannot move /);
+    const t = setup();
+    const tp = t.plan('--mode', 'copy');
+    Object.assign(stageFs, { mkdirp: () => { throw Object.assign(fault('EACCES'), { path: t.target }); } });
+    const f = await refusal(t.run(tp));
+    expect(f.message).toBe(`copying the package into ${t.target} failed`);
+    expect(f.syscallCode).toBe('EACCES');
+  });
+});
+
+describe('a copy resumed from a fresh inventory', () => {
+  it('removes from zticache\'s own target what the package no longer has, deepest first, and says how many', async () => {
+    const s = setup();
+    (await s.run(s.plan('--mode', 'copy'))).release();
+    // the journal says: interrupted copy
+    const file = journalFileFor(p, s.state, s.target);
+    const j = JSON.parse(fs.readFileSync(file, 'utf8')) as Journal;
+    writeJournal(file, { ...j, state: 'staging' });
+    makeTree(s.target, { 'Stale/deep/old.bin': 'x', 'OSD/gone.xml': 'y' });
+    fs.rmSync(path.join(s.source, 'readme.txt'));
+    const removed: string[] = [];
+    Object.assign(stageFs, { rm: async (x: string) => { removed.push(path.relative(s.target, x)); return realFs.rm(x); } });
+    (await s.run(s.plan('--mode', 'copy'))).release();
+    // the files first, then the folders no longer wanted, deepest first
+    expect(removed.slice(0, 3).sort()).toEqual(['OSD/gone.xml', 'Stale/deep/old.bin', 'readme.txt']);
+    expect(removed.slice(3)).toEqual(['Stale/deep', 'Stale']);
+    expect(s.log.lines).toContain(`info: Removed 5 file(s) and folder(s) from ${s.target} that are no longer in the package`);
+    expect(snapshot(s.target)).toStrictEqual(snapshot(s.source));
+  });
+});
