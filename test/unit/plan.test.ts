@@ -13,6 +13,8 @@ import { journalFileFor, writeJournal, type Journal, type JournalState } from '.
 import { resolveOptions, type Options } from '../../src/options.js';
 import { allocated, makePlan, type Plan } from '../../src/plan/plan.js';
 import { describePlan } from '../../src/plan/describe.js';
+import { checkFreeSpace, checkLogPlace, checkOverlap, checkTargetSafe } from '../../src/plan/checks.js';
+import { chooseMode, classifySource, isUncPath, modeReason } from '../../src/plan/classify.js';
 import { takeInventory } from '../../src/inventory.js';
 import { posixPlatform, type Platform } from '../../src/platform.js';
 import type { Medium } from '../../src/types.js';
@@ -405,5 +407,103 @@ describe('space in clusters', () => {
     expect(lines[2]).toMatch(/^Package: 6 files, 6 folders, .* \(\d+ bytes\)$/);
     expect(lines[3]).toBe('Action: move (same volume: rename, no bytes copied): the source is local: move');
     expect(lines.at(-1)).toBe(`Launcher: ${p.join(s.target, LAUNCHER)}`);
+  });
+});
+
+describe('the checks before anything is touched', () => {
+  const code = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      return err as { exitCode: number; message: string; path?: string };
+    }
+    return undefined;
+  };
+
+  it('the target and its parent must be plain folders or not exist yet', () => {
+    const s = scene();
+    expect(checkTargetSafe(p, s.target)).toEqual({ exists: false, empty: false });
+    fs.mkdirSync(s.target, { recursive: true });
+    expect(checkTargetSafe(p, s.target)).toEqual({ exists: true, id: idOf(s.target), empty: true });
+    fs.writeFileSync(p.join(s.target, 'f'), 'x');
+    expect(checkTargetSafe(p, s.target)).toEqual({ exists: true, id: idOf(s.target), empty: false });
+    const t = scene();
+    fs.mkdirSync(p.join(t.dir, 'real'));
+    fs.symlinkSync(p.join(t.dir, 'real'), t.minint);
+    expect(code(() => checkTargetSafe(p, t.target))).toMatchObject({ exitCode: ExitCode.TARGET_UNSAFE, path: t.minint, message: `the target's parent ${t.minint} is a symbolic link or junction; zticache will not write or delete through it` });
+    const u = scene();
+    fs.writeFileSync(u.minint, 'a file');
+    expect(code(() => checkTargetSafe(p, u.target))).toMatchObject({ exitCode: ExitCode.TARGET_UNSAFE, message: `the target's parent ${u.minint} exists and is not a folder` });
+    const v = scene();
+    fs.mkdirSync(v.minint);
+    fs.symlinkSync(v.dir, v.target);
+    expect(code(() => checkTargetSafe(p, v.target))).toMatchObject({ path: v.target, message: `the target ${v.target} is a symbolic link or junction; zticache will not write or delete through it` });
+    fs.rmSync(v.target);
+    fs.writeFileSync(v.target, 'x');
+    expect(code(() => checkTargetSafe(p, v.target))?.message).toBe(`the target ${v.target} exists and is not a folder`);
+    // a parent that cannot be examined (a path through a file)
+    const below = p.join(v.target, 'x', 'PackageSource');
+    expect(code(() => checkTargetSafe(p, below))).toMatchObject({ exitCode: ExitCode.TARGET_UNSAFE, message: `cannot examine the target's parent ${p.join(v.target, 'x')}` });
+    // a missing parent is fine: it is created
+    expect(checkTargetSafe(p, p.join(v.dir, 'new', 'PackageSource'))).toEqual({ exists: false, empty: false });
+  });
+
+  it('the log lives outside the package and the target, by any spelling', () => {
+    const s = scene();
+    makePackage(s.source);
+    fs.symlinkSync(s.source, p.join(s.dir, 'alias'));
+    expect(code(() => checkLogPlace(p, p.join(s.dir, 'alias', 'x.log'), s.source, s.target))).toMatchObject({ exitCode: ExitCode.USAGE, message: `--log ${p.join(s.dir, 'alias', 'x.log')} is inside the package (${s.source}); give a log file outside both` });
+    expect(code(() => checkLogPlace(p, p.join(s.target, 'logs', 'x.log'), s.source, s.target))?.message).toBe(`--log ${p.join(s.target, 'logs', 'x.log')} is inside the target (${s.target}); give a log file outside both`);
+    fs.mkdirSync(s.target, { recursive: true });
+    fs.symlinkSync(s.target, p.join(s.dir, 'talias'));
+    expect(code(() => checkLogPlace(p, p.join(s.dir, 'talias', 'x.log'), s.source, s.target))?.message).toContain('is inside the target');
+    expect(code(() => checkLogPlace(p, s.log, s.source, s.target))).toBeUndefined();
+    // a volume root on either side: nothing can be outside it, the plan decides
+    expect(code(() => checkLogPlace(p, '/var/log/x.log', '/', s.target))).toBeUndefined();
+    expect(code(() => checkLogPlace(p, p.join(s.source, 'x.log'), s.source, '/'))).toBeUndefined();
+  });
+
+  it('free space: enough is enough, one byte short is refused with both sizes', () => {
+    const n = { needed: 8192, data: 5000, files: 2, cluster: 4096 };
+    expect(code(() => checkFreeSpace('/v', n, 8192))).toBeUndefined();
+    expect(code(() => checkFreeSpace('/v', n, 8191))).toMatchObject({
+      exitCode: ExitCode.NO_SPACE, path: '/v',
+      message: 'not enough free space on the volume of /v: 8.00 KB needed (8192 bytes: 4.88 KB of data in 2 files, on 4096-byte clusters), 8.00 KB free (8191 bytes)',
+    });
+  });
+
+  it('overlap is decided by identity, in both directions', () => {
+    const s = scene();
+    makePackage(s.source);
+    expect(checkOverlap(p, s.source, s.target)).toBe('apart');
+    expect(checkOverlap(p, s.source, `${s.source}/`)).toBe('same');
+    expect(code(() => checkOverlap(p, s.source, p.join(s.source, 'OSD', 'target')))).toMatchObject({ exitCode: ExitCode.OVERLAP, path: p.join(s.source, 'OSD', 'target'), message: `the target ${p.join(s.source, 'OSD', 'target')} is inside the source ${s.source}` });
+    fs.mkdirSync(s.target, { recursive: true });
+    fs.mkdirSync(p.join(s.target, 'src'));
+    expect(code(() => checkOverlap(p, p.join(s.target, 'src'), s.target))).toMatchObject({ exitCode: ExitCode.OVERLAP, path: p.join(s.target, 'src'), message: `the source ${p.join(s.target, 'src')} is inside the target ${s.target}; the old target would be replaced while it is being read` });
+  });
+});
+
+describe('where a source comes from', () => {
+  it('a UNC path in any spelling is network; a local long path is not', () => {
+    for (const unc of ['\\\\srv\\share\\pkg', '//srv/share/pkg', '\\\\?\\UNC\\srv\\share\\pkg', '\\\\.\\UNC\\srv\\share', '\\\\?\\unc\\srv\\share', '\\/srv\\share']) expect(isUncPath(unc), unc).toBe(true);
+    for (const local of ['C:\\pkg', '\\\\?\\C:\\pkg', '\\\\.\\C:\\pkg', '\\\\srv', '\\\\srv\\', '/tmp/pkg', '\\pkg']) expect(isUncPath(local), local).toBe(false);
+    expect(classifySource('\\\\srv\\share\\pkg', () => { throw new Error('a UNC path is not asked of the platform'); })).toBe('unc');
+    expect(classifySource('C:\\pkg', () => 'fixed')).toBe('local');
+    expect(classifySource('N:\\pkg', () => 'remote')).toBe('remote');
+  });
+
+  it('why auto chose what it chose, for each kind', () => {
+    expect(modeReason('unc', 'auto', 'copy')).toBe('the source is a UNC path: copy, never move off a server');
+    expect(modeReason('remote', 'auto', 'copy')).toBe('the source is on a network drive: copy, never move off a server');
+    expect(modeReason('local', 'auto', 'move')).toBe('the source is local: move');
+    expect(modeReason('cdrom', 'auto', 'copy')).toBe('the source is on a CD-ROM drive: copy, its files are left where they are');
+    expect(modeReason('readonly', 'auto', 'copy')).toBe('the source is on a read-only volume: copy, its files are left where they are');
+    expect(modeReason('removable', 'copy', 'copy')).toBe('--mode copy');
+    expect(() => chooseMode('unc', 'move', '\\\\srv\\s')).toThrow('--mode move refused: \\\\srv\\s is on a UNC path; zticache never moves files off a server. Use --mode copy or auto.');
+    expect(() => chooseMode('removable', 'move', 'E:\\')).toThrow('--mode move refused: E:\\ is on a removable drive; its files cannot or should not be deleted. Use --mode copy or auto.');
+    expect(chooseMode('local', 'copy', '/x')).toBe('copy');
+    expect(chooseMode('local', 'auto', '/x')).toBe('move');
+    expect(chooseMode('cdrom', 'auto', '/x')).toBe('copy');
   });
 });
