@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { removeTree } from '../../src/stage/remove.js';
-import { withRetry } from '../../src/stage/retry.js';
+import { retryPolicy, TRANSIENT_ERRORS, TRANSIENT_RENAME_ERRORS, withRetry } from '../../src/stage/retry.js';
 import { Progress } from '../../src/stage/progress.js';
 import { formatDuration } from '../../src/format.js';
 import fs from 'node:fs';
@@ -151,5 +151,28 @@ describe('removing a tree', () => {
       spy.mockRestore();
     }
     expect(fs.existsSync(path.join(old, 'OSD', 'sub', 'other.txt'))).toBe(false);
+  });
+});
+
+describe('the backoff', () => {
+  it('doubles from the base up to the ceiling, and tells each retry with its delay', async () => {
+    const delays: Array<[number, number]> = [];
+    let calls = 0;
+    await expect(withRetry(async () => { calls++; throw errno('ETIMEDOUT'); }, { attempts: 5, baseMs: 1, maxMs: 4 }, (_e, attempt, delay) => delays.push([attempt, delay]))).rejects.toThrow('ETIMEDOUT');
+    expect(calls).toBe(5);
+    expect(delays).toEqual([[1, 1], [2, 2], [3, 4], [4, 4]]);
+  });
+
+  it('which errors pass: busy, again, timed out, reset, I/O, unknown; renames also access denied', async () => {
+    for (const code of ['EBUSY', 'EAGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EIO', 'UNKNOWN']) expect(TRANSIENT_ERRORS.has(code), code).toBe(true);
+    for (const code of ['ENOENT', 'ENOSPC', 'EPERM', 'EACCES', 'EEXIST']) expect(TRANSIENT_ERRORS.has(code), code).toBe(false);
+    expect([...TRANSIENT_RENAME_ERRORS].sort()).toEqual([...TRANSIENT_ERRORS, 'EPERM', 'EACCES'].sort());
+    let calls = 0;
+    await expect(withRetry(async () => { calls++; throw errno('EPERM'); }, fast, undefined, TRANSIENT_RENAME_ERRORS)).rejects.toThrow('EPERM');
+    expect(calls).toBe(4);
+    calls = 0;
+    await expect(withRetry(async () => { calls++; throw new Error('no code'); }, fast)).rejects.toThrow('no code');
+    expect(calls).toBe(1);
+    expect(retryPolicy).toEqual({ attempts: 6, baseMs: 250, maxMs: 8000 });
   });
 });
