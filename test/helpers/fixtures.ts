@@ -205,11 +205,17 @@ exec node ./${LAUNCHER} "$1" "$2"
 `;
 
 /** A Log that keeps lines in memory, for tests that call one step directly. */
-export function memoryLog(): Log & { lines: string[] } {
+export function memoryLog(): Log & { lines: string[]; events: string[] } {
   const lines: string[] = [];
+  /** the info lines that are also Application events */
+  const events: string[] = [];
   return {
     lines,
-    info: (m) => void lines.push(`info: ${m}`),
+    events,
+    info: (m, o) => {
+      lines.push(`info: ${m}`);
+      if (o?.event) events.push(m);
+    },
     warn: (m) => void lines.push(`warn: ${m}`),
     error: (m) => void lines.push(`error: ${m}`),
   };

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseArgs } from '../../src/args.js';
 import { ExitCode } from '../../src/exit-codes.js';
 import { ZtiError } from '../../src/errors.js';
+import { PlaceError } from '../../src/places/places.js';
 import { idOf } from '../../src/identity.js';
 import { journalFileFor, writeJournal, type Journal } from '../../src/journal.js';
 import { resolveOptions } from '../../src/options.js';
@@ -33,7 +34,7 @@ function setup(platform: Platform = posixPlatform) {
   const log = memoryLog();
   const options = (...more: string[]) => resolveOptions(parseArgs(s.args(...more)), rt(s.dir));
   const plan = (...more: string[]) => makePlan(options(...more), platform);
-  const run = (pl: Plan) => stage(pl, { p, log, platform, parallel: 2 });
+  const run = (pl: Plan, tty?: NodeJS.WriteStream) => stage(pl, { p, log, platform, parallel: 2, tty });
   /** the journal states in the order they were written */
   const states = () => {
     const seen: string[] = [];
@@ -69,7 +70,42 @@ describe('staging', () => {
     expect(j.crossed).toBeUndefined();
     expect(s.log.lines).toContain(`info: Created ${s.target} ${posixPlatform.places.createdAs}`);
     expect(s.log.lines.find((l) => l.startsWith('info: Move: '))).toBe('info: Move: 6 entries renamed, 0 moved across volumes (0 files copied), 0 copied and kept, 0 already in place');
-    expect(s.log.lines.at(-1)).toMatch(new RegExp(`^info: Moved 6 files \\(362\\.1 KB\\) from ${s.source} into ${s.target} in \\d+\\.\\d\\d s$`));
+    const done = new RegExp(`^Moved 6 files \\(362\\.1 KB\\) from ${s.source} into ${s.target} in (\\d+\\.\\d\\d) s$`);
+    expect(s.log.lines.at(-1)).toBe(`info: ${s.log.events.at(-1)}`);
+    expect(Number(done.exec(s.log.events.at(-1)!)?.[1])).toBeLessThan(3600);
+    // a move logs no copy rate; nothing but the last line is an event
+    expect(s.log.lines.filter((l) => / in \d+\.\d s$/.test(l))).toEqual([]);
+    expect(s.log.events).toHaveLength(1);
+  });
+
+  it('what was held is let go: on success by release(), on a failure at once', async () => {
+    const fds = () => fs.readdirSync('/proc/self/fd').length;
+    const s = setup();
+    const before = fds();
+    const staged = await s.run(s.plan());
+    expect(fds()).toBeGreaterThan(before); // the target's parent and the target, held
+    staged.release();
+    expect(fds()).toBe(before);
+    const t = setup();
+    const pl = t.plan();
+    Object.assign(stageFs, { rename: async () => { throw fault('EIO'); } });
+    await refusal(t.run(pl));
+    expect(fds()).toBe(before);
+  });
+
+  it('the terminal\'s bar says Moved for a rename and Copied for a copy', async () => {
+    const bar = () => {
+      const writes: string[] = [];
+      return { writes, tty: { isTTY: true, write: (x: string) => (writes.push(x), true) } as unknown as NodeJS.WriteStream };
+    };
+    const s = setup();
+    const m = bar();
+    (await s.run(s.plan(), m.tty)).release();
+    expect(m.writes.join('')).toMatch(/\] 100% Moved 362\.1 KB of 362\.1 KB/);
+    const t = setup();
+    const c = bar();
+    (await t.run(t.plan('--mode', 'copy'), c.tty)).release();
+    expect(c.writes.join('')).toMatch(/\] 100% Copied 362\.1 KB of 362\.1 KB/);
   });
 
   it('an old target is journalled as clearing first, removed, then replaced by a new folder', async () => {
@@ -90,6 +126,44 @@ describe('staging', () => {
     expect(s.log.lines).toContain('info: Copy: 6 files copied, 0 already complete');
     expect(s.log.lines.find((l) => / in \d+\.\d s$/.test(l))).toMatch(/^info: Copied 362\.1 KB of 362\.1 KB, 6 of 6 files, /);
     expect(snapshot(s.source)).toStrictEqual(s.before);
+    expect(s.log.events.at(-1)).toMatch(new RegExp(`^Copied 6 files \\(362\\.1 KB\\) from ${s.source} into ${s.target} in \\d+\\.\\d\\d s$`));
+  });
+
+  it('an interrupted clearing whose old target is already gone: journalled as clearing, nothing removed', async () => {
+    const s = setup();
+    fs.mkdirSync(s.target, { recursive: true });
+    writeJournal(journalFileFor(p, s.state, s.target), {
+      tool: 'zticache', version: 2, source: s.source, sourceId: idOf(s.source)!, target: s.target, targetId: idOf(s.target),
+      mode: 'move', state: 'clearing', started: 'then', updated: 'then', inventory: takeInventory(p, s.source),
+    });
+    fs.rmSync(s.target, { recursive: true });
+    const pl = s.plan();
+    expect(pl).toMatchObject({ resume: 'clearing', removeOldTarget: false });
+    const seen = s.states();
+    const removals: string[] = [];
+    Object.assign(stageFs, { removeIn: async (_f: unknown, name: string) => void removals.push(name) });
+    (await s.run(pl)).release();
+    expect(seen).toEqual(['clearing', 'staging', 'staged']);
+    expect(removals).toEqual([]);
+    expect(s.log.lines.filter((l) => l.includes('Removing the old'))).toEqual([]);
+  });
+
+  it('a file held in the old target is retried, and each retry is logged with the file', async () => {
+    const s = setup();
+    makeTree(s.target, { 'held.log': 'x' });
+    const pl = makePlan({ ...s.options(), targetIsDefault: true }, posixPlatform);
+    Object.assign(stageFs, {
+      removeIn: async (folder: Parameters<typeof realFs.removeIn>[0], name: string, o: Parameters<typeof realFs.removeIn>[2]) => {
+        o?.onRetry?.(Object.assign(fault('EBUSY'), { path: path.join(s.target, 'held.log') }), 1, 250);
+        o?.onRetry?.(fault('EBUSY'), 2, 500);
+        return realFs.removeIn(folder, name);
+      },
+    });
+    (await s.run(pl)).release();
+    expect(s.log.lines.filter((l) => l.startsWith('warn: '))).toEqual([
+      `warn: removing ${path.join(s.target, 'held.log')}: EBUSY (try 1 of 6), retrying in 250 ms`,
+      'warn: removing PackageSource: EBUSY (try 2 of 6), retrying in 500 ms',
+    ]);
   });
 
   it('nothing to stage: said, and nothing written', async () => {
@@ -99,6 +173,7 @@ describe('staging', () => {
     staged.release();
     expect(seen).toEqual([]);
     expect(s.log.lines).toEqual(['info: Nothing to stage: because']);
+    expect(s.log.events).toEqual(['Nothing to stage: because']);
     expect(fs.existsSync(s.target)).toBe(false);
   });
 });
@@ -164,6 +239,15 @@ describe('the world changed between the plan and staging', () => {
     const tp = t.plan('--mode', 'copy');
     Object.assign(stageFs, { copyFileSync: () => { throw fault('ENOSPC'); } });
     expect((await refusal(t.run(tp))).message).toContain('needed for the package, unknown free now');
+    // the system's own ENOSPC, not wrapped by a step, and a volume with 0 bytes left
+    let none = 1e12;
+    const u = setup({ ...posixPlatform, freeBytes: () => none });
+    const up = u.plan('--mode', 'copy');
+    none = 0;
+    Object.assign(stageFs, { mkdirp: () => { throw fault('ENOSPC'); } });
+    const raw = await refusal(u.run(up));
+    expect(raw.exitCode).toBe(ExitCode.NO_SPACE);
+    expect(raw.message).toContain('needed for the package, 0 B free now');
   });
 
   it('any other failure names the step it happened in', async () => {
@@ -179,6 +263,53 @@ describe('the world changed between the plan and staging', () => {
     const f = await refusal(t.run(tp));
     expect(f.message).toBe(`copying the package into ${t.target} failed`);
     expect(f.syscallCode).toBe('EACCES');
+    const m = setup();
+    const mp = m.plan();
+    Object.assign(stageFs, { mkdirp: () => { throw new Error('plain'); } });
+    expect((await refusal(m.run(mp))).message).toBe(`moving the package into ${m.target} failed`);
+    Object.assign(stageFs, realFs);
+    // removing an old target
+    const o = setup();
+    makeTree(o.target, { 'old.txt': 'x' });
+    const op = makePlan({ ...o.options(), targetIsDefault: true }, posixPlatform);
+    Object.assign(stageFs, { removeIn: async () => { throw new Error('plain'); } });
+    const oe = await refusal(o.run(op));
+    expect(oe).toMatchObject({ exitCode: ExitCode.STAGE_FAILED, message: `removing the old ${o.target} failed`, path: o.target });
+  });
+
+  it('opening the target\'s parent: a link, not a folder or gone is TARGET_UNSAFE with its path and code; anything else names the step', async () => {
+    const s = setup();
+    const pl = s.plan();
+    const open = (err: Error) => ({ ...posixPlatform.places, openFolder: () => { throw err; } });
+    const run = (err: Error) => stage(pl, { p, log: s.log, platform: { ...posixPlatform, places: open(err) }, parallel: 2 });
+    for (const code of ['ELOOP', 'ENOTDIR', 'ENOENT']) {
+      const e = await refusal(run(new PlaceError(`${s.minint} is odd`, s.minint, code, 1921)));
+      expect(e, code).toMatchObject({ exitCode: ExitCode.TARGET_UNSAFE, path: s.minint, winError: 1921, message: `the target's parent: ${s.minint} is odd; zticache will not write or delete through it` });
+    }
+    const denied = await refusal(run(new PlaceError(`${s.minint} denied`, s.minint, 'EPERM', 5)));
+    expect(denied).toMatchObject({ exitCode: ExitCode.STAGE_FAILED, message: `opening ${s.minint} failed at ${s.minint}` });
+    const plain = await refusal(run(new Error('odd')));
+    expect(plain).toMatchObject({ exitCode: ExitCode.STAGE_FAILED, message: `opening ${s.minint} failed` });
+  });
+
+  it('creating the target: only "it exists" means someone else made it; another failure names the step', async () => {
+    const s = setup();
+    const pl = s.plan();
+    const places = {
+      ...posixPlatform.places,
+      openFolder: (dir: string, o?: { create?: boolean }) => {
+        const real = posixPlatform.places.openFolder(dir, o);
+        return Object.assign(Object.create(Object.getPrototypeOf(real)), real, {
+          folder: (name: string, how: string) => {
+            if (how === 'new') throw new PlaceError(`${path.join(dir, name)} denied`, path.join(dir, name), 'EACCES');
+            return real.folder(name, how as 'new');
+          },
+          release: () => real.release(),
+        });
+      },
+    };
+    const e = await refusal(stage(pl, { p, log: s.log, platform: { ...posixPlatform, places }, parallel: 2 }));
+    expect(e).toMatchObject({ exitCode: ExitCode.STAGE_FAILED, message: `creating ${s.target} failed`, path: s.target });
   });
 });
 
