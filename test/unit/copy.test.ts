@@ -12,6 +12,7 @@ import { checkCopies, sameTime, stillInventoried } from '../../src/stage/copy-ch
 import { copyInventory, sourceGone, stageError, type CopyOptions } from '../../src/stage/copy.js';
 import { stageFs, type StageFs } from '../../src/stage/fs.js';
 import { retryPolicy } from '../../src/stage/retry.js';
+import { Progress } from '../../src/stage/progress.js';
 import { makeTree, memoryLog, snapshot, tempDir } from '../helpers/fixtures.js';
 import { fault, realFs } from '../helpers/seams.js';
 
@@ -78,6 +79,11 @@ describe('copying an inventory', () => {
     // same size, another time: not complete
     fs.utimesSync(p.join(s.dst, 'a.txt'), new Date(), new Date());
     expect(await copyInventory(s.src, s.dst, inv, s.opts)).toEqual({ copied: 1, skipped: 2, bytes: 3 });
+    // same time, another size: not complete either
+    fs.writeFileSync(p.join(s.dst, 'a.txt'), 'aaaa');
+    fs.utimesSync(p.join(s.dst, 'a.txt'), s.old, s.old);
+    expect(await copyInventory(s.src, s.dst, inv, s.opts)).toEqual({ copied: 1, skipped: 2, bytes: 3 });
+    expect(fs.readFileSync(p.join(s.dst, 'a.txt'), 'utf8')).toBe('aaa');
   });
 
   it('large files go through the pool: copied, kept when complete, replaced when not', async () => {
@@ -89,6 +95,23 @@ describe('copying an inventory', () => {
     fs.truncateSync(p.join(s.dst, 'big.wim'), 10);
     expect(await copyInventory(s.src, s.dst, inv, s.opts)).toEqual({ copied: 1, skipped: 1, bytes: 1 << 20 });
     expect(snapshot(s.dst)).toEqual(snapshot(s.src));
+    // same time, another size
+    fs.truncateSync(p.join(s.dst, 'big.wim'), 10);
+    fs.utimesSync(p.join(s.dst, 'big.wim'), s.old, s.old);
+    expect(await copyInventory(s.src, s.dst, inv, s.opts)).toEqual({ copied: 1, skipped: 1, bytes: 1 << 20 });
+    expect(snapshot(s.dst)).toEqual(snapshot(s.src));
+  });
+
+  it('a large copy counts in the progress while it runs, and only once when done; a failing source stat is retried and told', async () => {
+    const s = setup({ 'big.wim': Buffer.alloc(1 << 20, 3) });
+    Object.assign(retryPolicy, { attempts: 3, baseMs: 1, maxMs: 1 });
+    let statFails = 1;
+    use({ stat: async (x) => { if (x.endsWith('big.wim') && x.startsWith(s.src) && statFails-- > 0) throw fault('EIO'); return realFs.stat(x); } });
+    const progress = new Progress('Copied', 1 << 20, 1, s.log, { intervalMs: 60_000 });
+    const r = await copyInventory(s.src, s.dst, s.inv(), { ...s.opts, progress });
+    expect(r.copied).toBe(1);
+    expect(progress.line()).toMatch(/^Copied 1\.00 MB of 1\.00 MB, 1 of 1 files/);
+    expect(s.log.lines).toEqual([`warn: reading ${p.join(s.src, 'big.wim')}: EIO (try 1 of 3), retrying in 1 ms`]);
   });
 
   it('a transient error on a small file sends it to the retrying path; the warning says so', async () => {
@@ -176,6 +199,14 @@ describe('the Windows way: no source asked before the copy, the copies checked b
     expect(s.log.lines).toEqual(['warn: 3 copies did not keep their source\'s last-write time; it was set afterwards (a stat and a time change each)']);
   });
 
+  it('a large source changed while it was copied shows in the check too', async () => {
+    const s = setup({ 'big.wim': Buffer.alloc(1 << 20, 1) });
+    const inv = s.inv();
+    use({ copyKeepsTime: true, copyFile: async (a, b) => { fs.appendFileSync(a, '!'); copyKeepingTime(a, b); } });
+    const e = await failure(copyInventory(s.src, s.dst, inv, s.opts));
+    expect(e.message).toMatch(/big\.wim changed after it was inventoried/);
+  });
+
   it('a source changed while it was copied shows in the check', async () => {
     const s = setup();
     const inv = s.inv();
@@ -242,7 +273,14 @@ describe('checking copies against the inventory', () => {
     expect(sameTime(1000, 1000.9)).toBe(true);
     expect(sameTime(1000, 1001)).toBe(false);
     expect(sameTime(1001, 1000)).toBe(false);
-    expect(() => stillInventoried('/x', entry('x', 1, 1000), undefined, undefined)).toThrow(expect.objectContaining({ code: 'ENOENT', path: '/x' }));
+    expect(() => stillInventoried('/x', entry('x', 1, 1000), undefined, undefined)).toThrow(expect.objectContaining({ code: 'ENOENT', path: '/x', message: "ENOENT: no such file, stat '/x'" }));
+    let changed: ZtiError | undefined;
+    try {
+      stillInventoried('/x', entry('x', 1, 1000), { size: 2, mtimeMs: 1000 } as fs.Stats, 'the way out');
+    } catch (err) {
+      changed = err as ZtiError;
+    }
+    expect(changed).toMatchObject({ path: '/x', exitCode: ExitCode.STAGE_FAILED, message: expect.stringMatching(/: the way out$/) });
     expect(() => stillInventoried('/x', entry('x', 1, 1000), { size: 1, mtimeMs: 1000.5 } as fs.Stats, undefined)).not.toThrow();
     expect(() => stillInventoried('/x', entry('x', 1, 1000), { size: 2, mtimeMs: 1000 } as fs.Stats, undefined)).toThrow(/changed after it was inventoried/);
   });
@@ -268,6 +306,9 @@ describe('naming a failure', () => {
     expect(sourceGone(s.src, file, fault('EIO'))).toBeUndefined();
     expect(sourceGone(s.src, file, fault('ENOENT'))).toBeUndefined(); // it is there: some other ENOENT
     fs.rmSync(file);
-    expect(sourceGone(s.src, file, fault('ENOENT'))?.message).toBe(`${file} was removed from the source after it was inventoried`);
+    expect(sourceGone(s.src, file, fault('EIO'))).toBeUndefined(); // gone, but that is not what failed
+    expect(sourceGone(s.src, file, fault('ENOENT'))).toMatchObject({ path: file, exitCode: ExitCode.STAGE_FAILED, message: `${file} was removed from the source after it was inventoried` });
+    fs.rmSync(s.src, { recursive: true });
+    expect(sourceGone(s.src, file, fault('ENOENT'))).toMatchObject({ path: s.src, message: `the source folder ${s.src} vanished during staging` });
   });
 });

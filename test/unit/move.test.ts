@@ -38,9 +38,12 @@ function setup() {
 const failure = (run: Promise<unknown>) => run.then(() => { throw new Error('it did not fail'); }, (e: { exitCode?: number; message: string; path?: string }) => e);
 
 describe('a move on one volume', () => {
-  it('renames each top-level entry, folders logged with their size, files counted', async () => {
+  it('renames each top-level entry, folders logged with their size, files counted; nothing is copied or flushed', async () => {
     const s = setup();
+    const flushed: string[] = [];
+    use({ fsync: async (x) => void flushed.push(x), copyFileSync: () => { throw new Error('a rename copies nothing'); } });
     const r = await moveInventory(s.src, s.dst, s.inv, s.opts());
+    expect(flushed).toEqual([]);
     expect(r).toEqual({ renamed: 5, crossVolume: 0, crossVolumeCopied: 0, leftInSource: 0, kept: 0, alreadyDone: 0 });
     expect(snapshot(s.dst)).toStrictEqual(s.before);
     expect(fs.readdirSync(s.src)).toEqual([]);
@@ -62,6 +65,26 @@ describe('a move on one volume', () => {
     expect(fs.readFileSync(p.join(s.src, 'bin', 'zticache.exe'), 'utf8')).toBe('exe');
     expect(s.log.lines).toContain(`info: Copied ${p.join(s.src, 'bin')} (it stays in the source)`);
     expect(s.log.lines.filter((l) => l.includes('Moving folder'))).toEqual([`info: Moving folder ${p.join(s.src, 'Empty')} (0 files, 0 B)`]);
+  });
+
+  it('only folders: no count of files is logged', async () => {
+    const s = setup();
+    for (const f of ['a.txt', 'b.txt']) fs.rmSync(p.join(s.src, f));
+    await moveInventory(s.src, s.dst, takeInventory(p, s.src), s.opts());
+    expect(s.log.lines.filter((l) => l.includes(' files in '))).toEqual([]);
+  });
+
+  it('an entry half copied by an interrupted run (in both places) is finished by copying, never renamed onto the half', async () => {
+    const s = setup();
+    fs.mkdirSync(p.join(s.dst, 'OSD'), { recursive: true });
+    fs.copyFileSync(p.join(s.src, 'OSD', 'x.xml'), p.join(s.dst, 'OSD', 'x.xml'));
+    const renamed: string[] = [];
+    use({ rename: async (a, b) => { renamed.push(p.relative(s.src, a)); return realFs.rename(a, b); } });
+    const r = await moveInventory(s.src, s.dst, s.inv, s.opts());
+    expect(renamed.sort()).toEqual(['Empty', 'a.txt', 'b.txt', 'bin']);
+    expect(r).toMatchObject({ renamed: 4, crossVolume: 1 });
+    expect(snapshot(s.dst)).toStrictEqual(s.before);
+    expect(fs.readdirSync(s.src)).toEqual([]);
   });
 
   it('an entry in neither place is an error that names it and both folders', async () => {
@@ -118,6 +141,34 @@ describe('a move across volumes', () => {
     expect(snapshot(s.dst)).toStrictEqual(s.before);
     expect(snapshot(s.src)).toStrictEqual(s.before);
     expect(s.log.lines).toContain(`warn: copied ${p.join(s.src, 'a.txt')} into the target, but the source refuses its delete (EROFS at ${p.join(s.src, 'a.txt')}): an extra copy stays there, nothing is lost`);
+  });
+
+  it('a source that refuses its delete with EPERM or EACCES (a file locked for good) keeps an extra copy too', async () => {
+    for (const code of ['EPERM', 'EACCES']) {
+      const s = setup();
+      acrossVolumes();
+      use({ rm: async () => { throw fault(code); } });
+      const r = await moveInventory(s.src, s.dst, s.inv, s.opts());
+      expect(r.leftInSource, code).toBe(5);
+      expect(snapshot(s.dst)).toStrictEqual(s.before);
+    }
+  });
+
+  it('a source delete held for a moment is retried and told, naming the file', async () => {
+    const s = setup();
+    acrossVolumes();
+    use({
+      rm: async (x, o) => {
+        o?.onRetry?.(Object.assign(fault('EBUSY'), { path: p.join(x, 'inner') }), 1, 250);
+        o?.onRetry?.(fault('EBUSY'), 2, 500);
+        return realFs.rm(x);
+      },
+    });
+    await moveInventory(s.src, s.dst, s.inv, s.opts());
+    expect(s.log.lines.filter((l) => l.startsWith('warn: ')).slice(0, 2)).toEqual([
+      `warn: deleting ${p.join(s.src, 'Empty', 'inner')} from the source: EBUSY (try 1 of 6), retrying in 250 ms`,
+      `warn: deleting ${p.join(s.src, 'Empty')} from the source: EBUSY (try 2 of 6), retrying in 500 ms`,
+    ]);
   });
 
   it('a delete refused otherwise fails, naming the entry, with the copy complete', async () => {

@@ -1,6 +1,9 @@
 // Progress on a clock the test turns: a log line per interval (also from synchronous loops, through
 // tick), rate and ETA from the bytes so far, a bar redrawn in place on a terminal and ended with a
 // newline, nothing drawn where there is no terminal.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Progress } from '../../src/stage/progress.js';
 import { memoryLog } from '../helpers/fixtures.js';
@@ -107,5 +110,23 @@ describe('progress', () => {
     const q = new Progress('Copied', MB, 1, memoryLog(), { now: clock().now, tty: notTty }).start();
     q.tick();
     q.stop();
+  });
+
+  it('a large file not created yet counts nothing; its bytes so far fill the bar', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-progress-'));
+    try {
+      const dst = path.join(dir, 'image.wim');
+      const t = terminal();
+      const p = new Progress('Copied', 4 * MB, 1, memoryLog(), { now: clock().now, tty: t.tty });
+      p.begin(dst);
+      expect(p.line()).toMatch(/^Copied 0 B of 4\.00 MB/);
+      fs.writeFileSync(dst, Buffer.alloc(2 * MB));
+      p.add(MB, 0);
+      p.start();
+      p.stop();
+      expect(t.writes[0]).toMatch(/^\r\[#{23}\.{7}\]  75% /);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -108,6 +108,53 @@ describe('removing a tree', () => {
     expect(chmods).toEqual([[path.join(old, 'OSD', 'deep', 'c.txt'), 0o666]]);
   });
 
+  it('EACCES is handled like EPERM: the attribute is cleared and the file goes', async () => {
+    const { dir, old } = tree();
+    const real = fs.unlinkSync;
+    let first = true;
+    vi.spyOn(fs, 'unlinkSync').mockImplementation((p) => {
+      if (String(p).endsWith('a.txt') && first) {
+        first = false;
+        throw fault('EACCES');
+      }
+      return real(p);
+    });
+    Object.assign(retryPolicy, { attempts: 1, baseMs: 1, maxMs: 1 });
+    await removeTree(old);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('a folder that will not go: still-not-empty errors name what is left, other errors are the system\'s own', async () => {
+    Object.assign(retryPolicy, { attempts: 1, baseMs: 1, maxMs: 1 });
+    const real = fs.unlinkSync;
+    const realRmdir = fs.rmdirSync;
+    for (const [code, named] of [['EEXIST', true], ['ENOTEMPTY', true], ['EACCES', false]] as const) {
+      const { old } = tree();
+      vi.spyOn(fs, 'unlinkSync').mockImplementation((p) => (String(p).endsWith('c.txt') ? undefined : real(p)));
+      vi.spyOn(fs, 'rmdirSync').mockImplementation((p) => {
+        if (String(p).endsWith('deep')) throw Object.assign(fault(code), { path: String(p) });
+        return realRmdir(p);
+      });
+      const e = await failure(removeTree(old));
+      expect(e.code, code).toBe(code);
+      if (named) expect(e.message, code).toMatch(/deep is not empty: .*c\.txt is still there/);
+      else expect(e.message, code).toBe('injected EACCES');
+      vi.restoreAllMocks();
+    }
+    // a folder that cannot be listed any more when it is named: the system's error as it was
+    const { old } = tree();
+    vi.spyOn(fs, 'unlinkSync').mockImplementation((p) => (String(p).endsWith('c.txt') ? undefined : real(p)));
+    const realReaddir = fs.readdirSync;
+    let listed = 0;
+    vi.spyOn(fs, 'readdirSync').mockImplementation(((p: fs.PathLike, o?: unknown) => {
+      if (String(p).endsWith('deep') && listed++ > 0) throw fault('EIO');
+      return (realReaddir as (p: fs.PathLike, o?: unknown) => unknown)(p, o);
+    }) as typeof fs.readdirSync);
+    const e = await failure(removeTree(old));
+    expect(e.code).toBe('ENOTEMPTY');
+    expect(e.message).not.toContain('is still there');
+  });
+
   it('when clearing the attribute does not help either, the first error is the one reported', async () => {
     const { old } = tree();
     Object.assign(retryPolicy, { attempts: 1, baseMs: 1, maxMs: 1 });
