@@ -160,10 +160,10 @@ export function makePlan(opts: Options, platform: Platform): Plan {
 
   let oldTarget: Plan['oldTarget'];
   if (tgt.exists) {
-    // the old target zticache is about to remove: its own (by identity), the default one (what
-    // ZTICache.vbs replaced), or an empty folder; anything else is someone else's and is refused
-    const clearingOurs = journal?.state === 'clearing' && sameId(journal.targetId, tgt.id);
-    const why = trusted || clearingOurs ? `made by zticache (identity ${formatId(tgt.id)} recorded in ${journalFile})`
+    // the old target zticache is about to remove: its own (by identity, whatever state its journal
+    // is in, an interrupted clearing included), the default one (what ZTICache.vbs replaced), or an
+    // empty folder; anything else is someone else's and is refused
+    const why = trusted ? `made by zticache (identity ${formatId(tgt.id)} recorded in ${journalFile})`
       : tgt.empty ? 'an empty folder'
       : opts.targetIsDefault ? 'not made by zticache (no matching record): replaced, as it is the default PackageSource'
       : undefined;
@@ -177,7 +177,7 @@ export function makePlan(opts: Options, platform: Platform): Plan {
         throw new ZtiError(ExitCode.TARGET_UNSAFE, `the target ${target} holds the running zticache (${opts.runningExe}); it is never removed`, { path: target });
       }
     }
-    oldTarget = { id: tgt.id, trusted: trusted || clearingOurs, why: why ?? 'kept' };
+    oldTarget = { id: tgt.id, trusted, why: why ?? 'kept' };
   }
 
   const launcher = checkLauncher(p, opts.launcher, { source, sourceId, target, targetId: trusted ? tgt.id : undefined, inventory, action });

@@ -124,6 +124,7 @@ describe('identity of a location', () => {
     expect(sameId({ dev: '1', ino: '2' }, { dev: '2', ino: '2' })).toBe(false);
     expect(sameId({ dev: '1', ino: '2' }, { dev: '1', ino: '3' })).toBe(false);
     expect(sameId({ dev: '1', ino: '2', born: '5' }, { dev: '1', ino: '2' })).toBe(true);
+    expect(sameId({ dev: '1', ino: '2' }, { dev: '1', ino: '2', born: '5' })).toBe(true);
   });
 
   it('an identity in words, for the log', () => {

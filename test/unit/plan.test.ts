@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseArgs } from '../../src/args.js';
 import { ExitCode } from '../../src/exit-codes.js';
 import { idOf } from '../../src/identity.js';
@@ -18,7 +18,7 @@ import { chooseMode, classifySource, isUncPath, modeReason } from '../../src/pla
 import { takeInventory } from '../../src/inventory.js';
 import { posixPlatform, type Platform } from '../../src/platform.js';
 import type { Medium } from '../../src/types.js';
-import { LAUNCHER, makePackage, makeTree, mountTmpfs, needs, scene } from '../helpers/fixtures.js';
+import { LAUNCHER, LAUNCHER_SOURCE, makePackage, makeTree, mountTmpfs, needs, scene } from '../helpers/fixtures.js';
 import { rt } from '../helpers/seams.js';
 
 const p = path.posix;
@@ -73,8 +73,16 @@ describe('the source', () => {
     const o = s.options();
     expect(s.refused({ ...o, source: p.join(s.dir, 'nope') })).toMatchObject({ exitCode: ExitCode.SOURCE_MISSING, path: p.join(s.dir, 'nope') });
     fs.symlinkSync(s.source, p.join(s.dir, 'alias'));
-    expect(s.refused({ ...o, source: p.join(s.dir, 'alias') })).toMatchObject({ exitCode: ExitCode.SOURCE_HAS_LINK });
-    expect(s.refused({ ...o, source: p.join(s.source, 'readme.txt') })).toMatchObject({ exitCode: ExitCode.SOURCE_NOT_FOLDER });
+    expect(s.refused({ ...o, source: p.join(s.dir, 'alias') })).toMatchObject({ exitCode: ExitCode.SOURCE_HAS_LINK, path: p.join(s.dir, 'alias') });
+    expect(s.refused({ ...o, source: p.join(s.source, 'readme.txt') })).toMatchObject({ exitCode: ExitCode.SOURCE_NOT_FOLDER, path: p.join(s.source, 'readme.txt') });
+    // gone between its first look and its identity
+    const real = fs.statSync;
+    const spy = vi.spyOn(fs, 'statSync').mockImplementation(((x: fs.PathLike, opt?: fs.StatSyncOptions) => (x === s.source && opt?.bigint ? undefined : real(x, opt))) as typeof fs.statSync);
+    try {
+      expect(s.refused(o)).toMatchObject({ exitCode: ExitCode.SOURCE_MISSING, path: s.source, message: `the source folder ${s.source} vanished while it was examined` });
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('an empty source is refused', () => {
@@ -183,6 +191,7 @@ describe('an existing target', () => {
     expect(plan.oldTarget).toMatchObject({ trusted: true, why: expect.stringMatching(/^made by zticache \(identity volume /) });
     expect(plan.removeOldTarget).toBe(true);
     expect(plan.resume).toBeUndefined();
+    expect(plan.toleratesExtra).toBe(false); // only a rerun from the staged target itself tolerates extra files
     // the same folder removed and made again is not trusted any more
     fs.rmSync(s.target, { recursive: true });
     makeTree(s.target, { 'planted.txt': 'x' });
@@ -193,7 +202,9 @@ describe('an existing target', () => {
     const s = setup();
     makeTree(s.target, { 'zticache.exe': 'x' });
     expect(s.refused({ ...s.options(), targetIsDefault: true, runningExe: p.join(s.target, 'zticache.exe') }))
-      .toMatchObject({ exitCode: ExitCode.TARGET_UNSAFE, message: expect.stringContaining('holds the running zticache') });
+      .toMatchObject({ exitCode: ExitCode.TARGET_UNSAFE, path: s.target, message: expect.stringContaining('holds the running zticache') });
+    // anywhere else the running zticache does not stop the replacement
+    expect(s.plan({ ...s.options(), targetIsDefault: true, runningExe: p.join(s.dir, 'zticache.exe') }).removeOldTarget).toBe(true);
   });
 
   it('space freed by removing the old target is counted only when it is removed', () => {
@@ -224,6 +235,7 @@ describe('resuming from the journal', () => {
     const e = s.refused();
     expect(e.exitCode).toBe(ExitCode.JOURNAL_CONFLICT);
     expect(e.message).toContain('holds an unfinished staging from /other/PKG');
+    expect(e.path).toBe(journalFileFor(p, s.state, s.target));
     expect(e.message).toContain('--source "/other/PKG"');
   });
 
@@ -235,6 +247,7 @@ describe('resuming from the journal', () => {
     const e = s.refused();
     expect(e.exitCode).toBe(ExitCode.JOURNAL_CONFLICT);
     expect(e.message).toContain('is no longer the folder zticache created (it was replaced)');
+    expect(e.path).toBe(journalFileFor(p, s.state, s.target));
   });
 
   it('an interrupted move is finished from its journal\'s inventory, with what crossed', () => {
@@ -274,7 +287,7 @@ describe('resuming from the journal', () => {
     expect(plan.reason).not.toContain('--mode move ignored');
     expect(s.plan(s.options('--mode', 'move')).reason).toContain('; --mode move ignored, a copy is finished as a copy');
     for (const e of fs.readdirSync(s.source)) fs.rmSync(p.join(s.source, e), { recursive: true });
-    expect(s.refused(s.options('--launch', '/bin/sh')).exitCode).toBe(ExitCode.SOURCE_EMPTY);
+    expect(s.refused(s.options('--launch', '/bin/sh'))).toMatchObject({ exitCode: ExitCode.SOURCE_EMPTY, path: s.source, message: `the source folder ${s.source} holds no files` });
   });
 
   it('an interrupted clearing is finished, then a fresh staging; the old target it was clearing counts as ours', () => {
@@ -301,7 +314,7 @@ describe('resuming from the journal', () => {
     fs.rmSync(s.target, { recursive: true });
     fs.mkdirSync(s.target, { recursive: true });
     const e = s.refused(o);
-    expect(e.exitCode).toBe(ExitCode.SOURCE_EMPTY);
+    expect(e).toMatchObject({ exitCode: ExitCode.SOURCE_EMPTY, path: s.target });
     expect(e.message).toContain('has been replaced since');
     fs.rmSync(s.target, { recursive: true });
     expect(s.refused(o).message).toContain('has been removed since');
@@ -315,6 +328,7 @@ describe('resuming from the journal', () => {
     const fresh = s.plan(o);
     expect(fresh).toMatchObject({ action: 'none', reason: 'zticache runs from the target itself: nothing to stage', toleratesExtra: false, neededBytes: 0 });
     expect(fresh.inventory.files).toHaveLength(pkgFiles);
+    expect(fresh.oldTarget).toEqual({ id: idOf(s.target), trusted: false, why: 'kept' });
     s.journal('staged', { inventory: { files: [{ rel: LAUNCHER, size: 1, mtimeMs: 1 }], dirs: [], bytes: 1 }, sourceId: idOf(s.target)! });
     const ours = s.plan(o);
     expect(ours).toMatchObject({ action: 'none', toleratesExtra: true });
@@ -332,10 +346,10 @@ describe('the launcher', () => {
 
   it('one that is not in the package, not executable, or not a regular file is refused', () => {
     const s = setup({ 'readme.sh': 'echo' });
-    expect(s.refused(s.options('--launch', 'absent.exe'))).toMatchObject({ exitCode: ExitCode.LAUNCHER_MISSING, message: expect.stringContaining('absent.exe is not a file of the package') });
+    expect(s.refused(s.options('--launch', 'absent.exe'))).toMatchObject({ exitCode: ExitCode.LAUNCHER_MISSING, path: p.join(s.target, 'absent.exe'), message: `the launcher absent.exe is not a file of the package (${s.source}); nothing was changed` });
     expect(s.refused(s.options('--launch', 'readme.sh'))).toMatchObject({ exitCode: ExitCode.LAUNCHER_MISSING, message: expect.stringContaining('is not executable') });
     expect(s.refused(s.options('--launch', '/nonexistent/x'))).toMatchObject({ exitCode: ExitCode.LAUNCHER_MISSING, message: 'the launcher /nonexistent/x does not exist; nothing was changed' });
-    expect(s.refused(s.options('--launch', s.dir))).toMatchObject({ exitCode: ExitCode.LAUNCHER_MISSING, message: `the launcher ${s.dir} is not a regular file; nothing was changed` });
+    expect(s.refused(s.options('--launch', s.dir))).toMatchObject({ exitCode: ExitCode.LAUNCHER_MISSING, path: s.dir, message: `the launcher ${s.dir} is not a regular file; nothing was changed` });
     const outside = p.join(s.dir, 'notexec');
     fs.writeFileSync(outside, 'x', { mode: 0o644 });
     expect(s.refused(s.options('--launch', outside)).message).toBe(`the launcher ${outside} is not executable; nothing was changed`);
@@ -365,7 +379,7 @@ describe('the manifest', () => {
 
   it('one listing files the package does not have refuses before any change', () => {
     const s = setup({ 'zticache.sha256': `${sha('x')}  missing.txt\n` });
-    expect(s.refused()).toMatchObject({ exitCode: ExitCode.VERIFY_FAILED, message: expect.stringContaining('lists 1 file(s) that are not in the package, first: missing.txt') });
+    expect(s.refused()).toMatchObject({ exitCode: ExitCode.VERIFY_FAILED, path: p.join(s.source, 'zticache.sha256'), message: expect.stringContaining('lists 1 file(s) that are not in the package, first: missing.txt') });
   });
 
   it('--manifest inside the package travels with it; outside it stays; a missing or non-file one is unreadable', () => {
@@ -374,8 +388,22 @@ describe('the manifest', () => {
     const outside = p.join(s.dir, 'outside.sha256');
     fs.copyFileSync(p.join(s.source, 'sums/list.sha256'), outside);
     expect(s.plan(s.options('--manifest', outside)).manifest?.path).toBe(outside);
-    expect(s.refused(s.options('--manifest', p.join(s.dir, 'none.sha256')))).toMatchObject({ exitCode: ExitCode.MANIFEST_UNREADABLE, message: expect.stringContaining('cannot read the manifest') });
-    expect(s.refused(s.options('--manifest', s.dir))).toMatchObject({ exitCode: ExitCode.MANIFEST_UNREADABLE, message: `the manifest ${s.dir} is not a regular file` });
+    expect(s.refused(s.options('--manifest', p.join(s.dir, 'none.sha256')))).toMatchObject({ exitCode: ExitCode.MANIFEST_UNREADABLE, path: p.join(s.dir, 'none.sha256'), message: `cannot read the manifest ${p.join(s.dir, 'none.sha256')}` });
+    expect(s.refused(s.options('--manifest', s.dir))).toMatchObject({ exitCode: ExitCode.MANIFEST_UNREADABLE, path: s.dir, message: `the manifest ${s.dir} is not a regular file` });
+  });
+
+  it('after a move, the manifest is read where it now is: in the target', () => {
+    const s = setup({ 'zticache.sha256': `${sha('package readme\n')}  readme.txt\n`, 'sums/list.sha256': `${sha('package readme\n')}  readme.txt\n` });
+    fs.mkdirSync(s.target, { recursive: true });
+    s.journal('staging');
+    fs.renameSync(p.join(s.source, 'zticache.sha256'), p.join(s.target, 'zticache.sha256'));
+    fs.renameSync(p.join(s.source, 'sums'), p.join(s.target, 'sums'));
+    expect(s.plan().manifest).toEqual({ path: p.join(s.target, 'zticache.sha256'), entries: [{ hash: sha('package readme\n'), rel: 'readme.txt' }] });
+    expect(s.plan(s.options('--manifest', p.join(s.source, 'sums', 'list.sha256'))).manifest?.path).toBe(p.join(s.target, 'sums', 'list.sha256'));
+    // and while still in the source, from there (a stale copy in the target is not read)
+    const t = setup({ 'zticache.sha256': `${sha('package readme\n')}  readme.txt\n` });
+    makeTree(t.target, { 'zticache.sha256': 'not a manifest\n' });
+    expect(t.plan({ ...t.options(), targetIsDefault: true }).manifest?.entries).toHaveLength(1);
   });
 
   it('without one, sizes are verified', () => {
@@ -407,6 +435,10 @@ describe('space in clusters', () => {
     expect(lines[2]).toMatch(/^Package: 6 files, 6 folders, .* \(\d+ bytes\)$/);
     expect(lines[3]).toBe('Action: move (same volume: rename, no bytes copied): the source is local: move');
     expect(lines.at(-1)).toBe(`Launcher: ${p.join(s.target, LAUNCHER)}`);
+    // a rename on one volume copies nothing: no free-space line, no kept entry
+    expect(lines.filter((l) => l.startsWith('Free space') || l.startsWith('Copied, not moved'))).toEqual([]);
+    const remote = describePlan(s.plan(s.options(), { medium: 'remote' }));
+    expect(remote[0]).toBe(`Source: ${s.source} (network drive)`);
   });
 });
 
@@ -488,6 +520,10 @@ describe('where a source comes from', () => {
   it('a UNC path in any spelling is network; a local long path is not', () => {
     for (const unc of ['\\\\srv\\share\\pkg', '//srv/share/pkg', '\\\\?\\UNC\\srv\\share\\pkg', '\\\\.\\UNC\\srv\\share', '\\\\?\\unc\\srv\\share', '\\/srv\\share']) expect(isUncPath(unc), unc).toBe(true);
     for (const local of ['C:\\pkg', '\\\\?\\C:\\pkg', '\\\\.\\C:\\pkg', '\\\\srv', '\\\\srv\\', '/tmp/pkg', '\\pkg']) expect(isUncPath(local), local).toBe(false);
+    // only at the start: a UNC-looking part inside a local path is not a UNC path
+    for (const local of ['C:\\x\\\\?\\UNC\\srv\\share', 'C:\\x\\\\srv\\share', 'x\\\\?\\C:\\y']) expect(isUncPath(local), local).toBe(false);
+    expect(isUncPath('x\\\\?\\C:\\y\\\\srv\\share')).toBe(false);
+    expect(isUncPath('\\\\srv\\\\share')).toBe(true); // doubled separators between server and share
     expect(classifySource('\\\\srv\\share\\pkg', () => { throw new Error('a UNC path is not asked of the platform'); })).toBe('unc');
     expect(classifySource('C:\\pkg', () => 'fixed')).toBe('local');
     expect(classifySource('N:\\pkg', () => 'remote')).toBe('remote');
@@ -500,6 +536,7 @@ describe('where a source comes from', () => {
     expect(modeReason('cdrom', 'auto', 'copy')).toBe('the source is on a CD-ROM drive: copy, its files are left where they are');
     expect(modeReason('readonly', 'auto', 'copy')).toBe('the source is on a read-only volume: copy, its files are left where they are');
     expect(modeReason('removable', 'copy', 'copy')).toBe('--mode copy');
+    expect(() => chooseMode('unc', 'move', '\\\\srv\\s')).toThrow(expect.objectContaining({ path: '\\\\srv\\s' }));
     expect(() => chooseMode('unc', 'move', '\\\\srv\\s')).toThrow('--mode move refused: \\\\srv\\s is on a UNC path; zticache never moves files off a server. Use --mode copy or auto.');
     expect(() => chooseMode('removable', 'move', 'E:\\')).toThrow('--mode move refused: E:\\ is on a removable drive; its files cannot or should not be deleted. Use --mode copy or auto.');
     expect(chooseMode('local', 'copy', '/x')).toBe('copy');
@@ -507,3 +544,58 @@ describe('where a source comes from', () => {
     expect(chooseMode('cdrom', 'auto', '/x')).toBe('copy');
   });
 });
+
+describe('more of the plan\'s decisions', () => {
+  it('a cache folder refilled with a new package (files only) after a staging is staged again, not taken as done', () => {
+    const s = setup();
+    fs.mkdirSync(s.target, { recursive: true });
+    s.journal('staged');
+    for (const e of fs.readdirSync(s.source)) fs.rmSync(p.join(s.source, e), { recursive: true });
+    makeTree(s.source, { 'new.cab': 'the next package' });
+    fs.writeFileSync(p.join(s.source, LAUNCHER), LAUNCHER_SOURCE, { mode: 0o755 });
+    fs.writeFileSync(p.join(s.source, 'zticache.exe'), 'exe');
+    const plan = s.plan({ ...s.options(), runningExe: p.join(s.source, 'zticache.exe') });
+    expect(plan).toMatchObject({ action: 'move', removeOldTarget: true, keep: ['zticache.exe'] });
+  });
+
+  it('a copy never keeps entries back: the running zticache is copied like everything else', () => {
+    const s = setup({ 'zticache.exe': 'exe' });
+    expect(s.plan({ ...s.options('--mode', 'copy'), runningExe: p.join(s.source, 'zticache.exe') }).keep).toEqual([]);
+  });
+
+  it('the platform\'s walk lists the source, the target and the old target (on Windows: no file opened)', () => {
+    const s = setup();
+    makeTree(s.target, { 'old.bin': Buffer.alloc(400_000) });
+    const walked: string[] = [];
+    const walk: Platform['walk'] = (pp, root, visit) => {
+      walked.push(root);
+      return posixPlatform.walk(pp, root, visit);
+    };
+    const o = { ...s.options(), targetIsDefault: true };
+    const needed = s.plan(o, { targetVolume: 2 }).neededBytes;
+    makePlan(o, { ...platform({ targetVolume: 2, free: needed - 1 }), walk });
+    expect(walked).toEqual([s.source, s.target]);
+    // run from the target: the target is walked
+    const t = setup();
+    fs.mkdirSync(t.minint);
+    fs.renameSync(t.source, t.target);
+    walked.length = 0;
+    makePlan({ ...t.options(), source: t.target }, { ...platform(), walk });
+    expect(walked).toEqual([t.target]);
+    // an interrupted copy: the source afresh
+    const u = setup();
+    fs.mkdirSync(u.target, { recursive: true });
+    u.journal('staging', { mode: 'copy' });
+    walked.length = 0;
+    makePlan(u.options(), { ...platform(), walk });
+    expect(walked).toEqual([u.source]);
+  });
+
+  it('an old target holding the same files still needs the whole package\'s space on another volume', () => {
+    const s = setup();
+    fs.cpSync(s.source, s.target, { recursive: true });
+    const plan = s.plan({ ...s.options(), targetIsDefault: true }, { targetVolume: 2 });
+    expect(plan.neededBytes).toBe(allocated(plan.inventory.files, 4096));
+  });
+});
+
