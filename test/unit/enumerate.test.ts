@@ -41,14 +41,17 @@ describe('the Windows walk', () => {
   it('a folder that cannot be listed is named, with its Windows error', () => {
     let code: number | undefined;
     let win: number | undefined;
+    let said: { message: string; path?: string } | undefined;
     try {
       takeInventory(w, 'C:\\pkg', { walk: enumerationWalk(fake({ 'C:\\pkg': { error: 5 } }).list) });
     } catch (err) {
       code = (err as { exitCode: number }).exitCode;
       win = (err as { winError: number }).winError;
+      said = err as { message: string; path?: string };
     }
     expect(code).toBe(ExitCode.SOURCE_MISSING);
     expect(win).toBe(5);
+    expect(said).toMatchObject({ message: 'cannot read folder C:\\pkg', path: 'C:\\pkg' });
   });
 });
 

@@ -465,7 +465,8 @@ describe('the checks before anything is touched', () => {
     expect(code(() => checkTargetSafe(p, t.target))).toMatchObject({ exitCode: ExitCode.TARGET_UNSAFE, path: t.minint, message: `the target's parent ${t.minint} is a symbolic link or junction; zticache will not write or delete through it` });
     const u = scene();
     fs.writeFileSync(u.minint, 'a file');
-    expect(code(() => checkTargetSafe(p, u.target))).toMatchObject({ exitCode: ExitCode.TARGET_UNSAFE, message: `the target's parent ${u.minint} exists and is not a folder` });
+    expect(code(() => checkTargetSafe(p, u.target))).toMatchObject({ exitCode: ExitCode.TARGET_UNSAFE, path: u.minint, message: `the target's parent ${u.minint} exists and is not a folder` });
+    expect(code(() => checkTargetSafe(p, '/'))).toMatchObject({ exitCode: ExitCode.TARGET_UNSAFE, path: '/' });
     const v = scene();
     fs.mkdirSync(v.minint);
     fs.symlinkSync(v.dir, v.target);
@@ -475,7 +476,20 @@ describe('the checks before anything is touched', () => {
     expect(code(() => checkTargetSafe(p, v.target))?.message).toBe(`the target ${v.target} exists and is not a folder`);
     // a parent that cannot be examined (a path through a file)
     const below = p.join(v.target, 'x', 'PackageSource');
-    expect(code(() => checkTargetSafe(p, below))).toMatchObject({ exitCode: ExitCode.TARGET_UNSAFE, message: `cannot examine the target's parent ${p.join(v.target, 'x')}` });
+    expect(code(() => checkTargetSafe(p, below))).toMatchObject({ exitCode: ExitCode.TARGET_UNSAFE, path: p.join(v.target, 'x'), message: `cannot examine the target's parent ${p.join(v.target, 'x')}` });
+    // a target that cannot be listed
+    const w = scene();
+    fs.mkdirSync(w.target, { recursive: true });
+    const realReaddir = fs.readdirSync;
+    const spy = vi.spyOn(fs, 'readdirSync').mockImplementation(((x: fs.PathLike, o?: unknown) => {
+      if (x === w.target) throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
+      return (realReaddir as (x: fs.PathLike, o?: unknown) => unknown)(x, o);
+    }) as typeof fs.readdirSync);
+    try {
+      expect(code(() => checkTargetSafe(p, w.target))).toMatchObject({ exitCode: ExitCode.TARGET_UNSAFE, path: w.target, message: `cannot list the target ${w.target}` });
+    } finally {
+      spy.mockRestore();
+    }
     // a missing parent is fine: it is created
     expect(checkTargetSafe(p, p.join(v.dir, 'new', 'PackageSource'))).toEqual({ exists: false, empty: false });
   });
@@ -484,7 +498,7 @@ describe('the checks before anything is touched', () => {
     const s = scene();
     makePackage(s.source);
     fs.symlinkSync(s.source, p.join(s.dir, 'alias'));
-    expect(code(() => checkLogPlace(p, p.join(s.dir, 'alias', 'x.log'), s.source, s.target))).toMatchObject({ exitCode: ExitCode.USAGE, message: `--log ${p.join(s.dir, 'alias', 'x.log')} is inside the package (${s.source}); give a log file outside both` });
+    expect(code(() => checkLogPlace(p, p.join(s.dir, 'alias', 'x.log'), s.source, s.target))).toMatchObject({ exitCode: ExitCode.USAGE, path: p.join(s.dir, 'alias', 'x.log'), message: `--log ${p.join(s.dir, 'alias', 'x.log')} is inside the package (${s.source}); give a log file outside both` });
     expect(code(() => checkLogPlace(p, p.join(s.target, 'logs', 'x.log'), s.source, s.target))?.message).toBe(`--log ${p.join(s.target, 'logs', 'x.log')} is inside the target (${s.target}); give a log file outside both`);
     fs.mkdirSync(s.target, { recursive: true });
     fs.symlinkSync(s.target, p.join(s.dir, 'talias'));

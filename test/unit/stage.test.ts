@@ -102,6 +102,10 @@ describe('staging', () => {
     const m = bar();
     (await s.run(s.plan(), m.tty)).release();
     expect(m.writes.join('')).toMatch(/\] 100% Moved 362\.1 KB of 362\.1 KB/);
+    const x = setup();
+    const across = bar();
+    (await x.run({ ...x.plan(), sameVolume: false }, across.tty)).release();
+    expect(across.writes.join('')).toMatch(/\] 100% Copied 362\.1 KB of 362\.1 KB/);
     const t = setup();
     const c = bar();
     (await t.run(t.plan('--mode', 'copy'), c.tty)).release();
@@ -325,11 +329,27 @@ describe('a copy resumed from a fresh inventory', () => {
     fs.rmSync(path.join(s.source, 'readme.txt'));
     const removed: string[] = [];
     Object.assign(stageFs, { rm: async (x: string) => { removed.push(path.relative(s.target, x)); return realFs.rm(x); } });
+    const fds = () => fs.readdirSync('/proc/self/fd').length;
+    const before = fds();
+    const seen = s.states();
     (await s.run(s.plan('--mode', 'copy'))).release();
+    expect(fds()).toBe(before);
+    expect(seen).toEqual(['staging', 'staged']);
     // the files first, then the folders no longer wanted, deepest first
     expect(removed.slice(0, 3).sort()).toEqual(['OSD/gone.xml', 'Stale/deep/old.bin', 'readme.txt']);
     expect(removed.slice(3)).toEqual(['Stale/deep', 'Stale']);
     expect(s.log.lines).toContain(`info: Removed 5 file(s) and folder(s) from ${s.target} that are no longer in the package`);
     expect(snapshot(s.target)).toStrictEqual(snapshot(s.source));
+    // again, with nothing to prune: no count is logged; a failure while pruning names the step
+    const j2 = JSON.parse(fs.readFileSync(file, 'utf8')) as Journal;
+    writeJournal(file, { ...j2, state: 'staging' });
+    const lines = s.log.lines.length;
+    (await s.run(s.plan('--mode', 'copy'))).release();
+    expect(s.log.lines.slice(lines).filter((l) => l.includes('no longer in the package'))).toEqual([]);
+    writeJournal(file, { ...j2, state: 'staging' });
+    makeTree(s.target, { 'extra.txt': 'x' });
+    Object.assign(stageFs, { rm: async () => { throw new Error('plain'); } });
+    const e = await refusal(s.run(s.plan('--mode', 'copy')));
+    expect(e.message).toBe(`removing from ${s.target} what is no longer in the package failed`);
   });
 });

@@ -36,8 +36,18 @@ describe('Windows guard', () => {
     expect(byPath.get('\\\\?\\C:\\MININT\\PackageSource')).toBe(FILE_SHARE_READ | FILE_SHARE_WRITE);
     expect(byPath.size).toBe(2);
     expect(held).toMatchObject({ files: 1, dirs: 1 });
+    const closed: unknown[] = [];
+    const realClose = k.close;
+    k.close = (h) => (closed.push(h), realClose(h));
     held.release();
     expect(k.open.size).toBe(0);
+    expect(closed.every((h) => typeof h === 'number')).toBe(true);
+    expect(closed).toHaveLength(2);
+  });
+
+  it('says what it is: it protects, and the system closes its handles when the process ends', () => {
+    const g = windowsGuard(fakeKernel());
+    expect(g).toMatchObject({ protects: true, closedByExit: true, description: 'CreateFileW share-read handles (files cannot be deleted, renamed or changed while held)' });
   });
 
   it('a file that cannot be held stops the run with its path and Win32 error, and lets go of the others', () => {

@@ -45,7 +45,7 @@ function fakeNt() {
   let nextHandle = 1000;
   const open = (n: Node) => (handles.set(++nextHandle, n), nextHandle);
   const calls: string[] = [];
-  const failing: Partial<Record<'info' | 'write' | 'list' | 'truncate' | 'fileId' | 'owner', number>> = {};
+  const failing: Partial<Record<'create' | 'info' | 'write' | 'list' | 'truncate' | 'fileId' | 'owner', number>> = {};
   const at = (h: number) => {
     const n = handles.get(h);
     if (!n) throw new Error(`handle ${h} is not open`);
@@ -55,6 +55,7 @@ function fakeNt() {
     openRoot: (r) => (r === 'C:\\' ? open(root) : { error: 3 }),
     create(rootH, name, _access, _share, disposition, options, sddl) {
       const dir = at(rootH);
+      if (failing.create) return { error: failing.create };
       calls.push(`create ${name} ${disposition}${sddl ? ` ${sddl === TARGET_SDDL ? 'target-acl' : sddl === STATE_SDDL ? 'state-acl' : sddl}` : ''}`);
       if (!dir.children) return { error: 267 };
       let n = dir.children.get(name.toLowerCase());
@@ -86,7 +87,7 @@ function fakeNt() {
       return 0;
     },
     truncate: (h) => (failing.truncate ? failing.truncate : ((at(h).data = Buffer.alloc(0)), 0)),
-    setAttributes: (h, a) => ((at(h).attributes = a), 0),
+    setAttributes: (h, a) => (calls.push(`setAttributes ${at(h).name}`), (at(h).attributes = a), 0),
     fileId: (h) => (failing.fileId ? { error: failing.fileId } : { serial: 7, index: BigInt(at(h).id) + (1n << 40n) }),
     owner: (h) => (failing.owner ? { error: failing.owner } : at(h).owner),
     close(h) {
@@ -123,6 +124,7 @@ function refusal(fn: () => unknown): PlaceError {
 describe('opening a folder by handle, one component at a time', () => {
   it('creates what is missing with the protected ACL, keeps what exists, and holds only the last', () => {
     const f = fakeNt();
+    expect(f.places.createdAs).toBe(`with a protected ACL (${TARGET_SDDL})`);
     f.mk('C:\\MININT');
     const held = f.places.openFolder('C:\\MININT\\SMSOSD\\OSDLOGS', { create: true });
     expect(held.path).toBe('C:\\MININT\\SMSOSD\\OSDLOGS');
@@ -291,6 +293,11 @@ describe('removing a tree by handle', () => {
     expect(f.find('C:\\MININT\\PackageSource')).toBeUndefined();
     parent.removeTree('PackageSource');
     parent.removeTree('never');
+    f.failing.create = 3; // a path not found: nothing to remove either
+    parent.removeTree('x');
+    f.failing.create = 5;
+    expect(refusal(() => parent.removeTree('x'))).toMatchObject({ code: 'EPERM', winError: 5 });
+    delete f.failing.create;
     parent.release();
     expect(f.handles.size).toBe(0);
   });
@@ -331,6 +338,7 @@ describe('removing a tree by handle', () => {
     expect(e).toMatchObject({ code: 'EBUSY', path: 'C:\\MININT\\PackageSource\\OSD\\held.log', winError: 32 });
     expect(e.message).toBe('C:\\MININT\\PackageSource\\OSD\\held.log is held open by another program');
     expect(f.handles.size).toBe(1);
+    expect(f.calls.filter((c) => c.startsWith('setAttributes'))).toEqual([]); // only a read-only file has its attributes touched
     // a delete that "succeeds" but leaves the name (FILE_SHARE_DELETE holder): the folder names it
     f.find('C:\\MININT\\PackageSource\\OSD\\held.log')!.deleteFails = undefined;
     const stays = f.find('C:\\MININT\\PackageSource\\OSD\\held.log')!;
@@ -338,6 +346,12 @@ describe('removing a tree by handle', () => {
     f.nt.markDeleted = (h) => (f.handles.get(h) === stays ? 0 : realMark(h));
     const left = refusal(() => parent.removeTree('PackageSource'));
     expect(left).toMatchObject({ code: 'ENOTEMPTY', path: 'C:\\MININT\\PackageSource\\OSD\\held.log', winError: 145 });
+    // what is left cannot be listed: the folder itself is named
+    const realList = f.nt.list;
+    let lists = 0;
+    f.nt.list = (h) => (f.handles.get(h)?.name === 'OSD' && lists++ > 0 ? { error: 5 } : realList(h));
+    expect(refusal(() => parent.removeTree('PackageSource'))).toMatchObject({ code: 'ENOTEMPTY', path: 'C:\\MININT\\PackageSource\\OSD' });
+    f.nt.list = realList;
     parent.release();
     expect(f.handles.size).toBe(0);
   });
@@ -351,6 +365,10 @@ describe('removing a tree by handle', () => {
     delete f.failing.list;
     f.failing.info = 1117;
     expect(refusal(() => parent.removeTree('PackageSource'))).toMatchObject({ code: 'Windows error 1117', path: 'C:\\MININT\\PackageSource' });
+    f.failing.info = 145;
+    expect(refusal(() => parent.removeTree('PackageSource'))).toMatchObject({ code: 'ENOTEMPTY', winError: 145 });
+    f.failing.info = 32;
+    expect(refusal(() => parent.removeTree('PackageSource'))).toMatchObject({ code: 'EBUSY', winError: 32 });
     delete f.failing.info;
     f.find('C:\\MININT\\PackageSource')!.pending = true; // delete pending: opening it is access denied
     expect(refusal(() => parent.removeTree('PackageSource'))).toMatchObject({ code: 'EPERM', winError: 5 });
