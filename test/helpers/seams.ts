@@ -2,6 +2,7 @@
 // through one object (src/stage/fs.ts), its backoff is one object (src/stage/retry.ts), and the
 // POSIX platform is one object (src/platform.ts); a test replaces some of their members for one
 // run of main() and puts them back, as rimraf's tests swap its src/fs.ts.
+import fs from 'node:fs';
 import { main } from '../../src/cli.js';
 import type { Runtime } from '../../src/options.js';
 import { posixPlatform, type Platform } from '../../src/platform.js';
@@ -59,4 +60,21 @@ export function failing(op: 'copyFile' | 'rename' | 'rm' | 'removeIn' | 'stat', 
     };
   }
   return f;
+}
+
+/** The copy as Windows' CopyFileW makes it: the copy gets its source's last-write time. */
+export function copyKeepingTime(src: string, dst: string): void {
+  realFs.copyFileSync(src, dst);
+  const st = fs.statSync(src);
+  fs.utimesSync(dst, st.atime, st.mtime);
+}
+
+/** What a promise was rejected with; fails the test when it resolved. */
+export async function rejection<E = Error & { exitCode?: number; path?: string; code?: string }>(p: Promise<unknown>): Promise<E> {
+  try {
+    await p;
+  } catch (err) {
+    return err as E;
+  }
+  throw new Error('it was not refused');
 }

@@ -8,18 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
 import { posixPlatform } from '../../src/platform.js';
 import type { StageFs } from '../../src/stage/fs.js';
-import { mainWith, realFs, rt } from '../helpers/seams.js';
+import { mainWith, realFs, rt, copyKeepingTime } from '../helpers/seams.js';
 import { LAUNCHER, LAUNCHER_SOURCE, expectExit, makePackage, needs, readReport, scene, snapshot, tempDir, zticache } from '../helpers/fixtures.js';
 
 const fast = { attempts: 2, baseMs: 1, maxMs: 2 };
 const log = (s: ReturnType<typeof scene>) => fs.readFileSync(s.log, 'utf8');
-
-/** The copy as Windows' CopyFileW makes it: the copy gets its source's last-write time. */
-const copyKeepingTime = (a: string, b: string) => {
-  realFs.copyFileSync(a, b);
-  const st = fs.statSync(a);
-  fs.utimesSync(b, st.atime, st.mtime);
-};
 
 describe('a copy whose source changed (a distribution point refreshed meanwhile)', () => {
   const ways = ['POSIX: each source stat\'ed before its copy', 'Windows: the copy keeps the time, the copies are checked by listing their folders'] as const;

@@ -14,7 +14,7 @@ import { stageFs, type StageFs } from '../../src/stage/fs.js';
 import { retryPolicy } from '../../src/stage/retry.js';
 import { Progress } from '../../src/stage/progress.js';
 import { makeTree, memoryLog, snapshot, tempDir } from '../helpers/fixtures.js';
-import { fault, realFs } from '../helpers/seams.js';
+import { copyKeepingTime, fault, realFs } from '../helpers/seams.js';
 
 const p = path.posix;
 const savedRetry = { ...retryPolicy };
@@ -24,12 +24,6 @@ afterEach(() => {
 });
 /** Replaces some of staging's file calls until the test ends. */
 const use = (over: Partial<StageFs>) => Object.assign(stageFs, over);
-/** CopyFileW's way: the copy carries the source's last-write time over. */
-const copyKeepingTime = (src: string, dst: string) => {
-  realFs.copyFileSync(src, dst);
-  const s = fs.statSync(src);
-  fs.utimesSync(dst, s.atime, s.mtime);
-};
 
 function setup(spec: Record<string, string | Buffer | null> = { 'a.txt': 'aaa', 'sub/b.txt': 'bb', 'sub/deep/c.txt': 'c', 'empty': null }) {
   const dir = tempDir('zti-copy-');

@@ -11,7 +11,7 @@ import { stageFs, type StageFs } from '../../src/stage/fs.js';
 import { moveInventory, type MoveOptions } from '../../src/stage/move.js';
 import { retryPolicy } from '../../src/stage/retry.js';
 import { makeTree, memoryLog, snapshot, tempDir } from '../helpers/fixtures.js';
-import { fault, realFs } from '../helpers/seams.js';
+import { fault, realFs, rejection } from '../helpers/seams.js';
 
 const p = path.posix;
 const savedRetry = { ...retryPolicy };
@@ -35,7 +35,7 @@ function setup() {
   return { dir, src, dst, log, inv, before, opts };
 }
 
-const failure = (run: Promise<unknown>) => run.then(() => { throw new Error('it did not fail'); }, (e: { exitCode?: number; message: string; path?: string }) => e);
+const failure = rejection;
 
 describe('a move on one volume', () => {
   it('renames each top-level entry, folders logged with their size, files counted; nothing is copied or flushed', async () => {

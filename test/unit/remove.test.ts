@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { removeTree } from '../../src/stage/remove.js';
 import { retryPolicy } from '../../src/stage/retry.js';
 import { makeTree, snapshot, tempDir } from '../helpers/fixtures.js';
-import { fault } from '../helpers/seams.js';
+import { fault, rejection } from '../helpers/seams.js';
 
 const saved = { ...retryPolicy };
 afterEach(() => {
@@ -14,7 +14,7 @@ afterEach(() => {
   Object.assign(retryPolicy, saved);
 });
 const fastRetry = () => Object.assign(retryPolicy, { attempts: 3, baseMs: 1, maxMs: 1 });
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('it did not fail'); }, (e: NodeJS.ErrnoException) => e);
+const failure = (p: Promise<unknown>) => rejection<NodeJS.ErrnoException>(p);
 
 function tree() {
   const dir = tempDir('zti-rm-');

@@ -9,6 +9,7 @@ import { ExitCode } from '../../src/exit-codes.js';
 import { posixPlatform, type Busy, type Platform, type RunLock } from '../../src/platform.js';
 import { acquireRunLock } from '../../src/run-lock.js';
 import { tempDir } from '../helpers/fixtures.js';
+import { rejection } from '../helpers/seams.js';
 
 const held: RunLock = { where: 'here', release() {} };
 const platformWith = (answer: RunLock | Busy, seen: unknown[] = []): Platform =>
@@ -27,14 +28,7 @@ async function polled(file: string, n: number): Promise<void> {
   }
 }
 
-async function refusal(p: Promise<unknown>): Promise<{ exitCode: number; message: string; path?: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { exitCode: number; message: string; path?: string };
-  }
-  throw new Error('the run was not refused');
-}
+const refusal = (p: Promise<unknown>) => rejection<{ exitCode: number; message: string; path?: string }>(p);
 
 describe('the run lock', () => {
   it('the winner gets the platform\'s lock and names itself in owner.json', async () => {

@@ -18,7 +18,7 @@ import { takeInventory } from '../../src/inventory.js';
 import { stageFs } from '../../src/stage/fs.js';
 import { stage } from '../../src/stage/stage.js';
 import { makePackage, makeTree, memoryLog, scene, snapshot } from '../helpers/fixtures.js';
-import { fault, realFs, rt } from '../helpers/seams.js';
+import { fault, realFs, rejection, rt } from '../helpers/seams.js';
 
 const p = path.posix;
 afterEach(() => {
@@ -48,14 +48,7 @@ function setup(platform: Platform = posixPlatform) {
   return { ...s, before, log, options, plan, run, states };
 }
 
-async function refusal(p: Promise<unknown>): Promise<ZtiError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as ZtiError;
-  }
-  throw new Error('staging was not refused');
-}
+const refusal = (p: Promise<unknown>) => rejection<ZtiError>(p);
 
 describe('staging', () => {
   it('a fresh move: journal staging then staged, the target created here and identified', async () => {
