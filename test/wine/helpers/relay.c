@@ -4,7 +4,10 @@
  * The child inherits relay's standard handles (give wine files, not pipes: node.exe cannot start
  * on a Unix pipe under Wine). ZTI_RELAY_FLAGS (hex) adds process creation flags, as a launcher of
  * the field would start zticache.exe: 0x08000000 CREATE_NO_WINDOW gives it a console whose title
- * is empty, 0x8 DETACHED_PROCESS none at all. */
+ * is empty, 0x8 DETACHED_PROCESS none at all.
+ * Wine's CreateProcessW fails with ERROR_INTERNAL_ERROR (1359) when the new process dies before
+ * its start-up is done (seen once in CI, under load): the program's own code never ran, so relay
+ * starts it again, up to three times, and says so on standard error. */
 #include <windows.h>
 #include <stdio.h>
 #include <wchar.h>
@@ -35,9 +38,14 @@ int wmain(int argc, wchar_t **argv) {
     DWORD flags = 0;
     wchar_t buf[32];
     if (GetEnvironmentVariableW(L"ZTI_RELAY_FLAGS", buf, 32)) flags = wcstoul(buf, NULL, 16);
-    if (!CreateProcessW(NULL, child, NULL, NULL, TRUE, flags, NULL, NULL, &si, &pi)) {
-        fwprintf(stderr, L"relay: cannot start %ls: error %lu\n", child, GetLastError());
-        return 3;
+    for (int attempt = 1;; attempt++) {
+        if (CreateProcessW(NULL, child, NULL, NULL, TRUE, flags, NULL, NULL, &si, &pi)) break;
+        DWORD error = GetLastError();
+        if (error != ERROR_INTERNAL_ERROR || attempt == 3) {
+            fwprintf(stderr, L"relay: cannot start %ls: error %lu\n", child, error);
+            return 3;
+        }
+        fwprintf(stderr, L"relay: Wine could not start %ls (error %lu, attempt %d): starting it again\n", child, error, attempt);
     }
     WaitForSingleObject(pi.hProcess, INFINITE);
     DWORD code = 0;
