@@ -62,7 +62,7 @@ export const OPTIONS = [
   { name: 'event-source', value: 'NAME', default: `\`${DEFAULT_EVENT_SOURCE}\``, help: 'Application event log source' },
   { name: 'parallel', value: 'N', default: String(DEFAULT_PARALLEL), help: 'files copied or hashed at once (1 to 64)' },
   { name: 'state-dir', value: 'DIR', default: '`%ProgramData%\\zticache` (POSIX: `/var/lib/zticache`)', help: 'journals and the run lock; only SYSTEM and administrators (root) may write there' },
-  { name: 'status-mif', value: 'NAME', default: '', help: 'on a failure before the launcher starts, write the program status MIF `%windir%\\NAME` (POSIX: beside the log) with the one-line error, for the ConfigMgr console' },
+  { name: 'status-mif', value: 'NAME', default: '', help: 'on a failure before the launcher starts, write the program status MIF `%windir%\\NAME` (POSIX: in the default log folder, wherever --log points) with the one-line error, for the ConfigMgr console' },
   { name: 'mif-publisher', value: 'TEXT', default: '`zticache`', help: 'the status MIF\'s Manufacturer (the package\'s Reporting tab: Publisher)' },
   { name: 'mif-product', value: 'TEXT', default: '`zticache`', help: 'the status MIF\'s Product (Reporting tab: Name)' },
   { name: 'mif-version', value: 'TEXT', default: 'the version of zticache', help: 'the status MIF\'s Version (Reporting tab: Version)' },

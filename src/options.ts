@@ -103,7 +103,7 @@ export function resolveOptions(args: Args, rt: Runtime): Options {
       : POSIX_STATE_DIR;
 
   const statusMif: StatusMif | undefined = args.statusMif === undefined ? undefined : {
-    file: p.join(windows ? rt.env.windir || rt.env.SystemRoot || rt.env.SYSTEMROOT || `${systemDrive}\\Windows` : p.dirname(log), args.statusMif),
+    file: p.join(windows ? rt.env.windir || rt.env.SystemRoot || rt.env.SYSTEMROOT || `${systemDrive}\\Windows` : p.dirname(logPath(rt, undefined, target)!), args.statusMif),
     publisher: args.mifPublisher ?? 'zticache',
     product: args.mifProduct ?? 'zticache',
     version: args.mifVersion ?? rt.version ?? '',

@@ -46,6 +46,8 @@ export async function stageCommand(argv: readonly string[], args: Args | undefin
     const log = openLog(rt, platform, whatIf ? undefined : file, !whatIf);
     log.info(startLine, { event: true });
     const code = report(err, log);
+    // a refused --log or --target is known once the options are whole: the console learns it too
+    if (opts?.statusMif && !whatIf) log.info(writeStatusMif(platform.places, opts.path, opts.statusMif, failureLine(err)));
     return finish(log, platform, code, {}, started, !whatIf);
   }
 

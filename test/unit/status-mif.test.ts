@@ -66,4 +66,15 @@ describe('the status MIF', () => {
     expect(await mainWith({}, s.args('--status-mif', 'ZTICache.mif', '--', s.report, '3'), rt(s.dir))).toBe(3);
     expect(fs.existsSync(mif)).toBe(false);
   });
+
+  it('is written for a command line refused once its options are whole (--log inside the package); not with --what-if', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const mif = path.join(path.dirname(s.log), 'ZTICache.mif');
+    const inside = ['--log', path.join(s.source, 'OSD', 'zticache.log'), '--status-mif', 'ZTICache.mif'];
+    expect(await mainWith({}, s.args(...inside, '--what-if'), rt(s.dir))).toBe(ExitCode.USAGE);
+    expect(fs.existsSync(mif)).toBe(false);
+    expect(await mainWith({}, s.args(...inside), rt(s.dir))).toBe(ExitCode.USAGE);
+    expect(fs.readFileSync(mif, 'latin1')).toMatch(/VALUE = "USAGE: --log .*zticache\.log is inside the package/);
+  });
 });
