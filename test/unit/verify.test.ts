@@ -1,0 +1,157 @@
+// VERIFY called directly: every rule that stops the launch (a missing, resized or stray file, a
+// missing or stray folder, a link, a stray program file even where strays are tolerated, a hash
+// that differs from the manifest), each named in the one-line error, and what is only warned.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/exit-codes.js';
+import { takeInventory, type Inventory, type Walker } from '../../src/inventory.js';
+import { hashFile } from '../../src/manifest.js';
+import { verify, type VerifyOptions } from '../../src/verify/verify.js';
+import { makeTree, memoryLog, tempDir } from '../helpers/fixtures.js';
+import { rejection } from '../helpers/seams.js';
+
+const p = path.posix;
+
+function setup(spec: Record<string, string | Buffer | null> = { 'OSDLaunch.exe': 'launcher', 'sub/a.cab': 'aaaa', 'sub/deep/b.txt': 'bb', 'empty': null }) {
+  const target = p.join(tempDir('zti-verify-'), 'PackageSource');
+  makeTree(target, spec);
+  const inv = takeInventory(p, target);
+  const log = memoryLog();
+  const opts: VerifyOptions = { p, log, parallel: 2 };
+  return { target, inv, log, opts };
+}
+
+/** The refusal's text after "<target> does not match ...: ", up to ". The launcher was not started." */
+async function refusal(target: string, inv: Inventory, opts: VerifyOptions, what = 'does not match the package inventory') {
+  const err = await rejection(verify(target, inv, opts));
+  expect(err.exitCode).toBe(ExitCode.VERIFY_FAILED);
+  expect(err.path).toBe(target);
+  const m = new RegExp(`^(.*) ${what.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: (.*)\\. The launcher was not started\\.$`).exec(err.message);
+  expect(m, err.message).not.toBeNull();
+  expect(m![1]).toBe(target);
+  return m![2]!;
+}
+
+describe('verify', () => {
+  it('passes a target that holds exactly the inventory, and says how much it checked', async () => {
+    const s = setup();
+    expect(await verify(s.target, s.inv, s.opts)).toStrictEqual({ files: 3, bytes: 14, hashed: 0 });
+    expect(s.log.lines).toEqual([`info: Verified 3 files, 14 bytes in ${s.target}`]);
+  });
+
+  it('names a missing file, and only that (no byte count on top)', async () => {
+    const s = setup();
+    fs.rmSync(p.join(s.target, 'sub/deep/b.txt'));
+    expect(await refusal(s.target, s.inv, s.opts)).toBe('missing: sub/deep/b.txt');
+  });
+
+  it('names a file of another size, with both sizes', async () => {
+    const s = setup();
+    fs.writeFileSync(p.join(s.target, 'sub/a.cab'), 'aaaaaa');
+    expect(await refusal(s.target, s.inv, s.opts)).toBe('size of sub/a.cab: 6 bytes, expected 4');
+  });
+
+  it('names a missing empty folder, and a stray folder', async () => {
+    const s = setup();
+    fs.rmdirSync(p.join(s.target, 'empty'));
+    expect(await refusal(s.target, s.inv, s.opts)).toBe('missing folder: empty');
+    fs.mkdirSync(p.join(s.target, 'other'));
+    expect(await refusal(s.target, s.inv, s.opts)).toBe('missing folder: empty; folder not in the package: other');
+  });
+
+  it('names a stray file and a link, and refuses a link even where strays are tolerated', async () => {
+    const s = setup();
+    fs.writeFileSync(p.join(s.target, 'sub/notes.txt'), 'x');
+    expect(await refusal(s.target, s.inv, s.opts)).toBe('not in the package: sub/notes.txt');
+    fs.rmSync(p.join(s.target, 'sub/notes.txt'));
+    fs.symlinkSync('/etc', p.join(s.target, 'sub/link'));
+    fs.writeFileSync(p.join(s.target, 'launch.log'), 'x');
+    expect(await refusal(s.target, s.inv, { ...s.opts, toleratesExtra: true })).toBe('not in the package (a link or device): sub/link; not in the package: launch.log');
+  });
+
+  it('tolerates what an earlier launch left (a warning each, at most 20 and a count), but never a program file, in any case', async () => {
+    const s = setup();
+    for (let i = 0; i < 25; i++) fs.writeFileSync(p.join(s.target, `log${String(i).padStart(2, '0')}.txt`), 'x');
+    fs.mkdirSync(p.join(s.target, 'SMSOSD'));
+    fs.writeFileSync(p.join(s.target, 'setup.exe.log'), 'x'); // a log named after a program is no program
+    expect(await verify(s.target, s.inv, { ...s.opts, toleratesExtra: true })).toStrictEqual({ files: 3, bytes: 14, hashed: 0 });
+    const warned = s.log.lines.filter((l) => l.startsWith('warn:'));
+    expect(warned).toHaveLength(21);
+    expect(warned[0]).toBe(`warn: ${s.target}: folder not in the package: SMSOSD (left by an earlier launch; the package itself is checked)`);
+    expect(warned[20]).toBe(`warn: ${s.target}: and 7 more not in the package`);
+    // without the tolerance the same strays stop the launch: five named, then the count
+    expect(await refusal(s.target, s.inv, s.opts)).toBe('folder not in the package: SMSOSD; not in the package: log00.txt; not in the package: log01.txt; not in the package: log02.txt; not in the package: log03.txt; and 22 more');
+
+    const t = setup();
+    fs.writeFileSync(p.join(t.target, 'sub/VERSION.DLL'), 'planted');
+    expect(await refusal(t.target, t.inv, { ...t.opts, toleratesExtra: true })).toBe('not in the package: sub/VERSION.DLL');
+  });
+
+  it('exactly 20 tolerated strays are warned one by one, with no count after them', async () => {
+    const s = setup();
+    for (let i = 0; i < 20; i++) fs.writeFileSync(p.join(s.target, `log${String(i).padStart(2, '0')}.txt`), 'x');
+    await verify(s.target, s.inv, { ...s.opts, toleratesExtra: true });
+    const warned = s.log.lines.filter((l) => l.startsWith('warn:'));
+    expect(warned).toHaveLength(20);
+    expect(warned.some((l) => /more not in the package/.test(l))).toBe(false);
+  });
+
+  it('exactly five problems are listed with no count after them', async () => {
+    const s = setup({ a: '1', b: '1', c: '1', d: '1', e: '1' });
+    for (const n of ['a', 'b', 'c', 'd', 'e']) fs.rmSync(p.join(s.target, n));
+    expect(await refusal(s.target, s.inv, s.opts)).toBe('missing: a; missing: b; missing: c; missing: d; missing: e');
+  });
+
+  it('checks the byte total too, when the inventory\'s own total disagrees with its files', async () => {
+    const s = setup();
+    expect(await refusal(s.target, { ...s.inv, bytes: 15 }, s.opts)).toBe('14 bytes, expected 15');
+  });
+
+  it('walks with the platform\'s walker when one is given (Windows: an enumeration, no file opened)', async () => {
+    const s = setup();
+    const seen: string[] = [];
+    const walk: Walker = (pp, root, visit) => {
+      seen.push(root);
+      for (const d of s.inv.dirs) visit(d, 'dir', 0, 0);
+      for (const f of s.inv.files) visit(f.rel, 'file', f.size, f.mtimeMs);
+    };
+    fs.rmSync(p.join(s.target, 'sub/a.cab')); // node:fs would see it gone; the walker is asked instead
+    await verify(s.target, s.inv, { ...s.opts, walk });
+    expect(seen).toEqual([s.target]);
+  });
+
+  describe('with a manifest', () => {
+    async function withManifest() {
+      const s = setup({ 'OSDLaunch.exe': 'launcher', 'sub/a.cab': 'aaaa', 'z.txt': 'z', 'zticache.sha256': 'listed elsewhere' });
+      const hash = (rel: string) => hashFile(p.join(s.target, rel));
+      const entries = [{ rel: 'OSDLaunch.exe', hash: await hash('OSDLaunch.exe') }, { rel: 'sub/a.cab', hash: await hash('sub/a.cab') }];
+      const manifest = { path: p.join(s.target, 'zticache.sha256'), entries };
+      return { ...s, manifest, entries };
+    }
+
+    it('checks every listed file\'s SHA-256, and warns of the files it does not list (the manifest itself not among them)', async () => {
+      const s = await withManifest();
+      expect(await verify(s.target, s.inv, { ...s.opts, manifest: s.manifest })).toStrictEqual({ files: 4, bytes: 29, hashed: 2 });
+      expect(s.log.lines.slice(1)).toEqual([
+        'warn: 1 file(s) are not in the manifest (not checked by hash), first: z.txt',
+        `info: Verified the SHA-256 of 2 files against ${s.manifest.path}`,
+      ]);
+      // every file listed: no warning
+      const all = { ...s.manifest, entries: [...s.entries, { rel: 'z.txt', hash: await hashFile(p.join(s.target, 'z.txt')) }] };
+      const log = memoryLog();
+      await verify(s.target, s.inv, { ...s.opts, log, manifest: all });
+      expect(log.lines.filter((l) => l.startsWith('warn:'))).toEqual([]);
+    });
+
+    it('names each file whose hash differs, in name order, and one it cannot read', async () => {
+      const s = await withManifest();
+      const wrong = 'f'.repeat(64);
+      const entries = [{ rel: 'sub/a.cab', hash: wrong }, { rel: 'OSDLaunch.exe', hash: wrong }, { rel: 'gone.txt', hash: wrong }];
+      const text = await refusal(s.target, s.inv, { ...s.opts, manifest: { ...s.manifest, entries } }, `does not match the manifest ${s.manifest.path}`);
+      const a = await hashFile(p.join(s.target, 'sub/a.cab'));
+      const l = await hashFile(p.join(s.target, 'OSDLaunch.exe'));
+      expect(text).toMatch(new RegExp(`^SHA-256 of OSDLaunch\\.exe is ${l}, manifest says ${wrong}; SHA-256 of sub/a\\.cab is ${a}, manifest says ${wrong}; cannot read gone\\.txt: ENOENT`));
+    });
+  });
+});
