@@ -4,10 +4,12 @@
 // --what-if makes no key, no folder, no socket.
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
 import { lockNameOf, posixLock, preparePosixStateDir } from '../../src/posix-state.js';
 import { tempDir } from '../helpers/fixtures.js';
+import { rejection } from '../helpers/seams.js';
 
 const refusal = (fn: () => unknown) => {
   try {
@@ -54,7 +56,131 @@ describe('the POSIX state folder', () => {
   });
 });
 
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** Runs the test as if zticache ran as user `uid` (its folders' ownership is judged against it). */
+const runAs = (uid: number) => vi.spyOn(process, 'geteuid').mockReturnValue(uid);
+
+describe('the POSIX state folder, zticache running as another user than root', () => {
+  it('is accepted when root or that user owns it, refused when a third user does', (ctx) => {
+    if (process.geteuid?.() !== 0) return ctx.skip('needs root to give a folder to another user');
+    const dir = path.join(tempDir('zti-state-'), 'state');
+    fs.mkdirSync(dir, { mode: 0o700 });
+    runAs(65534);
+    expect(preparePosixStateDir(dir)).toBe(`State folder ${dir} (owner 0, mode 700)`);
+    fs.chownSync(dir, 65534, 65534);
+    expect(preparePosixStateDir(dir)).toBe(`State folder ${dir} (owner 65534, mode 700)`);
+    fs.chownSync(dir, 1234, 1234);
+    const e = refusal(() => preparePosixStateDir(dir));
+    expect(e.exitCode).toBe(ExitCode.STATE_UNSAFE);
+    expect(e.message).toContain('belongs to user 1234, not to root or the user running zticache (65534)');
+  });
+});
+
+/** A listener on the abstract name, in a process of user `uid`; resolves once it listens. */
+async function listenerAs(uid: number, name: string) {
+  const child = spawn(process.execPath, ['-e', "require('net').createServer(() => {}).listen('\\0' + process.argv[1], () => console.log('listening'))", name], { uid, gid: uid, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve());
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the listener exited (${code})`)));
+  });
+  return { pid: child.pid!, stop: () => new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGKILL'); }) };
+}
+
+/** Takes the lock, waiting (ceiling: 500 turns of the event loop) for the kernel to let go of a name just closed. */
+async function lockWhenFree(dir: string) {
+  let lock = await posixLock(dir);
+  for (let i = 0; 'busy' in lock && i < 500; i++) {
+    await new Promise((r) => setImmediate(r));
+    lock = await posixLock(dir);
+  }
+  return lock;
+}
+
 describe('the POSIX run lock', () => {
+  it('a holder running as root is genuine to a run as another user too', async () => {
+    const dir = path.join(tempDir('zti-state-'), 'state');
+    preparePosixStateDir(dir);
+    const first = await posixLock(dir);
+    if ('busy' in first) throw new Error('not held');
+    runAs(1234);
+    expect(await posixLock(dir)).toEqual({ busy: true, pid: process.pid });
+    first.release();
+  });
+
+  it("another user's listener on the name is a squatter: the runs move to the next key; the user zticache runs as is not", async (ctx) => {
+    if (process.geteuid?.() !== 0) return ctx.skip('needs root to start a process as another user');
+    const dir = path.join(tempDir('zti-state-'), 'state');
+    preparePosixStateDir(dir);
+    const first = await posixLock(dir);
+    if ('busy' in first) throw new Error('not held');
+    first.release();
+    const name = lockNameOf(fs.readFileSync(path.join(dir, 'lock.key.1')));
+    const squatter = await listenerAs(65534, name);
+    try {
+      runAs(65534); // zticache itself runs as that user: the listener is one of its own runs
+      expect(await posixLock(dir)).toEqual({ busy: true, pid: squatter.pid });
+      expect(fs.readdirSync(dir).sort()).toEqual(['lock.key.1']);
+      vi.restoreAllMocks();
+      const lock = await posixLock(dir);
+      if ('busy' in lock) throw new Error(`busy: ${JSON.stringify(lock)}`);
+      expect(lock.where).toBe(`abstract socket @${lockNameOf(fs.readFileSync(path.join(dir, 'lock.key.2')))} (key 2 in ${dir})`);
+      lock.release();
+    } finally {
+      await squatter.stop();
+    }
+  });
+
+  it('a run holding an older key still counts once the runs moved on to a newer one', async () => {
+    const dir = path.join(tempDir('zti-state-'), 'state');
+    preparePosixStateDir(dir);
+    const old = await posixLock(dir);
+    if ('busy' in old) throw new Error('not held');
+    fs.writeFileSync(path.join(dir, 'lock.key.2'), Buffer.alloc(32, 2), { mode: 0o600 });
+    expect(await posixLock(dir)).toEqual({ busy: true, pid: process.pid });
+    old.release();
+    const next = await lockWhenFree(dir);
+    if ('busy' in next) throw new Error('still busy');
+    expect(next.where).toContain('(key 2 in ');
+    next.release();
+  });
+
+  it('gives up naming a key after 64 generations, saying where to look', async () => {
+    const dir = path.join(tempDir('zti-state-'), 'state');
+    preparePosixStateDir(dir);
+    fs.writeFileSync(path.join(dir, 'lock.key.65'), Buffer.alloc(32, 65), { mode: 0o600 });
+    const e = await rejection(posixLock(dir));
+    expect(e.exitCode).toBe(ExitCode.STATE_UNSAFE);
+    expect(e.path).toBe(dir);
+    expect(e.message).toBe(`the run lock of ${dir} is held by processes of other users under 64 keys in a row; nothing was changed. Find them with: grep zticache- /proc/net/unix`);
+    fs.renameSync(path.join(dir, 'lock.key.65'), path.join(dir, 'lock.key.64'));
+    const last = await posixLock(dir);
+    if ('busy' in last) throw new Error('busy');
+    expect(last.where).toContain('(key 64 in ');
+    last.release();
+  });
+
+  it('off Linux: a socket file in the state folder, held once, taken over when nobody answers on it', async () => {
+    const dir = path.join(tempDir('zti-state-'), 'state');
+    preparePosixStateDir(dir);
+    const sock = path.join(dir, 'zticache.lock.sock');
+    fs.writeFileSync(sock, ''); // left by a run that died: nobody answers
+    vi.spyOn(process, 'platform', 'get').mockReturnValue('darwin');
+    const first = await posixLock(dir);
+    if ('busy' in first) throw new Error('not taken over');
+    expect(first.where).toBe(sock);
+    expect(fs.statSync(sock).isSocket()).toBe(true);
+    expect(await posixLock(dir)).toEqual({ busy: true });
+    first.release();
+    const next = await posixLock(dir);
+    if ('busy' in next) throw new Error('busy after release');
+    next.release();
+    expect(fs.readdirSync(dir)).not.toContain('lock.key.1');
+  });
+
   it('is held once: a second taker is busy, named as this process by the kernel; after release the next one gets it', async () => {
     const dir = path.join(tempDir('zti-state-'), 'state');
     preparePosixStateDir(dir);
