@@ -230,6 +230,36 @@ describe('places on POSIX: the small promises', () => {
     expect(fs.readFileSync(path.join(d, 'x.log'), 'utf8')).toBe('a');
   });
 
+  it('an appended file holds one descriptor until it is closed', () => {
+    const held = posixPlaces.openFolder(tempDir());
+    const before = openFds();
+    const log = held.appendFile('x.log');
+    expect(openFds()).toBe(before + 1);
+    log.close();
+    expect(openFds()).toBe(before);
+    held.release();
+  });
+
+  it('each refusal names the place: not a name, released, made by someone else', () => {
+    const d = tempDir();
+    const held = posixPlaces.openFolder(d);
+    let e = refusal(() => held.folder('..', 'either'));
+    expect([e.message, e.path, e.code]).toEqual(['.. is not a name', path.join(d, '..'), 'EINVAL']);
+    fs.mkdirSync(path.join(d, 'MININT'));
+    e = refusal(() => held.folder('MININT', 'new'));
+    expect([e.message, e.path, e.code]).toEqual([`${path.join(d, 'MININT')} exists already (someone else created it)`, path.join(d, 'MININT'), 'EEXIST']);
+    held.release();
+    e = refusal(() => held.appendFile('x.log'));
+    expect([e.message, e.path, e.code]).toEqual([`${d} was released`, d, 'EBADF']);
+    expect(posixPlaces.createdAs).toBe('(mode 755)');
+  });
+
+  it('the volume root is opened as it is, never "created"', () => {
+    const root = posixPlaces.openFolder('/');
+    expect([root.path, root.created]).toEqual(['/', false]);
+    root.release();
+  });
+
   it('"." is not a name either', () => {
     const held = posixPlaces.openFolder(tempDir());
     expect(refusal(() => held.folder('.', 'either')).code).toBe('EINVAL');
