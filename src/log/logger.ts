@@ -63,14 +63,19 @@ class CmtraceFileTransport extends Transport {
         this.out.write(cmtraceLine(info.message, cmType[info.level], new Date()) + this.eol);
       } catch (err) {
         this.onFail(`cannot write the log file ${this.file}: ${(err as Error).message}`);
-        this.out = undefined;
+        this.close(); // given up on: its handle is not kept open to the end of the run
       }
     }
     next();
   }
   override close(): void {
-    this.out?.close();
+    const out = this.out;
     this.out = undefined;
+    try {
+      out?.close();
+    } catch {
+      // a log that cannot even be closed has nothing more to say: the run goes on
+    }
   }
 }
 
