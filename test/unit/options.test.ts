@@ -48,4 +48,21 @@ describe('defaults', () => {
     expect(o.source).toBe('/home/a/p');
     expect(o.log).toBe('/x/MININT/SMSOSD/OSDLOGS/ZTICache.log');
   });
+
+  it('the status MIF: %windir% (else %SystemRoot%, else the system drive\'s Windows), named by --status-mif, zticache\'s names unless given', () => {
+    const env = { SystemDrive: 'D:', windir: 'E:\\WINNT', SystemRoot: 'F:\\Windows' };
+    expect(resolveOptions(parseArgs(['/status-mif:ZTICache.mif']), { ...win, env, version: '1.2.3' }).statusMif).toStrictEqual({ file: 'E:\\WINNT\\ZTICache.mif', publisher: 'zticache', product: 'zticache', version: '1.2.3' });
+    expect(resolveOptions(parseArgs(['/status-mif:z.mif']), { ...win, env: { SystemDrive: 'D:', SystemRoot: 'F:\\Windows' } }).statusMif!.file).toBe('F:\\Windows\\z.mif');
+    expect(resolveOptions(parseArgs(['/status-mif:z.mif']), { ...win, env: { SystemDrive: 'D:' } }).statusMif!.file).toBe('D:\\Windows\\z.mif');
+    const named = resolveOptions(parseArgs(['/status-mif:z.mif', '/mif-publisher:Contoso', '/mif-product:XP', '/mif-version:7']), win).statusMif!;
+    expect([named.publisher, named.product, named.version]).toEqual(['Contoso', 'XP', '7']);
+    expect(resolveOptions(parseArgs([]), win).statusMif).toBeUndefined();
+  });
+
+  it('on POSIX the status MIF goes to the default log folder, wherever --log points', () => {
+    const posix: Runtime = { platform: 'linux', env: {}, execPath: '/usr/bin/node', packaged: false, cwd: '/home/a' };
+    const o = resolveOptions(parseArgs(['--source', 'p', '--target', '/x/MININT/PackageSource', '--log', '/home/a/p/OSD/z.log', '--status-mif', 'z.mif']), posix);
+    expect(o.log).toBe('/home/a/p/OSD/z.log');
+    expect(o.statusMif!.file).toBe('/x/MININT/SMSOSD/OSDLOGS/z.mif');
+  });
 });
