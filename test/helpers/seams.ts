@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { main } from '../../src/cli.js';
 import type { Runtime } from '../../src/options.js';
+import { PlaceError } from '../../src/places/places.js';
 import { posixPlatform, type Platform } from '../../src/platform.js';
 import { stageFs, type StageFs } from '../../src/stage/fs.js';
 import { retryPolicy, type RetryPolicy } from '../../src/stage/retry.js';
@@ -77,4 +78,21 @@ export async function rejection<E = Error & { exitCode?: number; path?: string; 
     return err as E;
   }
   throw new Error('it was not refused');
+}
+
+/** What a call threw; fails the test when it returned. */
+export function thrown<E = Error & { exitCode?: number; path?: string; code?: string; winError?: number; cause?: unknown }>(fn: () => unknown): E {
+  try {
+    fn();
+  } catch (err) {
+    return err as E;
+  }
+  throw new Error('it was not refused');
+}
+
+/** The PlaceError a call threw (anything else thrown fails the test as it is). */
+export function placeRefusal(fn: () => unknown): PlaceError {
+  const err = thrown<unknown>(fn);
+  if (err instanceof PlaceError) return err;
+  throw err;
 }

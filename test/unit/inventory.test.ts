@@ -8,17 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
 import { byTopLevel, listingWalk, nodeWalk, takeInventory, walkNames, type EntryKind, type FoundEntry } from '../../src/inventory.js';
 import { makeTree, tempDir } from '../helpers/fixtures.js';
+import { thrown } from '../helpers/seams.js';
 
 const p = path.posix;
-
-const refusal = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return err as { exitCode: number; message: string; path?: string };
-  }
-  throw new Error('it was not refused');
-};
 
 /** A lister over a fixed tree that answers in reverse name order, as no file system promises any. */
 function reversedLister(tree: Record<string, Array<[string, EntryKind, number?]>>) {
@@ -52,7 +44,7 @@ describe('the walk', () => {
 
   it('through node:fs: a folder it cannot list is SOURCE_MISSING, naming the folder', () => {
     const missing = p.join(tempDir('zti-inv-'), 'gone');
-    const e = refusal(() => nodeWalk(p, missing, () => undefined));
+    const e = thrown(() => nodeWalk(p, missing, () => undefined));
     expect(e.exitCode).toBe(ExitCode.SOURCE_MISSING);
     expect(e.message).toBe(`cannot read folder ${missing}`);
     expect(e.path).toBe(missing);
@@ -95,13 +87,13 @@ describe('the inventory', () => {
     const root = tempDir('zti-inv-');
     makeTree(root, { 'OSD/a': 'a' });
     fs.symlinkSync('/etc', p.join(root, 'OSD', 'etc'));
-    let e = refusal(() => takeInventory(p, root));
+    let e = thrown(() => takeInventory(p, root));
     expect(e.exitCode).toBe(ExitCode.SOURCE_HAS_LINK);
     expect(e.message).toBe(`the package contains a symbolic link or junction: ${p.join(root, 'OSD', 'etc')}; zticache does not stage links`);
     expect(e.path).toBe(p.join(root, 'OSD', 'etc'));
     fs.rmSync(p.join(root, 'OSD', 'etc'));
     expect(spawnSync('mkfifo', [p.join(root, 'OSD', 'pipe')]).status).toBe(0);
-    e = refusal(() => takeInventory(p, root));
+    e = thrown(() => takeInventory(p, root));
     expect(e.exitCode).toBe(ExitCode.SOURCE_HAS_LINK);
     expect(e.message).toBe(`the package contains something that is neither a file nor a folder: ${p.join(root, 'OSD', 'pipe')}`);
     expect(e.path).toBe(p.join(root, 'OSD', 'pipe'));

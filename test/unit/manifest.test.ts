@@ -8,19 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
 import { decodeManifest, hashFile, manifestLine, parseManifest, writeManifest } from '../../src/manifest.js';
 import { makeTree, tempDir } from '../helpers/fixtures.js';
-import { rejection } from '../helpers/seams.js';
+import { rejection, thrown } from '../helpers/seams.js';
 
 const p = path.posix;
 const h = 'a'.repeat(64);
-
-const refusal = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return err as { exitCode: number; message: string; path?: string };
-  }
-  throw new Error('it was not refused');
-};
 
 describe('parseManifest', () => {
   it('skips comment lines (starting with #) but keeps a name that ends with one; a BOM counts only at the start', () => {
@@ -28,21 +19,21 @@ describe('parseManifest', () => {
   });
 
   it('refuses a line with anything before the hash, or a lone carriage return in it, naming the line and the manifest', () => {
-    let e = refusal(() => parseManifest(`${h}  ok\nx${h}  a.txt\n`, '/pkg/zticache.sha256', p));
+    let e = thrown(() => parseManifest(`${h}  ok\nx${h}  a.txt\n`, '/pkg/zticache.sha256', p));
     expect(e.exitCode).toBe(ExitCode.MANIFEST_UNREADABLE);
     expect(e.message).toBe(`the manifest /pkg/zticache.sha256 line 2 is not "<sha256>  <path>": x${h}  a.txt`);
     expect(e.path).toBe('/pkg/zticache.sha256');
-    e = refusal(() => parseManifest(`${h}  a.txt\rb.txt\n`, 'm', p));
+    e = thrown(() => parseManifest(`${h}  a.txt\rb.txt\n`, 'm', p));
     expect(e.message).toMatch(/^the manifest m line 1 is not/);
   });
 
   it('shows at most 120 characters of a bad line', () => {
-    const e = refusal(() => parseManifest(`bad ${'x'.repeat(300)}`, 'm', p));
+    const e = thrown(() => parseManifest(`bad ${'x'.repeat(300)}`, 'm', p));
     expect(e.message).toBe(`the manifest m line 1 is not "<sha256>  <path>": bad ${'x'.repeat(116)}`);
   });
 
   it('names the line of a path outside the package; a colon inside a POSIX name is no drive', () => {
-    const e = refusal(() => parseManifest(`${h}  a\n${h}  b\n${h}  /etc/passwd\n`, 'm', p));
+    const e = thrown(() => parseManifest(`${h}  a\n${h}  b\n${h}  /etc/passwd\n`, 'm', p));
     expect(e.exitCode).toBe(ExitCode.MANIFEST_UNREADABLE);
     expect(e.message).toBe('the manifest m line 3 names a path outside the package: /etc/passwd');
     expect(e.path).toBe('m');
@@ -50,7 +41,7 @@ describe('parseManifest', () => {
   });
 
   it('a file given two hashes is refused with the manifest as its path', () => {
-    const e = refusal(() => parseManifest(`${h}  a\n${'b'.repeat(64)}  a\n`, 'm', p));
+    const e = thrown(() => parseManifest(`${h}  a\n${'b'.repeat(64)}  a\n`, 'm', p));
     expect(e.exitCode).toBe(ExitCode.MANIFEST_UNREADABLE);
     expect(e.path).toBe('m');
   });
@@ -65,7 +56,7 @@ describe('decodeManifest', () => {
   });
 
   it('refuses UTF-16 without a mark with the manifest as its path', () => {
-    const e = refusal(() => decodeManifest(Buffer.from('ab', 'utf16le'), '/pkg/m'));
+    const e = thrown(() => decodeManifest(Buffer.from('ab', 'utf16le'), '/pkg/m'));
     expect(e.exitCode).toBe(ExitCode.MANIFEST_UNREADABLE);
     expect(e.path).toBe('/pkg/m');
   });

@@ -5,20 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { idOf } from '../../src/identity.js';
-import { PlaceError } from '../../src/places/places.js';
 import { posixPlaces, type PosixFolder } from '../../src/places/posix.js';
 import { splitWindowsPath } from '../../src/win32/places.js';
 import { mountTmpfs, needs, tempDir } from '../helpers/fixtures.js';
-
-function refusal(fn: () => unknown): PlaceError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof PlaceError) return err;
-    throw err;
-  }
-  throw new Error('not refused');
-}
+import { placeRefusal } from '../helpers/seams.js';
 
 describe('places on POSIX: by handle, never by name', () => {
   it('a folder swapped for a link after it was opened: the file still lands in the folder that was opened', () => {
@@ -44,7 +34,7 @@ describe('places on POSIX: by handle, never by name', () => {
     fs.mkdirSync(decoy);
     fs.mkdirSync(path.join(d, 'MININT'));
     fs.symlinkSync(decoy, path.join(d, 'MININT', 'SMSOSD'));
-    const err = refusal(() => posixPlaces.openFolder(path.join(d, 'MININT', 'SMSOSD', 'OSDLOGS'), { create: true }));
+    const err = placeRefusal(() => posixPlaces.openFolder(path.join(d, 'MININT', 'SMSOSD', 'OSDLOGS'), { create: true }));
     expect(err.code).toBe('ELOOP');
     expect(err.path).toBe(path.join(d, 'MININT', 'SMSOSD'));
     expect(err.message).toMatch(/SMSOSD is a symbolic link or junction/);
@@ -57,10 +47,10 @@ describe('places on POSIX: by handle, never by name', () => {
     fs.writeFileSync(precious, 'root only');
     fs.symlinkSync(precious, path.join(d, 'ZTICache.log'));
     const held = posixPlaces.openFolder(d);
-    expect(refusal(() => held.appendFile('ZTICache.log')).code).toBe('ELOOP');
+    expect(placeRefusal(() => held.appendFile('ZTICache.log')).code).toBe('ELOOP');
     // a dangling link must not create its target either
     fs.symlinkSync(path.join(d, 'created-through-link'), path.join(d, 'dangling.log'));
-    expect(refusal(() => held.appendFile('dangling.log')).code).toBe('ELOOP');
+    expect(placeRefusal(() => held.appendFile('dangling.log')).code).toBe('ELOOP');
     held.release();
     expect(fs.readFileSync(precious, 'utf8')).toBe('root only');
     expect(fs.existsSync(path.join(d, 'created-through-link'))).toBe(false);
@@ -72,7 +62,7 @@ describe('places on POSIX: by handle, never by name', () => {
     fs.writeFileSync(precious, 'root only');
     fs.linkSync(precious, path.join(d, 'ZTICache.log'));
     const held = posixPlaces.openFolder(d);
-    const err = refusal(() => held.appendFile('ZTICache.log'));
+    const err = placeRefusal(() => held.appendFile('ZTICache.log'));
     held.release();
     expect(err.code).toBe('EMLINK');
     expect(err.message).toMatch(/has other names \(hard links\)/);
@@ -84,7 +74,7 @@ describe('places on POSIX: by handle, never by name', () => {
     const fifo = path.join(d, 'ZTICache.log');
     if (spawnSync('mkfifo', [fifo]).status !== 0) throw new Error('mkfifo failed');
     const held = posixPlaces.openFolder(d);
-    expect(refusal(() => held.appendFile('ZTICache.log')).code).toBe('EFTYPE');
+    expect(placeRefusal(() => held.appendFile('ZTICache.log')).code).toBe('EFTYPE');
     held.release();
   });
 
@@ -92,10 +82,10 @@ describe('places on POSIX: by handle, never by name', () => {
     const d = tempDir();
     fs.mkdirSync(path.join(d, 'PackageSource'));
     const held = posixPlaces.openFolder(d);
-    expect(refusal(() => held.folder('PackageSource', 'new')).code).toBe('EEXIST');
-    expect(refusal(() => held.folder('missing', 'existing')).code).toBe('ENOENT');
+    expect(placeRefusal(() => held.folder('PackageSource', 'new')).code).toBe('EEXIST');
+    expect(placeRefusal(() => held.folder('missing', 'existing')).code).toBe('ENOENT');
     expect(fs.existsSync(path.join(d, 'missing'))).toBe(false);
-    for (const bad of ['..', 'a/b', '']) expect(refusal(() => held.folder(bad, 'either')).code).toBe('EINVAL');
+    for (const bad of ['..', 'a/b', '']) expect(placeRefusal(() => held.folder(bad, 'either')).code).toBe('EINVAL');
     const mine = held.folder('fresh', 'new');
     expect(mine.created).toBe(true);
     mine.release();
@@ -106,7 +96,7 @@ describe('places on POSIX: by handle, never by name', () => {
   it('a file where a folder should be is refused as not a folder', () => {
     const d = tempDir();
     fs.writeFileSync(path.join(d, 'MININT'), 'x');
-    const err = refusal(() => posixPlaces.openFolder(path.join(d, 'MININT', 'SMSOSD'), { create: true }));
+    const err = placeRefusal(() => posixPlaces.openFolder(path.join(d, 'MININT', 'SMSOSD'), { create: true }));
     expect(err.code).toBe('ENOTDIR');
     expect(err.path).toBe(path.join(d, 'MININT'));
   });
@@ -179,7 +169,7 @@ describe('removing a tree by handle', () => {
     const spy = vi.spyOn(fs, 'unlinkSync').mockImplementation((p) => (String(p).endsWith('held.log') ? undefined : real(p)));
     const held = posixPlaces.openFolder(d);
     try {
-      const err = refusal(() => held.removeTree('old'));
+      const err = placeRefusal(() => held.removeTree('old'));
       expect(err.code).toBe('ENOTEMPTY');
       expect(err.path).toBe(path.join(d, 'old', 'sub', 'held.log'));
     } finally {
@@ -225,7 +215,7 @@ describe('places on POSIX: the small promises', () => {
     held.release();
     held.release();
     for (const use of [() => held.folder('x', 'either'), () => held.appendFile('y.log'), () => held.removeTree('x.log'), () => held.id()]) {
-      expect(refusal(use).code).toBe('EBADF');
+      expect(placeRefusal(use).code).toBe('EBADF');
     }
     expect(fs.readFileSync(path.join(d, 'x.log'), 'utf8')).toBe('a');
   });
@@ -243,13 +233,13 @@ describe('places on POSIX: the small promises', () => {
   it('each refusal names the place: not a name, released, made by someone else', () => {
     const d = tempDir();
     const held = posixPlaces.openFolder(d);
-    let e = refusal(() => held.folder('..', 'either'));
+    let e = placeRefusal(() => held.folder('..', 'either'));
     expect([e.message, e.path, e.code]).toEqual(['.. is not a name', path.join(d, '..'), 'EINVAL']);
     fs.mkdirSync(path.join(d, 'MININT'));
-    e = refusal(() => held.folder('MININT', 'new'));
+    e = placeRefusal(() => held.folder('MININT', 'new'));
     expect([e.message, e.path, e.code]).toEqual([`${path.join(d, 'MININT')} exists already (someone else created it)`, path.join(d, 'MININT'), 'EEXIST']);
     held.release();
-    e = refusal(() => held.appendFile('x.log'));
+    e = placeRefusal(() => held.appendFile('x.log'));
     expect([e.message, e.path, e.code]).toEqual([`${d} was released`, d, 'EBADF']);
     expect(posixPlaces.createdAs).toBe('(mode 755)');
   });
@@ -262,7 +252,7 @@ describe('places on POSIX: the small promises', () => {
 
   it('"." is not a name either', () => {
     const held = posixPlaces.openFolder(tempDir());
-    expect(refusal(() => held.folder('.', 'either')).code).toBe('EINVAL');
+    expect(placeRefusal(() => held.folder('.', 'either')).code).toBe('EINVAL');
     held.release();
   });
 
@@ -284,7 +274,7 @@ describe('places on POSIX: the small promises', () => {
     if (!needs(ctx, unmount !== undefined, 'root to mount a tmpfs')) return;
     try {
       spawnSync('mount', ['-o', 'remount,ro', mnt]);
-      const err = refusal(() => posixPlaces.openFolder(path.join(mnt, 'MININT'), { create: true }));
+      const err = placeRefusal(() => posixPlaces.openFolder(path.join(mnt, 'MININT'), { create: true }));
       expect(err.code).toBe('EROFS');
     } finally {
       unmount!();

@@ -9,16 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
 import { lockNameOf, posixLock, preparePosixStateDir } from '../../src/posix-state.js';
 import { tempDir } from '../helpers/fixtures.js';
-import { rejection } from '../helpers/seams.js';
-
-const refusal = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return err as { exitCode: number; message: string; path?: string };
-  }
-  throw new Error('it was not refused');
-};
+import { rejection, thrown } from '../helpers/seams.js';
 
 describe('the POSIX state folder', () => {
   it('is made with mode 700, and said so; an existing one is described with its owner and mode', () => {
@@ -41,7 +32,7 @@ describe('the POSIX state folder', () => {
       const dir = path.join(tempDir('zti-state-'), 'state');
       fs.mkdirSync(dir);
       fs.chmodSync(dir, mode);
-      const e = refusal(() => preparePosixStateDir(dir));
+      const e = thrown(() => preparePosixStateDir(dir));
       expect(e.exitCode, mode.toString(8)).toBe(ExitCode.STATE_UNSAFE);
       expect(e.message).toContain(`can be written by other users (mode ${mode.toString(8)})`);
     }
@@ -52,7 +43,7 @@ describe('the POSIX state folder', () => {
     const dir = path.join(tempDir('zti-state-'), 'state');
     fs.mkdirSync(dir, { mode: 0o700 });
     fs.chownSync(dir, 65534, 65534);
-    expect(refusal(() => preparePosixStateDir(dir)).message).toContain('belongs to user 65534, not to root or the user running zticache (0)');
+    expect(thrown(() => preparePosixStateDir(dir)).message).toContain('belongs to user 65534, not to root or the user running zticache (0)');
   });
 });
 
@@ -73,7 +64,7 @@ describe('the POSIX state folder, zticache running as another user than root', (
     fs.chownSync(dir, 65534, 65534);
     expect(preparePosixStateDir(dir)).toBe(`State folder ${dir} (owner 65534, mode 700)`);
     fs.chownSync(dir, 1234, 1234);
-    const e = refusal(() => preparePosixStateDir(dir));
+    const e = thrown(() => preparePosixStateDir(dir));
     expect(e.exitCode).toBe(ExitCode.STATE_UNSAFE);
     expect(e.message).toContain('belongs to user 1234, not to root or the user running zticache (65534)');
   });

@@ -11,6 +11,7 @@ import { PlaceError, placeReason, type HeldFolder, type Places } from '../../src
 import { posixPlaces } from '../../src/places/posix.js';
 import { openStateFolder, untrustedState } from '../../src/places/state-folder.js';
 import { tempDir } from '../helpers/fixtures.js';
+import { thrown } from '../helpers/seams.js';
 
 const p = path.posix;
 
@@ -34,15 +35,6 @@ function recording(answer: () => HeldFolder) {
   };
   return { places, calls };
 }
-
-const thrown = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return err as ZtiError & { cause?: unknown; winError?: number };
-  }
-  throw new Error('it was not refused');
-};
 
 describe('openStateFolder', () => {
   const held = { path: '/var/lib/zticache' } as HeldFolder;

@@ -4,9 +4,9 @@
 // built exe under Wine (test/wine/); what is decided over them is proven here, and every handle
 // opened is checked to be closed again.
 import { describe, expect, it } from 'vitest';
-import { PlaceError } from '../../src/places/places.js';
 import { STATE_SDDL, TARGET_SDDL } from '../../src/win32/advapi32.js';
 import { splitWindowsPath, windowsPlaces, type NtFiles } from '../../src/win32/places.js';
+import { placeRefusal } from '../helpers/seams.js';
 
 const DIR = 0x10;
 const REPARSE = 0x400;
@@ -111,16 +111,6 @@ function fakeNt() {
   return { nt, places: windowsPlaces(nt), handles, calls, failing, find, mk };
 }
 
-function refusal(fn: () => unknown): PlaceError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof PlaceError) return err;
-    throw err;
-  }
-  throw new Error('it was not refused');
-}
-
 describe('opening a folder by handle, one component at a time', () => {
   it('creates what is missing with the protected ACL, keeps what exists, and holds only the last', () => {
     const f = fakeNt();
@@ -139,11 +129,11 @@ describe('opening a folder by handle, one component at a time', () => {
 
   it('without create, a missing component is ENOENT naming it; a file on the way is not a folder', () => {
     const f = fakeNt();
-    const e = refusal(() => f.places.openFolder('C:\\MININT\\PackageSource'));
+    const e = placeRefusal(() => f.places.openFolder('C:\\MININT\\PackageSource'));
     expect(e).toMatchObject({ code: 'ENOENT', path: 'C:\\MININT', winError: 2 });
     expect(f.calls).toEqual(['create MININT 1']);
     f.mk('C:\\MININT', NORMAL);
-    const n = refusal(() => f.places.openFolder('C:\\MININT\\PackageSource', { create: true }));
+    const n = placeRefusal(() => f.places.openFolder('C:\\MININT\\PackageSource', { create: true }));
     expect(n).toMatchObject({ code: 'ENOTDIR', path: 'C:\\MININT', winError: 267 });
     expect(n.message).toBe('C:\\MININT is not a folder');
     expect(f.handles.size).toBe(0);
@@ -153,25 +143,25 @@ describe('opening a folder by handle, one component at a time', () => {
     const f = fakeNt();
     f.mk('C:\\Windows\\System32');
     f.mk('C:\\MININT', DIR | REPARSE);
-    const e = refusal(() => f.places.openFolder('C:\\MININT\\SMSOSD', { create: true }));
+    const e = placeRefusal(() => f.places.openFolder('C:\\MININT\\SMSOSD', { create: true }));
     expect(e).toMatchObject({ code: 'ELOOP', path: 'C:\\MININT' });
     expect(e.message).toBe('C:\\MININT is a symbolic link or junction (zticache never writes through one)');
     expect(f.handles.size).toBe(0);
     f.mk('C:\\Data\\link', DIR | REPARSE);
-    expect(refusal(() => f.places.openFolder('C:\\Data\\link')).code).toBe('ELOOP');
+    expect(placeRefusal(() => f.places.openFolder('C:\\Data\\link')).code).toBe('ELOOP');
     expect(f.handles.size).toBe(0);
   });
 
   it('a volume that cannot be opened is named with its error', () => {
     const f = fakeNt();
-    expect(refusal(() => f.places.openFolder('E:\\x'))).toMatchObject({ code: 'ENOENT', path: 'E:\\', winError: 3 });
+    expect(placeRefusal(() => f.places.openFolder('E:\\x'))).toMatchObject({ code: 'ENOENT', path: 'E:\\', winError: 3 });
   });
 
   it('a folder whose attributes cannot be read is refused with the Win32 error', () => {
     const f = fakeNt();
     f.mk('C:\\MININT');
     f.failing.info = 1117;
-    expect(refusal(() => f.places.openFolder('C:\\MININT'))).toMatchObject({ code: 'Windows error 1117', winError: 1117 });
+    expect(placeRefusal(() => f.places.openFolder('C:\\MININT'))).toMatchObject({ code: 'Windows error 1117', winError: 1117 });
     expect(f.handles.size).toBe(0);
   });
 });
@@ -181,7 +171,7 @@ describe('a held folder', () => {
     const f = fakeNt();
     f.mk('C:\\MININT\\PackageSource');
     const parent = f.places.openFolder('C:\\MININT');
-    expect(refusal(() => parent.folder('packagesource', 'new'))).toMatchObject({ code: 'EEXIST', path: 'C:\\MININT\\packagesource', winError: 183 });
+    expect(placeRefusal(() => parent.folder('packagesource', 'new'))).toMatchObject({ code: 'EEXIST', path: 'C:\\MININT\\packagesource', winError: 183 });
     const made = parent.folder('Other', 'new');
     expect(made.created).toBe(true);
     const state = parent.folder('zticache', 'either', 'private');
@@ -198,7 +188,7 @@ describe('a held folder', () => {
     const f = fakeNt();
     const parent = f.places.openFolder('C:\\');
     const before = f.calls.length;
-    for (const bad of ['', '.', '..', 'a\\b', 'a/b']) expect(refusal(() => parent.folder(bad, 'either')).code, bad).toBe('EINVAL');
+    for (const bad of ['', '.', '..', 'a\\b', 'a/b']) expect(placeRefusal(() => parent.folder(bad, 'either')).code, bad).toBe('EINVAL');
     expect(f.calls.length).toBe(before);
     parent.release();
   });
@@ -210,12 +200,12 @@ describe('a held folder', () => {
     expect(held.id()).toEqual({ dev: '7', ino: String(BigInt(n.id) + (1n << 40n)) });
     expect(held.owner()).toBe('S-1-5-21-1-2-3-1001');
     f.failing.owner = 5;
-    expect(refusal(() => held.owner())).toMatchObject({ code: 'EPERM', winError: 5 });
+    expect(placeRefusal(() => held.owner())).toMatchObject({ code: 'EPERM', winError: 5 });
     f.failing.fileId = 6;
-    expect(refusal(() => held.id())).toMatchObject({ code: 'Windows error 6', winError: 6 });
+    expect(placeRefusal(() => held.id())).toMatchObject({ code: 'Windows error 6', winError: 6 });
     held.release();
-    expect(refusal(() => held.id()).code).toBe('EBADF');
-    expect(refusal(() => held.folder('x', 'either')).code).toBe('EBADF');
+    expect(placeRefusal(() => held.id()).code).toBe('EBADF');
+    expect(placeRefusal(() => held.folder('x', 'either')).code).toBe('EBADF');
   });
 });
 
@@ -244,11 +234,11 @@ describe('files in a held folder', () => {
     f.mk('C:\\Logs\\link.log', NORMAL | REPARSE);
     f.mk('C:\\Logs\\folder.log');
     const logs = f.places.openFolder('C:\\Logs');
-    expect(refusal(() => logs.appendFile('linked.log'))).toMatchObject({ code: 'EMLINK', path: 'C:\\Logs\\linked.log' });
-    expect(refusal(() => logs.appendFile('link.log'))).toMatchObject({ code: 'ELOOP', path: 'C:\\Logs\\link.log' });
-    expect(refusal(() => logs.rewriteFile('folder.log', Buffer.from('x')))).toMatchObject({ code: 'EPERM', winError: 5 });
+    expect(placeRefusal(() => logs.appendFile('linked.log'))).toMatchObject({ code: 'EMLINK', path: 'C:\\Logs\\linked.log' });
+    expect(placeRefusal(() => logs.appendFile('link.log'))).toMatchObject({ code: 'ELOOP', path: 'C:\\Logs\\link.log' });
+    expect(placeRefusal(() => logs.rewriteFile('folder.log', Buffer.from('x')))).toMatchObject({ code: 'EPERM', winError: 5 });
     f.failing.info = 1117;
-    expect(refusal(() => logs.appendFile('new.log'))).toMatchObject({ code: 'EIO', winError: 1117 });
+    expect(placeRefusal(() => logs.appendFile('new.log'))).toMatchObject({ code: 'EIO', winError: 1117 });
     delete f.failing.info;
     logs.release();
     expect(f.handles.size).toBe(0);
@@ -259,7 +249,7 @@ describe('files in a held folder', () => {
     const logs = f.places.openFolder('C:\\Logs', { create: true });
     const a = logs.appendFile('ZTICache.log');
     f.failing.write = 112;
-    const e = refusal(() => a.write('x'));
+    const e = placeRefusal(() => a.write('x'));
     expect(e).toMatchObject({ code: 'EIO', winError: 112, path: 'C:\\Logs\\ZTICache.log' });
     expect(e.message).toBe('cannot write C:\\Logs\\ZTICache.log (Windows error 112)');
     a.close();
@@ -273,10 +263,10 @@ describe('files in a held folder', () => {
     w.rewriteFile('status.mif', Buffer.from('short'));
     expect(f.find('C:\\Windows\\status.mif')!.data.toString()).toBe('short');
     f.failing.truncate = 19;
-    expect(refusal(() => w.rewriteFile('status.mif', Buffer.from('x')))).toMatchObject({ code: 'Windows error 19', winError: 19 });
+    expect(placeRefusal(() => w.rewriteFile('status.mif', Buffer.from('x')))).toMatchObject({ code: 'Windows error 19', winError: 19 });
     delete f.failing.truncate;
     f.failing.write = 112;
-    expect(refusal(() => w.rewriteFile('status.mif', Buffer.from('x')))).toMatchObject({ winError: 112 });
+    expect(placeRefusal(() => w.rewriteFile('status.mif', Buffer.from('x')))).toMatchObject({ winError: 112 });
     w.release();
     expect(f.handles.size).toBe(0);
   });
@@ -296,7 +286,7 @@ describe('removing a tree by handle', () => {
     f.failing.create = 3; // a path not found: nothing to remove either
     parent.removeTree('x');
     f.failing.create = 5;
-    expect(refusal(() => parent.removeTree('x'))).toMatchObject({ code: 'EPERM', winError: 5 });
+    expect(placeRefusal(() => parent.removeTree('x'))).toMatchObject({ code: 'EPERM', winError: 5 });
     delete f.failing.create;
     parent.release();
     expect(f.handles.size).toBe(0);
@@ -334,7 +324,7 @@ describe('removing a tree by handle', () => {
     const f = fakeNt();
     f.mk('C:\\MININT\\PackageSource\\OSD\\held.log', NORMAL, { deleteFails: 32 });
     const parent = f.places.openFolder('C:\\MININT');
-    const e = refusal(() => parent.removeTree('PackageSource'));
+    const e = placeRefusal(() => parent.removeTree('PackageSource'));
     expect(e).toMatchObject({ code: 'EBUSY', path: 'C:\\MININT\\PackageSource\\OSD\\held.log', winError: 32 });
     expect(e.message).toBe('C:\\MININT\\PackageSource\\OSD\\held.log is held open by another program');
     expect(f.handles.size).toBe(1);
@@ -344,13 +334,13 @@ describe('removing a tree by handle', () => {
     const stays = f.find('C:\\MININT\\PackageSource\\OSD\\held.log')!;
     const realMark = f.nt.markDeleted;
     f.nt.markDeleted = (h) => (f.handles.get(h) === stays ? 0 : realMark(h));
-    const left = refusal(() => parent.removeTree('PackageSource'));
+    const left = placeRefusal(() => parent.removeTree('PackageSource'));
     expect(left).toMatchObject({ code: 'ENOTEMPTY', path: 'C:\\MININT\\PackageSource\\OSD\\held.log', winError: 145 });
     // what is left cannot be listed: the folder itself is named
     const realList = f.nt.list;
     let lists = 0;
     f.nt.list = (h) => (f.handles.get(h)?.name === 'OSD' && lists++ > 0 ? { error: 5 } : realList(h));
-    expect(refusal(() => parent.removeTree('PackageSource'))).toMatchObject({ code: 'ENOTEMPTY', path: 'C:\\MININT\\PackageSource\\OSD' });
+    expect(placeRefusal(() => parent.removeTree('PackageSource'))).toMatchObject({ code: 'ENOTEMPTY', path: 'C:\\MININT\\PackageSource\\OSD' });
     f.nt.list = realList;
     parent.release();
     expect(f.handles.size).toBe(0);
@@ -361,17 +351,17 @@ describe('removing a tree by handle', () => {
     f.mk('C:\\MININT\\PackageSource\\a.txt', NORMAL);
     const parent = f.places.openFolder('C:\\MININT');
     f.failing.list = 5;
-    expect(refusal(() => parent.removeTree('PackageSource'))).toMatchObject({ code: 'EPERM', path: 'C:\\MININT\\PackageSource', winError: 5 });
+    expect(placeRefusal(() => parent.removeTree('PackageSource'))).toMatchObject({ code: 'EPERM', path: 'C:\\MININT\\PackageSource', winError: 5 });
     delete f.failing.list;
     f.failing.info = 1117;
-    expect(refusal(() => parent.removeTree('PackageSource'))).toMatchObject({ code: 'Windows error 1117', path: 'C:\\MININT\\PackageSource' });
+    expect(placeRefusal(() => parent.removeTree('PackageSource'))).toMatchObject({ code: 'Windows error 1117', path: 'C:\\MININT\\PackageSource' });
     f.failing.info = 145;
-    expect(refusal(() => parent.removeTree('PackageSource'))).toMatchObject({ code: 'ENOTEMPTY', winError: 145 });
+    expect(placeRefusal(() => parent.removeTree('PackageSource'))).toMatchObject({ code: 'ENOTEMPTY', winError: 145 });
     f.failing.info = 32;
-    expect(refusal(() => parent.removeTree('PackageSource'))).toMatchObject({ code: 'EBUSY', winError: 32 });
+    expect(placeRefusal(() => parent.removeTree('PackageSource'))).toMatchObject({ code: 'EBUSY', winError: 32 });
     delete f.failing.info;
     f.find('C:\\MININT\\PackageSource')!.pending = true; // delete pending: opening it is access denied
-    expect(refusal(() => parent.removeTree('PackageSource'))).toMatchObject({ code: 'EPERM', winError: 5 });
+    expect(placeRefusal(() => parent.removeTree('PackageSource'))).toMatchObject({ code: 'EPERM', winError: 5 });
     parent.release();
     expect(f.handles.size).toBe(0);
   });
