@@ -12,32 +12,32 @@ import { thrown } from '../helpers/seams.js';
 
 const p = path.posix;
 
-/** A lister over a fixed tree that answers in reverse name order, as no file system promises any. */
-function reversedLister(tree: Record<string, Array<[string, EntryKind, number?]>>) {
+/** A lister over a fixed tree that answers in the order given there (no file system promises one). */
+function lister(tree: Record<string, Array<[string, EntryKind, number?]>>) {
   const asked: string[] = [];
   const list = (_: path.PlatformPath, abs: string): FoundEntry[] => {
     asked.push(abs);
-    return [...(tree[abs] ?? [])].reverse().map(([name, kind, size]) => ({ name, kind, size: size ?? 0, mtimeMs: 7 }));
+    return (tree[abs] ?? []).map(([name, kind, size]) => ({ name, kind, size: size ?? 0, mtimeMs: 7 }));
   };
   return { list, asked };
 }
 
 describe('the walk', () => {
   it('is depth first, in name order (by code unit: "B" before "a"), parents before children, whatever order the lister gives', () => {
-    const { list, asked } = reversedLister({
-      '/r': [['B', 'dir'], ['a', 'dir'], ['c.txt', 'file', 3]],
+    const { list, asked } = lister({
+      '/r': [['a', 'dir'], ['c.txt', 'file', 3], ['B', 'dir'], ['D', 'file', 0]],
       '/r/B': [['x', 'file', 1]],
       '/r/a': [['deep', 'dir'], ['b', 'file', 2]],
       '/r/a/deep': [],
     });
     const seen: string[] = [];
     listingWalk(list)(p, '/r', (rel, kind, size, mtimeMs) => void seen.push(`${rel} ${kind} ${size} ${mtimeMs}`));
-    expect(seen).toEqual(['B dir 0 7', 'a dir 0 7', 'c.txt file 3 7', 'B/x file 1 7', 'a/b file 2 7', 'a/deep dir 0 7']);
+    expect(seen).toEqual(['B dir 0 7', 'D file 0 7', 'a dir 0 7', 'c.txt file 3 7', 'B/x file 1 7', 'a/b file 2 7', 'a/deep dir 0 7']);
     expect(asked).toEqual(['/r', '/r/B', '/r/a', '/r/a/deep']);
   });
 
   it("never enters a folder its visitor skips, nor a link (reported, not followed)", () => {
-    const { list, asked } = reversedLister({ '/r': [['keep', 'dir'], ['skip', 'dir'], ['link', 'link']], '/r/keep': [], '/r/skip': [['x', 'file']] });
+    const { list, asked } = lister({ '/r': [['keep', 'dir'], ['skip', 'dir'], ['link', 'link']], '/r/keep': [], '/r/skip': [['x', 'file']] });
     listingWalk(list)(p, '/r', (rel) => (rel === 'skip' ? 'skip' : undefined));
     expect(asked).toEqual(['/r', '/r/keep']);
   });
@@ -100,12 +100,12 @@ describe('the inventory', () => {
   });
 
   it('uses the platform walker when given one', () => {
-    const { list } = reversedLister({ '/pkg': [['b', 'file', 2], ['a', 'dir']], '/pkg/a': [] });
+    const { list } = lister({ '/pkg': [['b', 'file', 2], ['a', 'dir']], '/pkg/a': [] });
     expect(takeInventory(p, '/pkg', { walk: listingWalk(list) })).toStrictEqual({ files: [{ rel: 'b', size: 2, mtimeMs: 7 }], dirs: ['a'], bytes: 2 });
   });
 
   it('walkNames lists files and plain folders, never a link or device', () => {
-    const { list } = reversedLister({ '/pkg': [['d', 'dir'], ['f', 'file'], ['l', 'link'], ['o', 'other']], '/pkg/d': [['g', 'file']] });
+    const { list } = lister({ '/pkg': [['d', 'dir'], ['f', 'file'], ['l', 'link'], ['o', 'other']], '/pkg/d': [['g', 'file']] });
     expect(walkNames(p, '/pkg', listingWalk(list))).toStrictEqual({ files: ['f', 'd/g'], dirs: ['d'] });
   });
 });
@@ -114,7 +114,7 @@ describe('byTopLevel', () => {
   it('splits the inventory by top-level name, in name order, each with its own byte count; a top-level file is its own group', () => {
     const inv = {
       files: [{ rel: 'z.txt', size: 1, mtimeMs: 0 }, { rel: 'B/x', size: 2, mtimeMs: 0 }, { rel: 'B/y/z', size: 3, mtimeMs: 0 }, { rel: 'a/b', size: 4, mtimeMs: 0 }],
-      dirs: ['a', 'B', 'B/y', 'empty'],
+      dirs: ['empty', 'a', 'B', 'B/y'],
       bytes: 10,
     };
     const groups = byTopLevel(inv);

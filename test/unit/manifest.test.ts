@@ -14,8 +14,8 @@ const p = path.posix;
 const h = 'a'.repeat(64);
 
 describe('parseManifest', () => {
-  it('skips comment lines (starting with #) but keeps a name that ends with one; a BOM counts only at the start', () => {
-    expect(parseManifest(`# made by hand\n${h}  notes#\n${h}  \uFEFFodd\n`, 'm', p)).toStrictEqual([{ hash: h, rel: 'notes#' }, { hash: h, rel: '\uFEFFodd' }]);
+  it('skips comment lines (starting with #) and blank ones (spaces too), but keeps a name that ends with one; a BOM counts only at the start', () => {
+    expect(parseManifest(`# made by hand\n  \t\n${h}  notes#\n${h}  \uFEFFodd\n`, 'm', p)).toStrictEqual([{ hash: h, rel: 'notes#' }, { hash: h, rel: '\uFEFFodd' }]);
   });
 
   it('refuses a line with anything before the hash, or a lone carriage return in it, naming the line and the manifest', () => {

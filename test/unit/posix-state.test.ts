@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
 import { lockNameOf, posixLock, preparePosixStateDir } from '../../src/posix-state.js';
-import { tempDir } from '../helpers/fixtures.js';
+import { PosixFolder } from '../../src/places/posix.js';
+import { needs, tempDir } from '../helpers/fixtures.js';
 import { rejection, thrown } from '../helpers/seams.js';
 
 describe('the POSIX state folder', () => {
@@ -55,6 +56,18 @@ afterEach(() => {
 const runAs = (uid: number) => vi.spyOn(process, 'geteuid').mockReturnValue(uid);
 
 describe('the POSIX state folder, zticache running as another user than root', () => {
+  it('one this run may not write in is a permission problem, said as one (not a damaged journal)', (ctx) => {
+    if (!needs(ctx, process.geteuid?.() === 0, 'root, so that the folder is root\'s')) return;
+    const dir = path.join(tempDir('zti-state-'), 'state');
+    fs.mkdirSync(dir, { mode: 0o700 });
+    runAs(65534);
+    vi.spyOn(PosixFolder.prototype, 'writable').mockReturnValue(false);
+    const e = thrown(() => preparePosixStateDir(dir));
+    expect(e.exitCode).toBe(ExitCode.STATE_UNSAFE);
+    expect(e.path).toBe(dir);
+    expect(e.message).toBe(`the state folder ${dir} belongs to user 0 and this run (user 65534) may not write in it: a permission problem, not a damaged journal. Run zticache as root, or give --state-dir a folder of your own; nothing was changed`);
+  });
+
   it('is accepted when root or that user owns it, refused when a third user does', (ctx) => {
     if (process.geteuid?.() !== 0) return ctx.skip('needs root to give a folder to another user');
     const dir = path.join(tempDir('zti-state-'), 'state');
