@@ -1,11 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { cmtraceBias, cmtraceLine } from '../../src/log/cmtrace.js';
-
-const savedTz = process.env.TZ;
-afterEach(() => {
-  if (savedTz === undefined) delete process.env.TZ;
-  else process.env.TZ = savedTz;
-});
 
 describe('CMTrace lines', () => {
   it('writes the bias with the sign of getTimezoneOffset, never "+-"', () => {
@@ -15,15 +9,19 @@ describe('CMTrace lines', () => {
     expect(cmtraceBias(-330)).toBe('-330');
   });
 
-  it('formats a line exactly as ConfigMgr does, in the local time zone', () => {
-    process.env.TZ = 'Etc/GMT-1'; // UTC+1, so getTimezoneOffset() is -60
-    const when = new Date(Date.UTC(2026, 0, 5, 8, 4, 3, 7));
+  it('formats a line exactly as ConfigMgr does, in local time with its bias', () => {
+    // the local fields from the local-time constructor and the offset from a spy: process.env.TZ
+    // cannot be changed inside a worker thread (StrykerJS runs the tests in threads)
+    const when = new Date(2026, 0, 5, 9, 4, 3, 7);
+    const offset = vi.spyOn(Date.prototype, 'getTimezoneOffset').mockReturnValue(-60); // UTC+1
     expect(cmtraceLine('Running OSDLaunch', 1, when, 'ZTICache', 1234)).toBe(
       '<![LOG[Running OSDLaunch]LOG]!><time="09:04:03.007-60" date="01-05-2026" component="ZTICache" context="" type="1" thread="1234" file="">',
     );
-    process.env.TZ = 'UTC';
-    expect(cmtraceLine('x', 3, when, 'ZTICache', 1)).toContain('time="08:04:03.007+000" date="01-05-2026"');
+    offset.mockReturnValue(0);
+    expect(cmtraceLine('x', 3, new Date(2026, 10, 27, 18, 0, 0, 0), 'ZTICache', 1)).toContain('time="18:00:00.000+000" date="11-27-2026"');
     expect(cmtraceLine('x', 3, when, 'ZTICache', 1)).toContain('type="3"');
+    offset.mockRestore();
+    expect(cmtraceLine('x', 2, when)).toContain(`component="ZTICache" context="" type="2" thread="${process.pid}"`);
   });
 
   it('keeps one entry per line: newlines and the end marker inside a message are neutralised', () => {
