@@ -4,13 +4,16 @@
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   const units = ['KB', 'MB', 'GB', 'TB'];
+  // precision and unit from the value as it will be shown: 9.999 KB is "10.0 KB", not "10.00 KB",
+  // and 1023.96 KB is "1.00 MB", never "1024.0 KB"
+  const shown = (v: number) => v.toFixed(v < 9.995 ? 2 : 1);
   let v = n / 1024;
   let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
+  while (Number(shown(v)) >= 1024 && i < units.length - 1) {
     v /= 1024;
     i++;
   }
-  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
+  return `${shown(v)} ${units[i]}`;
 }
 
 export function formatDuration(seconds: number): string {
