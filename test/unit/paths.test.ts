@@ -1,0 +1,56 @@
+// Path comparisons by identity of spelling on each platform (case, \\?\ and \\?\UNC\ prefixes,
+// trailing separators, drive roots), package-relative paths in and out, and what a journal or
+// manifest may name.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fromRel, isInside, isSafeRel, relKey, toRel } from '../../src/paths.js';
+
+const w = path.win32;
+const p = path.posix;
+
+describe('isInside', () => {
+  it('Windows: strictly inside, whatever the case, the \\\\?\\ or \\\\?\\UNC\\ prefix or a trailing backslash', () => {
+    expect(isInside(w, '\\\\?\\C:\\MININT\\PackageSource\\x', 'c:\\minint\\packagesource\\')).toBe(true);
+    expect(isInside(w, '\\\\?\\UNC\\srv\\share\\pkg\\a', '\\\\SRV\\Share\\pkg')).toBe(true);
+    expect(isInside(w, '\\\\?\\UNC\\srv\\share\\pkg', '\\\\srv\\share\\pkg')).toBe(false);
+    expect(isInside(w, 'C:\\MININT\\PackageSource', 'C:\\MININT\\PackageSource\\')).toBe(false);
+    expect(isInside(w, 'C:\\MININT\\PackageSourceOld\\x', 'C:\\MININT\\PackageSource')).toBe(false);
+    expect(isInside(w, 'C:\\MININT', 'C:\\')).toBe(true);
+    expect(isInside(w, 'C:\\', 'C:\\')).toBe(false);
+    expect(isInside(w, 'D:\\MININT', 'C:\\')).toBe(false);
+  });
+
+  it('POSIX: case counts; the root holds everything but itself', () => {
+    expect(isInside(p, '/pkg/a', '/pkg/')).toBe(true);
+    expect(isInside(p, '/PKG/a', '/pkg')).toBe(false);
+    expect(isInside(p, '/pkg', '/pkg')).toBe(false);
+    expect(isInside(p, '/x', '/')).toBe(true);
+    expect(isInside(p, '/', '/')).toBe(false);
+  });
+});
+
+describe('package-relative paths', () => {
+  it('toRel writes forward slashes; fromRel joins with the platform separator, the root itself for ""', () => {
+    expect(toRel(w, 'C:\\pkg', 'C:\\pkg\\OSD\\a.cab')).toBe('OSD/a.cab');
+    expect(toRel(p, '/pkg', '/pkg/OSD/a.cab')).toBe('OSD/a.cab');
+    expect(fromRel(w, 'C:\\pkg', 'OSD/x/a.cab')).toBe('C:\\pkg\\OSD\\x\\a.cab');
+    expect(fromRel(w, 'C:\\', 'OSD/a.cab')).toBe('C:\\OSD\\a.cab');
+    expect(fromRel(p, '/pkg', 'OSD/a.cab')).toBe('/pkg/OSD/a.cab');
+    expect(fromRel(p, '/', 'a')).toBe('/a');
+    expect(fromRel(w, 'C:\\pkg', '')).toBe('C:\\pkg');
+  });
+
+  it('isSafeRel: no empty, "." or ".." part, no NUL; on Windows no backslash or colon (drives, streams)', () => {
+    for (const ok of ['a', 'OSD/a.cab', 'a..b/c.', '.hidden']) expect(isSafeRel(ok, true), ok).toBe(true);
+    for (const bad of ['', '/a', 'a/', 'a//b', './a', 'a/./b', '../a', 'a/..', 'a\0b']) expect(isSafeRel(bad, false), JSON.stringify(bad)).toBe(false);
+    for (const bad of ['a\\b', 'C:x', 'a.txt:stream']) {
+      expect(isSafeRel(bad, true), bad).toBe(false);
+      expect(isSafeRel(bad, false), bad).toBe(true);
+    }
+  });
+
+  it('relKey folds case on Windows only', () => {
+    expect(relKey(w, 'OSD/A.Cab')).toBe('osd/a.cab');
+    expect(relKey(p, 'OSD/A.Cab')).toBe('OSD/A.Cab');
+  });
+});
