@@ -25,8 +25,9 @@ describe('CMTrace lines', () => {
   });
 
   it('keeps one entry per line: newlines and the end marker inside a message are neutralised', () => {
-    const line = cmtraceLine('a\r\nb ]LOG]!> c', 2, new Date(), 'ZTICache', 1);
+    const line = cmtraceLine('a\r\nb\nc ]LOG]!> d', 2, new Date(), 'ZTICache', 1);
     expect(line.split('\n')).toHaveLength(1);
     expect(line.match(/\]LOG\]!>/g)).toHaveLength(1);
+    expect(line.startsWith('<![LOG[a b c ]LOG]> d]LOG]!><time=')).toBe(true);
   });
 });
