@@ -19,6 +19,7 @@ const APPEND_FLAGS = O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK;
 
 
 function fail(what: string, err: unknown): never {
+  if (err instanceof PlaceError) throw err; // already worded for its own place ("not a name", "released")
   const code = errnoOf(err) ?? 'EIO';
   // O_NOFOLLOW on a link gives ELOOP; O_DIRECTORY on a file gives ENOTDIR
   throw new PlaceError(`${what} ${placeReason(code)}`, what, code);
@@ -40,11 +41,10 @@ export class PosixFolder implements HeldFolder {
 
   folder(name: string, how: 'new' | 'either' | 'existing', access: FolderAccess = 'users-read'): HeldFolder {
     const where = path.join(this.path, name);
-    const at = this.at(name); // before the try: "not a name" is said as itself, not as a failed mkdir
     let created = false;
     if (how !== 'existing') {
       try {
-        fs.mkdirSync(at, { mode: access === 'private' ? 0o700 : 0o755 });
+        fs.mkdirSync(this.at(name), { mode: access === 'private' ? 0o700 : 0o755 });
         created = true;
       } catch (err) {
         if (errnoOf(err) !== 'EEXIST') fail(where, err);
@@ -53,10 +53,10 @@ export class PosixFolder implements HeldFolder {
     }
     let fd: number;
     try {
-      fd = fs.openSync(at, DIR_FLAGS);
+      fd = fs.openSync(this.at(name), DIR_FLAGS);
     } catch (err) {
       // O_DIRECTORY answers ENOTDIR for a link too; only to word the refusal, ask what it is
-      const link = errnoOf(err) === 'ENOTDIR' && fs.lstatSync(at).isSymbolicLink();
+      const link = errnoOf(err) === 'ENOTDIR' && fs.lstatSync(this.at(name)).isSymbolicLink();
       fail(where, link ? Object.assign(new Error(), { code: 'ELOOP' }) : err);
     }
     return new PosixFolder(where, fd, created);
@@ -65,10 +65,9 @@ export class PosixFolder implements HeldFolder {
   /** opens `name` with flags, refusing a link, a FIFO or device, and a file with other names */
   private openPlain(name: string, flags: number): number {
     const where = path.join(this.path, name);
-    const at = this.at(name);
     let fd: number;
     try {
-      fd = fs.openSync(at, flags, 0o644);
+      fd = fs.openSync(this.at(name), flags, 0o644);
     } catch (err) {
       fail(where, errnoOf(err) === 'ENXIO' ? Object.assign(new Error(), { code: 'EFTYPE' }) : err);
     }
