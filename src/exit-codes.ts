@@ -34,6 +34,9 @@ const table = [
   ['SMS_CHANGE_REFUSED', 900000023, '`zticache util`: the provider refused to write the change back (Put_); the message names the WMI error.'],
   ['CLIENT_CACHE_UNAVAILABLE', 900000024, '`zticache cache-size`: the ConfigMgr client cache cannot be read or changed (not a ConfigMgr client, not elevated, or the size was refused); the message names the error.'],
   ['STOPPED', 900000025, 'zticache was asked to stop (Ctrl+C, Ctrl+Break, SIGTERM) before its launcher started; what was staged is kept, and the next run finishes it.'],
+  ['NAME_UNUSABLE', 900000026, 'The package holds a name the target cannot hold (Windows: a colon, a backslash, a vertical bar, one of < > " ? *, a control character, or over 255 characters); the message names it; nothing was changed.'],
+  ['NAME_CLASH', 900000027, 'Two entries of the package are one name on the target (Windows compares names without case, by its own table); the message names both; nothing was changed.'],
+  ['SHORT_NAME_CLASH', 900000028, 'An entry of the package is named like the 8.3 short name the target volume may give another entry (ABCDEF~1.TXT beside ABCDEFGHIJ.txt); the message names both; nothing was changed.'],
   ['INTERNAL', 900000099, 'Unexpected internal error (a bug); details are in the log.'],
 ] as const;
 

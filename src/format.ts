@@ -53,3 +53,15 @@ export function quoteWindowsArg(arg: string): string {
 export function formatCommandLine(program: string, args: readonly string[]): string {
   return [program, ...args].map(quoteWindowsArg).join(' ');
 }
+
+/**
+ * Text that came from outside (a file name, a manifest line) as every reader of a log line must
+ * see it: control characters (C0, DEL, C1), the Unicode line and paragraph separators and the
+ * bidirectional overrides shown as \uXXXX, never written raw. A lone CR in a file name would
+ * otherwise end a line for PowerShell's Get-Content, .NET's ReadLine and Notepad, and start a
+ * forged entry there; an override would show a name backwards.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

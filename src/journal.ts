@@ -13,6 +13,7 @@ import type { FileId } from './identity.js';
 import { sameId } from './identity.js';
 import type { Inventory } from './inventory.js';
 import { isSafeRel } from './paths.js';
+import type { NameRules } from './names/names.js';
 import { faultPoint } from './fault-points.js';
 
 export type JournalState =
@@ -76,25 +77,29 @@ export interface FoundJournal {
  * The journal of a target: the one under the target's own key, or, when the target exists, any
  * journal of the state folder that recorded the target's identity (another spelling of it).
  */
-export function findJournal(pp: path.PlatformPath, stateDir: string, target: string, targetId: FileId | undefined): FoundJournal {
+export function findJournal(pp: path.PlatformPath, stateDir: string, target: string, targetId: FileId | undefined, names: NameRules): FoundJournal {
   const own = journalFileFor(pp, stateDir, target);
-  const read = readJournal(own, pp.sep === '\\');
+  const read = readJournal(own, names);
   if (read.kind !== 'none' || !targetId) return { file: own, read };
-  let names: string[] = [];
+  let files: string[] = [];
   try {
-    names = fs.readdirSync(stateDir).filter((n) => n.startsWith(PREFIX) && n.endsWith(SUFFIX));
+    files = fs.readdirSync(stateDir).filter((n) => n.startsWith(PREFIX) && n.endsWith(SUFFIX));
   } catch {
     /* no state folder yet */
   }
-  for (const n of names) {
+  for (const n of files) {
     const file = pp.join(stateDir, n);
-    const r = readJournal(file, pp.sep === '\\');
+    const r = readJournal(file, names);
     if (r.kind === 'ok' && sameId(r.journal.targetId, targetId)) return { file, read: r };
   }
   return { file: own, read };
 }
 
-export function readJournal(file: string, windows: boolean): ReadJournal {
+/**
+ * The journal in `file`, its every path checked against the target's names (names: the rules the
+ * plan applied before the journal was written, so a run never refuses its own last journal).
+ */
+export function readJournal(file: string, names: NameRules): ReadJournal {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -108,7 +113,7 @@ export function readJournal(file: string, windows: boolean): ReadJournal {
   } catch (err) {
     return { kind: 'invalid', reason: `not valid JSON (${(err as Error).message})` };
   }
-  const problem = checkShape(j, windows);
+  const problem = checkShape(j, names);
   return problem ? { kind: 'invalid', reason: problem } : { kind: 'ok', journal: j as Journal };
 }
 
@@ -116,7 +121,7 @@ const isId = (v: unknown): v is FileId =>
   !!v && typeof v === 'object' && typeof (v as FileId).dev === 'string' && typeof (v as FileId).ino === 'string'
   && ((v as FileId).born === undefined || typeof (v as FileId).born === 'string');
 
-function checkShape(j: unknown, windows: boolean): string | undefined {
+function checkShape(j: unknown, names: NameRules): string | undefined {
   if (!j || typeof j !== 'object') return 'not a JSON object';
   const o = j as Record<string, unknown>;
   if (o.tool !== 'zticache' || o.version !== 2) return 'not a zticache journal of version 2';
@@ -128,7 +133,7 @@ function checkShape(j: unknown, windows: boolean): string | undefined {
   if (o.crossed !== undefined) {
     if (!Array.isArray(o.crossed)) return 'crossed entries malformed';
     for (const c of o.crossed as unknown[]) {
-      if (typeof c !== 'string' || c.includes('/') || !isSafeRel(c, windows)) return `crossed entry malformed or outside the package: ${String(c)}`;
+      if (typeof c !== 'string' || c.includes('/') || !isSafeRel(c, names)) return `crossed entry malformed or outside the package: ${String(c)}`;
     }
   }
   const inv = o.inventory as Record<string, unknown> | undefined;
@@ -137,10 +142,10 @@ function checkShape(j: unknown, windows: boolean): string | undefined {
   for (const f of inv.files as unknown[]) {
     const e = f as Record<string, unknown>;
     if (!e || typeof e.rel !== 'string' || typeof e.size !== 'number' || typeof e.mtimeMs !== 'number') return 'inventory entry malformed';
-    if (!isSafeRel(e.rel, windows)) return `inventory path leaves the package: ${e.rel}`;
+    if (!isSafeRel(e.rel, names)) return `inventory path leaves the package: ${e.rel}`;
   }
   for (const d of inv.dirs as unknown[]) {
-    if (typeof d !== 'string' || !isSafeRel(d, windows)) return `inventory folder malformed or outside the package: ${String(d)}`;
+    if (typeof d !== 'string' || !isSafeRel(d, names)) return `inventory folder malformed or outside the package: ${String(d)}`;
   }
   return undefined;
 }

@@ -10,6 +10,8 @@ import { ZtiError } from './errors.js';
 import { takeInventory } from './inventory.js';
 import { forEachLimit } from './pool.js';
 import { fromRel, toRel, isInside } from './paths.js';
+import { printable } from './format.js';
+import type { NameRules } from './names/names.js';
 
 export const MANIFEST_NAME = 'zticache.sha256';
 
@@ -19,11 +21,12 @@ export interface ManifestEntry {
 }
 
 /**
- * pp: the package's path flavour. On Windows a name cannot hold a backslash, so in a line GNU
+ * names: the target's rules, which say when two lines name one file (names.ts). pp: the
+ * package's path flavour. On Windows a name cannot hold a backslash, so in a line GNU
  * sha256sum escaped (`\<hash>  sub\\b.txt`, what the sha256sum of Git for Windows or MSYS writes
  * for `sub\b.txt`) the unescaped backslash is a separator; on POSIX it is part of the name.
  */
-export function parseManifest(text: string, where: string, pp: path.PlatformPath): ManifestEntry[] {
+export function parseManifest(text: string, where: string, pp: path.PlatformPath, names: NameRules): ManifestEntry[] {
   const entries: ManifestEntry[] = [];
   const seen = new Map<string, { hash: string; line: number }>();
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
@@ -42,7 +45,7 @@ export function parseManifest(text: string, where: string, pp: path.PlatformPath
     }
     const hash = m[1]!.toLowerCase();
     // one file, two hashes: whichever the check took, the package would be refused after the move
-    const key = pp.sep === '\\' ? rel.toLowerCase() : rel;
+    const key = names.key(rel);
     const before = seen.get(key);
     if (before && before.hash !== hash) {
       throw new ZtiError(ExitCode.MANIFEST_UNREADABLE, `the manifest ${where} gives ${rel} two different hashes (lines ${before.line} and ${i + 1}); nothing was changed`, { path: where });
@@ -63,12 +66,6 @@ export function decodeManifest(bytes: Buffer, where: string): string {
     throw new ZtiError(ExitCode.MANIFEST_UNREADABLE, `the manifest ${where} holds NUL bytes: UTF-16 without a byte-order mark? Save it as UTF-8 (zticache manifest writes it so)`, { path: where });
   }
   return bytes.toString('utf8');
-}
-
-/** A line of someone else's file, fit for a log line: control characters shown as \uXXXX, never written raw. */
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function unescapeName(name: string): string {

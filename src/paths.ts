@@ -1,8 +1,11 @@
-// Path comparisons that are right on both platforms: Windows paths compare case-insensitively and
-// may carry the \\?\ long-path prefix; package-relative paths are always stored with forward
-// slashes (as in sha256sum manifests and the journal) and joined with the platform's separator.
+// Path comparisons of the host's own paths (the source, the target, --log) that are right on both
+// platforms: Windows paths compare case-insensitively and may carry the \\?\ long-path prefix,
+// and identity.ts has the last word where the folders exist. Package-relative paths are always
+// stored with forward slashes (as in sha256sum manifests and the journal) and joined with the
+// platform's separator; whether two of THEM are one name is the names authority's (src/names/).
 
 import type path from 'node:path';
+import type { NameRules } from './names/names.js';
 
 function comparable(p: path.PlatformPath, s: string): string {
   let r = p.resolve(s);
@@ -39,13 +42,13 @@ export function fromRel(p: path.PlatformPath, root: string, rel: string): string
   return root.endsWith(sep) ? root + tail : root + sep + tail;
 }
 
-/** A package-relative path that stays inside the package: no empty, "." or ".." part; on Windows no drive, stream or backslash. */
-export function isSafeRel(rel: string, windows: boolean): boolean {
-  if (rel === '' || rel.includes('\0') || (windows && (rel.includes('\\') || rel.includes(':')))) return false;
-  return rel.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
-}
-
-/** Key for comparing package-relative paths (case-insensitive where the file system is). */
-export function relKey(p: path.PlatformPath, rel: string): string {
-  return p.sep === '\\' ? rel.toLowerCase() : rel;
+/**
+ * A package-relative path that stays inside the package and that the target can hold: no empty,
+ * "." or ".." part, and every part a name the target's rules accept (Windows: no drive, stream or
+ * backslash). The journal's reader asks this of what the plan let through, so it accepts every
+ * journal a run wrote.
+ */
+export function isSafeRel(rel: string, names: Pick<NameRules, 'unholdable'>): boolean {
+  if (rel === '' || rel.includes('\0')) return false;
+  return rel.split('/').every((part) => part !== '' && part !== '.' && part !== '..' && names.unholdable(part) === undefined);
 }

@@ -7,5 +7,5 @@ import { posixPlatform, type Platform } from './platform.js';
 export async function loadPlatform(rt: Runtime, eventSource: string): Promise<Platform> {
   if (rt.platform !== 'win32') return posixPlatform;
   const { windowsPlatform } = await import('./win32/platform.js');
-  return windowsPlatform({ packaged: rt.packaged, scriptPath: rt.scriptPath, systemRoot: rt.env.SystemRoot ?? rt.env.SYSTEMROOT, eventSource });
+  return windowsPlatform({ packaged: rt.packaged, scriptPath: rt.scriptPath, systemRoot: rt.env.SystemRoot ?? rt.env.SYSTEMROOT, systemDrive: rt.env.SystemDrive ?? rt.env.SYSTEMDRIVE, eventSource });
 }

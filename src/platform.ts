@@ -1,6 +1,6 @@
 // Everything that differs between Windows and the rest, chosen once at start-up and passed down:
 // the guard, the network-drive probe, free space, the state folder and its run lock, the places
-// others can write (by handle) and the event log. The flow never asks "am I on
+// others can write (by handle), what a name is (names/) and the event log. The flow never asks "am I on
 // Windows?"; it asks the platform object.
 
 import fs from 'node:fs';
@@ -14,6 +14,8 @@ import { posixLock, preparePosixStateDir } from './posix-state.js';
 import type { Places } from './places/places.js';
 import type { Dispatch } from './automation.js';
 import { posixPlaces } from './places/posix.js';
+import type { NameRules } from './names/names.js';
+import { posixNames } from './names/posix.js';
 
 
 export interface Platform {
@@ -50,6 +52,11 @@ export interface Platform {
   lock(stateDir: string, opts?: ReadOnly): Promise<RunLock | Busy>;
   /** privileged file operations in places others can write, by handle (places/places.ts) */
   places: Places;
+  /**
+   * What a name is on the file system that holds `target` (names/names.ts): which names it can
+   * hold, when two are one, whether it makes 8.3 aliases. The one authority every step asks.
+   */
+  names(target: string): NameRules;
   /** CreateObject(progId) for COM automation (Windows only: zticache util, zticache cache-size) */
   createObject?(progId: string): Dispatch;
   /** what loading the platform did that the log should say (Windows: where the native module went) */
@@ -95,6 +102,7 @@ export const posixPlatform: Platform = {
   prepareStateDir: preparePosixStateDir,
   lock: posixLock,
   places: posixPlaces,
+  names: () => posixNames,
 };
 
 /** A folder on a volume mounted read-only (EROFS even for root): its files can be copied, never moved. */

@@ -40,6 +40,8 @@ export async function run(opts: Options, ctx: RunContext): Promise<number> {
   ctx.report.files = plan.inventory.files.length;
   ctx.report.bytes = plan.inventory.bytes;
   for (const line of describePlan(plan)) log.info(line);
+  const odd = plan.awkwardNames;
+  if (odd.length) log.warn(`${odd.length} name(s) of the package are staged through \\\\?\\ paths only, which Explorer, cmd and most programs cannot open, first: ${odd[0]!.rel} (${odd[0]!.why})`);
   if (opts.whatIf) {
     log.info('--what-if: nothing was changed');
     return 0;
@@ -74,7 +76,7 @@ async function guardVerifyLaunch(plan: Plan, opts: Options, ctx: RunContext): Pr
   try {
     if (guard.protects) log.info(`Holding ${held.files} files and ${held.dirs} folders (${Date.now() - t0} ms)`, { event: true });
     else log.warn(`${target} is not protected from deletion: ${guard.description}`);
-    await verify(target, inv, { p, log, parallel: opts.parallel, manifest: plan.manifest, toleratesExtra: plan.toleratesExtra, walk: platform.walk });
+    await verify(target, inv, { p, log, parallel: opts.parallel, manifest: plan.manifest, toleratesExtra: plan.toleratesExtra, walk: platform.walk, names: plan.names });
 
     log.info(`Setting working directory to ${target}`);
     log.info(`Running ${formatCommandLine(plan.launcher, plan.launchArgs)} in ${target}`, { event: true });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import Transport from 'winston-transport';
 import winston from 'winston';
 import { cmtraceLine, type CmType } from './cmtrace.js';
+import { printable } from '../format.js';
 import { PlaceError, type AppendFile, type HeldFolder, type Places } from '../places/places.js';
 import { posixPlaces } from '../places/posix.js';
 
@@ -152,7 +153,8 @@ export function createLog(opts: LogOptions): ClosableLog {
   const logger = winston.createLogger({ level: 'info', levels: { error: 0, warn: 1, info: 2 }, transports, exitOnError: false });
 
   const write = (level: Level, message: string, opts?: LineOptions) => {
-    logger.log(level, message, opts?.event ? { event: true } : {});
+    // once, for every transport: a name in a message cannot break a line or forge an entry
+    logger.log(level, printable(message), opts?.event ? { event: true } : {});
     // a transport's own trouble becomes one warning in the others
     while (problems.length) logger.log('warn', problems.shift()!);
   };

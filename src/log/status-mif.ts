@@ -7,6 +7,7 @@
 
 import { PlaceError, type Places } from '../places/places.js';
 import type path from 'node:path';
+import { printable } from '../format.js';
 
 export interface StatusMif {
   /** the full path of the file: %windir%\NAME */
@@ -19,8 +20,8 @@ export interface StatusMif {
 /** The Description's room in the MIF (TYPE = STRING(128)). */
 export const MIF_DESCRIPTION_MAX = 128;
 
-/** A DMI string literal: backslash and quote escaped, no line breaks. */
-const literal = (v: string) => `"${v.replace(/[\r\n]+/g, ' ').replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+/** A DMI string literal: control characters shown as \uXXXX (format.ts), then backslash and quote escaped. */
+const literal = (v: string) => `"${printable(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 function attribute(name: string, id: number, size: number, value: string): string[] {
   return [

@@ -1,6 +1,6 @@
 // The refusals that can be decided before anything is touched: overlapping source and target
-// (by identity: see identity.ts), a target that is a volume root, a link, or not a folder, and not
-// enough free space. Each throws a ZtiError naming the path; none of them writes.
+// (by identity: see identity.ts), a target that is a volume root, a link, or not a folder, names
+// the target cannot stage (names/), and not enough free space. Each throws a ZtiError naming the path; none of them writes.
 
 import fs from 'node:fs';
 import type path from 'node:path';
@@ -8,7 +8,10 @@ import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
 import { formatBytes } from '../format.js';
 import { idOf, isVolumeRoot, locateUnder, sameId, type FileId } from '../identity.js';
-import { isInside } from '../paths.js';
+import { fromRel, isInside } from '../paths.js';
+import type { Inventory } from '../inventory.js';
+import { splitRel, type NameRules } from '../names/names.js';
+import { checkNames, type NameReport } from '../names/check.js';
 
 /**
  * 'same' when zticache runs from the target itself (restarted from PackageSource). Source and
@@ -101,4 +104,30 @@ export function checkFreeSpace(where: string, n: SpaceNeeded, free: number): voi
       `not enough free space on the volume of ${where}: ${formatBytes(n.needed)} needed (${n.needed} bytes: ${formatBytes(n.data)} of data in ${n.files} files, on ${n.cluster}-byte clusters), ${formatBytes(free)} free (${free} bytes)`,
       { path: where });
   }
+}
+
+/**
+ * Every name of the package against the target's rules (names/), before any change: a name the
+ * target cannot hold, two names that are one name there, and a name that could be another entry's
+ * 8.3 alias where the target makes them would each lose or mix up a file part way through
+ * staging, or leave a journal no run could finish. Refused with its own code, naming both names.
+ * Returns the names that are staged but awkward there (for one warning).
+ */
+export function checkPackageNames(pp: path.PlatformPath, names: NameRules, inv: Inventory, source: string, target: string): NameReport['awkward'] {
+  const { problems, awkward } = checkNames(names, inv);
+  const first = problems[0];
+  if (!first) return awkward;
+  const more = problems.length > 1 ? ` (${problems.length} names in all)` : '';
+  const fix = `rename it in the package on the distribution point and update the distribution points; nothing was changed${more}`;
+  const { parent } = splitRel(first.rel);
+  const where = parent === '' ? 'at the top of the package' : `in ${parent}`;
+  const bare = (rel: string) => splitRel(rel).name;
+  const at = fromRel(pp, source, first.rel);
+  if (first.kind === 'unholdable') {
+    throw new ZtiError(ExitCode.NAME_UNUSABLE, `the package holds a name ${target} cannot hold: "${bare(first.rel)}" ${where} (${source}): ${first.why}; ${fix}`, { path: at });
+  }
+  if (first.kind === 'clash') {
+    throw new ZtiError(ExitCode.NAME_CLASH, `"${bare(first.other)}" and "${bare(first.rel)}" ${where} are two entries of the package but one name in ${target} (${names.description}): one would take the other's place; ${fix}`, { path: at });
+  }
+  throw new ZtiError(ExitCode.SHORT_NAME_CLASH, `"${bare(first.rel)}" ${where} could be the 8.3 short name the target volume gives "${bare(first.other)}", so in ${target} a lookup of one could find the other; ${fix}`, { path: at });
 }

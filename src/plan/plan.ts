@@ -7,11 +7,12 @@ import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
 import type { Options } from '../options.js';
 import { formatId, idOf, isVolumeRoot, locateUnder, sameId, type FileId } from '../identity.js';
-import { isInside, relKey, toRel, fromRel } from '../paths.js';
+import { isInside, toRel, fromRel } from '../paths.js';
+import type { NameRules } from '../names/names.js';
 import { existingAncestor, type Platform } from '../platform.js';
 import { findJournal, type FoundJournal, type Journal, type JournalState } from '../journal.js';
 import { decodeManifest, parseManifest, MANIFEST_NAME, type ManifestEntry } from '../manifest.js';
-import { checkFreeSpace, checkOverlap, checkTargetSafe } from './checks.js';
+import { checkFreeSpace, checkOverlap, checkPackageNames, checkTargetSafe } from './checks.js';
 import { chooseMode, classifySource, modeReason, type SourceKind } from './classify.js';
 import { takeInventory, type Inventory } from '../inventory.js';
 
@@ -53,6 +54,10 @@ export interface Plan {
   keep: string[];
   neededBytes: number;
   freeBytes?: number;
+  /** what a name is in the target (names/): every later step keys package paths by it */
+  names: NameRules;
+  /** names that are staged but that only `\\?\` paths reach on the target (warned about) */
+  awkwardNames: Array<{ rel: string; why: string }>;
 }
 
 export function makePlan(opts: Options, platform: Platform): Plan {
@@ -70,9 +75,11 @@ export function makePlan(opts: Options, platform: Platform): Plan {
   const sourceId = idOf(source);
   if (!sourceId) throw new ZtiError(ExitCode.SOURCE_MISSING, `the source folder ${source} vanished while it was examined`, { path: source });
 
+  const names = platform.names(target);
+  const key = (rel: string) => names.key(rel);
   const tgt = checkTargetSafe(p, target);
   const overlap = checkOverlap(p, source, target, sourceId, tgt.id); // the identities just taken, not a second stat each
-  const found = findJournal(p, opts.stateDir, target, tgt.id);
+  const found = findJournal(p, opts.stateDir, target, tgt.id, names);
   const journalFile = found.file;
   const journal = loadJournal(found, target);
   // the target is zticache's own only when it is the very folder zticache recorded creating
@@ -126,8 +133,8 @@ export function makePlan(opts: Options, platform: Platform): Plan {
     }
   } else {
     const fresh = takeInventory(p, source, { walk: platform.walk });
-    const exeKey = exeRel === undefined ? undefined : relKey(p, exeRel);
-    const payload = fresh.files.filter((f) => relKey(p, f.rel) !== exeKey).length + fresh.dirs.length;
+    const exeKey = exeRel === undefined ? undefined : key(exeRel);
+    const payload = fresh.files.filter((f) => key(f.rel) !== exeKey).length + fresh.dirs.length;
     if (journal?.state === 'staged' && sameSource && payload === 0) {
       if (!trusted) {
         throw new ZtiError(ExitCode.SOURCE_EMPTY,
@@ -180,14 +187,16 @@ export function makePlan(opts: Options, platform: Platform): Plan {
     oldTarget = { id: tgt.id, trusted, why: why ?? 'kept' };
   }
 
-  const launcher = checkLauncher(p, opts.launcher, { source, sourceId, target, targetId: trusted ? tgt.id : undefined, inventory, action });
-  const manifest = findManifest(opts, inventory, action, sourceId);
+  // every name the plan will stage, before anything else is decided about them
+  const awkwardNames = checkPackageNames(p, names, inventory, source, target);
+  const launcher = checkLauncher(p, opts.launcher, { source, sourceId, target, targetId: trusted ? tgt.id : undefined, inventory, action, names });
+  const manifest = findManifest(opts, inventory, action, sourceId, names);
   const keep: string[] = [];
   const topNames = [...inventory.dirs, ...inventory.files.map((f) => f.rel)].filter((r) => !r.includes('/'));
   if (action === 'move' && copyRest) keep.push(...topNames);
   else if (action === 'move' && exeRel) {
-    const top = relKey(p, exeRel.split('/')[0]!);
-    const name = topNames.find((r) => relKey(p, r) === top);
+    const top = key(exeRel.split('/')[0]!);
+    const name = topNames.find((r) => key(r) === top);
     if (name !== undefined) keep.push(name);
   }
 
@@ -202,8 +211,8 @@ export function makePlan(opts: Options, platform: Platform): Plan {
       written = resume === 'staging' ? stillToCopy(p, target, inventory) : inventory.files;
     } else {
       // a move on one volume writes no package bytes, but the kept entries (zticache.exe) are copies
-      const kept = new Set(keep.map((k) => relKey(p, k)));
-      written = inventory.files.filter((f) => kept.has(relKey(p, f.rel.split('/')[0]!)));
+      const kept = new Set(keep.map(key));
+      written = inventory.files.filter((f) => kept.has(key(f.rel.split('/')[0]!)));
     }
     if (written.length > 0) {
       // what the files take on the disk, not their sizes: 3,000 small files of 200 bytes are
@@ -221,7 +230,7 @@ export function makePlan(opts: Options, platform: Platform): Plan {
   return {
     source, sourceId, target, kind, action, reason, sameVolume, inventory, resume, prune,
     toleratesExtra: action === 'none' && trusted, crossed: resume === 'staging' ? journal?.crossed ?? [] : [], oldTarget, removeOldTarget, journalFile,
-    launcher, launchArgs: opts.launchArgs, manifest, keep, neededBytes, freeBytes,
+    launcher, launchArgs: opts.launchArgs, manifest, keep, neededBytes, freeBytes, names, awkwardNames,
   };
 }
 
@@ -244,6 +253,7 @@ interface LauncherContext {
   targetId?: FileId;
   inventory: Inventory;
   action: Action;
+  names: NameRules;
 }
 
 /**
@@ -256,8 +266,8 @@ function checkLauncher(p: Options['path'], launcher: string, c: LauncherContext)
   if (isInside(p, launcher, c.target)) rel = toRel(p, c.target, launcher);
   else rel = locateUnder(p, launcher, c.sourceId) || locateUnder(p, launcher, c.targetId) || undefined;
   if (rel !== undefined) {
-    const key = relKey(p, rel);
-    const entry = c.inventory.files.find((f) => relKey(p, f.rel) === key);
+    const key = c.names.key(rel);
+    const entry = c.inventory.files.find((f) => c.names.key(f.rel) === key);
     if (!entry) {
       throw new ZtiError(ExitCode.LAUNCHER_MISSING, `the launcher ${rel} is not a file of the package (${c.source}); nothing was changed`, { path: launcher });
     }
@@ -286,7 +296,7 @@ function checkRunnable(file: string): void {
 }
 
 /** --manifest, or zticache.sha256 at the top of the package. Parsed now, so a bad one refuses before any change. */
-function findManifest(opts: Options, inv: Inventory, action: Action, sourceId: FileId): Plan['manifest'] {
+function findManifest(opts: Options, inv: Inventory, action: Action, sourceId: FileId, names: NameRules): Plan['manifest'] {
   const p = opts.path;
   let readFrom: string | undefined;
   let path: string | undefined;
@@ -297,7 +307,7 @@ function findManifest(opts: Options, inv: Inventory, action: Action, sourceId: F
     path = rel ? fromRel(p, opts.target, rel) : opts.manifest;
     if (action === 'none' || !fs.existsSync(readFrom)) readFrom = path;
   } else {
-    const entry = inv.files.find((f) => relKey(p, f.rel) === relKey(p, MANIFEST_NAME));
+    const entry = inv.files.find((f) => names.key(f.rel) === names.key(MANIFEST_NAME));
     if (!entry) return undefined;
     path = fromRel(p, opts.target, entry.rel);
     readFrom = action === 'none' || !fs.existsSync(fromRel(p, opts.source, entry.rel)) ? path : fromRel(p, opts.source, entry.rel);
@@ -313,9 +323,9 @@ function findManifest(opts: Options, inv: Inventory, action: Action, sourceId: F
     if (err instanceof ZtiError) throw err;
     throw new ZtiError(ExitCode.MANIFEST_UNREADABLE, `cannot read the manifest ${readFrom}`, { path: readFrom, cause: err });
   }
-  const entries = parseManifest(text, readFrom, p);
-  const known = new Set(inv.files.map((f) => relKey(p, f.rel)));
-  const missing = entries.filter((e) => !known.has(relKey(p, e.rel)));
+  const entries = parseManifest(text, readFrom, p, names);
+  const known = new Set(inv.files.map((f) => names.key(f.rel)));
+  const missing = entries.filter((e) => !known.has(names.key(e.rel)));
   if (missing.length) {
     throw new ZtiError(ExitCode.VERIFY_FAILED,
       `the manifest ${readFrom} lists ${missing.length} file(s) that are not in the package, first: ${missing[0]!.rel}; nothing was changed, the launcher was not started`,

@@ -16,7 +16,8 @@ import { checkTargetSafe } from '../plan/checks.js';
 import { sameId, type FileId } from '../identity.js';
 import { PlaceError, type HeldFolder } from '../places/places.js';
 import { walkNames, type Inventory } from '../inventory.js';
-import { fromRel, relKey } from '../paths.js';
+import type { NameRules } from '../names/names.js';
+import { fromRel } from '../paths.js';
 import { copyInventory, stageError, type CopyOptions } from './copy.js';
 import { stageFs } from './fs.js';
 import { writeJournal, type JournalState } from '../journal.js';
@@ -78,7 +79,7 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
       if (plan.prune) {
         journal('staging', targetId); // the fresh inventory, before the target is made to match it
         step = `removing from ${target} what is no longer in the package`;
-        const removed = await pruneTarget(target, inv, opts);
+        const removed = await pruneTarget(target, inv, plan.names, opts);
         if (removed) log.info(`Removed ${removed} file(s) and folder(s) from ${target} that are no longer in the package`);
       }
     } else {
@@ -156,21 +157,22 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
  * package no longer has (removed or renamed on the distribution point) go, so that verification
  * finds exactly the package. Only inside a target whose identity zticache recorded.
  */
-async function pruneTarget(target: string, inv: Inventory, opts: StageOptions): Promise<number> {
+async function pruneTarget(target: string, inv: Inventory, names: NameRules, opts: StageOptions): Promise<number> {
   const { p } = opts;
   const sfs = stageFs;
-  const files = new Set(inv.files.map((f) => relKey(p, f.rel)));
-  const dirs = new Set(inv.dirs.map((d) => relKey(p, d)));
+  const key = (rel: string) => names.key(rel);
+  const files = new Set(inv.files.map((f) => key(f.rel)));
+  const dirs = new Set(inv.dirs.map(key));
   const found = walkNames(p, target, opts.platform.walk);
   let removed = 0;
   for (const f of found.files) {
-    if (files.has(relKey(p, f))) continue;
+    if (files.has(key(f))) continue;
     await sfs.rm(fromRel(p, target, f));
     removed++;
   }
   // deepest first; a folder still wanted keeps everything it holds
   for (const d of found.dirs.sort().reverse()) {
-    if (dirs.has(relKey(p, d))) continue;
+    if (dirs.has(key(d))) continue;
     await sfs.rm(fromRel(p, target, d));
     removed++;
   }

@@ -9,7 +9,8 @@ import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
 import type { Log } from '../log/logger.js';
 import { nodeWalk, type Inventory, type Walker } from '../inventory.js';
-import { fromRel, relKey } from '../paths.js';
+import { fromRel } from '../paths.js';
+import type { NameRules } from '../names/names.js';
 import { forEachLimit } from '../pool.js';
 import { hashFile, type ManifestEntry } from '../manifest.js';
 
@@ -30,6 +31,8 @@ export interface VerifyOptions {
   toleratesExtra?: boolean;
   /** the platform's walk of a folder (Windows: enumeration, no file opened) */
   walk?: Walker;
+  /** what a name is in the target: the walk's names are matched to the inventory's by it */
+  names: NameRules;
 }
 
 export interface VerifyResult {
@@ -41,7 +44,7 @@ export interface VerifyResult {
 export async function verify(target: string, expected: Inventory, opts: VerifyOptions): Promise<VerifyResult> {
   const { p } = opts;
   const problems: string[] = [];
-  const key = (rel: string) => relKey(p, rel);
+  const key = (rel: string) => opts.names.key(rel);
 
   // one walk of the target, while the guard holds it: every inventoried file with its size, every
   // folder, and nothing else. On Windows the walk is one enumeration per folder, no file opened
@@ -111,8 +114,8 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
     });
     bad.sort();
     fail(bad, target, `does not match the manifest ${opts.manifest.path}`);
-    const listed = new Set(opts.manifest.entries.map((e) => relKey(p, e.rel)));
-    const unlisted = expected.files.filter((f) => !listed.has(relKey(p, f.rel)) && relKey(p, f.rel) !== relKey(p, p.basename(opts.manifest!.path)));
+    const listed = new Set(opts.manifest.entries.map((e) => key(e.rel)));
+    const unlisted = expected.files.filter((f) => !listed.has(key(f.rel)) && key(f.rel) !== key(p.basename(opts.manifest!.path)));
     if (unlisted.length) opts.log.warn(`${unlisted.length} file(s) are not in the manifest (not checked by hash), first: ${unlisted[0]!.rel}`);
     opts.log.info(`Verified the SHA-256 of ${hashed} files against ${opts.manifest.path}`);
   }

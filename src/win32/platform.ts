@@ -15,11 +15,15 @@ import { bindKernel32, DRIVE_CDROM, DRIVE_REMOTE, DRIVE_REMOVABLE, ERROR_FILE_NO
 import { loadKoffi, type LoadNativeOptions } from './load-native.js';
 import { bindNtFiles, windowsPlaces } from './places.js';
 import { bindCom, type Com } from './com/dispatch.js';
+import { bindNames } from './names.js';
+
+/** The root of the volume holding p (C:\, \\server\share\), whatever prefix p is spelled with. */
+const rootOf = (p: string) => path.win32.parse(path.win32.resolve(p.replace(/^\\\\[?.]\\(?!UNC\\)/i, ''))).root;
 
 /** Held open with share mode 0 by the run in progress; Windows closes it when the process dies. */
 const LOCK_FILE = 'zticache.lock';
 
-export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: string }): Promise<Platform> {
+export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: string; systemDrive?: string }): Promise<Platform> {
   let k32;
   let koffi;
   let note: string | undefined;
@@ -39,14 +43,13 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
   const security = bindSecurity(koffi, kernel.lastError);
   const enumerate = bindEnumerate(koffi, kernel.lastError);
   const places = windowsPlaces(bindNtFiles(koffi, kernel, security));
+  const names = bindNames(koffi, opts.systemDrive);
   let com: Com | undefined; // COM is initialised only by the commands that use it
   return {
     name: 'win32',
     guard: windowsGuard(kernel),
     medium(p) {
-      const plain = p.replace(/^\\\\[?.]\\(?!UNC\\)/i, '');
-      const root = path.win32.parse(path.win32.resolve(plain)).root;
-      const type = kernel.driveType(root);
+      const type = kernel.driveType(rootOf(p));
       return type === DRIVE_REMOTE ? 'remote' : type === DRIVE_REMOVABLE ? 'removable' : type === DRIVE_CDROM ? 'cdrom' : 'fixed';
     },
     walk: enumerationWalk((dir) => enumerate.list(dir)),
@@ -58,7 +61,7 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
     },
     volumeOf: (p) => fs.statSync(p).dev,
     clusterBytes(p) {
-      const r = kernel.clusterBytes(path.win32.parse(path.win32.resolve(p.replace(/^\\\\[?.]\\(?!UNC\\)/i, ''))).root);
+      const r = kernel.clusterBytes(rootOf(p));
       return typeof r === 'number' && r > 0 ? r : 4096; // unknown: NTFS's usual cluster
     },
     prepareStateDir(p, o = {}) {
@@ -88,6 +91,7 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
       return { where: file, release: () => void kernel.close(h) };
     },
     places,
+    names: (target) => names.rulesFor(rootOf(target)),
     createObject: (progId) => (com ??= bindCom(koffi)).create(progId),
     notes: note ? [note] : [],
     eventLog: eventLog && {

@@ -10,6 +10,7 @@ import { afterAll, it, vi } from 'vitest';
 import { main, VERSION } from '../../src/cli.js';
 import { journalFileFor, readJournal } from '../../src/journal.js';
 import type { Log } from '../../src/log/logger.js';
+import { posixNames } from '../../src/names/posix.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = path.join(ROOT, 'dist', 'zticache.cjs');
@@ -169,7 +170,7 @@ export function scene(base?: string) {
   const stateArgs = ['--state-dir', state];
   const args = (...more: string[]) => ['--source', source, '--target', target, '--launch', LAUNCHER, ...stateArgs, ...more];
   /** this scene's journal, as zticache keeps it */
-  const journal = () => readJournal(journalFileFor(path.posix, state, target), false);
+  const journal = () => readJournal(journalFileFor(path.posix, state, target), posixNames);
   return { dir, source, minint, target, report, log, state, stateArgs, args, journal };
 }
 

@@ -24,10 +24,11 @@ describe('CMTrace lines', () => {
     expect(cmtraceLine('x', 2, when)).toContain(`component="ZTICache" context="" type="2" thread="${process.pid}"`);
   });
 
-  it('keeps one entry per line: newlines and the end marker inside a message are neutralised', () => {
-    const line = cmtraceLine('a\r\nb\nc ]LOG]!> d', 2, new Date(), 'ZTICache', 1);
-    expect(line.split('\n')).toHaveLength(1);
+  it('keeps one entry per line: line breaks, a lone CR and both markers inside a message are neutralised', () => {
+    const line = cmtraceLine('a\r\nb\nc ]LOG]!> d\re <![LOG[FORGED', 2, new Date(), 'ZTICache', 1);
+    expect(line.split(/\r\n|\r|\n/)).toHaveLength(1);
     expect(line.match(/\]LOG\]!>/g)).toHaveLength(1);
-    expect(line.startsWith('<![LOG[a b c ]LOG]> d]LOG]!><time=')).toBe(true);
+    expect(line.match(/<!\[LOG\[/g)).toHaveLength(1);
+    expect(line.startsWith('<![LOG[a\\u000d\\u000ab\\u000ac ]LOG]> d\\u000de <![LOG(FORGED]LOG]!><time=')).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findJournal, journalFileFor, readJournal, writeJournal, type Journal } from '../../src/journal.js';
 import { tempDir } from '../helpers/fixtures.js';
+import { posixNames, winNames } from '../helpers/names.js';
 
 const journal = (over: Partial<Journal> = {}): Journal => ({
   tool: 'zticache',
@@ -27,7 +28,7 @@ const journal = (over: Partial<Journal> = {}): Journal => ({
 function read(value: unknown, windows = false) {
   const file = path.join(tempDir('zti-journal-'), 'journal-x.json');
   fs.writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
-  return readJournal(file, windows);
+  return readJournal(file, windows ? winNames : posixNames);
 }
 const reason = (value: unknown, windows = false) => {
   const r = read(value, windows);
@@ -46,8 +47,8 @@ describe('reading a journal', () => {
 
   it('no file is "none"; an unreadable one or bad JSON is invalid with the reason', () => {
     const dir = tempDir('zti-journal-');
-    expect(readJournal(path.join(dir, 'absent.json'), false)).toEqual({ kind: 'none' });
-    const r = readJournal(dir, false); // a folder: EISDIR
+    expect(readJournal(path.join(dir, 'absent.json'), posixNames)).toEqual({ kind: 'none' });
+    const r = readJournal(dir, posixNames); // a folder: EISDIR
     expect(r.kind).toBe('invalid');
     expect(reason('{"tool":')).toMatch(/^not valid JSON \(/);
     expect(reason('null')).toBe('not a JSON object');
@@ -109,14 +110,14 @@ describe('writing a journal', () => {
     const files = Array.from({ length: 4_000 }, (_, i) => ({ rel: `d/f${i}.bin`, size: i, mtimeMs: 1_000 + i }));
     const big = journal({ inventory: { files, dirs: ['d'], bytes: 123 } });
     writeJournal(file, big);
-    expect(readJournal(file, false)).toEqual({ kind: 'ok', journal: big });
+    expect(readJournal(file, posixNames)).toEqual({ kind: 'ok', journal: big });
     expect(fs.readdirSync(dir)).toEqual(['journal-a.json']);
     const odd = journal({ inventory: { files: files.slice(0, 2_001), dirs: ['d'], bytes: 1 } });
     writeJournal(file, odd);
-    expect(readJournal(file, false)).toEqual({ kind: 'ok', journal: odd });
+    expect(readJournal(file, posixNames)).toEqual({ kind: 'ok', journal: odd });
     const empty = journal({ inventory: { files: [], dirs: [], bytes: 0 }, crossed: undefined });
     writeJournal(file, empty);
-    expect(readJournal(file, false)).toEqual({ kind: 'ok', journal: JSON.parse(JSON.stringify(empty)) });
+    expect(readJournal(file, posixNames)).toEqual({ kind: 'ok', journal: JSON.parse(JSON.stringify(empty)) });
     expect(fs.readdirSync(dir)).toEqual(['journal-a.json']);
   });
 });
@@ -145,17 +146,17 @@ describe('which journal is a target\'s', () => {
     fs.writeFileSync(path.join(state, 'journal-junk.json'), '{');
     fs.writeFileSync(path.join(state, 'owner.json'), JSON.stringify(journal({ targetId: { dev: '1', ino: '4' } })));
     const other = journalFileFor(p, state, '/second/spelling');
-    expect(findJournal(p, state, '/second/spelling', id)).toMatchObject({ file: recorded, read: { kind: 'ok' } });
+    expect(findJournal(p, state, '/second/spelling', id, posixNames)).toMatchObject({ file: recorded, read: { kind: 'ok' } });
     // without an identity, or with another one, only its own key counts
-    expect(findJournal(p, state, '/second/spelling', undefined)).toEqual({ file: other, read: { kind: 'none' } });
-    expect(findJournal(p, state, '/second/spelling', { dev: '1', ino: '3', born: '98' })).toEqual({ file: other, read: { kind: 'none' } });
+    expect(findJournal(p, state, '/second/spelling', undefined, posixNames)).toEqual({ file: other, read: { kind: 'none' } });
+    expect(findJournal(p, state, '/second/spelling', { dev: '1', ino: '3', born: '98' }, posixNames)).toEqual({ file: other, read: { kind: 'none' } });
     // a journal only in a file that is not named like one is never read
-    expect(findJournal(p, state, '/second/spelling', { dev: '1', ino: '4' })).toEqual({ file: other, read: { kind: 'none' } });
+    expect(findJournal(p, state, '/second/spelling', { dev: '1', ino: '4' }, posixNames)).toEqual({ file: other, read: { kind: 'none' } });
     // its own journal comes first, even when invalid
     fs.writeFileSync(other, '[');
-    expect(findJournal(p, state, '/second/spelling', id)).toMatchObject({ file: other, read: { kind: 'invalid' } });
+    expect(findJournal(p, state, '/second/spelling', id, posixNames)).toMatchObject({ file: other, read: { kind: 'invalid' } });
     // no state folder yet: none
-    expect(findJournal(p, path.join(state, 'missing'), '/x', id).read).toEqual({ kind: 'none' });
+    expect(findJournal(p, path.join(state, 'missing'), '/x', id, posixNames).read).toEqual({ kind: 'none' });
   });
 });
 

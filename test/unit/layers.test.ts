@@ -11,7 +11,7 @@ import { ROOT } from '../helpers/fixtures.js';
 
 const SRC = path.join(ROOT, 'src');
 const STEPS = ['plan', 'stage', 'guard', 'verify', 'launch'] as const;
-const NEUTRAL = ['errors', 'exit-codes', 'format', 'identity', 'inventory', 'journal', 'manifest', 'paths', 'pool', 'fault-points', 'types', 'log', 'places', 'automation', 'version'];
+const NEUTRAL = ['errors', 'names', 'exit-codes', 'format', 'identity', 'inventory', 'journal', 'manifest', 'paths', 'pool', 'fault-points', 'types', 'log', 'places', 'automation', 'version'];
 const PLATFORM = ['platform', 'platform-select', 'posix-state', 'win32'];
 const INPUT = ['args', 'options'];
 const TOP = ['bin', 'cli', 'run', 'run-lock', 'commands'];

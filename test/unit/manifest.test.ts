@@ -9,39 +9,40 @@ import { ExitCode } from '../../src/exit-codes.js';
 import { decodeManifest, hashFile, manifestLine, parseManifest, writeManifest } from '../../src/manifest.js';
 import { makeTree, tempDir } from '../helpers/fixtures.js';
 import { rejection, thrown } from '../helpers/seams.js';
+import { posixNames } from '../helpers/names.js';
 
 const p = path.posix;
 const h = 'a'.repeat(64);
 
 describe('parseManifest', () => {
   it('skips comment lines (starting with #) and blank ones (spaces too), but keeps a name that ends with one; a BOM counts only at the start', () => {
-    expect(parseManifest(`# made by hand\n  \t\n${h}  notes#\n${h}  \uFEFFodd\n`, 'm', p)).toStrictEqual([{ hash: h, rel: 'notes#' }, { hash: h, rel: '\uFEFFodd' }]);
+    expect(parseManifest(`# made by hand\n  \t\n${h}  notes#\n${h}  \uFEFFodd\n`, 'm', p, posixNames)).toStrictEqual([{ hash: h, rel: 'notes#' }, { hash: h, rel: '\uFEFFodd' }]);
   });
 
   it('refuses a line with anything before the hash, or a lone carriage return in it, naming the line and the manifest', () => {
-    let e = thrown(() => parseManifest(`${h}  ok\nx${h}  a.txt\n`, '/pkg/zticache.sha256', p));
+    let e = thrown(() => parseManifest(`${h}  ok\nx${h}  a.txt\n`, '/pkg/zticache.sha256', p, posixNames));
     expect(e.exitCode).toBe(ExitCode.MANIFEST_UNREADABLE);
     expect(e.message).toBe(`the manifest /pkg/zticache.sha256 line 2 is not "<sha256>  <path>": x${h}  a.txt`);
     expect(e.path).toBe('/pkg/zticache.sha256');
-    e = thrown(() => parseManifest(`${h}  a.txt\rb.txt\n`, 'm', p));
+    e = thrown(() => parseManifest(`${h}  a.txt\rb.txt\n`, 'm', p, posixNames));
     expect(e.message).toMatch(/^the manifest m line 1 is not/);
   });
 
   it('shows at most 120 characters of a bad line', () => {
-    const e = thrown(() => parseManifest(`bad ${'x'.repeat(300)}`, 'm', p));
+    const e = thrown(() => parseManifest(`bad ${'x'.repeat(300)}`, 'm', p, posixNames));
     expect(e.message).toBe(`the manifest m line 1 is not "<sha256>  <path>": bad ${'x'.repeat(116)}`);
   });
 
   it('names the line of a path outside the package; a colon inside a POSIX name is no drive', () => {
-    const e = thrown(() => parseManifest(`${h}  a\n${h}  b\n${h}  /etc/passwd\n`, 'm', p));
+    const e = thrown(() => parseManifest(`${h}  a\n${h}  b\n${h}  /etc/passwd\n`, 'm', p, posixNames));
     expect(e.exitCode).toBe(ExitCode.MANIFEST_UNREADABLE);
     expect(e.message).toBe('the manifest m line 3 names a path outside the package: /etc/passwd');
     expect(e.path).toBe('m');
-    expect(parseManifest(`${h}  dir/a:b\n`, 'm', p)).toStrictEqual([{ hash: h, rel: 'dir/a:b' }]);
+    expect(parseManifest(`${h}  dir/a:b\n`, 'm', p, posixNames)).toStrictEqual([{ hash: h, rel: 'dir/a:b' }]);
   });
 
   it('a file given two hashes is refused with the manifest as its path', () => {
-    const e = thrown(() => parseManifest(`${h}  a\n${'b'.repeat(64)}  a\n`, 'm', p));
+    const e = thrown(() => parseManifest(`${h}  a\n${'b'.repeat(64)}  a\n`, 'm', p, posixNames));
     expect(e.exitCode).toBe(ExitCode.MANIFEST_UNREADABLE);
     expect(e.path).toBe('m');
   });

@@ -20,6 +20,8 @@ import { posixPlatform, type Platform } from '../../src/platform.js';
 import type { Medium } from '../../src/types.js';
 import { LAUNCHER, LAUNCHER_SOURCE, makePackage, makeTree, mountTmpfs, needs, scene } from '../helpers/fixtures.js';
 import { rt } from '../helpers/seams.js';
+import { winNames, winNamesNo83 } from '../helpers/names.js';
+import type { NameRules } from '../../src/names/names.js';
 
 const p = path.posix;
 
@@ -29,9 +31,12 @@ interface World {
   targetVolume?: number;
   free?: number;
   cluster?: number;
+  /** the target's names rules (default: POSIX's) */
+  names?: NameRules;
 }
 const platform = (w: World = {}): Platform => ({
   ...posixPlatform,
+  names: () => w.names ?? posixPlatform.names(''),
   medium: () => w.medium ?? 'fixed',
   volumeOf: (x: string) => (x.includes('ccmcache') ? 1 : w.targetVolume ?? 1),
   freeBytes: () => w.free ?? 1e12,
@@ -613,3 +618,62 @@ describe('more of the plan\'s decisions', () => {
   });
 });
 
+
+describe('names, as the target\'s file system has them', () => {
+  it('a name Windows cannot hold is refused before any change, naming it, its folder and why', () => {
+    const s = setup({ 'OSD/a:b.txt': 'from a Unix share' });
+    const e = s.refused(s.options(), { names: winNames });
+    expect(e).toMatchObject({ exitCode: ExitCode.NAME_UNUSABLE, path: p.join(s.source, 'OSD/a:b.txt') });
+    expect(e.message).toBe(`the package holds a name ${s.target} cannot hold: "a:b.txt" in OSD (${s.source}): it holds ":", which a Windows file name cannot hold; rename it in the package on the distribution point and update the distribution points; nothing was changed`);
+    expect(s.plan().action).toBe('move'); // POSIX holds it
+  });
+
+  it('two entries that are one name in the target are refused, naming both; how many in all', () => {
+    const s = setup({ 'Drivers/NIC.inf': 'a', 'Drivers/nic.INF': 'b', 'x.txt': '1', 'X.TXT': '2' });
+    const e = s.refused(s.options(), { names: winNames });
+    expect(e).toMatchObject({ exitCode: ExitCode.NAME_CLASH, path: p.join(s.source, 'Drivers/nic.INF') });
+    expect(e.message).toBe(`"NIC.inf" and "nic.INF" in Drivers are two entries of the package but one name in ${s.target} (Windows: names compared through the system's upcase table, 8.3 short names made): one would take the other's place; rename it in the package on the distribution point and update the distribution points; nothing was changed (2 names in all)`);
+    expect(s.plan().inventory.files.map((f) => f.rel)).toContain('Drivers/nic.INF');
+  });
+
+  it('names NTFS keeps apart are staged, whatever toLowerCase() says: the KELVIN SIGN and k', () => {
+    const s = setup({ '\u212a.txt': 'kelvin', 'k.txt': 'k' });
+    const plan = s.plan(s.options(), { names: winNames });
+    expect(plan.inventory.files.map((f) => f.rel)).toEqual(expect.arrayContaining(['\u212a.txt', 'k.txt']));
+    expect(plan.names).toBe(winNames);
+  });
+
+  it('a name shaped like another entry\'s 8.3 alias is refused where the volume makes aliases, at the top as well', () => {
+    const s = setup({ 'ABCDEFGHIJ.txt': 'long', 'ABCDEF~1.TXT': 'named like its alias' });
+    const e = s.refused(s.options(), { names: winNames });
+    expect(e).toMatchObject({ exitCode: ExitCode.SHORT_NAME_CLASH, path: p.join(s.source, 'ABCDEF~1.TXT') });
+    expect(e.message).toBe(`"ABCDEF~1.TXT" at the top of the package could be the 8.3 short name the target volume gives "ABCDEFGHIJ.txt", so in ${s.target} a lookup of one could find the other; rename it in the package on the distribution point and update the distribution points; nothing was changed`);
+    expect(s.plan(s.options(), { names: winNamesNo83 }).action).toBe('move');
+  });
+
+  it('awkward names are staged and listed for the log', () => {
+    const s = setup({ 'OSD/trailing.': 'x', 'OSD/nul.txt': 'y' });
+    expect(s.plan(s.options(), { names: winNames }).awkwardNames).toEqual([
+      { rel: 'OSD/nul.txt', why: 'NUL is a reserved device name' },
+      { rel: 'OSD/trailing.', why: 'it ends with a period or a space' },
+    ]);
+    expect(s.plan().awkwardNames).toEqual([]);
+  });
+
+  it('the launcher and the manifest are found by the target\'s names: another case on Windows, the exact bytes on POSIX', () => {
+    const s = setup();
+    const o = s.options();
+    const upper = { ...o, launcher: p.join(s.target, LAUNCHER.toUpperCase()) };
+    expect(s.plan(upper, { names: winNames }).launcher).toBe(p.join(s.target, LAUNCHER));
+    expect(s.refused(upper)).toMatchObject({ exitCode: ExitCode.LAUNCHER_MISSING });
+  });
+
+  it('a journal the plan wrote is read back under the same rules: a name POSIX holds stays readable', () => {
+    const s = setup({ 'a:b.txt': 'x', 'back\\slash.txt': 'y' });
+    fs.mkdirSync(s.target, { recursive: true });
+    s.journal('staging');
+    const plan = s.plan();
+    expect(plan.resume).toBe('staging');
+    expect(plan.inventory.files.map((f) => f.rel)).toEqual(expect.arrayContaining(['a:b.txt', 'back\\slash.txt']));
+  });
+});

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { memoryLog, tempDir, waitFor } from '../helpers/fixtures.js';
 import { decodeManifest, parseManifest } from '../../src/manifest.js';
 import { forEachLimit } from '../../src/pool.js';
+import { posixNames, winNames } from '../helpers/names.js';
 
 const fast = { attempts: 4, baseMs: 1, maxMs: 4 };
 const errno = (code: string) => Object.assign(new Error(code), { code });
@@ -69,7 +70,7 @@ describe('progress', () => {
 describe('manifest parsing', () => {
   const h = 'a'.repeat(64);
   it('reads sha256sum text and binary lines, CRLF, ./ and backslashes', () => {
-    expect(parseManifest(`${h}  a.txt\r\n${h} *sub\\b.bin\n\n${'B'.repeat(64)}  ./c d.txt\n`, 'm', path.posix)).toEqual([
+    expect(parseManifest(`${h}  a.txt\r\n${h} *sub\\b.bin\n\n${'B'.repeat(64)}  ./c d.txt\n`, 'm', path.posix, posixNames)).toEqual([
       { hash: h, rel: 'a.txt' },
       { hash: h, rel: 'sub/b.bin' },
       { hash: 'b'.repeat(64), rel: 'c d.txt' },
@@ -77,23 +78,23 @@ describe('manifest parsing', () => {
   });
   it("reads what Windows' own sha256sum writes for sub\\b.txt: an escaped line whose backslash is a separator", () => {
     const line = `\\${h}  sub\\\\b.txt\n`; // \<hash>  sub\\b.txt
-    expect(parseManifest(line, 'm', path.win32)).toEqual([{ hash: h, rel: 'sub/b.txt' }]);
+    expect(parseManifest(line, 'm', path.win32, winNames)).toEqual([{ hash: h, rel: 'sub/b.txt' }]);
     // on POSIX the same line names one file whose name holds a backslash (sha256sum's round trip)
-    expect(parseManifest(line, 'm', path.posix)).toEqual([{ hash: h, rel: 'sub\\b.txt' }]);
+    expect(parseManifest(line, 'm', path.posix, posixNames)).toEqual([{ hash: h, rel: 'sub\\b.txt' }]);
     // hostile names stay refused when spelled that way
-    expect(() => parseManifest(`\\${h}  ..\\\\evil\n`, 'm', path.win32)).toThrow(/outside the package/);
-    expect(() => parseManifest(`\\${h}  \\\\\\\\srv\\\\x\n`, 'm', path.win32)).toThrow(/outside the package/);
-    expect(() => parseManifest(`\\${h}  C:\\\\evil\n`, 'm', path.win32)).toThrow(/outside the package/);
+    expect(() => parseManifest(`\\${h}  ..\\\\evil\n`, 'm', path.win32, winNames)).toThrow(/outside the package/);
+    expect(() => parseManifest(`\\${h}  \\\\\\\\srv\\\\x\n`, 'm', path.win32, winNames)).toThrow(/outside the package/);
+    expect(() => parseManifest(`\\${h}  C:\\\\evil\n`, 'm', path.win32, winNames)).toThrow(/outside the package/);
   });
   it('UTF-16 with a byte-order mark (PowerShell 5\'s >) is read; without one it is refused with a plain message, never its NULs', () => {
     const text = `${h}  a.txt\r\n`;
-    expect(parseManifest(decodeManifest(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), 'm'), 'm', path.win32)).toEqual([{ hash: h, rel: 'a.txt' }]);
-    expect(parseManifest(decodeManifest(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]), 'm'), 'm', path.win32)).toEqual([{ hash: h, rel: 'a.txt' }]);
-    expect(parseManifest(decodeManifest(Buffer.from(`\uFEFF${text}`, 'utf8'), 'm'), 'm', path.win32)).toEqual([{ hash: h, rel: 'a.txt' }]);
+    expect(parseManifest(decodeManifest(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), 'm'), 'm', path.win32, winNames)).toEqual([{ hash: h, rel: 'a.txt' }]);
+    expect(parseManifest(decodeManifest(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]), 'm'), 'm', path.win32, winNames)).toEqual([{ hash: h, rel: 'a.txt' }]);
+    expect(parseManifest(decodeManifest(Buffer.from(`\uFEFF${text}`, 'utf8'), 'm'), 'm', path.win32, winNames)).toEqual([{ hash: h, rel: 'a.txt' }]);
     expect(() => decodeManifest(Buffer.from(text, 'utf16le'), 'm')).toThrow(/holds NUL bytes: UTF-16 without a byte-order mark\? Save it as UTF-8/);
     let message = '';
     try {
-      parseManifest('not\u0000a\u0007line', 'm', path.posix);
+      parseManifest('not\u0000a\u0007line', 'm', path.posix, posixNames);
     } catch (err) {
       message = (err as Error).message;
     }
@@ -101,14 +102,14 @@ describe('manifest parsing', () => {
     expect(message).not.toMatch(/[\u0000\u0007]/);
   });
   it('one file with two different hashes is refused before anything moves; the same line twice is one entry', () => {
-    expect(() => parseManifest(`${h}  a.txt\n${'b'.repeat(64)}  A.TXT\n`, 'm', path.win32)).toThrow(/gives A\.TXT two different hashes \(lines 1 and 2\)/);
-    expect(parseManifest(`${h}  a.txt\n${'b'.repeat(64)}  A.TXT\n`, 'm', path.posix)).toHaveLength(2);
-    expect(parseManifest(`${h}  a.txt\n${h} *a.txt\n`, 'm', path.posix)).toEqual([{ hash: h, rel: 'a.txt' }]);
+    expect(() => parseManifest(`${h}  a.txt\n${'b'.repeat(64)}  A.TXT\n`, 'm', path.win32, winNames)).toThrow(/gives A\.TXT two different hashes \(lines 1 and 2\)/);
+    expect(parseManifest(`${h}  a.txt\n${'b'.repeat(64)}  A.TXT\n`, 'm', path.posix, posixNames)).toHaveLength(2);
+    expect(parseManifest(`${h}  a.txt\n${h} *a.txt\n`, 'm', path.posix, posixNames)).toEqual([{ hash: h, rel: 'a.txt' }]);
   });
   it('refuses malformed lines and paths outside the package', () => {
-    expect(() => parseManifest('xyz  a.txt', 'm', path.posix)).toThrow(/line 1/);
-    expect(() => parseManifest(`${h}  ../evil`, 'm', path.posix)).toThrow(/outside the package/);
-    expect(() => parseManifest(`${h}  C:/evil`, 'm', path.posix)).toThrow(/outside the package/);
+    expect(() => parseManifest('xyz  a.txt', 'm', path.posix, posixNames)).toThrow(/line 1/);
+    expect(() => parseManifest(`${h}  ../evil`, 'm', path.posix, posixNames)).toThrow(/outside the package/);
+    expect(() => parseManifest(`${h}  C:/evil`, 'm', path.posix, posixNames)).toThrow(/outside the package/);
   });
 });
 

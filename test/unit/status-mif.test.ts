@@ -38,8 +38,8 @@ describe('the status MIF', () => {
       ...attr('Status', 1, 32, 'Failed'), ...attr('Description', 2, 128, 'NO_SPACE: not enough free space'),
       '  END GROUP', 'END COMPONENT', '',
     ].join('\r\n'));
-    // a line break in a value would end the MIF's string: it becomes a space
-    expect(statusMifText(m, 'a\r\nb', new Date())).toContain('VALUE = "a b"');
+    // a line break in a value would end the MIF's string: it is shown escaped, as in the log
+    expect(statusMifText(m, 'a\r\nb', new Date())).toContain('VALUE = "a\\\\u000d\\\\u000ab"');
   });
 
   it('cuts the description to its 128 characters, and writes ANSI (what Latin-1 lacks becomes ?)', () => {

@@ -10,6 +10,7 @@ import { hashFile } from '../../src/manifest.js';
 import { verify, type VerifyOptions } from '../../src/verify/verify.js';
 import { makeTree, memoryLog, tempDir } from '../helpers/fixtures.js';
 import { rejection } from '../helpers/seams.js';
+import { posixNames } from '../helpers/names.js';
 
 const p = path.posix;
 
@@ -18,7 +19,7 @@ function setup(spec: Record<string, string | Buffer | null> = { 'OSDLaunch.exe':
   makeTree(target, spec);
   const inv = takeInventory(p, target);
   const log = memoryLog();
-  const opts: VerifyOptions = { p, log, parallel: 2 };
+  const opts: VerifyOptions = { p, log, parallel: 2, names: posixNames };
   return { target, inv, log, opts };
 }
 

@@ -1,0 +1,73 @@
+// Names on Windows (NTFS through Win32), the same contract as names/posix.ts with these rules:
+// - one name: NTFS compares names by mapping each UTF-16 unit through the volume's upcase table
+//   (RtlUpcaseUnicodeChar, what CompareStringOrdinal(ignoreCase) uses; src/win32/upcase.ts reads
+//   the running Windows' table once). It is a simple one-to-one map: `ß` has no capital there
+//   (JavaScript's "SS" is two units), the KELVIN SIGN is already a capital and stays apart from
+//   `k`, and characters beyond the BMP (surrogate pairs) are compared as they are;
+// - cannot hold: `< > : " / \ | ? *` (a colon would name a stream), control characters, more than
+//   255 units in one name;
+// - awkward, staged: a trailing period or space and the reserved device names (CON, NUL, COM1,
+//   LPT1, ... with or without an extension) are stored as they are only through `\\?\` paths,
+//   which every file call of zticache uses; Win32 paths strip or redirect them, so Explorer, cmd
+//   and most programs cannot open them.
+
+import type { NameRules } from './names.js';
+
+/** The characters Win32 refuses in a name, besides the control characters. */
+const RESERVED = /[<>:"/\\|?*]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f]/;
+const DEVICE = /^(CON|PRN|AUX|NUL|COM[0-9\u00b9\u00b2\u00b3]|LPT[0-9\u00b9\u00b2\u00b3]|CONIN\$|CONOUT\$)$/i;
+const MAX_NAME = 255;
+
+export interface WindowsNameOptions {
+  /** the 65,536-entry upcase table: upcase[u] is the capital NTFS compares unit u as */
+  upcase: Uint16Array;
+  /** the target volume makes 8.3 short names */
+  shortNames: boolean;
+}
+
+export function windowsNames(opts: WindowsNameOptions): NameRules {
+  const { upcase } = opts;
+  // every upcase table Windows has written maps ASCII as a-z -> A-Z and nothing else; where this
+  // one does, an ASCII name takes the fast way
+  let asciiPlain = true;
+  for (let u = 0; u < 0x80; u++) {
+    const want = u >= 0x61 && u <= 0x7a ? u - 0x20 : u;
+    if (upcase[u] !== want) asciiPlain = false;
+  }
+  const key = (rel: string): string => {
+    if (asciiPlain && /^[\x00-\x7f]*$/.test(rel)) return rel.toUpperCase();
+    let out = '';
+    let start = 0;
+    for (let i = 0; i < rel.length; i++) {
+      const u = rel.charCodeAt(i);
+      const up = upcase[u]!;
+      if (up !== u) {
+        out += rel.slice(start, i) + String.fromCharCode(up);
+        start = i + 1;
+      }
+    }
+    return start === 0 ? rel : out + rel.slice(start);
+  };
+  return {
+    description: `Windows: names compared through the system's upcase table${opts.shortNames ? ', 8.3 short names made' : ''}`,
+    shortNames: opts.shortNames,
+    key,
+    unholdable(name) {
+      const bad = RESERVED.exec(name)?.[0] ?? CONTROL.exec(name)?.[0];
+      if (bad !== undefined) {
+        const shown = bad.charCodeAt(0) < 0x20 ? `the control character U+${bad.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : `"${bad}"`;
+        return `it holds ${shown}, which a Windows file name cannot hold`;
+      }
+      if (name.length > MAX_NAME) return `it is ${name.length} characters long; a Windows file name holds at most ${MAX_NAME}`;
+      return undefined;
+    },
+    awkward(name) {
+      if (/[. ]$/.test(name)) return 'it ends with a period or a space';
+      const base = name.split('.')[0]!.replace(/ +$/, '');
+      if (DEVICE.test(base)) return `${base.toUpperCase()} is a reserved device name`;
+      return undefined;
+    },
+  };
+}
