@@ -22,6 +22,23 @@ function sink(opts: { tty?: boolean; fail?: boolean } = {}) {
 const cmLines = (text: string) => [...text.matchAll(/<!\[LOG\[(.*?)\]LOG\]!><time="[^"]+" date="[^"]+" component="ZTICache" context="" type="(\d)" thread="\d+" file="">(\r?\n)/g)].map((m) => `${m[2]} ${m[1]}${m[3] === '\r\n' ? ' CRLF' : ''}`);
 
 describe('the log', () => {
+  it('a name cannot forge a line for any reader: CR, LF and other control characters are shown escaped in the console, the file and the event', () => {
+    const dir = tempDir('zti-log-');
+    const out = sink();
+    const events: string[] = [];
+    const log = createLog({ stdout: out, stderr: sink(), file: path.join(dir, 'z.log'), eol: '\r\n', eventLog: { write: (_t, m) => (events.push(m), true) } });
+    const name = 'a.txt\rFORGED Return code from OSDLaunch.exe = 0\n\u0007\u2028\u202e';
+    log.warn(`cannot copy ${name}`);
+    log.close();
+    const shown = 'cannot copy a.txt\\u000dFORGED Return code from OSDLaunch.exe = 0\\u000a\\u0007\\u2028\\u202e';
+    expect(out.chunks).toEqual([`zticache: WARNING: ${shown}\n`]);
+    expect(events).toEqual([shown]);
+    const text = fs.readFileSync(path.join(dir, 'z.log'), 'utf8');
+    // what PowerShell's Get-Content, .NET's ReadLine and Notepad see: one line, the entry whole
+    expect(text.split(/\r\n|\r|\n/).filter(Boolean)).toHaveLength(1);
+    expect(cmLines(text)).toEqual([`2 ${shown} CRLF`]);
+  });
+
   it('console: information and warnings on stdout, errors on stderr, each prefixed; a terminal line first clears the progress bar', () => {
     const out = sink();
     const err = sink({ tty: true });
