@@ -43,6 +43,20 @@ export function sameId(a: FileId | undefined, b: FileId | undefined): boolean {
   return a.born === undefined || b.born === undefined || a.born === b.born;
 }
 
+/**
+ * The identity of one entry of a package, as the journal keeps it: its file ID within the volume
+ * (the inventory's volume is the source's; a rename keeps the ID, a replaced or rewritten-by-copy
+ * file has another), and on POSIX its birth time after an `@` where the file system keeps one,
+ * since ext4 hands a deleted file's inode number to the next file made. The walk records it, a
+ * move decides "already in the target" by it, and VERIFY compares it; one function makes it for
+ * every one of them, from a stat (Windows: a bigint one, as NTFS file IDs pass 2^53) or from the
+ * 64-bit ID an enumeration gives.
+ */
+export function entryId(ino: number | bigint, birthtimeMs: number | bigint = 0): string {
+  const born = Math.floor(Number(birthtimeMs)); // whole milliseconds, as a bigint stat gives them
+  return process.platform === 'win32' || !(born > 0) ? String(ino) : `${ino}@${born}`;
+}
+
 export function formatId(id: FileId | undefined): string {
   return id ? `volume ${id.dev}, file ${id.ino}${id.born ? `, born ${id.born}` : ''}` : 'none';
 }

@@ -8,12 +8,18 @@ import type path from 'node:path';
 import { ExitCode } from './exit-codes.js';
 import { ZtiError } from './errors.js';
 import { fromRel } from './paths.js';
+import { entryId } from './identity.js';
 
 export interface FileEntry {
   /** package-relative, forward slashes */
   rel: string;
   size: number;
   mtimeMs: number;
+  /**
+   * the file's identity where the walk read it (identity.ts: entryId): a rename into the target
+   * keeps it, so VERIFY can tell the file that was inventoried from one that replaced it
+   */
+  id?: string;
 }
 
 export interface Inventory {
@@ -21,6 +27,8 @@ export interface Inventory {
   /** package-relative folders, parents before children */
   dirs: string[];
   bytes: number;
+  /** the identity of each folder where the walk read it: a move finds its own renamed folders by it */
+  dirIds?: Record<string, string>;
 }
 
 export interface WalkOptions {
@@ -39,7 +47,12 @@ export type EntryKind = 'file' | 'dir' | 'link' | 'other';
  * Files come with their size and modification time, as one listing gives them where the platform
  * can (Windows), so that a walk costs no open per file.
  */
-export type Walker = (p: path.PlatformPath, root: string, visit: (rel: string, kind: EntryKind, size: number, mtimeMs: number) => void | 'skip') => void;
+export type Walker = (p: path.PlatformPath, root: string, visit: (rel: string, kind: EntryKind, size: number, mtimeMs: number, id?: string) => void | 'skip') => void;
+
+/** Same time to the millisecond (file systems keep different precisions below that): how an inventoried time is compared with one read later. */
+export function sameTime(a: number, b: number): boolean {
+  return Math.abs(a - b) < 1;
+}
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -58,6 +71,8 @@ export interface FoundEntry {
   kind: EntryKind;
   size: number;
   mtimeMs: number;
+  /** the entry's identity (identity.ts: entryId), where the lister reads one */
+  id?: string;
 }
 
 /**
@@ -74,7 +89,7 @@ export function listingWalk(list: (p: path.PlatformPath, absDir: string) => Foun
       const subdirs: string[] = [];
       for (const e of entries) {
         const rel = flat(relDir ? `${relDir}/${e.name}` : e.name);
-        if (visit(rel, e.kind, e.size, e.mtimeMs) !== 'skip' && e.kind === 'dir') subdirs.push(rel);
+        if (visit(rel, e.kind, e.size, e.mtimeMs, e.id) !== 'skip' && e.kind === 'dir') subdirs.push(rel);
       }
       // depth-first, in name order: parents are listed before their children
       for (let i = subdirs.length - 1; i >= 0; i--) pending.push(subdirs[i]!);
@@ -82,7 +97,7 @@ export function listingWalk(list: (p: path.PlatformPath, absDir: string) => Foun
   };
 }
 
-/** A folder through node:fs: readdir for the names and kinds, lstat for each file's size and time. */
+/** A folder through node:fs: readdir for the names and kinds, lstat for each file's size, time and identity (and each folder's identity). */
 function nodeList(p: path.PlatformPath, absDir: string): FoundEntry[] {
   let entries: fs.Dirent[];
   try {
@@ -92,12 +107,13 @@ function nodeList(p: path.PlatformPath, absDir: string): FoundEntry[] {
   }
   return entries.map((e): FoundEntry => {
     if (e.isSymbolicLink()) return { name: e.name, kind: 'link', size: 0, mtimeMs: 0 };
-    if (e.isDirectory()) return { name: e.name, kind: 'dir', size: 0, mtimeMs: 0 };
-    if (!e.isFile()) return { name: e.name, kind: 'other', size: 0, mtimeMs: 0 };
+    if (!e.isFile() && !e.isDirectory()) return { name: e.name, kind: 'other', size: 0, mtimeMs: 0 };
     const file = p.join(absDir, e.name);
     try {
       const st = fs.lstatSync(file);
-      return { name: e.name, kind: 'file', size: st.size, mtimeMs: st.mtimeMs };
+      const id = entryId(st.ino, st.birthtimeMs);
+      if (e.isDirectory()) return { name: e.name, kind: 'dir', size: 0, mtimeMs: 0, id };
+      return { name: e.name, kind: 'file', size: st.size, mtimeMs: st.mtimeMs, id };
     } catch (err) {
       throw new ZtiError(ExitCode.SOURCE_MISSING, `cannot read ${file}`, { path: file, cause: err });
     }
@@ -109,7 +125,7 @@ export const nodeWalk: Walker = listingWalk(nodeList);
 
 export function takeInventory(p: path.PlatformPath, root: string, opts: WalkOptions = {}): Inventory {
   const inv: Inventory = { files: [], dirs: [], bytes: 0 };
-  (opts.walk ?? nodeWalk)(p, root, (rel, kind, size, mtimeMs) => {
+  (opts.walk ?? nodeWalk)(p, root, (rel, kind, size, mtimeMs, id) => {
     if (opts.skip?.has(rel)) return 'skip';
     const abs = fromRel(p, root, rel);
     if (kind === 'link') {
@@ -118,9 +134,11 @@ export function takeInventory(p: path.PlatformPath, root: string, opts: WalkOpti
     if (kind === 'other') {
       throw new ZtiError(ExitCode.SOURCE_HAS_LINK, `the package contains something that is neither a file nor a folder: ${abs}`, { path: abs });
     }
-    if (kind === 'dir') inv.dirs.push(rel);
-    else {
-      inv.files.push({ rel, size, mtimeMs });
+    if (kind === 'dir') {
+      inv.dirs.push(rel);
+      if (id !== undefined) (inv.dirIds ??= {})[rel] = id;
+    } else {
+      inv.files.push(id === undefined ? { rel, size, mtimeMs } : { rel, size, mtimeMs, id });
       inv.bytes += size;
     }
     return undefined;

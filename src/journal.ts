@@ -141,12 +141,13 @@ function checkShape(j: unknown, names: NameRules): string | undefined {
   // every path, files AND folders, must stay inside the package: a journal steers moves and deletes
   for (const f of inv.files as unknown[]) {
     const e = f as Record<string, unknown>;
-    if (!e || typeof e.rel !== 'string' || typeof e.size !== 'number' || typeof e.mtimeMs !== 'number') return 'inventory entry malformed';
+    if (!e || typeof e.rel !== 'string' || typeof e.size !== 'number' || typeof e.mtimeMs !== 'number' || (e.id !== undefined && typeof e.id !== 'string')) return 'inventory entry malformed';
     if (!isSafeRel(e.rel, names)) return `inventory path leaves the package: ${e.rel}`;
   }
   for (const d of inv.dirs as unknown[]) {
     if (typeof d !== 'string' || !isSafeRel(d, names)) return `inventory folder malformed or outside the package: ${String(d)}`;
   }
+  if (inv.dirIds !== undefined && (!inv.dirIds || typeof inv.dirIds !== 'object' || Object.values(inv.dirIds).some((v) => typeof v !== 'string'))) return 'inventory folder identities malformed';
   return undefined;
 }
 
@@ -160,7 +161,8 @@ export function writeJournal(file: string, journal: Journal): void {
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = fs.openSync(tmp, 'w');
   try {
-    fs.writeSync(fd, `${JSON.stringify(head).slice(0, -1)},"inventory":{"bytes":${inventory.bytes},"dirs":${JSON.stringify(inventory.dirs)},"files":[`);
+    const dirIds = inventory.dirIds ? `"dirIds":${JSON.stringify(inventory.dirIds)},` : '';
+    fs.writeSync(fd, `${JSON.stringify(head).slice(0, -1)},"inventory":{"bytes":${inventory.bytes},"dirs":${JSON.stringify(inventory.dirs)},${dirIds}"files":[`);
     const SLICE = 2000;
     for (let i = 0; i < inventory.files.length; i += SLICE) {
       const part = JSON.stringify(inventory.files.slice(i, i + SLICE));

@@ -49,13 +49,16 @@ export async function run(opts: Options, ctx: RunContext): Promise<number> {
 
   const staged = await stage(plan, { p, log, platform, parallel: opts.parallel, tty: ctx.tty });
   try {
-    return await guardVerifyLaunch(plan, opts, ctx);
+    return await guardVerifyLaunch(plan, staged.same, opts, ctx);
   } finally {
     staged.release();
   }
 }
 
-async function guardVerifyLaunch(plan: Plan, opts: Options, ctx: RunContext): Promise<number> {
+/** What VERIFY says when a package file is missing or changed and the cache folder holds nothing but zticache. */
+const CACHE_SPENT = 'The cache folder holds nothing but zticache, so the package cannot be made whole from what is left: have the client download it again (re-run the advertisement; if the client keeps the cache entry, delete it first: Configuration Manager in Control Panel, Cache, Delete Files), then run zticache again, which replaces the target.';
+
+async function guardVerifyLaunch(plan: Plan, same: ReadonlySet<string>, opts: Options, ctx: RunContext): Promise<number> {
   const { log, platform } = ctx;
   const p = opts.path;
   const { target, inventory: inv } = plan;
@@ -76,7 +79,10 @@ async function guardVerifyLaunch(plan: Plan, opts: Options, ctx: RunContext): Pr
   try {
     if (guard.protects) log.info(`Holding ${held.files} files and ${held.dirs} folders (${Date.now() - t0} ms)`, { event: true });
     else log.warn(`${target} is not protected from deletion: ${guard.description}`);
-    await verify(target, inv, { p, log, parallel: opts.parallel, manifest: plan.manifest, toleratesExtra: plan.toleratesExtra, walk: platform.walk, names: plan.names });
+    await verify(target, inv, {
+      p, log, parallel: opts.parallel, manifest: plan.manifest, toleratesExtra: plan.toleratesExtra, walk: platform.walk, names: plan.names,
+      held: held.facts, keepsId: (rel) => same.has(rel.split('/')[0]!), whenIncomplete: plan.spent ? CACHE_SPENT : undefined,
+    });
 
     log.info(`Setting working directory to ${target}`);
     log.info(`Running ${formatCommandLine(plan.launcher, plan.launchArgs)} in ${target}`, { event: true });

@@ -16,9 +16,23 @@ export interface HoldRequest {
   dirs: Iterable<string>;
 }
 
+/** What VERIFY compares of one held file: its identity (identity.ts: entryId), size and last-write time. */
+export interface FileFacts {
+  id: string;
+  size: number;
+  mtimeMs: number;
+}
+
 export interface Held {
   files: number;
   dirs: number;
+  /**
+   * each held file's facts, read from the handle the guard holds (Windows: one
+   * GetFileInformationByHandle each, no second open and no lookup by name), in the order of the
+   * request's files; none where the guard holds nothing (POSIX, --no-guard): VERIFY then reads
+   * them from its walk
+   */
+  facts?: FileFacts[];
   /** close every handle; safe to call twice */
   release(): void;
 }

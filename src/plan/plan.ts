@@ -54,6 +54,11 @@ export interface Plan {
   keep: string[];
   neededBytes: number;
   freeBytes?: number;
+  /**
+   * the package was staged by an earlier run and the cache folder holds nothing else but
+   * zticache: a package file missing from the target cannot come from anywhere
+   */
+  spent: boolean;
   /** what a name is in the target (names/): every later step keys package paths by it */
   names: NameRules;
   /** names that are staged but that only `\\?\` paths reach on the target (warned about) */
@@ -96,6 +101,7 @@ export function makePlan(opts: Options, platform: Platform): Plan {
   let removeOldTarget = false;
   let prune = false;
   let copyRest = false;
+  let spent = false;
 
   if (unfinished && !sameSource) {
     throw new ZtiError(ExitCode.JOURNAL_CONFLICT,
@@ -142,6 +148,7 @@ export function makePlan(opts: Options, platform: Platform): Plan {
           { path: target });
       }
       action = 'none';
+      spent = true;
       reason = 'already staged by an earlier run (the source now holds nothing but zticache itself)';
       inventory = journal.inventory;
     } else {
@@ -230,7 +237,7 @@ export function makePlan(opts: Options, platform: Platform): Plan {
   return {
     source, sourceId, target, kind, action, reason, sameVolume, inventory, resume, prune,
     toleratesExtra: action === 'none' && trusted, crossed: resume === 'staging' ? journal?.crossed ?? [] : [], oldTarget, removeOldTarget, journalFile,
-    launcher, launchArgs: opts.launchArgs, manifest, keep, neededBytes, freeBytes, names, awkwardNames,
+    launcher, launchArgs: opts.launchArgs, manifest, keep, neededBytes, freeBytes, names, awkwardNames, spent,
   };
 }
 

@@ -9,7 +9,7 @@ import type path from 'node:path';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
 import type { Log } from '../log/logger.js';
-import type { FileEntry, Walker } from '../inventory.js';
+import { sameTime, type FileEntry, type Walker } from '../inventory.js';
 import { fromRel } from '../paths.js';
 import { stageFs } from './fs.js';
 
@@ -21,17 +21,15 @@ export interface CheckOptions {
   whenChanged?: string;
 }
 
-const RUN_AGAIN = 'run zticache again, a copy restarts from a fresh inventory of the source';
+/** A copy's way out when its source changed or lost a file: it restarts from a fresh inventory. */
+export const RUN_AGAIN = 'run zticache again, a copy restarts from a fresh inventory of the source';
 
 /** A source file gone since the inventory fails as ENOENT, which sourceGone() then explains. */
 function present(src: string, s: fs.Stats | undefined): asserts s is fs.Stats {
   if (!s) throw Object.assign(new Error(`ENOENT: no such file, stat '${src}'`), { code: 'ENOENT', path: src });
 }
 
-/** Same time to the millisecond (file systems keep different precisions below that). */
-export function sameTime(a: number, b: number): boolean {
-  return Math.abs(a - b) < 1;
-}
+export { sameTime };
 
 /** Still what was inventoried: same size, same last-write time (a refresh of the same size shows by its time). */
 function sameFile(f: FileEntry, size: number, mtimeMs: number): boolean {

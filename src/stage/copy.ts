@@ -19,7 +19,7 @@ import type { Progress } from './progress.js';
 import { retryPolicy, TRANSIENT_ERRORS, withRetry } from './retry.js';
 import { faultPoint } from '../fault-points.js';
 import { stageFs } from './fs.js';
-import { checkCopies, sameTime, stillInventoried } from './copy-check.js';
+import { checkCopies, RUN_AGAIN, sameTime, stillInventoried } from './copy-check.js';
 
 export interface CopyOptions {
   p: path.PlatformPath;
@@ -80,6 +80,19 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
     opts.progress?.add(f.size, 1);
   };
 
+  /**
+   * What a lookup of dst found is dst itself, not another entry the file system answers to that
+   * name (an 8.3 alias, another case): only then may it be kept as complete or removed as an
+   * incomplete leftover. One call, made only where something is already there (a resumed copy).
+   */
+  const notAnother = (dst: string) => {
+    const real = sfs.realName(dst);
+    const name = p.basename(dst);
+    if (real !== name) {
+      throw new ZtiError(ExitCode.STAGE_FAILED, `in ${p.dirname(dst)} the name ${name} finds ${real}, another entry of the package (an 8.3 short name or another case of it); it was neither copied over nor deleted. Rename one of them in the package on the distribution point, then run zticache again`, { path: dst });
+    }
+  };
+
   /** false, copying nothing, when something is already at dst (COPYFILE_EXCL) */
   const copiedOntoNothing = (src: string, dst: string): boolean => {
     try {
@@ -116,6 +129,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
       // resumed copy meets one and decides by its stat
       if (!copiedOntoNothing(src, dst)) {
         s ??= sourceStat(src, f);
+        notAnother(dst);
         if (decide(s, sfs.statSync(dst)) === 'complete') {
           done(f, false);
           continue;
@@ -134,7 +148,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
       if (code !== undefined && TRANSIENT_ERRORS.has(code)) {
         log.warn(`copying ${src}: ${code}, retrying after the other files`);
         later.push(f);
-      } else throw sourceGone(srcRoot, src, err) ?? stageError(err, `cannot copy ${src} to ${dst}`, src);
+      } else throw sourceGone(srcRoot, src, err, opts.whenChanged) ?? stageError(err, `cannot copy ${src} to ${dst}`, src);
     }
   }
 
@@ -145,7 +159,9 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
     try {
       const s = await withRetry(() => sfs.stat(src), retry, onRetry(`reading ${src}`));
       stillInventoried(src, f, s, opts.whenChanged);
-      const what = decide(s, await sfs.stat(dst));
+      const d = await sfs.stat(dst);
+      if (d) notAnother(dst);
+      const what = decide(s, d);
       if (what === 'complete') return done(f, false);
       if (what === 'replace') await sfs.rm(dst);
       opts.progress?.begin(dst);
@@ -175,7 +191,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
       faultPoint('file copied');
       done(f, true);
     } catch (err) {
-      throw sourceGone(srcRoot, src, err) ?? stageError(err, `cannot copy ${src} to ${dst}`, src);
+      throw sourceGone(srcRoot, src, err, opts.whenChanged) ?? stageError(err, `cannot copy ${src} to ${dst}`, src);
     }
   });
 
@@ -206,10 +222,14 @@ export function stageError(err: unknown, message: string, path: string): ZtiErro
   return new ZtiError(ExitCode.STAGE_FAILED, named, { path: typeof file === 'string' ? file : path, cause: err });
 }
 
-/** Why a source file could not be read: the whole source gone, the file gone, or something else. */
-export function sourceGone(srcRoot: string, src: string, err: unknown): ZtiError | undefined {
+/**
+ * Why a source file could not be read: the whole source gone, the file gone (each with what the
+ * admin does: whenChanged, or a copy's run again), or something else.
+ */
+export function sourceGone(srcRoot: string, src: string, err: unknown, whenChanged?: string): ZtiError | undefined {
   if (errnoOf(err) !== 'ENOENT') return undefined;
-  if (!stageFs.exists(srcRoot)) return new ZtiError(ExitCode.STAGE_FAILED, `the source folder ${srcRoot} vanished during staging`, { path: srcRoot, cause: err });
-  if (!stageFs.exists(src)) return new ZtiError(ExitCode.STAGE_FAILED, `${src} was removed from the source after it was inventoried`, { path: src, cause: err });
+  const wayOut = whenChanged ?? RUN_AGAIN;
+  if (!stageFs.exists(srcRoot)) return new ZtiError(ExitCode.STAGE_FAILED, `the source folder ${srcRoot} vanished during staging: ${wayOut}`, { path: srcRoot, cause: err });
+  if (!stageFs.exists(src)) return new ZtiError(ExitCode.STAGE_FAILED, `${src} was removed from the source after it was inventoried: ${wayOut}`, { path: src, cause: err });
   return undefined;
 }

@@ -6,6 +6,8 @@
 // copy.ts).
 
 import fs from 'node:fs';
+import path from 'node:path';
+import { entryId } from '../identity.js';
 import { errnoOf } from '../errors.js';
 import type { HeldFolder } from '../places/places.js';
 import { removeTree, type RemoveOptions } from './remove.js';
@@ -44,6 +46,16 @@ export interface StageFs {
   removeFile(p: string): void;
   /** something is there (a link counts: it is not followed) */
   exists(p: string): boolean;
+  /**
+   * the identity of what is at p (identity.ts: entryId, as the walk records it; a link as
+   * itself), or undefined when nothing is: what a move decides "already in the target" by
+   */
+  idOf(p: string): string | undefined;
+  /**
+   * the name the file system keeps for the entry a lookup of p finds: on Windows a lookup by an
+   * 8.3 alias or in another case finds an entry of another name (GetFinalPathNameByHandleW)
+   */
+  realName(p: string): string;
 }
 
 async function syncPath(p: string): Promise<void> {
@@ -70,6 +82,9 @@ async function syncPath(p: string): Promise<void> {
  */
 const COPY_FLAGS = fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE;
 
+/** NTFS file IDs carry a sequence number in their top 16 bits: beyond a double's 53 bits */
+const BIG_IDS = process.platform === 'win32';
+
 export const stageFs: StageFs = {
   copyFile: (s, d) => fs.promises.copyFile(s, d, COPY_FLAGS),
   copyFileSync: (s, d) => fs.copyFileSync(s, d, COPY_FLAGS),
@@ -85,4 +100,11 @@ export const stageFs: StageFs = {
   mkdirp: (p) => void fs.mkdirSync(p, { recursive: true }),
   removeFile: (p) => fs.rmSync(p, { force: true }),
   exists: (p) => fs.lstatSync(p, { throwIfNoEntry: false }) !== undefined,
+  idOf(p) {
+    // as the walk reads it: Windows' 64-bit IDs need a bigint stat (the enumeration's are exact),
+    // POSIX's walk uses the plain one
+    const st = fs.lstatSync(p, { bigint: BIG_IDS, throwIfNoEntry: false });
+    return st && entryId(st.ino, st.birthtimeMs);
+  },
+  realName: (p) => path.basename(fs.realpathSync.native(p)),
 };

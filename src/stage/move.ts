@@ -1,8 +1,10 @@
 // MOVE: each top-level entry of the package is renamed into the target, so on one volume no byte
-// is copied, however big the package. Unlike the original's MoveFile/MoveFolder it is resumable
-// (an entry already in the target and gone from the source is done), falls back to copy, check,
-// flush, delete when the rename crosses volumes (EXDEV), and copies instead of moving the running
-// zticache.exe, which the SMS client still expects in its cache.
+// is copied, however big the package. Unlike the original's MoveFile/MoveFolder it is resumable,
+// and "already in the target" is decided by identity, never by a lookup of the name: a rename
+// keeps the file ID the inventory recorded, so an entry is done only when the target holds that
+// very file or folder (on NTFS a name can find another entry: an 8.3 alias, another case). It falls
+// back to copy, check, flush, delete when the rename crosses volumes (EXDEV), and copies instead
+// of moving the running zticache.exe, which the SMS client still expects in its cache.
 
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError, errnoOf } from '../errors.js';
@@ -19,6 +21,8 @@ import { forEachLimit } from '../pool.js';
 const UNDELETABLE: ReadonlySet<string> = new Set(['EPERM', 'EACCES', 'EROFS']);
 
 export interface MoveOptions extends CopyOptions {
+  /** what the admin does when the package cannot be finished from what is left (said in the error) */
+  startOver: string;
   /** top-level names to copy and leave in the source */
   keep: readonly string[];
   /** top-level names an earlier run copied whole across volumes (journal.crossed): only their deletes are left */
@@ -37,13 +41,15 @@ export interface MoveResult {
   leftInSource: number;
   kept: number;
   alreadyDone: number;
+  /** top-level names whose files in the target are the inventoried files themselves (renamed, this run or an earlier one) */
+  same: string[];
 }
 
 export async function moveInventory(source: string, target: string, inv: Inventory, opts: MoveOptions): Promise<MoveResult> {
   const { p, log } = opts;
   const sfs = stageFs;
   const retry = retryPolicy;
-  const result: MoveResult = { renamed: 0, crossVolume: 0, crossVolumeCopied: 0, leftInSource: 0, kept: 0, alreadyDone: 0 };
+  const result: MoveResult = { renamed: 0, crossVolume: 0, crossVolumeCopied: 0, leftInSource: 0, kept: 0, alreadyDone: 0, same: [] };
   const dirs = new Set(inv.dirs);
   sfs.mkdirp(target);
 
@@ -63,20 +69,43 @@ export async function moveInventory(source: string, target: string, inv: Invento
       continue;
     }
     const inSource = sfs.exists(src);
-    const inTarget = sfs.exists(dst);
     if (opts.keep.includes(name) && inSource) {
       await copyInventory(source, target, sub, opts);
       log.info(`Copied ${src} (it stays in the source)`);
       result.kept++;
       continue;
     }
-    if (!inSource && inTarget) {
+    /** the identity the inventory recorded for this entry (none in a journal of an older zticache) */
+    const want = what === 'folder' ? inv.dirIds?.[name] : sub.files[0]?.id;
+    const found = sfs.idOf(dst);
+    const inTarget = found !== undefined;
+    if (inTarget && found === want) {
+      // the very entry inventoried, renamed by this run or an earlier one
+      if (inSource) log.warn(`${src} is in the cache folder again after it was moved (a content refresh?): the one moved is kept, the new one is left where it is`);
       result.alreadyDone++;
+      result.same.push(name);
       opts.progress?.add(sub.bytes, sub.files.length);
       continue;
     }
+    if (inTarget) {
+      // found by its name, but not the entry moved: another entry NTFS answers to this name (an
+      // 8.3 alias, another case) must never be taken for it, copied over or deleted
+      const real = sfs.realName(dst);
+      if (real !== name) {
+        throw new ZtiError(ExitCode.STAGE_FAILED, `in ${target} the name ${name} finds ${real}, another entry of the package (an 8.3 short name or another case of it), so ${name} cannot be staged beside it; nothing was deleted. Rename one of them in the package on the distribution point, then ${opts.startOver}`, { path: dst });
+      }
+      if (!inSource && want !== undefined) {
+        throw new ZtiError(ExitCode.STAGE_FAILED, `${dst} is not the ${what} zticache moved there (file ${found} now, ${want} when inventoried), and ${src} is gone from the cache folder; nothing was deleted. The package cannot be made whole from what is left: ${opts.startOver}`, { path: dst });
+      }
+      if (!inSource) {
+        // a journal of an older zticache, without identities: the name is all there is to go by
+        result.alreadyDone++;
+        opts.progress?.add(sub.bytes, sub.files.length);
+        continue;
+      }
+    }
     if (!inSource && !inTarget) {
-      throw new ZtiError(ExitCode.STAGE_FAILED, `${name} is in the journal's inventory but neither in ${source} nor in ${target}`, { path: src });
+      throw new ZtiError(ExitCode.STAGE_FAILED, `${name} is in the journal's inventory but neither in ${source} nor in ${target} (removed since, by a cleanup or by hand); the package cannot be made whole from what is left: ${opts.startOver}`, { path: src });
     }
     if (what === 'folder') log.info(`Moving folder ${src} (${sub.files.length} files, ${formatBytes(sub.bytes)})`);
     if (!inTarget) {
@@ -86,6 +115,7 @@ export async function moveInventory(source: string, target: string, inv: Invento
           TRANSIENT_RENAME_ERRORS);
         faultPoint('renamed');
         result.renamed++;
+        result.same.push(name);
         if (what === 'file') topFiles++;
         opts.progress?.add(sub.bytes, sub.files.length);
         continue;

@@ -34,6 +34,11 @@ export interface StageOptions extends Omit<CopyOptions, 'progress' | 'walk'> {
 export interface Staged {
   /** lets go of the folders held since they were checked (the guard holds them from then on) */
   release(): void;
+  /**
+   * the top-level names whose files in the target are the inventoried files themselves (renamed
+   * into it, this run or an earlier one): VERIFY holds them to the file IDs the inventory has
+   */
+  same: ReadonlySet<string>;
 }
 
 export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
@@ -43,9 +48,10 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
   const release = () => {
     while (pins.length) pins.pop()!();
   };
+  const same = new Set<string>();
   if (plan.action === 'none') {
     log.info(`Nothing to stage: ${plan.reason}`, { event: true });
-    return { release };
+    return { release, same };
   }
   const { target, source, inventory: inv } = plan;
   const startedIso = new Date().toISOString();
@@ -114,16 +120,19 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
     let summary: string;
     try {
       if (plan.action === 'move') {
+        // what was moved is in the target only: a move that cannot finish starts over from a
+        // package downloaded anew
+        const startOver = `have the package downloaded again into the cache folder, then delete ${target} and the journal ${plan.journalFile}, and run zticache again`;
         const r = await moveInventory(source, target, inv, {
-          ...opts, walk: platform.walk, keep: plan.keep, progress, crossed: plan.crossed,
-          // what was moved is in the target only and the rest of the cache folder is another
-          // version now: neither half can be finished from the other
-          whenChanged: `the package in the cache folder changed while it was being moved (a content refresh?); a move cannot finish from a changed source: have the package downloaded again into the cache folder, then delete ${target} and the journal ${plan.journalFile}, and run zticache again`,
+          ...opts, walk: platform.walk, keep: plan.keep, progress, crossed: plan.crossed, startOver,
+          // the rest of the cache folder is another version now: neither half can be finished from the other
+          whenChanged: `the package in the cache folder changed while it was being moved (a content refresh?); a move cannot finish from a changed source: ${startOver}`,
           onCrossed: (names) => {
             crossed = names;
             journal('staging', targetId);
           },
         });
+        for (const name of r.same) same.add(name);
         summary = `Move: ${r.renamed} entries renamed, ${r.crossVolume} moved across volumes (${r.crossVolumeCopied} files copied${r.leftInSource ? `, ${r.leftInSource} left in the source too` : ''}), ${r.kept} copied and kept, ${r.alreadyDone} already in place`;
       } else {
         log.info(`Copying ${inv.files.length} files (${formatBytes(inv.bytes)}) in ${inv.dirs.length} folders from ${source}`);
@@ -149,7 +158,7 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
     }
     throw stageError(err, `${step} failed`, target);
   }
-  return { release };
+  return { release, same };
 }
 
 /**

@@ -1,14 +1,18 @@
 // VERIFY, run while the guard holds every file, so what is checked is what the launcher gets:
-// the target must hold exactly the inventory (same files, same sizes, no strays, every folder),
-// found by one walk of the target rather than a stat per file, and with a manifest every SHA-256
-// must match. Any difference stops the launch; the error lists
-// the first few differences and how many there are.
+// the target must hold exactly the inventory: every file the very version that was inventoried
+// (same size and last-write time, and, for a file renamed into the target, the same file ID:
+// a cache refresh during a move replaces files with others of the same size), no strays, every
+// folder. The facts of each file come from the handle the guard holds (Windows: no second open,
+// no lookup by name) or, where nothing is held (POSIX), from one walk of the target, which also
+// finds the strays; with a manifest every SHA-256 must match. Any difference stops the launch; the
+// error lists the first few differences, how many there are, and the way out.
 
 import type path from 'node:path';
 import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
 import type { Log } from '../log/logger.js';
-import { nodeWalk, type Inventory, type Walker } from '../inventory.js';
+import { nodeWalk, sameTime, type Inventory, type Walker } from '../inventory.js';
+import type { FileFacts } from '../guard/guard.js';
 import { fromRel } from '../paths.js';
 import type { NameRules } from '../names/names.js';
 import { forEachLimit } from '../pool.js';
@@ -33,7 +37,19 @@ export interface VerifyOptions {
   walk?: Walker;
   /** what a name is in the target: the walk's names are matched to the inventory's by it */
   names: NameRules;
+  /** the guard's facts of each inventory file, from its held handle, in inventory order (Windows) */
+  held?: ReadonlyArray<FileFacts>;
+  /** the staged file at rel must be the inventoried file itself (renamed into the target: same file ID) */
+  keepsId?: (rel: string) => boolean;
+  /**
+   * the way out when a package file is missing or changed and the package cannot be made whole
+   * from what is left (the cache folder holds nothing but zticache): said after the differences
+   */
+  whenIncomplete?: string;
 }
+
+/** The way out of a target whose files are of two versions. */
+const REFRESHED = 'The package in the cache folder was refreshed while zticache staged it (files replaced or rewritten after the inventory), so the target holds files of two versions: have the client download the package again (re-run the advertisement), then run zticache again; it stages the package anew from the cache folder, and stops here the same way until then.';
 
 export interface VerifyResult {
   files: number;
@@ -53,12 +69,15 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
   expected.files.forEach((f, i) => fileIndex.set(key(f.rel), i));
   const wantDirs = new Set(expected.dirs.map(key));
   const seen = new Uint8Array(expected.files.length);
+  /** the walk's facts of each inventory file, where no handle gave them */
+  const walked: Array<FileFacts | undefined> = [];
+  let refreshed = false;
   const seenDirs = new Set<string>();
   const extra: string[] = [];
   const programs: string[] = [];
   const others: string[] = [];
   let bytes = 0;
-  (opts.walk ?? nodeWalk)(p, target, (rel, kind, size) => {
+  (opts.walk ?? nodeWalk)(p, target, (rel, kind, size, mtimeMs, id) => {
     const k = key(rel);
     if (kind === 'file') {
       const i = fileIndex.get(k);
@@ -69,9 +88,7 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
         return;
       }
       seen[i] = 1;
-      bytes += size;
-      const want = expected.files[i]!.size;
-      if (size !== want) problems.push(`size of ${expected.files[i]!.rel}: ${size} bytes, expected ${want}`);
+      if (!opts.held) walked[i] = { id: id ?? '', size, mtimeMs };
     } else if (kind === 'dir') {
       if (wantDirs.has(k)) seenDirs.add(k);
       else extra.push(`folder not in the package: ${rel}`);
@@ -81,7 +98,17 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
     return undefined;
   });
   expected.files.forEach((f, i) => {
-    if (!seen[i]) problems.push(`missing: ${f.rel}`);
+    if (!seen[i]) return void problems.push(`missing: ${f.rel}`);
+    const got = opts.held?.[i] ?? walked[i]!;
+    bytes += got.size;
+    if (got.size !== f.size) problems.push(`size of ${f.rel}: ${got.size} bytes, expected ${f.size}`);
+    else if (f.id !== undefined && got.id !== '' && got.id !== f.id && opts.keepsId?.(f.rel)) {
+      refreshed = true;
+      problems.push(`${f.rel} is not the file that was inventoried (file ${f.id} then, ${got.id} now)`);
+    } else if (!sameTime(got.mtimeMs, f.mtimeMs)) {
+      refreshed = true;
+      problems.push(`${f.rel} was rewritten after the inventory (modified ${new Date(f.mtimeMs).toISOString()} then, ${new Date(got.mtimeMs).toISOString()} now)`);
+    }
   });
   if (seenDirs.size !== wantDirs.size) for (const d of expected.dirs) if (!seenDirs.has(key(d))) problems.push(`missing folder: ${d}`);
   problems.push(...others);
@@ -94,7 +121,7 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
     }
   }
   if (bytes !== expected.bytes && !problems.length) problems.push(`${bytes} bytes, expected ${expected.bytes}`);
-  fail(problems, target, 'does not match the package inventory');
+  fail(problems, target, 'does not match the package inventory', opts.whenIncomplete ?? (refreshed ? REFRESHED : undefined));
   opts.log.info(`Verified ${expected.files.length} files, ${bytes} bytes in ${target}`);
 
   let hashed = 0;
@@ -113,7 +140,7 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
       if (h !== e.hash) bad.push(`SHA-256 of ${e.rel} is ${h}, manifest says ${e.hash}`);
     });
     bad.sort();
-    fail(bad, target, `does not match the manifest ${opts.manifest.path}`);
+    fail(bad, target, `does not match the manifest ${opts.manifest.path}`, opts.whenIncomplete);
     const listed = new Set(opts.manifest.entries.map((e) => key(e.rel)));
     const unlisted = expected.files.filter((f) => !listed.has(key(f.rel)) && key(f.rel) !== key(p.basename(opts.manifest!.path)));
     if (unlisted.length) opts.log.warn(`${unlisted.length} file(s) are not in the manifest (not checked by hash), first: ${unlisted[0]!.rel}`);
@@ -122,9 +149,9 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
   return { files: expected.files.length, bytes, hashed };
 }
 
-function fail(problems: string[], target: string, what: string): void {
+function fail(problems: string[], target: string, what: string, wayOut?: string): void {
   if (!problems.length) return;
   const shown = problems.slice(0, 5).join('; ');
   const more = problems.length > 5 ? `; and ${problems.length - 5} more` : '';
-  throw new ZtiError(ExitCode.VERIFY_FAILED, `${target} ${what}: ${shown}${more}. The launcher was not started.`, { path: target });
+  throw new ZtiError(ExitCode.VERIFY_FAILED, `${target} ${what}: ${shown}${more}. The launcher was not started.${wayOut ? ` ${wayOut}` : ''}`, { path: target });
 }

@@ -12,6 +12,7 @@ import { PlaceError, placeReason, type AppendFile, type FolderAccess, type HeldF
 import { STATE_SDDL, TARGET_SDDL, type Security } from './advapi32.js';
 import { FILE_SHARE_READ, FILE_SHARE_WRITE, type Kernel32 } from './kernel32.js';
 import type { Koffi } from './load-native.js';
+import { readDirInfo } from './file-info.js';
 
 const SYNCHRONIZE = 0x00100000;
 const FILE_LIST_DIRECTORY = 0x0001;
@@ -147,14 +148,7 @@ export function bindNtFiles(koffi: Koffi, k32: Kernel32, security: Security): Nt
           const err = k32.lastError();
           return err === ERROR_NO_MORE_FILES ? out : { error: err };
         }
-        // FILE_ID_BOTH_DIR_INFO: NextEntryOffset 0, FileAttributes 56, FileNameLength 60, FileName 104
-        for (let at = 0; ;) {
-          const name = buf.toString('utf16le', at + 104, at + 104 + buf.readUInt32LE(at + 60));
-          if (name !== '.' && name !== '..') out.push({ name, attributes: buf.readUInt32LE(at + 56) });
-          const next = buf.readUInt32LE(at);
-          if (!next) break;
-          at += next;
-        }
+        readDirInfo(buf, (e) => out.push({ name: e.name, attributes: e.attributes }));
       }
     },
     markDeleted(h) {

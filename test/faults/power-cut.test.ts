@@ -32,7 +32,7 @@ describe('power cut during a move across volumes', () => {
     Object.assign(stageFs, recording);
     try {
       await moveInventory(source, target, inv, {
-        p: path, log: memoryLog(), parallel: 4, walk: nodeWalk, keep: [],
+        p: path, log: memoryLog(), parallel: 4, walk: nodeWalk, keep: [], startOver: 'start over',
         onCrossed: (names) => void ops.push({ op: 'journal', crossed: [...names] }),
       });
     } finally {

@@ -162,7 +162,7 @@ describe('faults during staging', () => {
     };
     const code = await mainWith({ fs: f, retry: fast }, s.args('--mode', 'copy', '--parallel', '1', '--', s.report, '0'), rt(s.dir));
     expect(code).toBe(ExitCode.STAGE_FAILED);
-    expect(fs.readFileSync(s.log, 'utf8')).toMatch(new RegExp(`the source folder .*ABC00001 vanished during staging \\(ENOENT\\) \\[exit ${ExitCode.STAGE_FAILED}\\]`));
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(new RegExp(`the source folder .*ABC00001 vanished during staging: run zticache again, a copy restarts from a fresh inventory of the source \\(ENOENT\\) \\[exit ${ExitCode.STAGE_FAILED}\\]`));
     expect(readReport(s.report)).toBeUndefined();
   });
 });

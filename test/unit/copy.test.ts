@@ -163,13 +163,13 @@ describe('copying an inventory', () => {
     const s = setup();
     const inv = s.inv();
     fs.rmSync(p.join(s.src, 'sub/b.txt'));
-    expect((await failure(copyInventory(s.src, s.dst, inv, s.opts))).message).toBe(`${p.join(s.src, 'sub/b.txt')} was removed from the source after it was inventoried`);
+    expect((await failure(copyInventory(s.src, s.dst, inv, s.opts))).message).toBe(`${p.join(s.src, 'sub/b.txt')} was removed from the source after it was inventoried: run zticache again, a copy restarts from a fresh inventory of the source`);
     fs.rmSync(s.src, { recursive: true });
-    expect((await failure(copyInventory(s.src, p.join(s.dir, 'dst2'), inv, s.opts))).message).toBe(`the source folder ${s.src} vanished during staging`);
+    expect((await failure(copyInventory(s.src, p.join(s.dir, 'dst2'), inv, s.opts))).message).toBe(`the source folder ${s.src} vanished during staging: run zticache again, a copy restarts from a fresh inventory of the source`);
     const big = setup({ 'big.wim': Buffer.alloc(1 << 20) });
     const bigInv = big.inv();
     fs.rmSync(p.join(big.src, 'big.wim'));
-    expect((await failure(copyInventory(big.src, big.dst, bigInv, big.opts))).message).toBe(`${p.join(big.src, 'big.wim')} was removed from the source after it was inventoried`);
+    expect((await failure(copyInventory(big.src, big.dst, bigInv, big.opts))).message).toBe(`${p.join(big.src, 'big.wim')} was removed from the source after it was inventoried: run zticache again, a copy restarts from a fresh inventory of the source`);
   });
 });
 
@@ -301,8 +301,9 @@ describe('naming a failure', () => {
     expect(sourceGone(s.src, file, fault('ENOENT'))).toBeUndefined(); // it is there: some other ENOENT
     fs.rmSync(file);
     expect(sourceGone(s.src, file, fault('EIO'))).toBeUndefined(); // gone, but that is not what failed
-    expect(sourceGone(s.src, file, fault('ENOENT'))).toMatchObject({ path: file, exitCode: ExitCode.STAGE_FAILED, message: `${file} was removed from the source after it was inventoried` });
+    expect(sourceGone(s.src, file, fault('ENOENT'))).toMatchObject({ path: file, exitCode: ExitCode.STAGE_FAILED, message: `${file} was removed from the source after it was inventoried: run zticache again, a copy restarts from a fresh inventory of the source` });
+    expect(sourceGone(s.src, file, fault('ENOENT'), 'START OVER')?.message).toBe(`${file} was removed from the source after it was inventoried: START OVER`);
     fs.rmSync(s.src, { recursive: true });
-    expect(sourceGone(s.src, file, fault('ENOENT'))).toMatchObject({ path: s.src, message: `the source folder ${s.src} vanished during staging` });
+    expect(sourceGone(s.src, file, fault('ENOENT'))).toMatchObject({ path: s.src, message: `the source folder ${s.src} vanished during staging: run zticache again, a copy restarts from a fresh inventory of the source` });
   });
 });

@@ -68,11 +68,34 @@ describe('the inventory', () => {
     const t = new Date('2007-06-01T12:00:00Z');
     fs.utimesSync(p.join(root, 'b/z.cab'), t, t);
     const inv = takeInventory(p, root);
+    const id = (rel: string) => {
+      const st = fs.lstatSync(p.join(root, rel));
+      return `${st.ino}@${Math.floor(st.birthtimeMs)}`;
+    };
     expect(inv).toStrictEqual({
-      files: [{ rel: 'A.txt', size: 1, mtimeMs: fs.statSync(p.join(root, 'A.txt')).mtimeMs }, { rel: 'b/a/x', size: 3, mtimeMs: fs.statSync(p.join(root, 'b/a/x')).mtimeMs }, { rel: 'b/z.cab', size: 2, mtimeMs: t.getTime() }],
+      files: [
+        { rel: 'A.txt', size: 1, mtimeMs: fs.statSync(p.join(root, 'A.txt')).mtimeMs, id: id('A.txt') },
+        { rel: 'b/a/x', size: 3, mtimeMs: fs.statSync(p.join(root, 'b/a/x')).mtimeMs, id: id('b/a/x') },
+        { rel: 'b/z.cab', size: 2, mtimeMs: t.getTime(), id: id('b/z.cab') },
+      ],
       dirs: ['b', 'b/a', 'empty'],
+      dirIds: { b: id('b'), 'b/a': id('b/a'), empty: id('empty') },
       bytes: 6,
     });
+  });
+
+  it('records each entry\'s identity as the file system says it: a rename keeps it, a replaced file has another', () => {
+    const root = tempDir('zti-inv-');
+    makeTree(root, { 'a.txt': 'aa', 'd/b.txt': 'b' });
+    const before = takeInventory(p, root);
+    fs.renameSync(p.join(root, 'a.txt'), p.join(root, 'moved.txt'));
+    fs.renameSync(p.join(root, 'd'), p.join(root, 'e'));
+    const renamed = takeInventory(p, root);
+    expect(renamed.files.find((f) => f.rel === 'moved.txt')!.id).toBe(before.files.find((f) => f.rel === 'a.txt')!.id);
+    expect(renamed.dirIds!.e).toBe(before.dirIds!.d);
+    fs.writeFileSync(p.join(root, 'new.tmp'), 'aa'); // the same size, another file, put in its place
+    fs.renameSync(p.join(root, 'new.tmp'), p.join(root, 'moved.txt'));
+    expect(takeInventory(p, root).files.find((f) => f.rel === 'moved.txt')!.id).not.toBe(before.files.find((f) => f.rel === 'a.txt')!.id);
   });
 
   it('leaves out what it is told to skip, and everything under a skipped folder', () => {
@@ -80,7 +103,8 @@ describe('the inventory', () => {
     makeTree(root, { 'zticache.sha256': 'old', 'out/link-inside-is-never-seen': 'x', 'a.txt': 'a' });
     fs.symlinkSync('/etc', p.join(root, 'out', 'etc'));
     const inv = takeInventory(p, root, { skip: new Set(['zticache.sha256', 'out']) });
-    expect(inv).toStrictEqual({ files: [{ rel: 'a.txt', size: 1, mtimeMs: inv.files[0]!.mtimeMs }], dirs: [], bytes: 1 });
+    expect(inv).toStrictEqual({ files: [{ rel: 'a.txt', size: 1, mtimeMs: inv.files[0]!.mtimeMs, id: inv.files[0]!.id }], dirs: [], bytes: 1 });
+    expect(inv.files[0]!.id).toMatch(/^\d+(@\d+)?$/);
   });
 
   it('refuses a link or junction, and anything neither file nor folder, naming it (SOURCE_HAS_LINK)', () => {

@@ -31,11 +31,78 @@ function setup() {
   const log = memoryLog();
   const inv = takeInventory(p, src);
   const before = snapshot(src);
-  const opts = (over: Partial<MoveOptions> = {}): MoveOptions => ({ p, log, parallel: 2, walk: nodeWalk, keep: [], ...over });
+  const opts = (over: Partial<MoveOptions> = {}): MoveOptions => ({ p, log, parallel: 2, walk: nodeWalk, keep: [], startOver: 'START OVER', ...over });
   return { dir, src, dst, log, inv, before, opts };
 }
 
 const failure = rejection;
+
+describe('"already in the target" is decided by identity, never by a lookup of the name', () => {
+  it('an entry moved by an earlier run is done because the target holds that very file or folder', async () => {
+    const s = setup();
+    fs.mkdirSync(s.dst, { recursive: true });
+    fs.renameSync(p.join(s.src, 'a.txt'), p.join(s.dst, 'a.txt'));
+    fs.renameSync(p.join(s.src, 'OSD'), p.join(s.dst, 'OSD'));
+    const r = await moveInventory(s.src, s.dst, s.inv, s.opts());
+    expect(r).toMatchObject({ renamed: 3, alreadyDone: 2 });
+    expect(r.same.sort()).toEqual(['Empty', 'OSD', 'a.txt', 'b.txt', 'bin']);
+    expect(snapshot(s.dst)).toStrictEqual(s.before);
+  });
+
+  it('a file back in the cache folder after its move (a refresh) is left there with a warning; the moved one stays', async () => {
+    const s = setup();
+    fs.mkdirSync(s.dst, { recursive: true });
+    fs.renameSync(p.join(s.src, 'a.txt'), p.join(s.dst, 'a.txt'));
+    fs.writeFileSync(p.join(s.src, 'a.txt'), 'new version');
+    const r = await moveInventory(s.src, s.dst, s.inv, s.opts());
+    expect(r.alreadyDone).toBe(1);
+    expect(fs.readFileSync(p.join(s.dst, 'a.txt'), 'utf8')).toBe('aaa');
+    expect(fs.readFileSync(p.join(s.src, 'a.txt'), 'utf8')).toBe('new version');
+    expect(s.log.lines).toContain(`warn: ${p.join(s.src, 'a.txt')} is in the cache folder again after it was moved (a content refresh?): the one moved is kept, the new one is left where it is`);
+  });
+
+  it('a name the target answers with another entry (an 8.3 alias, another case) is never copied over or deleted', async () => {
+    const s = setup();
+    fs.mkdirSync(s.dst, { recursive: true });
+    fs.renameSync(p.join(s.src, 'a.txt'), p.join(s.dst, 'a.txt'));
+    const bInTarget = p.join(s.dst, 'b.txt');
+    // NTFS would find a.txt when asked for b.txt (as for ABCDEF~1.TXT beside ABCDEFGHIJ.txt): the lookup finds a.txt's file
+    use({
+      idOf: (x) => (x === bInTarget ? realFs.idOf(p.join(s.dst, 'a.txt')) : realFs.idOf(x)),
+      realName: (x) => (x === bInTarget ? 'a.txt' : realFs.realName(x)),
+    });
+    const e = await failure(moveInventory(s.src, s.dst, s.inv, s.opts()));
+    expect(e).toMatchObject({ exitCode: ExitCode.STAGE_FAILED, path: bInTarget });
+    expect(e.message).toBe(`in ${s.dst} the name b.txt finds a.txt, another entry of the package (an 8.3 short name or another case of it), so b.txt cannot be staged beside it; nothing was deleted. Rename one of them in the package on the distribution point, then START OVER`);
+    expect(fs.readFileSync(p.join(s.dst, 'a.txt'), 'utf8')).toBe('aaa');
+    expect(fs.readFileSync(p.join(s.src, 'b.txt'), 'utf8')).toBe('b');
+  });
+
+  it('an entry in the target that is not the one moved, its source gone, stops with both identities and the way out', async () => {
+    const s = setup();
+    fs.mkdirSync(s.dst, { recursive: true });
+    fs.renameSync(p.join(s.src, 'a.txt'), p.join(s.dst, 'a.txt'));
+    fs.writeFileSync(p.join(s.dst, 'a.new'), 'aaa');
+    fs.renameSync(p.join(s.dst, 'a.new'), p.join(s.dst, 'a.txt')); // replaced in the target
+    const e = await failure(moveInventory(s.src, s.dst, s.inv, s.opts()));
+    const want = s.inv.files.find((f) => f.rel === 'a.txt')!.id;
+    expect(e).toMatchObject({ exitCode: ExitCode.STAGE_FAILED, path: p.join(s.dst, 'a.txt') });
+    expect(e.message).toBe(`${p.join(s.dst, 'a.txt')} is not the file zticache moved there (file ${realFs.idOf(p.join(s.dst, 'a.txt'))} now, ${want} when inventoried), and ${p.join(s.src, 'a.txt')} is gone from the cache folder; nothing was deleted. The package cannot be made whole from what is left: START OVER`);
+    expect(fs.existsSync(p.join(s.dst, 'a.txt'))).toBe(true);
+  });
+
+  it('a journal of an older zticache, without identities, is finished by name as before', async () => {
+    const s = setup();
+    fs.mkdirSync(s.dst, { recursive: true });
+    fs.renameSync(p.join(s.src, 'a.txt'), p.join(s.dst, 'a.txt'));
+    fs.renameSync(p.join(s.src, 'OSD'), p.join(s.dst, 'OSD'));
+    const old = { ...s.inv, dirIds: undefined, files: s.inv.files.map(({ id: _id, ...f }) => f) };
+    const r = await moveInventory(s.src, s.dst, old, s.opts());
+    expect(r).toMatchObject({ renamed: 3, alreadyDone: 2 });
+    expect(r.same.sort()).toEqual(['Empty', 'b.txt', 'bin']); // what this run renamed; the rest unproven
+    expect(snapshot(s.dst)).toStrictEqual(s.before);
+  });
+});
 
 describe('a move on one volume', () => {
   it('renames each top-level entry, folders logged with their size, files counted; nothing is copied or flushed', async () => {
@@ -44,7 +111,7 @@ describe('a move on one volume', () => {
     use({ fsync: async (x) => void flushed.push(x), copyFileSync: () => { throw new Error('a rename copies nothing'); } });
     const r = await moveInventory(s.src, s.dst, s.inv, s.opts());
     expect(flushed).toEqual([]);
-    expect(r).toEqual({ renamed: 5, crossVolume: 0, crossVolumeCopied: 0, leftInSource: 0, kept: 0, alreadyDone: 0 });
+    expect(r).toEqual({ renamed: 5, crossVolume: 0, crossVolumeCopied: 0, leftInSource: 0, kept: 0, alreadyDone: 0, same: ['Empty', 'OSD', 'a.txt', 'b.txt', 'bin'] });
     expect(snapshot(s.dst)).toStrictEqual(s.before);
     expect(fs.readdirSync(s.src)).toEqual([]);
     expect(s.log.lines).toEqual([
@@ -92,7 +159,7 @@ describe('a move on one volume', () => {
     fs.rmSync(p.join(s.src, 'b.txt'));
     const e = await failure(moveInventory(s.src, s.dst, s.inv, s.opts()));
     expect(e).toMatchObject({ exitCode: ExitCode.STAGE_FAILED, path: p.join(s.src, 'b.txt') });
-    expect(e.message).toBe(`b.txt is in the journal's inventory but neither in ${s.src} nor in ${s.dst}`);
+    expect(e.message).toBe(`b.txt is in the journal's inventory but neither in ${s.src} nor in ${s.dst} (removed since, by a cleanup or by hand); the package cannot be made whole from what is left: START OVER`);
   });
 
   it('a rename held for a moment is retried and told; one refused for good names the entry', async () => {
@@ -119,7 +186,7 @@ describe('a move across volumes', () => {
       rm: async (x, o) => { events.push(`rm ${p.relative(s.src, x)}`); return realFs.rm(x, o); },
     });
     const r = await moveInventory(s.src, s.dst, s.inv, s.opts({ onCrossed: (names) => void events.push(`crossed ${names.join(',')}`) }));
-    expect(r).toEqual({ renamed: 0, crossVolume: 5, crossVolumeCopied: 5, leftInSource: 0, kept: 0, alreadyDone: 0 });
+    expect(r).toEqual({ renamed: 0, crossVolume: 5, crossVolumeCopied: 5, leftInSource: 0, kept: 0, alreadyDone: 0, same: [] });
     expect(snapshot(s.dst)).toStrictEqual(s.before);
     expect(fs.readdirSync(s.src)).toEqual([]);
     const crossedAt = events.indexOf('crossed Empty,OSD,a.txt,b.txt,bin');
@@ -210,7 +277,7 @@ describe('a move across volumes', () => {
     use({ copyFileSync: (a, b) => { copied.push(p.relative(s.src, a)); realFs.copyFileSync(a, b); } });
     let record: string[] = [];
     const r = await moveInventory(s.src, s.dst, s.inv, s.opts({ crossed: ['OSD', 'a.txt'], onCrossed: (n) => (record = n) }));
-    expect(r).toEqual({ renamed: 0, crossVolume: 4, crossVolumeCopied: 2, leftInSource: 0, kept: 0, alreadyDone: 1 });
+    expect(r).toEqual({ renamed: 0, crossVolume: 4, crossVolumeCopied: 2, leftInSource: 0, kept: 0, alreadyDone: 1, same: [] });
     expect(copied.sort()).toEqual(['b.txt', 'bin/zticache.exe']);
     expect(record).toEqual(['OSD', 'a.txt', 'Empty', 'b.txt', 'bin']);
     expect(snapshot(s.dst)).toStrictEqual(s.before);

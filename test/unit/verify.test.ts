@@ -122,6 +122,69 @@ describe('verify', () => {
     expect(seen).toEqual([s.target]);
   });
 
+  describe('the version of each file, not only its size', () => {
+    /** the tail after "The launcher was not started." */
+    async function wayOut(target: string, inv: Inventory, opts: VerifyOptions) {
+      const err = await rejection(verify(target, inv, opts));
+      expect(err.exitCode).toBe(ExitCode.VERIFY_FAILED);
+      return { problems: /: (.*)\. The launcher was not started\./.exec(err.message)![1], after: err.message.split('The launcher was not started.')[1]!.trim() };
+    }
+    const refreshedWords = 'The package in the cache folder was refreshed while zticache staged it (files replaced or rewritten after the inventory), so the target holds files of two versions: have the client download the package again (re-run the advertisement), then run zticache again; it stages the package anew from the cache folder, and stops here the same way until then.';
+
+    it('a file replaced by another of the same size and time is refused where it must be the inventoried file (renamed in), with both IDs', async () => {
+      const s = setup();
+      const file = p.join(s.target, 'sub/a.cab');
+      const st = fs.statSync(file);
+      fs.writeFileSync(`${file}.new`, 'aaaa');
+      fs.utimesSync(`${file}.new`, st.atime, st.mtime);
+      fs.renameSync(`${file}.new`, file); // what a cache refresh does: another file, same size, same time
+      const now = takeInventory(p, s.target).files.find((f) => f.rel === 'sub/a.cab')!.id;
+      const then = s.inv.files.find((f) => f.rel === 'sub/a.cab')!.id;
+      expect(now).not.toBe(then);
+      const r = await wayOut(s.target, s.inv, { ...s.opts, keepsId: (rel) => rel.startsWith('sub/') });
+      expect(r.problems).toBe(`sub/a.cab is not the file that was inventoried (file ${then} then, ${now} now)`);
+      expect(r.after).toBe(refreshedWords);
+      // a copy has IDs of its own: only the time and size are asked of it
+      await verify(s.target, s.inv, { ...s.opts, keepsId: () => false });
+      await verify(s.target, s.inv, s.opts);
+    });
+
+    it('a file rewritten with the same size and a new time is refused, with both times', async () => {
+      const s = setup();
+      const file = p.join(s.target, 'OSDLaunch.exe');
+      const then = s.inv.files.find((f) => f.rel === 'OSDLaunch.exe')!.mtimeMs;
+      fs.utimesSync(file, new Date(then + 2000), new Date(then + 2000));
+      const r = await wayOut(s.target, s.inv, s.opts);
+      expect(r.problems).toMatch(new RegExp(`^OSDLaunch\\.exe was rewritten after the inventory \\(modified ${new Date(then).toISOString().replace(/\./g, '\\.')} then, .* now\\)$`));
+      expect(r.after).toBe(refreshedWords);
+      // under a millisecond is the same time (file systems keep other precisions below it)
+      fs.utimesSync(file, new Date(then), new Date(then));
+      await verify(s.target, s.inv, s.opts);
+    });
+
+    it('takes each file\'s facts from the guard\'s handles when it has them, not from the walk', async () => {
+      const s = setup();
+      const held = s.inv.files.map((f) => ({ id: f.id!, size: f.size, mtimeMs: f.mtimeMs }));
+      const i = s.inv.files.findIndex((f) => f.rel === 'sub/deep/b.txt');
+      fs.writeFileSync(p.join(s.target, 'sub/deep/b.txt'), 'changed on disk'); // the walk would see this
+      await verify(s.target, s.inv, { ...s.opts, held, keepsId: () => true });
+      held[i] = { ...held[i]!, size: 3 };
+      expect((await wayOut(s.target, s.inv, { ...s.opts, held })).problems).toBe('size of sub/deep/b.txt: 3 bytes, expected 2');
+      held[i] = { ...held[i]!, size: 2, id: 'another' };
+      expect((await wayOut(s.target, s.inv, { ...s.opts, held, keepsId: (rel) => rel === 'sub/deep/b.txt' })).problems).toBe(`sub/deep/b.txt is not the file that was inventoried (file ${s.inv.files[i]!.id} then, another now)`);
+      held[i] = { ...held[i]!, id: s.inv.files[i]!.id!, mtimeMs: s.inv.files[i]!.mtimeMs + 1 };
+      expect((await wayOut(s.target, s.inv, { ...s.opts, held })).problems).toMatch(/^sub\/deep\/b\.txt was rewritten after the inventory/);
+    });
+
+    it('names the way out when the package cannot be made whole from what is left, for a missing file and a wrong hash', async () => {
+      const s = setup();
+      fs.rmSync(p.join(s.target, 'sub/deep/b.txt'));
+      const r = await wayOut(s.target, s.inv, { ...s.opts, whenIncomplete: 'DOWNLOAD AGAIN' });
+      expect(r).toEqual({ problems: 'missing: sub/deep/b.txt', after: 'DOWNLOAD AGAIN' });
+      expect((await wayOut(s.target, s.inv, s.opts)).after).toBe('');
+    });
+  });
+
   describe('with a manifest', () => {
     async function withManifest() {
       const s = setup({ 'OSDLaunch.exe': 'launcher', 'sub/a.cab': 'aaaa', 'z.txt': 'z', 'zticache.sha256': 'listed elsewhere' });

@@ -7,11 +7,17 @@ import { ZtiError } from '../../src/errors.js';
 import { windowsGuard } from '../../src/win32/guard.js';
 import { FILE_SHARE_READ, FILE_SHARE_WRITE, longPath, type Kernel32 } from '../../src/win32/kernel32.js';
 
-function fakeKernel(fail: Record<string, number> = {}) {
+function fakeKernel(fail: Record<string, number> = {}, factsFail: Record<string, number> = {}) {
   const open = new Map<number, { path: string; share: number }>();
   let next = 100;
   const k: Kernel32 & { open: typeof open } = {
     open,
+    facts(h) {
+      const o = open.get(h);
+      if (!o) return { error: 6 }; // ERROR_INVALID_HANDLE: asked of a handle it does not hold
+      if (factsFail[o.path] !== undefined) return { error: factsFail[o.path]! };
+      return { id: `id of ${o.path}`, size: o.path.length, mtimeMs: h };
+    },
     openExclusive: () => ({ error: 5 }),
     clusterBytes: () => 4096,
     openShared(path, share) {
@@ -43,6 +49,33 @@ describe('Windows guard', () => {
     expect(k.open.size).toBe(0);
     expect(closed.every((h) => typeof h === 'number')).toBe(true);
     expect(closed).toHaveLength(2);
+  });
+
+  it('reads each held file\'s ID, size and time from the handle it holds, in the order asked, for VERIFY', () => {
+    const k = fakeKernel();
+    const asked: number[] = [];
+    const facts = k.facts;
+    k.facts = (h) => (asked.push(h), facts(h));
+    const held = windowsGuard(k).holdAll({ files: ['C:\\P\\b', 'C:\\P\\a'], dirs: ['C:\\P'] });
+    expect(held.facts).toEqual([
+      { id: 'id of \\\\?\\C:\\P\\b', size: 10, mtimeMs: 102 },
+      { id: 'id of \\\\?\\C:\\P\\a', size: 10, mtimeMs: 103 },
+    ]);
+    expect(asked).toEqual([102, 103]); // the files' handles, not the folder's: one call each
+    expect(held.files).toBe(2);
+  });
+
+  it('a held file whose facts cannot be read stops the run with its path and Win32 error, and lets go of every handle', () => {
+    const k = fakeKernel({}, { '\\\\?\\C:\\P\\a': 1 });
+    let err: unknown;
+    try {
+      windowsGuard(k).holdAll({ files: ['C:\\P\\a'], dirs: ['C:\\P'] });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as ZtiError).exitCode).toBe(ExitCode.GUARD_FAILED);
+    expect((err as ZtiError).describe()).toBe('cannot hold C:\\P\\a open; the launcher was not started (Windows error 1)');
+    expect(k.open.size).toBe(0);
   });
 
   it('says what it is: it protects, and the system closes its handles when the process ends', () => {
