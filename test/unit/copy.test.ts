@@ -80,6 +80,23 @@ describe('copying an inventory', () => {
     expect(fs.readFileSync(p.join(s.dst, 'a.txt'), 'utf8')).toBe('aaa');
   });
 
+  it('an existing entry that a lookup finds under another name (an 8.3 alias, another case) is neither kept nor removed, small or large', async () => {
+    for (const spec of [{ 'a.txt': 'aaa', 'LONGNAME.txt': 'long' }, { 'a.txt': Buffer.alloc(1 << 20, 1), 'LONGNAME.txt': 'long' }]) {
+      const s = setup(spec);
+      const inv = s.inv();
+      await copyInventory(s.src, s.dst, inv, s.opts);
+      const asked = p.join(s.dst, 'a.txt');
+      fs.writeFileSync(asked, 'half'); // something is there, as a leftover would be
+      // as NTFS would answer a lookup of a.txt if it were LONGNAME.txt's alias
+      use({ realName: (x) => (x === asked ? 'LONGNAME.txt' : realFs.realName(x)) });
+      const e = await failure(copyInventory(s.src, s.dst, inv, s.opts));
+      expect(e).toMatchObject({ exitCode: ExitCode.STAGE_FAILED, path: asked });
+      expect(e.message).toBe(`in ${s.dst} the name a.txt finds LONGNAME.txt, another entry of the package (an 8.3 short name or another case of it); it was neither copied over nor deleted. Rename one of them in the package on the distribution point, then run zticache again`);
+      expect(fs.readFileSync(asked, 'utf8')).toBe('half');
+      Object.assign(stageFs, realFs);
+    }
+  });
+
   it('large files go through the pool: copied, kept when complete, replaced when not', async () => {
     const s = setup({ 'big.wim': Buffer.alloc(1 << 20, 3), 'small.txt': 'x' });
     const inv = s.inv();

@@ -1,4 +1,4 @@
-// The Windows walk (FindFirstFileExW per folder) keeps the Walker contract the rest relies on:
+// The Windows walk (one FileIdBothDirectoryInfo enumeration per folder) keeps the Walker contract the rest relies on:
 // depth first, name order, parents before children, links reported and never entered, a folder
 // that cannot be listed named with its Windows error. Run here over a fake listing; under Wine the
 // real enumeration stages, verifies and hashes every package of the Wine suite.
@@ -8,6 +8,7 @@ import { takeInventory } from '../../src/inventory.js';
 import type { FoundEntry } from '../../src/inventory.js';
 import { enumerationWalk, kindOf } from '../../src/win32/enumerate.js';
 import { ExitCode } from '../../src/exit-codes.js';
+import { BY_HANDLE_INFO_SIZE, byHandleFacts, fileIdAt, filetimeMs, readDirInfo } from '../../src/win32/file-info.js';
 
 const w = path.win32;
 const file = (name: string, size = 1): FoundEntry => ({ name, kind: 'file', size, mtimeMs: 1_180_000_000_000 });
@@ -55,7 +56,7 @@ describe('the Windows walk', () => {
   });
 });
 
-describe('what a Windows entry is, from the attributes FindFirstFileExW gives', () => {
+describe('what a Windows entry is, from the attributes and reparse tag the enumeration gives', () => {
   // winnt.h
   const DIRECTORY = 0x10, ARCHIVE = 0x20, DEVICE = 0x40, REPARSE = 0x400, READONLY = 0x1;
   const MOUNT_POINT = 0xa0000003, SYMLINK = 0xa000000c, DEDUP = 0x80000013, CLOUD = 0x9000001a;
@@ -75,5 +76,57 @@ describe('what a Windows entry is, from the attributes FindFirstFileExW gives', 
     expect(kindOf(ARCHIVE | READONLY, 0)).toBe('file');
     expect(kindOf(0, 0)).toBe('file');
     expect(kindOf(DEVICE, 0)).toBe('other');
+  });
+});
+
+describe('the records Windows describes files in (file-info.ts), over buffers laid out as Windows fills them', () => {
+  const FT_1970 = 116444736000000000n; // a FILETIME of 1970-01-01
+  /** one FILE_ID_BOTH_DIR_INFO record */
+  function record(name: string, o: { attributes?: number; size?: bigint; mtimeMs?: number; id?: bigint; ea?: number; last?: boolean }): Buffer {
+    const nameBytes = Buffer.from(name, 'utf16le');
+    const b = Buffer.alloc(104 + nameBytes.length + 8);
+    b.writeUInt32LE(o.last ? 0 : b.length, 0);
+    b.writeBigUInt64LE(FT_1970 + BigInt(o.mtimeMs ?? 0) * 10000n, 24);
+    b.writeBigUInt64LE(o.size ?? 0n, 40);
+    b.writeUInt32LE(o.attributes ?? 0x20, 56);
+    b.writeUInt32LE(nameBytes.length, 60);
+    b.writeUInt32LE(o.ea ?? 0, 64);
+    b.writeBigUInt64LE(o.id ?? 1n, 96);
+    nameBytes.copy(b, 104);
+    return b;
+  }
+
+  it('reads every entry but . and ..: name, attributes, sizes past 4 GiB, time, reparse tag only on a reparse point, 64-bit IDs exactly', () => {
+    const big = 5n * 2n ** 32n + 7n;
+    const seq = (3n << 48n) | 0x1234n; // an NTFS ID: sequence number 3 in the top 16 bits, beyond 2^53
+    const buf = Buffer.concat([
+      record('.', { attributes: 0x10 }),
+      record('..', { attributes: 0x10 }),
+      record('setup.wim', { size: big, mtimeMs: 1_180_000_000_123, id: seq, ea: 99 }),
+      record('j', { attributes: 0x10 | 0x400, ea: 0xa0000003, id: 2n ** 40n + 1n }),
+      record('\u00e9t\u00e9.txt', { size: 3n, id: 42n, last: true }),
+    ]);
+    const seen: unknown[] = [];
+    readDirInfo(buf, (e) => seen.push(e));
+    expect(seen).toEqual([
+      { name: 'setup.wim', attributes: 0x20, reparseTag: 0, size: 5 * 2 ** 32 + 7, mtimeMs: 1_180_000_000_123, id: seq.toString() },
+      { name: 'j', attributes: 0x410, reparseTag: 0xa0000003, size: 0, mtimeMs: 0, id: String(2 ** 40 + 1) },
+      { name: '\u00e9t\u00e9.txt', attributes: 0x20, reparseTag: 0, size: 3, mtimeMs: 0, id: '42' },
+    ]);
+    expect(fileIdAt(Buffer.from(new BigUint64Array([2n ** 53n + 1n]).buffer), 0)).toBe('9007199254740993');
+    expect(fileIdAt(Buffer.from(new BigUint64Array([2n ** 53n - 1n]).buffer), 0)).toBe('9007199254740991');
+  });
+
+  it('a held file\'s BY_HANDLE_FILE_INFORMATION: high words first, sizes past 4 GiB, the time, the ID as Node\'s bigint stat spells it', () => {
+    const b = Buffer.alloc(BY_HANDLE_INFO_SIZE);
+    b.writeBigUInt64LE(FT_1970 + 1_700_000_000_000n * 10000n + 5000n, 20); // half a millisecond on top
+    b.writeUInt32LE(1, 32); // size high
+    b.writeUInt32LE(5, 36); // size low
+    b.writeUInt32LE(0x00030000, 44); // index high: sequence number 3
+    b.writeUInt32LE(0x1234, 48); // index low
+    expect(byHandleFacts(b)).toEqual({ id: ((3n << 48n) | 0x1234n).toString(), size: 2 ** 32 + 5, mtimeMs: 1_700_000_000_000.5 });
+    b.writeUInt32LE(7, 44);
+    expect(byHandleFacts(b).id).toBe(String(7 * 2 ** 32 + 0x1234));
+    expect(filetimeMs(b, 20)).toBe(1_700_000_000_000.5);
   });
 });
