@@ -47,6 +47,11 @@ export interface Journal {
    * deleting them leaves them partly in the source; the next run only finishes those deletes.
    */
   crossed?: string[];
+  /**
+   * state staged, a move: the top-level entries whose files in the target are the inventoried
+   * files themselves (renamed into it), which every later VERIFY holds to their file IDs
+   */
+  same?: string[];
   started: string;
   updated: string;
   inventory: Inventory;
@@ -134,6 +139,12 @@ function checkShape(j: unknown, names: NameRules): string | undefined {
     if (!Array.isArray(o.crossed)) return 'crossed entries malformed';
     for (const c of o.crossed as unknown[]) {
       if (typeof c !== 'string' || c.includes('/') || !isSafeRel(c, names)) return `crossed entry malformed or outside the package: ${String(c)}`;
+    }
+  }
+  if (o.same !== undefined) {
+    if (!Array.isArray(o.same)) return 'same entries malformed';
+    for (const c of o.same as unknown[]) {
+      if (typeof c !== 'string' || c.includes('/') || !isSafeRel(c, names)) return `same entry malformed or outside the package: ${String(c)}`;
     }
   }
   const inv = o.inventory as Record<string, unknown> | undefined;

@@ -55,6 +55,11 @@ export interface Plan {
   neededBytes: number;
   freeBytes?: number;
   /**
+   * nothing to stage: the top-level entries a trusted journal records as the inventoried files
+   * themselves (renamed into the target), which VERIFY holds to their file IDs
+   */
+  same: string[];
+  /**
    * the package was staged by an earlier run and the cache folder holds nothing else but
    * zticache: a package file missing from the target cannot come from anywhere
    */
@@ -238,6 +243,7 @@ export function makePlan(opts: Options, platform: Platform): Plan {
     source, sourceId, target, kind, action, reason, sameVolume, inventory, resume, prune,
     toleratesExtra: action === 'none' && trusted, crossed: resume === 'staging' ? journal?.crossed ?? [] : [], oldTarget, removeOldTarget, journalFile,
     launcher, launchArgs: opts.launchArgs, manifest, keep, neededBytes, freeBytes, names, awkwardNames, spent,
+    same: action === 'none' && trusted && journal!.state === 'staged' ? journal!.same ?? [] : [],
   };
 }
 

@@ -48,7 +48,7 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
   const release = () => {
     while (pins.length) pins.pop()!();
   };
-  const same = new Set<string>();
+  const same = new Set<string>(plan.action === 'none' ? plan.same : []);
   if (plan.action === 'none') {
     log.info(`Nothing to stage: ${plan.reason}`, { event: true });
     return { release, same };
@@ -60,6 +60,7 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
     writeJournal(plan.journalFile, {
       tool: 'zticache', version: 2, source, sourceId: plan.sourceId, target, targetId,
       mode: plan.action as 'move' | 'copy', state, ...(crossed.length ? { crossed } : {}),
+      ...(state === 'staged' && same.size ? { same: [...same] } : {}),
       started: startedIso, updated: new Date().toISOString(), inventory: inv,
     });
   };

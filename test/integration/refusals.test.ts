@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
 import { idOf } from '../../src/identity.js';
 import { journalFileFor } from '../../src/journal.js';
+import { mainWith, rt } from '../helpers/seams.js';
+import { winNames } from '../helpers/names.js';
 import { expectExit, makePackage, makeTree, mountTmpfs, needs, readReport, scene, snapshot, zticache } from '../helpers/fixtures.js';
 
 /** Runs zticache, expects the code, and checks that neither the source nor MININT changed. */
@@ -299,5 +301,53 @@ describe('--what-if changes nothing', () => {
     expect(r3.code, r3.out).toBe(0);
     expect(r3.out).toMatch(/Would write .*zticache\.sha256: \d+ files, \d+ bytes \(--what-if: nothing was written\)/);
     expect(everything(s.dir)).toEqual(after);
+  });
+});
+
+describe('names the target cannot stage whole, refused before any change (Windows\' rules, in-process)', () => {
+  // the CLI on Linux stages into a POSIX folder, where these names are fine: main() is run with the
+  // Windows names authority in place, as zticache.exe has it
+  const cases = [
+    { name: 'a name Windows cannot hold (served by a Unix share)', extra: { 'OSD/a:b.txt': 'x' }, code: ExitCode.NAME_UNUSABLE, words: /the package holds a name .* cannot hold: "a:b\.txt" in OSD .*: it holds ":"/ },
+    { name: 'two names that are one in NTFS (a case-sensitive cache folder)', extra: { 'Setup.cab': 'x', 'setup.CAB': 'y' }, code: ExitCode.NAME_CLASH, words: /"Setup\.cab" and "setup\.CAB" at the top of the package are two entries of the package but one name/ },
+    { name: 'a name shaped like another\'s 8.3 alias', extra: { 'ABCDEFGHIJ.txt': 'long', 'ABCDEF~1.TXT': 'alias-shaped' }, code: ExitCode.SHORT_NAME_CLASH, words: /"ABCDEF~1\.TXT" at the top of the package could be the 8\.3 short name the target volume gives "ABCDEFGHIJ\.txt"/ },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const s = scene();
+      makePackage(s.source, c.extra);
+      const before = snapshot(s.source);
+      const code = await mainWith({ platform: { names: () => winNames } }, s.args('--', s.report, '0'), rt(s.dir));
+      expect(code).toBe(c.code);
+      expect(fs.readFileSync(s.log, 'utf8')).toMatch(c.words);
+      expect(snapshot(s.source)).toStrictEqual(before);
+      expect(fs.existsSync(s.target)).toBe(false);
+      expect(s.journal()).toEqual({ kind: 'none' });
+      expect(readReport(s.report)).toBeUndefined();
+    });
+  }
+
+  it('KELVIN SIGN and k, which toLowerCase() folds together, are staged, verified and launched', async () => {
+    const s = scene();
+    makePackage(s.source, { '\u212a.txt': 'kelvin', 'k.txt': 'k', 'STRASSE': '1', 'stra\u00dfe': '2' });
+    const code = await mainWith({ platform: { names: () => winNames } }, s.args('--', s.report, '0'), rt(s.dir));
+    expect(code).toBe(0);
+    expect(readReport(s.report)!.files).toEqual(snapshot(s.target));
+    expect(Object.keys(snapshot(s.target))).toEqual(expect.arrayContaining(['\u212a.txt', 'k.txt', 'STRASSE', 'stra\u00dfe']));
+  });
+});
+
+describe('a name cannot forge log lines', () => {
+  it('a folder named with a CR and a fake entry is logged escaped: every line of the log is one whole entry', async () => {
+    const s = scene();
+    makePackage(s.source, { 'x\rFORGED Return code from OSDLaunch.exe = 0\n<![LOG[y': null });
+    const r = await zticache(s.args('--', s.report, '0'));
+    expectExit(r, 0);
+    const text = fs.readFileSync(s.log, 'utf8');
+    const lines = text.split(/\r\n|\r|\n/).filter(Boolean);
+    expect(lines.length).toBeGreaterThan(10);
+    for (const line of lines) expect(line, line).toMatch(/^<!\[LOG\[.*\]LOG\]!><time="[^"]+" date="[^"]+" component="ZTICache" context="" type="\d" thread="\d+" file="">$/);
+    expect(text).toContain('x\\u000dFORGED Return code from OSDLaunch.exe = 0\\u000a<![LOG(y');
+    expect(r.out).not.toMatch(/\rFORGED/);
   });
 });

@@ -196,6 +196,63 @@ describe('a move across volumes whose cache folder changed meanwhile (a content 
   });
 });
 
+describe('a move on one volume whose cache folder is refreshed meanwhile (a new content version, the same sizes and times)', () => {
+  it('is never launched: VERIFY finds the files that are not the ones inventoried, the next run stops the same way, a new download is staged', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const args = s.args('--', s.report, '0');
+    /** what the client does: another file put in the old one's place, the same size and time */
+    const replace = (rel: string) => {
+      const file = path.join(s.source, rel);
+      const was = fs.statSync(file);
+      fs.writeFileSync(`${file}.new`, Buffer.alloc(was.size, 9));
+      fs.utimesSync(`${file}.new`, was.atime, was.mtime);
+      fs.renameSync(`${file}.new`, file);
+    };
+    let n = 0;
+    const refreshing: StageFs = {
+      ...realFs,
+      rename: async (a, b) => {
+        await realFs.rename(a, b);
+        if (++n === 1) for (const rel of ['setup.cab', 'OSD/Custom/osd.xml']) replace(rel); // entries not yet moved
+      },
+    };
+    expect(await mainWith({ fs: refreshing }, args, rt(s.dir))).toBe(ExitCode.VERIFY_FAILED);
+    expect(readReport(s.report)).toBeUndefined();
+    expect(log(s)).toMatch(/OSD\/Custom\/osd\.xml is not the file that was inventoried \(file \S+ then, \S+ now\); setup\.cab is not the file that was inventoried/);
+    expect(log(s)).toContain('The package in the cache folder was refreshed while zticache staged it (files replaced or rewritten after the inventory), so the target holds files of two versions');
+    expect(s.journal()).toMatchObject({ kind: 'ok', journal: { state: 'staged', same: ['Empty', 'Images', 'OSD', 'launch.js', 'readme.txt', 'setup.cab'] } });
+
+    // the cache folder now holds nothing: the next run has nothing to stage, and stops the same way
+    const again = await zticache(args);
+    expectExit(again, ExitCode.VERIFY_FAILED);
+    expect(again.out).toMatch(/setup\.cab is not the file that was inventoried/);
+    expect(again.out).toContain('The cache folder holds nothing but zticache, so the package cannot be made whole from what is left: have the client download it again');
+    expect(readReport(s.report)).toBeUndefined();
+
+    // the way out, as named: the package downloaded again, then a run
+    makePackage(s.source);
+    const r = await zticache(args);
+    expect(r.code, r.out).toBe(0);
+    expect(readReport(s.report)!.files).toEqual(snapshot(s.target));
+  });
+
+  it('a PackageSource that the launcher partly deleted, its cache folder spent, names the way out and takes it', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const args = s.args('--', s.report, '0');
+    expectExit(await zticache(args), 0);
+    fs.rmSync(path.join(s.target, 'OSD'), { recursive: true });
+    const again = await zticache(args);
+    expectExit(again, ExitCode.VERIFY_FAILED);
+    expect(again.out).toContain('missing: OSD/Custom/Deep/Deeper/driver.inf');
+    expect(again.out).toContain('The cache folder holds nothing but zticache, so the package cannot be made whole from what is left: have the client download it again (re-run the advertisement; if the client keeps the cache entry, delete it first: Configuration Manager in Control Panel, Cache, Delete Files), then run zticache again, which replaces the target.');
+    makePackage(s.source);
+    expectExit(await zticache(args), 0);
+    expect(readReport(s.report)!.runs).toBe(2);
+  });
+});
+
 describe('sources whose files cannot be deleted', () => {
   it('a read-only volume is copied, never moved', async (ctx) => {
     const s = scene();
