@@ -653,4 +653,66 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       expect(r.out).toMatch(new RegExp(`Free space: .* for ${(size / 1048576).toFixed(1)} MB to copy`));
     });
   });
+
+  describe('names and identities as Windows has them (issue "a file is what the file system says it is")', () => {
+    /** the cache folder and PackageSource as they are, to show that a refusal changed nothing */
+    const state = (dir: string) => ({ cache: fs.readdirSync(dir).sort(), target: fs.existsSync(wine.host('C:\\MININT\\PackageSource')) });
+
+    it('a real file named like another\'s 8.3 alias (the one Wine gives it, from GetShortPathNameW) is refused before any change', async () => {
+      const p = cachePackage({ ...pkg, 'd1/ABCDEFGHIJ.txt': 'the long name' });
+      const short = (await wine.run(path.join(wine.bin, 'shortpath.exe'), [`${p.win}\\d1\\ABCDEFGHIJ.txt`])).out.trim().split('\\').pop()!;
+      expect(short).toMatch(/^AB\w*~\w+\.TXT$/);
+      fs.writeFileSync(path.join(p.dir, 'd1', short), 'a real file of that name');
+      const before = state(p.dir);
+      const r = await osdRun(p.exe, '0');
+      expect(r.code, r.out).toBe(ExitCode.SHORT_NAME_CLASH);
+      expect(r.out).toContain(`"${short}" in d1 could be the 8.3 short name the target volume gives "ABCDEFGHIJ.txt"`);
+      expect(state(p.dir)).toEqual({ ...before, target: false });
+      expect(r.report).toBeUndefined();
+    });
+
+    it('two Unix names that differ only in case (Wine shows both, as a case-sensitive folder would) are refused, naming both', async () => {
+      const p = cachePackage({ ...pkg, 'd1/Driver.inf': 'one', 'd1/driver.INF': 'two' });
+      const before = state(p.dir);
+      const r = await osdRun(p.exe, '0');
+      expect(r.code, r.out).toBe(ExitCode.NAME_CLASH);
+      expect(r.out).toMatch(/"(Driver\.inf|driver\.INF)" and "(Driver\.inf|driver\.INF)" in d1 are two entries of the package but one name in C:\\MININT\\PackageSource/);
+      expect(state(p.dir)).toEqual({ ...before, target: false });
+    });
+
+    it('a name Win32 cannot create (a colon, from a Unix share) is refused before any change, and no journal is left to stick', async () => {
+      const p = cachePackage({ ...pkg, 'd1/a:b.txt': 'colon' });
+      const r = await osdRun(p.exe, '0');
+      expect(r.code, r.out).toBe(ExitCode.NAME_UNUSABLE);
+      expect(r.out).toContain('"a:b.txt" in d1');
+      expect(fs.readdirSync(wine.host('C:\\ProgramData\\zticache')).filter((f) => f.startsWith('journal-'))).toEqual([]);
+    });
+
+    it('names the upcase table keeps apart (KELVIN SIGN and k, ẞ and ß, OHM SIGN and omega) are staged, held and launched; awkward names are warned', async () => {
+      const odd = { '\u212a.txt': 'kelvin', 'k.txt': 'k', '\u1e9e.txt': 'capital sharp s', '\u00df.txt': 'sharp s', '\u2126.txt': 'ohm', '\u03c9.txt': 'omega', 'CON': 'device name', 'trail.': 'trailing period' };
+      const p = cachePackage({ ...pkg, ...odd });
+      const r = await osdRun(p.exe, '0');
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toContain('name(s) of the package are staged through \\\\?\\ paths only');
+      for (const [rel, fnv] of p.expected) expect(r.report!.read.get(rel)?.fnv, rel).toBe(fnv);
+      expectStaged(p.expected);
+    });
+
+    it('VERIFY holds a moved file to its ID from the guard\'s handle: one replaced in PackageSource (same size and time) is refused on the next run, with the way out', async () => {
+      const p = cachePackage(pkg);
+      const first = await osdRun(p.exe, '0');
+      expect(first.code, first.out).toBe(0);
+      const cab = wine.host('C:\\MININT\\PackageSource\\setup.cab');
+      const was = fs.statSync(cab);
+      fs.writeFileSync(`${cab}.new`, Buffer.alloc(was.size, 3)); // the same bytes, even: another file
+      fs.utimesSync(`${cab}.new`, was.atime, was.mtime);
+      fs.renameSync(`${cab}.new`, cab);
+      fs.rmSync(wine.host(REPORT), { force: true });
+      const again = await wine.run(p.exe, ['--', 'C:\\MININT', REPORT, '0']); // C:\MININT kept: the staged package
+      expect(again.code, again.out).toBe(ExitCode.VERIFY_FAILED);
+      expect(again.out).toMatch(/setup\.cab is not the file that was inventoried \(file \d+ then, \d+ now\)/);
+      expect(again.out).toContain('The cache folder holds nothing but zticache, so the package cannot be made whole from what is left');
+      expect(readLaunchReport(wine.host(REPORT))).toBeUndefined();
+    });
+  });
 });
