@@ -1,5 +1,5 @@
 // The plan in words, one line each, for the log and for --what-if: what will be staged from where
-// to where, how, why, with which free space, manifest and launcher.
+// to where (and by which names rules), how, why, with which free space, manifest and launcher.
 
 import { formatBytes, formatCommandLine } from '../format.js';
 import { KIND_NAMES } from './classify.js';
@@ -9,7 +9,7 @@ export function describePlan(plan: Plan): string[] {
   const inv = plan.inventory;
   const lines = [
     `Source: ${plan.source} (${KIND_NAMES[plan.kind]})`,
-    `Target: ${plan.target}`,
+    `Target: ${plan.target} (${plan.names.description})`,
     `Package: ${inv.files.length} files, ${inv.dirs.length} folders, ${formatBytes(inv.bytes)} (${inv.bytes} bytes)`,
     `Action: ${plan.action === 'move' ? (plan.sameVolume ? 'move (same volume: rename, no bytes copied)' : 'move across volumes (copy, check, delete)') : plan.action}: ${plan.reason}`,
   ];

@@ -88,6 +88,14 @@ describe('reading a journal', () => {
       [{ inventory: { files: [{ rel: '/etc/passwd', size: 1, mtimeMs: 1 }], dirs: [], bytes: 0 } }, 'inventory path leaves the package: /etc/passwd'],
       [{ inventory: { files: [], dirs: ['../up'], bytes: 0 } }, 'inventory folder malformed or outside the package: ../up'],
       [{ inventory: { files: [], dirs: [7], bytes: 0 } }, 'inventory folder malformed or outside the package: 7'],
+      [{ inventory: { files: [{ rel: 'a', size: 1, mtimeMs: 1, id: 5 }], dirs: [], bytes: 0 } }, 'inventory entry malformed'],
+      [{ inventory: { files: [], dirs: ['d'], dirIds: { d: 5 }, bytes: 0 } }, 'inventory folder identities malformed'],
+      [{ inventory: { files: [], dirs: [], dirIds: null, bytes: 0 } }, 'inventory folder identities malformed'],
+      [{ inventory: { files: [], dirs: [], dirIds: 'x', bytes: 0 } }, 'inventory folder identities malformed'],
+      [{ same: 'Images' }, 'same entries malformed'],
+      [{ same: [5] }, 'same entry malformed or outside the package: 5'],
+      [{ same: ['a/b'] }, 'same entry malformed or outside the package: a/b'],
+      [{ same: ['..'] }, 'same entry malformed or outside the package: ..'],
     ];
     for (const [over, why] of cases) expect(reason({ ...j, ...over }), JSON.stringify(over)).toBe(why);
   });
@@ -99,6 +107,16 @@ describe('reading a journal', () => {
     expect(reason({ ...j, ...files('a\\..\\..\\x') }, true)).toBe('inventory path leaves the package: a\\..\\..\\x');
     expect(reason({ ...j, crossed: ['C:'] }, true)).toBe('crossed entry malformed or outside the package: C:');
     expect(reason({ ...j, ...files('C:evil') }, false)).toBe('accepted (ok)');
+    expect(reason({ ...j, same: ['a?'] }, true)).toBe('same entry malformed or outside the package: a?');
+  });
+
+  it('reads back every name the plan lets through under the same rules: what a run writes, the next run accepts', () => {
+    const j = journal() as unknown as Record<string, unknown>;
+    const names = ['\u212a.txt', 'k.txt', 'CON', 'trail.', 'caf\u00e9/x y.txt', 'ABCDEF~1.TXT'];
+    const inv = { files: names.map((rel) => ({ rel, size: 1, mtimeMs: 1, id: '7' })), dirs: ['caf\u00e9'], dirIds: { 'caf\u00e9': '8' }, bytes: names.length };
+    expect(reason({ ...j, inventory: inv, same: ['k.txt', 'CON'] }, true)).toBe('accepted (ok)');
+    // POSIX holds what Windows cannot: a share's colon and backslash, and the journal keeps them
+    expect(reason({ ...j, inventory: { ...inv, files: [{ rel: 'a:b\\c', size: 1, mtimeMs: 1 }] } }, false)).toBe('accepted (ok)');
   });
 });
 
@@ -115,6 +133,9 @@ describe('writing a journal', () => {
     const odd = journal({ inventory: { files: files.slice(0, 2_001), dirs: ['d'], bytes: 1 } });
     writeJournal(file, odd);
     expect(readJournal(file, posixNames)).toEqual({ kind: 'ok', journal: odd });
+    const ids = journal({ inventory: { files: [{ rel: 'd/a', size: 1, mtimeMs: 2, id: '9@1' }], dirs: ['d'], dirIds: { d: '3@1' }, bytes: 1 }, same: ['d'] });
+    writeJournal(file, ids);
+    expect(readJournal(file, posixNames)).toEqual({ kind: 'ok', journal: ids });
     const empty = journal({ inventory: { files: [], dirs: [], bytes: 0 }, crossed: undefined });
     writeJournal(file, empty);
     expect(readJournal(file, posixNames)).toEqual({ kind: 'ok', journal: JSON.parse(JSON.stringify(empty)) });

@@ -9,12 +9,19 @@ import { ExitCode } from '../../src/exit-codes.js';
 import { decodeManifest, hashFile, manifestLine, parseManifest, writeManifest } from '../../src/manifest.js';
 import { makeTree, tempDir } from '../helpers/fixtures.js';
 import { rejection, thrown } from '../helpers/seams.js';
-import { posixNames } from '../helpers/names.js';
+import { posixNames, winNames } from '../helpers/names.js';
 
 const p = path.posix;
 const h = 'a'.repeat(64);
 
 describe('parseManifest', () => {
+  it('two lines name one file exactly when the target\'s names say so: KELVIN SIGN and k are two files on NTFS, A and a one', () => {
+    const w = path.win32;
+    expect(parseManifest(`${h}  \u212a.txt\n${'b'.repeat(64)}  k.txt\n`, 'm', w, winNames)).toHaveLength(2);
+    expect(() => parseManifest(`${h}  A.txt\n${'b'.repeat(64)}  a.txt\n`, 'm', w, winNames)).toThrow(/gives a\.txt two different hashes/);
+    expect(parseManifest(`${h}  A.txt\n${'b'.repeat(64)}  a.txt\n`, 'm', p, posixNames)).toHaveLength(2);
+  });
+
   it('skips comment lines (starting with #) and blank ones (spaces too), but keeps a name that ends with one; a BOM counts only at the start', () => {
     expect(parseManifest(`# made by hand\n  \t\n${h}  notes#\n${h}  \uFEFFodd\n`, 'm', p, posixNames)).toStrictEqual([{ hash: h, rel: 'notes#' }, { hash: h, rel: '\uFEFFodd' }]);
   });

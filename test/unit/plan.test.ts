@@ -436,7 +436,8 @@ describe('space in clusters', () => {
   it('--what-if\'s words: what, from where, how', () => {
     const s = setup();
     const lines = describePlan(s.plan());
-    expect(lines.slice(0, 2)).toEqual([`Source: ${s.source} (local)`, `Target: ${s.target}`]);
+    expect(lines.slice(0, 2)).toEqual([`Source: ${s.source} (local)`, `Target: ${s.target} (POSIX: a name is its bytes)`]);
+    expect(describePlan(s.plan(s.options(), { names: winNames }))[1]).toBe(`Target: ${s.target} (Windows: names compared through the system's upcase table, 8.3 short names made)`);
     expect(lines[2]).toMatch(/^Package: 6 files, 6 folders, .* \(\d+ bytes\)$/);
     expect(lines[3]).toBe('Action: move (same volume: rename, no bytes copied): the source is local: move');
     expect(lines.at(-1)).toBe(`Launcher: ${p.join(s.target, LAUNCHER)}`);
