@@ -80,8 +80,8 @@ async function guardVerifyLaunch(plan: Plan, same: ReadonlySet<string>, opts: Op
     if (guard.protects) log.info(`Holding ${held.files} files and ${held.dirs} folders (${Date.now() - t0} ms)`, { event: true });
     else log.warn(`${target} is not protected from deletion: ${guard.description}`);
     await verify(target, inv, {
-      p, log, parallel: opts.parallel, manifest: plan.manifest, toleratesExtra: plan.toleratesExtra, walk: platform.walk, names: plan.names,
-      held: held.facts, keepsId: (rel) => same.has(rel.split('/')[0]!), whenIncomplete: plan.spent ? CACHE_SPENT : undefined,
+      p, log, parallel: opts.parallel, manifest: plan.manifest, toleratesExtra: plan.toleratesExtra, walk: held.walk ?? platform.walk, names: plan.names,
+      keepsId: (rel) => same.has(rel.split('/')[0]!), whenIncomplete: plan.spent ? CACHE_SPENT : undefined,
     });
 
     log.info(`Setting working directory to ${target}`);

@@ -4,6 +4,7 @@
 // and folder at every depth is held, and a file that cannot be held stops the launch.
 
 import { ExitCode } from '../exit-codes.js';
+import type { Walker } from '../inventory.js';
 import { ZtiError } from '../errors.js';
 
 /** Win32 errors a hold can meet (winerror.h); named here, not imported from win32/, so the guard contract needs no Windows layer. */
@@ -16,23 +17,16 @@ export interface HoldRequest {
   dirs: Iterable<string>;
 }
 
-/** What VERIFY compares of one held file: its identity (identity.ts: entryId), size and last-write time. */
-export interface FileFacts {
-  id: string;
-  size: number;
-  mtimeMs: number;
-}
-
 export interface Held {
   files: number;
   dirs: number;
   /**
-   * each held file's facts, read from the handle the guard holds (Windows: one
-   * GetFileInformationByHandle each, no second open and no lookup by name), in the order of the
-   * request's files; none where the guard holds nothing (POSIX, --no-guard): VERIFY then reads
-   * them from its walk
+   * the walk VERIFY reads the target with, over the folder handles the guard holds (Windows: one
+   * FileIdBothDirectoryInfo enumeration per held folder, through its own handle: each entry's ID,
+   * size and time, no second open and no lookup by name); none where the guard holds nothing
+   * (POSIX, --no-guard), where VERIFY walks by path
    */
-  facts?: FileFacts[];
+  walk?: Walker;
   /** close every handle; safe to call twice */
   release(): void;
 }

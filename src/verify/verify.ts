@@ -2,9 +2,10 @@
 // the target must hold exactly the inventory: every file the very version that was inventoried
 // (same size and last-write time, and, for a file renamed into the target, the same file ID:
 // a cache refresh during a move replaces files with others of the same size), no strays, every
-// folder. The facts of each file come from the handle the guard holds (Windows: no second open,
-// no lookup by name) or, where nothing is held (POSIX), from one walk of the target, which also
-// finds the strays; with a manifest every SHA-256 must match. Any difference stops the launch; the
+// folder. The facts come from one walk of the target, which also finds the strays: on Windows the
+// guard's own walk, each held folder listed through the handle it holds (every file's ID, size and
+// time, no second open, no lookup by name); where nothing is held (POSIX), a walk by path. With a
+// manifest every SHA-256 must match. Any difference stops the launch; the
 // error lists the first few differences, how many there are, and the way out.
 
 import type path from 'node:path';
@@ -12,7 +13,6 @@ import { ExitCode } from '../exit-codes.js';
 import { ZtiError } from '../errors.js';
 import type { Log } from '../log/logger.js';
 import { nodeWalk, sameTime, type Inventory, type Walker } from '../inventory.js';
-import type { FileFacts } from '../guard/guard.js';
 import { fromRel } from '../paths.js';
 import type { NameRules } from '../names/names.js';
 import { forEachLimit } from '../pool.js';
@@ -37,8 +37,6 @@ export interface VerifyOptions {
   walk?: Walker;
   /** what a name is in the target: the walk's names are matched to the inventory's by it */
   names: NameRules;
-  /** the guard's facts of each inventory file, from its held handle, in inventory order (Windows) */
-  held?: ReadonlyArray<FileFacts>;
   /** the staged file at rel must be the inventoried file itself (renamed into the target: same file ID) */
   keepsId?: (rel: string) => boolean;
   /**
@@ -69,8 +67,8 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
   expected.files.forEach((f, i) => fileIndex.set(key(f.rel), i));
   const wantDirs = new Set(expected.dirs.map(key));
   const seen = new Uint8Array(expected.files.length);
-  /** the walk's facts of each inventory file, where no handle gave them */
-  const walked: Array<FileFacts | undefined> = [];
+  /** what the walk found of each inventory file */
+  const found: Array<{ id?: string; size: number; mtimeMs: number }> = [];
   let refreshed = false;
   const seenDirs = new Set<string>();
   const extra: string[] = [];
@@ -88,7 +86,7 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
         return;
       }
       seen[i] = 1;
-      if (!opts.held) walked[i] = { id: id ?? '', size, mtimeMs };
+      found[i] = { id, size, mtimeMs };
     } else if (kind === 'dir') {
       if (wantDirs.has(k)) seenDirs.add(k);
       else extra.push(`folder not in the package: ${rel}`);
@@ -99,10 +97,10 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
   });
   expected.files.forEach((f, i) => {
     if (!seen[i]) return void problems.push(`missing: ${f.rel}`);
-    const got = opts.held?.[i] ?? walked[i]!;
+    const got = found[i]!;
     bytes += got.size;
     if (got.size !== f.size) problems.push(`size of ${f.rel}: ${got.size} bytes, expected ${f.size}`);
-    else if (f.id !== undefined && got.id !== '' && got.id !== f.id && opts.keepsId?.(f.rel)) {
+    else if (f.id !== undefined && got.id !== undefined && got.id !== f.id && opts.keepsId?.(f.rel)) {
       refreshed = true;
       problems.push(`${f.rel} is not the file that was inventoried (file ${f.id} then, ${got.id} now)`);
     } else if (!sameTime(got.mtimeMs, f.mtimeMs)) {

@@ -28,28 +28,39 @@ const FILE_ID_BOTH_DIRECTORY_INFO = 10;
 const FILE_ID_BOTH_DIRECTORY_RESTART_INFO = 11;
 const ERROR_NO_MORE_FILES = 18;
 
-export function bindEnumerate(koffi: Koffi, lastError: () => number): { list(dir: string): FoundEntry[] | { error: number } } {
+export interface Enumerate {
+  /** the entries of the folder at dir, opened for this listing only */
+  list(dir: string): FoundEntry[] | { error: number };
+  /** the entries of the folder open as h (a handle with FILE_LIST_DIRECTORY: the guard's) */
+  listHandle(h: number): FoundEntry[] | { error: number };
+}
+
+export function bindEnumerate(koffi: Koffi, lastError: () => number): Enumerate {
   const k32 = koffi.load('kernel32.dll');
   const CreateFileW = k32.func('intptr __stdcall CreateFileW(str16 name, uint32 access, uint32 share, void *sa, uint32 disposition, uint32 flags, intptr tmpl)');
   const GetFileInformationByHandleEx = k32.func('bool __stdcall GetFileInformationByHandleEx(intptr h, int cls, _Out_ uint8_t *buf, uint32 size)');
   const CloseHandle = k32.func('bool __stdcall CloseHandle(intptr h)');
   const buf = Buffer.alloc(64 * 1024); // one folder is read at a time: one buffer for the run
 
+  const listHandle = (h: number): FoundEntry[] | { error: number } => {
+    const out: FoundEntry[] = [];
+    for (let cls = FILE_ID_BOTH_DIRECTORY_RESTART_INFO; ; cls = FILE_ID_BOTH_DIRECTORY_INFO) {
+      if (!GetFileInformationByHandleEx(h, cls, buf, buf.length)) {
+        const error = lastError();
+        // the end; an empty volume root (no "." or "..") says "not found" at once
+        if (error === ERROR_NO_MORE_FILES || (error === ERROR_FILE_NOT_FOUND && cls === FILE_ID_BOTH_DIRECTORY_RESTART_INFO)) return out;
+        return { error };
+      }
+      readDirInfo(buf, (e) => out.push({ name: e.name, kind: kindOf(e.attributes, e.reparseTag), size: e.size, mtimeMs: e.mtimeMs, id: e.id }));
+    }
+  };
   return {
+    listHandle,
     list(dir) {
       const h = CreateFileW(longPath(dir), FILE_LIST_DIRECTORY | SYNCHRONIZE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, null, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, 0) as number;
       if (h === INVALID_HANDLE_VALUE) return { error: lastError() };
-      const out: FoundEntry[] = [];
       try {
-        for (let cls = FILE_ID_BOTH_DIRECTORY_RESTART_INFO; ; cls = FILE_ID_BOTH_DIRECTORY_INFO) {
-          if (!GetFileInformationByHandleEx(h, cls, buf, buf.length)) {
-            const error = lastError();
-            // the end; an empty volume root (no "." or "..") says "not found" at once
-            if (error === ERROR_NO_MORE_FILES || (error === ERROR_FILE_NOT_FOUND && cls === FILE_ID_BOTH_DIRECTORY_RESTART_INFO)) return out;
-            return { error };
-          }
-          readDirInfo(buf, (e) => out.push({ name: e.name, kind: kindOf(e.attributes, e.reparseTag), size: e.size, mtimeMs: e.mtimeMs, id: e.id }));
-        }
+        return listHandle(h);
       } finally {
         CloseHandle(h);
       }

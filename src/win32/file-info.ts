@@ -1,16 +1,10 @@
-// The two records Windows describes files in, read in one place so each layout is written down
-// once (and tested on Linux, over buffers made by the test):
-// - a folder's entries, as GetFileInformationByHandleEx(FileIdBothDirectoryInfo) returns them:
-//   FILE_ID_BOTH_DIR_INFO records with name, attributes, size, last-write time, reparse tag and
-//   64-bit file ID, read without opening a single file (the walk, enumerate.ts; the removal by
-//   handle, places.ts). NextEntryOffset 0, LastWriteTime 24, EndOfFile 40, FileAttributes 56,
-//   FileNameLength 60, EaSize 64 (the reparse tag when FILE_ATTRIBUTE_REPARSE_POINT is set),
-//   FileId 96, FileName 104;
-// - one open file, as GetFileInformationByHandle describes it (BY_HANDLE_FILE_INFORMATION): what
-//   VERIFY compares for each file the guard holds. ftLastWriteTime 20, nFileSizeHigh 32, Low 36,
-//   nFileIndexHigh 44, Low 48 (high words first, unlike the 64-bit fields above).
-
-import type { FileFacts } from '../guard/guard.js';
+// A folder's entries as GetFileInformationByHandleEx(FileIdBothDirectoryInfo) returns them for the
+// folder's handle: FILE_ID_BOTH_DIR_INFO records with name, attributes, size, last-write time,
+// reparse tag and 64-bit file ID, read without opening a single file (the walk and VERIFY's walk
+// over the guard's held folders, enumerate.ts; the removal by handle, places.ts). Read here, once,
+// so the layout is written down once and tested on Linux over buffers the test lays out:
+//   NextEntryOffset 0, LastWriteTime 24, EndOfFile 40, FileAttributes 56, FileNameLength 60,
+//   EaSize 64 (the reparse tag when FILE_ATTRIBUTE_REPARSE_POINT is set), FileId 96, FileName 104.
 
 export const FILE_ATTRIBUTE_REPARSE_POINT = 0x400;
 /** 100-ns intervals from 1601-01-01 to 1970-01-01, in milliseconds */
@@ -64,17 +58,3 @@ export function readDirInfo(buf: Buffer, visit: (e: DirInfoEntry) => void): void
   }
 }
 
-/** Size of BY_HANDLE_FILE_INFORMATION. */
-export const BY_HANDLE_INFO_SIZE = 52;
-
-
-/** The facts in a filled BY_HANDLE_FILE_INFORMATION. */
-export function byHandleFacts(buf: Buffer): FileFacts {
-  const hi = buf.readUInt32LE(44);
-  const lo = buf.readUInt32LE(48);
-  return {
-    id: hi < 0x200000 ? String(hi * TWO_32 + lo) : ((BigInt(hi) << 32n) | BigInt(lo)).toString(),
-    size: buf.readUInt32LE(32) * TWO_32 + buf.readUInt32LE(36),
-    mtimeMs: filetimeMs(buf, 20),
-  };
-}

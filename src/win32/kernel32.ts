@@ -3,8 +3,6 @@
 // read right after the call that failed.
 
 import type { Koffi } from './load-native.js';
-import type { FileFacts } from '../guard/guard.js';
-import { BY_HANDLE_INFO_SIZE, byHandleFacts } from './file-info.js';
 
 export const GENERIC_READ = 0x80000000;
 export const GENERIC_WRITE = 0x40000000;
@@ -29,8 +27,6 @@ export interface Kernel32 {
   /** opens (creating it if needed and allowed) a file for reading and writing with share mode 0: nobody else can open it */
   openExclusive(path: string, create?: boolean): number | { error: number };
   close(handle: number): boolean;
-  /** ID, size and last-write time of an open handle (GetFileInformationByHandle), or { error } */
-  facts(handle: number): FileFacts | { error: number };
   driveType(root: string): number;
   /** free bytes available to the caller on the volume of dir, or { error } */
   freeBytes(dir: string): number | { error: number };
@@ -47,8 +43,6 @@ export function bindKernel32(koffi: Koffi): Kernel32 {
   const GetLastError = k32.func('uint32 __stdcall GetLastError()');
   const GetDriveTypeW = k32.func('uint32 __stdcall GetDriveTypeW(str16 root)');
   const GetDiskFreeSpaceW = k32.func('bool __stdcall GetDiskFreeSpaceW(str16 root, _Out_ uint32 *sectorsPerCluster, _Out_ uint32 *bytesPerSector, _Out_ uint32 *freeClusters, _Out_ uint32 *clusters)');
-  const GetFileInformationByHandle = k32.func('bool __stdcall GetFileInformationByHandle(intptr h, _Out_ uint8_t *info)');
-  const info = Buffer.alloc(BY_HANDLE_INFO_SIZE); // one call at a time: one buffer
   const GetDiskFreeSpaceExW = k32.func('bool __stdcall GetDiskFreeSpaceExW(str16 dir, _Out_ uint64 *freeToCaller, _Out_ uint64 *total, _Out_ uint64 *totalFree)');
   return {
     openShared(path, share) {
@@ -60,7 +54,6 @@ export function bindKernel32(koffi: Koffi): Kernel32 {
       return h === INVALID_HANDLE_VALUE ? { error: GetLastError() as number } : h;
     },
     close: (h) => CloseHandle(h) as boolean,
-    facts: (h) => (GetFileInformationByHandle(h, info) ? byHandleFacts(info) : { error: GetLastError() as number }),
     driveType: (root) => GetDriveTypeW(root) as number,
     freeBytes(dir) {
       const free = [0];

@@ -47,7 +47,7 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
   let com: Com | undefined; // COM is initialised only by the commands that use it
   return {
     name: 'win32',
-    guard: windowsGuard(kernel),
+    guard: windowsGuard(kernel, enumerate),
     medium(p) {
       const type = kernel.driveType(rootOf(p));
       return type === DRIVE_REMOTE ? 'remote' : type === DRIVE_REMOVABLE ? 'removable' : type === DRIVE_CDROM ? 'cdrom' : 'fixed';

@@ -307,7 +307,7 @@ describe('--what-if changes nothing', () => {
 describe('names the target cannot stage whole, refused before any change (Windows\' rules, in-process)', () => {
   // the CLI on Linux stages into a POSIX folder, where these names are fine: main() is run with the
   // Windows names authority in place, as zticache.exe has it
-  const cases = [
+  const cases: Array<{ name: string; extra: Record<string, string>; code: number; words: RegExp }> = [
     { name: 'a name Windows cannot hold (served by a Unix share)', extra: { 'OSD/a:b.txt': 'x' }, code: ExitCode.NAME_UNUSABLE, words: /the package holds a name .* cannot hold: "a:b\.txt" in OSD .*: it holds ":"/ },
     { name: 'two names that are one in NTFS (a case-sensitive cache folder)', extra: { 'Setup.cab': 'x', 'setup.CAB': 'y' }, code: ExitCode.NAME_CLASH, words: /"Setup\.cab" and "setup\.CAB" at the top of the package are two entries of the package but one name/ },
     { name: 'a name shaped like another\'s 8.3 alias', extra: { 'ABCDEFGHIJ.txt': 'long', 'ABCDEF~1.TXT': 'alias-shaped' }, code: ExitCode.SHORT_NAME_CLASH, words: /"ABCDEF~1\.TXT" at the top of the package could be the 8\.3 short name the target volume gives "ABCDEFGHIJ\.txt"/ },

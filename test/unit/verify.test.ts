@@ -162,18 +162,28 @@ describe('verify', () => {
       await verify(s.target, s.inv, s.opts);
     });
 
-    it('takes each file\'s facts from the guard\'s handles when it has them, not from the walk', async () => {
+    it('takes each file\'s facts from the walk it is given (on Windows the guard\'s, through its held folders), not from a look of its own', async () => {
       const s = setup();
-      const held = s.inv.files.map((f) => ({ id: f.id!, size: f.size, mtimeMs: f.mtimeMs }));
       const i = s.inv.files.findIndex((f) => f.rel === 'sub/deep/b.txt');
-      fs.writeFileSync(p.join(s.target, 'sub/deep/b.txt'), 'changed on disk'); // the walk would see this
-      await verify(s.target, s.inv, { ...s.opts, held, keepsId: () => true });
-      held[i] = { ...held[i]!, size: 3 };
-      expect((await wayOut(s.target, s.inv, { ...s.opts, held })).problems).toBe('size of sub/deep/b.txt: 3 bytes, expected 2');
-      held[i] = { ...held[i]!, size: 2, id: 'another' };
-      expect((await wayOut(s.target, s.inv, { ...s.opts, held, keepsId: (rel) => rel === 'sub/deep/b.txt' })).problems).toBe(`sub/deep/b.txt is not the file that was inventoried (file ${s.inv.files[i]!.id} then, another now)`);
-      held[i] = { ...held[i]!, id: s.inv.files[i]!.id!, mtimeMs: s.inv.files[i]!.mtimeMs + 1 };
-      expect((await wayOut(s.target, s.inv, { ...s.opts, held })).problems).toMatch(/^sub\/deep\/b\.txt was rewritten after the inventory/);
+      let over: { size?: number; id?: string; mtimeMs?: number } = {};
+      const walk: Walker = (_pp, _root, visit) => {
+        for (const d of s.inv.dirs) visit(d, 'dir', 0, 0);
+        s.inv.files.forEach((f, j) => {
+          const o = j === i ? { ...f, ...over } : f;
+          visit(f.rel, 'file', o.size, o.mtimeMs, o.id);
+        });
+      };
+      fs.writeFileSync(p.join(s.target, 'sub/deep/b.txt'), 'changed on disk'); // a look by path would see this
+      await verify(s.target, s.inv, { ...s.opts, walk, keepsId: () => true });
+      over = { size: 3 };
+      expect((await wayOut(s.target, s.inv, { ...s.opts, walk })).problems).toBe('size of sub/deep/b.txt: 3 bytes, expected 2');
+      over = { id: 'another' };
+      expect((await wayOut(s.target, s.inv, { ...s.opts, walk, keepsId: (rel) => rel === 'sub/deep/b.txt' })).problems).toBe(`sub/deep/b.txt is not the file that was inventoried (file ${s.inv.files[i]!.id} then, another now)`);
+      await verify(s.target, s.inv, { ...s.opts, walk, keepsId: (rel) => rel !== 'sub/deep/b.txt' }); // a copy's ID is its own
+      over = { id: undefined }; // a walk that reads no IDs cannot refuse by them
+      await verify(s.target, s.inv, { ...s.opts, walk, keepsId: () => true });
+      over = { mtimeMs: s.inv.files[i]!.mtimeMs + 1 };
+      expect((await wayOut(s.target, s.inv, { ...s.opts, walk })).problems).toMatch(/^sub\/deep\/b\.txt was rewritten after the inventory/);
     });
 
     it('names the way out when the package cannot be made whole from what is left, for a missing file and a wrong hash', async () => {

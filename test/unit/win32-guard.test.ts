@@ -1,23 +1,35 @@
 // The Windows guard's bookkeeping, on Linux through a fake kernel32 (the real one is exercised on
 // the built exe in test/wine/): share modes per kind, release of every handle, and failures that
 // name the path and the Win32 error.
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
 import { ZtiError } from '../../src/errors.js';
 import { windowsGuard } from '../../src/win32/guard.js';
 import { FILE_SHARE_READ, FILE_SHARE_WRITE, longPath, type Kernel32 } from '../../src/win32/kernel32.js';
+import type { FoundEntry } from '../../src/inventory.js';
 
-function fakeKernel(fail: Record<string, number> = {}, factsFail: Record<string, number> = {}) {
+/** Folder listings by handle and by path, as the enumeration gives them; each call recorded. */
+function fakeDirs(k: ReturnType<typeof fakeKernel>, byPath: Record<string, FoundEntry[]>) {
+  const asked: string[] = [];
+  return {
+    asked,
+    listHandle: (h: number) => {
+      const o = k.open.get(h);
+      if (!o) return { error: 6 }; // ERROR_INVALID_HANDLE: a handle it does not hold
+      asked.push(`handle ${o.path}`);
+      return byPath[o.path] ?? [];
+    },
+    list: (dir: string) => (asked.push(`path ${dir}`), byPath[longPath(dir)] ?? []),
+  };
+}
+const noDirs = { list: () => [], listHandle: () => [] };
+
+function fakeKernel(fail: Record<string, number> = {}) {
   const open = new Map<number, { path: string; share: number }>();
   let next = 100;
   const k: Kernel32 & { open: typeof open } = {
     open,
-    facts(h) {
-      const o = open.get(h);
-      if (!o) return { error: 6 }; // ERROR_INVALID_HANDLE: asked of a handle it does not hold
-      if (factsFail[o.path] !== undefined) return { error: factsFail[o.path]! };
-      return { id: `id of ${o.path}`, size: o.path.length, mtimeMs: h };
-    },
     openExclusive: () => ({ error: 5 }),
     clusterBytes: () => 4096,
     openShared(path, share) {
@@ -36,7 +48,7 @@ function fakeKernel(fail: Record<string, number> = {}, factsFail: Record<string,
 describe('Windows guard', () => {
   it('opens files share-read, folders share-read|write (never share-delete), all by their \\\\?\\ long path; release closes them all', () => {
     const k = fakeKernel();
-    const held = windowsGuard(k).holdAll({ files: ['C:\\MININT\\PackageSource\\a.cab'], dirs: ['C:\\MININT\\PackageSource'] });
+    const held = windowsGuard(k, noDirs).holdAll({ files: ['C:\\MININT\\PackageSource\\a.cab'], dirs: ['C:\\MININT\\PackageSource'] });
     const byPath = new Map([...k.open.values()].map((o) => [o.path, o.share]));
     expect(byPath.get('\\\\?\\C:\\MININT\\PackageSource\\a.cab')).toBe(FILE_SHARE_READ);
     expect(byPath.get('\\\\?\\C:\\MININT\\PackageSource')).toBe(FILE_SHARE_READ | FILE_SHARE_WRITE);
@@ -51,35 +63,30 @@ describe('Windows guard', () => {
     expect(closed).toHaveLength(2);
   });
 
-  it('reads each held file\'s ID, size and time from the handle it holds, in the order asked, for VERIFY', () => {
+  it('lends VERIFY a walk that lists every held folder through the handle it holds, a folder it does not hold by its path', () => {
     const k = fakeKernel();
-    const asked: number[] = [];
-    const facts = k.facts;
-    k.facts = (h) => (asked.push(h), facts(h));
-    const held = windowsGuard(k).holdAll({ files: ['C:\\P\\b', 'C:\\P\\a'], dirs: ['C:\\P'] });
-    expect(held.facts).toEqual([
-      { id: 'id of \\\\?\\C:\\P\\b', size: 10, mtimeMs: 102 },
-      { id: 'id of \\\\?\\C:\\P\\a', size: 10, mtimeMs: 103 },
-    ]);
-    expect(asked).toEqual([102, 103]); // the files' handles, not the folder's: one call each
-    expect(held.files).toBe(2);
+    const file = (name: string): FoundEntry => ({ name, kind: 'file', size: 1, mtimeMs: 2, id: `id-${name}` });
+    const dirs = fakeDirs(k, {
+      '\\\\?\\C:\\P': [file('a'), { name: 'sub', kind: 'dir', size: 0, mtimeMs: 0, id: 'd' }, { name: 'stray', kind: 'dir', size: 0, mtimeMs: 0 }],
+      '\\\\?\\C:\\P\\sub': [file('b')],
+      '\\\\?\\C:\\P\\stray': [file('c')],
+    });
+    const held = windowsGuard(k, dirs).holdAll({ files: ['C:\\P\\a', 'C:\\P\\sub\\b'], dirs: ['C:\\P', 'C:\\P\\sub'] });
+    const seen: string[] = [];
+    held.walk!(path.win32, 'C:\\P', (rel, kind, _size, _mtime, id) => void seen.push(`${rel} ${kind} ${id}`));
+    expect(seen).toEqual(['a file id-a', 'stray dir undefined', 'sub dir d', 'stray/c file id-c', 'sub/b file id-b']);
+    expect(dirs.asked).toEqual(['handle \\\\?\\C:\\P', 'path C:\\P\\stray', 'handle \\\\?\\C:\\P\\sub']);
+    expect(held).toMatchObject({ files: 2, dirs: 2 });
   });
 
-  it('a held file whose facts cannot be read stops the run with its path and Win32 error, and lets go of every handle', () => {
-    const k = fakeKernel({}, { '\\\\?\\C:\\P\\a': 1 });
-    let err: unknown;
-    try {
-      windowsGuard(k).holdAll({ files: ['C:\\P\\a'], dirs: ['C:\\P'] });
-    } catch (e) {
-      err = e;
-    }
-    expect((err as ZtiError).exitCode).toBe(ExitCode.GUARD_FAILED);
-    expect((err as ZtiError).describe()).toBe('cannot hold C:\\P\\a open; the launcher was not started (Windows error 1)');
-    expect(k.open.size).toBe(0);
+  it('a held folder that cannot be listed stops VERIFY\'s walk, naming it with its Win32 error', () => {
+    const k = fakeKernel();
+    const held = windowsGuard(k, { list: () => [], listHandle: () => ({ error: 5 }) }).holdAll({ files: [], dirs: ['C:\\P'] });
+    expect(() => held.walk!(path.win32, 'C:\\P', () => undefined)).toThrow(/cannot read folder C:\\P/);
   });
 
   it('says what it is: it protects, and the system closes its handles when the process ends', () => {
-    const g = windowsGuard(fakeKernel());
+    const g = windowsGuard(fakeKernel(), noDirs);
     expect(g).toMatchObject({ protects: true, closedByExit: true, description: 'CreateFileW share-read handles (files cannot be deleted, renamed or changed while held)' });
   });
 
@@ -87,7 +94,7 @@ describe('Windows guard', () => {
     const k = fakeKernel({ '\\\\?\\C:\\P\\b.wim': 32 });
     let err: unknown;
     try {
-      windowsGuard(k).holdAll({ files: ['C:\\P\\a.cab', 'C:\\P\\b.wim'], dirs: ['C:\\P'] });
+      windowsGuard(k, noDirs).holdAll({ files: ['C:\\P\\a.cab', 'C:\\P\\b.wim'], dirs: ['C:\\P'] });
     } catch (e) {
       err = e;
     }
@@ -99,7 +106,7 @@ describe('Windows guard', () => {
 
   it('a staged file gone at guard time is a verification failure', () => {
     const k = fakeKernel({ '\\\\?\\C:\\P\\gone.txt': 2 });
-    expect(() => windowsGuard(k).holdAll({ files: ['C:\\P\\gone.txt'], dirs: [] })).toThrow(/staged file or folder is missing: C:\\P\\gone\.txt/);
+    expect(() => windowsGuard(k, noDirs).holdAll({ files: ['C:\\P\\gone.txt'], dirs: [] })).toThrow(/staged file or folder is missing: C:\\P\\gone\.txt/);
   });
 
   it('long paths: drive paths and UNC paths get the \\\\?\\ prefix once', () => {
