@@ -34,7 +34,7 @@ export interface Inventory {
 export interface WalkOptions {
   /** package-relative paths to leave out (e.g. the manifest being written) */
   skip?: ReadonlySet<string>;
-  /** how to list a folder: the platform's (Windows: one FindFirstFileExW enumeration, no file opened) */
+  /** how to list a folder: the platform's (Windows: one FileIdBothDirectoryInfo enumeration, no file opened) */
   walk?: Walker;
 }
 
@@ -77,7 +77,7 @@ export interface FoundEntry {
 
 /**
  * The Walker over a folder lister: depth first, in name order, parents before their children.
- * The platform supplies only the listing of one folder (node:fs below; one FindFirstFileExW
+ * The platform supplies only the listing of one folder (node:fs below; one FileIdBothDirectoryInfo
  * enumeration on Windows, src/win32/enumerate.ts); the lister throws when a folder cannot be read.
  */
 export function listingWalk(list: (p: path.PlatformPath, absDir: string) => FoundEntry[]): Walker {

@@ -28,7 +28,7 @@ export interface Platform {
   medium(p: string): Medium;
   /**
    * Lists a tree: names, kinds, sizes and times. POSIX: readdir + lstat; Windows: one
-   * FindFirstFileExW enumeration per folder, no file opened (on NTFS with an antivirus filter every
+   * FileIdBothDirectoryInfo enumeration per folder, no file opened (on NTFS with an antivirus filter every
    * open is a scan: the guard's handle should be the only one per file).
    */
   walk: Walker;

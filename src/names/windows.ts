@@ -1,7 +1,7 @@
 // Names on Windows (NTFS through Win32), the same contract as names/posix.ts with these rules:
 // - one name: NTFS compares names by mapping each UTF-16 unit through the volume's upcase table
-//   (RtlUpcaseUnicodeChar, what CompareStringOrdinal(ignoreCase) uses; src/win32/upcase.ts reads
-//   the running Windows' table once). It is a simple one-to-one map: `ß` has no capital there
+//   (RtlUpcaseUnicodeChar, what CompareStringOrdinal(ignoreCase) uses; src/win32/names.ts asks the
+//   running Windows for each unit a package's names hold, once). It is a simple one-to-one map: `ß` has no capital there
 //   (JavaScript's "SS" is two units), the KELVIN SIGN is already a capital and stays apart from
 //   `k`, and characters beyond the BMP (surrogate pairs) are compared as they are;
 // - cannot hold: `< > : " / \ | ? *` (a colon would name a stream), control characters, more than
@@ -21,8 +21,8 @@ const DEVICE = /^(CON|PRN|AUX|NUL|COM[0-9\u00b9\u00b2\u00b3]|LPT[0-9\u00b9\u00b2
 const MAX_NAME = 255;
 
 export interface WindowsNameOptions {
-  /** the 65,536-entry upcase table: upcase[u] is the capital NTFS compares unit u as */
-  upcase: Uint16Array;
+  /** the upcase table: upcase(u) is the capital NTFS compares the UTF-16 unit u as */
+  upcase: (unit: number) => number;
   /** the target volume makes 8.3 short names */
   shortNames: boolean;
 }
@@ -34,7 +34,7 @@ export function windowsNames(opts: WindowsNameOptions): NameRules {
   let asciiPlain = true;
   for (let u = 0; u < 0x80; u++) {
     const want = u >= 0x61 && u <= 0x7a ? u - 0x20 : u;
-    if (upcase[u] !== want) asciiPlain = false;
+    if (upcase(u) !== want) asciiPlain = false;
   }
   const key = (rel: string): string => {
     if (asciiPlain && /^[\x00-\x7f]*$/.test(rel)) return rel.toUpperCase();
@@ -42,7 +42,7 @@ export function windowsNames(opts: WindowsNameOptions): NameRules {
     let start = 0;
     for (let i = 0; i < rel.length; i++) {
       const u = rel.charCodeAt(i);
-      const up = upcase[u]!;
+      const up = upcase(u);
       if (up !== u) {
         out += rel.slice(start, i) + String.fromCharCode(up);
         start = i + 1;

@@ -81,7 +81,7 @@ export function kindOf(attributes: number, reparseTag: number): EntryKind {
   return attributes & FILE_ATTRIBUTE_DEVICE ? 'other' : 'file';
 }
 
-/** The Walker contract (inventory.ts) over FindFirstFileExW: a folder that cannot be listed stops the walk, naming it. */
+/** The Walker contract (inventory.ts) over a folder lister (by path, or by a held handle): a folder that cannot be listed stops the walk, naming it. */
 export function enumerationWalk(list: (dir: string) => FoundEntry[] | { error: number }): Walker {
   return listingWalk((_p, absDir) => {
     const entries = list(absDir);

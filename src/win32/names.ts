@@ -1,6 +1,7 @@
 // The Windows names authority's two inputs, read from Windows itself (names/windows.ts has the
-// rules): the upcase table NTFS compares names with, one RtlUpcaseUnicodeChar per UTF-16 unit, read
-// once per run (65,536 calls into ntdll, no system call, a few milliseconds), and whether the
+// rules): the upcase table NTFS compares names with, one RtlUpcaseUnicodeChar per UTF-16 unit,
+// asked of ntdll the first time a unit is met and kept (a package of ASCII names asks 128 units;
+// all 65,536 up front cost more than the plan's whole walk under Wine), and whether the
 // target volume makes 8.3 short names, from NtfsDisable8dot3NameCreation: 1 none, 3 only the system
 // volume; 0 all volumes, and 2, a per-volume setting this does not read, count as "makes them", the
 // safe side (a name shaped like an alias is refused where none would be made).
@@ -23,13 +24,12 @@ export function bindNames(koffi: Koffi, systemDrive: string | undefined): Window
   const adv = koffi.load('advapi32.dll');
   const RtlUpcaseUnicodeChar = ntdll.func('uint16 __stdcall RtlUpcaseUnicodeChar(uint16 c)');
   const RegGetValueW = adv.func('int32 __stdcall RegGetValueW(intptr key, str16 sub, str16 value, uint32 flags, void *type, _Out_ uint32 *data, _Inout_ uint32 *size)');
-  let upcase: Uint16Array | undefined;
-  const table = () => {
-    if (!upcase) {
-      upcase = new Uint16Array(0x10000);
-      for (let u = 0; u < 0x10000; u++) upcase[u] = RtlUpcaseUnicodeChar(u) as number;
-    }
-    return upcase;
+  /** the capital of each unit asked so far, -1 where not asked yet */
+  const known = new Int32Array(0x10000).fill(-1);
+  const upcase = (u: number): number => {
+    let up = known[u]!;
+    if (up < 0) known[u] = up = RtlUpcaseUnicodeChar(u) as number;
+    return up;
   };
   let setting: number | undefined | null = null;
   const disable8dot3 = () => {
@@ -43,7 +43,7 @@ export function bindNames(koffi: Koffi, systemDrive: string | undefined): Window
     rulesFor(targetRoot) {
       const s = disable8dot3();
       const onSystem = systemDrive !== undefined && targetRoot.slice(0, 2).toUpperCase() === systemDrive.slice(0, 2).toUpperCase();
-      return windowsNames({ upcase: table(), shortNames: !(s === 1 || (s === 3 && !onSystem)) });
+      return windowsNames({ upcase, shortNames: !(s === 1 || (s === 3 && !onSystem)) });
     },
   };
 }

@@ -15,8 +15,9 @@ export function simpleUpcase(): Uint16Array {
 }
 
 const table = simpleUpcase();
+const upcase = (u: number) => table[u]!;
 /** NTFS on a volume that makes 8.3 names (the system volume's default) */
-export const winNames = windowsNames({ upcase: table, shortNames: true });
+export const winNames = windowsNames({ upcase, shortNames: true });
 /** NTFS with 8.3 names off */
-export const winNamesNo83 = windowsNames({ upcase: table, shortNames: false });
+export const winNamesNo83 = windowsNames({ upcase, shortNames: false });
 export { posixNames };
