@@ -297,14 +297,14 @@ if (!haveWine || !fs.existsSync(path.join(root, 'dist', 'zticache.exe'))) {
         steps = stepTimes(fs.readFileSync(path.join(staged, '..', 'SMSOSD', 'OSDLOGS', 'ZTICache.log'), 'utf8'));
         fresh(n);
         fs.mkdirSync(path.join(driveC, 'MININT'), { recursive: true });
+        // the launcher runs while the loop holds every file, as it does under zticache's guard
         floorMs.push(
           wineTimed(['cmd', '/c', 'move', 'C:\\ccmcache\\PKG', 'C:\\MININT\\PackageSource'], driveC)
-          + wineTimed([loop, 'C:\\MININT\\PackageSource'], driveC)
-          + wineTimed(['C:\\MININT\\PackageSource\\OSDLaunch.exe', 'C:\\nothing', 'C:\\report.txt', '0'], staged),
+          + wineTimed([loop, 'C:\\MININT\\PackageSource', 'C:\\MININT\\PackageSource\\OSDLaunch.exe', 'C:\\nothing', 'C:\\report.txt', '0'], driveC),
         );
       }
       const ratio = median(ztiMs) / median(floorMs);
-      row(`default run under Wine, ${n} files: zticache.exe vs the floor (move + CreateFileW loop + launcher)`, `${(median(ztiMs) / 1000).toFixed(1)} s vs ${(median(floorMs) / 1000).toFixed(1)} s = ${ratio.toFixed(2)}x (${steps})`, '<= 1.2x', ratio <= 1.2);
+      row(`default run under Wine, ${n} files: zticache.exe vs the floor (move + CreateFileW loop holding every file while the launcher runs)`, `${(median(ztiMs) / 1000).toFixed(1)} s vs ${(median(floorMs) / 1000).toFixed(1)} s = ${ratio.toFixed(2)}x (${steps})`, '<= 1.2x', ratio <= 1.2);
     }
     // The same for a copy (a UNC or CD-ROM source, --mode copy): the floor copies the tree with a
     // bare CopyFileW loop (bench/copyfile-loop.c), then the CreateFileW loop, then the launcher.
@@ -322,12 +322,11 @@ if (!haveWine || !fs.existsSync(path.join(root, 'dist', 'zticache.exe'))) {
         fs.mkdirSync(path.join(driveC, 'MININT'), { recursive: true });
         floorMs.push(
           wineTimed([copyLoop, 'C:\\ccmcache\\PKG', 'C:\\MININT\\PackageSource'], driveC)
-          + wineTimed([loop, 'C:\\MININT\\PackageSource'], driveC)
-          + wineTimed(['C:\\MININT\\PackageSource\\OSDLaunch.exe', 'C:\\nothing', 'C:\\report.txt', '0'], staged),
+          + wineTimed([loop, 'C:\\MININT\\PackageSource', 'C:\\MININT\\PackageSource\\OSDLaunch.exe', 'C:\\nothing', 'C:\\report.txt', '0'], driveC),
         );
       }
       const ratio = median(ztiMs) / median(floorMs);
-      row(`copy run under Wine, ${n} files: zticache.exe --mode copy vs the floor (CopyFileW loop + CreateFileW loop + launcher)`, `${(median(ztiMs) / 1000).toFixed(1)} s vs ${(median(floorMs) / 1000).toFixed(1)} s = ${ratio.toFixed(2)}x (${steps})`, '<= 2x', ratio <= 2);
+      row(`copy run under Wine, ${n} files: zticache.exe --mode copy vs the floor (CopyFileW loop + CreateFileW loop holding every file while the launcher runs)`, `${(median(ztiMs) / 1000).toFixed(1)} s vs ${(median(floorMs) / 1000).toFixed(1)} s = ${ratio.toFixed(2)}x (${steps})`, '<= 2x', ratio <= 2);
     }
   } finally {
     spawnSync('wineserver', ['-k'], { env });
