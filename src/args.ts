@@ -37,6 +37,8 @@ export interface Args {
   program?: string;
   advertisement?: string;
   enable?: boolean;
+  /** `zticache util /force`: change a program or package that is not zticache's or not an OS package */
+  force: boolean;
   /** `zticache cache-size MB` */
   cacheMb?: string;
   /** the program status MIF written on a failure before the launcher: its name in %windir%, and what the Reporting tab matches */
@@ -72,6 +74,7 @@ export const OPTIONS = [
   { name: 'program', value: 'NAME', default: '', help: '`zticache util` only: the OS program of that package' },
   { name: 'advertisement', value: 'ID', default: '', help: '`zticache util` only: the OS advertisement' },
   { name: 'enable', value: 'true|false', default: '', help: '`zticache util` only: download and execute on (the program runs zticache.exe) or off (osdlaunch.exe); `yes`/`no` too' },
+  { name: 'force', default: '', help: '`zticache util` only: also change a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is not an OS package (its command line is overwritten)' },
   { name: 'what-if', default: '', help: 'print the plan, change nothing, exit 0 (or the refusal\'s code)' },
   { name: 'no-guard', default: '', help: 'diagnostics only: do not hold the staged files open' },
   { name: 'help', default: '', help: 'this text, with the exit codes (also `/?`)' },
@@ -107,7 +110,7 @@ function splitOption(token: string): { name: string; value?: string; spelled: st
 }
 
 export function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { command: 'run', launchArgs: [], mode: 'auto', whatIf: false, guard: true, warnings: [] };
+  const args: Args = { command: 'run', launchArgs: [], mode: 'auto', whatIf: false, guard: true, force: false, warnings: [] };
   const positional: string[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
@@ -127,6 +130,7 @@ export function parseArgs(argv: readonly string[]): Args {
       if (opt.value !== undefined) throw usage(`${opt.spelled} takes no value`);
       if (opt.name === 'what-if') args.whatIf = true;
       else if (opt.name === 'no-guard') args.guard = false;
+      else if (opt.name === 'force') args.force = true;
       else if (opt.name === 'help') args.command = 'help';
       else if (opt.name === 'version' && args.command !== 'help') args.command = 'version';
       continue;
@@ -158,7 +162,7 @@ export function parseArgs(argv: readonly string[]): Args {
     args.manifestDir = positional[1];
   } else if (sub === 'util') {
     if (args.command === 'run') args.command = 'util';
-    if (positional.length > 1) throw usage(`unexpected argument "${positional[1]}" (zticache util takes only /server, /package, /program, /advertisement, /enable)`);
+    if (positional.length > 1) throw usage(`unexpected argument "${positional[1]}" (zticache util takes only /server, /package, /program, /advertisement, /enable, /force)`);
   } else if (sub === 'cache-size') {
     if (args.command === 'run') args.command = 'cache-size';
     if (positional.length > 2) throw usage('usage: zticache cache-size [MB]');
@@ -167,7 +171,7 @@ export function parseArgs(argv: readonly string[]): Args {
     throw usage(`unexpected argument "${positional[0]}"`);
   }
   if (args.out !== undefined && args.command !== 'manifest') throw usage('--out belongs to "zticache manifest DIR"');
-  const utilOnly = (['server', 'package', 'program', 'advertisement', 'enable'] as const).find((k) => args[k] !== undefined);
+  const utilOnly = (['server', 'package', 'program', 'advertisement', 'enable'] as const).find((k) => args[k] !== undefined) ?? (args.force ? 'force' : undefined);
   if (utilOnly && args.command !== 'util' && args.command !== 'help') throw usage(`--${utilOnly} belongs to "zticache util"`);
   return args;
 }

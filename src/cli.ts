@@ -28,7 +28,7 @@ export function helpText(): string {
 Usage:
   zticache [options] [-- launcher arguments]
   zticache manifest DIR [--out FILE]
-  zticache util [/server:NAME] [/package:ID /program:NAME] [/advertisement:ID] [/enable:true|false] [/what-if]
+  zticache util [/server:NAME] [/package:ID /program:NAME] [/advertisement:ID] [/enable:true|false] [/force] [/what-if]
   zticache cache-size [MB] [/what-if]
 
 With no options (the OSD program command line): source = the folder of zticache.exe,

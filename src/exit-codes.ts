@@ -37,6 +37,7 @@ const table = [
   ['NAME_UNUSABLE', 900000026, 'The package holds a name the target cannot hold (Windows: a colon, a backslash, a vertical bar, one of < > " ? *, a control character, or over 255 characters); the message names it; nothing was changed.'],
   ['NAME_CLASH', 900000027, 'Two entries of the package are one name on the target (Windows compares names without case, by its own table); the message names both; nothing was changed.'],
   ['SHORT_NAME_CLASH', 900000028, 'An entry of the package is named like the 8.3 short name the target volume may give another entry (ABCDEF~1.TXT beside ABCDEFGHIJ.txt); the message names both; nothing was changed.'],
+  ['SMS_NOT_OSD_PROGRAM', 900000029, '`zticache util`: the program runs neither osdlaunch.exe nor zticache.exe, or its package is not an OS package, so its command line would be lost (the message shows it); nothing was changed; /force changes it anyway.'],
   ['INTERNAL', 900000099, 'Unexpected internal error (a bug); details are in the log.'],
 ] as const;
 

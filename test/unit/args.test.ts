@@ -16,7 +16,13 @@ function usageError(argv: string[]): ZtiError {
 
 describe('command line', () => {
   it('no arguments is the OSD program form: run with defaults', () => {
-    expect(parseArgs([])).toEqual({ command: 'run', launchArgs: [], mode: 'auto', whatIf: false, guard: true, warnings: [] });
+    expect(parseArgs([])).toEqual({ command: 'run', launchArgs: [], mode: 'auto', whatIf: false, guard: true, force: false, warnings: [] });
+  });
+
+  it('/force belongs to zticache util, as its other options do', () => {
+    expect(parseArgs(['util', '/force', '/advertisement:X', '/enable:true'])).toMatchObject({ command: 'util', force: true });
+    expect(() => parseArgs(['/force'])).toThrow(/--force belongs to "zticache util"/);
+    expect(() => parseArgs(['util', '/force:yes'])).toThrow(/\/force takes no value/);
   });
 
   it('accepts --name value, --name=value and the WSH form /name:value alike', () => {
@@ -81,7 +87,7 @@ describe('the options, defined once', () => {
       const value = ({ mode: 'copy', parallel: '2', enable: 'yes' } as Record<string, string>)[o.name] ?? 'x';
       const argv = 'value' in o ? [`--${o.name}`, value] : [`--${o.name}`];
       // options of a subcommand are known to the parser, and belong to that subcommand
-      const sub = o.name === 'out' ? ['manifest', 'DIR'] : ['server', 'package', 'program', 'advertisement', 'enable'].includes(o.name) ? ['util'] : [];
+      const sub = o.name === 'out' ? ['manifest', 'DIR'] : ['server', 'package', 'program', 'advertisement', 'enable', 'force'].includes(o.name) ? ['util'] : [];
       expect(() => parseArgs([...sub, ...argv]), o.name).not.toThrow();
     }
   });

@@ -1,14 +1,22 @@
-// zticache util's decisions against an SMS site in memory: the two bits and nothing else, the
-// program's command line, the report of the original (from one query per class), --what-if, and
-// each failure as its own code.
-import { describe, expect, it } from 'vitest';
+// zticache util's decisions against an SMS site in memory: resolve, then write (a refused Put_ at
+// every position leaves the site as the message says, with the command that undoes it), the two
+// bits and nothing else, only what is zticache's changed (arguments kept, a foreign program or a
+// package that is not an OS package refused without /force), object paths escaped, the report
+// linear and joined without case, the package-source check's three answers, and each failure's code.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { ComError, type Dispatch, type Variant } from '../../src/automation.js';
 import { connectSms } from '../../src/commands/util/site.js';
 import { ExitCode } from '../../src/exit-codes.js';
 import { ZtiError } from '../../src/errors.js';
 import { describeFlags, REMOTE_CLIENT_FLAGS, withDownloadAndExecute } from '../../src/commands/util/flags.js';
 import { runUtil, utilUsage, type UtilOptions } from '../../src/commands/util/util.js';
-import { memorySite, type MemorySite } from '../helpers/sms-site.js';
+import { memorySite, pathKeys, type MemorySite } from '../helpers/sms-site.js';
+import { objectPath } from '../../src/commands/util/object-path.js';
+import { stagerFolder } from '../../src/commands/util/source-check.js';
+import { findStager } from '../../src/commands/util/command.js';
+import { tempDir } from '../helpers/fixtures.js';
 
 /** A site as the document's example has it, its advertisement carrying settings the script wiped. */
 function xpSite(flags = 0x08 | 0x20 | 0x400 | 0x2000) {
@@ -19,17 +27,20 @@ function xpSite(flags = 0x08 | 0x20 | 0x400 | 0x2000) {
   });
 }
 
-function run(site: MemorySite, o: Partial<UtilOptions>, hasStager?: (p: string) => boolean | undefined) {
+async function run(site: MemorySite, o: Partial<UtilOptions>, findStager?: (folder: string) => Promise<boolean | string>) {
   const lines: string[] = [];
   let error: ZtiError | undefined;
   try {
-    runUtil({ whatIf: false, ...o }, { connect: () => site, out: (l) => lines.push(l), hasStager });
+    await runUtil({ whatIf: false, ...o }, { connect: () => site, out: (l) => lines.push(l), findStager });
   } catch (err) {
     if (!(err instanceof ZtiError)) throw err;
     error = err;
   }
   return { lines, text: lines.join('\n'), error };
 }
+const answer = (a: boolean | string) => async () => a;
+/** the site's records as they are, to show what a run changed */
+const state = (site: MemorySite) => JSON.stringify([site.packages, site.programs, site.adverts]);
 
 describe('RemoteClientFlags: download and execute is two bits, every other setting is kept', () => {
   it('for every named bit, on and off', () => {
@@ -62,125 +73,391 @@ describe('RemoteClientFlags: download and execute is two bits, every other setti
   });
 });
 
-describe('zticache util', () => {
-  it('/advertisement /enable:true: the two bits change, the program named by the advertisement runs zticache.exe, the report says so', () => {
+describe('zticache util: download and execute on and off', () => {
+  it('/advertisement /enable:true: the program named by the advertisement first, then the two bits; the report says so', async () => {
     const site = xpSite();
-    const r = run(site, { advertisement: 'XXX20001', enable: true }, () => true);
+    const r = await run(site, { advertisement: 'XXX20001', enable: true }, answer(true));
     expect(r.error).toBeUndefined();
     expect(site.adverts[0]!.RemoteClientFlags).toBe(0x10 | 0x20 | 0x400 | 0x2000);
     expect(site.programs[0]!.CommandLine).toBe('zticache.exe');
     expect(site.programs[1]!.CommandLine).toBe('setup.exe');
+    expect(site.puts).toEqual(['SMS_Program', 'SMS_Advertisement']);
     expect(r.lines.slice(0, 6)).toEqual([
       'Connecting to SMS provider server SERVER1 and site MTN.',
       'Retrieving advertisement object for advertisement XXX20001.',
-      'Enabled download and execute on advertisement XXX20001: RemoteClientFlags 9256 (0x2428: RUN_FROM_LOCAL_DISPPOINT|DONT_RUN_NO_LOCAL_DISPPOINT|BALLOON_REMINDERS_REQUIRED|RERUN_IF_FAILED) -> 9264 (0x2430: DOWNLOAD_FROM_LOCAL_DISPPOINT|DONT_RUN_NO_LOCAL_DISPPOINT|BALLOON_REMINDERS_REQUIRED|RERUN_IF_FAILED).',
       'Retrieving program object for package XXX00001 and program Install XP.',
       'Set the command line of package XXX00001 program Install XP: "osdlaunch.exe" -> "zticache.exe".',
+      'Set download and execute on for advertisement XXX20001: RemoteClientFlags 9256 (0x2428: RUN_FROM_LOCAL_DISPPOINT|DONT_RUN_NO_LOCAL_DISPPOINT|BALLOON_REMINDERS_REQUIRED|RERUN_IF_FAILED) -> 9264 (0x2430: DOWNLOAD_FROM_LOCAL_DISPPOINT|DONT_RUN_NO_LOCAL_DISPPOINT|BALLOON_REMINDERS_REQUIRED|RERUN_IF_FAILED).',
       'Be sure to include zticache.exe in the OS package by including it as a',
     ]);
     expect(r.text).toContain('zticache.exe is in the package source \\\\SERVER1\\pkgs\\xp.');
     expect(r.text).toMatch(/OS Package ID: +XXX00001\nOS Package Name: +XP Master\n OS Program Name: +Install XP\n OS Program command line: +zticache\.exe\n OS Program cache enabled: True\n  OS Advertisement ID: +XXX20001\n  OS Advertisement flags: +9264 \(0x2430: [A-Z_|]+\)\n  Download enabled: +True/);
     expect(r.text).not.toMatch(/XXX00002|Warning/);
-    expect(site.puts).toEqual(['SMS_Advertisement', 'SMS_Program']);
   });
 
-  it('a package source without zticache.exe is named in a warning', () => {
-    const r = run(xpSite(), { advertisement: 'XXX20001', enable: true }, () => false);
-    expect(r.text).toContain('Warning: zticache.exe is NOT in the package source \\\\SERVER1\\pkgs\\xp: add it, then update the distribution points.');
-  });
-
-  it('/enable:false on the advertisement, then on the program (the document\'s Listing 23): both back, nothing else touched', () => {
+  it('/enable:false: the advertisement first; the program back to osdlaunch.exe only when named (the document\'s Listing 23)', async () => {
     const site = xpSite(0x10 | 0x20 | 0x8000);
     site.programs[0]!.CommandLine = 'zticache.exe';
-    run(site, { advertisement: 'XXX20001', enable: false });
+    await run(site, { advertisement: 'XXX20001', enable: false });
     expect(site.adverts[0]!.RemoteClientFlags).toBe(0x08 | 0x20 | 0x8000);
     expect(site.programs[0]!.CommandLine).toBe('zticache.exe'); // the script, too, left the program alone here
-    const r = run(site, { package: 'XXX00001', program: 'Install XP', enable: false });
+    const r = await run(site, { package: 'XXX00001', program: 'Install XP', enable: false });
     expect(site.programs[0]!.CommandLine).toBe('osdlaunch.exe');
     expect(r.text).toContain('Set the command line of package XXX00001 program Install XP: "zticache.exe" -> "osdlaunch.exe".');
     expect(r.text).not.toContain('Be sure to include');
+    const both = xpSite(0x10);
+    both.programs[0]!.CommandLine = 'zticache.exe';
+    await run(both, { advertisement: 'XXX20001', package: 'xxx00001', program: 'install xp', enable: false });
+    expect(both.puts).toEqual(['SMS_Advertisement', 'SMS_Program']);
   });
 
-  it('what is already so is said and not written again', () => {
+  it('what is already so is said and not written again', async () => {
     const site = xpSite(0x30);
     site.programs[0]!.CommandLine = 'zticache.exe';
-    const r = run(site, { advertisement: 'XXX20001', enable: true });
+    const r = await run(site, { advertisement: 'XXX20001', enable: true });
     expect(site.puts).toEqual([]);
     expect(r.text).toContain('Download and execute is already enabled on advertisement XXX20001: RemoteClientFlags 48 (0x30');
-    expect(r.text).toContain('Package XXX00001 program Install XP already runs zticache.exe.');
+    expect(r.text).toContain('Package XXX00001 program Install XP already runs zticache.exe: "zticache.exe".');
+    site.programs[0]!.CommandLine = 'osdlaunch.exe';
+    site.adverts[0]!.RemoteClientFlags = 0x08;
+    expect((await run(site, { advertisement: 'XXX20001', package: 'XXX00001', program: 'Install XP', enable: false })).text).toContain('already runs osdlaunch.exe: "osdlaunch.exe"');
   });
 
-  it('--what-if reads and says what would change, and writes nothing', () => {
+  it('--what-if reads and says what would change, and writes nothing', async () => {
     const site = xpSite();
-    const r = run(site, { advertisement: 'XXX20001', enable: true, whatIf: true });
-    expect(site.puts).toEqual([]);
-    expect(site.adverts[0]!.RemoteClientFlags).toBe(0x08 | 0x20 | 0x400 | 0x2000);
-    expect(site.programs[0]!.CommandLine).toBe('osdlaunch.exe');
-    expect(r.text).toContain('Would have enabled download and execute on advertisement XXX20001');
+    const before = state(site);
+    const r = await run(site, { advertisement: 'XXX20001', enable: true, whatIf: true });
+    expect(site.putCalls).toBe(0);
+    expect(state(site)).toBe(before);
     expect(r.text).toContain('Would have set the command line of package XXX00001 program Install XP: "osdlaunch.exe" -> "zticache.exe".');
+    expect(r.text).toContain('Would have set download and execute on for advertisement XXX20001');
+  });
+});
+
+describe('zticache util: resolve, then write', () => {
+  it('a program that does not exist: SMS_OBJECT_NOT_FOUND, and truly nothing was changed (the advertisement is not written first)', async () => {
+    const site = xpSite();
+    site.adverts[0]!.ProgramName = 'Gone';
+    const before = state(site);
+    const r = await run(site, { advertisement: 'XXX20001', enable: true });
+    expect(r.error?.exitCode).toBe(ExitCode.SMS_OBJECT_NOT_FOUND);
+    expect(r.error?.message).toMatch(/^zticache util: retrieving program Gone of package XXX00001: .*WBEM_E_NOT_FOUND \(0x80041002\).*; nothing was changed$/);
+    expect(site.putCalls).toBe(0);
+    expect(state(site)).toBe(before);
   });
 
-  it('the report warns where download is on but the program does not stage, as the script did', () => {
-    const r = run(xpSite(0x30), {});
+  it('hostile names reach the provider as one object path: a backslash and a quote escaped', async () => {
+    expect(objectPath('SMS_Program', { PackageID: 'XXX00001', ProgramName: "Install XP\\SP2 'final'" })).toBe("SMS_Program.PackageID='XXX00001',ProgramName='Install XP\\\\SP2 \\'final\\''");
+    expect(pathKeys(objectPath('SMS_Program', { PackageID: 'A', ProgramName: "a\\'b\\\\c" })).keys).toEqual({ PackageID: 'A', ProgramName: "a\\'b\\\\c" });
+    // written by hand, as before: an invalid object path
+    expect(() => pathKeys("SMS_Program.PackageID='X',ProgramName='Install XP\\SP2'")).toThrow(/0x8004103A/);
+    const site = xpSite();
+    site.programs[0]!.ProgramName = 'Install XP\\SP2';
+    site.adverts[0]!.ProgramName = 'Install XP\\SP2';
+    const r = await run(site, { advertisement: 'XXX20001', enable: true });
+    expect(r.error).toBeUndefined();
+    expect(site.programs[0]!.CommandLine).toBe('zticache.exe');
+  });
+
+  it('/package must go with /program, with an advertisement too; and name the advertisement\'s own program', async () => {
+    let connected = false;
+    for (const o of [{ advertisement: 'XXX20001', package: 'XXX00001', enable: true }, { advertisement: 'XXX20001', program: 'Install XP', enable: true }, { package: 'XXX00001', enable: true }, { advertisement: 'XXX20001' }, { package: 'XXX00001', program: 'Install XP' }]) {
+      let err: unknown;
+      try {
+        await runUtil({ whatIf: false, ...o }, { connect: () => { connected = true; return xpSite(); }, out: () => {} });
+      } catch (e) {
+        err = e;
+      }
+      expect((err as ZtiError).exitCode, JSON.stringify(o)).toBe(ExitCode.USAGE);
+    }
+    expect(connected).toBe(false);
+    const site = xpSite();
+    site.programs.push({ PackageID: 'XXX00009', ProgramName: 'Other', CommandLine: 'osdlaunch.exe' });
+    const before = state(site);
+    const r = await run(site, { advertisement: 'XXX20001', package: 'XXX00009', program: 'Other', enable: true });
+    expect(r.error?.exitCode).toBe(ExitCode.USAGE);
+    expect(r.error?.message).toBe('zticache util: advertisement XXX20001 runs program Install XP of package XXX00001, not Other of XXX00009; give that program\'s /package and /program, or leave them out');
+    expect(state(site)).toBe(before);
+  });
+
+  for (const [enable, first, second] of [[true, 'SMS_Program', 'SMS_Advertisement'], [false, 'SMS_Advertisement', 'SMS_Program']] as const) {
+    it(`/enable:${enable}: a Put_ refused at each write leaves the site as the message says, and the undo it names undoes it`, async () => {
+      const make = () => {
+        const s = xpSite(enable ? 0x08 : 0x10);
+        s.programs[0]!.CommandLine = enable ? 'osdlaunch.exe /x' : 'zticache.exe /status-mif:ZTICache.mif -- /x';
+        return s;
+      };
+      const o = { server: 'SERVER1', advertisement: 'XXX20001', package: 'XXX00001', program: 'Install XP', enable };
+      // the first write refused: nothing changed
+      let site = make();
+      const before = state(site);
+      site.refusePutAt = [1];
+      let r = await run(site, o);
+      expect(r.error?.exitCode).toBe(ExitCode.SMS_CHANGE_REFUSED);
+      expect(r.error?.message).toMatch(new RegExp(`^zticache util: writing ${first === 'SMS_Program' ? 'program Install XP of package XXX00001' : 'advertisement XXX20001'} back \\(Put_\\) was refused: .*Access denied; nothing was changed$`));
+      expect(state(site)).toBe(before);
+      // the second refused: the first is written, said, and the site consistent
+      site = make();
+      site.refusePutAt = [2];
+      r = await run(site, o);
+      expect(r.error?.exitCode).toBe(ExitCode.SMS_CHANGE_REFUSED);
+      expect(site.puts).toEqual([first]);
+      const undo = /undo what was written with: (.*)$/.exec(r.error!.message)![1]!;
+      expect(undo).toBe(enable ? 'zticache util /server:SERVER1 /package:XXX00001 /program:"Install XP" /enable:false' : 'zticache util /server:SERVER1 /advertisement:XXX20001 /enable:true');
+      expect(r.error!.message).toContain(`writing ${second === 'SMS_Program' ? 'program Install XP of package XXX00001' : 'advertisement XXX20001'} back (Put_) was refused`);
+      expect(r.error!.message).toContain('written before it: ');
+      expect(r.error!.message).toContain('The site is consistent: ');
+      // never the state the document warns of: downloading while the program runs osdlaunch.exe
+      expect(Number(site.adverts[0]!.RemoteClientFlags) & 0x10 && /osdlaunch/.test(String(site.programs[0]!.CommandLine))).toBeFalsy();
+      // the undo, as named, gives the site back
+      const args = Object.fromEntries([...undo.matchAll(/\/(\w+):("[^"]*"|\S+)/g)].map((m) => [m[1]!, m[2]!.replace(/"/g, '')]));
+      site.refusePutAt = [];
+      expect((await run(site, { ...args, enable: args.enable === 'true' })).error).toBeUndefined();
+      expect(state(site)).toBe(before);
+    });
+  }
+
+  it('a report that fails after a write says the change was written', async () => {
+    const site = xpSite();
+    const query = site.query;
+    site.query = (wql) => { if (/SMS_Advertisement/.test(wql)) throw new ComError('ExecQuery', 0x80041003); return query(wql); };
+    const r = await run(site, { advertisement: 'XXX20001', enable: true });
+    expect(r.error?.exitCode).toBe(ExitCode.SMS_PROVIDER_UNAVAILABLE);
+    expect(r.error?.message).toMatch(/querying SMS_Advertisement: .* \(after the change above was written\)$/);
+    expect(site.puts).toEqual(['SMS_Program', 'SMS_Advertisement']);
+  });
+});
+
+describe('zticache util: only what is zticache\'s', () => {
+  const withCommandLine = async (commandLine: string, enable: boolean, force = false) => {
+    const site = xpSite(enable ? 0x08 : 0x10);
+    site.programs[0]!.CommandLine = commandLine;
+    const r = await run(site, { package: 'XXX00001', program: 'Install XP', enable, force });
+    return { r, now: site.programs[0]!.CommandLine, site };
+  };
+
+  it('enabling keeps a zticache command line\'s arguments (the README\'s /status-mif), whatever path or case runs it', async () => {
+    expect((await withCommandLine('zticache.exe /status-mif:ZTICache.mif', true)).now).toBe('zticache.exe /status-mif:ZTICache.mif');
+    expect((await withCommandLine('zticache.exe /status-mif:ZTICache.mif', true)).site.puts).toEqual([]);
+    expect((await withCommandLine('"C:\\Tools\\ZTICACHE.EXE"  /status-mif:Z.mif', true)).now).toBe('zticache.exe /status-mif:Z.mif');
+    expect((await withCommandLine('ZTICache', true)).now).toBe('zticache.exe');
+    expect((await withCommandLine('cscript //nologo ZTICache.vbs', true)).now).toBe('zticache.exe');
+  });
+
+  it('osdlaunch.exe\'s arguments go behind -- (zticache passes them on), and come back when disabled', async () => {
+    const on = await withCommandLine('OSDLaunch.exe /install /quiet', true);
+    expect(on.now).toBe('zticache.exe -- /install /quiet');
+    expect(on.r.text).toContain('"OSDLaunch.exe /install /quiet" -> "zticache.exe -- /install /quiet"');
+    expect((await withCommandLine('zticache.exe /status-mif:Z.mif -- /install /quiet', false)).now).toBe('osdlaunch.exe /install /quiet');
+    expect((await withCommandLine('zticache.exe /status-mif:Z.mif', false)).now).toBe('osdlaunch.exe');
+    expect((await withCommandLine('cscript ZTICache.vbs', false)).now).toBe('osdlaunch.exe');
+    expect((await withCommandLine('osdlaunch.exe /install', false)).now).toBe('osdlaunch.exe /install');
+  });
+
+  it('a program that runs neither is refused, showing what would be lost; /force changes it and says so', async () => {
+    for (const enable of [true, false]) {
+      const { r, now, site } = await withCommandLine('setup.exe /qb', enable);
+      expect(r.error?.exitCode).toBe(ExitCode.SMS_NOT_OSD_PROGRAM);
+      expect(r.error?.message).toBe('zticache util: program Install XP of package XXX00001 runs neither osdlaunch.exe nor zticache.exe: its command line "setup.exe /qb" would be lost; nothing was changed (check /package and /program; /force changes it anyway)');
+      expect(now).toBe('setup.exe /qb');
+      expect(site.putCalls).toBe(0);
+      const forced = await withCommandLine('setup.exe /qb', enable, true);
+      expect(forced.now).toBe(enable ? 'zticache.exe' : 'osdlaunch.exe');
+      expect(forced.r.text).toContain(`/force: program Install XP of package XXX00001 runs neither osdlaunch.exe nor zticache.exe: its command line "setup.exe /qb" would be lost.`);
+      expect(forced.r.text).toContain(`"setup.exe /qb" -> "${enable ? 'zticache.exe' : 'osdlaunch.exe'}"`);
+    }
+  });
+
+  it('a package that is not an OS package is refused, /force allowed; where the site has no ImageFlags the command line decides', async () => {
+    const site = xpSite();
+    site.programs.push({ PackageID: 'XXX00002', ProgramName: 'Deploy', CommandLine: 'osdlaunch.exe' });
+    let r = await run(site, { package: 'XXX00002', program: 'Deploy', enable: true });
+    expect(r.error?.exitCode).toBe(ExitCode.SMS_NOT_OSD_PROGRAM);
+    expect(r.error?.message).toContain('package XXX00002 is not an OS package (ImageFlags 0), so its program Deploy ("osdlaunch.exe") is not an OSD program; nothing was changed');
+    expect(site.putCalls).toBe(0);
+    r = await run(site, { package: 'XXX00002', program: 'Deploy', enable: true, force: true });
+    expect(r.error).toBeUndefined();
+    expect(site.programs[2]!.CommandLine).toBe('zticache.exe');
+    const current = xpSite();
+    current.noImageFlags = true;
+    delete current.packages[0]!.ImageFlags;
+    expect((await run(current, { advertisement: 'XXX20001', enable: true })).error).toBeUndefined();
+    expect(current.programs[0]!.CommandLine).toBe('zticache.exe');
+  });
+});
+
+describe('zticache util: the package-source check says yes, no or cannot tell', () => {
+  it('a UNC source is looked at as it is; each answer in its words', async () => {
+    const asked: string[] = [];
+    const look = (a: boolean | string) => async (f: string) => (asked.push(f), a);
+    expect((await run(xpSite(), { advertisement: 'XXX20001', enable: true }, look(true))).text).toContain('zticache.exe is in the package source \\\\SERVER1\\pkgs\\xp.');
+    expect((await run(xpSite(), { advertisement: 'XXX20001', enable: true }, look(false))).text).toContain('Warning: zticache.exe is NOT in the package source \\\\SERVER1\\pkgs\\xp: add it, then update the distribution points.');
+    expect((await run(xpSite(), { advertisement: 'XXX20001', enable: true }, look('\\\\SERVER1\\pkgs\\xp did not answer within 10 s'))).text).toContain('Cannot tell whether zticache.exe is in the package source \\\\SERVER1\\pkgs\\xp: \\\\SERVER1\\pkgs\\xp did not answer within 10 s.');
+    expect(asked).toEqual(['\\\\SERVER1\\pkgs\\xp', '\\\\SERVER1\\pkgs\\xp', '\\\\SERVER1\\pkgs\\xp']);
+  });
+
+  it('a local source of a remote /server through its administrative share, never this computer\'s disk', async () => {
+    const site = xpSite();
+    site.packages[0]!.PkgSourcePath = 'd:\\pkgs\\xp';
+    const asked: string[] = [];
+    const r = await run(site, { server: 'SERVER1', advertisement: 'XXX20001', enable: true }, async (f) => (asked.push(f), false));
+    expect(asked).toEqual(['\\\\SERVER1\\D$\\pkgs\\xp']);
+    expect(r.text).toContain('Warning: zticache.exe is NOT in the package source d:\\pkgs\\xp (looked in \\\\SERVER1\\D$\\pkgs\\xp): add it');
+    expect(stagerFolder('D:\\pkgs', undefined)).toEqual({ folder: 'D:\\pkgs' });
+    expect(stagerFolder('D:\\pkgs', '.')).toEqual({ folder: 'D:\\pkgs' });
+    expect(stagerFolder('D:\\pkgs', 'LocalHost')).toEqual({ folder: 'D:\\pkgs' });
+    expect(stagerFolder('  ', 'S')).toEqual({ cannotTell: 'the package has no source path' });
+    expect(stagerFolder('pkgs\\xp', 'S')).toEqual({ cannotTell: '"pkgs\\xp" is neither a UNC path nor a local path of the site server' });
+    const none = xpSite();
+    none.packages[0]!.PkgSourcePath = '';
+    expect((await run(none, { advertisement: 'XXX20001', enable: true }, async () => true)).text).toContain('Cannot tell whether zticache.exe is in the package source (none): the package has no source path.');
+  });
+
+  it('looking: a file there, a folder without it, a folder out of reach, and no answer in time', async () => {
+    const dir = tempDir('zti-src-');
+    expect(await findStager(dir, 5_000)).toBe(false);
+    fs.writeFileSync(path.join(dir, 'zticache.exe'), 'MZ');
+    expect(await findStager(dir, 5_000)).toBe(true);
+    expect(await findStager(path.join(dir, 'gone'), 5_000)).toBe(`${path.join(dir, 'gone')} cannot be reached (ENOENT)`);
+    const stat = vi.spyOn(fs.promises, 'stat').mockImplementation(() => new Promise(() => {})); // a share that never answers
+    try {
+      expect(await findStager('\\\\slow\\share', 50)).toBe('\\\\slow\\share did not answer within 0.05 s');
+    } finally {
+      stat.mockRestore();
+    }
+  });
+});
+
+describe('zticache util: the report', () => {
+  it('warns where download is on but the program does not stage, as the script did', async () => {
+    const r = await run(xpSite(0x30), {});
     expect(r.text).toContain('Warning: zticache.exe must be enabled on XXX00001 and Install XP\nin order for download and execute to be successful for advertisement XXX20001.');
   });
 
-  it('the report asks one query per class, however many packages there are', () => {
-    const site = xpSite();
-    for (let i = 3; i < 40; i++) {
-      site.packages.push({ PackageID: `XXX000${i}`, Name: `OS ${i}`, ImageFlags: 1 });
-      site.programs.push({ PackageID: `XXX000${i}`, ProgramName: 'Install', CommandLine: 'osdlaunch.exe' });
-    }
-    const r = run(site, {});
-    expect(site.queries).toHaveLength(3);
-    expect(r.text.match(/OS Package ID:/g)).toHaveLength(38);
+  it('one query per class and each property of each object read once: linear in the site', async () => {
+    const reads = async (n: number) => {
+      const site = xpSite();
+      for (let i = 3; i < n; i++) {
+        site.packages.push({ PackageID: `XXX${String(i).padStart(5, '0')}`, Name: `OS ${i}`, ImageFlags: 1 });
+        site.programs.push({ PackageID: `XXX${String(i).padStart(5, '0')}`, ProgramName: 'Install', CommandLine: 'osdlaunch.exe' });
+        site.adverts.push({ AdvertisementID: `ADV${i}`, PackageID: `XXX${String(i).padStart(5, '0')}`, ProgramName: 'Install', RemoteClientFlags: 0x10 });
+      }
+      const r = await run(site, {});
+      expect(r.text.match(/OS Package ID:/g)).toHaveLength(n - 2);
+      expect(site.queries).toHaveLength(3);
+      return site.reads.length;
+    };
+    const small = await reads(40);
+    const big = await reads(400);
+    // 3 reads a program, 4 an advertisement, 2 a package: ten times the site, ten times the reads
+    expect(big - small).toBe((400 - 40) * (3 + 4 + 2));
   });
 
-  it('current ConfigMgr (no ImageFlags: the query is invalid): OS packages are those whose programs run osdlaunch.exe or zticache.exe, and the report says which way it chose', () => {
+  it('joins IDs and names as the provider compares them: without case', async () => {
+    const site = xpSite(0x10);
+    site.adverts[0]!.PackageID = 'xxx00001';
+    site.adverts[0]!.ProgramName = 'install xp';
+    site.programs[0]!.PackageID = 'Xxx00001';
+    const r = await run(site, {});
+    expect(r.text).toContain('  OS Advertisement ID:     XXX20001');
+    expect(r.text).toContain('Warning: zticache.exe must be enabled on XXX00001 and Install XP');
+  });
+
+  it('current ConfigMgr (no ImageFlags: the query is invalid): OS packages are those whose programs run osdlaunch.exe or zticache.exe', async () => {
     const site = xpSite();
     site.noImageFlags = true;
     site.packages.push({ PackageID: 'XXX00003', Name: 'Win7', PkgSourcePath: '' });
-    site.programs.push({ PackageID: 'XXX00003', ProgramName: 'Deploy', CommandLine: 'ZTICache.exe' });
-    const r = run(site, {});
+    site.programs.push({ PackageID: 'xxx00003', ProgramName: 'Deploy', CommandLine: '"C:\\x\\ZTICache.exe" /status-mif:Z.mif' });
+    const r = await run(site, {});
     expect(r.text).toContain('OS packages: packages whose programs run osdlaunch.exe or zticache.exe (this site has no ImageFlags).');
     expect(r.text.match(/OS Package ID: +(\w+)/g)).toEqual(['OS Package ID:             XXX00001', 'OS Package ID:             XXX00003']);
+    expect(r.text).toContain(' OS Program cache enabled: True');
   });
 
-  it('each failure has its own code and names the WMI error with its HRESULT', () => {
-    const missing = run(xpSite(), { advertisement: 'XXX29999', enable: true });
-    expect(missing.error?.exitCode).toBe(ExitCode.SMS_OBJECT_NOT_FOUND);
-    expect(missing.error?.message).toMatch(/retrieving advertisement XXX29999: .*WBEM_E_NOT_FOUND \(0x80041002\)/);
+  it('lists a program only under its package, an advertisement only under its program', async () => {
+    const site = xpSite(0x30);
+    site.packages.push({ PackageID: 'XXX00002', Name: 'Other OS', ImageFlags: 1 });
+    site.programs.push({ PackageID: 'XXX00002', ProgramName: 'Install XP', CommandLine: 'zticache.exe' });
+    site.adverts.push({ AdvertisementID: 'XXX20002', PackageID: 'XXX00002', ProgramName: 'Install XP', RemoteClientFlags: 0x08 });
+    site.adverts.push({ AdvertisementID: 'XXX20003', PackageID: 'XXX00001', ProgramName: 'Another', RemoteClientFlags: 0x10 });
+    const text = (await run(site, {})).text;
+    const first = text.slice(text.indexOf('XXX00001'), text.indexOf('OS Package ID:             XXX00002'));
+    expect(first.match(/OS Program Name/g)).toHaveLength(1);
+    expect(first).toContain('XXX20001');
+    expect(first).not.toMatch(/XXX20002|XXX20003/);
+    expect(text.slice(text.indexOf('OS Package ID:             XXX00002'))).toMatch(/XXX20002/);
+  });
 
-    const refusing = xpSite();
-    refusing.refusePut = true;
-    const refused = run(refusing, { advertisement: 'XXX20001', enable: true });
-    expect(refused.error?.exitCode).toBe(ExitCode.SMS_CHANGE_REFUSED);
-    expect(refused.error?.message).toMatch(/writing advertisement XXX20001 back \(Put_\) was refused: .*WBEM_E_ACCESS_DENIED \(0x80041003\): Access denied/);
+  it('a missing command line reads as empty', async () => {
+    const site = xpSite();
+    site.programs[0]!.CommandLine = null;
+    expect((await run(site, {})).text).toMatch(/ OS Program command line:  \n OS Program cache enabled: False/);
+  });
+});
+
+describe('zticache util: each failure its own code, with the WMI error and its HRESULT', () => {
+  it('an advertisement not found; a provider out of reach; a report query refused; an error that is not COM\'s', async () => {
+    const missing = await run(xpSite(), { advertisement: 'XXX29999', enable: true });
+    expect(missing.error?.exitCode).toBe(ExitCode.SMS_OBJECT_NOT_FOUND);
+    expect(missing.error?.message).toMatch(/retrieving advertisement XXX29999: .*WBEM_E_NOT_FOUND \(0x80041002\).*; nothing was changed$/);
 
     const lines: string[] = [];
     let err: unknown;
     try {
-      runUtil({ server: 'NOWHERE', whatIf: false }, { connect: () => { throw new ComError('ConnectServer(NOWHERE, root\\sms)', 0x800706ba); }, out: (l) => lines.push(l) });
+      await runUtil({ server: 'NOWHERE', whatIf: false }, { connect: () => { throw new ComError('ConnectServer(NOWHERE, root\\sms)', 0x800706ba); }, out: (l) => lines.push(l) });
     } catch (e) {
       err = e;
     }
     expect((err as ZtiError).exitCode).toBe(ExitCode.SMS_PROVIDER_UNAVAILABLE);
     expect((err as ZtiError).message).toBe('zticache util: connecting to the SMS provider on NOWHERE: ConnectServer(NOWHERE, root\\sms) failed: RPC_S_SERVER_UNAVAILABLE (0x800706BA)');
     expect(lines).toEqual([]);
+
+    const site = xpSite();
+    const query = site.query;
+    site.query = (wql) => {
+      if (/ImageFlags/.test(wql)) throw new ComError(`ExecQuery(${wql})`, 0x80041003);
+      return query(wql);
+    };
+    const r = await run(site, {});
+    expect(r.error?.exitCode).toBe(ExitCode.SMS_PROVIDER_UNAVAILABLE);
+    expect(r.error?.message).toMatch(/querying SMS_Package: .*WBEM_E_ACCESS_DENIED/);
+    expect(r.text).not.toContain('OS packages:');
+
+    const notFoundQuery = xpSite();
+    notFoundQuery.query = () => { throw new ComError('ExecQuery', 0x80041002); };
+    expect((await run(notFoundQuery, {})).error?.exitCode).toBe(ExitCode.SMS_PROVIDER_UNAVAILABLE);
+    try {
+      await runUtil({ whatIf: false }, { connect: () => { throw new Error('the network is down'); }, out: () => {} });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as ZtiError).message).toBe('zticache util: connecting to the SMS provider on this server: Error: the network is down');
+    expect((err as ZtiError).cause).toBeInstanceOf(Error);
   });
 
-  it('a change without /enable, or /package without /program, is a usage error before connecting', () => {
-    let connected = false;
-    for (const o of [{ advertisement: 'XXX20001' }, { package: 'XXX00001' }]) {
-      let err: unknown;
-      try {
-        runUtil({ whatIf: false, ...o }, { connect: () => { connected = true; return xpSite(); }, out: () => {} });
-      } catch (e) {
-        err = e;
-      }
-      expect((err as ZtiError).exitCode).toBe(ExitCode.USAGE);
-    }
-    expect(connected).toBe(false);
+  it('an access-denied read is the provider refusing to be read, never "not found"', async () => {
+    const site = xpSite();
+    const get = site.get;
+    site.get = (p) => { if (p.startsWith('SMS_Program')) throw new ComError(`Get(${p})`, 0x80041003, 'Access denied'); return get(p); };
+    const r = await run(site, { advertisement: 'XXX20001', enable: true });
+    expect(r.error?.exitCode).toBe(ExitCode.SMS_PROVIDER_UNAVAILABLE);
+    expect(r.error?.message).toMatch(/retrieving program Install XP of package XXX00001: .*WBEM_E_ACCESS_DENIED.*; nothing was changed$/);
+    expect(site.putCalls).toBe(0);
+  });
+
+  it('the usage text, as the script printed it with no arguments, with /force', () => {
+    expect(utilUsage()).toEqual([
+      'Usage: zticache util [/server:NAME] [/package:ID /program:NAME] [/advertisement:ID] [/enable:true|false] [/force] [/what-if]',
+      '  /server:         SMS provider server (default: this server)',
+      '  /package:        OS package ID (with /program)',
+      '  /program:        OS program name (with /package)',
+      '  /advertisement:  OS advertisement ID',
+      '  /enable:         true or yes: download and execute, program runs zticache.exe; false or no: back to osdlaunch.exe',
+      '  /force           also change a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is not an OS package',
+      'Examples:',
+      '  zticache util /advertisement:XXX20001 /enable:true',
+      '  zticache util /package:XXX00001 /program:"Install XP" /enable:false',
+    ]);
   });
 });
 
@@ -215,92 +492,3 @@ describe('connecting: the provider dance of the script', () => {
   });
 });
 
-describe('zticache util: the rest of its rules', () => {
-  it('the usage text, as the script printed it with no arguments', () => {
-    expect(utilUsage()).toEqual([
-      'Usage: zticache util [/server:NAME] [/package:ID] [/program:NAME] [/advertisement:ID] [/enable:true|false] [/what-if]',
-      '  /server:         SMS provider server (default: this server)',
-      '  /package:        OS package ID',
-      '  /program:        OS program name',
-      '  /advertisement:  OS advertisement ID',
-      '  /enable:         true or yes: download and execute, program runs zticache.exe; false or no: back to osdlaunch.exe',
-      'Examples:',
-      '  zticache util /advertisement:XXX20001 /enable:true',
-      '  zticache util /package:XXX00001 /program:"Install XP" /enable:false',
-    ]);
-  });
-
-  it('which changes need /enable, and /package with /program', () => {
-    const usage = (o: Partial<UtilOptions>) => run(xpSite(), o).error;
-    expect(usage({ package: 'XXX00001', program: 'Install XP' })?.message).toMatch(/\/enable:true or \/enable:false is needed/);
-    expect(usage({ program: 'Install XP', enable: true })?.message).toMatch(/\/package and \/program go together/);
-    expect(usage({ package: 'XXX00001', enable: true })?.message).toMatch(/\/package and \/program go together/);
-    // with an advertisement, a lone /package is the script's business (it is ignored), not an error
-    expect(run(xpSite(), { advertisement: 'XXX20001', package: 'XXX00001', enable: false }).error).toBeUndefined();
-    // and the report alone needs nothing
-    expect(run(xpSite(), {}).error).toBeUndefined();
-  });
-
-  it('the advertisement names the program only when enabling and none was named', () => {
-    const named = xpSite();
-    named.programs.push({ PackageID: 'XXX00009', ProgramName: 'Other', CommandLine: 'osdlaunch.exe' });
-    run(named, { advertisement: 'XXX20001', package: 'XXX00009', program: 'Other', enable: true });
-    expect(named.programs.map((p) => p.CommandLine)).toEqual(['osdlaunch.exe', 'setup.exe', 'zticache.exe']);
-    const disabling = xpSite(0x10);
-    const r = run(disabling, { advertisement: 'XXX20001', enable: false });
-    expect(r.text).not.toContain('Retrieving program object');
-  });
-
-  it('names with a quote are quoted in the object path; a missing command line reads as empty', () => {
-    const site = xpSite();
-    site.programs[0]!.ProgramName = "Bob's XP";
-    site.adverts[0]!.ProgramName = "Bob's XP";
-    const r = run(site, { package: 'XXX00001', program: "Bob's XP", enable: true });
-    expect(r.error).toBeUndefined();
-    expect(site.programs[0]!.CommandLine).toBe('zticache.exe');
-    site.programs[0]!.CommandLine = null;
-    expect(run(site, {}).text).toMatch(/ OS Program command line:  \n OS Program cache enabled: False/);
-  });
-
-  it('the report lists a program only under its package, an advertisement only under its program', () => {
-    const site = xpSite(0x30);
-    site.packages.push({ PackageID: 'XXX00002', Name: 'Other OS', ImageFlags: 1 });
-    site.programs.push({ PackageID: 'XXX00002', ProgramName: 'Install XP', CommandLine: 'zticache.exe' });
-    site.adverts.push({ AdvertisementID: 'XXX20002', PackageID: 'XXX00002', ProgramName: 'Install XP', RemoteClientFlags: 0x08 });
-    site.adverts.push({ AdvertisementID: 'XXX20003', PackageID: 'XXX00001', ProgramName: 'Another', RemoteClientFlags: 0x10 });
-    const text = run(site, {}).text;
-    const first = text.slice(text.indexOf('XXX00001'), text.indexOf('OS Package ID:             XXX00002'));
-    expect(first.match(/OS Program Name/g)).toHaveLength(1);
-    expect(first).toContain('XXX20001');
-    expect(first).not.toMatch(/XXX20002|XXX20003/);
-    expect(text.slice(text.indexOf('OS Package ID:             XXX00002'))).toMatch(/XXX20002/);
-  });
-
-  it('a report query that fails for another reason than ImageFlags is the provider\'s failure, not the fallback', () => {
-    const site = xpSite();
-    const query = site.query;
-    site.query = (wql) => {
-      if (/ImageFlags/.test(wql)) throw new ComError(`ExecQuery(${wql})`, 0x80041003);
-      return query(wql);
-    };
-    const r = run(site, {});
-    expect(r.error?.exitCode).toBe(ExitCode.SMS_PROVIDER_UNAVAILABLE);
-    expect(r.error?.message).toMatch(/querying SMS_Package: .*WBEM_E_ACCESS_DENIED/);
-    expect(r.text).not.toContain('OS packages:');
-  });
-
-  it('not found while querying is the provider\'s failure; an error that is not COM\'s is named as it is', () => {
-    const site = xpSite();
-    site.query = () => { throw new ComError('ExecQuery', 0x80041002); };
-    expect(run(site, {}).error?.exitCode).toBe(ExitCode.SMS_PROVIDER_UNAVAILABLE);
-    let err: unknown;
-    try {
-      runUtil({ whatIf: false }, { connect: () => { throw new Error('the network is down'); }, out: () => {} });
-    } catch (e) {
-      err = e;
-    }
-    expect((err as ZtiError).exitCode).toBe(ExitCode.SMS_PROVIDER_UNAVAILABLE);
-    expect((err as ZtiError).message).toBe('zticache util: connecting to the SMS provider on this server: Error: the network is down');
-    expect((err as ZtiError).cause).toBeInstanceOf(Error);
-  });
-});

@@ -430,8 +430,13 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
 
   describe('zticache util and cache-size against test doubles of an SMS provider and a ConfigMgr client (helpers/fakesms.c)', () => {
     const SITE = 'C:\\fakesite.txt';
-    const site = (lines: string[]) => fs.writeFileSync(wine.host(SITE), lines.join('\n') + '\n');
+    const site = (lines: string[]) => {
+      fs.rmSync(wine.host('C:\\fakeputs.txt'), { force: true });
+      fs.writeFileSync(wine.host(SITE), lines.join('\n') + '\n');
+    };
     const row = (cls: string) => fs.readFileSync(wine.host(SITE), 'utf8').split('\n').find((l) => l.startsWith(`${cls}|`))!;
+    /** the classes written back (Put_) since the site was set, in order */
+    const puts = () => (fs.existsSync(wine.host('C:\\fakeputs.txt')) ? fs.readFileSync(wine.host('C:\\fakeputs.txt'), 'utf8').split(/\r?\n/).filter(Boolean) : []);
     const xp = [
       'SMS_Package|PackageID=XXX00001|Name=XP Master|ImageFlags=#1|PkgSourcePath=C:\\pkgsrc',
       'SMS_Program|PackageID=XXX00001|ProgramName=Install XP|CommandLine=osdlaunch.exe',
@@ -457,7 +462,9 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       expect(row('SMS_Advertisement')).toContain(`RemoteClientFlags=#${0x10 | 0x20 | 0x400 | 0x2000}`);
       expect(row('SMS_Program')).toContain('CommandLine=zticache.exe');
       expect(r.out).toContain('Connecting to SMS provider server SERVER1 and site MTN.');
-      expect(r.out).toContain('Enabled download and execute on advertisement XXX20001: RemoteClientFlags 9256 (0x2428: RUN_FROM_LOCAL_DISPPOINT|DONT_RUN_NO_LOCAL_DISPPOINT|BALLOON_REMINDERS_REQUIRED|RERUN_IF_FAILED) -> 9264');
+      expect(r.out).toContain('Set download and execute on for advertisement XXX20001: RemoteClientFlags 9256 (0x2428: RUN_FROM_LOCAL_DISPPOINT|DONT_RUN_NO_LOCAL_DISPPOINT|BALLOON_REMINDERS_REQUIRED|RERUN_IF_FAILED) -> 9264');
+      // the program first, then the advertisement: never downloading while the program runs osdlaunch.exe
+      expect(puts()).toEqual(['SMS_Program', 'SMS_Advertisement']);
       expect(r.out).toContain('zticache.exe is in the package source C:\\pkgsrc.');
       expect(r.out).toMatch(/OS Package ID: +XXX00001\r?\nOS Package Name: +XP Master\r?\n OS Program Name: +Install XP\r?\n OS Program command line: +zticache\.exe\r?\n OS Program cache enabled: True\r?\n  OS Advertisement ID: +XXX20001\r?\n  OS Advertisement flags: +9264 [^\n]*\n  Download enabled: +True/);
     });
@@ -468,7 +475,8 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       const r = await wine.run(exe, ['util', '/advertisement:XXX20001', '/enable:yes', '/what-if']);
       expect(r.code, r.out).toBe(0);
       expect(fs.readFileSync(wine.host(SITE), 'utf8')).toBe(before);
-      expect(r.out).toContain('Would have enabled download and execute on advertisement XXX20001');
+      expect(r.out).toContain('Would have set download and execute on for advertisement XXX20001');
+      expect(puts()).toEqual([]);
       expect(r.out).toContain('OS packages: packages whose programs run osdlaunch.exe or zticache.exe (this site has no ImageFlags).');
       expect(r.out).toMatch(/OS Package ID: +XXX00001/);
     });
@@ -481,8 +489,44 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       site(['!denyput', ...xp]);
       r = await wine.run(exe, ['util', '/advertisement:XXX20001', '/enable:true']);
       expect(r.code, r.out).toBe(ExitCode.SMS_CHANGE_REFUSED);
-      expect(r.out).toMatch(/writing advertisement XXX20001 back \(Put_\) was refused: .*WBEM_E_ACCESS_DENIED \(0x80041003\): Access denied/);
+      expect(r.out).toMatch(/writing program Install XP of package XXX00001 back \(Put_\) was refused: .*WBEM_E_ACCESS_DENIED \(0x80041003\): Access denied ?; nothing was changed/);
       expect(row('SMS_Advertisement')).toContain('RemoteClientFlags=#9256');
+      expect(row('SMS_Program')).toContain('CommandLine=osdlaunch.exe');
+    });
+
+    it('util resolves, then writes: a program that is not there leaves the advertisement as it was; a name with a backslash and a quote is found by its escaped path and keeps its arguments', async () => {
+      site(xp.map((l) => (l.startsWith('SMS_Advertisement') ? l.replace('ProgramName=Install XP', 'ProgramName=Gone') : l)));
+      let r = await wine.run(exe, ['util', '/advertisement:XXX20001', '/enable:true']);
+      expect(r.code, r.out).toBe(ExitCode.SMS_OBJECT_NOT_FOUND);
+      expect(r.out).toMatch(/retrieving program Gone of package XXX00001: .*; nothing was changed/);
+      expect(row('SMS_Advertisement')).toContain('RemoteClientFlags=#9256');
+      expect(puts()).toEqual([]);
+      const hostile = "Install XP\\SP2 'final'";
+      site(xp.map((l) => l.replace('ProgramName=Install XP', `ProgramName=${hostile}`).replace('CommandLine=osdlaunch.exe', 'CommandLine=osdlaunch.exe /x')));
+      r = await wine.run(exe, ['util', '/advertisement:XXX20001', '/enable:true']);
+      expect(r.code, r.out).toBe(0);
+      expect(row('SMS_Program')).toContain('CommandLine=zticache.exe -- /x');
+      expect(puts()).toEqual(['SMS_Program', 'SMS_Advertisement']);
+      // enabled again: zticache's own arguments are kept, nothing is written back
+      site(xp.map((l) => l.replace('CommandLine=osdlaunch.exe', 'CommandLine=zticache.exe /status-mif:ZTICache.mif')));
+      r = await wine.run(exe, ['util', '/package:XXX00001', '/program:Install XP', '/enable:true']);
+      expect(r.code, r.out).toBe(0);
+      expect(row('SMS_Program')).toContain('CommandLine=zticache.exe /status-mif:ZTICache.mif');
+      expect(puts()).toEqual([]);
+    });
+
+    it('util: the second write refused leaves the site consistent, and the undo it names gives the site back', async () => {
+      site(['!denyput:2', ...xp]);
+      const before = fs.readFileSync(wine.host(SITE), 'utf8');
+      let r = await wine.run(exe, ['util', '/advertisement:XXX20001', '/enable:true']);
+      expect(r.code, r.out).toBe(ExitCode.SMS_CHANGE_REFUSED);
+      expect(row('SMS_Program')).toContain('CommandLine=zticache.exe');
+      expect(row('SMS_Advertisement')).toContain('RemoteClientFlags=#9256');
+      const undo = /undo what was written with: zticache util (.*?) \[exit/.exec(r.out)![1]!;
+      expect(undo).toBe('/package:XXX00001 /program:"Install XP" /enable:false');
+      r = await wine.run(exe, ['util', '/package:XXX00001', '/program:Install XP', '/enable:false']);
+      expect(r.code, r.out).toBe(0);
+      expect(fs.readFileSync(wine.host(SITE), 'utf8')).toBe(before);
     });
 
     it('cache-size reads the client cache, sets TotalSize and reads it back', async () => {

@@ -1,19 +1,29 @@
 // zticache util: ZTICacheUtil.vbs without VBScript. Turns download-and-execute on or off for an
 // advertisement (two bits of RemoteClientFlags, every other kept: flags.ts), points the OS program
 // at zticache.exe (or back at osdlaunch.exe), then reports every OS package, program and
-// advertisement, with the script's warning where download is on but the program does not stage.
-// Unlike the script: one query per class joined in memory (not a query per package and program,
-// which crawls over DCOM on a large site), current ConfigMgr's missing ImageFlags handled, the old
-// and new values printed, and --what-if reads and prints what would change, writing nothing.
+// advertisement (report.ts). Unlike the script, and unlike the first port:
+// - resolve, then write: every object the command changes is found, read and checked before the
+//   first Put_, so "not found" and every refusal mean that nothing was changed;
+// - the writes go in the order that keeps the site consistent if the second is refused: enabling
+//   writes the program first (zticache.exe also runs from a distribution point, as a copy), then
+//   the advertisement; disabling the advertisement first, then the program. Never an advertisement
+//   that downloads while its program still runs osdlaunch.exe, the state the document warns of;
+//   a refused write says what was written before it and the command that undoes it;
+// - only what is zticache's is changed (command-line.ts): the arguments of a zticache command line
+//   are kept, and a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is
+//   not an OS package, is refused unless /force says so, showing the command line it would lose;
+// - object paths escaped by one function (object-path.ts); --what-if reads and prints, writes nothing.
 
-import { ComError } from '../../automation.js';
 import { ExitCode } from '../../exit-codes.js';
 import { ZtiError } from '../../errors.js';
-import { describeFlags, downloadEnabled, withDownloadAndExecute } from './flags.js';
+import { ComError } from '../../automation.js';
+import { describeFlags, withDownloadAndExecute } from './flags.js';
+import { forcedCommandLine, parseCommandLine, rewriteCommandLine } from './command-line.js';
+import { objectPath } from './object-path.js';
+import { report, siteKey } from './report.js';
+import { stagerFolder } from './source-check.js';
+import { step } from './steps.js';
 import type { SmsObject, SmsSite } from './site.js';
-
-export const ENABLED_COMMAND_LINE = 'zticache.exe';
-export const DISABLED_COMMAND_LINE = 'osdlaunch.exe';
 
 export interface UtilOptions {
   server?: string;
@@ -21,136 +31,158 @@ export interface UtilOptions {
   program?: string;
   advertisement?: string;
   enable?: boolean;
+  /** change a program or package zticache does not own (its command line is overwritten) */
+  force?: boolean;
   whatIf: boolean;
 }
 
 export interface UtilContext {
   connect(server: string | undefined): SmsSite;
   out(line: string): void;
-  /** whether zticache.exe is in a package's source folder (PkgSourcePath), when that can be reached */
-  hasStager?(pkgSourcePath: string): boolean | undefined;
+  /**
+   * whether zticache.exe is in the folder (true or false), or why that cannot be told (a folder out
+   * of reach, no answer in time): the package-source check
+   */
+  findStager?(folder: string): Promise<boolean | string>;
 }
 
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
-const quote = (v: string) => v.replace(/'/g, "\\'");
-/** a program that stages: zticache.exe, or the original's ZTICache.vbs */
-export const stages = (commandLine: string) => /zticache\.(exe|vbs)/i.test(commandLine);
 
 export function utilUsage(): string[] {
   return [
-    'Usage: zticache util [/server:NAME] [/package:ID] [/program:NAME] [/advertisement:ID] [/enable:true|false] [/what-if]',
+    'Usage: zticache util [/server:NAME] [/package:ID /program:NAME] [/advertisement:ID] [/enable:true|false] [/force] [/what-if]',
     '  /server:         SMS provider server (default: this server)',
-    '  /package:        OS package ID',
-    '  /program:        OS program name',
+    '  /package:        OS package ID (with /program)',
+    '  /program:        OS program name (with /package)',
     '  /advertisement:  OS advertisement ID',
     '  /enable:         true or yes: download and execute, program runs zticache.exe; false or no: back to osdlaunch.exe',
+    '  /force           also change a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is not an OS package',
     'Examples:',
     '  zticache util /advertisement:XXX20001 /enable:true',
     '  zticache util /package:XXX00001 /program:"Install XP" /enable:false',
   ];
 }
 
-export function runUtil(o: UtilOptions, ctx: UtilContext): void {
+/** One change to write: the object, what it is in words, and the line that says what changes. */
+interface Change {
+  obj: SmsObject;
+  what: string;
+  said: string;
+}
+
+/** A value for a command line the admin can paste: quoted when it holds a space. */
+const arg = (v: string) => (/[\s"]/.test(v) ? `"${v}"` : v);
+
+export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
   const { out } = ctx;
-  const changing = o.advertisement !== undefined || (o.package !== undefined && o.program !== undefined);
+  const changing = o.advertisement !== undefined || o.package !== undefined || o.program !== undefined;
+  if ((o.package === undefined) !== (o.program === undefined)) throw new ZtiError(ExitCode.USAGE, 'zticache util: /package and /program go together');
   if (changing && o.enable === undefined) throw new ZtiError(ExitCode.USAGE, 'zticache util: /enable:true or /enable:false is needed to change an advertisement or a program');
-  if ((o.package === undefined) !== (o.program === undefined) && o.advertisement === undefined) {
-    throw new ZtiError(ExitCode.USAGE, 'zticache util: /package and /program go together');
-  }
   const site = step(`connecting to the SMS provider on ${o.server ?? 'this server'}`, () => ctx.connect(o.server));
   out(`Connecting to SMS provider server ${site.provider} and site ${site.siteCode}.`);
-  const would = o.whatIf ? 'Would have ' : '';
+  const server = o.server === undefined ? '' : `/server:${arg(o.server)} `;
+  const changes: Change[] = [];
+  let advertChange: Change | undefined;
+  let programChange: Change | undefined;
+  let pkgSource: string | undefined;
   let pkg = o.package;
   let prog = o.program;
 
-  if (o.advertisement !== undefined) {
-    out(`Retrieving advertisement object for advertisement ${o.advertisement}.`);
-    const adv = get(site, `SMS_Advertisement.AdvertisementID='${quote(o.advertisement)}'`, `advertisement ${o.advertisement}`);
-    const old = Number(adv.get('RemoteClientFlags')) >>> 0;
-    const now = withDownloadAndExecute(old, o.enable!);
-    const verb = o.enable ? 'enabled' : 'disabled';
-    if (now !== old) {
-      if (!o.whatIf) {
-        adv.set('RemoteClientFlags', now);
-        put(adv, `advertisement ${o.advertisement}`);
+  // ---- resolve: every object found and checked, nothing written
+  try {
+    if (o.advertisement !== undefined) {
+      out(`Retrieving advertisement object for advertisement ${o.advertisement}.`);
+      const adv = get(site, objectPath('SMS_Advertisement', { AdvertisementID: o.advertisement }), `advertisement ${o.advertisement}`);
+      const old = Number(adv.get('RemoteClientFlags')) >>> 0;
+      const advPkg = text(adv.get('PackageID'));
+      const advProg = text(adv.get('ProgramName'));
+      if (pkg !== undefined && prog !== undefined && siteKey(pkg, prog) !== siteKey(advPkg, advProg)) {
+        throw new ZtiError(ExitCode.USAGE, `zticache util: advertisement ${o.advertisement} runs program ${advProg} of package ${advPkg}, not ${prog} of ${pkg}; give that program's /package and /program, or leave them out`);
       }
-      out(`${o.whatIf ? `${would}${verb}` : verb[0]!.toUpperCase() + verb.slice(1)} download and execute on advertisement ${o.advertisement}: RemoteClientFlags ${describeFlags(old)} -> ${describeFlags(now)}.`);
-    } else {
-      out(`Download and execute is already ${verb} on advertisement ${o.advertisement}: RemoteClientFlags ${describeFlags(old)}.`);
+      const now = withDownloadAndExecute(old, o.enable!);
+      const verb = o.enable ? 'download and execute on' : 'download and execute off';
+      if (now !== old) {
+        adv.set('RemoteClientFlags', now);
+        advertChange = { obj: adv, what: `advertisement ${o.advertisement}`, said: `${verb} for advertisement ${o.advertisement}: RemoteClientFlags ${describeFlags(old)} -> ${describeFlags(now)}` };
+      } else {
+        out(`Download and execute is already ${o.enable ? 'enabled' : 'disabled'} on advertisement ${o.advertisement}: RemoteClientFlags ${describeFlags(old)}.`);
+      }
+      // enabling an advertisement points its program at zticache.exe; disabling leaves the
+      // program as it is (zticache.exe also runs from the distribution point)
+      if (o.enable && pkg === undefined) {
+        pkg = advPkg;
+        prog = advProg;
+      }
     }
-    if (o.enable && pkg === undefined && prog === undefined) {
-      pkg = text(adv.get('PackageID'));
-      prog = text(adv.get('ProgramName'));
+    if (pkg !== undefined && prog !== undefined) {
+      out(`Retrieving program object for package ${pkg} and program ${prog}.`);
+      const program = get(site, objectPath('SMS_Program', { PackageID: pkg, ProgramName: prog }), `program ${prog} of package ${pkg}`);
+      const pack = get(site, objectPath('SMS_Package', { PackageID: pkg }), `package ${pkg}`);
+      pkgSource = text(pack.get('PkgSourcePath'));
+      const old = text(program.get('CommandLine'));
+      const imageFlags = read(pack, 'ImageFlags');
+      const notOsd = imageFlags !== undefined && Number(imageFlags) !== 1;
+      let want = rewriteCommandLine(old, o.enable!);
+      if (want === undefined || notOsd) {
+        const why = want === undefined
+          ? `program ${prog} of package ${pkg} runs neither osdlaunch.exe nor zticache.exe: its command line "${old}" would be lost`
+          : `package ${pkg} is not an OS package (ImageFlags ${text(imageFlags)}), so its program ${prog} ("${old}") is not an OSD program`;
+        if (!o.force) throw new ZtiError(ExitCode.SMS_NOT_OSD_PROGRAM, `zticache util: ${why}; nothing was changed (check /package and /program; /force changes it anyway)`);
+        out(`/force: ${why}.`);
+        want ??= forcedCommandLine(o.enable!);
+      }
+      if (want !== old) {
+        program.set('CommandLine', want);
+        programChange = { obj: program, what: `program ${prog} of package ${pkg}`, said: `the command line of package ${pkg} program ${prog}: "${old}" -> "${want}"` };
+      } else {
+        out(`Package ${pkg} program ${prog} already runs ${parseCommandLine(old).runs === 'osdlaunch' ? 'osdlaunch.exe' : 'zticache.exe'}: "${old}".`);
+      }
+    }
+  } catch (err) {
+    if (err instanceof ZtiError && err.exitCode !== ExitCode.USAGE && !/nothing was changed/.test(err.message)) {
+      throw new ZtiError(err.exitCode, `${err.message}; nothing was changed`, { cause: err.cause });
+    }
+    throw err;
+  }
+
+  // ---- write, in the order that keeps the site consistent at every step
+  const order = o.enable ? [programChange, advertChange] : [advertChange, programChange];
+  for (const c of order) if (c) changes.push(c);
+  if (o.whatIf) {
+    for (const c of changes) out(`Would have set ${c.said}.`);
+  } else {
+    const written: Change[] = [];
+    for (const c of changes) {
+      try {
+        c.obj.put();
+      } catch (err) {
+        throw refused(c, err, written, { o, pkg, prog, server });
+      }
+      written.push(c);
+      out(`Set ${c.said}.`);
     }
   }
 
-  if (pkg !== undefined && prog !== undefined) {
-    out(`Retrieving program object for package ${pkg} and program ${prog}.`);
-    const program = get(site, `SMS_Program.PackageID='${quote(pkg)}',ProgramName='${quote(prog)}'`, `program ${prog} of package ${pkg}`);
-    const old = text(program.get('CommandLine'));
-    const want = o.enable ? ENABLED_COMMAND_LINE : DISABLED_COMMAND_LINE;
-    if (old.toLowerCase() !== want) {
-      if (!o.whatIf) {
-        program.set('CommandLine', want);
-        put(program, `program ${prog} of package ${pkg}`);
-      }
-      out(`${would}${o.whatIf ? 'set' : 'Set'} the command line of package ${pkg} program ${prog}: "${old}" -> "${want}".`);
-    } else {
-      out(`Package ${pkg} program ${prog} already runs ${want}.`);
-    }
-    if (o.enable) {
-      out('Be sure to include zticache.exe in the OS package by including it as a');
-      out('required file on at least one custom action.');
-      const source = text(get(site, `SMS_Package.PackageID='${quote(pkg)}'`, `package ${pkg}`).get('PkgSourcePath'));
-      const there = source ? ctx.hasStager?.(source) : undefined;
-      if (there === true) out(`zticache.exe is in the package source ${source}.`);
-      else if (there === false) out(`Warning: zticache.exe is NOT in the package source ${source}: add it, then update the distribution points.`);
-    }
+  if (o.enable && pkg !== undefined) {
+    out('Be sure to include zticache.exe in the OS package by including it as a');
+    out('required file on at least one custom action.');
+    await checkSource(pkgSource ?? '', o.server, ctx);
   }
-  report(site, out);
+  try {
+    report(site, out);
+  } catch (err) {
+    if (err instanceof ZtiError && changes.length && !o.whatIf) throw new ZtiError(err.exitCode, `${err.message} (after the change above was written)`, { cause: err.cause });
+    throw err;
+  }
 }
 
-/** The report of the original, from one query per class joined in memory. */
-function report(site: SmsSite, out: (line: string) => void): void {
-  const programs = step('querying SMS_Program', () => site.query('select * from SMS_Program'));
-  const adverts = step('querying SMS_Advertisement', () => site.query('select * from SMS_Advertisement'));
-  let packages: SmsObject[];
+/** A property that may not exist on this site (ImageFlags on current ConfigMgr): undefined then. */
+function read(obj: SmsObject, prop: string): unknown {
   try {
-    packages = site.query('select * from SMS_Package where ImageFlags = 1');
-    out('OS packages: SMS_Package where ImageFlags = 1 (SMS 2003 OSD).');
+    return obj.get(prop);
   } catch (err) {
-    // current ConfigMgr has no ImageFlags: the query is invalid there
-    if (!(err instanceof ComError) || (err.hresult >>> 0) !== 0x80041017) throw failure('querying SMS_Package', err);
-    const osd = new Set(programs.filter((p) => /osdlaunch\.exe|zticache\.(exe|vbs)/i.test(text(p.get('CommandLine')))).map((p) => text(p.get('PackageID'))));
-    packages = step('querying SMS_Package', () => site.query('select * from SMS_Package')).filter((p) => osd.has(text(p.get('PackageID'))));
-    out('OS packages: packages whose programs run osdlaunch.exe or zticache.exe (this site has no ImageFlags).');
-  }
-  for (const p of packages) {
-    const id = text(p.get('PackageID'));
-    out(' ');
-    out(`OS Package ID:             ${id}`);
-    out(`OS Package Name:           ${text(p.get('Name'))}`);
-    for (const prog of programs.filter((x) => text(x.get('PackageID')) === id)) {
-      const name = text(prog.get('ProgramName'));
-      const cmd = text(prog.get('CommandLine'));
-      const enabled = stages(cmd);
-      out(` OS Program Name:          ${name}`);
-      out(` OS Program command line:  ${cmd}`);
-      out(` OS Program cache enabled: ${enabled ? 'True' : 'False'}`);
-      for (const a of adverts.filter((x) => text(x.get('PackageID')) === id && text(x.get('ProgramName')) === name)) {
-        const flags = Number(a.get('RemoteClientFlags')) >>> 0;
-        const download = downloadEnabled(flags);
-        out(`  OS Advertisement ID:     ${text(a.get('AdvertisementID'))}`);
-        out(`  OS Advertisement flags:  ${describeFlags(flags)}`);
-        out(`  Download enabled:        ${download ? 'True' : 'False'}`);
-        if (download && !enabled) {
-          out(' ');
-          out(`Warning: zticache.exe must be enabled on ${id} and ${name}`);
-          out(`in order for download and execute to be successful for advertisement ${text(a.get('AdvertisementID'))}.`);
-          out(' ');
-        }
-      }
-    }
+    if (err instanceof ComError) return undefined;
+    throw err;
   }
 }
 
@@ -158,27 +190,30 @@ function get(site: SmsSite, path: string, what: string): SmsObject {
   return step(`retrieving ${what}`, () => site.get(path));
 }
 
-function put(o: SmsObject, what: string): void {
-  try {
-    o.put();
-  } catch (err) {
-    throw new ZtiError(ExitCode.SMS_CHANGE_REFUSED, `zticache util: writing ${what} back (Put_) was refused: ${err instanceof ComError ? err.message : String(err)}`, { cause: err });
-  }
-}
-
-function step<T>(what: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw failure(what, err);
-  }
-}
-
-/** A COM failure as the one-line error of its kind: provider out of reach, object missing, or anything else. */
-function failure(what: string, err: unknown): ZtiError {
-  if (err instanceof ZtiError) return err;
-  const hr = err instanceof ComError ? err.hresult >>> 0 : undefined;
+/** The refused write, what was written before it, and the command that undoes that. */
+function refused(c: Change, err: unknown, written: readonly Change[], ctx: { o: UtilOptions; pkg?: string; prog?: string; server: string }): ZtiError {
   const why = err instanceof ComError ? err.message : String(err);
-  const code = hr === 0x80041002 && what.startsWith('retrieving') ? ExitCode.SMS_OBJECT_NOT_FOUND : ExitCode.SMS_PROVIDER_UNAVAILABLE;
-  return new ZtiError(code, `zticache util: ${what}: ${why}`, { cause: err });
+  let tail = 'nothing was changed';
+  if (written.length) {
+    const { o, pkg, prog, server } = ctx;
+    // enabling wrote the program (its advertisement refused); disabling wrote the advertisement
+    const undo = o.enable
+      ? `zticache util ${server}/package:${arg(pkg!)} /program:${arg(prog!)} /enable:false`
+      : `zticache util ${server}/advertisement:${arg(o.advertisement!)} /enable:true`;
+    const state = o.enable
+      ? 'the program runs zticache.exe and the advertisement still runs from the distribution point, which works (zticache.exe copies the package from there)'
+      : 'the advertisement runs from the distribution point again and the program still runs zticache.exe, which works (it copies the package from there)';
+    tail = `written before it: ${written.map((w) => w.said).join('; ')}. The site is consistent: ${state}. Run it again to finish, or undo what was written with: ${undo}`;
+  }
+  return new ZtiError(ExitCode.SMS_CHANGE_REFUSED, `zticache util: writing ${c.what} back (Put_) was refused: ${why}; ${tail}`, { cause: err });
+}
+
+/** The package-source check: yes, no, or cannot tell and why. */
+async function checkSource(source: string, server: string | undefined, ctx: UtilContext): Promise<void> {
+  const where = stagerFolder(source, server);
+  const answer = 'cannotTell' in where ? where.cannotTell : ctx.findStager ? await ctx.findStager(where.folder) : 'this computer cannot look';
+  const looked = 'folder' in where && where.folder !== source ? ` (looked in ${where.folder})` : '';
+  if (answer === true) ctx.out(`zticache.exe is in the package source ${source}${looked}.`);
+  else if (answer === false) ctx.out(`Warning: zticache.exe is NOT in the package source ${source}${looked}: add it, then update the distribution points.`);
+  else ctx.out(`Cannot tell whether zticache.exe is in the package source ${source || '(none)'}: ${answer}.`);
 }

@@ -5,7 +5,10 @@
  *   UIResource.UIResourceMgr    GetCacheInfo -> TotalSize (read and write), FreeSize, Location
  * The file has one object a line: Class|Name=Value|Name=#Number|..., and two switches:
  * "!noimageflags" (current ConfigMgr: a query on ImageFlags is WBEM_E_INVALID_QUERY) and
- * "!denyput" (Put_ is WBEM_E_ACCESS_DENIED). Writes go back to the file, so a test reads them.
+ * "!denyput" (Put_ is WBEM_E_ACCESS_DENIED; "!denyput:N" only the Nth Put_ of the process). Writes
+ * go back to the file, so a test reads them, and each Put_ that is taken adds its class to
+ * C:\fakeputs.txt, so a test reads their order. An object path is read as WMI reads it: inside a
+ * quoted value only \\ and \' are escapes; anything else is WBEM_E_INVALID_OBJECT_PATH.
  * IDispatch only, late bound by name, as VBScript (and zticache) use these objects. */
 #define COBJMACROS
 #include <windows.h>
@@ -24,17 +27,18 @@ static const GUID CLSID_FakeUIResource = {0x5a1e0002, 0x2d6f, 0x4c6e, {0x9a, 0x1
 
 typedef struct { WCHAR cls[64]; int n; WCHAR name[MAXPROPS][64]; WCHAR value[MAXPROPS][260]; int number[MAXPROPS]; } Row;
 static Row rows[MAXROWS];
-static int nrows, noImageFlags, denyPut;
+static int nrows, noImageFlags, denyPut, denyPutAt, putCalls;
 
 static void load(void) {
     FILE *f = _wfopen(SITE_FILE, L"r, ccs=UTF-8");
     WCHAR line[2048];
-    nrows = noImageFlags = denyPut = 0;
+    nrows = noImageFlags = denyPut = denyPutAt = 0;
     if (!f) return;
     while (fgetws(line, 2048, f) && nrows < MAXROWS) {
         line[wcscspn(line, L"\r\n")] = 0;
         if (!wcscmp(line, L"!noimageflags")) { noImageFlags = 1; continue; }
         if (!wcscmp(line, L"!denyput")) { denyPut = 1; continue; }
+        if (!wcsncmp(line, L"!denyput:", 9)) { denyPutAt = _wtoi(line + 9); continue; }
         if (!line[0]) continue;
         Row *r = &rows[nrows++];
         memset(r, 0, sizeof *r);
@@ -58,6 +62,7 @@ static void save(void) {
     if (!f) return;
     if (noImageFlags) fwprintf(f, L"!noimageflags\n");
     if (denyPut) fwprintf(f, L"!denyput\n");
+    if (denyPutAt) fwprintf(f, L"!denyput:%d\n", denyPutAt);
     for (int i = 0; i < nrows; i++) {
         fwprintf(f, L"%ls", rows[i].cls);
         for (int j = 0; j < rows[i].n; j++) fwprintf(f, L"|%ls=%ls%ls", rows[i].name[j], rows[i].number[j] ? L"#" : L"", rows[i].value[j]);
@@ -142,7 +147,13 @@ static int matches(Row *r, const WCHAR *path) {
         wcsncpy(key, s, eq - s < 63 ? eq - s : 63);
         const WCHAR *q = eq + 2, *end = q;
         int k = 0;
-        while (*end && *end != L'\'' && k < 259) { if (*end == L'\\' && end[1]) end++; val[k++] = *end++; }
+        while (*end && *end != L'\'' && k < 259) {
+            if (*end == L'\\') {
+                if (end[1] != L'\\' && end[1] != L'\'') return -1; /* not an escape WMI knows */
+                end++;
+            }
+            val[k++] = *end++;
+        }
         int j = prop(r, key);
         if (j < 0 || _wcsicmp(r->value[j], val)) return 0;
         s = *end ? end + 1 : end;
@@ -217,7 +228,9 @@ static HRESULT WINAPI Invoke(IDispatch *This, DISPID id, REFIID riid, LCID lcid,
     if (id == 3 && o->kind == SITE) { /* Get(path) */
         load();
         for (int i = 0; i < nrows; i++) {
-            if (!matches(&rows[i], argStr(p, 0))) continue;
+            int m = matches(&rows[i], argStr(p, 0));
+            if (m < 0) return fail(e, WBEM_E_INVALID_OBJECT_PATH, L"Invalid object path ");
+            if (!m) continue;
             Obj *obj = newObj(OBJECT);
             obj->row = i;
             obj->copy = rows[i];
@@ -228,9 +241,12 @@ static HRESULT WINAPI Invoke(IDispatch *This, DISPID id, REFIID riid, LCID lcid,
     }
     if (id == 4 && o->kind == OBJECT) { /* Put_ */
         load();
-        if (denyPut) return fail(e, WBEM_E_ACCESS_DENIED, L"Access denied ");
+        putCalls++;
+        if (denyPut || denyPutAt == putCalls) return fail(e, WBEM_E_ACCESS_DENIED, L"Access denied ");
         rows[o->row] = o->copy;
         save();
+        FILE *puts = _wfopen(L"C:\\fakeputs.txt", L"a");
+        if (puts) { fwprintf(puts, L"%ls\n", o->copy.cls); fclose(puts); }
         retObj(res, newObj(OBJECT)); /* SWbemObjectPath, unused */
         return S_OK;
     }
