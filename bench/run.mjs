@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CLI = path.join(root, 'dist', 'zticache.cjs');
@@ -213,6 +214,18 @@ if (shm) {
   fs.rmSync(path.join(work, 'big'), { recursive: true, force: true });
 }
 
+
+// ---------------------------------------------------------------- zticache util's report
+{
+  // against the unit tests' in-memory SMS site: the time, and the property reads, each a COM call
+  // on a real provider (the first port read PackageID once per pair: 32 million reads at 4,000)
+  const out = path.join(work, 'util-report.mjs');
+  buildSync({ entryPoints: [path.join(root, 'bench', 'util-report.ts')], bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'warning' });
+  for (const n of quick ? [400] : [200, 2000, 4000]) {
+    const r = JSON.parse(sh(process.execPath, [out, String(n)]).stdout);
+    row(`zticache util report, ${n} OS packages (in-memory site): time, property reads`, `${r.ms} ms, ${r.reads} reads (${(r.reads / n).toFixed(0)} a package)`, '<= 10 reads a package', r.reads <= 10 * n);
+  }
+}
 }
 
 // ---------------------------------------------------------------- the Windows guard, under Wine
