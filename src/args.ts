@@ -8,6 +8,7 @@ import { ExitCode } from './exit-codes.js';
 import { ZtiError } from './errors.js';
 import type { Mode } from './types.js';
 import { MANIFEST_NAME } from './manifest.js';
+import { deviceName } from './names/windows.js';
 import { DEFAULT_EVENT_SOURCE, DEFAULT_LAUNCHER, DEFAULT_PARALLEL } from './options.js';
 
 
@@ -199,6 +200,8 @@ function setValue(args: Args, name: ValueOption, value: string, spelled: string)
       return;
     case 'status-mif':
       if (/[\\/:]/.test(value)) throw usage(`${spelled} is a file name in %windir%, not a path: "${value}"`);
+      // CON, NUL, COM1 ... name a device there, not a file (a file called CON would be made through \\?\)
+      if (deviceName(value) !== undefined) throw usage(`${spelled} "${value}" is a reserved device name (${deviceName(value)}), not a file name: give a name such as ZTICache.mif`);
       args.statusMif = value;
       return;
     case 'mif-publisher':

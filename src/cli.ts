@@ -22,7 +22,8 @@ export function helpText(): string {
     const dflt = o.default ? ` (default: ${plain(o.default)})` : '';
     return `  ${spelled.padEnd(23)}${plain(o.help)}${dflt}`;
   }).join('\n');
-  const codes = exitCodeTable.map((c) => `  ${String(c.code).padStart(9)}  ${c.name.padEnd(20)}${c.meaning}`).join('\n');
+  const width = Math.max(...exitCodeTable.map((c) => c.name.length)) + 2; // the longest name and two spaces
+  const codes = exitCodeTable.map((c) => `  ${String(c.code).padStart(9)}  ${c.name.padEnd(width)}${c.meaning}`).join('\n');
   return `zticache ${VERSION} - stage a pre-cached OS package into C:\\MININT\\PackageSource and run OSDLaunch.exe
 
 Usage:

@@ -79,20 +79,27 @@ export function logPath(rt: Runtime, log: string | undefined, target?: string): 
   return target === undefined ? undefined : p.join(p.dirname(target), 'SMSOSD', 'OSDLOGS', LOG_NAME);
 }
 
+/**
+ * The source and the target a command line names, each as far as it can be known: given, or the
+ * default (the exe's folder; Windows' PackageSource). Also asked of a command line that is refused
+ * otherwise, so that its log goes only where a normal run's log could.
+ */
+export function placesOf(args: Pick<Args, 'source' | 'target'> | undefined, rt: Runtime): { source?: string; target?: string } {
+  const p = pathFor(rt.platform);
+  const source = args?.source !== undefined ? p.resolve(rt.cwd, args.source) : rt.packaged ? p.dirname(rt.execPath) : undefined;
+  const target = args?.target !== undefined ? p.resolve(rt.cwd, args.target)
+    : rt.platform === 'win32' ? p.join(`${rt.env.SystemDrive || rt.env.SYSTEMDRIVE || 'C:'}\\`, 'MININT', 'PackageSource') : undefined;
+  return { source, target };
+}
+
 export function resolveOptions(args: Args, rt: Runtime): Options {
   const p = pathFor(rt.platform);
   const windows = rt.platform === 'win32';
   const systemDrive = rt.env.SystemDrive || rt.env.SYSTEMDRIVE || 'C:';
 
-  let source: string;
-  if (args.source !== undefined) source = p.resolve(rt.cwd, args.source);
-  else if (rt.packaged) source = p.dirname(rt.execPath);
-  else throw new ZtiError(ExitCode.USAGE, '--source is required when zticache runs through node (the default is the folder of zticache.exe)');
-
-  let target: string;
-  if (args.target !== undefined) target = p.resolve(rt.cwd, args.target);
-  else if (windows) target = p.join(systemDrive + '\\', 'MININT', 'PackageSource');
-  else throw new ZtiError(ExitCode.USAGE, '--target is required on this platform (the Windows default is %SystemDrive%\\MININT\\PackageSource)');
+  const { source, target } = placesOf(args, rt);
+  if (source === undefined) throw new ZtiError(ExitCode.USAGE, '--source is required when zticache runs through node (the default is the folder of zticache.exe)');
+  if (target === undefined) throw new ZtiError(ExitCode.USAGE, '--target is required on this platform (the Windows default is %SystemDrive%\\MININT\\PackageSource)');
 
   const log = logPath(rt, args.log, target)!;
 

@@ -6,11 +6,12 @@
 
 import type { Args } from '../args.js';
 import { ExitCode, exitCodeTable } from '../exit-codes.js';
+import { ZtiError } from '../errors.js';
 import { reportFaultPoints } from '../fault-points.js';
 import { formatBytes, formatCode } from '../format.js';
 import { createLog, type ClosableLog, type Log } from '../log/logger.js';
 import { writeStatusMif } from '../log/status-mif.js';
-import { logPath, resolveOptions, DEFAULT_EVENT_SOURCE, type Options, type Runtime } from '../options.js';
+import { logPath, pathFor, placesOf, resolveOptions, DEFAULT_EVENT_SOURCE, type Options, type Runtime } from '../options.js';
 import { checkLogPlace } from '../plan/checks.js';
 import type { Platform, RunLock } from '../platform.js';
 import { loadPlatform } from '../platform-select.js';
@@ -26,7 +27,14 @@ export async function stageCommand(argv: readonly string[], args: Args | undefin
   try {
     platform = await loadPlatform(rt, args?.eventSource ?? DEFAULT_EVENT_SOURCE);
   } catch (err) {
-    return report(err, createLog({}));
+    const log = createLog({});
+    const code = report(err, log);
+    // no log, no event log (both go through the layer), but the status MIF needs none: %windir%
+    // is a folder only administrators can write, so it is written there by name
+    const mif = args && !args.whatIf ? wholeOptions(args, rt)?.statusMif : undefined;
+    if (mif) log.info(writeStatusMif(undefined, pathFor(rt.platform), mif, failureLine(err)));
+    log.close();
+    return code;
   }
   const started = Date.now();
   const command = argv.length ? argv.join(' ') : 'no arguments';
@@ -38,16 +46,16 @@ export async function stageCommand(argv: readonly string[], args: Args | undefin
     opts = resolveOptions(args, rt);
     checkLogPlace(opts.path, opts.log, opts.source, opts.target);
   } catch (err) {
-    // a bad command line is a failed run too: logged where it can be (--log, or the default log
-    // when --log is the problem or was not understood), with its error event and summary, so that
-    // a review of the event log finds it
+    // a bad command line is a failed run too: logged, with its error event and summary, so that a
+    // review of the event log finds it; in its --log only where a normal run's checks would let it
+    // (outside the package and the target, as far as they are known), else in the default log
     const whatIf = args?.whatIf === true;
-    const file = opts ? logPath(rt, undefined, opts.target) : logPath(rt, args?.log);
+    const file = refusedRunLog(rt, args);
     const log = openLog(rt, platform, whatIf ? undefined : file, !whatIf);
     log.info(startLine, { event: true });
     const code = report(err, log);
     // a refused --log or --target is known once the options are whole: the console learns it too
-    if (opts?.statusMif && !whatIf) log.info(writeStatusMif(platform.places, opts.path, opts.statusMif, failureLine(err)));
+    if (!whatIf) mifFor(log, platform, opts, err);
     return finish(log, platform, code, {}, started, !whatIf);
   }
 
@@ -61,7 +69,9 @@ export async function stageCommand(argv: readonly string[], args: Args | undefin
   const whatIf = opts.whatIf;
   const stop = (signal: NodeJS.Signals) => {
     if (runReport.launching) return;
-    log.error(`zticache was asked to stop (${signal}) before its launcher started: stopped; what was staged is kept, and the next run finishes it [exit ${ExitCode.STOPPED}]`);
+    const stopped = new ZtiError(ExitCode.STOPPED, `zticache was asked to stop (${signal}) before its launcher started: stopped; what was staged is kept, and the next run finishes it`);
+    report(stopped, log);
+    if (!whatIf) mifFor(log, platform, opts, stopped); // a failure before the launcher like any other
     process.exit(finish(log, platform, ExitCode.STOPPED, runReport, started, !whatIf));
   };
   const stopSignals: NodeJS.Signals[] = rt.platform === 'win32' ? ['SIGINT', 'SIGBREAK', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -81,10 +91,37 @@ export async function stageCommand(argv: readonly string[], args: Args | undefin
   for (const sig of stopSignals) process.off(sig, stop);
   lock?.release();
   // failed before the launcher: the console learns why from the status MIF (after it, OSDLaunch's code decides)
-  if (opts.statusMif && !opts.whatIf && failure !== undefined && !runReport.launcherReturned) {
-    log.info(writeStatusMif(platform.places, opts.path, opts.statusMif, failureLine(failure)));
-  }
+  if (!opts.whatIf && failure !== undefined && !runReport.launcherReturned) mifFor(log, platform, opts, failure);
   return finish(log, platform, code, runReport, started, !opts.whatIf);
+}
+
+/** Where a refused command line's lines go: its --log when that passes a normal run's checks, else the default log. */
+function refusedRunLog(rt: Runtime, args: Args | undefined): string | undefined {
+  const { source, target } = placesOf(args, rt);
+  const fallback = logPath(rt, undefined, target);
+  if (args?.log === undefined) return fallback;
+  if (source === undefined) return fallback; // the package's place is not known: nothing to check --log against
+  const log = logPath(rt, args.log)!;
+  try {
+    checkLogPlace(pathFor(rt.platform), log, source, target);
+    return log;
+  } catch {
+    return fallback;
+  }
+}
+
+/** The status MIF of a run that failed before its launcher, when --status-mif asks for one. */
+function mifFor(log: Log, platform: Platform, opts: Options | undefined, err: unknown): void {
+  if (opts?.statusMif) log.info(writeStatusMif(platform.places, opts.path, opts.statusMif, failureLine(err)));
+}
+
+/** The options, when the command line makes whole ones (for a status MIF before anything else works). */
+function wholeOptions(args: Args, rt: Runtime): Options | undefined {
+  try {
+    return resolveOptions(args, rt);
+  } catch {
+    return undefined;
+  }
 }
 
 function openLog(rt: Runtime, platform: Platform, file: string | undefined, events: boolean): ClosableLog {

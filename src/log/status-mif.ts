@@ -3,9 +3,11 @@
 // than the program's start and its Manufacturer, Product and Version match; the console then shows
 // the Description. zticache writes one only when it fails before the launcher starts (after that,
 // OSDLaunch's exit code decides, as without the option), in the fixed layout ISMIF32 writes, in
-// ANSI as the client reads it, through places (never through a link, as the log).
+// ANSI as the client reads it, through places (never through a link, as the log); by name only when
+// the Windows layer itself failed to load, in %windir%, where only administrators write.
 
 import { PlaceError, type Places } from '../places/places.js';
+import fs from 'node:fs';
 import type path from 'node:path';
 import { printable } from '../format.js';
 
@@ -74,15 +76,29 @@ export function ansi(text: string): Buffer {
 }
 
 /** Writes the MIF; returns what the log should say (never throws: a MIF must not fail a run twice). */
-export function writeStatusMif(places: Places, pp: path.PlatformPath, m: StatusMif, description: string, when = new Date()): string {
+export function writeStatusMif(places: Places | undefined, pp: path.PlatformPath, m: StatusMif, description: string, when = new Date()): string {
   let folder;
   try {
-    folder = places.openFolder(pp.dirname(m.file));
-    folder.rewriteFile(pp.basename(m.file), ansi(statusMifText(m, description, when)));
+    const data = ansi(statusMifText(m, description, when));
+    if (places) {
+      folder = places.openFolder(pp.dirname(m.file));
+      folder.rewriteFile(pp.basename(m.file), data);
+    } else writePlain(m.file, data);
     return `Wrote the status MIF ${m.file} (Failed: ${description.slice(0, MIF_DESCRIPTION_MAX)})`;
   } catch (err) {
     return `cannot write the status MIF ${m.file}: ${err instanceof PlaceError ? err.message : (err as Error).message}`;
   } finally {
     folder?.release();
   }
+}
+
+/**
+ * Without the Windows layer (WINDOWS_LAYER_FAILED, the one failure before places can be used):
+ * by name, which is safe only because the MIF's folder, %windir%, is one only administrators can
+ * write. Still never through a link, nor over anything but a plain file with one name.
+ */
+function writePlain(file: string, data: Buffer): void {
+  const st = fs.lstatSync(file, { throwIfNoEntry: false });
+  if (st && (!st.isFile() || st.nlink > 1)) throw new Error(`${file} is ${st.isSymbolicLink() ? 'a link' : st.isFile() ? 'a file with other names' : 'not a plain file'}; it was left as it is`);
+  fs.writeFileSync(file, data);
 }

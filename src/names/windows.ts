@@ -20,6 +20,12 @@ const CONTROL = /[\u0000-\u001f]/;
 const DEVICE = /^(CON|PRN|AUX|NUL|COM[0-9\u00b9\u00b2\u00b3]|LPT[0-9\u00b9\u00b2\u00b3]|CONIN\$|CONOUT\$)$/i;
 const MAX_NAME = 255;
 
+/** A reserved device name (CON, NUL, COM1, ... with or without an extension): Win32 opens the device, not a file. */
+export function deviceName(name: string): string | undefined {
+  const base = name.split('.')[0]!.replace(/ +$/, '');
+  return DEVICE.test(base) ? base.toUpperCase() : undefined;
+}
+
 export interface WindowsNameOptions {
   /** the upcase table: upcase(u) is the capital NTFS compares the UTF-16 unit u as */
   upcase: (unit: number) => number;
@@ -65,9 +71,8 @@ export function windowsNames(opts: WindowsNameOptions): NameRules {
     },
     awkward(name) {
       if (/[. ]$/.test(name)) return 'it ends with a period or a space';
-      const base = name.split('.')[0]!.replace(/ +$/, '');
-      if (DEVICE.test(base)) return `${base.toUpperCase()} is a reserved device name`;
-      return undefined;
+      const device = deviceName(name);
+      return device === undefined ? undefined : `${device} is a reserved device name`;
     },
   };
 }

@@ -78,11 +78,12 @@ export function checkTargetSafe(pp: path.PlatformPath, target: string): TargetSt
  * The log must live outside the package: inside the source it would be moved away with it (and
  * the guard could not hold it), inside the target it would be removed with an old target.
  */
-export function checkLogPlace(pp: path.PlatformPath, log: string, source: string, target: string): void {
+export function checkLogPlace(pp: path.PlatformPath, log: string, source: string, target: string | undefined): void {
   // a root target is refused by the plan; a root source is only ever copied, and no log can be outside it
-  if (isVolumeRoot(pp, target) || isVolumeRoot(pp, source)) return;
+  if ((target !== undefined && isVolumeRoot(pp, target)) || isVolumeRoot(pp, source)) return;
+  // a target not named yet (a refused command line's) holds nothing a log could be inside
   const inside = locateUnder(pp, log, idOf(source)) !== undefined ? source
-    : isInside(pp, log, target) || locateUnder(pp, log, idOf(target)) !== undefined ? target
+    : target !== undefined && (isInside(pp, log, target) || locateUnder(pp, log, idOf(target)) !== undefined) ? target
     : undefined;
   if (inside) {
     throw new ZtiError(ExitCode.USAGE, `--log ${log} is inside ${inside === source ? 'the package' : 'the target'} (${inside}); give a log file outside both`, { path: log });

@@ -127,7 +127,7 @@ describe('a run asked to stop before its launcher', () => {
       const s = scene();
       const source = path.join(tempDir('zti-src-', '/dev/shm'), 'pkg');
       makePackage(source, { 'Images/a.wim': Buffer.alloc(40 << 20, 1), 'Images/b.wim': Buffer.alloc(40 << 20, 2) });
-      const args = [...s.stateArgs, '--source', source, '--target', s.target, '--launch', 'launch.js', '--', s.report, '0'];
+      const args = [...s.stateArgs, '--source', source, '--target', s.target, '--launch', 'launch.js', '--status-mif', 'ZTICache.mif', '--', s.report, '0'];
       const run = execa(process.execPath, [CLI, ...args], { reject: false, all: true });
       await waitFor('staging to begin', () => fs.existsSync(s.target));
       run.kill('SIGTERM');
@@ -138,9 +138,15 @@ describe('a run asked to stop before its launcher', () => {
       const log = fs.readFileSync(s.log, 'utf8');
       expect(log).toMatch(/zticache was asked to stop \(SIGTERM\) before its launcher started: stopped; what was staged is kept/);
       expect(log).toMatch(/zticache finished in .*: failed, STOPPED; exit code 900000025/);
+      // a stop before the launcher is a failure before the launcher: the console learns it from the MIF
+      const mif = path.join(path.dirname(s.log), 'ZTICache.mif');
+      expect(fs.readFileSync(mif, 'latin1')).toMatch(/VALUE = "STOPPED: zticache was asked to stop \(SIGTERM\) before its launcher started/);
+      expect(log).toContain(`Wrote the status MIF ${mif} (Failed: STOPPED: `);
+      fs.rmSync(mif);
       const again = await zticache(args);
       expect(again.code, again.out).toBe(0);
       expect(readReport(s.report)!.runs).toBe(1);
+      expect(fs.existsSync(mif)).toBe(false); // a run that launched writes none
     }
     expect(stopped).toBe(true);
   });

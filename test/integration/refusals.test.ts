@@ -351,3 +351,28 @@ describe('a name cannot forge log lines', () => {
     expect(r.out).not.toMatch(/\rFORGED/);
   });
 });
+
+describe('a refused command line writes only where a normal run\'s checks would let it', () => {
+  it('--log inside the package with another refusal (no --source through node): the package is untouched, the default log has the lines', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const before = snapshot(s.source);
+    const r = await zticache(['--target', s.target, '--launch', 'launch.js', ...s.stateArgs, `--log=${path.join(s.source, 'log.txt')}`]);
+    expectExit(r, ExitCode.USAGE);
+    expect(snapshot(s.source)).toStrictEqual(before);
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/--source is required when zticache runs through node/);
+  });
+
+  it('--log in a target that does not exist yet, with a refused command line: the target is not created', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const r = await zticache(['--source', s.source, '--target', s.target, '--launch', 'launch.js', ...s.stateArgs, '--log', path.join(s.target, 'z.log'), '--parallel', '0']);
+    expectExit(r, ExitCode.USAGE);
+    expect(fs.existsSync(s.target)).toBe(false);
+    // refused for the log's own place: inside the target given
+    const inside = await zticache(['--source', s.source, '--target', s.target, '--launch', 'launch.js', ...s.stateArgs, '--log', path.join(s.target, 'z.log'), '--manifest', s.dir]);
+    expectExit(inside, ExitCode.USAGE);
+    expect(fs.existsSync(s.target)).toBe(false);
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/--log .*z\.log is inside the target/);
+  });
+});

@@ -19,6 +19,14 @@ describe('command line', () => {
     expect(parseArgs([])).toEqual({ command: 'run', launchArgs: [], mode: 'auto', whatIf: false, guard: true, force: false, warnings: [] });
   });
 
+  it('--status-mif is a file name: a path or a device name (CON, NUL, COM1, with or without an extension) is refused', () => {
+    for (const dev of ['CON', 'nul', 'con.mif', 'COM1', 'LPT9.txt', 'AUX', 'PRN', 'CONOUT$']) {
+      expect(() => parseArgs([`/status-mif:${dev}`]), dev).toThrow(new RegExp(`"${dev.replace(/\$/g, '\\$')}" is a reserved device name \\(${dev.split('.')[0]!.toUpperCase().replace(/\$/g, '\\$')}\\), not a file name`));
+    }
+    expect(parseArgs(['/status-mif:CONSOLE.mif']).statusMif).toBe('CONSOLE.mif');
+    expect(() => parseArgs(['/status-mif:C:\\x.mif'])).toThrow(/is a file name in %windir%, not a path/);
+  });
+
   it('/force belongs to zticache util, as its other options do', () => {
     expect(parseArgs(['util', '/force', '/advertisement:X', '/enable:true'])).toMatchObject({ command: 'util', force: true });
     expect(() => parseArgs(['/force'])).toThrow(/--force belongs to "zticache util"/);

@@ -41,6 +41,18 @@ describe('exit codes', () => {
     for (const c of Object.values(ExitCode)) expect(defined.get(c), `${c} is ${defined.get(c)}`).toBeUndefined();
   });
 
+  it('--help\'s table keeps its columns: every meaning starts where the others do, after the longest name', () => {
+    const rows = helpText().split('\n').filter((l) => /^ +\d+  [A-Z_]+ /.test(l));
+    expect(rows).toHaveLength(exitCodeTable.length);
+    const longest = Math.max(...exitCodeTable.map((c) => c.name.length));
+    expect(longest).toBeGreaterThanOrEqual(20); // MANIFEST_NOT_WRITTEN, SMS_PROVIDER_UNAVAILABLE: where the table broke
+    for (const [i, row] of rows.entries()) {
+      const c = exitCodeTable[i]!;
+      expect(row.indexOf(c.meaning), row).toBe(2 + 9 + 2 + longest + 2);
+      expect(row).toContain(`${c.name}  `);
+    }
+  });
+
   it('are listed in --help and in the README', () => {
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     for (const row of exitCodeTable) {
