@@ -27,7 +27,7 @@ const table = [
   ['RUN_IN_PROGRESS', 900000016, 'Another zticache run holds the lock (its process ID is in the message); nothing was changed.'],
   ['STATE_UNSAFE', 900000017, 'The state folder (%ProgramData%\\zticache) is a link, or was not made by SYSTEM, administrators or this user; nothing was changed.'],
   ['MANIFEST_NOT_WRITTEN', 900000018, '`zticache manifest` could not read a package file or write the manifest (the message names the file); the package is unchanged.'],
-  ['WINDOWS_LAYER_FAILED', 900000019, 'The Windows layer (koffi, written from the exe into a new folder in %TEMP%) could not be loaded; nothing was changed. The one failure that reaches neither the log nor the event log (both go through that layer): the console and the exit code only.'],
+  ['WINDOWS_LAYER_FAILED', 900000019, 'The Windows layer (koffi, written from the exe into a new folder in %TEMP%) could not be loaded; nothing was changed. The one failure that reaches neither the log nor the event log (both go through that layer): the console, the exit code and, with --status-mif, the status MIF.'],
   ['SOURCE_IS_VOLUME_ROOT', 900000020, 'The source is the root of a volume: it is never moved (everything else on the drive would go with it); give the package folder, or --mode copy; nothing was changed.'],
   ['SMS_PROVIDER_UNAVAILABLE', 900000021, '`zticache util`: the SMS provider could not be reached or read (server unreachable, access denied, not an SMS provider: no root\\sms); the message names the WMI error and its HRESULT; nothing was changed.'],
   ['SMS_OBJECT_NOT_FOUND', 900000022, '`zticache util`: the advertisement, program or package named does not exist on the site; nothing was changed.'],

@@ -397,6 +397,33 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       expect(r.out).toMatch(/Wrote the status MIF C:\\windows\\ZTICache\.mif \(Failed: LAUNCHER_MISSING/i);
     });
 
+    it('--status-mif: WINDOWS_LAYER_FAILED (no temporary folder can take the native module) reaches the console too: the MIF needs no layer', async () => {
+      const p = cachePackage(pkg);
+      fs.rmSync(wine.host('C:\\windows\\ZTICache.mif'), { force: true });
+      freshMinint();
+      // both places the native module may go (%TEMP% and %SystemRoot%\\Temp) made unusable: a file where each folder was
+      const user = fs.readdirSync(wine.host('C:\\users')).find((u) => u !== 'Public')!;
+      const temps = [wine.host(`C:\\users\\${user}\\Temp`), wine.host('C:\\windows\\temp')];
+      for (const t of temps) {
+        fs.renameSync(t, `${t}.aside`);
+        fs.writeFileSync(t, 'not a folder');
+      }
+      let r: Awaited<ReturnType<Wine['run']>>;
+      try {
+        r = await wine.run(p.exe, ['/status-mif:ZTICache.mif', '--', 'C:\\MININT', REPORT, '0']);
+      } finally {
+        for (const t of temps) {
+          fs.rmSync(t);
+          fs.renameSync(`${t}.aside`, t);
+        }
+      }
+      expect(r.code, r.out).toBe(ExitCode.WINDOWS_LAYER_FAILED);
+      expect(fs.readFileSync(wine.host('C:\\windows\\ZTICache.mif'), 'latin1')).toMatch(/VALUE = "WINDOWS_LAYER_FAILED: cannot load the Windows layer \(koffi\): no temporary folder can take the native module/);
+      expect(r.out).toMatch(/Wrote the status MIF C:\\windows\\ZTICache\.mif \(Failed: WINDOWS_LAYER_FAILED/i);
+      expect(readLaunchReport(wine.host(REPORT))).toBeUndefined();
+      fs.rmSync(wine.host('C:\\windows\\ZTICache.mif'));
+    });
+
     it("a manifest written by Windows' own sha256sum (an escaped line: \\<hash>  sub\\\\b.txt) is read, and checked", async () => {
       const p = cachePackage(pkg);
       const lines = Object.entries(pkg).map(([rel, c]) => {
