@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
 import { idOf } from '../../src/identity.js';
 import { journalFileFor } from '../../src/journal.js';
-import { mainWith, rt } from '../helpers/seams.js';
+import { spawnSync } from 'node:child_process';
+import { mainWith, realFs, rt } from '../helpers/seams.js';
 import { winNames } from '../helpers/names.js';
 import { expectExit, makePackage, makeTree, mountTmpfs, needs, readReport, scene, snapshot, zticache } from '../helpers/fixtures.js';
 
@@ -374,5 +375,60 @@ describe('a refused command line writes only where a normal run\'s checks would 
     expectExit(inside, ExitCode.USAGE);
     expect(fs.existsSync(s.target)).toBe(false);
     expect(fs.readFileSync(s.log, 'utf8')).toMatch(/--log .*z\.log is inside the target/);
+  });
+});
+
+describe('the status MIF where others could plant something (POSIX: the default log folder)', () => {
+  const failing = (s: ReturnType<typeof scene>) => [...s.args('--status-mif', 'ZTICache.mif', '--launch', 'not-there.exe')];
+  const mifOf = (s: ReturnType<typeof scene>) => path.join(s.minint, 'SMSOSD', 'OSDLOGS', 'ZTICache.mif');
+
+  it('an older, longer MIF is replaced whole: nothing of it is left after the new text', async () => {
+    const s = scene();
+    makePackage(s.source);
+    fs.mkdirSync(path.dirname(mifOf(s)), { recursive: true });
+    fs.writeFileSync(mifOf(s), 'x'.repeat(100_000));
+    expectExit(await zticache(failing(s)), ExitCode.LAUNCHER_MISSING);
+    const text = fs.readFileSync(mifOf(s), 'latin1');
+    expect(text).toMatch(/^START COMPONENT\r\n[\s\S]*END COMPONENT\r\n$/);
+    expect(text).not.toContain('xxx');
+  });
+
+  it('a link planted under its name is refused, and what it points to is untouched', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const victim = path.join(s.dir, 'victim.txt');
+    fs.writeFileSync(victim, 'precious');
+    fs.mkdirSync(path.dirname(mifOf(s)), { recursive: true });
+    fs.symlinkSync(victim, mifOf(s));
+    const r = await zticache(failing(s));
+    expectExit(r, ExitCode.LAUNCHER_MISSING);
+    expect(fs.readFileSync(victim, 'utf8')).toBe('precious');
+    expect(r.out).toMatch(/cannot write the status MIF .*ZTICache\.mif: .*link/);
+  });
+
+  it('a FIFO planted under its name is refused at once, never waited on', async () => {
+    const s = scene();
+    makePackage(s.source);
+    fs.mkdirSync(path.dirname(mifOf(s)), { recursive: true });
+    expect(spawnSync('mkfifo', [mifOf(s)]).status).toBe(0);
+    const r = await zticache(failing(s)); // a blocking open would hang here until the suite's ceiling
+    expectExit(r, ExitCode.LAUNCHER_MISSING);
+    expect(r.out).toMatch(/cannot write the status MIF .*ZTICache\.mif: .*is not a regular file/);
+  });
+
+  it('a refusal under --what-if writes none; a launcher that fails to start writes one, with the default Version', async () => {
+    const s = scene();
+    makePackage(s.source);
+    expectExit(await zticache([...failing(s), '--what-if']), ExitCode.LAUNCHER_MISSING);
+    expect(fs.existsSync(mifOf(s))).toBe(false);
+    // the launcher is there at the plan and gone when it is started: LAUNCH_FAILED, before it ran
+    const launcher = path.join(s.dir, 'tools', 'gone.sh');
+    fs.mkdirSync(path.dirname(launcher), { recursive: true });
+    fs.writeFileSync(launcher, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const code = await mainWith({ fs: { rename: async (a, b) => { fs.rmSync(launcher, { force: true }); return realFs.rename(a, b); } } }, [...s.args('--status-mif', 'ZTICache.mif', '--launch', launcher)], rt(s.dir, { version: '9.8.7' }));
+    expect(code).toBe(ExitCode.LAUNCH_FAILED);
+    const mif = fs.readFileSync(mifOf(s), 'latin1');
+    expect(mif).toMatch(/VALUE = "LAUNCH_FAILED: /);
+    expect(mif).toMatch(/NAME = "Version"\r\n {6}ID = 3\r\n(?:.*\r\n){3}.*VALUE = "9\.8\.7"/);
   });
 });

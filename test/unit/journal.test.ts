@@ -3,7 +3,7 @@
 // lives in depends on the target's spelling only as documented (resolved; case-folded on Windows).
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { findJournal, journalFileFor, readJournal, writeJournal, type Journal } from '../../src/journal.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { posixNames, winNames } from '../helpers/names.js';
@@ -121,6 +121,26 @@ describe('reading a journal', () => {
 });
 
 describe('writing a journal', () => {
+  it('is flushed to disk before it takes the old one\'s place: a power cut leaves the old journal or the new one, whole', () => {
+    const file = path.join(tempDir('zti-journal-'), 'journal-a.json');
+    const order: string[] = [];
+    const fsync = vi.spyOn(fs, 'fsyncSync').mockImplementation((fd) => void order.push(`fsync ${fd}`));
+    const rename = vi.spyOn(fs, 'renameSync');
+    const open = vi.spyOn(fs, 'openSync');
+    try {
+      rename.mockImplementation(((a: fs.PathLike, b: fs.PathLike) => {
+        order.push(`rename ${path.basename(String(a)).replace(/\.\d+\.tmp$/, '.tmp')} -> ${path.basename(String(b))}`);
+      }) as typeof fs.renameSync);
+      writeJournal(file, journal());
+      const fd = open.mock.results[0]!.value as number;
+      expect(order).toEqual([`fsync ${fd}`, 'rename journal-a.json.tmp -> journal-a.json']);
+    } finally {
+      fsync.mockRestore();
+      rename.mockRestore();
+      open.mockRestore();
+    }
+  });
+
   it('what is written reads back equal, in slices for a large inventory, and leaves no temp file', () => {
     const dir = tempDir('zti-journal-');
     const file = path.join(dir, 'journal-a.json');

@@ -16,6 +16,7 @@ const FILE_DIRECTORY_FILE = 0x1;
 const FILE_NON_DIRECTORY_FILE = 0x40;
 const FILE_OPEN = 1;
 const FILE_CREATE = 2;
+const FILE_OPEN_REPARSE_POINT = 0x200000;
 
 interface Node {
   id: number;
@@ -30,6 +31,8 @@ interface Node {
   name: string;
   /** the Win32 error its delete fails with (a file held open by another program) */
   deleteFails?: number;
+  /** a junction's target: an open without FILE_OPEN_REPARSE_POINT lands there, as NT's reparse does */
+  target?: string;
 }
 
 function fakeNt() {
@@ -66,6 +69,8 @@ function fakeNt() {
         n = node(name, options & FILE_DIRECTORY_FILE ? DIR : NORMAL, dir, { sddl });
         return { handle: open(n), created: true };
       }
+      // a junction is followed unless it is opened as itself
+      if (n.target !== undefined && !(options & FILE_OPEN_REPARSE_POINT)) n = find(n.target)!;
       if (options & FILE_DIRECTORY_FILE && !(n.attributes & DIR)) return { error: 267 };
       if (options & FILE_NON_DIRECTORY_FILE && n.attributes & DIR) return { error: 5 };
       return { handle: open(n), created: false };
@@ -110,6 +115,28 @@ function fakeNt() {
   };
   return { nt, places: windowsPlaces(nt), handles, calls, failing, find, mk };
 }
+
+describe('the security descriptors zticache creates its folders with, ACE by ACE', () => {
+  /** (type;flags;rights;;;who) of a DACL in SDDL */
+  const aces = (sddl: string) => [...sddl.matchAll(/\((\w+);(\w*);(\w+);;;(\w+)\)/g)].map(([, type, flags, rights, who]) => ({ type, flags, rights, who }));
+  it('PackageSource: protected, SYSTEM and Administrators full control, Users read and execute only, inherited by all it holds', () => {
+    expect(TARGET_SDDL.startsWith('D:P(')).toBe(true);
+    expect(aces(TARGET_SDDL)).toEqual([
+      { type: 'A', flags: 'OICI', rights: 'FA', who: 'SY' },
+      { type: 'A', flags: 'OICI', rights: 'FA', who: 'BA' },
+      { type: 'A', flags: 'OICI', rights: '0x1200a9', who: 'BU' }, // FILE_GENERIC_READ | FILE_GENERIC_EXECUTE
+    ]);
+    expect(TARGET_SDDL).toBe(`D:P${aces(TARGET_SDDL).map((a) => `(${a.type};${a.flags};${a.rights};;;${a.who})`).join('')}`);
+  });
+  it('the state folder: protected, SYSTEM and Administrators only, nothing for Users', () => {
+    expect(STATE_SDDL.startsWith('D:P(')).toBe(true);
+    expect(aces(STATE_SDDL)).toEqual([
+      { type: 'A', flags: 'OICI', rights: 'FA', who: 'SY' },
+      { type: 'A', flags: 'OICI', rights: 'FA', who: 'BA' },
+    ]);
+    expect(STATE_SDDL).toBe(`D:P${aces(STATE_SDDL).map((a) => `(${a.type};${a.flags};${a.rights};;;${a.who})`).join('')}`);
+  });
+});
 
 describe('opening a folder by handle, one component at a time', () => {
   it('creates what is missing with the protected ACL, keeps what exists, and holds only the last', () => {
@@ -295,16 +322,18 @@ describe('removing a tree by handle', () => {
   it('a junction inside is removed as itself: what it points to is never listed or touched', () => {
     const f = fakeNt();
     const victim = f.mk('C:\\Users\\admin\\Documents\\keep.docx', NORMAL);
-    f.mk('C:\\MININT\\PackageSource\\to-docs', DIR | REPARSE);
+    f.mk('C:\\MININT\\PackageSource\\to-docs', DIR | REPARSE, { target: 'C:\\Users\\admin\\Documents' });
     f.mk('C:\\MININT\\PackageSource\\file-link', NORMAL | REPARSE);
     const parent = f.places.openFolder('C:\\MININT');
     parent.removeTree('PackageSource');
     expect(f.find('C:\\MININT\\PackageSource')).toBeUndefined();
     expect(f.find('C:\\Users\\admin\\Documents\\keep.docx')).toBe(victim);
     // and a junction given as the tree itself
-    f.mk('C:\\MININT\\j', DIR | REPARSE);
+    f.mk('C:\\MININT\\j', DIR | REPARSE, { target: 'C:\\Users\\admin\\Documents' });
     parent.removeTree('j');
     expect(f.find('C:\\MININT\\j')).toBeUndefined();
+    expect(f.find('C:\\Users\\admin\\Documents\\keep.docx')).toBe(victim);
+    expect(f.find('C:\\Users\\admin\\Documents')).toBeDefined();
     parent.release();
   });
 
