@@ -20,6 +20,12 @@ import { run, type RunReport } from '../run.js';
 import { VERSION } from '../version.js';
 import { failureLine, report } from './failure.js';
 
+/** What asks a run to stop before its launcher: Ctrl+C and Ctrl+Break (SIGBREAK) on Windows, SIGTERM everywhere. */
+export const STOP_SIGNALS: Readonly<Record<'win32' | 'posix', readonly NodeJS.Signals[]>> = {
+  win32: ['SIGINT', 'SIGBREAK', 'SIGTERM'],
+  posix: ['SIGINT', 'SIGTERM', 'SIGHUP'],
+};
+
 export async function stageCommand(argv: readonly string[], args: Args | undefined, argsError: unknown, rt: Runtime): Promise<number> {
   // Before the platform is loaded nothing can be logged but to the console: on Windows the log and
   // the event log both go through the Windows layer (the log is opened by handle, places.ts)
@@ -74,7 +80,7 @@ export async function stageCommand(argv: readonly string[], args: Args | undefin
     if (!whatIf) mifFor(log, platform, opts, stopped); // a failure before the launcher like any other
     process.exit(finish(log, platform, ExitCode.STOPPED, runReport, started, !whatIf));
   };
-  const stopSignals: NodeJS.Signals[] = rt.platform === 'win32' ? ['SIGINT', 'SIGBREAK', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const stopSignals = STOP_SIGNALS[rt.platform === 'win32' ? 'win32' : 'posix'];
   for (const sig of stopSignals) process.on(sig, stop);
   try {
     log.info(startLine, { event: true });

@@ -163,3 +163,13 @@ function asNobody(dir: string, args: string[]) {
   fs.chmodSync(cli, 0o644);
   return execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cli, ...args], { reject: false, all: true });
 }
+
+describe('an option given twice', () => {
+  it('the last one counts, and the log says so, as a warning', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const r = await zticache(s.args('--parallel', '2', '/parallel:3', '--', s.report, '0'));
+    expect(r.code, r.out).toBe(0);
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/<!\[LOG\[\/parallel is given more than once: the last one, "3", is used\]LOG\]!>.*type="2"/);
+  });
+});

@@ -115,6 +115,21 @@ describe('the POSIX run lock', () => {
     first.release();
   });
 
+  it('a holder the kernel lists but no process can be found for (one just ending) counts as busy: never two runs at once', async () => {
+    const dir = path.join(tempDir('zti-lock-'), 'state');
+    preparePosixStateDir(dir);
+    const first = await posixLock(dir);
+    const real = fs.readdirSync;
+    // the listening socket is in /proc/net/unix, but no /proc/<pid>/fd holds it any more
+    const spy = vi.spyOn(fs, 'readdirSync').mockImplementation(((p: fs.PathLike, o?: unknown) => (p === '/proc' ? [] : real(p, o as never))) as typeof fs.readdirSync);
+    try {
+      expect(await posixLock(dir)).toEqual({ busy: true, pid: undefined });
+    } finally {
+      spy.mockRestore();
+      if (!('busy' in first)) first.release();
+    }
+  });
+
   it("another user's listener on the name is a squatter: the runs move to the next key; the user zticache runs as is not", async (ctx) => {
     if (process.geteuid?.() !== 0) return ctx.skip('needs root to start a process as another user');
     const dir = path.join(tempDir('zti-state-'), 'state');

@@ -71,6 +71,21 @@ describe('removing a tree', () => {
     expect(told).toEqual([[path.join(old, 'OSD', 'b.txt'), 1, 1], [path.join(old, 'OSD', 'b.txt'), 2, 1]]);
   });
 
+  it('a file an antivirus holds (Windows: EPERM, and not for a read-only attribute) is retried with the backoff, then goes', async () => {
+    const { dir, old } = tree();
+    fastRetry();
+    const real = fs.unlinkSync;
+    let held = 4; // both tries of the first attempt, one of the second (chmod changes nothing: not read-only)
+    vi.spyOn(fs, 'unlinkSync').mockImplementation((p) => {
+      if (String(p).endsWith('b.txt') && held-- > 0) throw Object.assign(fault('EPERM'), { path: String(p) });
+      return real(p);
+    });
+    const told: string[] = [];
+    await removeTree(old, { onRetry: (err) => told.push((err as NodeJS.ErrnoException).code!) });
+    expect(fs.readdirSync(dir)).toEqual([]);
+    expect(told).toEqual(['EPERM', 'EPERM']);
+  });
+
   it('one held for good fails after the last try, naming the file; nothing else is tried after it', async () => {
     const { old } = tree();
     fastRetry();

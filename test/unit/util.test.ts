@@ -388,6 +388,16 @@ describe('zticache util: the report', () => {
     expect(text.slice(text.indexOf('OS Package ID:             XXX00002'))).toMatch(/XXX20002/);
   });
 
+  it('a program counts as staging whatever case or folder runs zticache.exe', async () => {
+    for (const line of ['ZTICACHE.EXE', '"C:\\Tools\\ZtiCache.exe" /status-mif:Z.mif', 'zticache', 'cscript ZTICACHE.VBS']) {
+      const site = xpSite(0x10);
+      site.programs[0]!.CommandLine = line;
+      const r = await run(site, {});
+      expect(r.text, line).toContain(' OS Program cache enabled: True');
+      expect(r.text, line).not.toContain('Warning:');
+    }
+  });
+
   it('a missing command line reads as empty', async () => {
     const site = xpSite();
     site.programs[0]!.CommandLine = null;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import * as ResEdit from 'resedit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/exit-codes.js';
+import { formatBytes } from '../../src/format.js';
 import { EXE, Wine, fnv1a64, haveWine, readLaunchReport } from './harness.js';
 import { waitFor } from '../helpers/fixtures.js';
 
@@ -231,6 +232,52 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     ]);
     const log = fs.readFileSync(wine.host('C:\\MININT\\SMSOSD\\OSDLOGS\\ZTICache.log'), 'utf8');
     expect(log).toMatch(/unknown option \/frobnicate.*type="3"/);
+  });
+
+  it('6d. --what-if writes nothing to the event log, neither for a plan nor for a refusal', async () => {
+    const p = cachePackage(pkg);
+    freshMinint();
+    let r = await wine.run(p.exe, ['--what-if'], { events: true });
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain('--what-if: nothing was changed');
+    expect(r.events.events).toEqual([]);
+    r = await wine.run(p.exe, ['--what-if', '--launch', 'NotThere.exe'], { events: true });
+    expect(r.code, r.out).toBe(ExitCode.LAUNCHER_MISSING);
+    expect(r.events.events).toEqual([]);
+    // the control: without --what-if the same refusal is two error events
+    r = await wine.run(p.exe, ['--launch', 'NotThere.exe'], { events: true });
+    expect(r.events.events.filter((e) => e.type === 1)).toHaveLength(2);
+  });
+
+  it('6e. sizes past 4 GiB (a sparse 4.5 GiB file) and space in clusters, not sectors, from the Windows walk and GetDiskFreeSpaceW', async () => {
+    const p = cachePackage(pkg);
+    const big = path.join(p.dir, 'image.wim');
+    fs.writeFileSync(big, '');
+    fs.truncateSync(big, 4.5 * 2 ** 30);
+    for (let i = 0; i < 1000; i++) fs.writeFileSync(path.join(p.dir, 'd1', `tiny${i}.txt`), 'x');
+    freshMinint();
+    const r = await wine.run(p.exe, ['--what-if', '--mode', 'copy']);
+    expect(r.code, r.out).toBe(0);
+    let bytes = 0;
+    let clusters = 0;
+    const cluster = fs.statfsSync(p.dir).bsize; // Wine's GetDiskFreeSpaceW: sectors per cluster x bytes per sector of the Unix volume
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const f = path.join(d, e.name);
+        if (e.isDirectory()) walk(f);
+        else {
+          const size = fs.statSync(f).size;
+          bytes += size;
+          clusters += Math.ceil(size / cluster) * cluster;
+        }
+      }
+    };
+    walk(p.dir);
+    expect(bytes).toBeGreaterThan(2 ** 32);
+    expect(r.out).toContain(`(${bytes} bytes)`);
+    expect(r.out).toMatch(new RegExp(`Free space: .* for ${formatBytes(clusters).replace('.', '\\.')} to copy`));
+    expect(formatBytes(clusters)).not.toBe(formatBytes(bytes + 1000 * 511)); // what 512-byte sectors would have said
+    fs.rmSync(big);
   });
 
   it('7. paths with spaces, non-ASCII names and over 260 characters, moved and copied', async () => {
