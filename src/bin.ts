@@ -3,7 +3,7 @@
 // young generation (here in the #! line, in the exe through the SEA's execArgv): a run over
 // 100,000 files peaks at about 80 MB instead of 115 MB, at the same speed (bench/README.md).
 import { main, runtime } from './cli.js';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode } from './core/exit-codes.js';
 
 // Windows: a console whose title is empty (CREATE_NO_WINDOW, `start "" zticache.exe`) makes the
 // embedded libuv abort with an assertion the first time anything reads the process title

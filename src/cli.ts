@@ -3,13 +3,13 @@
 // process's Runtime) and options.ts (defaults from the environment), the only code that reads argv
 // or the environment.
 
-import { OPTIONS, optionSpelling, parseArgs, type Args } from './args.js';
-import { exitCodeTable } from './exit-codes.js';
-import type { Runtime } from './options.js';
-import { armFaultPoints } from './fault-points.js';
-import { VERSION } from './version.js';
-import { stageCommand } from './commands/stage.js';
-import { manifestCommand } from './commands/manifest.js';
+import { OPTIONS, optionSpelling, parseArgs, type Args } from './cli/args.js';
+import { exitCodeTable } from './core/exit-codes.js';
+import type { Runtime } from './cli/options.js';
+import { armFaultPoints } from './core/fault-points.js';
+import { VERSION } from './core/version.js';
+import { stageCommand } from './commands/stage/command.js';
+import { manifestCommand } from './commands/manifest/command.js';
 import { managementCommand } from './commands/console.js';
 
 export { VERSION };

@@ -4,11 +4,11 @@
 // option, so POSIX paths such as /tmp/pkg stay plain arguments. Everything after `--` goes to the
 // launcher untouched.
 
-import { ExitCode } from './exit-codes.js';
-import { ZtiError } from './errors.js';
-import type { Mode } from './types.js';
-import { MANIFEST_NAME } from './manifest.js';
-import { deviceName } from './names/windows.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { ZtiError } from '../core/errors.js';
+import type { Mode } from '../core/types.js';
+import { MANIFEST_NAME } from '../plan/manifest.js';
+import { deviceName } from '../names/windows.js';
 import { DEFAULT_EVENT_SOURCE, DEFAULT_LAUNCHER, DEFAULT_PARALLEL } from './options.js';
 
 

@@ -5,10 +5,10 @@
 
 import path from 'node:path';
 import type { Args } from './args.js';
-import type { Mode } from './types.js';
-import { ExitCode } from './exit-codes.js';
-import { ZtiError } from './errors.js';
-import type { StatusMif } from './log/status-mif.js';
+import type { Mode } from '../core/types.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { ZtiError } from '../core/errors.js';
+import type { StatusMif } from '../log/status-mif.js';
 
 export interface Runtime {
   platform: NodeJS.Platform;

@@ -1,10 +1,10 @@
 // The commands an admin runs at a prompt against Windows management (zticache util, zticache
 // cache-size): the Windows layer for COM, lines to the console, a failure as one line and its code.
 
-import type { Args } from '../args.js';
+import type { Args } from '../cli/args.js';
 import { createLog } from '../log/logger.js';
-import { DEFAULT_EVENT_SOURCE, type Runtime } from '../options.js';
-import { loadPlatform } from '../platform-select.js';
+import { DEFAULT_EVENT_SOURCE, type Runtime } from '../cli/options.js';
+import { loadPlatform } from '../platform/select.js';
 import { cacheSizeCommand } from './cache-size/command.js';
 import { report } from './failure.js';
 import { utilCommand } from './util/command.js';

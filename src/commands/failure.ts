@@ -1,8 +1,8 @@
 // How every command turns a failure into its exit code and its one line: a ZtiError is its own
 // code and words; anything else is a bug, INTERNAL, with the stack in the log.
 
-import { ExitCode, exitCodeTable } from '../exit-codes.js';
-import { ZtiError } from '../errors.js';
+import { ExitCode, exitCodeTable } from '../core/exit-codes.js';
+import { ZtiError } from '../core/errors.js';
 
 /** The one line a failure is known by: its name, its words, its system code. */
 export function failureLine(err: unknown): string {

@@ -5,7 +5,7 @@
 // platform's separator; whether two of THEM are one name is the names authority's (src/names/).
 
 import type path from 'node:path';
-import type { NameRules } from './names/names.js';
+import type { NameRules } from '../names/names.js';
 
 function comparable(p: path.PlatformPath, s: string): string {
   let r = p.resolve(s);

@@ -3,9 +3,9 @@
 // the files of the top folder and its direct subfolders, through FileSystemObject; here every file
 // and folder at every depth is held, and a file that cannot be held stops the launch.
 
-import { ExitCode } from '../exit-codes.js';
-import type { Walker } from '../inventory.js';
-import { ZtiError } from '../errors.js';
+import { ExitCode } from '../core/exit-codes.js';
+import type { Walker } from '../plan/inventory.js';
+import { ZtiError } from '../core/errors.js';
 
 /** Win32 errors a hold can meet (winerror.h); named here, not imported from win32/, so the guard contract needs no Windows layer. */
 const ERROR_FILE_NOT_FOUND = 2;

@@ -5,8 +5,8 @@
 
 import fs from 'node:fs';
 import os from 'node:os';
-import { ExitCode, SIGNAL_EXIT_BASE } from './exit-codes.js';
-import { ZtiError } from './errors.js';
+import { ExitCode, SIGNAL_EXIT_BASE } from '../core/exit-codes.js';
+import { ZtiError } from '../core/errors.js';
 
 export interface LaunchOptions {
   launcher: string;

@@ -4,7 +4,7 @@
 // BIAS is minutes with the sign of getTimezoneOffset() (UTC+1 -> "-60", UTC -> "+000"); "+-60"
 // would break CMTrace's parser.
 
-import { printable } from '../format.js';
+import { printable } from '../core/format.js';
 
 export type CmType = 1 | 2 | 3; // information, warning, error
 

@@ -9,9 +9,9 @@ import path from 'node:path';
 import Transport from 'winston-transport';
 import winston from 'winston';
 import { cmtraceLine, type CmType } from './cmtrace.js';
-import { printable } from '../format.js';
+import { printable } from '../core/format.js';
 import { PlaceError, type AppendFile, type HeldFolder, type Places } from '../places/places.js';
-import { posixPlaces } from '../places/posix.js';
+import { posixPlaces } from '../platform/posix/places.js';
 
 /** Where the platform's event log takes the lines meant for it (Windows: advapi32; elsewhere none). */
 export interface EventLogSink {

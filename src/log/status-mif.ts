@@ -9,7 +9,7 @@
 import { PlaceError, type Places } from '../places/places.js';
 import fs from 'node:fs';
 import type path from 'node:path';
-import { printable } from '../format.js';
+import { printable } from '../core/format.js';
 
 export interface StatusMif {
   /** the full path of the file: %windir%\NAME */

@@ -9,7 +9,7 @@
 // folder zticache creates is its own: created by this process, protected (Windows: a DACL that
 // lets standard users read only). Implementations: places/posix.ts, win32/places.ts.
 
-import type { FileId } from '../identity.js';
+import type { FileId } from '../state/identity.js';
 
 /**
  * Who may read a folder zticache creates: 'users-read' (PackageSource, the log's folders: SYSTEM

@@ -4,12 +4,12 @@
 
 import fs from 'node:fs';
 import type path from 'node:path';
-import { ExitCode } from '../exit-codes.js';
-import { ZtiError } from '../errors.js';
-import { formatBytes } from '../format.js';
-import { idOf, isVolumeRoot, locateUnder, sameId, type FileId } from '../identity.js';
-import { fromRel, isInside } from '../paths.js';
-import type { Inventory } from '../inventory.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { ZtiError } from '../core/errors.js';
+import { formatBytes } from '../core/format.js';
+import { idOf, isVolumeRoot, locateUnder, sameId, type FileId } from '../state/identity.js';
+import { fromRel, isInside } from '../core/paths.js';
+import type { Inventory } from './inventory.js';
 import { splitRel, type NameRules } from '../names/names.js';
 import { checkNames, type NameReport } from '../names/check.js';
 

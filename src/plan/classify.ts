@@ -5,9 +5,9 @@
 // local. Moving is only ever chosen for a local, writable source: a CD-ROM's files cannot be
 // deleted, a USB stick may be pulled, a server's package belongs to the server.
 
-import type { Medium, Mode } from '../types.js';
-import { ExitCode } from '../exit-codes.js';
-import { ZtiError } from '../errors.js';
+import type { Medium, Mode } from '../core/types.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { ZtiError } from '../core/errors.js';
 
 export type SourceKind = 'unc' | Exclude<Medium, 'fixed'> | 'local';
 

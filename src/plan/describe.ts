@@ -1,7 +1,7 @@
 // The plan in words, one line each, for the log and for --what-if: what will be staged from where
 // to where (and by which names rules), how, why, with which free space, manifest and launcher.
 
-import { formatBytes, formatCommandLine } from '../format.js';
+import { formatBytes, formatCommandLine } from '../core/format.js';
 import { KIND_NAMES } from './classify.js';
 import type { Plan } from './plan.js';
 

@@ -5,10 +5,10 @@
 
 import fs from 'node:fs';
 import type path from 'node:path';
-import { ExitCode } from './exit-codes.js';
-import { ZtiError } from './errors.js';
-import { fromRel } from './paths.js';
-import { entryId } from './identity.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { ZtiError } from '../core/errors.js';
+import { fromRel } from '../core/paths.js';
+import { entryId } from '../state/identity.js';
 
 export interface FileEntry {
   /** package-relative, forward slashes */

@@ -9,12 +9,12 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type path from 'node:path';
-import type { FileId } from './identity.js';
-import { sameId } from './identity.js';
+import type { FileId } from '../state/identity.js';
+import { sameId } from '../state/identity.js';
 import type { Inventory } from './inventory.js';
-import { isSafeRel } from './paths.js';
-import type { NameRules } from './names/names.js';
-import { faultPoint } from './fault-points.js';
+import { isSafeRel } from '../core/paths.js';
+import type { NameRules } from '../names/names.js';
+import { faultPoint } from '../core/fault-points.js';
 
 export type JournalState =
   /** an old target is being removed, or the new one created; nothing of this package has moved yet */

@@ -5,13 +5,13 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type path from 'node:path';
-import { ExitCode } from './exit-codes.js';
-import { ZtiError } from './errors.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { ZtiError } from '../core/errors.js';
 import { takeInventory } from './inventory.js';
-import { forEachLimit } from './pool.js';
-import { fromRel, toRel, isInside } from './paths.js';
-import { printable } from './format.js';
-import type { NameRules } from './names/names.js';
+import { forEachLimit } from '../core/pool.js';
+import { fromRel, toRel, isInside } from '../core/paths.js';
+import { printable } from '../core/format.js';
+import type { NameRules } from '../names/names.js';
 
 export const MANIFEST_NAME = 'zticache.sha256';
 

@@ -3,18 +3,18 @@
 // `--what-if` is just "print the plan", and every refusal happens while nothing has changed.
 
 import fs from 'node:fs';
-import { ExitCode } from '../exit-codes.js';
-import { ZtiError } from '../errors.js';
-import type { Options } from '../options.js';
-import { formatId, idOf, isVolumeRoot, locateUnder, sameId, type FileId } from '../identity.js';
-import { isInside, toRel, fromRel } from '../paths.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { ZtiError } from '../core/errors.js';
+import type { Options } from '../cli/options.js';
+import { formatId, idOf, isVolumeRoot, locateUnder, sameId, type FileId } from '../state/identity.js';
+import { isInside, toRel, fromRel } from '../core/paths.js';
 import type { NameRules } from '../names/names.js';
-import { existingAncestor, type Platform } from '../platform.js';
-import { findJournal, type FoundJournal, type Journal, type JournalState } from '../journal.js';
-import { decodeManifest, parseManifest, MANIFEST_NAME, type ManifestEntry } from '../manifest.js';
+import { existingAncestor, type Platform } from '../platform/platform.js';
+import { findJournal, type FoundJournal, type Journal, type JournalState } from './journal.js';
+import { decodeManifest, parseManifest, MANIFEST_NAME, type ManifestEntry } from './manifest.js';
 import { checkFreeSpace, checkOverlap, checkPackageNames, checkTargetSafe } from './checks.js';
 import { chooseMode, classifySource, modeReason, type SourceKind } from './classify.js';
-import { takeInventory, type Inventory } from '../inventory.js';
+import { takeInventory, type Inventory } from './inventory.js';
 
 export type Action = 'move' | 'copy' | 'none';
 

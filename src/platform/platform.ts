@@ -5,17 +5,17 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Guard } from './guard/guard.js';
-import type { Medium } from './types.js';
-import { nodeWalk, type Walker } from './inventory.js';
-import type { EventLogSink } from './log/logger.js';
-import { posixGuard } from './guard/posix.js';
-import { posixLock, preparePosixStateDir } from './posix-state.js';
-import type { Places } from './places/places.js';
-import type { Dispatch } from './automation.js';
-import { posixPlaces } from './places/posix.js';
-import type { NameRules } from './names/names.js';
-import { posixNames } from './names/posix.js';
+import type { Guard } from '../guard/guard.js';
+import type { Medium } from '../core/types.js';
+import { nodeWalk, type Walker } from '../plan/inventory.js';
+import type { EventLogSink } from '../log/logger.js';
+import { posixGuard } from './posix/guard.js';
+import { posixLock, preparePosixStateDir } from './posix/state.js';
+import type { Places } from '../places/places.js';
+import type { Dispatch } from '../core/automation.js';
+import { posixPlaces } from './posix/places.js';
+import type { NameRules } from '../names/names.js';
+import { posixNames } from '../names/posix.js';
 
 
 export interface Platform {

@@ -1,7 +1,7 @@
 // Picks the Platform for this process once, at start-up. The Windows one (src/win32/) loads koffi
 // and binds kernel32/advapi32; it is imported only on Windows, so the rest runs anywhere.
 
-import type { Runtime } from './options.js';
+import type { Runtime } from '../cli/options.js';
 import { posixPlatform, type Platform } from './platform.js';
 
 export async function loadPlatform(rt: Runtime, eventSource: string): Promise<Platform> {

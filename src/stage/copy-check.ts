@@ -6,11 +6,11 @@
 
 import type fs from 'node:fs';
 import type path from 'node:path';
-import { ExitCode } from '../exit-codes.js';
-import { ZtiError } from '../errors.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { ZtiError } from '../core/errors.js';
 import type { Log } from '../log/logger.js';
-import { sameTime, type FileEntry, type Walker } from '../inventory.js';
-import { fromRel } from '../paths.js';
+import { sameTime, type FileEntry, type Walker } from '../plan/inventory.js';
+import { fromRel } from '../core/paths.js';
 import { stageFs } from './fs.js';
 
 export interface CheckOptions {

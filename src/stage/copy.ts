@@ -9,15 +9,15 @@
 
 import type fs from 'node:fs';
 import type path from 'node:path';
-import { ExitCode } from '../exit-codes.js';
-import { ZtiError, errnoOf } from '../errors.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { ZtiError, errnoOf } from '../core/errors.js';
 import type { Log } from '../log/logger.js';
-import type { FileEntry, Inventory, Walker } from '../inventory.js';
-import { fromRel } from '../paths.js';
-import { forEachLimit } from '../pool.js';
+import type { FileEntry, Inventory, Walker } from '../plan/inventory.js';
+import { fromRel } from '../core/paths.js';
+import { forEachLimit } from '../core/pool.js';
 import type { Progress } from './progress.js';
 import { retryPolicy, TRANSIENT_ERRORS, withRetry } from './retry.js';
-import { faultPoint } from '../fault-points.js';
+import { faultPoint } from '../core/fault-points.js';
 import { stageFs } from './fs.js';
 import { checkCopies, RUN_AGAIN, sameTime, stillInventoried } from './copy-check.js';
 

@@ -7,8 +7,8 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { entryId } from '../identity.js';
-import { errnoOf } from '../errors.js';
+import { entryId } from '../state/identity.js';
+import { errnoOf } from '../core/errors.js';
 import type { HeldFolder } from '../places/places.js';
 import { removeTree, type RemoveOptions } from './remove.js';
 import { retryPolicy, TRANSIENT_RENAME_ERRORS, withRetry } from './retry.js';

@@ -6,16 +6,16 @@
 // back to copy, check, flush, delete when the rename crosses volumes (EXDEV), and copies instead
 // of moving the running zticache.exe, which the SMS client still expects in its cache.
 
-import { ExitCode } from '../exit-codes.js';
-import { ZtiError, errnoOf } from '../errors.js';
-import { byTopLevel, type Inventory } from '../inventory.js';
-import { fromRel } from '../paths.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { ZtiError, errnoOf } from '../core/errors.js';
+import { byTopLevel, type Inventory } from '../plan/inventory.js';
+import { fromRel } from '../core/paths.js';
 import { copyInventory, stageError, type CopyOptions } from './copy.js';
 import { stageFs } from './fs.js';
 import { retryPolicy, TRANSIENT_RENAME_ERRORS, withRetry } from './retry.js';
-import { formatBytes } from '../format.js';
-import { faultPoint } from '../fault-points.js';
-import { forEachLimit } from '../pool.js';
+import { formatBytes } from '../core/format.js';
+import { faultPoint } from '../core/fault-points.js';
+import { forEachLimit } from '../core/pool.js';
 
 /** Deletes refused for good by the source itself (after retries): the copy stands, the source keeps its files. */
 const UNDELETABLE: ReadonlySet<string> = new Set(['EPERM', 'EACCES', 'EROFS']);

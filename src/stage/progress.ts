@@ -4,7 +4,7 @@
 
 import fs from 'node:fs';
 import type { Log } from '../log/logger.js';
-import { formatBytes, formatDuration } from '../format.js';
+import { formatBytes, formatDuration } from '../core/format.js';
 
 export interface ProgressOptions {
   intervalMs?: number;

@@ -8,8 +8,8 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { errnoOf } from '../errors.js';
-import { faultPoint } from '../fault-points.js';
+import { errnoOf } from '../core/errors.js';
+import { faultPoint } from '../core/fault-points.js';
 import { retryPolicy, TRANSIENT_RENAME_ERRORS, withRetry, type OnRetry, type RetryPolicy } from './retry.js';
 
 export interface RemoveOptions {

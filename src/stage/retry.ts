@@ -2,7 +2,7 @@
 // scan or the SMS client (EBUSY), a network hiccup on a UNC source (ETIMEDOUT, ECONNRESET, EIO).
 // Everything else fails at once, because retrying a missing file or a full disk only wastes time.
 
-import { errnoOf } from '../errors.js';
+import { errnoOf } from '../core/errors.js';
 
 export interface RetryPolicy {
   /** tries in all, the first included */

@@ -7,24 +7,24 @@
 // removal and the creation is someone else's. The target's parent and the target are held (on
 // Windows: no FILE_SHARE_DELETE) from their check until the guard takes over.
 
-import { ExitCode } from '../exit-codes.js';
-import { ZtiError, errnoOf } from '../errors.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { ZtiError, errnoOf } from '../core/errors.js';
 import type { Plan } from '../plan/plan.js';
-import type { Platform } from '../platform.js';
-import { formatBytes } from '../format.js';
+import type { Platform } from '../platform/platform.js';
+import { formatBytes } from '../core/format.js';
 import { checkTargetSafe } from '../plan/checks.js';
-import { sameId, type FileId } from '../identity.js';
+import { sameId, type FileId } from '../state/identity.js';
 import { PlaceError, type HeldFolder } from '../places/places.js';
-import { walkNames, type Inventory } from '../inventory.js';
+import { walkNames, type Inventory } from '../plan/inventory.js';
 import type { NameRules } from '../names/names.js';
-import { fromRel } from '../paths.js';
+import { fromRel } from '../core/paths.js';
 import { copyInventory, stageError, type CopyOptions } from './copy.js';
 import { stageFs } from './fs.js';
-import { writeJournal, type JournalState } from '../journal.js';
+import { writeJournal, type JournalState } from '../plan/journal.js';
 import { moveInventory } from './move.js';
 import { retryPolicy } from './retry.js';
 import { Progress } from './progress.js';
-import { faultPoint } from '../fault-points.js';
+import { faultPoint } from '../core/fault-points.js';
 
 export interface StageOptions extends Omit<CopyOptions, 'progress' | 'walk'> {
   platform: Platform;

@@ -7,9 +7,9 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { ExitCode } from './exit-codes.js';
-import { ZtiError } from './errors.js';
-import type { Platform, RunLock } from './platform.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { ZtiError } from '../core/errors.js';
+import type { Platform, RunLock } from '../platform/platform.js';
 
 const OWNER_FILE = 'owner.json';
 

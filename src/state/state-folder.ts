@@ -5,9 +5,9 @@
 // between. Refusals are STATE_UNSAFE, naming what was found.
 
 import path from 'node:path';
-import { ExitCode } from '../exit-codes.js';
-import { ZtiError } from '../errors.js';
-import { PlaceError, type HeldFolder, type Places } from './places.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { ZtiError } from '../core/errors.js';
+import { PlaceError, type HeldFolder, type Places } from '../places/places.js';
 
 /** The state folder, held; undefined when it does not exist and readOnly forbids making it. */
 export function openStateFolder(places: Places, dir: string, pp: path.PlatformPath, readOnly = false): HeldFolder | undefined {

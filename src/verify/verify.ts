@@ -9,14 +9,14 @@
 // error lists the first few differences, how many there are, and the way out.
 
 import type path from 'node:path';
-import { ExitCode } from '../exit-codes.js';
-import { ZtiError } from '../errors.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { ZtiError } from '../core/errors.js';
 import type { Log } from '../log/logger.js';
-import { nodeWalk, sameTime, type Inventory, type Walker } from '../inventory.js';
-import { fromRel } from '../paths.js';
+import { nodeWalk, sameTime, type Inventory, type Walker } from '../plan/inventory.js';
+import { fromRel } from '../core/paths.js';
 import type { NameRules } from '../names/names.js';
-import { forEachLimit } from '../pool.js';
-import { hashFile, type ManifestEntry } from '../manifest.js';
+import { forEachLimit } from '../core/pool.js';
+import { hashFile, type ManifestEntry } from '../plan/manifest.js';
 
 /** Files Windows would run or load: a stray one is refused even where other strays are tolerated. */
 const PROGRAM_FILE = /\.(exe|dll|com|cpl|ocx|sys|scr|drv|msi|bat|cmd|ps1|vbs|js|wsf|hta)$/i;

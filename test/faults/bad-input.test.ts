@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/exit-codes.js';
+import { ExitCode } from '../../src/core/exit-codes.js';
 import { expectExit, makePackage, readReport, scene, snapshot, zticache } from '../helpers/fixtures.js';
 
 const longDir = Array.from({ length: 8 }, (_, i) => `a fairly long folder name number ${i}`).join('/');

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryLog } from '../helpers/fixtures.js';
-import { nodeWalk, takeInventory } from '../../src/inventory.js';
+import { nodeWalk, takeInventory } from '../../src/plan/inventory.js';
 import type { StageFs } from '../../src/stage/fs.js';
 import { stageFs } from '../../src/stage/fs.js';
 import { realFs } from '../helpers/seams.js';

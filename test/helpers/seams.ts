@@ -4,9 +4,9 @@
 // run of main() and puts them back, as rimraf's tests swap its src/fs.ts.
 import fs from 'node:fs';
 import { main } from '../../src/cli.js';
-import type { Runtime } from '../../src/options.js';
+import type { Runtime } from '../../src/cli/options.js';
 import { PlaceError } from '../../src/places/places.js';
-import { posixPlatform, type Platform } from '../../src/platform.js';
+import { posixPlatform, type Platform } from '../../src/platform/platform.js';
 import { stageFs, type StageFs } from '../../src/stage/fs.js';
 import { retryPolicy, type RetryPolicy } from '../../src/stage/retry.js';
 

@@ -2,7 +2,7 @@
 // records, got by path and queried by class as the provider would, with every write counted and
 // the failures of a real provider on demand (an object missing, an invalid object path, Put_ refused
 // at any write, no ImageFlags), and every property read counted.
-import { ComError, type Variant } from '../../src/automation.js';
+import { ComError, type Variant } from '../../src/core/automation.js';
 import type { SmsObject, SmsSite } from '../../src/commands/util/site.js';
 
 type Row = Record<string, Variant>;

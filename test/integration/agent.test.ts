@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/exit-codes.js';
+import { ExitCode } from '../../src/core/exit-codes.js';
 import { CLI, LAUNCHER, expectExit, makePackage, readReport, scene, snapshot, tempDir, zticache, itProcess } from '../helpers/fixtures.js';
 
 describe('staging a package and running the launcher', () => {

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/exit-codes.js';
+import { ExitCode } from '../../src/core/exit-codes.js';
 import {
   CLI, GATED_LAUNCHER, GATED_LAUNCHER_SOURCE, expectExit, makePackage, needs, readReport, scene, tempDir, waitFor, zticache, itProcess,
 } from '../helpers/fixtures.js';

@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/exit-codes.js';
-import { lockNameOf } from '../../src/posix-state.js';
+import { ExitCode } from '../../src/core/exit-codes.js';
+import { lockNameOf } from '../../src/platform/posix/state.js';
 import { failing, fast, mainWith, rt } from '../helpers/seams.js';
 import {
   CLI, GATED_LAUNCHER, GATED_LAUNCHER_SOURCE, LAUNCHER, LAUNCHER_SOURCE, expectExit, makePackage, makeTree, needs, readReport, scene, snapshot, waitFor, zticache, itProcess,

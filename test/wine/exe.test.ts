@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as ResEdit from 'resedit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/exit-codes.js';
-import { formatBytes } from '../../src/format.js';
+import { ExitCode } from '../../src/core/exit-codes.js';
+import { formatBytes } from '../../src/core/format.js';
 import { EXE, Wine, fnv1a64, haveWine, readLaunchReport } from './harness.js';
 import { waitFor } from '../helpers/fixtures.js';
 

@@ -4,9 +4,9 @@
 // ConfigMgr sets the cache size in Client Settings, which later policy re-applies: this command
 // is for 2007-era sites, a test machine, or a one-off before a large package (README).
 
-import { ComError, type Dispatch } from '../../automation.js';
-import { ExitCode } from '../../exit-codes.js';
-import { ZtiError } from '../../errors.js';
+import { ComError, type Dispatch } from '../../core/automation.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import { ZtiError } from '../../core/errors.js';
 
 /** ConfigMgr's own bounds for the client cache, in MB (Client Settings accept 1 to 99,999). */
 export const CACHE_MB_MIN = 1;

@@ -1,9 +1,9 @@
 // `zticache cache-size [MB]`: the command line's part of Listing 20; cache-size.ts decides.
 
-import type { Args } from '../../args.js';
-import { ExitCode } from '../../exit-codes.js';
-import { ZtiError } from '../../errors.js';
-import type { Platform } from '../../platform.js';
+import type { Args } from '../../cli/args.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import { ZtiError } from '../../core/errors.js';
+import type { Platform } from '../../platform/platform.js';
 import { parseCacheMb, runCacheSize } from './cache-size.js';
 
 export function cacheSizeCommand(args: Args, platform: Platform, out: (line: string) => void): void {

@@ -1,11 +1,11 @@
 // `zticache manifest DIR [--out FILE] [--what-if]`: an admin's command at a prompt that writes the
 // SHA-256 manifest of a package (manifest.ts has the format); its lines go to the console.
 
-import type { Args } from '../args.js';
-import { createLog } from '../log/logger.js';
-import { writeManifest, MANIFEST_NAME } from '../manifest.js';
-import { pathFor, DEFAULT_PARALLEL, type Runtime } from '../options.js';
-import { report } from './failure.js';
+import type { Args } from '../../cli/args.js';
+import { createLog } from '../../log/logger.js';
+import { writeManifest, MANIFEST_NAME } from '../../plan/manifest.js';
+import { pathFor, DEFAULT_PARALLEL, type Runtime } from '../../cli/options.js';
+import { report } from '../failure.js';
 
 /** `zticache manifest DIR`: an admin's command at a prompt; its lines go to the console. */
 export async function manifestCommand(args: Args, rt: Runtime): Promise<number> {

@@ -4,21 +4,21 @@
 // leaves the status MIF. Every failure after the Windows layer loads is logged, a bad command line
 // included; a stop request before the launcher ends the run with its own code and summary.
 
-import type { Args } from '../args.js';
-import { ExitCode, exitCodeTable } from '../exit-codes.js';
-import { ZtiError } from '../errors.js';
-import { reportFaultPoints } from '../fault-points.js';
-import { formatBytes, formatCode } from '../format.js';
-import { createLog, type ClosableLog, type Log } from '../log/logger.js';
-import { writeStatusMif } from '../log/status-mif.js';
-import { logPath, pathFor, placesOf, resolveOptions, DEFAULT_EVENT_SOURCE, type Options, type Runtime } from '../options.js';
-import { checkLogPlace } from '../plan/checks.js';
-import type { Platform, RunLock } from '../platform.js';
-import { loadPlatform } from '../platform-select.js';
-import { acquireRunLock } from '../run-lock.js';
-import { run, type RunReport } from '../run.js';
-import { VERSION } from '../version.js';
-import { failureLine, report } from './failure.js';
+import type { Args } from '../../cli/args.js';
+import { ExitCode, exitCodeTable } from '../../core/exit-codes.js';
+import { ZtiError } from '../../core/errors.js';
+import { reportFaultPoints } from '../../core/fault-points.js';
+import { formatBytes, formatCode } from '../../core/format.js';
+import { createLog, type ClosableLog, type Log } from '../../log/logger.js';
+import { writeStatusMif } from '../../log/status-mif.js';
+import { logPath, pathFor, placesOf, resolveOptions, DEFAULT_EVENT_SOURCE, type Options, type Runtime } from '../../cli/options.js';
+import { checkLogPlace } from '../../plan/checks.js';
+import type { Platform, RunLock } from '../../platform/platform.js';
+import { loadPlatform } from '../../platform/select.js';
+import { acquireRunLock } from '../../state/run-lock.js';
+import { run, type RunReport } from './run.js';
+import { VERSION } from '../../core/version.js';
+import { failureLine, report } from '../failure.js';
 
 /** What asks a run to stop before its launcher: Ctrl+C and Ctrl+Break (SIGBREAK) on Windows, SIGTERM everywhere. */
 export const STOP_SIGNALS: Readonly<Record<'win32' | 'posix', readonly NodeJS.Signals[]>> = {

@@ -3,17 +3,17 @@
 // and logs the milestones between them. The exit code is the launcher's; the CLI turns errors into
 // their codes.
 
-import type { Log } from './log/logger.js';
-import { launch } from './launch.js';
-import type { Options } from './options.js';
-import { fromRel } from './paths.js';
-import { formatCode, formatCommandLine } from './format.js';
-import { makePlan, type Plan } from './plan/plan.js';
-import { describePlan } from './plan/describe.js';
-import type { Platform } from './platform.js';
-import { noGuard } from './guard/guard.js';
-import { stage } from './stage/stage.js';
-import { verify } from './verify/verify.js';
+import type { Log } from '../../log/logger.js';
+import { launch } from '../../launch/launch.js';
+import type { Options } from '../../cli/options.js';
+import { fromRel } from '../../core/paths.js';
+import { formatCode, formatCommandLine } from '../../core/format.js';
+import { makePlan, type Plan } from '../../plan/plan.js';
+import { describePlan } from '../../plan/describe.js';
+import type { Platform } from '../../platform/platform.js';
+import { noGuard } from '../../guard/guard.js';
+import { stage } from '../../stage/stage.js';
+import { verify } from '../../verify/verify.js';
 
 export interface RunContext {
   platform: Platform;

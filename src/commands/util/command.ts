@@ -5,10 +5,10 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Args } from '../../args.js';
-import { ExitCode } from '../../exit-codes.js';
-import { ZtiError, errnoOf } from '../../errors.js';
-import type { Platform } from '../../platform.js';
+import type { Args } from '../../cli/args.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import { ZtiError, errnoOf } from '../../core/errors.js';
+import type { Platform } from '../../platform/platform.js';
 import { connectSms } from './site.js';
 import { SOURCE_TIMEOUT_MS } from './source-check.js';
 import { runUtil, utilUsage } from './util.js';

@@ -4,7 +4,7 @@
 // joined through maps keyed as the provider compares IDs and names (without case). The script
 // (and the first port) read PackageID through COM once per pair: 4,000 packages took minutes.
 
-import { ComError } from '../../automation.js';
+import { ComError } from '../../core/automation.js';
 import { describeFlags, downloadEnabled } from './flags.js';
 import { parseCommandLine } from './command-line.js';
 import type { SmsObject, SmsSite } from './site.js';

@@ -3,7 +3,7 @@
 // root\sms on the named server (or this one), SMS_ProviderLocation where ProviderForLocalSite is
 // true for the provider machine and site code, then root\sms\site_<code> there.
 
-import { ComError, type Dispatch, type Variant } from '../../automation.js';
+import { ComError, type Dispatch, type Variant } from '../../core/automation.js';
 
 export interface SmsObject {
   get(prop: string): Variant;

@@ -4,9 +4,9 @@
 // in util.ts, which knows what was written before it), or the provider out of reach or refusing to
 // be read (SMS_PROVIDER_UNAVAILABLE; an access-denied read is that, never "not found").
 
-import { ComError } from '../../automation.js';
-import { ExitCode } from '../../exit-codes.js';
-import { ZtiError } from '../../errors.js';
+import { ComError } from '../../core/automation.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import { ZtiError } from '../../core/errors.js';
 
 const WBEM_E_NOT_FOUND = 0x80041002;
 

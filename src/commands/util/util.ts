@@ -14,9 +14,9 @@
 //   not an OS package, is refused unless /force says so, showing the command line it would lose;
 // - object paths escaped by one function (object-path.ts); --what-if reads and prints, writes nothing.
 
-import { ExitCode } from '../../exit-codes.js';
-import { ZtiError } from '../../errors.js';
-import { ComError } from '../../automation.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import { ZtiError } from '../../core/errors.js';
+import { ComError } from '../../core/automation.js';
 import { describeFlags, withDownloadAndExecute } from './flags.js';
 import { forcedCommandLine, parseCommandLine, rewriteCommandLine } from './command-line.js';
 import { objectPath } from './object-path.js';

@@ -5,7 +5,7 @@
 // descriptor table) and protected nothing. The flow is still the same: run() asks the guard, and
 // logs that the files are not protected, as it does for --no-guard.
 
-import type { Guard } from './guard.js';
+import type { Guard } from '../../guard/guard.js';
 
 export const posixGuard: Guard = {
   description: 'nothing held (POSIX cannot block deletion of an open file)',

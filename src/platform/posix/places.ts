@@ -8,9 +8,9 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { errnoOf } from '../errors.js';
-import type { FileId } from '../identity.js';
-import { PlaceError, placeReason, type AppendFile, type FolderAccess, type HeldFolder, type Places } from './places.js';
+import { errnoOf } from '../../core/errors.js';
+import type { FileId } from '../../state/identity.js';
+import { PlaceError, placeReason, type AppendFile, type FolderAccess, type HeldFolder, type Places } from '../../places/places.js';
 
 const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_WRONLY, O_APPEND, O_CREAT, O_NONBLOCK } = fs.constants;
 const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;

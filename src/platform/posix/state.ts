@@ -14,11 +14,11 @@ import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { ExitCode } from './exit-codes.js';
-import { errnoOf, ZtiError } from './errors.js';
-import { NOT_CREATED, type Busy, type ReadOnly, type RunLock } from './platform.js';
-import { posixPlaces, type PosixFolder } from './places/posix.js';
-import { openStateFolder, untrustedState } from './places/state-folder.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import { errnoOf, ZtiError } from '../../core/errors.js';
+import { NOT_CREATED, type Busy, type ReadOnly, type RunLock } from '../platform.js';
+import { posixPlaces, type PosixFolder } from './places.js';
+import { openStateFolder, untrustedState } from '../../state/state-folder.js';
 
 export function preparePosixStateDir(dir: string, opts: ReadOnly = {}): string {
   const held = openStateFolder(posixPlaces, dir, path.posix, opts.readOnly) as PosixFolder | undefined;

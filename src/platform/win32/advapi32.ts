@@ -2,7 +2,7 @@
 // WshShell.LogEvent did (source "WSH", event ID = event type). eventcreate.exe cannot write as "WSH"; this
 // can write under any source name. A failure here never fails the run: write() returns false.
 
-import type { EventLogSink } from '../log/logger.js';
+import type { EventLogSink } from '../../log/logger.js';
 import type { Koffi } from './load-native.js';
 
 /**

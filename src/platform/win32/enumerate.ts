@@ -9,10 +9,10 @@
 // link) is a link; a file is a link only with a symbolic-link tag (deduplicated or cloud files are
 // files, as Node reports them).
 
-import type { EntryKind, FoundEntry, Walker } from '../inventory.js';
-import { listingWalk } from '../inventory.js';
-import { ExitCode } from '../exit-codes.js';
-import { ZtiError } from '../errors.js';
+import type { EntryKind, FoundEntry, Walker } from '../../plan/inventory.js';
+import { listingWalk } from '../../plan/inventory.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import { ZtiError } from '../../core/errors.js';
 import { ERROR_FILE_NOT_FOUND, FILE_FLAG_BACKUP_SEMANTICS, FILE_SHARE_READ, FILE_SHARE_WRITE, INVALID_HANDLE_VALUE, OPEN_EXISTING, longPath } from './kernel32.js';
 import { FILE_ATTRIBUTE_REPARSE_POINT, readDirInfo } from './file-info.js';
 import type { Koffi } from './load-native.js';

@@ -9,7 +9,7 @@
 // log needs no hold here: its own handle (win32/places.ts) does not share DELETE either, and the
 // journal lives in %ProgramData%\zticache, out of the cleanup's way.
 
-import { holdFailure, type Guard, type Held, type HoldRequest } from '../guard/guard.js';
+import { holdFailure, type Guard, type Held, type HoldRequest } from '../../guard/guard.js';
 import { enumerationWalk, type Enumerate } from './enumerate.js';
 import { FILE_SHARE_READ, FILE_SHARE_WRITE, longPath, type Kernel32 } from './kernel32.js';
 

@@ -6,8 +6,8 @@
 // volume; 0 all volumes, and 2, a per-volume setting this does not read, count as "makes them", the
 // safe side (a name shaped like an alias is refused where none would be made).
 
-import { windowsNames } from '../names/windows.js';
-import type { NameRules } from '../names/names.js';
+import { windowsNames } from '../../names/windows.js';
+import type { NameRules } from '../../names/names.js';
 import type { Koffi } from './load-native.js';
 
 const HKEY_LOCAL_MACHINE = -2147483646; // (HKEY)0x80000002, sign-extended as Windows passes it

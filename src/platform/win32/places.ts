@@ -7,8 +7,8 @@
 // full control, Users read), and a file opened for appending must be a plain file with one name.
 
 import path from 'node:path';
-import type { FileId } from '../identity.js';
-import { PlaceError, placeReason, type AppendFile, type FolderAccess, type HeldFolder, type Places } from '../places/places.js';
+import type { FileId } from '../../state/identity.js';
+import { PlaceError, placeReason, type AppendFile, type FolderAccess, type HeldFolder, type Places } from '../../places/places.js';
 import { STATE_SDDL, TARGET_SDDL, type Security } from './advapi32.js';
 import { FILE_SHARE_READ, FILE_SHARE_WRITE, type Kernel32 } from './kernel32.js';
 import type { Koffi } from './load-native.js';

@@ -4,11 +4,11 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { ExitCode } from '../exit-codes.js';
-import { ZtiError } from '../errors.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import { ZtiError } from '../../core/errors.js';
 import { NOT_CREATED, type Platform } from '../platform.js';
 import { bindSecurity, openEventLog, STATE_SDDL, TRUSTED_OWNERS } from './advapi32.js';
-import { openStateFolder, untrustedState } from '../places/state-folder.js';
+import { openStateFolder, untrustedState } from '../../state/state-folder.js';
 import { windowsGuard } from './guard.js';
 import { bindEnumerate, enumerationWalk } from './enumerate.js';
 import { bindKernel32, DRIVE_CDROM, DRIVE_REMOTE, DRIVE_REMOVABLE, ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND, ERROR_SHARING_VIOLATION, longPath } from './kernel32.js';

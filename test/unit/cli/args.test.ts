@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from '../../src/args.js';
-import { ExitCode } from '../../src/exit-codes.js';
-import { ZtiError } from '../../src/errors.js';
+import { parseArgs } from '../../../src/cli/args.js';
+import { ExitCode } from '../../../src/core/exit-codes.js';
+import { ZtiError } from '../../../src/core/errors.js';
 
 function usageError(argv: string[]): ZtiError {
   try {
@@ -83,9 +83,9 @@ describe('the options, defined once', () => {
   it('every option of the parser is in --help and in the README table, as rendered from OPTIONS', async () => {
     const fs = await import('node:fs');
     const path = await import('node:path');
-    const { OPTIONS, optionSpelling } = await import('../../src/args.js');
-    const { helpText } = await import('../../src/cli.js');
-    const { ROOT } = await import('../helpers/fixtures.js');
+    const { OPTIONS, optionSpelling } = await import('../../../src/cli/args.js');
+    const { helpText } = await import('../../../src/cli.js');
+    const { ROOT } = await import('../../helpers/fixtures.js');
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     const md = (t: string) => t.replace(/\|/g, '\\|');
     for (const o of OPTIONS) {
@@ -103,8 +103,8 @@ describe('the options, defined once', () => {
 
 describe('each default defined once', () => {
   it('--help says the defaults the runs use', async () => {
-    const { helpText } = await import('../../src/cli.js');
-    const { DEFAULT_PARALLEL, DEFAULT_EVENT_SOURCE, DEFAULT_LAUNCHER, resolveOptions } = await import('../../src/options.js');
+    const { helpText } = await import('../../../src/cli.js');
+    const { DEFAULT_PARALLEL, DEFAULT_EVENT_SOURCE, DEFAULT_LAUNCHER, resolveOptions } = await import('../../../src/cli/options.js');
     const help = helpText();
     expect(help).toMatch(new RegExp(`--parallel N .*\\(default: ${DEFAULT_PARALLEL}\\)`));
     expect(help).toMatch(new RegExp(`--event-source NAME .*\\(default: ${DEFAULT_EVENT_SOURCE}\\)`));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from '../../src/args.js';
-import { resolveOptions, type Runtime } from '../../src/options.js';
+import { parseArgs } from '../../../src/cli/args.js';
+import { resolveOptions, type Runtime } from '../../../src/cli/options.js';
 
 const win: Runtime = { platform: 'win32', env: { SystemDrive: 'C:' }, execPath: 'C:\\Windows\\system32\\CCM\\Cache\\ABC00001.1.System\\zticache.exe', packaged: true, cwd: 'C:\\Windows\\system32' };
 

@@ -1,10 +1,10 @@
 // zticache cache-size against a client in memory: read, set and read back, --what-if, the range,
 // and the failures of a machine that is not a ConfigMgr client.
 import { describe, expect, it } from 'vitest';
-import { ComError, type Dispatch, type Variant } from '../../src/automation.js';
-import { ExitCode } from '../../src/exit-codes.js';
-import { ZtiError } from '../../src/errors.js';
-import { parseCacheMb, runCacheSize } from '../../src/commands/cache-size/cache-size.js';
+import { ComError, type Dispatch, type Variant } from '../../../src/core/automation.js';
+import { ExitCode } from '../../../src/core/exit-codes.js';
+import { ZtiError } from '../../../src/core/errors.js';
+import { parseCacheMb, runCacheSize } from '../../../src/commands/cache-size/cache-size.js';
 
 function client(opts: { keeps?: boolean } = {}) {
   const state = { TotalSize: 5120, FreeSize: 3000, Location: 'C:\\Windows\\ccmcache', released: 0, puts: 0 };

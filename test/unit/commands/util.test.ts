@@ -6,17 +6,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { ComError, type Dispatch, type Variant } from '../../src/automation.js';
-import { connectSms } from '../../src/commands/util/site.js';
-import { ExitCode } from '../../src/exit-codes.js';
-import { ZtiError } from '../../src/errors.js';
-import { describeFlags, REMOTE_CLIENT_FLAGS, withDownloadAndExecute } from '../../src/commands/util/flags.js';
-import { runUtil, utilUsage, type UtilOptions } from '../../src/commands/util/util.js';
-import { memorySite, pathKeys, type MemorySite } from '../helpers/sms-site.js';
-import { objectPath } from '../../src/commands/util/object-path.js';
-import { stagerFolder } from '../../src/commands/util/source-check.js';
-import { findStager } from '../../src/commands/util/command.js';
-import { tempDir } from '../helpers/fixtures.js';
+import { ComError, type Dispatch, type Variant } from '../../../src/core/automation.js';
+import { connectSms } from '../../../src/commands/util/site.js';
+import { ExitCode } from '../../../src/core/exit-codes.js';
+import { ZtiError } from '../../../src/core/errors.js';
+import { describeFlags, REMOTE_CLIENT_FLAGS, withDownloadAndExecute } from '../../../src/commands/util/flags.js';
+import { runUtil, utilUsage, type UtilOptions } from '../../../src/commands/util/util.js';
+import { memorySite, pathKeys, type MemorySite } from '../../helpers/sms-site.js';
+import { objectPath } from '../../../src/commands/util/object-path.js';
+import { stagerFolder } from '../../../src/commands/util/source-check.js';
+import { findStager } from '../../../src/commands/util/command.js';
+import { tempDir } from '../../helpers/fixtures.js';
 
 /** A site as the document's example has it, its advertisement carrying settings the script wiped. */
 function xpSite(flags = 0x08 | 0x20 | 0x400 | 0x2000) {

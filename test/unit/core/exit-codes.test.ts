@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitCode, exitCodeTable } from '../../src/exit-codes.js';
-import { ZtiError } from '../../src/errors.js';
-import { helpText } from '../../src/cli.js';
-import { ROOT } from '../helpers/fixtures.js';
+import { ExitCode, exitCodeTable } from '../../../src/core/exit-codes.js';
+import { ZtiError } from '../../../src/core/errors.js';
+import { helpText } from '../../../src/cli.js';
+import { ROOT } from '../../helpers/fixtures.js';
 
 /** The Windows SDK's list of defined error codes, as mingw-w64 ships it (installed with the cross compiler). */
 const WINERROR_H = '/usr/share/mingw-w64/include/winerror.h';

@@ -2,7 +2,7 @@
 // precision, exit codes in decimal and 8-digit hex (negative ones as Windows shows them), and
 // arguments quoted the way CommandLineToArgvW will read them back.
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCode, formatCommandLine, formatDuration, quoteWindowsArg } from '../../src/format.js';
+import { formatBytes, formatCode, formatCommandLine, formatDuration, quoteWindowsArg } from '../../../src/core/format.js';
 
 describe('formatBytes', () => {
   it('bytes below 1 KB, then binary units: two decimals under 10, one from 10, as the value is shown (never "10.00 KB" or "1024.0 KB")', () => {

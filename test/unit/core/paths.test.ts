@@ -3,8 +3,8 @@
 // manifest may name.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fromRel, isInside, isSafeRel, toRel } from '../../src/paths.js';
-import { posixNames, winNames } from '../helpers/names.js';
+import { fromRel, isInside, isSafeRel, toRel } from '../../../src/core/paths.js';
+import { posixNames, winNames } from '../../helpers/names.js';
 
 const w = path.win32;
 const p = path.posix;

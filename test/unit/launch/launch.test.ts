@@ -5,10 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ExitCode, SIGNAL_EXIT_BASE } from '../../src/exit-codes.js';
-import { launch } from '../../src/launch.js';
-import { tempDir, waitFor } from '../helpers/fixtures.js';
-import { rejection } from '../helpers/seams.js';
+import { ExitCode, SIGNAL_EXIT_BASE } from '../../../src/core/exit-codes.js';
+import { launch } from '../../../src/launch/launch.js';
+import { tempDir, waitFor } from '../../helpers/fixtures.js';
+import { rejection } from '../../helpers/seams.js';
 
 /** A launcher script in a fresh folder: records where it ran and with what, then runs `body`. */
 function launcher(body: string) {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { cmtraceBias, cmtraceLine } from '../../src/log/cmtrace.js';
+import { cmtraceBias, cmtraceLine } from '../../../src/log/cmtrace.js';
 
 describe('CMTrace lines', () => {
   it('writes the bias with the sign of getTimezoneOffset, never "+-"', () => {

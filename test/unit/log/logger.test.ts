@@ -5,10 +5,10 @@ import { Writable } from 'node:stream';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createLog, type EventLogSink } from '../../src/log/logger.js';
-import type { AppendFile, HeldFolder, Places } from '../../src/places/places.js';
-import { posixPlaces } from '../../src/places/posix.js';
-import { tempDir } from '../helpers/fixtures.js';
+import { createLog, type EventLogSink } from '../../../src/log/logger.js';
+import type { AppendFile, HeldFolder, Places } from '../../../src/places/places.js';
+import { posixPlaces } from '../../../src/platform/posix/places.js';
+import { tempDir } from '../../helpers/fixtures.js';
 
 /** A stream that keeps what it is given; `fail` makes every write throw. */
 function sink(opts: { tty?: boolean; fail?: boolean } = {}) {

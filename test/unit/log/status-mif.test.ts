@@ -3,10 +3,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/exit-codes.js';
-import { ansi, statusMifText } from '../../src/log/status-mif.js';
-import { makePackage, scene } from '../helpers/fixtures.js';
-import { mainWith, rt } from '../helpers/seams.js';
+import { ExitCode } from '../../../src/core/exit-codes.js';
+import { ansi, statusMifText } from '../../../src/log/status-mif.js';
+import { makePackage, scene } from '../../helpers/fixtures.js';
+import { mainWith, rt } from '../../helpers/seams.js';
 
 const m = { file: 'C:\\Windows\\ZTICache.mif', publisher: 'Contoso', product: 'XP Master', version: '1.0' };
 

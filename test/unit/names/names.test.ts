@@ -3,11 +3,11 @@
 // Windows' own from ntdll), POSIX's as bytes, the 8.3 alias shapes, and the plan's look at a
 // whole package: every refusal names both names.
 import { describe, expect, it } from 'vitest';
-import { checkNames } from '../../src/names/check.js';
-import { sameName, splitRel } from '../../src/names/names.js';
-import { couldBeAlias, isPlainShortName, looksLikeAlias } from '../../src/names/short-names.js';
-import { windowsNames } from '../../src/names/windows.js';
-import { posixNames, simpleUpcase, winNames, winNamesNo83 } from '../helpers/names.js';
+import { checkNames } from '../../../src/names/check.js';
+import { sameName, splitRel } from '../../../src/names/names.js';
+import { couldBeAlias, isPlainShortName, looksLikeAlias } from '../../../src/names/short-names.js';
+import { windowsNames } from '../../../src/names/windows.js';
+import { posixNames, simpleUpcase, winNames, winNamesNo83 } from '../../helpers/names.js';
 
 const KELVIN = '\u212a';
 const OHM = '\u2126';

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chooseMode, classifySource, isUncPath } from '../../src/plan/classify.js';
-import type { Medium } from '../../src/types.js';
-import { ExitCode } from '../../src/exit-codes.js';
-import { isInside } from '../../src/paths.js';
+import { chooseMode, classifySource, isUncPath } from '../../../src/plan/classify.js';
+import type { Medium } from '../../../src/core/types.js';
+import { ExitCode } from '../../../src/core/exit-codes.js';
+import { isInside } from '../../../src/core/paths.js';
 
 describe('source classification', () => {
   it('recognises UNC paths in every spelling', () => {

@@ -5,10 +5,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/exit-codes.js';
-import { byTopLevel, listingWalk, nodeWalk, takeInventory, walkNames, type EntryKind, type FoundEntry } from '../../src/inventory.js';
-import { makeTree, tempDir } from '../helpers/fixtures.js';
-import { thrown } from '../helpers/seams.js';
+import { ExitCode } from '../../../src/core/exit-codes.js';
+import { byTopLevel, listingWalk, nodeWalk, takeInventory, walkNames, type EntryKind, type FoundEntry } from '../../../src/plan/inventory.js';
+import { makeTree, tempDir } from '../../helpers/fixtures.js';
+import { thrown } from '../../helpers/seams.js';
 
 const p = path.posix;
 

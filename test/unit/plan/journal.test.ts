@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { findJournal, journalFileFor, readJournal, writeJournal, type Journal } from '../../src/journal.js';
-import { tempDir } from '../helpers/fixtures.js';
-import { posixNames, winNames } from '../helpers/names.js';
+import { findJournal, journalFileFor, readJournal, writeJournal, type Journal } from '../../../src/plan/journal.js';
+import { tempDir } from '../../helpers/fixtures.js';
+import { posixNames, winNames } from '../../helpers/names.js';
 
 const journal = (over: Partial<Journal> = {}): Journal => ({
   tool: 'zticache',

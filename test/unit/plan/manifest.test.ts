@@ -5,11 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/exit-codes.js';
-import { decodeManifest, hashFile, manifestLine, parseManifest, writeManifest } from '../../src/manifest.js';
-import { makeTree, tempDir } from '../helpers/fixtures.js';
-import { rejection, thrown } from '../helpers/seams.js';
-import { posixNames, winNames } from '../helpers/names.js';
+import { ExitCode } from '../../../src/core/exit-codes.js';
+import { decodeManifest, hashFile, manifestLine, parseManifest, writeManifest } from '../../../src/plan/manifest.js';
+import { makeTree, tempDir } from '../../helpers/fixtures.js';
+import { rejection, thrown } from '../../helpers/seams.js';
+import { posixNames, winNames } from '../../helpers/names.js';
 
 const p = path.posix;
 const h = 'a'.repeat(64);

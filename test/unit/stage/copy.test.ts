@@ -5,16 +5,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/exit-codes.js';
-import { ZtiError } from '../../src/errors.js';
-import { nodeWalk, takeInventory, type FileEntry } from '../../src/inventory.js';
-import { checkCopies, sameTime, stillInventoried } from '../../src/stage/copy-check.js';
-import { copyInventory, sourceGone, stageError, type CopyOptions } from '../../src/stage/copy.js';
-import { stageFs, type StageFs } from '../../src/stage/fs.js';
-import { retryPolicy } from '../../src/stage/retry.js';
-import { Progress } from '../../src/stage/progress.js';
-import { makeTree, memoryLog, snapshot, tempDir } from '../helpers/fixtures.js';
-import { copyKeepingTime, fault, realFs } from '../helpers/seams.js';
+import { ExitCode } from '../../../src/core/exit-codes.js';
+import { ZtiError } from '../../../src/core/errors.js';
+import { nodeWalk, takeInventory, type FileEntry } from '../../../src/plan/inventory.js';
+import { checkCopies, sameTime, stillInventoried } from '../../../src/stage/copy-check.js';
+import { copyInventory, sourceGone, stageError, type CopyOptions } from '../../../src/stage/copy.js';
+import { stageFs, type StageFs } from '../../../src/stage/fs.js';
+import { retryPolicy } from '../../../src/stage/retry.js';
+import { Progress } from '../../../src/stage/progress.js';
+import { makeTree, memoryLog, snapshot, tempDir } from '../../helpers/fixtures.js';
+import { copyKeepingTime, fault, realFs } from '../../helpers/seams.js';
 
 const p = path.posix;
 const savedRetry = { ...retryPolicy };

@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { stageFs } from '../../src/stage/fs.js';
-import { makeTree, tempDir } from '../helpers/fixtures.js';
+import { stageFs } from '../../../src/stage/fs.js';
+import { makeTree, tempDir } from '../../helpers/fixtures.js';
 
 afterEach(() => vi.restoreAllMocks());
 const openFds = () => fs.readdirSync('/proc/self/fd').length;

@@ -5,13 +5,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/exit-codes.js';
-import { nodeWalk, takeInventory } from '../../src/inventory.js';
-import { stageFs, type StageFs } from '../../src/stage/fs.js';
-import { moveInventory, type MoveOptions } from '../../src/stage/move.js';
-import { retryPolicy } from '../../src/stage/retry.js';
-import { makeTree, memoryLog, snapshot, tempDir } from '../helpers/fixtures.js';
-import { fault, realFs, rejection } from '../helpers/seams.js';
+import { ExitCode } from '../../../src/core/exit-codes.js';
+import { nodeWalk, takeInventory } from '../../../src/plan/inventory.js';
+import { stageFs, type StageFs } from '../../../src/stage/fs.js';
+import { moveInventory, type MoveOptions } from '../../../src/stage/move.js';
+import { retryPolicy } from '../../../src/stage/retry.js';
+import { makeTree, memoryLog, snapshot, tempDir } from '../../helpers/fixtures.js';
+import { fault, realFs, rejection } from '../../helpers/seams.js';
 
 const p = path.posix;
 const savedRetry = { ...retryPolicy };

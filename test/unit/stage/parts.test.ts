@@ -1,14 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
-import { removeTree } from '../../src/stage/remove.js';
-import { retryPolicy, TRANSIENT_ERRORS, TRANSIENT_RENAME_ERRORS, withRetry } from '../../src/stage/retry.js';
-import { Progress } from '../../src/stage/progress.js';
-import { formatDuration } from '../../src/format.js';
+import { removeTree } from '../../../src/stage/remove.js';
+import { retryPolicy, TRANSIENT_ERRORS, TRANSIENT_RENAME_ERRORS, withRetry } from '../../../src/stage/retry.js';
+import { Progress } from '../../../src/stage/progress.js';
+import { formatDuration } from '../../../src/core/format.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { memoryLog, tempDir, waitFor } from '../helpers/fixtures.js';
-import { decodeManifest, parseManifest } from '../../src/manifest.js';
-import { forEachLimit } from '../../src/pool.js';
-import { posixNames, winNames } from '../helpers/names.js';
+import { memoryLog, tempDir, waitFor } from '../../helpers/fixtures.js';
+import { decodeManifest, parseManifest } from '../../../src/plan/manifest.js';
+import { forEachLimit } from '../../../src/core/pool.js';
+import { posixNames, winNames } from '../../helpers/names.js';
 
 const fast = { attempts: 4, baseMs: 1, maxMs: 4 };
 const errno = (code: string) => Object.assign(new Error(code), { code });

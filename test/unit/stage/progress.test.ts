@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Progress } from '../../src/stage/progress.js';
-import { memoryLog } from '../helpers/fixtures.js';
+import { Progress } from '../../../src/stage/progress.js';
+import { memoryLog } from '../../helpers/fixtures.js';
 
 const MB = 1048576;
 afterEach(() => vi.useRealTimers());

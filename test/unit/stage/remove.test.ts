@@ -3,10 +3,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { removeTree } from '../../src/stage/remove.js';
-import { retryPolicy } from '../../src/stage/retry.js';
-import { makeTree, snapshot, tempDir } from '../helpers/fixtures.js';
-import { fault, rejection } from '../helpers/seams.js';
+import { removeTree } from '../../../src/stage/remove.js';
+import { retryPolicy } from '../../../src/stage/retry.js';
+import { makeTree, snapshot, tempDir } from '../../helpers/fixtures.js';
+import { fault, rejection } from '../../helpers/seams.js';
 
 const saved = { ...retryPolicy };
 afterEach(() => {

@@ -5,20 +5,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseArgs } from '../../src/args.js';
-import { ExitCode } from '../../src/exit-codes.js';
-import { ZtiError } from '../../src/errors.js';
-import { PlaceError } from '../../src/places/places.js';
-import { idOf } from '../../src/identity.js';
-import { journalFileFor, writeJournal, type Journal } from '../../src/journal.js';
-import { resolveOptions } from '../../src/options.js';
-import { makePlan, type Plan } from '../../src/plan/plan.js';
-import { posixPlatform, type Platform } from '../../src/platform.js';
-import { takeInventory } from '../../src/inventory.js';
-import { stageFs } from '../../src/stage/fs.js';
-import { stage } from '../../src/stage/stage.js';
-import { makePackage, makeTree, memoryLog, scene, snapshot } from '../helpers/fixtures.js';
-import { fault, realFs, rejection, rt } from '../helpers/seams.js';
+import { parseArgs } from '../../../src/cli/args.js';
+import { ExitCode } from '../../../src/core/exit-codes.js';
+import { ZtiError } from '../../../src/core/errors.js';
+import { PlaceError } from '../../../src/places/places.js';
+import { idOf } from '../../../src/state/identity.js';
+import { journalFileFor, writeJournal, type Journal } from '../../../src/plan/journal.js';
+import { resolveOptions } from '../../../src/cli/options.js';
+import { makePlan, type Plan } from '../../../src/plan/plan.js';
+import { posixPlatform, type Platform } from '../../../src/platform/platform.js';
+import { takeInventory } from '../../../src/plan/inventory.js';
+import { stageFs } from '../../../src/stage/fs.js';
+import { stage } from '../../../src/stage/stage.js';
+import { makePackage, makeTree, memoryLog, scene, snapshot } from '../../helpers/fixtures.js';
+import { fault, realFs, rejection, rt } from '../../helpers/seams.js';
 
 const p = path.posix;
 afterEach(() => {

@@ -4,10 +4,10 @@ import { execaSync } from 'execa';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/exit-codes.js';
-import { formatId, idOf, isVolumeRoot, locateUnder, sameId } from '../../src/identity.js';
-import { checkOverlap, checkTargetSafe } from '../../src/plan/checks.js';
-import { mountTmpfs, needs, tempDir } from '../helpers/fixtures.js';
+import { ExitCode } from '../../../src/core/exit-codes.js';
+import { formatId, idOf, isVolumeRoot, locateUnder, sameId } from '../../../src/state/identity.js';
+import { checkOverlap, checkTargetSafe } from '../../../src/plan/checks.js';
+import { mountTmpfs, needs, tempDir } from '../../helpers/fixtures.js';
 
 const p = path.posix;
 

@@ -5,11 +5,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { ExitCode } from '../../src/exit-codes.js';
-import { posixPlatform, type Busy, type Platform, type RunLock } from '../../src/platform.js';
-import { acquireRunLock } from '../../src/run-lock.js';
-import { tempDir } from '../helpers/fixtures.js';
-import { rejection } from '../helpers/seams.js';
+import { ExitCode } from '../../../src/core/exit-codes.js';
+import { posixPlatform, type Busy, type Platform, type RunLock } from '../../../src/platform/platform.js';
+import { acquireRunLock } from '../../../src/state/run-lock.js';
+import { tempDir } from '../../helpers/fixtures.js';
+import { rejection } from '../../helpers/seams.js';
 
 const held: RunLock = { where: 'here', release() {} };
 const platformWith = (answer: RunLock | Busy, seen: unknown[] = []): Platform =>

@@ -5,13 +5,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/exit-codes.js';
-import { ZtiError } from '../../src/errors.js';
-import { PlaceError, placeReason, type HeldFolder, type Places } from '../../src/places/places.js';
-import { posixPlaces } from '../../src/places/posix.js';
-import { openStateFolder, untrustedState } from '../../src/places/state-folder.js';
-import { tempDir } from '../helpers/fixtures.js';
-import { thrown } from '../helpers/seams.js';
+import { ExitCode } from '../../../src/core/exit-codes.js';
+import { ZtiError } from '../../../src/core/errors.js';
+import { PlaceError, placeReason, type HeldFolder, type Places } from '../../../src/places/places.js';
+import { posixPlaces } from '../../../src/platform/posix/places.js';
+import { openStateFolder, untrustedState } from '../../../src/state/state-folder.js';
+import { tempDir } from '../../helpers/fixtures.js';
+import { thrown } from '../../helpers/seams.js';
 
 const p = path.posix;
 

@@ -4,13 +4,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/exit-codes.js';
-import { takeInventory, type Inventory, type Walker } from '../../src/inventory.js';
-import { hashFile } from '../../src/manifest.js';
-import { verify, type VerifyOptions } from '../../src/verify/verify.js';
-import { makeTree, memoryLog, tempDir } from '../helpers/fixtures.js';
-import { rejection } from '../helpers/seams.js';
-import { posixNames } from '../helpers/names.js';
+import { ExitCode } from '../../../src/core/exit-codes.js';
+import { takeInventory, type Inventory, type Walker } from '../../../src/plan/inventory.js';
+import { hashFile } from '../../../src/plan/manifest.js';
+import { verify, type VerifyOptions } from '../../../src/verify/verify.js';
+import { makeTree, memoryLog, tempDir } from '../../helpers/fixtures.js';
+import { rejection } from '../../helpers/seams.js';
+import { posixNames } from '../../helpers/names.js';
 
 const p = path.posix;
 

@@ -6,7 +6,7 @@
 // (koffi.call). Every interface pointer handed out is released by its Dispatch's release(), every
 // BSTR and VARIANT this module makes is freed before it returns.
 
-import { ComError, type Dispatch, type Variant } from '../../automation.js';
+import { ComError, type Dispatch, type Variant } from '../../../core/automation.js';
 import type { Koffi } from '../load-native.js';
 
 const COINIT_APARTMENTTHREADED = 0x2;

@@ -4,11 +4,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { idOf } from '../../src/identity.js';
-import { posixPlaces, type PosixFolder } from '../../src/places/posix.js';
-import { splitWindowsPath } from '../../src/win32/places.js';
-import { mountTmpfs, needs, tempDir } from '../helpers/fixtures.js';
-import { placeRefusal } from '../helpers/seams.js';
+import { idOf } from '../../../../src/state/identity.js';
+import { posixPlaces, type PosixFolder } from '../../../../src/platform/posix/places.js';
+import { splitWindowsPath } from '../../../../src/platform/win32/places.js';
+import { mountTmpfs, needs, tempDir } from '../../../helpers/fixtures.js';
+import { placeRefusal } from '../../../helpers/seams.js';
 
 describe('places on POSIX: by handle, never by name', () => {
   it('a folder swapped for a link after it was opened: the file still lands in the folder that was opened', () => {

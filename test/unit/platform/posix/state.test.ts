@@ -6,11 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ExitCode } from '../../src/exit-codes.js';
-import { lockNameOf, posixLock, preparePosixStateDir } from '../../src/posix-state.js';
-import { PosixFolder } from '../../src/places/posix.js';
-import { needs, tempDir } from '../helpers/fixtures.js';
-import { rejection, thrown } from '../helpers/seams.js';
+import { ExitCode } from '../../../../src/core/exit-codes.js';
+import { lockNameOf, posixLock, preparePosixStateDir } from '../../../../src/platform/posix/state.js';
+import { PosixFolder } from '../../../../src/platform/posix/places.js';
+import { needs, tempDir } from '../../../helpers/fixtures.js';
+import { rejection, thrown } from '../../../helpers/seams.js';
 
 describe('the POSIX state folder', () => {
   it('is made with mode 700, and said so; an existing one is described with its owner and mode', () => {

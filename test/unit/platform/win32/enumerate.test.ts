@@ -4,11 +4,11 @@
 // real enumeration stages, verifies and hashes every package of the Wine suite.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { takeInventory } from '../../src/inventory.js';
-import type { FoundEntry } from '../../src/inventory.js';
-import { enumerationWalk, kindOf } from '../../src/win32/enumerate.js';
-import { ExitCode } from '../../src/exit-codes.js';
-import { fileIdAt, filetimeMs, readDirInfo } from '../../src/win32/file-info.js';
+import { takeInventory } from '../../../../src/plan/inventory.js';
+import type { FoundEntry } from '../../../../src/plan/inventory.js';
+import { enumerationWalk, kindOf } from '../../../../src/platform/win32/enumerate.js';
+import { ExitCode } from '../../../../src/core/exit-codes.js';
+import { fileIdAt, filetimeMs, readDirInfo } from '../../../../src/platform/win32/file-info.js';
 
 const w = path.win32;
 const file = (name: string, size = 1): FoundEntry => ({ name, kind: 'file', size, mtimeMs: 1_180_000_000_000 });

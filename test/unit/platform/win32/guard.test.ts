@@ -3,11 +3,11 @@
 // name the path and the Win32 error.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/exit-codes.js';
-import { ZtiError } from '../../src/errors.js';
-import { windowsGuard } from '../../src/win32/guard.js';
-import { FILE_SHARE_READ, FILE_SHARE_WRITE, longPath, type Kernel32 } from '../../src/win32/kernel32.js';
-import type { FoundEntry } from '../../src/inventory.js';
+import { ExitCode } from '../../../../src/core/exit-codes.js';
+import { ZtiError } from '../../../../src/core/errors.js';
+import { windowsGuard } from '../../../../src/platform/win32/guard.js';
+import { FILE_SHARE_READ, FILE_SHARE_WRITE, longPath, type Kernel32 } from '../../../../src/platform/win32/kernel32.js';
+import type { FoundEntry } from '../../../../src/plan/inventory.js';
 
 /** Folder listings by handle and by path, as the enumeration gives them; each call recorded. */
 function fakeDirs(k: ReturnType<typeof fakeKernel>, byPath: Record<string, FoundEntry[]>) {

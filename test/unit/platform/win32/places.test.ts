@@ -4,9 +4,9 @@
 // built exe under Wine (test/wine/); what is decided over them is proven here, and every handle
 // opened is checked to be closed again.
 import { describe, expect, it } from 'vitest';
-import { STATE_SDDL, TARGET_SDDL } from '../../src/win32/advapi32.js';
-import { splitWindowsPath, windowsPlaces, type NtFiles } from '../../src/win32/places.js';
-import { placeRefusal } from '../helpers/seams.js';
+import { STATE_SDDL, TARGET_SDDL } from '../../../../src/platform/win32/advapi32.js';
+import { splitWindowsPath, windowsPlaces, type NtFiles } from '../../../../src/platform/win32/places.js';
+import { placeRefusal } from '../../../helpers/seams.js';
 
 const DIR = 0x10;
 const REPARSE = 0x400;
