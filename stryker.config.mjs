@@ -4,7 +4,7 @@ export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutate.config.ts' },
   coverageAnalysis: 'perTest',
-  mutate: ['src/**/*.ts', '!src/win32/**', '!src/fault-points.ts', '!src/bin.ts'],
+  mutate: ['src/**/*.ts', '!src/platform/win32/**', '!src/core/fault-points.ts', '!src/bin.ts'],
   // a mutant of module-level code (a constant, a table) is switched on before the module loads
   // and tried against every test: slower, but "static" survivors were artifacts, not gaps
   ignoreStatic: false,

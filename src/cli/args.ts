@@ -7,9 +7,9 @@
 import { ExitCode } from '../core/exit-codes.js';
 import { ZtiError } from '../core/errors.js';
 import type { Mode } from '../core/types.js';
-import { MANIFEST_NAME } from '../plan/manifest.js';
+import { MANIFEST_NAME } from './defaults.js';
 import { deviceName } from '../names/windows.js';
-import { DEFAULT_EVENT_SOURCE, DEFAULT_LAUNCHER, DEFAULT_PARALLEL } from './options.js';
+import { DEFAULT_EVENT_SOURCE, DEFAULT_LAUNCHER, DEFAULT_PARALLEL } from './defaults.js';
 
 
 export interface Args {

@@ -9,6 +9,7 @@ import type { Mode } from '../core/types.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { ZtiError } from '../core/errors.js';
 import type { StatusMif } from '../log/status-mif.js';
+import { DEFAULT_EVENT_SOURCE, DEFAULT_LAUNCHER, DEFAULT_PARALLEL, LOG_NAME, POSIX_STATE_DIR, STATE_NAME } from './defaults.js';
 
 export interface Runtime {
   platform: NodeJS.Platform;
@@ -54,14 +55,6 @@ export interface Options {
   statusMif?: StatusMif;
 }
 
-export const DEFAULT_LAUNCHER = 'OSDLaunch.exe';
-export const DEFAULT_EVENT_SOURCE = 'WSH';
-export const DEFAULT_PARALLEL = 4;
-export const LOG_NAME = 'ZTICache.log';
-/** the state folder's name under %ProgramData% */
-export const STATE_NAME = 'zticache';
-/** POSIX has no %ProgramData%: a root-owned folder of the kind /var/lib holds */
-export const POSIX_STATE_DIR = '/var/lib/zticache';
 
 export function pathFor(platform: NodeJS.Platform): path.PlatformPath {
   return platform === 'win32' ? path.win32 : path.posix;

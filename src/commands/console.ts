@@ -3,7 +3,8 @@
 
 import type { Args } from '../cli/args.js';
 import { createLog } from '../log/logger.js';
-import { DEFAULT_EVENT_SOURCE, type Runtime } from '../cli/options.js';
+import { type Runtime } from '../cli/options.js';
+import { DEFAULT_EVENT_SOURCE } from '../cli/defaults.js';
 import { loadPlatform } from '../platform/select.js';
 import { cacheSizeCommand } from './cache-size/command.js';
 import { report } from './failure.js';

@@ -4,7 +4,7 @@
 // and folder at every depth is held, and a file that cannot be held stops the launch.
 
 import { ExitCode } from '../core/exit-codes.js';
-import type { Walker } from '../plan/inventory.js';
+import type { Walker } from '../core/walk.js';
 import { ZtiError } from '../core/errors.js';
 
 /** Win32 errors a hold can meet (winerror.h); named here, not imported from win32/, so the guard contract needs no Windows layer. */

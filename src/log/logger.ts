@@ -11,7 +11,6 @@ import winston from 'winston';
 import { cmtraceLine, type CmType } from './cmtrace.js';
 import { printable } from '../core/format.js';
 import { PlaceError, type AppendFile, type HeldFolder, type Places } from '../places/places.js';
-import { posixPlaces } from '../platform/posix/places.js';
 
 /** Where the platform's event log takes the lines meant for it (Windows: advapi32; elsewhere none). */
 export interface EventLogSink {
@@ -126,16 +125,17 @@ class EventLogTransport extends Transport {
   }
 }
 
-export interface LogOptions {
-  /** CMTrace log file; none with --what-if */
-  file?: string;
-  /** how the log file is opened (the platform's, by handle); required with file */
-  places?: Places;
+export type LogOptions = {
   eol?: string;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
   eventLog?: EventLogSink;
-}
+} & (
+  /** no log file (--what-if, or nowhere to write one) */
+  | { file?: undefined; places?: undefined }
+  /** the CMTrace log file, opened through the platform's places (by handle) */
+  | { file: string; places: Places }
+);
 
 export interface ClosableLog extends Log {
   close(): void;
@@ -146,7 +146,7 @@ export function createLog(opts: LogOptions): ClosableLog {
   const transports: Transport[] = [new ConsoleTransport(opts.stdout ?? process.stdout, opts.stderr ?? process.stderr)];
   let fileT: CmtraceFileTransport | undefined;
   if (opts.file) {
-    fileT = new CmtraceFileTransport(opts.file, opts.places ?? posixPlaces, opts.eol ?? '\r\n', (m) => problems.push(m));
+    fileT = new CmtraceFileTransport(opts.file, opts.places, opts.eol ?? '\r\n', (m) => problems.push(m));
     transports.push(fileT);
   }
   if (opts.eventLog) transports.push(new EventLogTransport(opts.eventLog, (m) => problems.push(m)));

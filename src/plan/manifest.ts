@@ -13,7 +13,6 @@ import { fromRel, toRel, isInside } from '../core/paths.js';
 import { printable } from '../core/format.js';
 import type { NameRules } from '../names/names.js';
 
-export const MANIFEST_NAME = 'zticache.sha256';
 
 export interface ManifestEntry {
   hash: string;

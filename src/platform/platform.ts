@@ -6,16 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Guard } from '../guard/guard.js';
+import type { Walker } from '../core/walk.js';
+import { NOT_CREATED, type Busy, type ReadOnly, type RunLock } from '../state/run-lock.js';
 import type { Medium } from '../core/types.js';
-import { nodeWalk, type Walker } from '../plan/inventory.js';
 import type { EventLogSink } from '../log/logger.js';
-import { posixGuard } from './posix/guard.js';
-import { posixLock, preparePosixStateDir } from './posix/state.js';
 import type { Places } from '../places/places.js';
 import type { Dispatch } from '../core/automation.js';
-import { posixPlaces } from './posix/places.js';
 import type { NameRules } from '../names/names.js';
-import { posixNames } from '../names/posix.js';
 
 
 export interface Platform {
@@ -64,56 +61,8 @@ export interface Platform {
   eventLog?: EventLogSink;
 }
 
-/**
- * --what-if changes nothing: the state folder and the lock's files are used when they exist, never
- * created (without them no run can hold the lock, so there is nothing to wait for).
- */
-export interface ReadOnly {
-  readOnly?: boolean;
-}
-
-/** What a read-only look found instead of a state folder or a lock. */
-export const NOT_CREATED = (what: string) => `${what} does not exist, and --what-if creates nothing`;
-
-export interface Busy {
-  busy: true;
-  pid?: number;
-}
-
-export interface RunLock {
-  /** false for --what-if's look where no lock exists yet (nothing held, nothing made) */
-  readonly held?: boolean;
-  /** where the lock lives, for the log */
-  readonly where: string;
-  release(): void;
-}
-
-export const posixPlatform: Platform = {
-  name: 'posix',
-  guard: posixGuard,
-  medium: (p) => (isReadOnlyVolume(p) ? 'readonly' : 'fixed'),
-  walk: nodeWalk,
-  freeBytes(p) {
-    const s = fs.statfsSync(p);
-    return s.bavail * s.bsize;
-  },
-  volumeOf: (p) => fs.statSync(p).dev,
-  clusterBytes: (p) => fs.statfsSync(p).bsize,
-  prepareStateDir: preparePosixStateDir,
-  lock: posixLock,
-  places: posixPlaces,
-  names: () => posixNames,
-};
-
-/** A folder on a volume mounted read-only (EROFS even for root): its files can be copied, never moved. */
-export function isReadOnlyVolume(p: string): boolean {
-  try {
-    fs.accessSync(p, fs.constants.W_OK);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EROFS';
-  }
-}
+export type { Busy, ReadOnly, RunLock };
+export { NOT_CREATED };
 
 /** The nearest existing folder at or above p (for free space and volume checks before creating p). */
 export function existingAncestor(p: string, pp: path.PlatformPath = path): string {

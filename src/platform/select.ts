@@ -2,7 +2,8 @@
 // and binds kernel32/advapi32; it is imported only on Windows, so the rest runs anywhere.
 
 import type { Runtime } from '../cli/options.js';
-import { posixPlatform, type Platform } from './platform.js';
+import { type Platform } from './platform.js';
+import { posixPlatform } from './posix/platform.js';
 
 export async function loadPlatform(rt: Runtime, eventSource: string): Promise<Platform> {
   if (rt.platform !== 'win32') return posixPlatform;

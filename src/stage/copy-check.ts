@@ -9,7 +9,8 @@ import type path from 'node:path';
 import { ExitCode } from '../core/exit-codes.js';
 import { ZtiError } from '../core/errors.js';
 import type { Log } from '../log/logger.js';
-import { sameTime, type FileEntry, type Walker } from '../plan/inventory.js';
+import { sameTime, type FileEntry } from '../plan/inventory.js';
+import { type Walker } from '../core/walk.js';
 import { fromRel } from '../core/paths.js';
 import { stageFs } from './fs.js';
 

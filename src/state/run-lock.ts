@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ExitCode } from '../core/exit-codes.js';
 import { ZtiError } from '../core/errors.js';
-import type { Platform, RunLock } from '../platform/platform.js';
+
 
 const OWNER_FILE = 'owner.json';
 
@@ -19,7 +19,36 @@ interface Owner {
   command: string;
 }
 
-export async function acquireRunLock(platform: Platform, stateDir: string, command: string, readOnly = false): Promise<RunLock> {
+/**
+ * --what-if changes nothing: the state folder and the lock's files are used when they exist, never
+ * created (without them no run can hold the lock, so there is nothing to wait for).
+ */
+export interface ReadOnly {
+  readOnly?: boolean;
+}
+
+/** What a read-only look found instead of a state folder or a lock. */
+export const NOT_CREATED = (what: string) => `${what} does not exist, and --what-if creates nothing`;
+
+export interface Busy {
+  busy: true;
+  pid?: number;
+}
+
+export interface RunLock {
+  /** false for --what-if's look where no lock exists yet (nothing held, nothing made) */
+  readonly held?: boolean;
+  /** where the lock lives, for the log */
+  readonly where: string;
+  release(): void;
+}
+
+/** What takes the lock: the platform's (Platform.lock). */
+export interface Locker {
+  lock(stateDir: string, opts?: ReadOnly): Promise<RunLock | Busy>;
+}
+
+export async function acquireRunLock(platform: Locker, stateDir: string, command: string, readOnly = false): Promise<RunLock> {
   const lock = await platform.lock(stateDir, { readOnly });
   const ownerFile = path.join(stateDir, OWNER_FILE);
   if ('busy' in lock) {

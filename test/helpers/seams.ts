@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import { main } from '../../src/cli.js';
 import type { Runtime } from '../../src/cli/options.js';
 import { PlaceError } from '../../src/places/places.js';
-import { posixPlatform, type Platform } from '../../src/platform/platform.js';
+import { type Platform } from '../../src/platform/platform.js';
+import { posixPlatform } from '../../src/platform/posix/platform.js';
 import { stageFs, type StageFs } from '../../src/stage/fs.js';
 import { retryPolicy, type RetryPolicy } from '../../src/stage/retry.js';
 

@@ -184,7 +184,7 @@ describe('refusals before any change', () => {
     const s = scene();
     makePackage(s.source, Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`small/f${i}.txt`, 'x'.repeat(200)])));
     const { mainWith } = await import('../helpers/seams.js');
-    const { posixPlatform } = await import('../../src/platform/platform.js');
+    const { posixPlatform } = await import('../../src/platform/posix/platform.js');
     // 5 MB free: more than the 0.9 MB of data, less than the 12 MB of 4 KB clusters
     const tight = { platform: { ...posixPlatform, freeBytes: () => 5_000_000, clusterBytes: () => 4096 } };
     const rt = { platform: 'linux' as const, env: {}, execPath: process.execPath, packaged: false, cwd: s.dir };
@@ -199,7 +199,7 @@ describe('refusals before any change', () => {
     makePackage(s.source);
     // a 1 MiB tmpfs would be the honest way; the same check through the platform seam:
     const { mainWith } = await import('../helpers/seams.js');
-    const { posixPlatform } = await import('../../src/platform/platform.js');
+    const { posixPlatform } = await import('../../src/platform/posix/platform.js');
     const code = await mainWith({ platform: { ...posixPlatform, freeBytes: () => 1000, clusterBytes: () => 4096 } }, s.args('--mode', 'copy', '--', s.report, '0'), { platform: 'linux', env: {}, execPath: process.execPath, packaged: false, cwd: s.dir });
     expect(code).toBe(ExitCode.NO_SPACE);
     // 6 files: 18 + 74 clusters for the two large ones, one each for the four small ones

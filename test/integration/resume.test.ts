@@ -216,7 +216,7 @@ describe('guarantees each held by a test', () => {
     expect((await zticache(s.args('--mode', 'copy', '--', s.report, '0'))).code).toBe(0);
     fs.rmSync(path.join(s.source, 'old.bin'));
     const needed = 370_758; // the package without old.bin
-    const { posixPlatform } = await import('../../src/platform/platform.js');
+    const { posixPlatform } = await import('../../src/platform/posix/platform.js');
     // free space short of the package, but the old target (970 KB) will be removed first
     const code = await mainWith({ platform: { ...posixPlatform, freeBytes: () => needed - 1000 } }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir));
     expect(code, fs.readFileSync(s.log, 'utf8')).toBe(0);
@@ -249,7 +249,7 @@ describe('guarantees each held by a test', () => {
   it('verification compares every file\'s size: two files whose sizes are swapped (same total) stop the launch', async () => {
     const s = scene();
     makePackage(s.source, { 'a.bin': Buffer.alloc(1000, 1), 'b.bin': Buffer.alloc(2000, 2) });
-    const { posixPlatform } = await import('../../src/platform/platform.js');
+    const { posixPlatform } = await import('../../src/platform/posix/platform.js');
     const realGuard = posixPlatform.guard;
     const swapping = {
       ...posixPlatform,

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/exit-codes.js';
-import { posixPlatform } from '../../src/platform/platform.js';
+import { posixPlatform } from '../../src/platform/posix/platform.js';
 import type { StageFs } from '../../src/stage/fs.js';
 import { mainWith, realFs, rt, copyKeepingTime } from '../helpers/seams.js';
 import { LAUNCHER, LAUNCHER_SOURCE, expectExit, makePackage, needs, readReport, scene, snapshot, tempDir, zticache } from '../helpers/fixtures.js';

@@ -83,6 +83,24 @@ describe('imports flow one way', () => {
     expect(problems).toEqual([]);
   });
 
+  it('no module imports itself round a circle, type-only imports included', () => {
+    const graph = new Map(files.map((f) => [f, importsOf(f)]));
+    const circles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (f: string, trail: string[]) => {
+      if (state.get(f) === 'done') return;
+      if (state.get(f) === 'open') {
+        circles.push([...trail.slice(trail.indexOf(f)), f].map((x) => path.relative(SRC, x)).join(' -> '));
+        return;
+      }
+      state.set(f, 'open');
+      for (const t of graph.get(f) ?? []) visit(t, [...trail, f]);
+      state.set(f, 'done');
+    };
+    for (const f of files) visit(f, []);
+    expect(circles).toEqual([]);
+  });
+
   it('the check sees what it should (it would fail on a plan module importing the verify step)', () => {
     expect(violation(path.join(SRC, 'plan', 'plan.ts'), path.join(SRC, 'verify', 'verify.ts'))).toMatch(/a later step \(verify\)/);
     expect(violation(path.join(SRC, 'state', 'identity.ts'), path.join(SRC, 'stage', 'stage.ts'))).toMatch(/is neutral but imports/);

@@ -3,8 +3,10 @@
 
 import type { Args } from '../../cli/args.js';
 import { createLog } from '../../log/logger.js';
-import { writeManifest, MANIFEST_NAME } from '../../plan/manifest.js';
-import { pathFor, DEFAULT_PARALLEL, type Runtime } from '../../cli/options.js';
+import { writeManifest } from '../../plan/manifest.js';
+import { MANIFEST_NAME } from '../../cli/defaults.js';
+import { pathFor, type Runtime } from '../../cli/options.js';
+import { DEFAULT_PARALLEL } from '../../cli/defaults.js';
 import { report } from '../failure.js';
 
 /** `zticache manifest DIR`: an admin's command at a prompt; its lines go to the console. */

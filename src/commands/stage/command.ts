@@ -11,7 +11,8 @@ import { reportFaultPoints } from '../../core/fault-points.js';
 import { formatBytes, formatCode } from '../../core/format.js';
 import { createLog, type ClosableLog, type Log } from '../../log/logger.js';
 import { writeStatusMif } from '../../log/status-mif.js';
-import { logPath, pathFor, placesOf, resolveOptions, DEFAULT_EVENT_SOURCE, type Options, type Runtime } from '../../cli/options.js';
+import { logPath, pathFor, placesOf, resolveOptions, type Options, type Runtime } from '../../cli/options.js';
+import { DEFAULT_EVENT_SOURCE } from '../../cli/defaults.js';
 import { checkLogPlace } from '../../plan/checks.js';
 import type { Platform, RunLock } from '../../platform/platform.js';
 import { loadPlatform } from '../../platform/select.js';
@@ -131,7 +132,9 @@ function wholeOptions(args: Args, rt: Runtime): Options | undefined {
 }
 
 function openLog(rt: Runtime, platform: Platform, file: string | undefined, events: boolean): ClosableLog {
-  return createLog({ file, places: platform.places, eol: rt.platform === 'win32' ? '\r\n' : '\n', eventLog: events ? platform.eventLog : undefined });
+  const eol = rt.platform === 'win32' ? '\r\n' : '\n';
+  const eventLog = events ? platform.eventLog : undefined;
+  return file === undefined ? createLog({ eol, eventLog }) : createLog({ file, places: platform.places, eol, eventLog });
 }
 
 /** The closing lines of every run that got as far as the log: the summary, the event log's count, memory. */

@@ -9,8 +9,8 @@
 // link) is a link; a file is a link only with a symbolic-link tag (deduplicated or cloud files are
 // files, as Node reports them).
 
-import type { EntryKind, FoundEntry, Walker } from '../../plan/inventory.js';
-import { listingWalk } from '../../plan/inventory.js';
+import type { EntryKind, FoundEntry, Walker } from '../../core/walk.js';
+import { listingWalk } from '../../core/walk.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { ZtiError } from '../../core/errors.js';
 import { ERROR_FILE_NOT_FOUND, FILE_FLAG_BACKUP_SEMANTICS, FILE_SHARE_READ, FILE_SHARE_WRITE, INVALID_HANDLE_VALUE, OPEN_EXISTING, longPath } from './kernel32.js';

@@ -104,7 +104,8 @@ describe('the options, defined once', () => {
 describe('each default defined once', () => {
   it('--help says the defaults the runs use', async () => {
     const { helpText } = await import('../../../src/cli.js');
-    const { DEFAULT_PARALLEL, DEFAULT_EVENT_SOURCE, DEFAULT_LAUNCHER, resolveOptions } = await import('../../../src/cli/options.js');
+    const { resolveOptions } = await import('../../../src/cli/options.js');
+    const { DEFAULT_PARALLEL, DEFAULT_EVENT_SOURCE, DEFAULT_LAUNCHER } = await import('../../../src/cli/defaults.js');
     const help = helpText();
     expect(help).toMatch(new RegExp(`--parallel N .*\\(default: ${DEFAULT_PARALLEL}\\)`));
     expect(help).toMatch(new RegExp(`--event-source NAME .*\\(default: ${DEFAULT_EVENT_SOURCE}\\)`));

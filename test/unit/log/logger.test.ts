@@ -26,7 +26,7 @@ describe('the log', () => {
     const dir = tempDir('zti-log-');
     const out = sink();
     const events: string[] = [];
-    const log = createLog({ stdout: out, stderr: sink(), file: path.join(dir, 'z.log'), eol: '\r\n', eventLog: { write: (_t, m) => (events.push(m), true) } });
+    const log = createLog({ stdout: out, stderr: sink(), file: path.join(dir, 'z.log'), places: posixPlaces, eol: '\r\n', eventLog: { write: (_t, m) => (events.push(m), true) } });
     const name = 'a.txt\rFORGED Return code from OSDLaunch.exe = 0\n\u0007\u2028\u202e';
     log.warn(`cannot copy ${name}`);
     log.close();
@@ -55,7 +55,7 @@ describe('the log', () => {
     const dir = tempDir('zti-log-');
     const out = sink({ fail: true });
     const err = sink();
-    const log = createLog({ stdout: out, stderr: err, file: path.join(dir, 'z.log'), eol: '\n' });
+    const log = createLog({ stdout: out, stderr: err, file: path.join(dir, 'z.log'), places: posixPlaces, eol: '\n' });
     log.info('one');
     log.info('two');
     log.error('three');
@@ -69,7 +69,7 @@ describe('the log', () => {
   it('file: CMTrace lines with their type, appended, CRLF unless told otherwise, in a folder it creates', () => {
     const dir = tempDir('zti-log-');
     const file = path.join(dir, 'SMSOSD', 'OSDLOGS', 'ZTICache.log');
-    let log = createLog({ stdout: sink(), stderr: sink(), file });
+    let log = createLog({ stdout: sink(), stderr: sink(), file, places: posixPlaces });
     log.info('a');
     log.warn('b');
     log.error('c');
@@ -84,7 +84,7 @@ describe('the log', () => {
     const dir = tempDir('zti-log-');
     fs.mkdirSync(path.join(dir, 'z.log'));
     const out = sink();
-    const log = createLog({ stdout: out, stderr: sink(), file: path.join(dir, 'z.log') });
+    const log = createLog({ stdout: out, stderr: sink(), file: path.join(dir, 'z.log'), places: posixPlaces });
     log.info('a');
     log.info('b');
     log.close();

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../../src/core/exit-codes.js';
-import { byTopLevel, listingWalk, nodeWalk, takeInventory, walkNames, type EntryKind, type FoundEntry } from '../../../src/plan/inventory.js';
+import { byTopLevel, takeInventory, walkNames } from '../../../src/plan/inventory.js';
+import { listingWalk, nodeWalk, type EntryKind, type FoundEntry } from '../../../src/core/walk.js';
 import { makeTree, tempDir } from '../../helpers/fixtures.js';
 import { thrown } from '../../helpers/seams.js';
 

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { takeInventory } from '../../../../src/plan/inventory.js';
-import type { FoundEntry } from '../../../../src/plan/inventory.js';
+import type { FoundEntry } from '../../../../src/core/walk.js';
 import { enumerationWalk, kindOf } from '../../../../src/platform/win32/enumerate.js';
 import { ExitCode } from '../../../../src/core/exit-codes.js';
 import { fileIdAt, filetimeMs, readDirInfo } from '../../../../src/platform/win32/file-info.js';

@@ -7,7 +7,7 @@ import { ExitCode } from '../../../../src/core/exit-codes.js';
 import { ZtiError } from '../../../../src/core/errors.js';
 import { windowsGuard } from '../../../../src/platform/win32/guard.js';
 import { FILE_SHARE_READ, FILE_SHARE_WRITE, longPath, type Kernel32 } from '../../../../src/platform/win32/kernel32.js';
-import type { FoundEntry } from '../../../../src/plan/inventory.js';
+import type { FoundEntry } from '../../../../src/core/walk.js';
 
 /** Folder listings by handle and by path, as the enumeration gives them; each call recorded. */
 function fakeDirs(k: ReturnType<typeof fakeKernel>, byPath: Record<string, FoundEntry[]>) {

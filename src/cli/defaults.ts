@@ -1,0 +1,15 @@
+// The defaults of the command line, each defined once: the options (cli/options.ts) apply them,
+// --help and the README's table show them (cli/args.ts), and the steps that need a name use it
+// (the manifest's, plan/). In a module of their own, so that the parser and the options need not
+// import each other.
+
+export const DEFAULT_LAUNCHER = 'OSDLaunch.exe';
+export const DEFAULT_EVENT_SOURCE = 'WSH';
+export const DEFAULT_PARALLEL = 4;
+export const LOG_NAME = 'ZTICache.log';
+/** the state folder's name under %ProgramData% */
+export const STATE_NAME = 'zticache';
+/** POSIX has no %ProgramData%: a root-owned folder of the kind /var/lib holds */
+export const POSIX_STATE_DIR = '/var/lib/zticache';
+/** the manifest zticache looks for at the top of a package, and `zticache manifest` writes */
+export const MANIFEST_NAME = 'zticache.sha256';

@@ -1,0 +1,40 @@
+// The POSIX platform, the same contract as platform/win32/platform.ts, with what POSIX has: a guard
+// that holds nothing (an open descriptor does not stop an unlink), places by handle through
+// /proc/self/fd, the state folder and the lock of platform/posix/state.ts, the walk through
+// node:fs, names as bytes, and no event log. POSIX is zticache's test platform; Windows its product.
+
+import fs from 'node:fs';
+import type { Platform } from '../platform.js';
+import { nodeWalk } from '../../core/walk.js';
+import { posixNames } from '../../names/posix.js';
+import { posixGuard } from './guard.js';
+import { posixPlaces } from './places.js';
+import { posixLock, preparePosixStateDir } from './state.js';
+
+export const posixPlatform: Platform = {
+  name: 'posix',
+  guard: posixGuard,
+  medium: (p) => (isReadOnlyVolume(p) ? 'readonly' : 'fixed'),
+  walk: nodeWalk,
+  freeBytes(p) {
+    const s = fs.statfsSync(p);
+    return s.bavail * s.bsize;
+  },
+  volumeOf: (p) => fs.statSync(p).dev,
+  clusterBytes: (p) => fs.statfsSync(p).bsize,
+  prepareStateDir: preparePosixStateDir,
+  lock: posixLock,
+  places: posixPlaces,
+  names: () => posixNames,
+};
+
+/** A folder on a volume mounted read-only (EROFS even for root): its files can be copied, never moved. */
+export function isReadOnlyVolume(p: string): boolean {
+  try {
+    fs.accessSync(p, fs.constants.W_OK);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EROFS';
+  }
+}
+
