@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { ExitCode, SIGNAL_EXIT_BASE } from '../core/exit-codes.js';
 import { ZtiError } from '../core/errors.js';
+import { host } from '../core/host.js';
 
 export interface LaunchOptions {
   launcher: string;
@@ -42,7 +43,7 @@ export async function launch(opts: LaunchOptions): Promise<LaunchResult> {
   const pending: NodeJS.Signals[] = [];
   const onSignal = (signal: NodeJS.Signals) => {
     opts.onSignal?.(signal);
-    if (process.platform === 'win32') return;
+    if (!host.passStopToLauncher) return;
     if (child) child.kill(signal);
     else pending.push(signal);
   };

@@ -16,6 +16,7 @@ import { MANIFEST_NAME } from '../cli/defaults.js';
 import { checkFreeSpace, checkOverlap, checkPackageNames, checkTargetSafe } from './checks.js';
 import { chooseMode, classifySource, modeReason, type SourceKind } from './classify.js';
 import { takeInventory, type Inventory } from './inventory.js';
+import { host } from '../core/host.js';
 
 export type Action = 'move' | 'copy' | 'none';
 
@@ -301,7 +302,7 @@ function checkLauncher(p: Options['path'], launcher: string, c: LauncherContext)
 }
 
 function checkRunnable(file: string): void {
-  if (process.platform === 'win32') return; // Windows decides by the file's content and ACL when it starts
+  if (!host.executeBit) return; // Windows decides by the file's content and ACL when it starts
   try {
     fs.accessSync(file, fs.constants.X_OK);
   } catch (err) {

@@ -21,6 +21,7 @@ import { retryPolicy, TRANSIENT_ERRORS, withRetry } from './retry.js';
 import { faultPoint } from '../core/fault-points.js';
 import { stageFs } from './fs.js';
 import { checkCopies, RUN_AGAIN, sameTime, stillInventoried } from './copy-check.js';
+import { host } from '../core/host.js';
 
 export interface CopyOptions {
   p: path.PlatformPath;
@@ -114,7 +115,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
   // and no need to stat each source first (each stat is an open: 0.66 ms a file under Wine, a
   // network round trip on a share); the fresh copies are checked against the inventory after the
   // loop instead, by one listing of each of their folders (checkCopies).
-  const keepsTime = sfs.copyKeepsTime;
+  const keepsTime = host.copyKeepsTime;
   const unchecked: FileEntry[] = [];
   for (const f of inv.files) {
     if (f.size >= SMALL_FILE) {

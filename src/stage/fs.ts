@@ -12,6 +12,7 @@ import { errnoOf } from '../core/errors.js';
 import type { HeldFolder } from '../places/places.js';
 import { removeTree, type RemoveOptions } from './remove.js';
 import { retryPolicy, TRANSIENT_RENAME_ERRORS, withRetry } from './retry.js';
+import { host } from '../core/host.js';
 
 /**
  * The file calls staging makes, as one object.
@@ -19,12 +20,7 @@ import { retryPolicy, TRANSIENT_RENAME_ERRORS, withRetry } from './retry.js';
 export interface StageFs {
   copyFile(src: string, dst: string): Promise<void>;
   copyFileSync(src: string, dst: string): void;
-  /**
-   * The copy carries the source's last-write time over (Windows: CopyFileW does; libuv's POSIX
-   * copy does not), so the copy step neither sets it nor stats each source first.
-   */
-  copyKeepsTime: boolean;
-  /** undefined when nothing is there; any other failure is thrown */
+    /** undefined when nothing is there; any other failure is thrown */
   stat(p: string): Promise<fs.Stats | undefined>;
   /** undefined when nothing is there (no exception: for 10,000 fresh copies, throwing ENOENT each time cost ~60 ms) */
   statSync(p: string): fs.Stats | undefined;
@@ -82,13 +78,10 @@ async function syncPath(p: string): Promise<void> {
  */
 const COPY_FLAGS = fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE;
 
-/** NTFS file IDs carry a sequence number in their top 16 bits: beyond a double's 53 bits */
-const BIG_IDS = process.platform === 'win32';
 
 export const stageFs: StageFs = {
   copyFile: (s, d) => fs.promises.copyFile(s, d, COPY_FLAGS),
   copyFileSync: (s, d) => fs.copyFileSync(s, d, COPY_FLAGS),
-  copyKeepsTime: process.platform === 'win32',
   stat: (p) => fs.promises.stat(p).catch((err) => (errnoOf(err) === 'ENOENT' ? undefined : Promise.reject(err))),
   statSync: (p) => fs.statSync(p, { throwIfNoEntry: false }),
   utimes: (p, a, m) => fs.promises.utimes(p, a, m),
@@ -103,7 +96,7 @@ export const stageFs: StageFs = {
   idOf(p) {
     // as the walk reads it: Windows' 64-bit IDs need a bigint stat (the enumeration's are exact),
     // POSIX's walk uses the plain one
-    const st = fs.lstatSync(p, { bigint: BIG_IDS, throwIfNoEntry: false });
+    const st = fs.lstatSync(p, { bigint: host.bigFileIds, throwIfNoEntry: false });
     return st && entryId(st.ino, st.birthtimeMs);
   },
   realName: (p) => path.basename(fs.realpathSync.native(p)),

@@ -7,6 +7,7 @@
 
 import fs from 'node:fs';
 import type path from 'node:path';
+import { host } from '../core/host.js';
 
 export interface FileId {
   /** volume (st_dev; the volume serial number on Windows), as a decimal string so it survives JSON */
@@ -33,7 +34,7 @@ export function idOf(p: string): FileId | undefined {
   }
   if (!st) return undefined;
   const id: FileId = { dev: st.dev.toString(), ino: st.ino.toString() };
-  if (process.platform !== 'win32' && st.birthtimeNs > 0n) id.born = st.birthtimeNs.toString();
+  if (host.birthTimeInIds && st.birthtimeNs > 0n) id.born = st.birthtimeNs.toString();
   return id;
 }
 
@@ -54,7 +55,7 @@ export function sameId(a: FileId | undefined, b: FileId | undefined): boolean {
  */
 export function entryId(ino: number | bigint, birthtimeMs: number | bigint = 0): string {
   const born = Math.floor(Number(birthtimeMs)); // whole milliseconds, as a bigint stat gives them
-  return process.platform === 'win32' || !(born > 0) ? String(ino) : `${ino}@${born}`;
+  return !host.birthTimeInIds || !(born > 0) ? String(ino) : `${ino}@${born}`;
 }
 
 export function formatId(id: FileId | undefined): string {

@@ -10,6 +10,7 @@ import { type Platform } from '../../src/platform/platform.js';
 import { posixPlatform } from '../../src/platform/posix/platform.js';
 import { stageFs, type StageFs } from '../../src/stage/fs.js';
 import { retryPolicy, type RetryPolicy } from '../../src/stage/retry.js';
+import { host, type HostRules } from '../../src/core/host.js';
 
 /** The real file calls, for wrappers that fail some and pass the rest through. */
 export const realFs: StageFs = { ...stageFs };
@@ -18,11 +19,13 @@ export interface Seams {
   fs?: Partial<StageFs>;
   retry?: RetryPolicy;
   platform?: Partial<Platform>;
+  /** how files behave on the host (core/host.ts): Windows' copy keeps the time, say */
+  host?: Partial<HostRules>;
 }
 
 /** Runs main() with the seams replaced, and restores them afterwards whatever happens. */
 export async function mainWith(seams: Seams, argv: readonly string[], rt: Runtime): Promise<number> {
-  const saved = { fs: { ...stageFs }, retry: { ...retryPolicy }, platform: { ...posixPlatform } };
+  const saved = { fs: { ...stageFs }, retry: { ...retryPolicy }, platform: { ...posixPlatform }, host: { ...host } };
   // only the members the real objects have (a test's wrapper may carry its own bookkeeping)
   const put = <T extends object>(into: T, from: Partial<T> | undefined) => {
     for (const k of Object.keys(into) as Array<keyof T>) if (from && k in from) into[k] = from[k] as T[keyof T];
@@ -30,12 +33,14 @@ export async function mainWith(seams: Seams, argv: readonly string[], rt: Runtim
   put(stageFs, seams.fs);
   put(retryPolicy, seams.retry);
   put(posixPlatform, seams.platform);
+  put(host, seams.host);
   try {
     return await main(argv, rt);
   } finally {
     Object.assign(stageFs, saved.fs);
     Object.assign(retryPolicy, saved.retry);
     Object.assign(posixPlatform, saved.platform);
+    Object.assign(host, saved.host);
   }
 }
 

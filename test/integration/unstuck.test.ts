@@ -33,7 +33,6 @@ describe('a copy whose source changed (a distribution point refreshed meanwhile)
       const sourceStats: string[] = [];
       const refreshing: StageFs = {
         ...realFs,
-        copyKeepsTime: windows,
         copyFileSync: (a, b) => {
           (windows ? copyKeepingTime : realFs.copyFileSync)(a, b);
           if (++n === 1) refreshed();
@@ -43,7 +42,7 @@ describe('a copy whose source changed (a distribution point refreshed meanwhile)
           return realFs.statSync(p);
         },
       };
-      const first = await mainWith({ fs: refreshing, retry: fast }, s.args('--mode', 'copy', '--parallel', '1', '--', s.report, '0'), rt(s.dir));
+      const first = await mainWith({ fs: refreshing, retry: fast, host: { copyKeepsTime: windows } }, s.args('--mode', 'copy', '--parallel', '1', '--', s.report, '0'), rt(s.dir));
       expect(first).toBe(ExitCode.STAGE_FAILED);
       expect(log(s)).toMatch(/setup\.cab changed after it was inventoried .*run zticache again, a copy restarts from a fresh inventory/);
       expect(readReport(s.report)).toBeUndefined();
@@ -76,8 +75,8 @@ describe('a copy whose source changed (a distribution point refreshed meanwhile)
     makePackage(s.source);
     const old = new Date('2001-02-03T04:05:06.789Z');
     for (const f of ['setup.cab', 'readme.txt']) fs.utimesSync(path.join(s.source, f), old, old);
-    const timeless: StageFs = { ...realFs, copyKeepsTime: true }; // the real copy, which sets no time
-    expect(await mainWith({ fs: timeless, retry: fast }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(0);
+    const timeless: StageFs = { ...realFs }; // the real copy, which sets no time
+    expect(await mainWith({ fs: timeless, retry: fast, host: { copyKeepsTime: true } }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(0);
     expect(log(s)).toMatch(/\d+ copies did not keep their source's last-write time; it was set afterwards/);
     for (const f of ['setup.cab', 'readme.txt']) expect(fs.statSync(path.join(s.target, f)).mtime.toISOString()).toBe(old.toISOString());
     expect(snapshot(s.target)).toEqual(snapshot(s.source));
@@ -87,17 +86,17 @@ describe('a copy whose source changed (a distribution point refreshed meanwhile)
     const s = scene();
     makePackage(s.source);
     const short: StageFs = {
-      ...realFs, copyKeepsTime: true,
+      ...realFs,
       copyFileSync: (a, b) => {
         copyKeepingTime(a, b);
         if (a.endsWith('setup.cab')) fs.truncateSync(b, 1000);
       },
     };
-    expect(await mainWith({ fs: short, retry: fast }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(ExitCode.STAGE_FAILED);
+    expect(await mainWith({ fs: short, retry: fast, host: { copyKeepsTime: true } }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(ExitCode.STAGE_FAILED);
     expect(log(s)).toMatch(/the copy \S+PackageSource\/setup\.cab came out 1000 bytes, its unchanged source \S+setup\.cab has 70000: run zticache again, the file is copied again/);
     expect(readReport(s.report)).toBeUndefined();
     // and so it is
-    expect(await mainWith({ fs: { ...realFs, copyKeepsTime: true, copyFileSync: copyKeepingTime }, retry: fast }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(0);
+    expect(await mainWith({ fs: { ...realFs, copyFileSync: copyKeepingTime }, retry: fast, host: { copyKeepsTime: true } }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(0);
     expect(snapshot(s.target)).toEqual(snapshot(s.source));
   });
 
@@ -107,7 +106,7 @@ describe('a copy whose source changed (a distribution point refreshed meanwhile)
       makePackage(s.source, { 'big.wim': Buffer.alloc(2 << 20, 5) }); // over 1 MiB: the thread pool's path
       const big = path.join(s.source, 'big.wim');
       const refreshing: StageFs = {
-        ...realFs, copyKeepsTime: windows, ...(windows ? { copyFileSync: copyKeepingTime } : {}),
+        ...realFs, ...(windows ? { copyFileSync: copyKeepingTime } : {}),
         copyFile: async (a, b) => {
           if (a === big) {
             fs.writeFileSync(big, Buffer.alloc(2 << 20, 6));
@@ -117,7 +116,7 @@ describe('a copy whose source changed (a distribution point refreshed meanwhile)
           else await realFs.copyFile(a, b);
         },
       };
-      expect(await mainWith({ fs: refreshing, retry: fast }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(ExitCode.STAGE_FAILED);
+      expect(await mainWith({ fs: refreshing, retry: fast, host: { copyKeepsTime: windows } }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(ExitCode.STAGE_FAILED);
       expect(log(s)).toMatch(/big\.wim changed after it was inventoried/);
       expect(readReport(s.report)).toBeUndefined();
     });
@@ -126,11 +125,11 @@ describe('a copy whose source changed (a distribution point refreshed meanwhile)
   it('Windows way: a copy cut short is resumed keeping the files already complete; every copy has its source\'s time', async () => {
     const s = scene();
     makePackage(s.source);
-    const windowsFs: StageFs = { ...realFs, copyKeepsTime: true, copyFileSync: copyKeepingTime, utimesSync: () => { throw new Error('no time is set on Windows'); } };
+    const windowsFs: StageFs = { ...realFs, copyFileSync: copyKeepingTime, utimesSync: () => { throw new Error('no time is set on Windows'); } };
     let n = 0;
     const cut: StageFs = { ...windowsFs, copyFileSync: (a, b) => { if (++n === 3) throw Object.assign(new Error('injected'), { code: 'EFAULT' }); copyKeepingTime(a, b); } };
-    expect(await mainWith({ fs: cut, retry: fast }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(ExitCode.STAGE_FAILED);
-    expect(await mainWith({ fs: windowsFs, retry: fast }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(0);
+    expect(await mainWith({ fs: cut, retry: fast, host: { copyKeepsTime: true } }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(ExitCode.STAGE_FAILED);
+    expect(await mainWith({ fs: windowsFs, retry: fast, host: { copyKeepsTime: true } }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(0);
     expect(log(s)).toMatch(/Copy: \d+ files copied, 2 already complete/);
     expect(snapshot(s.target)).toEqual(snapshot(s.source));
     for (const f of ['setup.cab', 'OSD/Custom/Deep/Deeper/driver.inf']) expect(Math.abs(fs.statSync(path.join(s.target, f)).mtimeMs - fs.statSync(path.join(s.source, f)).mtimeMs)).toBeLessThan(1);
@@ -144,11 +143,11 @@ describe('the Windows way of copying, at its floor', () => {
     const asked: string[] = [];
     const noTime = () => { throw new Error('no time is set on Windows'); };
     const windowsFs: StageFs = {
-      ...realFs, copyKeepsTime: true, copyFileSync: copyKeepingTime, utimesSync: noTime, utimes: async () => noTime(),
+      ...realFs, copyFileSync: copyKeepingTime, utimesSync: noTime, utimes: async () => noTime(),
       statSync: (p) => { asked.push(p); return realFs.statSync(p); },
       stat: async (p) => { asked.push(p); return realFs.stat(p); },
     };
-    expect(await mainWith({ fs: windowsFs }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(0);
+    expect(await mainWith({ fs: windowsFs, host: { copyKeepsTime: true } }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(0);
     // folders are asked once each (their times are kept); no file is
     expect(asked.filter((p) => p.startsWith(s.source) && !fs.statSync(p).isDirectory())).toEqual([]);
     expect(asked.filter((p) => p.startsWith(s.source)).length).toBeLessThanOrEqual(6);

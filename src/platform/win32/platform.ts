@@ -16,6 +16,7 @@ import { loadKoffi, type LoadNativeOptions } from './load-native.js';
 import { bindNtFiles, windowsPlaces } from './places.js';
 import { bindCom, type Com } from './com/dispatch.js';
 import { bindNames } from './names.js';
+import { useHost, WINDOWS_HOST } from '../../core/host.js';
 
 /** The root of the volume holding p (C:\, \\server\share\), whatever prefix p is spelled with. */
 const rootOf = (p: string) => path.win32.parse(path.win32.resolve(p.replace(/^\\\\[?.]\\(?!UNC\\)/i, ''))).root;
@@ -24,6 +25,7 @@ const rootOf = (p: string) => path.win32.parse(path.win32.resolve(p.replace(/^\\
 const LOCK_FILE = 'zticache.lock';
 
 export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: string; systemDrive?: string }): Promise<Platform> {
+  useHost(WINDOWS_HOST); // how files and processes behave here, for every step (core/host.ts)
   let k32;
   let koffi;
   let note: string | undefined;

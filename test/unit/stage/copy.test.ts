@@ -16,15 +16,20 @@ import { retryPolicy } from '../../../src/stage/retry.js';
 import { Progress } from '../../../src/stage/progress.js';
 import { makeTree, memoryLog, snapshot, tempDir } from '../../helpers/fixtures.js';
 import { copyKeepingTime, fault, realFs } from '../../helpers/seams.js';
+import { POSIX_HOST, useHost } from '../../../src/core/host.js';
 
 const p = path.posix;
 const savedRetry = { ...retryPolicy };
 afterEach(() => {
   Object.assign(stageFs, realFs);
   Object.assign(retryPolicy, savedRetry);
+  useHost(POSIX_HOST);
 });
-/** Replaces some of staging's file calls until the test ends. */
-const use = (over: Partial<StageFs>) => Object.assign(stageFs, over);
+/** Replaces some of staging's file calls until the test ends; copyKeepsTime: the host's copy keeps the time, as Windows' CopyFileW does (core/host.ts). */
+const use = ({ copyKeepsTime, ...over }: Partial<StageFs> & { copyKeepsTime?: boolean }) => {
+  if (copyKeepsTime !== undefined) useHost({ ...POSIX_HOST, copyKeepsTime });
+  Object.assign(stageFs, over);
+};
 
 function setup(spec: Record<string, string | Buffer | null> = { 'a.txt': 'aaa', 'sub/b.txt': 'bb', 'sub/deep/c.txt': 'c', 'empty': null }) {
   const dir = tempDir('zti-copy-');
