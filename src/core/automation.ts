@@ -2,7 +2,7 @@
 // COM automation, as plain TypeScript: an object whose properties are read and written and whose
 // methods are called by name (IDispatch), collections enumerated (_NewEnum), and the one error type
 // a COM call fails with, carrying its HRESULT, its symbolic name and the server's own words
-// (EXCEPINFO). The Windows implementation is src/win32/com/; tests give in-memory objects.
+// (EXCEPINFO). The Windows implementation is src/platform/win32/com/; tests give in-memory objects.
 
 export type Variant = string | number | boolean | null | undefined | Dispatch;
 

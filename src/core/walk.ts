@@ -47,7 +47,7 @@ export interface FoundEntry {
 /**
  * The Walker over a folder lister: depth first, in name order, parents before their children.
  * The platform supplies only the listing of one folder (node:fs below; one FileIdBothDirectoryInfo
- * enumeration on Windows, src/win32/enumerate.ts); the lister throws when a folder cannot be read.
+ * enumeration on Windows, src/platform/win32/enumerate.ts); the lister throws when a folder cannot be read.
  */
 export function listingWalk(list: (p: path.PlatformPath, absDir: string) => FoundEntry[]): Walker {
   return (p, root, visit) => {

@@ -1,6 +1,6 @@
 // Names on Windows (NTFS through Win32), the same contract as names/posix.ts with these rules:
 // - one name: NTFS compares names by mapping each UTF-16 unit through the volume's upcase table
-//   (RtlUpcaseUnicodeChar, what CompareStringOrdinal(ignoreCase) uses; src/win32/names.ts asks the
+//   (RtlUpcaseUnicodeChar, what CompareStringOrdinal(ignoreCase) uses; src/platform/win32/names.ts asks the
 //   running Windows for each unit a package's names hold, once). It is a simple one-to-one map: `ß` has no capital there
 //   (JavaScript's "SS" is two units), the KELVIN SIGN is already a capital and stays apart from
 //   `k`, and characters beyond the BMP (surrogate pairs) are compared as they are;

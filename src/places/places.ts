@@ -7,7 +7,7 @@
 // /proc/self/fd; Windows: NtCreateFile with RootDirectory and FILE_OPEN_REPARSE_POINT), what was
 // opened is checked on its handle, and files and folders are created relative to that handle. A
 // folder zticache creates is its own: created by this process, protected (Windows: a DACL that
-// lets standard users read only). Implementations: places/posix.ts, win32/places.ts.
+// lets standard users read only). Implementations: platform/posix/places.ts, platform/win32/places.ts.
 
 import type { FileId } from '../state/identity.js';
 

@@ -1,4 +1,4 @@
-// Picks the Platform for this process once, at start-up. The Windows one (src/win32/) loads koffi
+// Picks the Platform for this process once, at start-up. The Windows one (src/platform/win32/) loads koffi
 // and binds kernel32/advapi32; it is imported only on Windows, so the rest runs anywhere.
 
 import type { Runtime } from '../cli/options.js';

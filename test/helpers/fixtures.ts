@@ -14,7 +14,7 @@ import { posixNames } from '../../src/names/posix.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = path.join(ROOT, 'dist', 'zticache.cjs');
-/** The crash suite's own bundle: the same code with its fault points compiled in (src/fault-points.ts). */
+/** The crash suite's own bundle: the same code with its fault points compiled in (src/core/fault-points.ts). */
 export const FAULTS_CLI = path.join(ROOT, 'dist', 'test', 'zticache-faults.cjs');
 
 const made: string[] = [];

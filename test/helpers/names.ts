@@ -1,7 +1,7 @@
 // Windows' names rules for tests on Linux: names/windows.ts over an upcase table built from
 // JavaScript's simple (one unit to one unit) capitals, which agrees with NTFS's on every case the
 // tests use (K and the KELVIN SIGN, ß and ẞ, ω and the OHM SIGN, ASCII). The exe under Wine reads
-// the real table from ntdll (src/win32/names.ts); test/wine shows that one.
+// the real table from ntdll (src/platform/win32/names.ts); test/wine shows that one.
 import { windowsNames } from '../../src/names/windows.js';
 import { posixNames } from '../../src/names/posix.js';
 

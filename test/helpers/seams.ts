@@ -1,6 +1,6 @@
 // The test side of zticache's seams: nothing in src/ takes a test hook. Staging's file calls all go
 // through one object (src/stage/fs.ts), its backoff is one object (src/stage/retry.ts), and the
-// POSIX platform is one object (src/platform.ts); a test replaces some of their members for one
+// POSIX platform is one object (src/platform/platform.ts); a test replaces some of their members for one
 // run of main() and puts them back, as rimraf's tests swap its src/fs.ts.
 import fs from 'node:fs';
 import { main } from '../../src/cli.js';

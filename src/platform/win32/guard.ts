@@ -1,4 +1,4 @@
-// The Windows guard, the same contract as guard/posix.ts with the protection POSIX cannot give:
+// The Windows guard, the same contract as platform/posix/guard.ts with the protection POSIX cannot give:
 // every file is opened with CreateFileW(GENERIC_READ, FILE_SHARE_READ) and every folder with
 // FILE_SHARE_READ|FILE_SHARE_WRITE, never FILE_SHARE_DELETE; VERIFY then reads every file's ID,
 // size and time by listing each held folder through the guard's own handle (one enumeration per
@@ -6,7 +6,7 @@
 // processes can read and run the files (OSDLaunch.exe itself included) but cannot delete, rename
 // or overwrite them, nor remove or rename the folders. Node's fs.open cannot do this: libuv always
 // shares DELETE. Raw HANDLEs also avoid the C runtime's ~8,192-descriptor limit. zticache's own
-// log needs no hold here: its own handle (win32/places.ts) does not share DELETE either, and the
+// log needs no hold here: its own handle (platform/win32/places.ts) does not share DELETE either, and the
 // journal lives in %ProgramData%\zticache, out of the cleanup's way.
 
 import { holdFailure, type Guard, type Held, type HoldRequest } from '../../guard/guard.js';
