@@ -13,7 +13,7 @@ import { existingAncestor, type Platform } from '../platform/platform.js';
 import { findJournal, type FoundJournal, type Journal, type JournalState } from './journal.js';
 import { decodeManifest, parseManifest, type ManifestEntry } from './manifest.js';
 import { MANIFEST_NAME } from '../cli/defaults.js';
-import { checkFreeSpace, checkOverlap, checkPackageNames, checkTargetSafe } from './checks.js';
+import { checkFreeSpace, checkOverlap, checkPackageNames, checkTargetSafe, type TargetState } from './checks.js';
 import { chooseMode, classifySource, modeReason, type SourceKind } from './classify.js';
 import { takeInventory, type Inventory } from './inventory.js';
 import { host } from '../core/host.js';
@@ -72,10 +72,58 @@ export interface Plan {
   awkwardNames: Array<{ rel: string; why: string }>;
 }
 
+/**
+ * The plan, as a list of named steps: look at the source, the target and the journal; decide
+ * the action (from the target itself, resuming a copy, resuming a move, or fresh); judge an old
+ * target; check every name, the launcher and the manifest; decide what a move keeps; and count
+ * the space. Each step reads what the ones before it found and writes nothing.
+ */
 export function makePlan(opts: Options, platform: Platform): Plan {
+  const look = lookAround(opts, platform);
+  const decided = decideAction(look);
+  const oldTarget = judgeOldTarget(look, decided);
+  const { p, source, target, sourceId, names, trusted, tgt, journal } = look;
+  const { action, inventory, resume } = decided;
+  // every name the plan will stage, before anything else is decided about them
+  const awkwardNames = checkPackageNames(p, names, inventory, source, target);
+  const launcher = checkLauncher(p, opts.launcher, { source, sourceId, target, targetId: trusted ? tgt.id : undefined, inventory, action, names });
+  const manifest = findManifest(opts, inventory, action, sourceId, names);
+  const keep = keptEntries(look, decided);
+  const space = countSpace(look, decided, keep);
+  return {
+    source, sourceId, target, kind: look.kind, action, reason: decided.reason, sameVolume: space.sameVolume, inventory, resume, prune: decided.prune,
+    toleratesExtra: action === 'none' && trusted, crossed: resume === 'staging' ? journal?.crossed ?? [] : [], oldTarget,
+    removeOldTarget: decided.removeOldTarget, journalFile: look.journalFile, launcher, launchArgs: opts.launchArgs, manifest, keep,
+    neededBytes: space.neededBytes, freeBytes: space.freeBytes, names, awkwardNames, spent: decided.spent,
+    same: action === 'none' && trusted && journal!.state === 'staged' ? journal!.same ?? [] : [],
+  };
+}
+
+/** What the plan found before deciding anything. */
+interface Look {
+  opts: Options;
+  platform: Platform;
+  p: Options['path'];
+  source: string;
+  target: string;
+  sourceId: FileId;
+  names: NameRules;
+  tgt: TargetState;
+  overlap: 'same' | 'apart';
+  journalFile: string;
+  journal?: Journal;
+  /** the target is zticache's own: the very folder zticache recorded creating */
+  trusted: boolean;
+  sameSource: boolean;
+  kind: SourceKind;
+  /** where the running zticache.exe is in the source, package-relative */
+  exeRel?: string;
+}
+
+/** The source (a plain folder), the target (safe, apart from the source), the journal and the names rules. */
+function lookAround(opts: Options, platform: Platform): Look {
   const p = opts.path;
   const { source, target } = opts;
-
   let st: fs.Stats;
   try {
     st = fs.lstatSync(source);
@@ -88,29 +136,45 @@ export function makePlan(opts: Options, platform: Platform): Plan {
   if (!sourceId) throw new ZtiError(ExitCode.SOURCE_MISSING, `the source folder ${source} vanished while it was examined`, { path: source });
 
   const names = platform.names(target);
-  const key = (rel: string) => names.key(rel);
   const tgt = checkTargetSafe(p, target);
   const overlap = checkOverlap(p, source, target, sourceId, tgt.id); // the identities just taken, not a second stat each
   const found = findJournal(p, opts.stateDir, target, tgt.id, names);
-  const journalFile = found.file;
   const journal = loadJournal(found, target);
-  // the target is zticache's own only when it is the very folder zticache recorded creating
-  const trusted = tgt.exists && journal !== undefined && sameId(journal.targetId, tgt.id);
-  const unfinished = journal !== undefined && journal.state !== 'staged';
-  const sameSource = journal !== undefined && sameId(journal.sourceId, sourceId);
-  const kind = classifySource(source, platform.medium);
-  const exeRel = opts.runningExe === undefined ? undefined : locateUnder(p, opts.runningExe, sourceId);
+  return {
+    opts, platform, p, source, target, sourceId, names, tgt, overlap, journalFile: found.file, journal,
+    trusted: tgt.exists && journal !== undefined && sameId(journal.targetId, tgt.id),
+    sameSource: journal !== undefined && sameId(journal.sourceId, sourceId),
+    kind: classifySource(source, platform.medium),
+    exeRel: opts.runningExe === undefined ? undefined : locateUnder(p, opts.runningExe, sourceId),
+  };
+}
 
-  let action: Action;
-  let reason: string;
-  let inventory: Inventory;
-  let resume: JournalState | undefined;
-  let removeOldTarget = false;
-  let prune = false;
-  let copyRest = false;
-  let spent = false;
+/** What the plan decided to do, and with which inventory. */
+interface Decision {
+  action: Action;
+  reason: string;
+  inventory: Inventory;
+  resume?: JournalState;
+  removeOldTarget: boolean;
+  prune: boolean;
+  /** --mode copy finishing a stuck move: every top-level entry is copied and kept */
+  copyRest: boolean;
+  spent: boolean;
+}
 
-  if (unfinished && !sameSource) {
+/** The action: nothing (run from the target, or already staged), a resumed copy or move, or a fresh one. */
+function decideAction(look: Look): Decision {
+  refuseConflictingJournal(look);
+  const { journal } = look;
+  if (look.overlap === 'same') return fromTheTarget(look);
+  if (journal?.state === 'staging' && journal.mode === 'copy') return resumeCopy(look);
+  if (journal?.state === 'staging') return resumeMove(look, journal);
+  return fresh(look);
+}
+
+/** A journal of an unfinished staging is finished only from its own source into its own target. */
+function refuseConflictingJournal({ journal, journalFile, target, tgt, trusted, sameSource }: Look): void {
+  if (journal !== undefined && journal.state !== 'staged' && !sameSource) {
     throw new ZtiError(ExitCode.JOURNAL_CONFLICT,
       `${target} holds an unfinished staging from ${journal.source} (journal ${journalFile}); its files may exist nowhere else, so nothing was deleted. Run zticache --source "${journal.source}" to finish it.`,
       { path: journalFile });
@@ -120,133 +184,125 @@ export function makePlan(opts: Options, platform: Platform): Plan {
       `an unfinished ${journal.mode} from ${journal.source} into ${target} is recorded (journal ${journalFile}), but ${target} ${tgt.exists ? 'is no longer the folder zticache created (it was replaced)' : 'was removed'}; files moved into it may exist nowhere else, so nothing was deleted or launched. Recover what is left of the package, then delete the journal and run again.`,
       { path: journalFile });
   }
-  if (overlap === 'same') {
-    action = 'none';
-    reason = 'zticache runs from the target itself: nothing to stage';
-    inventory = trusted && journal!.state === 'staged' ? journal!.inventory : takeInventory(p, target, { walk: platform.walk });
-  } else if (journal?.state === 'staging' && journal.mode === 'copy') {
-    // a copy never changes its source, so the source is still the package: inventory it afresh
-    // (a distribution point may have refreshed it meanwhile) rather than replay the old inventory
-    action = 'copy';
-    resume = 'staging';
-    inventory = takeInventory(p, source, { walk: platform.walk });
-    if (inventory.files.length === 0) throw new ZtiError(ExitCode.SOURCE_EMPTY, `the source folder ${source} holds no files`, { path: source });
-    prune = true;
-    reason = `finishing an interrupted copy (journal ${journalFile}) from a fresh inventory of the source: complete files are kept, changed ones copied again, files no longer in the package removed from the target`;
-    if (opts.mode === 'move') reason += '; --mode move ignored, a copy is finished as a copy';
-  } else if (journal?.state === 'staging') {
-    action = 'move';
-    resume = 'staging';
-    inventory = journal.inventory;
-    reason = `finishing an interrupted move (journal ${journalFile}); nothing already staged is deleted`;
-    if (opts.mode === 'copy') {
-      // the way out when a source will not give its files up: the rest is copied and stays there
-      copyRest = true;
-      reason += '; --mode copy: what is still in the source is copied, not moved, and stays there';
+}
+
+const decision = (d: Pick<Decision, 'action' | 'reason' | 'inventory'> & Partial<Decision>): Decision => ({ removeOldTarget: false, prune: false, copyRest: false, spent: false, ...d });
+
+/** zticache runs from the target itself (restarted from PackageSource): nothing to stage. */
+function fromTheTarget({ p, target, trusted, journal, platform }: Look): Decision {
+  const inventory = trusted && journal!.state === 'staged' ? journal!.inventory : takeInventory(p, target, { walk: platform.walk });
+  return decision({ action: 'none', reason: 'zticache runs from the target itself: nothing to stage', inventory });
+}
+
+/**
+ * A copy never changes its source, so the source is still the package: inventory it afresh (a
+ * distribution point may have refreshed it meanwhile) rather than replay the old inventory.
+ */
+function resumeCopy({ p, source, platform, journalFile, opts }: Look): Decision {
+  const inventory = takeInventory(p, source, { walk: platform.walk });
+  if (inventory.files.length === 0) throw new ZtiError(ExitCode.SOURCE_EMPTY, `the source folder ${source} holds no files`, { path: source });
+  let reason = `finishing an interrupted copy (journal ${journalFile}) from a fresh inventory of the source: complete files are kept, changed ones copied again, files no longer in the package removed from the target`;
+  if (opts.mode === 'move') reason += '; --mode move ignored, a copy is finished as a copy';
+  return decision({ action: 'copy', resume: 'staging', inventory, prune: true, reason });
+}
+
+/** A move is finished from its journal's inventory: what it moved is in the target only. */
+function resumeMove({ journalFile, opts }: Look, journal: Journal): Decision {
+  let reason = `finishing an interrupted move (journal ${journalFile}); nothing already staged is deleted`;
+  // the way out when a source will not give its files up: the rest is copied and stays there
+  const copyRest = opts.mode === 'copy';
+  if (copyRest) reason += '; --mode copy: what is still in the source is copied, not moved, and stays there';
+  return decision({ action: 'move', resume: 'staging', inventory: journal.inventory, reason, copyRest });
+}
+
+/** A fresh inventory of the source: already staged when it holds nothing but zticache, else a move or a copy. */
+function fresh({ p, source, target, tgt, journal, journalFile, trusted, sameSource, kind, exeRel, names, opts, platform }: Look): Decision {
+  const inventory = takeInventory(p, source, { walk: platform.walk });
+  const exeKey = exeRel === undefined ? undefined : names.key(exeRel);
+  const payload = inventory.files.filter((f) => names.key(f.rel) !== exeKey).length + inventory.dirs.length;
+  if (journal?.state === 'staged' && sameSource && payload === 0) {
+    if (!trusted) {
+      throw new ZtiError(ExitCode.SOURCE_EMPTY,
+        `the package was staged from ${source} into ${target} by an earlier run, but ${target} ${tgt.exists ? 'has been replaced since' : 'has been removed since'}, and the cache folder now holds nothing but zticache itself: download the package again (for instance by re-running the advertisement after clearing the client cache)`,
+        { path: target });
     }
-  } else {
-    const fresh = takeInventory(p, source, { walk: platform.walk });
-    const exeKey = exeRel === undefined ? undefined : key(exeRel);
-    const payload = fresh.files.filter((f) => key(f.rel) !== exeKey).length + fresh.dirs.length;
-    if (journal?.state === 'staged' && sameSource && payload === 0) {
-      if (!trusted) {
-        throw new ZtiError(ExitCode.SOURCE_EMPTY,
-          `the package was staged from ${source} into ${target} by an earlier run, but ${target} ${tgt.exists ? 'has been replaced since' : 'has been removed since'}, and the cache folder now holds nothing but zticache itself: download the package again (for instance by re-running the advertisement after clearing the client cache)`,
-          { path: target });
-      }
-      action = 'none';
-      spent = true;
-      reason = 'already staged by an earlier run (the source now holds nothing but zticache itself)';
-      inventory = journal.inventory;
-    } else {
-      if (fresh.files.length === 0) throw new ZtiError(ExitCode.SOURCE_EMPTY, `the source folder ${source} holds no files`, { path: source });
-      action = chooseMode(kind, opts.mode, source);
-      if (action === 'move' && isVolumeRoot(p, source)) {
-        // E:\zticache.exe with no arguments, or --source E:\: everything on the drive, the user's
-        // data included, would be moved onto the disk the OS install is about to wipe
-        throw new ZtiError(ExitCode.SOURCE_IS_VOLUME_ROOT,
-          `the source ${source} is the root of a volume; zticache never moves a drive's top level (everything on it would go into ${target}). Put the package in a folder of its own and run from there, or copy the whole drive with --mode copy; nothing was changed`,
-          { path: source });
-      }
-      inventory = fresh;
-      if (journal?.state === 'clearing') {
-        resume = 'clearing';
-        reason = `finishing an interrupted clearing of the old target (journal ${journalFile}), then a fresh ${action}`;
-      } else {
-        reason = modeReason(kind, opts.mode, action);
-      }
-      if (tgt.exists) removeOldTarget = true;
+    return decision({ action: 'none', spent: true, reason: 'already staged by an earlier run (the source now holds nothing but zticache itself)', inventory: journal.inventory });
+  }
+  if (inventory.files.length === 0) throw new ZtiError(ExitCode.SOURCE_EMPTY, `the source folder ${source} holds no files`, { path: source });
+  const action = chooseMode(kind, opts.mode, source);
+  if (action === 'move' && isVolumeRoot(p, source)) {
+    // E:\zticache.exe with no arguments, or --source E:\: everything on the drive, the user's
+    // data included, would be moved onto the disk the OS install is about to wipe
+    throw new ZtiError(ExitCode.SOURCE_IS_VOLUME_ROOT,
+      `the source ${source} is the root of a volume; zticache never moves a drive's top level (everything on it would go into ${target}). Put the package in a folder of its own and run from there, or copy the whole drive with --mode copy; nothing was changed`,
+      { path: source });
+  }
+  const clearing = journal?.state === 'clearing';
+  return decision({
+    action, inventory, resume: clearing ? 'clearing' : undefined, removeOldTarget: tgt.exists,
+    reason: clearing ? `finishing an interrupted clearing of the old target (journal ${journalFile}), then a fresh ${action}` : modeReason(kind, opts.mode, action),
+  });
+}
+
+/**
+ * The old target zticache is about to remove: its own (by identity, whatever state its journal is
+ * in, an interrupted clearing included), the default one (what ZTICache.vbs replaced), or an empty
+ * folder; anything else is someone else's and is refused, as is one holding the running zticache.
+ */
+function judgeOldTarget({ p, target, tgt, trusted, journalFile, exeRel, opts }: Look, { removeOldTarget }: Decision): Plan['oldTarget'] {
+  if (!tgt.exists) return undefined;
+  const why = trusted ? `made by zticache (identity ${formatId(tgt.id)} recorded in ${journalFile})`
+    : tgt.empty ? 'an empty folder'
+    : opts.targetIsDefault ? 'not made by zticache (no matching record): replaced, as it is the default PackageSource'
+    : undefined;
+  if (removeOldTarget) {
+    if (why === undefined) {
+      throw new ZtiError(ExitCode.TARGET_UNSAFE,
+        `the target ${target} exists, holds files and was not made by zticache (no staging record for it in ${opts.stateDir}); zticache replaces only its own staging or the default PackageSource. Give a new or empty folder, or remove ${target} yourself; nothing was changed`,
+        { path: target });
+    }
+    if (exeRel === undefined && opts.runningExe !== undefined && locateUnder(p, opts.runningExe, tgt.id) !== undefined) {
+      throw new ZtiError(ExitCode.TARGET_UNSAFE, `the target ${target} holds the running zticache (${opts.runningExe}); it is never removed`, { path: target });
     }
   }
+  return { id: tgt.id, trusted, why: why ?? 'kept' };
+}
 
-  let oldTarget: Plan['oldTarget'];
-  if (tgt.exists) {
-    // the old target zticache is about to remove: its own (by identity, whatever state its journal
-    // is in, an interrupted clearing included), the default one (what ZTICache.vbs replaced), or an
-    // empty folder; anything else is someone else's and is refused
-    const why = trusted ? `made by zticache (identity ${formatId(tgt.id)} recorded in ${journalFile})`
-      : tgt.empty ? 'an empty folder'
-      : opts.targetIsDefault ? 'not made by zticache (no matching record): replaced, as it is the default PackageSource'
-      : undefined;
-    if (removeOldTarget) {
-      if (why === undefined) {
-        throw new ZtiError(ExitCode.TARGET_UNSAFE,
-          `the target ${target} exists, holds files and was not made by zticache (no staging record for it in ${opts.stateDir}); zticache replaces only its own staging or the default PackageSource. Give a new or empty folder, or remove ${target} yourself; nothing was changed`,
-          { path: target });
-      }
-      if (exeRel === undefined && opts.runningExe !== undefined && locateUnder(p, opts.runningExe, tgt.id) !== undefined) {
-        throw new ZtiError(ExitCode.TARGET_UNSAFE, `the target ${target} holds the running zticache (${opts.runningExe}); it is never removed`, { path: target });
-      }
-    }
-    oldTarget = { id: tgt.id, trusted, why: why ?? 'kept' };
-  }
-
-  // every name the plan will stage, before anything else is decided about them
-  const awkwardNames = checkPackageNames(p, names, inventory, source, target);
-  const launcher = checkLauncher(p, opts.launcher, { source, sourceId, target, targetId: trusted ? tgt.id : undefined, inventory, action, names });
-  const manifest = findManifest(opts, inventory, action, sourceId, names);
-  const keep: string[] = [];
+/** The top-level names a move copies and leaves in the source: all of them (--mode copy on a stuck move), or the running zticache's. */
+function keptEntries({ exeRel, names }: Look, { action, copyRest, inventory }: Decision): string[] {
+  if (action !== 'move') return [];
   const topNames = [...inventory.dirs, ...inventory.files.map((f) => f.rel)].filter((r) => !r.includes('/'));
-  if (action === 'move' && copyRest) keep.push(...topNames);
-  else if (action === 'move' && exeRel) {
-    const top = key(exeRel.split('/')[0]!);
-    const name = topNames.find((r) => key(r) === top);
-    if (name !== undefined) keep.push(name);
-  }
+  if (copyRest) return topNames;
+  if (!exeRel) return [];
+  const top = names.key(exeRel.split('/')[0]!);
+  const name = topNames.find((r) => names.key(r) === top);
+  return name === undefined ? [] : [name];
+}
 
-  let sameVolume: boolean | undefined;
-  let neededBytes = 0;
-  let freeBytes: number | undefined;
-  if (action !== 'none') {
-    const where = existingAncestor(target, p);
-    if (action === 'move') sameVolume = sameVolumeOf(platform, source, where);
-    let written: Inventory['files'];
-    if (action === 'copy' || !sameVolume) {
-      written = resume === 'staging' ? stillToCopy(p, target, inventory) : inventory.files;
-    } else {
-      // a move on one volume writes no package bytes, but the kept entries (zticache.exe) are copies
-      const kept = new Set(keep.map(key));
-      written = inventory.files.filter((f) => kept.has(key(f.rel.split('/')[0]!)));
-    }
-    if (written.length > 0) {
-      // what the files take on the disk, not their sizes: 3,000 small files of 200 bytes are
-      // 600 KB of data but 12 MB of 4 KB clusters
-      const cluster = platform.clusterBytes(where);
-      const data = written.reduce((n, f) => n + f.size, 0);
-      neededBytes = allocated(written, cluster);
-      freeBytes = platform.freeBytes(where);
-      let reclaimable = 0;
-      if (removeOldTarget && freeBytes < neededBytes) reclaimable = allocated(takeInventory(p, target, { walk: platform.walk }).files, cluster);
-      checkFreeSpace(where, { needed: neededBytes, data, files: written.length, cluster }, freeBytes + reclaimable);
-    }
+/** Whether a move stays on one volume, and the clusters what is written needs against what is free. */
+function countSpace({ p, source, target, platform, names }: Look, { action, resume, inventory, removeOldTarget }: Decision, keep: readonly string[]): { sameVolume?: boolean; neededBytes: number; freeBytes?: number } {
+  if (action === 'none') return { neededBytes: 0 };
+  const where = existingAncestor(target, p);
+  const sameVolume = action === 'move' ? sameVolumeOf(platform, source, where) : undefined;
+  let written: Inventory['files'];
+  if (action === 'copy' || !sameVolume) {
+    written = resume === 'staging' ? stillToCopy(p, target, inventory) : inventory.files;
+  } else {
+    // a move on one volume writes no package bytes, but the kept entries (zticache.exe) are copies
+    const kept = new Set(keep.map((k) => names.key(k)));
+    written = inventory.files.filter((f) => kept.has(names.key(f.rel.split('/')[0]!)));
   }
-
-  return {
-    source, sourceId, target, kind, action, reason, sameVolume, inventory, resume, prune,
-    toleratesExtra: action === 'none' && trusted, crossed: resume === 'staging' ? journal?.crossed ?? [] : [], oldTarget, removeOldTarget, journalFile,
-    launcher, launchArgs: opts.launchArgs, manifest, keep, neededBytes, freeBytes, names, awkwardNames, spent,
-    same: action === 'none' && trusted && journal!.state === 'staged' ? journal!.same ?? [] : [],
-  };
+  if (written.length === 0) return { sameVolume, neededBytes: 0 };
+  // what the files take on the disk, not their sizes: 3,000 small files of 200 bytes are 600 KB
+  // of data but 12 MB of 4 KB clusters
+  const cluster = platform.clusterBytes(where);
+  const data = written.reduce((n, f) => n + f.size, 0);
+  const neededBytes = allocated(written, cluster);
+  const freeBytes = platform.freeBytes(where);
+  let reclaimable = 0;
+  if (removeOldTarget && freeBytes < neededBytes) reclaimable = allocated(takeInventory(p, target, { walk: platform.walk }).files, cluster);
+  checkFreeSpace(where, { needed: neededBytes, data, files: written.length, cluster }, freeBytes + reclaimable);
+  return { sameVolume, neededBytes, freeBytes };
 }
 
 function loadJournal(found: FoundJournal, target: string): Journal | undefined {
