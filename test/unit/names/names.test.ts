@@ -50,6 +50,18 @@ describe('Windows names: one name when NTFS says so', () => {
     expect(winNames.key('\u00c9X')).toBe('\u00c9X'); // nothing to change: the same string
   });
 
+  it('asks the table only for what ASCII cannot answer: an ASCII name costs no call into the table (ntdll on Windows)', () => {
+    const t = simpleUpcase();
+    let calls = 0;
+    const counted = windowsNames({ upcase: (u) => (calls++, t[u]!), shortNames: false });
+    expect(calls).toBe(0x80); // the table's ASCII part, checked once
+    calls = 0;
+    expect(counted.key('OSD/Setup.EXE')).toBe('OSD/SETUP.EXE');
+    expect(calls).toBe(0);
+    expect(counted.key('caf\u00e9')).toBe('CAF\u00c9');
+    expect(calls).toBe(4);
+  });
+
   it('refuses what a Windows name cannot hold, naming the character', () => {
     for (const c of ['<', '>', ':', '"', '\\', '|', '?', '*']) expect(winNames.unholdable(`a${c}b.txt`), c).toBe(`it holds "${c}", which a Windows file name cannot hold`);
     expect(winNames.unholdable('a\nb')).toBe('it holds the control character U+000A, which a Windows file name cannot hold');
@@ -62,9 +74,9 @@ describe('Windows names: one name when NTFS says so', () => {
   it('stages, and calls awkward, what only \\\\?\\ paths reach: a trailing period or space, device names', () => {
     expect(winNames.awkward('name.')).toBe('it ends with a period or a space');
     expect(winNames.awkward('name ')).toBe('it ends with a period or a space');
-    for (const d of ['CON', 'con', 'nul.txt', 'Aux.tar.gz', 'COM1', 'lpt9.log', 'COM\u00b9', 'CONIN$', 'PRN .txt']) expect(winNames.awkward(d), d).toMatch(/is a reserved device name$/);
+    for (const d of ['CON', 'con', 'nul.txt', 'Aux.tar.gz', 'COM1', 'lpt9.log', 'COM\u00b9', 'CONIN$', 'PRN .txt', 'PRN   .txt']) expect(winNames.awkward(d), d).toMatch(/is a reserved device name$/);
     expect(winNames.awkward('nul.txt')).toBe('NUL is a reserved device name');
-    for (const ok of ['CONSOLE', 'con-x.txt', 'COM10', 'LPT', 'a.b', 'xcon']) expect(winNames.awkward(ok), ok).toBeUndefined();
+    for (const ok of ['CONSOLE', 'con-x.txt', 'COM10', 'LPT', 'a.b', 'xcon', 'P RN.txt', 'C ON']) expect(winNames.awkward(ok), ok).toBeUndefined();
   });
 
   it('says in words what it compares by', () => {
@@ -100,6 +112,9 @@ describe('8.3 short names: which real name could be another\'s alias', () => {
     expect(couldBeAlias('MICROS~1.MAN', 'MICROSOFT.VC80.CRT.MANIFEST')).toBe(true); // inner periods left out, the extension cut to three
     expect(couldBeAlias('A_B~1.TXT', 'A+B LONG NAME.TXT')).toBe(true); // + becomes _
     expect(couldBeAlias('A~1', 'ALONGNAME')).toBe(true);
+    expect(couldBeAlias('AB~1.TXT', 'A B LONG NAME.TXT')).toBe(true); // spaces left out before the first two are taken
+    expect(couldBeAlias('HIDDEN~1.TXT', '..HIDDENFILE.TXT')).toBe(true); // leading periods left out
+    expect(couldBeAlias('AB~1', 'AB.C.D.E')).toBe(false); // the extension is after the last period: E
   });
 
   it('is not fooled by names of another start, extension or shape', () => {
