@@ -11,6 +11,7 @@ import { VERSION } from './core/version.js';
 import { stageCommand } from './commands/stage/command.js';
 import { manifestCommand } from './commands/manifest/command.js';
 import { managementCommand } from './commands/console.js';
+import { selftestChild, selftestCommand } from './commands/selftest/command.js';
 
 export { VERSION };
 
@@ -31,6 +32,7 @@ Usage:
   zticache manifest DIR [--out FILE]
   zticache util [/server:NAME] [/package:ID /program:NAME] [/advertisement:ID] [/enable:true|false] [/force] [/what-if]
   zticache cache-size [MB] [/what-if]
+  zticache selftest [--package-size MB] [--status-mif NAME] [--keep]
 
 With no options (the OSD program command line): source = the folder of zticache.exe,
 target = %SystemDrive%\\MININT\\PackageSource, launcher = OSDLaunch.exe in the target.
@@ -45,6 +47,8 @@ ${codes}
 
 export async function main(argv: readonly string[], rt: Runtime): Promise<number> {
   const stdout = (s: string) => void process.stdout.write(s);
+  // the children zticache selftest starts (a cleanup like OSDLaunch's, a given exit code): not a command of its own
+  if (argv[0] === 'selftest-child') return selftestChild(argv.slice(1));
   let args: Args | undefined;
   let argsError: unknown;
   try {
@@ -63,6 +67,7 @@ export async function main(argv: readonly string[], rt: Runtime): Promise<number
   }
   if (args?.command === 'manifest') return manifestCommand(args, rt);
   if (args?.command === 'util' || args?.command === 'cache-size') return managementCommand(args, rt);
+  if (args?.command === 'selftest') return selftestCommand(args, rt);
 
   return stageCommand(argv, args, argsError, rt);
 }

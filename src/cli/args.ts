@@ -13,7 +13,7 @@ import { DEFAULT_EVENT_SOURCE, DEFAULT_LAUNCHER, DEFAULT_PARALLEL } from './defa
 
 
 export interface Args {
-  command: 'run' | 'manifest' | 'util' | 'cache-size' | 'help' | 'version';
+  command: 'run' | 'manifest' | 'util' | 'cache-size' | 'selftest' | 'help' | 'version';
   source?: string;
   target?: string;
   launch?: string;
@@ -40,6 +40,10 @@ export interface Args {
   enable?: boolean;
   /** `zticache util /force`: change a program or package that is not zticache's or not an OS package */
   force: boolean;
+  /** `zticache selftest --package-size MB`: does a package of this size fit */
+  packageSize?: number;
+  /** `zticache selftest --keep`: leave the sandbox */
+  keep: boolean;
   /** `zticache cache-size MB` */
   cacheMb?: string;
   /** the program status MIF written on a failure before the launcher: its name in %windir%, and what the Reporting tab matches */
@@ -75,6 +79,8 @@ export const OPTIONS = [
   { name: 'program', value: 'NAME', default: '', help: '`zticache util` only: the OS program of that package' },
   { name: 'advertisement', value: 'ID', default: '', help: '`zticache util` only: the OS advertisement' },
   { name: 'enable', value: 'true|false', default: '', help: '`zticache util` only: download and execute on (the program runs zticache.exe) or off (osdlaunch.exe); `yes`/`no` too' },
+  { name: 'package-size', value: 'MB', default: '', help: '`zticache selftest` only: check that a package of this size fits in the client cache and on PackageSource\'s volume' },
+  { name: 'keep', default: '', help: '`zticache selftest` only: leave its sandbox folder for a look (it is removed otherwise)' },
   { name: 'force', default: '', help: '`zticache util` only: also change a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is not an OS package (its command line is overwritten)' },
   { name: 'what-if', default: '', help: 'print the plan, change nothing, exit 0 (or the refusal\'s code)' },
   { name: 'no-guard', default: '', help: 'diagnostics only: do not hold the staged files open' },
@@ -111,7 +117,7 @@ function splitOption(token: string): { name: string; value?: string; spelled: st
 }
 
 export function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { command: 'run', launchArgs: [], mode: 'auto', whatIf: false, guard: true, force: false, warnings: [] };
+  const args: Args = { command: 'run', launchArgs: [], mode: 'auto', whatIf: false, guard: true, force: false, keep: false, warnings: [] };
   const positional: string[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
@@ -132,6 +138,7 @@ export function parseArgs(argv: readonly string[]): Args {
       if (opt.name === 'what-if') args.whatIf = true;
       else if (opt.name === 'no-guard') args.guard = false;
       else if (opt.name === 'force') args.force = true;
+      else if (opt.name === 'keep') args.keep = true;
       else if (opt.name === 'help') args.command = 'help';
       else if (opt.name === 'version' && args.command !== 'help') args.command = 'version';
       continue;
@@ -164,6 +171,9 @@ export function parseArgs(argv: readonly string[]): Args {
   } else if (sub === 'util') {
     if (args.command === 'run') args.command = 'util';
     if (positional.length > 1) throw usage(`unexpected argument "${positional[1]}" (zticache util takes only /server, /package, /program, /advertisement, /enable, /force)`);
+  } else if (sub === 'selftest') {
+    if (args.command === 'run') args.command = 'selftest';
+    if (positional.length > 1) throw usage('usage: zticache selftest [--package-size MB] [--status-mif NAME] [--keep]');
   } else if (sub === 'cache-size') {
     if (args.command === 'run') args.command = 'cache-size';
     if (positional.length > 2) throw usage('usage: zticache cache-size [MB]');
@@ -174,6 +184,8 @@ export function parseArgs(argv: readonly string[]): Args {
   if (args.out !== undefined && args.command !== 'manifest') throw usage('--out belongs to "zticache manifest DIR"');
   const utilOnly = (['server', 'package', 'program', 'advertisement', 'enable'] as const).find((k) => args[k] !== undefined) ?? (args.force ? 'force' : undefined);
   if (utilOnly && args.command !== 'util' && args.command !== 'help') throw usage(`--${utilOnly} belongs to "zticache util"`);
+  const selftestOnly = args.packageSize !== undefined ? 'package-size' : args.keep ? 'keep' : undefined;
+  if (selftestOnly && args.command !== 'selftest' && args.command !== 'help') throw usage(`--${selftestOnly} belongs to "zticache selftest"`);
   return args;
 }
 
@@ -184,6 +196,12 @@ function setValue(args: Args, name: ValueOption, value: string, spelled: string)
       const mode = value.toLowerCase();
       if (mode !== 'auto' && mode !== 'move' && mode !== 'copy') throw usage(`${spelled} must be auto, move or copy, not "${value}"`);
       args.mode = mode;
+      return;
+    }
+    case 'package-size': {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1) throw usage(`${spelled} must be a whole number of MB, not "${value}"`);
+      args.packageSize = n;
       return;
     }
     case 'parallel': {

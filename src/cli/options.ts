@@ -85,6 +85,15 @@ export function placesOf(args: Pick<Args, 'source' | 'target'> | undefined, rt: 
   return { source, target };
 }
 
+/** zticache's state folder: --state-dir, else %ProgramData%\\zticache (POSIX: /var/lib/zticache). */
+export function stateDirOf(args: Pick<Args, 'stateDir'>, rt: Runtime): string {
+  const p = pathFor(rt.platform);
+  if (args.stateDir !== undefined) return p.resolve(rt.cwd, args.stateDir);
+  if (rt.platform !== 'win32') return POSIX_STATE_DIR;
+  const systemDrive = rt.env.SystemDrive || rt.env.SYSTEMDRIVE || 'C:';
+  return p.join(rt.env.ProgramData || rt.env.PROGRAMDATA || rt.env.ALLUSERSPROFILE || `${systemDrive}\\ProgramData`, STATE_NAME);
+}
+
 export function resolveOptions(args: Args, rt: Runtime): Options {
   const p = pathFor(rt.platform);
   const windows = rt.platform === 'win32';
@@ -96,11 +105,7 @@ export function resolveOptions(args: Args, rt: Runtime): Options {
 
   const log = logPath(rt, args.log, target)!;
 
-  const stateDir = args.stateDir !== undefined
-    ? p.resolve(rt.cwd, args.stateDir)
-    : windows
-      ? p.join(rt.env.ProgramData || rt.env.PROGRAMDATA || rt.env.ALLUSERSPROFILE || `${systemDrive}\\ProgramData`, STATE_NAME)
-      : POSIX_STATE_DIR;
+  const stateDir = stateDirOf(args, rt);
 
   const statusMif: StatusMif | undefined = args.statusMif === undefined ? undefined : {
     file: p.join(windows ? rt.env.windir || rt.env.SystemRoot || rt.env.SYSTEMROOT || `${systemDrive}\\Windows` : p.dirname(logPath(rt, undefined, target)!), args.statusMif),

@@ -5,7 +5,8 @@
 // already holds and in which order entries arrive, so it cannot be predicted exactly: this module
 // answers the safe question instead, "could it be?", by the shapes every generator keeps: a valid
 // 8.3 name with a `~` in its base, the long name's first characters before it (at least the first
-// two, as the hash form keeps them), and the long name's first three extension characters.
+// two, as the hash form keeps them; a space left out or made an underscore), and the long name's
+// first three extension characters.
 
 /** Characters an 8.3 name may hold besides letters and digits (FAT's rules, which NTFS's aliases follow). */
 const SHORT_CHARS = /^[A-Z0-9!#$%&'()\-@^_`{}~\u0080-\uffff]+$/;
@@ -30,13 +31,19 @@ export function isPlainShortName(name: string): boolean {
   return /^[\x20-\x7e]*$/.test(name) && name === name.toUpperCase() && parts83(name) !== undefined;
 }
 
-/** What the alias generator starts from: the long name in capitals, without spaces and inner periods. */
-function generatorInput(upper: string): { base: string; ext: string } {
-  const stripped = upper.replace(/^\.+/, '').replace(/ /g, '').replace(REPLACED, '_');
-  const dot = stripped.lastIndexOf('.');
-  const base = (dot < 0 ? stripped : stripped.slice(0, dot)).replace(/\./g, '');
-  const ext = dot < 0 ? '' : stripped.slice(dot + 1, dot + 4);
-  return { base, ext };
+/**
+ * What the alias generators start from: the long name in capitals, leading periods and inner
+ * periods left out, and its spaces either left out (NTFS) or made underscores (Wine: "A Long
+ * Name.txt" gets A_LO~QZT.TXT). Both are tried: the safe side.
+ */
+function generatorInputs(upper: string): Array<{ base: string; ext: string }> {
+  return ['', '_'].map((space) => {
+    const stripped = upper.replace(/^\.+/, '').replace(/ /g, space).replace(REPLACED, '_');
+    const dot = stripped.lastIndexOf('.');
+    const base = (dot < 0 ? stripped : stripped.slice(0, dot)).replace(/\./g, '');
+    const ext = dot < 0 ? '' : stripped.slice(dot + 1, dot + 4);
+    return { base, ext };
+  });
 }
 
 /**
@@ -50,10 +57,11 @@ export function couldBeAlias(shortUpper: string, longUpper: string): boolean {
   if (!s) return false;
   const tilde = s.base.indexOf('~');
   if (tilde < 1 || tilde === s.base.length - 1) return false;
-  const l = generatorInput(longUpper);
-  if (s.ext !== l.ext) return false;
-  const kept = Math.min(2, tilde, l.base.length);
-  return s.base.slice(0, kept) === l.base.slice(0, kept);
+  return generatorInputs(longUpper).some((l) => {
+    if (s.ext !== l.ext) return false;
+    const kept = Math.min(2, tilde, l.base.length);
+    return s.base.slice(0, kept) === l.base.slice(0, kept);
+  });
 }
 
 /** A name that could be some other entry's alias at all (the cheap first test). */

@@ -32,6 +32,8 @@ export interface HeldFolder {
   folder(name: string, how: 'new' | 'either' | 'existing', access?: FolderAccess): HeldFolder;
   /** The owner of the held folder, from its handle: a SID string (Windows) or a uid (POSIX). */
   owner(): string | number;
+  /** Who may do what in the held folder, from its handle: its DACL in SDDL (Windows) or `mode 755` (POSIX). */
+  access(): string;
   /**
    * The file `name` in this folder, opened for appending (created when missing). Refused: a link
    * or junction, anything but a regular file, and a file with other names (a hard link to a file

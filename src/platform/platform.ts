@@ -56,9 +56,30 @@ export interface Platform {
   names(target: string): NameRules;
   /** CreateObject(progId) for COM automation (Windows only: zticache util, zticache cache-size) */
   createObject?(progId: string): Dispatch;
+  /** what `zticache selftest` asks of this machine that only the platform can answer */
+  probes: SelftestProbes;
   /** what loading the platform did that the log should say (Windows: where the native module went) */
   notes?: string[];
   eventLog?: EventLogSink;
+}
+
+/** What `zticache selftest` asks of this machine that only the platform can answer (commands/selftest/). */
+export interface SelftestProbes {
+  /** makes a junction at link pointing at target: true, or why it cannot be made here */
+  junction(link: string, target: string): Promise<true | string>;
+  /** the 8.3 alias the volume gave an existing path's last name, when it gave one */
+  shortName(path: string): string | undefined;
+  /** the newest record of the Application log from source whose text holds marker; 'none'; or why it cannot be read here */
+  findEvent(source: string, marker: string): { record: number; id: number; type: number; source: string } | 'none' | { skip: string };
+  /**
+   * starts exe with args as the SMS client may (no console window; detached from any console) and
+   * no standard handles at all, waits, and gives its full exit code
+   */
+  start(exe: string, args: readonly string[], how: 'no window' | 'detached'): Promise<number>;
+  /** what the machine says about itself that a deployment depends on (the temp folder SYSTEM gets, long paths) */
+  machine(): string[];
+  /** the emulator this runs under (Wine), which some checks cannot be judged on; undefined on a real system */
+  emulator(): string | undefined;
 }
 
 export type { Busy, ReadOnly, RunLock };

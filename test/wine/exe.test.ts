@@ -836,4 +836,34 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       expect(readLaunchReport(wine.host(REPORT))).toBeUndefined();
     });
   });
+
+  describe('zticache selftest on this machine (Wine): what Wine can show PASSes, what it cannot is SKIP with why', () => {
+    it('stages, guards, checks places, names, the event log, how it is started and the client, in a sandbox it removes', async () => {
+      const dir = wine.host('C:\\tools');
+      fs.mkdirSync(dir, { recursive: true });
+      fs.copyFileSync(EXE, path.join(dir, 'zticache.exe'));
+      const before = fs.readdirSync(wine.driveC).filter((n) => n.startsWith('zticache-selftest-'));
+      const r = await wine.run('C:\\tools\\zticache.exe', ['selftest', '--package-size', '500'], { events: true });
+      expect(r.code, r.out).toBe(0);
+      const rows = Object.fromEntries([...r.out.matchAll(/^zticache: (.+?)\s{2,}(PASS|FAIL|SKIP)\s{2,}(.*?)\r?$/gm)].map((m) => [m[1]!.trim(), `${m[2]} ${m[3]}`]));
+      const status = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, v.split(' ')[0]]));
+      expect(status).toEqual({
+        'the machine': 'PASS', 'places: DACL of PackageSource': 'PASS', 'places: DACL of the state folder': 'PASS', 'the guard': 'PASS',
+        'places: symbolic link': 'SKIP', 'places: junction': 'SKIP', names: 'PASS', events: 'SKIP', 'how it is started': 'PASS', 'the ConfigMgr client': 'SKIP',
+      });
+      // the evidence of what Wine shows, and the reason of each SKIP
+      expect(rows['the guard']).toMatch(/files and folders held: the cleanup deleted none of them; released, it deleted them all/);
+      expect(rows.names).toMatch(/8\.3 aliases are made \(a long name got \w+~\w+\.TXT\); names are compared without case; the plan refuses two names that differ only in case, and a name shaped like another's alias/);
+      expect(rows['how it is started']).toBe('PASS CREATE_NO_WINDOW, no standard handles: 3221225477; DETACHED_PROCESS, no standard handles: 3010');
+      expect(rows['places: symbolic link']).toMatch(/^SKIP Wine [\d.]+ keeps no reparse points/);
+      expect(rows['places: junction']).toMatch(/^SKIP cannot make a junction here: mklink \/J made no junction/);
+      expect(rows.events).toMatch(/^SKIP Wine [\d.]+ stores no events/);
+      expect(rows['the ConfigMgr client']).toMatch(/^SKIP not a ConfigMgr client, or not elevated: .*; a 500 MB package fits and PackageSource's volume/);
+      // the one test event, as zticache writes them (Wine's trace: source WSH, ID = type 0)
+      const test = r.events.events.find((e) => /zticache selftest event/.test(e.text));
+      expect(test).toMatchObject({ type: 0, id: 0 });
+      expect(fs.readdirSync(wine.driveC).filter((n) => n.startsWith('zticache-selftest-'))).toEqual(before);
+      expect(fs.readFileSync(wine.host('C:\\ProgramData\\zticache\\selftest.log'), 'utf8')).toMatch(/Removed the sandbox C:\\zticache-selftest-/);
+    }, 180_000);
+  });
 });

@@ -32,16 +32,21 @@ export function parseCacheMb(value: string): number {
   return mb;
 }
 
+/** The client cache's size, free space (MB) and location, from GetCacheInfo's object. */
+function cacheOf(info: Dispatch): { total: number; free: number; location: string } {
+  return { total: Number(info.get('TotalSize')), free: Number(info.get('FreeSize')), location: String(info.get('Location') ?? '') };
+}
+
+/** The client cache as UIResource.UIResourceMgr's GetCacheInfo says (zticache selftest asks it too). */
+export function readCacheInfo(ui: Dispatch): { total: number; free: number; location: string } {
+  return cacheOf(ui.call('GetCacheInfo') as Dispatch);
+}
+
 export function runCacheSize(o: CacheSizeOptions, ctx: CacheSizeContext): void {
   const ui = attempt('opening UIResource.UIResourceMgr (is this a ConfigMgr client, and is the prompt elevated?)', () => ctx.open());
   try {
     const info = attempt('GetCacheInfo', () => ui.call('GetCacheInfo') as Dispatch);
-    const read = () => ({
-      total: Number(info.get('TotalSize')),
-      free: Number(info.get('FreeSize')),
-      location: String(info.get('Location') ?? ''),
-    });
-    const before = attempt('reading the cache size', read);
+    const before = attempt('reading the cache size', () => cacheOf(info));
     ctx.out(`Client cache: ${before.total} MB at ${before.location}, ${before.free} MB free.`);
     if (o.setMb === undefined) return;
     const used = before.total - before.free;

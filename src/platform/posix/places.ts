@@ -152,6 +152,10 @@ export class PosixFolder implements HeldFolder {
     return fs.fstatSync(this.held()).uid;
   }
 
+  access(): string {
+    return `mode ${(fs.fstatSync(this.held()).mode & 0o777).toString(8)}`;
+  }
+
   /** whether this process may create and remove entries in the held folder */
   writable(): boolean {
     try {

@@ -10,6 +10,7 @@ import { posixNames } from '../../names/posix.js';
 import { posixGuard } from './guard.js';
 import { posixPlaces } from './places.js';
 import { posixLock, preparePosixStateDir } from './state.js';
+import { posixProbes } from './probes.js';
 
 export const posixPlatform: Platform = {
   name: 'posix',
@@ -26,6 +27,7 @@ export const posixPlatform: Platform = {
   lock: posixLock,
   places: posixPlaces,
   names: () => posixNames,
+  probes: posixProbes,
 };
 
 /** A folder on a volume mounted read-only (EROFS even for root): its files can be copied, never moved. */

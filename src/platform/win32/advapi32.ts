@@ -30,6 +30,7 @@ export const TRUSTED_OWNERS: ReadonlyArray<[sid: string, name: string]> = [['S-1
 
 const SE_FILE_OBJECT = 1;
 const OWNER_SECURITY_INFORMATION = 1;
+const DACL_SECURITY_INFORMATION = 4;
 const TOKEN_QUERY = 0x0008;
 const TOKEN_USER_CLASS = 1;
 
@@ -38,6 +39,8 @@ export interface Security {
   ownerOfHandle(h: number): string | { error: number };
   /** the SID of the user this process runs as */
   processUser(): string | { error: number };
+  /** the DACL of an open handle (READ_CONTROL) in SDDL */
+  daclOfHandle(h: number): string | { error: number };
 }
 
 export function bindSecurity(koffi: Koffi, lastError: () => number): Security {
@@ -50,6 +53,7 @@ export function bindSecurity(koffi: Koffi, lastError: () => number): Security {
   const GetCurrentProcess = k32.func('intptr __stdcall GetCurrentProcess()');
   const CloseHandle = k32.func('bool __stdcall CloseHandle(intptr h)');
   const LocalFree = k32.func('void * __stdcall LocalFree(void *mem)');
+  const ToSddl = adv.func('bool __stdcall ConvertSecurityDescriptorToStringSecurityDescriptorW(void *sd, uint32 revision, uint32 info, _Out_ void **str, void *len)');
   const sidString = (sid: unknown): string | { error: number } => {
     const out: unknown[] = [null];
     if (!ConvertSidToStringSidW(sid, out)) return { error: lastError() };
@@ -60,6 +64,22 @@ export function bindSecurity(koffi: Koffi, lastError: () => number): Security {
     }
   };
   return {
+    daclOfHandle(h) {
+      const sd: unknown[] = [null];
+      const err = GetSecurityInfo(h, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, [null], null, null, null, sd) as number;
+      if (err !== 0) return { error: err };
+      try {
+        const str: unknown[] = [null];
+        if (!ToSddl(sd[0], 1, DACL_SECURITY_INFORMATION, str, null)) return { error: lastError() };
+        try {
+          return koffi.decode(str[0], 'char16_t', -1) as string;
+        } finally {
+          LocalFree(str[0]);
+        }
+      } finally {
+        LocalFree(sd[0]);
+      }
+    },
     ownerOfHandle(h) {
       const owner: unknown[] = [null];
       const sd: unknown[] = [null];

@@ -1,5 +1,6 @@
 // Loads koffi's native module. In zticache.exe it travels as a SEA asset: it is written to a new
-// private folder under %TEMP% (a fresh random name, created exclusively, read back and compared
+// private folder under %SystemRoot%\SystemTemp where Windows has one (SYSTEM's own), else %TEMP%
+// (a fresh random name, created exclusively, read back and compared
 // before loading, so nothing planted in a shared temp folder is ever loaded as SYSTEM) and loaded
 // with process.dlopen. Run through node on Windows, the installed koffi package is used.
 // %TEMP% is C:\Windows\Temp for SYSTEM, where standard users create folders of their own: nothing
@@ -62,10 +63,17 @@ export async function loadKoffi(opts: LoadNativeOptions): Promise<LoadedKoffi> {
   return { koffi: cached, note: removeAtRestart(cached, file, dir) };
 }
 
-/** A fresh folder of this run's own: under %TEMP%, or %SystemRoot%\Temp when %TEMP% cannot take one. */
+/**
+ * A fresh folder of this run's own: first %SystemRoot%\SystemTemp, SYSTEM's private temp folder
+ * where Windows has one (what GetTempPath2W gives a SYSTEM process: standard users can neither
+ * create nor list anything there, and only SYSTEM and administrators can make a folder in it, so
+ * it is tried and used only when that works); then %TEMP%; then %SystemRoot%\Temp.
+ */
 function makePrivateFolder(systemRoot = 'C:\\Windows'): string {
   const tried: string[] = [];
-  for (const base of new Set([os.tmpdir(), path.join(systemRoot, 'Temp')])) {
+  const systemTemp = path.join(systemRoot, 'SystemTemp');
+  const bases = [...(fs.existsSync(systemTemp) ? [systemTemp] : []), os.tmpdir(), path.join(systemRoot, 'Temp')];
+  for (const base of new Set(bases)) {
     try {
       return fs.mkdtempSync(path.join(base, TEMP_PREFIX));
     } catch (err) {

@@ -82,6 +82,8 @@ export interface NtFiles {
   fileId(h: number): { serial: number; index: bigint } | { error: number };
   /** the owner of an open handle as a string SID (advapi32.ts) */
   owner(h: number): string | { error: number };
+  /** the DACL of an open handle in SDDL (advapi32.ts) */
+  dacl(h: number): string | { error: number };
   close(h: number): void;
 }
 
@@ -168,6 +170,7 @@ export function bindNtFiles(koffi: Koffi, k32: Kernel32, security: Security): Nt
       return { serial: b.readUInt32LE(28), index: (BigInt(b.readUInt32LE(44)) << 32n) | BigInt(b.readUInt32LE(48)) };
     },
     owner: (h) => security.ownerOfHandle(h),
+    dacl: (h) => security.daclOfHandle(h),
     close: (h) => void k32.close(h),
   };
 }
@@ -298,6 +301,12 @@ class WinFolder implements HeldFolder {
 
   owner(): string {
     const r = this.nt.owner(this.held());
+    if (typeof r !== 'string') refuse(this.path, codeOf(r.error), r.error);
+    return r;
+  }
+
+  access(): string {
+    const r = this.nt.dacl(this.held());
     if (typeof r !== 'string') refuse(this.path, codeOf(r.error), r.error);
     return r;
   }

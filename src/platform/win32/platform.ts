@@ -16,6 +16,7 @@ import { loadKoffi, type LoadNativeOptions } from './load-native.js';
 import { bindNtFiles, windowsPlaces } from './places.js';
 import { bindCom, type Com } from './com/dispatch.js';
 import { bindNames } from './names.js';
+import { bindProbes } from './probes.js';
 import { useHost, WINDOWS_HOST } from '../../core/host.js';
 
 /** The root of the volume holding p (C:\, \\server\share\), whatever prefix p is spelled with. */
@@ -94,6 +95,7 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
     },
     places,
     names: (target) => names.rulesFor(rootOf(target)),
+    probes: bindProbes(koffi, kernel.lastError),
     createObject: (progId) => (com ??= bindCom(koffi)).create(progId),
     notes: note ? [note] : [],
     eventLog: eventLog && {

@@ -113,6 +113,8 @@ describe('8.3 short names: which real name could be another\'s alias', () => {
     expect(couldBeAlias('A_B~1.TXT', 'A+B LONG NAME.TXT')).toBe(true); // + becomes _
     expect(couldBeAlias('A~1', 'ALONGNAME')).toBe(true);
     expect(couldBeAlias('AB~1.TXT', 'A B LONG NAME.TXT')).toBe(true); // spaces left out before the first two are taken
+    expect(couldBeAlias('A_LO~QZT.TXT', 'A LONG NAME FOR THE PROBE.TXT')).toBe(true); // Wine makes a space an underscore (seen by zticache selftest)
+    expect(couldBeAlias('AX~1.TXT', 'A LONG NAME.TXT')).toBe(false);
     expect(couldBeAlias('HIDDEN~1.TXT', '..HIDDENFILE.TXT')).toBe(true); // leading periods left out
     expect(couldBeAlias('AB~1', 'AB.C.D.E')).toBe(false); // the extension is after the last period: E
   });

@@ -95,6 +95,7 @@ function fakeNt() {
     setAttributes: (h, a) => (calls.push(`setAttributes ${at(h).name}`), (at(h).attributes = a), 0),
     fileId: (h) => (failing.fileId ? { error: failing.fileId } : { serial: 7, index: BigInt(at(h).id) + (1n << 40n) }),
     owner: (h) => (failing.owner ? { error: failing.owner } : at(h).owner),
+    dacl: (h) => at(h).sddl ?? 'D:AI(A;ID;FA;;;WD)',
     close(h) {
       const n = at(h);
       handles.delete(h);
