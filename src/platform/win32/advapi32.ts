@@ -143,3 +143,17 @@ export function openEventLog(koffi: Koffi, source: string, lastError: () => numb
     },
   };
 }
+
+const HKEY_LOCAL_MACHINE = -2147483646; // (HKEY)0x80000002, sign-extended as Windows passes it
+const RRF_RT_REG_DWORD = 0x10;
+
+/** A DWORD value under HKEY_LOCAL_MACHINE, or undefined where it is not set (RegGetValueW). */
+export function bindRegistry(koffi: Koffi): { dword(subKey: string, value: string): number | undefined } {
+  const RegGetValueW = koffi.load('advapi32.dll').func('int32 __stdcall RegGetValueW(intptr key, str16 sub, str16 value, uint32 flags, void *type, _Out_ uint32 *data, _Inout_ uint32 *size)');
+  return {
+    dword(subKey, value) {
+      const data = [0];
+      return RegGetValueW(HKEY_LOCAL_MACHINE, subKey, value, RRF_RT_REG_DWORD, null, data, [4]) === 0 ? data[0] : undefined;
+    },
+  };
+}

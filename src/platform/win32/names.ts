@@ -9,9 +9,8 @@
 import { windowsNames } from '../../names/windows.js';
 import type { NameRules } from '../../names/names.js';
 import type { Koffi } from './load-native.js';
+import { bindRegistry } from './advapi32.js';
 
-const HKEY_LOCAL_MACHINE = -2147483646; // (HKEY)0x80000002, sign-extended as Windows passes it
-const RRF_RT_REG_DWORD = 0x10;
 const FILE_SYSTEM_KEY = 'SYSTEM\\CurrentControlSet\\Control\\FileSystem';
 
 export interface WindowsNameSource {
@@ -21,9 +20,8 @@ export interface WindowsNameSource {
 
 export function bindNames(koffi: Koffi, systemDrive: string | undefined): WindowsNameSource {
   const ntdll = koffi.load('ntdll.dll');
-  const adv = koffi.load('advapi32.dll');
   const RtlUpcaseUnicodeChar = ntdll.func('uint16 __stdcall RtlUpcaseUnicodeChar(uint16 c)');
-  const RegGetValueW = adv.func('int32 __stdcall RegGetValueW(intptr key, str16 sub, str16 value, uint32 flags, void *type, _Out_ uint32 *data, _Inout_ uint32 *size)');
+  const registry = bindRegistry(koffi);
   /** the capital of each unit asked so far, -1 where not asked yet */
   const known = new Int32Array(0x10000).fill(-1);
   const upcase = (u: number): number => {
@@ -33,10 +31,7 @@ export function bindNames(koffi: Koffi, systemDrive: string | undefined): Window
   };
   let setting: number | undefined | null = null;
   const disable8dot3 = () => {
-    if (setting === null) {
-      const data = [0];
-      setting = RegGetValueW(HKEY_LOCAL_MACHINE, FILE_SYSTEM_KEY, 'NtfsDisable8dot3NameCreation', RRF_RT_REG_DWORD, null, data, [4]) === 0 ? data[0] : undefined;
-    }
+    if (setting === null) setting = registry.dword(FILE_SYSTEM_KEY, 'NtfsDisable8dot3NameCreation');
     return setting;
   };
   return {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { SelftestProbes } from '../platform.js';
 import { longPath } from './kernel32.js';
 import type { Koffi } from './load-native.js';
+import { bindRegistry } from './advapi32.js';
 
 const CREATE_NO_WINDOW = 0x08000000;
 const DETACHED_PROCESS = 0x00000008;
@@ -20,8 +21,6 @@ const STARTF_USESTDHANDLES = 0x100;
 const INFINITE = 0xffffffff;
 const EVENTLOG_SEQUENTIAL_READ = 0x1;
 const EVENTLOG_BACKWARDS_READ = 0x8;
-const HKEY_LOCAL_MACHINE = -2147483646;
-const RRF_RT_REG_DWORD = 0x10;
 /** how many records of the Application log are read back, newest first, looking for the test event */
 const RECORDS_LOOKED_AT = 5000;
 
@@ -43,7 +42,7 @@ export function bindProbes(koffi: Koffi, lastError: () => number): SelftestProbe
   const OpenEventLogW = adv.func('intptr __stdcall OpenEventLogW(str16 server, str16 source)');
   const ReadEventLogW = adv.func('bool __stdcall ReadEventLogW(intptr h, uint32 flags, uint32 offset, _Out_ uint8_t *buf, uint32 size, _Out_ uint32 *read, _Out_ uint32 *needed)');
   const CloseEventLog = adv.func('bool __stdcall CloseEventLog(intptr h)');
-  const RegGetValueW = adv.func('int32 __stdcall RegGetValueW(intptr key, str16 sub, str16 value, uint32 flags, void *type, _Out_ uint32 *data, _Inout_ uint32 *size)');
+  const registry = bindRegistry(koffi);
   const optional = (lib: ReturnType<Koffi['load']>, decl: string) => {
     try {
       return lib.func(decl);
@@ -125,8 +124,7 @@ export function bindProbes(koffi: Koffi, lastError: () => number): SelftestProbe
       } else {
         lines.push('GetTempPath2W is not here (older Windows): SYSTEM gets %TEMP%, C:\\Windows\\Temp, where users may create folders');
       }
-      const data = [0];
-      const long = RegGetValueW(HKEY_LOCAL_MACHINE, 'SYSTEM\\CurrentControlSet\\Control\\FileSystem', 'LongPathsEnabled', RRF_RT_REG_DWORD, null, data, [4]) === 0 ? data[0] : undefined;
+      const long = registry.dword('SYSTEM\\CurrentControlSet\\Control\\FileSystem', 'LongPathsEnabled');
       lines.push(`LongPathsEnabled: ${long ?? 'not set'} (zticache uses \\\\?\\ paths either way)`);
       if (wineVersion) lines.push(`Wine ${String(wineVersion())}`);
       return lines;
