@@ -24,7 +24,10 @@ describe('command line', () => {
       expect(() => parseArgs([`/status-mif:${dev}`]), dev).toThrow(new RegExp(`"${dev.replace(/\$/g, '\\$')}" is a reserved device name \\(${dev.split('.')[0]!.toUpperCase().replace(/\$/g, '\\$')}\\), not a file name`));
     }
     expect(parseArgs(['/status-mif:CONSOLE.mif']).statusMif).toBe('CONSOLE.mif');
-    expect(() => parseArgs(['/status-mif:C:\\x.mif'])).toThrow(/is a file name in %windir%, not a path/);
+    // each separator alone: a backslash, a slash (Win32 takes both) and a drive colon
+    for (const path of ['C:\\x.mif', 'sub\\x.mif', 'sub/x.mif', '../x.mif', 'C:x.mif']) {
+      expect(() => parseArgs([`/status-mif:${path}`]), path).toThrow(/is a file name in %windir%, not a path/);
+    }
   });
 
   it('/force belongs to zticache util, as its other options do', () => {
