@@ -15,7 +15,9 @@ import { runUtil, utilUsage, type UtilOptions } from '../../../src/commands/util
 import { memorySite, pathKeys, type MemorySite } from '../../helpers/sms-site.js';
 import { objectPath } from '../../../src/commands/util/object-path.js';
 import { stagerFolder } from '../../../src/commands/util/source-check.js';
-import { findStager } from '../../../src/commands/util/command.js';
+import { findStager, utilCommand } from '../../../src/commands/util/command.js';
+import { parseArgs } from '../../../src/cli/args.js';
+import type { Platform } from '../../../src/platform/platform.js';
 import { tempDir } from '../../helpers/fixtures.js';
 
 /** A site as the document's example has it, its advertisement carrying settings the script wiped. */
@@ -326,6 +328,59 @@ describe('zticache util: the package-source check says yes, no or cannot tell', 
       stat.mockRestore();
     }
   });
+
+  it('looking: a zticache.exe that is a folder is not one; a source that refuses to be read says why; the time limit is cleared once answered', async () => {
+    const dir = tempDir('zti-src-');
+    fs.mkdirSync(path.join(dir, 'zticache.exe'));
+    expect(await findStager(dir, 5_000)).toBe(false);
+    const denied = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    const stat = vi.spyOn(fs.promises, 'stat').mockRejectedValueOnce(denied).mockRejectedValueOnce(new Error('no code'));
+    try {
+      expect(await findStager('\\\\nas\\locked', 5_000)).toBe('\\\\nas\\locked cannot be read (EACCES)');
+      expect(await findStager('\\\\nas\\odd', 5_000)).toBe('\\\\nas\\odd cannot be read (no code)');
+    } finally {
+      stat.mockRestore();
+    }
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      expect(await findStager(dir, 60_000)).toBe(false);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('zticache util: the command', () => {
+  const unreachable = (progIds: string[], servers: Variant[]) => ({
+    createObject: (progId: string): Dispatch => {
+      progIds.push(progId);
+      return { get: () => undefined, put: () => {}, items: () => [], release: () => {}, call: (_n, server, ns) => { servers.push(server); throw new ComError(`ConnectServer(${server}, ${ns})`, 0x800706ba); } };
+    },
+  }) as unknown as Platform;
+
+  it('needs Windows: without COM automation it is SMS_PROVIDER_UNAVAILABLE, before anything is printed', async () => {
+    const lines: string[] = [];
+    await expect(utilCommand(parseArgs(['util']), {} as Platform, (l) => lines.push(l))).rejects.toMatchObject({ exitCode: ExitCode.SMS_PROVIDER_UNAVAILABLE, message: expect.stringMatching(/through Windows \(WMI\): run it on Windows/) });
+    expect(lines).toEqual([]);
+  });
+
+  it('prints its usage when given nothing to do, then reports; connects through WbemScripting.SWbemLocator to the /server given', async () => {
+    const progIds: string[] = [];
+    const servers: Variant[] = [];
+    const lines: string[] = [];
+    await expect(utilCommand(parseArgs(['util']), unreachable(progIds, servers), (l) => lines.push(l))).rejects.toMatchObject({ exitCode: ExitCode.SMS_PROVIDER_UNAVAILABLE });
+    expect(lines).toEqual(utilUsage());
+    expect(progIds).toEqual(['WbemScripting.SWbemLocator']);
+    expect(servers).toEqual(['.']);
+    for (const given of [['/server:SCCM01'], ['/advertisement:XXX20001', '/enable:true'], ['/package:X', '/program:Y', '/enable:false']]) {
+      lines.length = 0;
+      servers.length = 0;
+      await expect(utilCommand(parseArgs(['util', ...given]), unreachable(progIds, servers), (l) => lines.push(l))).rejects.toMatchObject({ exitCode: ExitCode.SMS_PROVIDER_UNAVAILABLE });
+      expect(lines, given.join(' ')).toEqual([]);
+      expect(servers).toEqual([given[0] === '/server:SCCM01' ? 'SCCM01' : '.']);
+    }
+  });
 });
 
 describe('zticache util: the report', () => {
@@ -499,6 +554,58 @@ describe('connecting: the provider dance of the script', () => {
     };
     expect(() => connectSms(obj({}, { ConnectServer: refuse(0x8004100e) }), 'WKS042')).toThrow(/WBEM_E_INVALID_NAMESPACE \(0x8004100E\): the computer WKS042 answers, but has no root\\sms namespace: it is not an SMS provider/);
     expect(() => connectSms(obj({}, { ConnectServer: refuse(0x800706ba) }), 'GONE')).toThrow(/^ConnectServer\(GONE, root\\sms\) failed: RPC_S_SERVER_UNAVAILABLE \(0x800706BA\)$/);
+  });
+
+  it('a root\\cimv2 that cannot name the computer (no answer, no set, an empty name) leaves the first error as it was', () => {
+    const first = /^ConnectServer\(WKS042, root\\sms\) failed: WBEM_E_INVALID_NAMESPACE \(0x8004100E\)$/;
+    const answers: Array<() => Variant> = [() => undefined, () => 'not a set', () => set([]), () => set([obj({ Name: '' })]), () => set([obj({ Name: 42 })])];
+    for (const answer of answers) {
+      const locator = obj({}, {
+        ConnectServer: (server, ns) => {
+          if (ns === 'root\\cimv2') return obj({}, { ExecQuery: answer });
+          throw new ComError(`ConnectServer(${server}, ${ns})`, 0x8004100e);
+        },
+      });
+      expect(() => connectSms(locator, 'WKS042')).toThrow(first);
+    }
+    // this computer, when no /server is given; an error that is not COM's passes as it is
+    const seen: Variant[] = [];
+    const local = obj({}, { ConnectServer: (server, ns) => { seen.push(server); throw new ComError(`ConnectServer(${server}, ${ns})`, 0x8004100e); } });
+    expect(() => connectSms(local, undefined)).toThrow(/^ConnectServer\(\., root\\sms\) failed/);
+    expect(seen).toEqual(['.', '.']);
+    const odd = Object.assign(new TypeError('boom'), { hresult: 0x8004100e });
+    let asked = 0;
+    expect(() => connectSms(obj({}, { ConnectServer: () => { asked++; throw odd; } }), 'S')).toThrow(odd);
+    expect(asked).toBe(1);
+  });
+
+  it('no services object, or no provider for the local site, is an error naming the step', () => {
+    expect(() => connectSms(obj({}, { ConnectServer: () => undefined }), 'S1')).toThrow(/^ConnectServer\(S1, root\\sms\) failed: E_FAIL \(0x80004005\): no services object$/);
+    expect(() => connectSms(obj({}, { ConnectServer: () => 'text' }), 'S1')).toThrow(/no services object/);
+    for (const answer of [undefined, set([])]) {
+      const locator = obj({}, { ConnectServer: () => obj({}, { ExecQuery: () => answer }) });
+      expect(() => connectSms(locator, 'S1')).toThrow(/^SMS_ProviderLocation on S1 failed: WBEM_E_NOT_FOUND \(0x80041002\): no provider for the local site$/);
+      expect(() => connectSms(locator, undefined)).toThrow(/^SMS_ProviderLocation on this server failed/);
+    }
+  });
+
+  it('the site\'s objects: a property set and Put_ reach the provider object; a query gives its members, or none', () => {
+    const calls: string[] = [];
+    const member = (id: string): Dispatch => ({
+      get: (n) => `${id}.${n}`, put: (n, v) => void calls.push(`${id} put ${n}=${String(v)}`), call: (n) => void calls.push(`${id} call ${n}`), items: () => [], release: () => {},
+    });
+    let answer: Variant = set([member('a'), member('b')]);
+    const site = obj({}, { Get: (path) => member(String(path)), ExecQuery: (wql) => { calls.push(`query ${String(wql)}`); return answer; } });
+    const locator = obj({}, { ConnectServer: (_s, ns) => (ns === 'root\\sms' ? obj({}, { ExecQuery: () => set([obj({ Machine: 'P', SiteCode: 'C' })]) }) : site) });
+    const s = connectSms(locator, 'S1');
+    const o = s.get('SMS_Program.X');
+    o.set('CommandLine', 'zticache.exe');
+    o.put();
+    expect(calls).toEqual(['SMS_Program.X put CommandLine=zticache.exe', 'SMS_Program.X call Put_']);
+    expect(s.query('select * from SMS_Package').map((x) => x.get('PackageID'))).toEqual(['a.PackageID', 'b.PackageID']);
+    expect(calls.at(-1)).toBe('query select * from SMS_Package');
+    answer = undefined;
+    expect(s.query('select * from SMS_Package')).toEqual([]);
   });
 });
 

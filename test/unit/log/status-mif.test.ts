@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../../src/core/exit-codes.js';
-import { ansi, statusMifText } from '../../../src/log/status-mif.js';
+import { ansi, statusMifText, writeStatusMif } from '../../../src/log/status-mif.js';
+import type { HeldFolder, Places } from '../../../src/places/places.js';
+import os from 'node:os';
 import { makePackage, scene } from '../../helpers/fixtures.js';
 import { mainWith, rt } from '../../helpers/seams.js';
 
@@ -76,5 +78,55 @@ describe('the status MIF', () => {
     expect(fs.existsSync(mif)).toBe(false);
     expect(await mainWith({}, s.args(...inside), rt(s.dir))).toBe(ExitCode.USAGE);
     expect(fs.readFileSync(mif, 'latin1')).toMatch(/VALUE = "USAGE: --log .*zticache\.log is inside the package/);
+  });
+
+  it('goes through places when it has them: the folder opened, the file rewritten there, the folder released, even when the write fails', () => {
+    const calls: string[] = [];
+    const places = (fail: boolean) => ({
+      openFolder: (dir: string) => {
+        calls.push(`open ${dir}`);
+        return {
+          rewriteFile: (name: string, data: Buffer) => {
+            calls.push(`rewrite ${name} ${data.length}`);
+            if (fail) throw new Error('ERROR_ACCESS_DENIED');
+          },
+          release: () => calls.push('release'),
+        } as unknown as HeldFolder;
+      },
+    }) as unknown as Places;
+    const file = { ...m, file: '/var/mif/ZTICache.mif' };
+    const long = `STAGE_FAILED: ${'y'.repeat(200)}`;
+    expect(writeStatusMif(places(false), path.posix, file, long)).toBe(`Wrote the status MIF /var/mif/ZTICache.mif (Failed: ${long.slice(0, 128)})`);
+    expect(calls).toEqual(['open /var/mif', `rewrite ZTICache.mif ${ansi(statusMifText(file, long, new Date())).length}`, 'release']);
+    calls.length = 0;
+    expect(writeStatusMif(places(true), path.posix, file, 'NO_SPACE: x')).toBe('cannot write the status MIF /var/mif/ZTICache.mif: ERROR_ACCESS_DENIED');
+    expect(calls.at(-1)).toBe('release');
+  });
+
+  it('without places (the Windows layer failed) writes by name, but never through a link, over a folder or over a file with other names', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-mif-'));
+    try {
+      const file = { ...m, file: path.join(dir, 'ZTICache.mif') };
+      expect(writeStatusMif(undefined, path, file, 'WINDOWS_LAYER_FAILED: koffi')).toMatch(/^Wrote the status MIF .*ZTICache\.mif \(Failed: WINDOWS_LAYER_FAILED: koffi\)$/);
+      expect(fs.readFileSync(file.file, 'latin1')).toContain('VALUE = "WINDOWS_LAYER_FAILED: koffi"');
+      // an older MIF there is replaced
+      expect(writeStatusMif(undefined, path, file, 'WINDOWS_LAYER_FAILED: second')).toMatch(/^Wrote/);
+      expect(fs.readFileSync(file.file, 'latin1')).toContain('second');
+
+      const victim = path.join(dir, 'victim.txt');
+      fs.writeFileSync(victim, 'keep');
+      const link = { ...m, file: path.join(dir, 'link.mif') };
+      fs.symlinkSync(victim, link.file);
+      expect(writeStatusMif(undefined, path, link, 'X')).toBe(`cannot write the status MIF ${link.file}: ${link.file} is a link; it was left as it is`);
+      const hard = { ...m, file: path.join(dir, 'hard.mif') };
+      fs.linkSync(victim, hard.file);
+      expect(writeStatusMif(undefined, path, hard, 'X')).toBe(`cannot write the status MIF ${hard.file}: ${hard.file} is a file with other names; it was left as it is`);
+      const folder = { ...m, file: path.join(dir, 'folder.mif') };
+      fs.mkdirSync(folder.file);
+      expect(writeStatusMif(undefined, path, folder, 'X')).toBe(`cannot write the status MIF ${folder.file}: ${folder.file} is not a plain file; it was left as it is`);
+      expect(fs.readFileSync(victim, 'utf8')).toBe('keep');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
