@@ -227,6 +227,28 @@ describe('zticache util: resolve, then write', () => {
     expect(r.error?.exitCode).toBe(ExitCode.SMS_PROVIDER_UNAVAILABLE);
     expect(r.error?.message).toMatch(/querying SMS_Advertisement: .* \(after the change above was written\)$/);
     expect(site.puts).toEqual(['SMS_Program', 'SMS_Advertisement']);
+    // nothing written (--what-if, or already so): the report's failure is only its own
+    for (const o of [{ advertisement: 'XXX20001', enable: true, whatIf: true }, { advertisement: 'XXX20001', enable: false }]) {
+      const quiet = xpSite(0x08);
+      const q = quiet.query;
+      quiet.query = (wql) => { if (/SMS_Advertisement/.test(wql)) throw new ComError('ExecQuery', 0x80041003); return q(wql); };
+      const e = (await run(quiet, o)).error;
+      expect(e?.exitCode, JSON.stringify(o)).toBe(ExitCode.SMS_PROVIDER_UNAVAILABLE);
+      expect(e?.message).toMatch(/querying SMS_Advertisement: .*WBEM_E_ACCESS_DENIED \(0x80041003\)$/);
+      expect(quiet.puts).toEqual([]);
+    }
+  });
+
+  it('a package property that fails other than by COM (not "no such property") is not taken for a missing ImageFlags', async () => {
+    const site = xpSite();
+    const get = site.get;
+    const broken = new TypeError('the provider object is gone');
+    site.get = (p) => {
+      const o = get(p);
+      return /^SMS_Package\./.test(p) ? { ...o, get: (prop) => { if (prop === 'ImageFlags') throw broken; return o.get(prop); } } : o;
+    };
+    await expect(runUtil({ whatIf: false, advertisement: 'XXX20001', enable: true }, { connect: () => site, out: () => {} })).rejects.toBe(broken);
+    expect(site.puts).toEqual([]);
   });
 });
 
