@@ -3,9 +3,10 @@
 import { execaSync } from 'execa';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ExitCode } from '../../../src/core/exit-codes.js';
-import { formatId, idOf, isVolumeRoot, locateUnder, sameId } from '../../../src/state/identity.js';
+import { entryId, formatId, idOf, isVolumeRoot, locateUnder, sameId } from '../../../src/state/identity.js';
+import { POSIX_HOST, WINDOWS_HOST, useHost } from '../../../src/core/host.js';
 import { checkOverlap, checkTargetSafe } from '../../../src/plan/checks.js';
 import { mountTmpfs, needs, tempDir } from '../../helpers/fixtures.js';
 
@@ -140,5 +141,28 @@ describe('identity of a location', () => {
     expect(isVolumeRoot(p, path.join(dir, 'absent'))).toBe(false);
     expect(isVolumeRoot(path.win32, 'C:\\')).toBe(true);
     expect(isVolumeRoot(p, '/tmp/..')).toBe(true);
+  });
+
+  it('a birth time is part of an identity only on POSIX, and only where the file system keeps one', () => {
+    const { target } = layout();
+    const real = fs.statSync(target, { bigint: true });
+    try {
+      useHost(WINDOWS_HOST); // NTFS IDs carry their own sequence number; a creation time there is the owner's to set
+      expect(idOf(target)).toEqual({ dev: real.dev.toString(), ino: real.ino.toString() });
+      expect(entryId(77n, 1700000000123.9)).toBe('77');
+    } finally {
+      useHost(POSIX_HOST);
+    }
+    expect(entryId(77, 1700000000123.9)).toBe('77@1700000000123');
+    expect(entryId(77, 0)).toBe('77');
+    expect(entryId(77, -5)).toBe('77');
+    expect(entryId(77)).toBe('77');
+    // a file system without birth times (an older tmpfs, NFS) gives 0: no "born" then
+    const stat = vi.spyOn(fs, 'statSync').mockReturnValueOnce({ ...real, dev: real.dev, ino: real.ino, birthtimeNs: 0n } as unknown as fs.BigIntStats);
+    try {
+      expect(idOf(target)).toEqual({ dev: real.dev.toString(), ino: real.ino.toString() });
+    } finally {
+      stat.mockRestore();
+    }
   });
 });
