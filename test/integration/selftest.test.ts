@@ -7,14 +7,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/exit-codes.js';
 import { posixPlatform } from '../../src/platform/posix/platform.js';
-import { expectExit, tempDir, zticache } from '../helpers/fixtures.js';
+import { expectExit, itProcess, tempDir, zticache } from '../helpers/fixtures.js';
 import { mainWith, rt } from '../helpers/seams.js';
 
 const sandboxes = () => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('zticache-selftest-'));
 const rows = (out: string) => Object.fromEntries([...out.matchAll(/^zticache: (.+?)\s{2,}(PASS|FAIL|SKIP)\s{2,}(.*)$/gm)].map((m) => [m[1]!.trim(), m[2]!]));
 
 describe('zticache selftest', () => {
-  it('runs the real code paths in a sandbox it removes: what POSIX can show PASSes, the rest is SKIP with why', async () => {
+  // a process of its own: the start check runs zticache itself again, which in-process is the test runner
+  itProcess('runs the real code paths in a sandbox it removes: what POSIX can show PASSes, the rest is SKIP with why', async () => {
     const state = tempDir('zti-st-');
     const before = sandboxes();
     const r = await zticache(['selftest', '--state-dir', state]);
