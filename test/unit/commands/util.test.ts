@@ -16,6 +16,7 @@ import { memorySite, pathKeys, type MemorySite } from '../../helpers/sms-site.js
 import { objectPath } from '../../../src/commands/util/object-path.js';
 import { stagerFolder } from '../../../src/commands/util/source-check.js';
 import { findStager, utilCommand } from '../../../src/commands/util/command.js';
+import { parseCommandLine, rewriteCommandLine } from '../../../src/commands/util/command-line.js';
 import { parseArgs } from '../../../src/cli/args.js';
 import type { Platform } from '../../../src/platform/platform.js';
 import { tempDir } from '../../helpers/fixtures.js';
@@ -253,6 +254,30 @@ describe('zticache util: resolve, then write', () => {
 });
 
 describe('zticache util: only what is zticache\'s', () => {
+  it('reads a command line as Windows starts it: the program part quoted or not, any folder, with or without .exe, spaces around ignored', () => {
+    const cases: Array<[string, string, string, string]> = [
+      // line, runs, program, args
+      ['  osdlaunch.exe /x  ', 'osdlaunch', 'osdlaunch.exe', '/x'],
+      ['OSDLAUNCH /x', 'osdlaunch', 'OSDLAUNCH', '/x'],
+      ['"C:\\Program Files\\zticache.exe" /status-mif:Z.mif', 'zticache', '"C:\\Program Files\\zticache.exe"', '/status-mif:Z.mif'],
+      ['"C:\\Program Files\\zticache.exe', 'zticache', '"C:\\Program Files\\zticache.exe', ''],
+      ['\\\\srv\\tools\\ZTICache /x', 'zticache', '\\\\srv\\tools\\ZTICache', '/x'],
+      ['zticache.vbs /x', 'zticache-vbs', 'zticache.vbs', '/x'],
+      ['cscript.exe //nologo "C:\\BDD\\ZTICache.vbs"', 'zticache-vbs', 'cscript.exe', '//nologo "C:\\BDD\\ZTICache.vbs"'],
+      ['cscript.exe myzticache.vbs', 'other', 'cscript.exe', 'myzticache.vbs'],
+      ['setup.exe /q', 'other', 'setup.exe', '/q'],
+    ];
+    for (const [line, runs, program, args] of cases) expect(parseCommandLine(line), line).toEqual({ runs, program, args });
+  });
+
+  it('disabling gives osdlaunch.exe back what zticache passed it after --, however spaced, and nothing when -- ends the line', () => {
+    expect(rewriteCommandLine('zticache.exe /status-mif:Z.mif --  /x  /y', false)).toBe('osdlaunch.exe /x  /y');
+    expect(rewriteCommandLine('zticache.exe /status-mif:Z.mif --', false)).toBe('osdlaunch.exe');
+    expect(rewriteCommandLine('zticache.exe /a--b', false)).toBe('osdlaunch.exe');
+    expect(rewriteCommandLine('  osdlaunch.exe  /x ', true)).toBe('zticache.exe -- /x');
+    expect(rewriteCommandLine('"C:\\Program Files\\zticache.exe" /s', true)).toBe('zticache.exe /s');
+  });
+
   const withCommandLine = async (commandLine: string, enable: boolean, force = false) => {
     const site = xpSite(enable ? 0x08 : 0x10);
     site.programs[0]!.CommandLine = commandLine;
