@@ -355,6 +355,9 @@ describe('zticache util: the package-source check says yes, no or cannot tell', 
     expect(stagerFolder('D:\\pkgs', undefined)).toEqual({ folder: 'D:\\pkgs' });
     expect(stagerFolder('D:\\pkgs', '.')).toEqual({ folder: 'D:\\pkgs' });
     expect(stagerFolder('D:\\pkgs', 'LocalHost')).toEqual({ folder: 'D:\\pkgs' });
+    for (const self of ['127.0.0.1', '::1']) expect(stagerFolder('D:\\pkgs', self)).toEqual({ folder: 'D:\\pkgs' });
+    // a path is UNC or local from its first character: text before it makes it neither
+    for (const odd of ['x\\\\srv\\share', 'xD:\\pkgs']) expect(stagerFolder(odd, 'S'), odd).toEqual({ cannotTell: `"${odd}" is neither a UNC path nor a local path of the site server` });
     expect(stagerFolder('  ', 'S')).toEqual({ cannotTell: 'the package has no source path' });
     expect(stagerFolder('pkgs\\xp', 'S')).toEqual({ cannotTell: '"pkgs\\xp" is neither a UNC path nor a local path of the site server' });
     const none = xpSite();
