@@ -434,6 +434,50 @@ describe('zticache util: the command', () => {
 });
 
 describe('zticache util: the report', () => {
+  it('is the script\'s report to the line: each OS package, all of its programs, all of each program\'s advertisements', async () => {
+    const site = memorySite({
+      packages: [{ PackageID: 'XXX00001', Name: 'XP Master', ImageFlags: 1 }, { PackageID: 'XXX00002', Name: 'Office', ImageFlags: 0 }],
+      programs: [
+        { PackageID: 'XXX00001', ProgramName: 'Install XP', CommandLine: 'zticache.exe' },
+        { PackageID: 'XXX00001', ProgramName: 'Capture', CommandLine: 'osdlaunch.exe /capture' },
+        { PackageID: 'XXX00002', ProgramName: 'Setup', CommandLine: 'setup.exe' },
+      ],
+      adverts: [
+        { AdvertisementID: 'XXX20001', PackageID: 'XXX00001', ProgramName: 'Install XP', RemoteClientFlags: 0x10 },
+        { AdvertisementID: 'XXX20002', PackageID: 'XXX00001', ProgramName: 'Install XP', RemoteClientFlags: 0x08 },
+        { AdvertisementID: 'XXX20003', PackageID: 'XXX00001', ProgramName: 'Capture', RemoteClientFlags: 0x10 },
+      ],
+    });
+    const r = await run(site, {});
+    expect(r.lines).toEqual([
+      'Connecting to SMS provider server SERVER1 and site MTN.',
+      'OS packages: SMS_Package where ImageFlags = 1 (SMS 2003 OSD).',
+      ' ',
+      'OS Package ID:             XXX00001',
+      'OS Package Name:           XP Master',
+      ' OS Program Name:          Install XP',
+      ' OS Program command line:  zticache.exe',
+      ' OS Program cache enabled: True',
+      '  OS Advertisement ID:     XXX20001',
+      `  OS Advertisement flags:  ${describeFlags(0x10)}`,
+      '  Download enabled:        True',
+      '  OS Advertisement ID:     XXX20002',
+      `  OS Advertisement flags:  ${describeFlags(0x08)}`,
+      '  Download enabled:        False',
+      ' OS Program Name:          Capture',
+      ' OS Program command line:  osdlaunch.exe /capture',
+      ' OS Program cache enabled: False',
+      '  OS Advertisement ID:     XXX20003',
+      `  OS Advertisement flags:  ${describeFlags(0x10)}`,
+      '  Download enabled:        True',
+      ' ',
+      'Warning: zticache.exe must be enabled on XXX00001 and Capture',
+      'in order for download and execute to be successful for advertisement XXX20003.',
+      ' ',
+    ]);
+    expect(site.queries).toEqual(['select * from SMS_Program', 'select * from SMS_Advertisement', 'select * from SMS_Package where ImageFlags = 1']);
+  });
+
   it('warns where download is on but the program does not stage, as the script did', async () => {
     const r = await run(xpSite(0x30), {});
     expect(r.text).toContain('Warning: zticache.exe must be enabled on XXX00001 and Install XP\nin order for download and execute to be successful for advertisement XXX20001.');
