@@ -146,6 +146,9 @@ describe('zticache util: resolve, then write', () => {
     expect(r.error?.exitCode).toBe(ExitCode.SMS_OBJECT_NOT_FOUND);
     expect(r.error?.message).toMatch(/^zticache util: retrieving program Gone of package XXX00001: .*WBEM_E_NOT_FOUND \(0x80041002\).*; nothing was changed$/);
     expect(site.putCalls).toBe(0);
+    // the provider's own error stays reachable for the log (its HRESULT and words)
+    expect(r.error?.cause).toBeInstanceOf(ComError);
+    expect((r.error?.cause as ComError).hresult).toBe(0x80041002);
     expect(state(site)).toBe(before);
   });
 
@@ -205,6 +208,7 @@ describe('zticache util: resolve, then write', () => {
       r = await run(site, o);
       expect(r.error?.exitCode).toBe(ExitCode.SMS_CHANGE_REFUSED);
       expect(site.puts).toEqual([first]);
+      expect(r.error?.cause).toBeInstanceOf(ComError);
       const undo = /undo what was written with: (.*)$/.exec(r.error!.message)![1]!;
       expect(undo).toBe(enable ? 'zticache util /server:SERVER1 /package:XXX00001 /program:"Install XP" /enable:false' : 'zticache util /server:SERVER1 /advertisement:XXX20001 /enable:true');
       expect(r.error!.message).toContain(`writing ${second === 'SMS_Program' ? 'program Install XP of package XXX00001' : 'advertisement XXX20001'} back (Put_) was refused`);
@@ -227,6 +231,7 @@ describe('zticache util: resolve, then write', () => {
     const r = await run(site, { advertisement: 'XXX20001', enable: true });
     expect(r.error?.exitCode).toBe(ExitCode.SMS_PROVIDER_UNAVAILABLE);
     expect(r.error?.message).toMatch(/querying SMS_Advertisement: .* \(after the change above was written\)$/);
+    expect((r.error?.cause as ComError).hresult).toBe(0x80041003);
     expect(site.puts).toEqual(['SMS_Program', 'SMS_Advertisement']);
     // nothing written (--what-if, or already so): the report's failure is only its own
     for (const o of [{ advertisement: 'XXX20001', enable: true, whatIf: true }, { advertisement: 'XXX20001', enable: false }]) {
