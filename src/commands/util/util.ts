@@ -78,6 +78,8 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
   const changing = o.advertisement !== undefined || o.package !== undefined || o.program !== undefined;
   if ((o.package === undefined) !== (o.program === undefined)) throw new ZtiError(ExitCode.USAGE, 'zticache util: /package and /program go together');
   if (changing && o.enable === undefined) throw new ZtiError(ExitCode.USAGE, 'zticache util: /enable:true or /enable:false is needed to change an advertisement or a program');
+  // /enable alone would only report: the admin meant a change and would read the report as done
+  if (!changing && o.enable !== undefined) throw new ZtiError(ExitCode.USAGE, 'zticache util: /enable changes an advertisement (/advertisement:ID) or a program (/package:ID /program:NAME): name one');
   const site = step(`connecting to the SMS provider on ${o.server ?? 'this server'}`, () => ctx.connect(o.server));
   out(`Connecting to SMS provider server ${site.provider} and site ${site.siteCode}.`);
   const server = o.server === undefined ? '' : `/server:${arg(o.server)} `;

@@ -165,9 +165,9 @@ describe('zticache util: resolve, then write', () => {
     expect(site.programs[0]!.CommandLine).toBe('zticache.exe');
   });
 
-  it('/package must go with /program, with an advertisement too; and name the advertisement\'s own program', async () => {
+  it('/package must go with /program, with an advertisement too; /enable needs one of them; and name the advertisement\'s own program', async () => {
     let connected = false;
-    for (const o of [{ advertisement: 'XXX20001', package: 'XXX00001', enable: true }, { advertisement: 'XXX20001', program: 'Install XP', enable: true }, { package: 'XXX00001', enable: true }, { advertisement: 'XXX20001' }, { package: 'XXX00001', program: 'Install XP' }]) {
+    for (const o of [{ advertisement: 'XXX20001', package: 'XXX00001', enable: true }, { advertisement: 'XXX20001', program: 'Install XP', enable: true }, { package: 'XXX00001', enable: true }, { advertisement: 'XXX20001' }, { package: 'XXX00001', program: 'Install XP' }, { enable: true }, { enable: false }]) {
       let err: unknown;
       try {
         await runUtil({ whatIf: false, ...o }, { connect: () => { connected = true; return xpSite(); }, out: () => {} });
