@@ -75,8 +75,8 @@ const arg = (v: string) => (/[\s"]/.test(v) ? `"${v}"` : v);
 
 export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
   const { out } = ctx;
-  const changing = o.advertisement !== undefined || o.package !== undefined || o.program !== undefined;
   if ((o.package === undefined) !== (o.program === undefined)) throw new ZtiError(ExitCode.USAGE, 'zticache util: /package and /program go together');
+  const changing = o.advertisement !== undefined || o.package !== undefined; // /program goes with /package
   if (changing && o.enable === undefined) throw new ZtiError(ExitCode.USAGE, 'zticache util: /enable:true or /enable:false is needed to change an advertisement or a program');
   // /enable alone would only report: the admin meant a change and would read the report as done
   if (!changing && o.enable !== undefined) throw new ZtiError(ExitCode.USAGE, 'zticache util: /enable changes an advertisement (/advertisement:ID) or a program (/package:ID /program:NAME): name one');
@@ -165,7 +165,7 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
     }
   }
 
-  if (o.enable && pkg !== undefined) {
+  if (o.enable) { // enabling always names a program: the advertisement's, or /package /program
     out('Be sure to include zticache.exe in the OS package by including it as a');
     out('required file on at least one custom action.');
     await checkSource(pkgSource ?? '', o.server, ctx);

@@ -85,13 +85,14 @@ describe('zticache util: download and execute on and off', () => {
     expect(site.programs[0]!.CommandLine).toBe('zticache.exe');
     expect(site.programs[1]!.CommandLine).toBe('setup.exe');
     expect(site.puts).toEqual(['SMS_Program', 'SMS_Advertisement']);
-    expect(r.lines.slice(0, 6)).toEqual([
+    expect(r.lines.slice(0, 7)).toEqual([
       'Connecting to SMS provider server SERVER1 and site MTN.',
       'Retrieving advertisement object for advertisement XXX20001.',
       'Retrieving program object for package XXX00001 and program Install XP.',
       'Set the command line of package XXX00001 program Install XP: "osdlaunch.exe" -> "zticache.exe".',
       'Set download and execute on for advertisement XXX20001: RemoteClientFlags 9256 (0x2428: RUN_FROM_LOCAL_DISPPOINT|DONT_RUN_NO_LOCAL_DISPPOINT|BALLOON_REMINDERS_REQUIRED|RERUN_IF_FAILED) -> 9264 (0x2430: DOWNLOAD_FROM_LOCAL_DISPPOINT|DONT_RUN_NO_LOCAL_DISPPOINT|BALLOON_REMINDERS_REQUIRED|RERUN_IF_FAILED).',
       'Be sure to include zticache.exe in the OS package by including it as a',
+      'required file on at least one custom action.',
     ]);
     expect(r.text).toContain('zticache.exe is in the package source \\\\SERVER1\\pkgs\\xp.');
     expect(r.text).toMatch(/OS Package ID: +XXX00001\nOS Package Name: +XP Master\n OS Program Name: +Install XP\n OS Program command line: +zticache\.exe\n OS Program cache enabled: True\n  OS Advertisement ID: +XXX20001\n  OS Advertisement flags: +9264 \(0x2430: [A-Z_|]+\)\n  Download enabled: +True/);
@@ -101,9 +102,12 @@ describe('zticache util: download and execute on and off', () => {
   it('/enable:false: the advertisement first; the program back to osdlaunch.exe only when named (the document\'s Listing 23)', async () => {
     const site = xpSite(0x10 | 0x20 | 0x8000);
     site.programs[0]!.CommandLine = 'zticache.exe';
-    await run(site, { advertisement: 'XXX20001', enable: false });
+    const alone = await run(site, { advertisement: 'XXX20001', enable: false });
     expect(site.adverts[0]!.RemoteClientFlags).toBe(0x08 | 0x20 | 0x8000);
     expect(site.programs[0]!.CommandLine).toBe('zticache.exe'); // the script, too, left the program alone here
+    expect(site.puts).toEqual(['SMS_Advertisement']);
+    expect(alone.text).toContain('Set download and execute off for advertisement XXX20001: RemoteClientFlags ');
+    expect(alone.text).not.toMatch(/Retrieving program object|Be sure to include|package source/);
     const r = await run(site, { package: 'XXX00001', program: 'Install XP', enable: false });
     expect(site.programs[0]!.CommandLine).toBe('osdlaunch.exe');
     expect(r.text).toContain('Set the command line of package XXX00001 program Install XP: "zticache.exe" -> "osdlaunch.exe".');
@@ -123,7 +127,9 @@ describe('zticache util: download and execute on and off', () => {
     expect(r.text).toContain('Package XXX00001 program Install XP already runs zticache.exe: "zticache.exe".');
     site.programs[0]!.CommandLine = 'osdlaunch.exe';
     site.adverts[0]!.RemoteClientFlags = 0x08;
-    expect((await run(site, { advertisement: 'XXX20001', package: 'XXX00001', program: 'Install XP', enable: false })).text).toContain('already runs osdlaunch.exe: "osdlaunch.exe"');
+    const off = (await run(site, { advertisement: 'XXX20001', package: 'XXX00001', program: 'Install XP', enable: false })).text;
+    expect(off).toContain('already runs osdlaunch.exe: "osdlaunch.exe"');
+    expect(off).toContain('Download and execute is already disabled on advertisement XXX20001: RemoteClientFlags 8 (0x8');
   });
 
   it('--what-if reads and says what would change, and writes nothing', async () => {
@@ -167,7 +173,15 @@ describe('zticache util: resolve, then write', () => {
 
   it('/package must go with /program, with an advertisement too; /enable needs one of them; and name the advertisement\'s own program', async () => {
     let connected = false;
-    for (const o of [{ advertisement: 'XXX20001', package: 'XXX00001', enable: true }, { advertisement: 'XXX20001', program: 'Install XP', enable: true }, { package: 'XXX00001', enable: true }, { advertisement: 'XXX20001' }, { package: 'XXX00001', program: 'Install XP' }, { enable: true }, { enable: false }]) {
+    const together = 'zticache util: /package and /program go together';
+    const needsEnable = 'zticache util: /enable:true or /enable:false is needed to change an advertisement or a program';
+    const nameOne = 'zticache util: /enable changes an advertisement (/advertisement:ID) or a program (/package:ID /program:NAME): name one';
+    for (const [o, message] of [
+      [{ advertisement: 'XXX20001', package: 'XXX00001', enable: true }, together], [{ advertisement: 'XXX20001', program: 'Install XP', enable: true }, together],
+      [{ package: 'XXX00001', enable: true }, together], [{ program: 'Install XP', enable: true }, together],
+      [{ advertisement: 'XXX20001' }, needsEnable], [{ package: 'XXX00001', program: 'Install XP' }, needsEnable],
+      [{ enable: true }, nameOne], [{ enable: false }, nameOne],
+    ] as const) {
       let err: unknown;
       try {
         await runUtil({ whatIf: false, ...o }, { connect: () => { connected = true; return xpSite(); }, out: () => {} });
@@ -175,6 +189,7 @@ describe('zticache util: resolve, then write', () => {
         err = e;
       }
       expect((err as ZtiError).exitCode, JSON.stringify(o)).toBe(ExitCode.USAGE);
+      expect((err as ZtiError).message, JSON.stringify(o)).toBe(message);
     }
     expect(connected).toBe(false);
     const site = xpSite();
@@ -212,8 +227,13 @@ describe('zticache util: resolve, then write', () => {
       const undo = /undo what was written with: (.*)$/.exec(r.error!.message)![1]!;
       expect(undo).toBe(enable ? 'zticache util /server:SERVER1 /package:XXX00001 /program:"Install XP" /enable:false' : 'zticache util /server:SERVER1 /advertisement:XXX20001 /enable:true');
       expect(r.error!.message).toContain(`writing ${second === 'SMS_Program' ? 'program Install XP of package XXX00001' : 'advertisement XXX20001'} back (Put_) was refused`);
-      expect(r.error!.message).toContain('written before it: ');
-      expect(r.error!.message).toContain('The site is consistent: ');
+      const said = enable
+        ? 'the command line of package XXX00001 program Install XP: "osdlaunch.exe /x" -> "zticache.exe -- /x"'
+        : `download and execute off for advertisement XXX20001: RemoteClientFlags ${describeFlags(0x10)} -> ${describeFlags(0x08)}`;
+      expect(r.error!.message).toContain(`; written before it: ${said}. The site is consistent: `);
+      expect(r.error!.message).toContain(enable
+        ? 'The site is consistent: the program runs zticache.exe and the advertisement still runs from the distribution point, which works (zticache.exe copies the package from there). Run it again to finish'
+        : 'The site is consistent: the advertisement runs from the distribution point again and the program still runs zticache.exe, which works (it copies the package from there). Run it again to finish');
       // never the state the document warns of: downloading while the program runs osdlaunch.exe
       expect(Number(site.adverts[0]!.RemoteClientFlags) & 0x10 && /osdlaunch/.test(String(site.programs[0]!.CommandLine))).toBeFalsy();
       // the undo, as named, gives the site back
@@ -221,6 +241,12 @@ describe('zticache util: resolve, then write', () => {
       site.refusePutAt = [];
       expect((await run(site, { ...args, enable: args.enable === 'true' })).error).toBeUndefined();
       expect(state(site)).toBe(before);
+      // without /server the undo names none (this server, as the run was)
+      site = make();
+      site.refusePutAt = [2];
+      const { server: _, ...here } = o;
+      r = await run(site, here);
+      expect(/undo what was written with: (.*)$/.exec(r.error!.message)![1]).toBe(enable ? 'zticache util /package:XXX00001 /program:"Install XP" /enable:false' : 'zticache util /advertisement:XXX20001 /enable:true');
     });
   }
 
@@ -441,8 +467,9 @@ describe('zticache util: the command', () => {
 describe('zticache util: the report', () => {
   it('is the script\'s report to the line: each OS package, all of its programs, all of each program\'s advertisements', async () => {
     const site = memorySite({
-      packages: [{ PackageID: 'XXX00001', Name: 'XP Master', ImageFlags: 1 }, { PackageID: 'XXX00002', Name: 'Office', ImageFlags: 0 }],
+      packages: [{ PackageID: 'XXX00001', Name: 'XP Master', ImageFlags: 1 }, { PackageID: 'XXX00002', Name: 'Office', ImageFlags: 0 }, { PackageID: 'XXX00003', ImageFlags: 1 }, { PackageID: 'XXX00004', Name: 'Vista', ImageFlags: 1 }],
       programs: [
+        { PackageID: 'XXX00004', ProgramName: 'Install', CommandLine: 'osdlaunch.exe' },
         { PackageID: 'XXX00001', ProgramName: 'Install XP', CommandLine: 'zticache.exe' },
         { PackageID: 'XXX00001', ProgramName: 'Capture', CommandLine: 'osdlaunch.exe /capture' },
         { PackageID: 'XXX00002', ProgramName: 'Setup', CommandLine: 'setup.exe' },
@@ -479,6 +506,16 @@ describe('zticache util: the report', () => {
       'Warning: zticache.exe must be enabled on XXX00001 and Capture',
       'in order for download and execute to be successful for advertisement XXX20003.',
       ' ',
+      // a package without a name or programs, a program without advertisements
+      ' ',
+      'OS Package ID:             XXX00003',
+      'OS Package Name:           ',
+      ' ',
+      'OS Package ID:             XXX00004',
+      'OS Package Name:           Vista',
+      ' OS Program Name:          Install',
+      ' OS Program command line:  osdlaunch.exe',
+      ' OS Program cache enabled: False',
     ]);
     expect(site.queries).toEqual(['select * from SMS_Program', 'select * from SMS_Advertisement', 'select * from SMS_Package where ImageFlags = 1']);
   });
@@ -597,6 +634,39 @@ describe('zticache util: each failure its own code, with the WMI error and its H
     }
     expect((err as ZtiError).message).toBe('zticache util: connecting to the SMS provider on this server: Error: the network is down');
     expect((err as ZtiError).cause).toBeInstanceOf(Error);
+    // a failure that already has its words and code (connectSms's own) is passed on as it is
+    const own = new ZtiError(ExitCode.SMS_PROVIDER_UNAVAILABLE, 'zticache util: SERVER9 is not an SMS provider');
+    try {
+      await runUtil({ server: 'SERVER9', whatIf: false }, { connect: () => { throw own; }, out: () => {} });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBe(own);
+  });
+
+  it('each step that fails is named: the program query, the package query of a site without ImageFlags, a package that is gone', async () => {
+    const failing = (cls: string, site = xpSite()) => {
+      const query = site.query;
+      site.query = (wql) => { if (wql === `select * from ${cls}`) throw new ComError(`ExecQuery(${wql})`, 0x80041003); return query(wql); };
+      return site;
+    };
+    expect((await run(failing('SMS_Program'), {})).error?.message).toMatch(/^zticache util: querying SMS_Program: ExecQuery\(select \* from SMS_Program\) failed/);
+    const noFlags = failing('SMS_Package');
+    noFlags.noImageFlags = true;
+    expect((await run(noFlags, {})).error?.message).toMatch(/^zticache util: querying SMS_Package: ExecQuery\(select \* from SMS_Package\) failed/);
+    const gone = xpSite();
+    gone.packages.shift();
+    const r = await run(gone, { advertisement: 'XXX20001', enable: true });
+    expect(r.error?.exitCode).toBe(ExitCode.SMS_OBJECT_NOT_FOUND);
+    expect(r.error?.message).toMatch(/^zticache util: retrieving package XXX00001: .*; nothing was changed$/);
+    expect(gone.putCalls).toBe(0);
+  });
+
+  it('the package-source check without a way to look, and with no source path at all, says which', async () => {
+    expect((await run(xpSite(), { advertisement: 'XXX20001', enable: true })).text).toContain('Cannot tell whether zticache.exe is in the package source \\\\SERVER1\\pkgs\\xp: this computer cannot look.');
+    const site = xpSite();
+    delete site.packages[0]!.PkgSourcePath;
+    expect((await run(site, { advertisement: 'XXX20001', enable: true }, async () => true)).text).toContain('Cannot tell whether zticache.exe is in the package source (none): the package has no source path.');
   });
 
   it('an access-denied read is the provider refusing to be read, never "not found"', async () => {
