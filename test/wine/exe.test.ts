@@ -471,6 +471,35 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       fs.rmSync(wine.host('C:\\windows\\ZTICache.mif'));
     });
 
+    it('Ctrl+C in its console during staging: STOPPED with its own code, a status MIF for the console, and the next run finishes', async () => {
+      const p = cachePackage(pkg);
+      fs.rmSync(wine.host('C:\\windows\\ZTICache.mif'), { force: true });
+      freshMinint();
+      // staging held up for certain: a source file locked (share mode 0), which zticache retries
+      const holder = await holdFile(`${p.win}\\setup.cab`);
+      let r: Awaited<ReturnType<Wine['run']>>;
+      try {
+        const run = wine.runInConsole(p.exe, ['--mode', 'copy', '/status-mif:ZTICache.mif', '--', 'C:\\MININT', REPORT, '0']);
+        await waitFor('the first backoff on the locked file', () => /setup\.cab: EBUSY \(try 1 of 6\)/.test(run.out()), 60_000);
+        run.ctrlC();
+        r = await run.result;
+      } finally {
+        await holder.release();
+      }
+      expect(r.code, r.out).toBe(ExitCode.STOPPED);
+      expect(r.out).toMatch(/zticache was asked to stop \(SIGINT\) before its launcher started: stopped; what was staged is kept/);
+      expect(readLaunchReport(wine.host(REPORT))).toBeUndefined();
+      expect(fs.readFileSync(wine.host('C:\\windows\\ZTICache.mif'), 'latin1')).toMatch(/VALUE = "STOPPED: zticache was asked to stop \(SIGINT\) before its launcher started/);
+      expect(r.out).toMatch(/Wrote the status MIF C:\\windows\\ZTICache\.mif \(Failed: STOPPED/i);
+      fs.rmSync(wine.host('C:\\windows\\ZTICache.mif'));
+      // the next run (C:\\MININT kept: its journal is what the run finishes) stages all and launches
+      const again = await wine.run(p.exe, ['--mode', 'copy', '/status-mif:ZTICache.mif', '--', 'C:\\MININT', REPORT, '0']);
+      expect(again.code, again.out).toBe(0);
+      expect(readLaunchReport(wine.host(REPORT))?.complete).toBe(true);
+      expectStaged(p.expected);
+      expect(fs.existsSync(wine.host('C:\\windows\\ZTICache.mif'))).toBe(false); // a run that launched writes none
+    });
+
     it("a manifest written by Windows' own sha256sum (an escaped line: \\<hash>  sub\\\\b.txt) is read, and checked", async () => {
       const p = cachePackage(pkg);
       const lines = Object.entries(pkg).map(([rel, c]) => {

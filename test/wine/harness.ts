@@ -141,17 +141,14 @@ export class Wine {
    * trace, warn or err channel by its type).
    */
   async run(program: string, args: string[], opts: { cwd?: string; events?: boolean; env?: Record<string, string> } = {}): Promise<{ code: number; out: string; events: EventTrace }> {
-    const tag = `${process.pid}-${++this.n}`;
-    const outFile = path.join(this.prefix, `out-${tag}.txt`);
-    const errFile = path.join(this.prefix, `err-${tag}.txt`);
-    const codeFile = path.join(this.prefix, `code-${tag}.txt`);
-    const fd = fs.openSync(outFile, 'w');
-    const efd = opts.events ? fs.openSync(errFile, 'w') : fd;
+    const files = this.runFiles();
+    const fd = fs.openSync(files.out, 'w');
+    const efd = opts.events ? fs.openSync(files.err, 'w') : fd;
     const env = { ...process.env, ...this.env, ...(opts.events ? { WINEDEBUG: 'fixme+advapi,trace+eventlog,warn+eventlog' } : {}), ...opts.env };
     try {
       // plain spawn: execa takes no raw descriptors, and the output must go to a file, not a pipe
       await new Promise<void>((resolve, reject) => {
-        spawn('wine', [path.join(this.bin, 'relay.exe'), Wine.z(codeFile), program, ...args], {
+        spawn('wine', [path.join(this.bin, 'relay.exe'), Wine.z(files.code), program, ...args], {
           env, stdio: ['ignore', fd, efd], cwd: opts.cwd ?? this.prefix,
         }).on('error', reject).on('exit', () => resolve());
       });
@@ -159,10 +156,41 @@ export class Wine {
       fs.closeSync(fd);
       if (efd !== fd) fs.closeSync(efd);
     }
-    const err = opts.events ? fs.readFileSync(errFile, 'utf8') : '';
-    const out = fs.readFileSync(outFile, 'utf8') + err.split('\n').filter((l) => !/^[0-9a-f]{4}:(fixme|trace|warn|err):/.test(l)).join('\n');
-    if (!fs.existsSync(codeFile)) throw new Error(`relay wrote no exit code; output:\n${out}`);
-    return { code: Number(fs.readFileSync(codeFile, 'utf8').trim()), out, events: parseEventTrace(err) };
+    return this.runResult(files, opts.events === true);
+  }
+
+  /**
+   * Runs a Windows program through relay.exe in a console, as an admin runs it at a command
+   * prompt: wine on a terminal (util-linux's script gives it one) makes a Unix console, whose
+   * Ctrl+C (the byte 0x03 typed into the terminal) Wine turns into a console control event for
+   * every process on it. Output and exit code as run() gives them; `out()` reads the output so far.
+   */
+  runInConsole(program: string, args: string[], opts: { env?: Record<string, string> } = {}) {
+    const files = this.runFiles();
+    const sq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const command = ['wine', path.join(this.bin, 'relay.exe'), Wine.z(files.code), program, ...args].map(sq).join(' ') + ` >${sq(files.out)} 2>&1`;
+    const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...this.env, ...opts.env }, stdio: ['pipe', 'ignore', 'ignore'], cwd: this.prefix });
+    const done = new Promise<void>((resolve, reject) => child.on('error', reject).on('exit', () => resolve()));
+    return {
+      out: () => (fs.existsSync(files.out) ? fs.readFileSync(files.out, 'utf8') : ''),
+      ctrlC: () => child.stdin.write('\x03'),
+      result: done.then(() => {
+        child.stdin.end();
+        return this.runResult(files, false);
+      }),
+    };
+  }
+
+  private runFiles() {
+    const tag = `${process.pid}-${++this.n}`;
+    return { out: path.join(this.prefix, `out-${tag}.txt`), err: path.join(this.prefix, `err-${tag}.txt`), code: path.join(this.prefix, `code-${tag}.txt`) };
+  }
+
+  private runResult(files: ReturnType<Wine['runFiles']>, events: boolean): { code: number; out: string; events: EventTrace } {
+    const err = events ? fs.readFileSync(files.err, 'utf8') : '';
+    const out = fs.readFileSync(files.out, 'utf8') + err.split('\n').filter((l) => !/^[0-9a-f]{4}:(fixme|trace|warn|err):/.test(l)).join('\n');
+    if (!fs.existsSync(files.code)) throw new Error(`relay wrote no exit code; output:\n${out}`);
+    return { code: Number(fs.readFileSync(files.code, 'utf8').trim()), out, events: parseEventTrace(err) };
   }
 }
 

@@ -7,7 +7,9 @@
  * is empty, 0x8 DETACHED_PROCESS none at all.
  * Wine's CreateProcessW fails with ERROR_INTERNAL_ERROR (1359) when the new process dies before
  * its start-up is done (seen once in CI, under load): the program's own code never ran, so relay
- * starts it again, up to three times, and says so on standard error. */
+ * starts it again, up to three times, and says so on standard error.
+ * Run in a console (Wine.runInConsole), relay shares it with the child: a Ctrl+C typed there
+ * reaches both, and relay lets it pass without ending, so that it still writes the child's code. */
 #include <windows.h>
 #include <stdio.h>
 #include <wchar.h>
@@ -26,9 +28,15 @@ static wchar_t *skip_args(wchar_t *cmd, int n) {
     return cmd;
 }
 
+static BOOL WINAPI outlive_ctrl_c(DWORD type) {
+    (void)type;
+    return TRUE; /* relay's own: the child's handlers are its own (not inherited) */
+}
+
 int wmain(int argc, wchar_t **argv) {
     if (argc < 3) { fwprintf(stderr, L"usage: relay <code-file> <program> [args...]\n"); return 2; }
     wchar_t *child = skip_args(GetCommandLineW(), 2);
+    SetConsoleCtrlHandler(outlive_ctrl_c, TRUE);
     STARTUPINFOW si = { sizeof si };
     PROCESS_INFORMATION pi;
     si.dwFlags = STARTF_USESTDHANDLES;
