@@ -153,3 +153,56 @@ describe('the small surprises of a command line', () => {
     expect(parseArgs(['/source:C:\\pkg\\']).source).toBe('C:\\pkg\\');
   });
 });
+
+describe('every spelling and every refusal, word for word (what the mutation run found untested)', () => {
+  it('-? is help too, and -name is the single-dash spelling of --name', () => {
+    expect(parseArgs(['-?']).command).toBe('help');
+    expect(parseArgs(['-version']).command).toBe('version');
+    expect(parseArgs(['-Mode', 'copy']).mode).toBe('copy');
+    // a dash before a digit is no option: a value such as a negative number stays an argument
+    expect(parseArgs(['cache-size', '-5']).cacheMb).toBe('-5');
+  });
+
+  it('an option is an option only from its first character: text before -- or / makes a plain argument', () => {
+    expect(parseArgs(['manifest', 'pkg--mode=copy'])).toMatchObject({ command: 'manifest', manifestDir: 'pkg--mode=copy', mode: 'auto' });
+    expect(parseArgs(['manifest', 'pkgs/mode:copy'])).toMatchObject({ manifestDir: 'pkgs/mode:copy', mode: 'auto' });
+    // a one-component POSIX path is a folder, not an unknown switch
+    expect(parseArgs(['manifest', '/pkgs'])).toMatchObject({ command: 'manifest', manifestDir: '/pkgs' });
+  });
+
+  it('--help wins over --version and over every subcommand, whose own checks then do not apply', () => {
+    expect(parseArgs(['--help', '--version']).command).toBe('help');
+    expect(parseArgs(['--version', '--help']).command).toBe('help');
+    for (const sub of ['manifest', 'util', 'selftest', 'cache-size']) expect(parseArgs(['--help', sub]).command, sub).toBe('help');
+    expect(parseArgs(['--help', '/enable:true', '--keep', '--package-size', '5']).command).toBe('help');
+  });
+
+  it('a value missing: the WSH form names its own spelling, the others say so also before --', () => {
+    expect(usageError(['/mode']).message).toBe('/mode needs a value (/mode:VALUE) (see zticache --help)');
+    expect(usageError(['--mode']).message).toBe('--mode needs a value (see zticache --help)');
+    expect(usageError(['--mode', '--', 'x']).message).toBe('--mode needs a value (see zticache --help)');
+  });
+
+  it('options of another command are refused by name', () => {
+    expect(usageError(['/server:S1']).message).toBe('--server belongs to "zticache util" (see zticache --help)');
+    expect(usageError(['--package-size', '5']).message).toBe('--package-size belongs to "zticache selftest" (see zticache --help)');
+    expect(usageError(['--keep']).message).toBe('--keep belongs to "zticache selftest" (see zticache --help)');
+    expect(usageError(['util', '--keep']).message).toBe('--keep belongs to "zticache selftest" (see zticache --help)');
+    expect(usageError(['selftest', 'extra']).message).toBe('usage: zticache selftest [--package-size MB] [--status-mif NAME] [--keep] (see zticache --help)');
+    expect(parseArgs(['selftest', '--keep', '--package-size', '1'])).toMatchObject({ command: 'selftest', keep: true, packageSize: 1 });
+  });
+
+  it('numbers and choices: the limits, and the words of each refusal', () => {
+    expect(usageError(['--mode', 'fast']).message).toBe('--mode must be auto, move or copy, not "fast" (see zticache --help)');
+    for (const bad of ['0', '1.5', 'x', '-1']) expect(usageError(['selftest', '--package-size', bad]).message, bad).toBe(`--package-size must be a whole number of MB, not "${bad}" (see zticache --help)`);
+    for (const ok of [1, 64]) expect(parseArgs(['--parallel', String(ok)]).parallel).toBe(ok);
+    for (const bad of ['0', '65', '2.5']) expect(usageError(['--parallel', bad]).message, bad).toBe(`--parallel must be a whole number from 1 to 64, not "${bad}" (see zticache --help)`);
+    expect(parseArgs(['--event-source', 'ZTI']).eventSource).toBe('ZTI');
+    expect(parseArgs(['util', '/enable:yes']).enable).toBe(true);
+    expect(parseArgs(['util', '/enable:false']).enable).toBe(false);
+  });
+
+  it('a quote followed by spaces and another option is explained however many spaces', () => {
+    expect(usageError(['/source:C:\\pkg"   /what-if']).message).toMatch(/holds a quote followed by what looks like another option/);
+  });
+});
