@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExitCode, SIGNAL_EXIT_BASE } from '../../../src/core/exit-codes.js';
 import { launch } from '../../../src/launch/launch.js';
+import { POSIX_HOST, WINDOWS_HOST, useHost } from '../../../src/core/host.js';
 import { tempDir, waitFor } from '../../helpers/fixtures.js';
 import { rejection } from '../../helpers/seams.js';
 
@@ -26,10 +27,14 @@ describe('launch', () => {
   it('runs the launcher in the given folder with its arguments and returns its exit code', async () => {
     const l = launcher('exit 42');
     const cwd = tempDir('zti-target-');
+    const t0 = Date.now();
     const r = await launch({ launcher: l.file, args: ['a b', 'c'], cwd });
+    const wall = (Date.now() - t0) / 1000;
     expect(r.exitCode).toBe(42);
     expect(r.signal).toBeUndefined();
+    // seconds, of the call itself (not milliseconds, not a clock reading)
     expect(r.seconds).toBeGreaterThanOrEqual(0);
+    expect(r.seconds).toBeLessThanOrEqual(wall);
     expect(l.read('cwd').trim()).toBe(fs.realpathSync(cwd));
     expect(l.read('args')).toBe('a b\nc\n');
   });
@@ -82,5 +87,28 @@ describe('launch', () => {
     });
     expect(order).toEqual(['listening', 'SIGINT']);
     expect(r).toMatchObject({ exitCode: SIGNAL_EXIT_BASE + 2, signal: 'SIGINT' });
+  });
+
+  it("on Windows' rules a stop request is told, not passed on (a console's Ctrl+C reaches the launcher itself); without a listener it is not told", async () => {
+    const l = launcher(`touch "$0.started"\nwhile [ ! -e "$0.go" ]; do sleep 0.05; done\nexit 7`);
+    const told: string[] = [];
+    useHost(WINDOWS_HOST);
+    try {
+      const run = launch({ launcher: l.file, args: [], cwd: l.dir, onSignal: (s) => void told.push(s) });
+      await waitFor('the launcher to start', () => fs.existsSync(`${l.file}.started`));
+      process.emit('SIGINT', 'SIGINT');
+      expect(told).toEqual(['SIGINT']);
+      fs.writeFileSync(`${l.file}.go`, '');
+      // the launcher was not stopped: it ends by itself, with its own code
+      const r = await run;
+      expect([r.exitCode, r.signal]).toEqual([7, undefined]);
+    } finally {
+      useHost(POSIX_HOST);
+    }
+    const quiet = launcher(`touch "$0.started"\nwhile :; do sleep 0.05; done`);
+    const run = launch({ launcher: quiet.file, args: [], cwd: quiet.dir });
+    await waitFor('the launcher to start', () => fs.existsSync(`${quiet.file}.started`));
+    process.emit('SIGTERM', 'SIGTERM');
+    expect(await run).toMatchObject({ exitCode: SIGNAL_EXIT_BASE + 15, signal: 'SIGTERM' });
   });
 });
