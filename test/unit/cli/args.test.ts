@@ -193,6 +193,7 @@ describe('every spelling and every refusal, word for word (what the mutation run
   });
 
   it('numbers and choices: the limits, and the words of each refusal', () => {
+    expect(parseArgs(['--mode', 'copy', '/mode:AUTO']).mode).toBe('auto'); // the default, also given
     expect(usageError(['--mode', 'fast']).message).toBe('--mode must be auto, move or copy, not "fast" (see zticache --help)');
     for (const bad of ['0', '1.5', 'x', '-1']) expect(usageError(['selftest', '--package-size', bad]).message, bad).toBe(`--package-size must be a whole number of MB, not "${bad}" (see zticache --help)`);
     for (const ok of [1, 64]) expect(parseArgs(['--parallel', String(ok)]).parallel).toBe(ok);
