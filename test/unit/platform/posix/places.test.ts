@@ -75,6 +75,14 @@ describe('places on POSIX: by handle, never by name', () => {
     if (spawnSync('mkfifo', [fifo]).status !== 0) throw new Error('mkfifo failed');
     const held = posixPlaces.openFolder(d);
     expect(placeRefusal(() => held.appendFile('ZTICache.log')).code).toBe('EFTYPE');
+    // with a reader on it the open succeeds; what was opened is still not a file
+    const reader = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    try {
+      const e = placeRefusal(() => held.rewriteFile('ZTICache.log', Buffer.from('x')));
+      expect([e.code, e.message]).toEqual(['EFTYPE', `${fifo} is not a regular file`]);
+    } finally {
+      fs.closeSync(reader);
+    }
     held.release();
   });
 
