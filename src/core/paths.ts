@@ -13,6 +13,8 @@ function comparable(p: path.PlatformPath, s: string): string {
     if (/^\\\\\?\\UNC\\/i.test(r)) r = '\\\\' + r.slice(8);
     else if (r.startsWith('\\\\?\\')) r = r.slice(4);
     r = r.toLowerCase();
+    // path.win32.resolve gives \\?\C: for \\?\C:\ but C:\ for C:\: both are the drive's root
+    if (/^[a-z]:$/.test(r)) r += '\\';
   }
   return r.length > 1 && r.endsWith(p.sep) && !/^[a-z]:\\$/i.test(r) ? r.slice(0, -1) : r;
 }
@@ -49,6 +51,6 @@ export function fromRel(p: path.PlatformPath, root: string, rel: string): string
  * journal a run wrote.
  */
 export function isSafeRel(rel: string, names: Pick<NameRules, 'unholdable'>): boolean {
-  if (rel === '' || rel.includes('\0')) return false;
+  // '' splits into one empty part; NUL is unholdable under both names rules
   return rel.split('/').every((part) => part !== '' && part !== '.' && part !== '..' && names.unholdable(part) === undefined);
 }

@@ -21,6 +21,20 @@ describe('isInside', () => {
     expect(isInside(w, 'D:\\MININT', 'C:\\')).toBe(false);
   });
 
+  it('Windows: a root is one folder however it is spelled: a drive as C:\\ or \\\\?\\C:\\, a share with or without \\\\?\\UNC\\ and its backslash', () => {
+    // path.win32.resolve gives \\?\C: for \\?\C:\ (no backslash), C:\ for C:\, and keeps a share root's backslash
+    expect(isInside(w, 'C:\\', '\\\\?\\C:\\')).toBe(false);
+    expect(isInside(w, '\\\\?\\C:\\', 'C:\\')).toBe(false);
+    expect(isInside(w, 'C:\\MININT', '\\\\?\\C:\\')).toBe(true);
+    expect(isInside(w, '\\\\?\\C:\\MININT', 'c:\\')).toBe(true);
+    expect(isInside(w, '\\\\srv\\share', '\\\\?\\UNC\\srv\\share')).toBe(false);
+    expect(isInside(w, '\\\\srv\\share\\', '\\\\?\\UNC\\srv\\share\\')).toBe(false);
+    expect(isInside(w, '\\\\?\\UNC\\srv\\share', '\\\\srv\\share\\')).toBe(false);
+    expect(isInside(w, '\\\\srv\\share\\pkg', '\\\\?\\UNC\\srv\\share')).toBe(true);
+    // text before the prefix is no prefix
+    expect(isInside(w, 'C:\\x\\\\?\\UNC\\srv', 'C:\\x')).toBe(true);
+  });
+
   it('POSIX: case counts; the root holds everything but itself', () => {
     expect(isInside(p, '/pkg/a', '/pkg/')).toBe(true);
     expect(isInside(p, '/PKG/a', '/pkg')).toBe(false);
