@@ -416,6 +416,16 @@ describe('the status MIF where others could plant something (POSIX: the default 
     expect(r.out).toMatch(/cannot write the status MIF .*ZTICache\.mif: .*is not a regular file/);
   });
 
+  it('a refused command line writes one too (a --log inside the package), but never under --what-if', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const refused = [...s.args('--status-mif', 'ZTICache.mif', '--log', path.join(s.source, 'z.log'))];
+    expectExit(await zticache([...refused, '--what-if']), ExitCode.USAGE);
+    expect(fs.existsSync(mifOf(s))).toBe(false);
+    expectExit(await zticache(refused), ExitCode.USAGE);
+    expect(fs.readFileSync(mifOf(s), 'latin1')).toMatch(/VALUE = "USAGE: --log .*z\.log is inside the package/);
+  });
+
   it('a refusal under --what-if writes none; a launcher that fails to start writes one, with the default Version', async () => {
     const s = scene();
     makePackage(s.source);
