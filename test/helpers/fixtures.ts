@@ -184,6 +184,9 @@ export function expectExit(r: { code?: number; out: string }, code: number): voi
   if (code >= 900000000 && !r.out.includes(`[exit ${code}]`)) throw new Error(`no "[exit ${code}]" in the output\n${r.out}`);
 }
 
+/** `text` as a regular expression that matches only itself (for a path or a version inside a pattern). */
+export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
 /** Waits until cond() is true, checking every 20 ms, failing after a generous ceiling (a loaded machine is slow, never wrong). */
 export async function waitFor(what: string, cond: () => boolean, ceilingMs = 30_000): Promise<void> {
   const until = Date.now() + ceilingMs;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/exit-codes.js';
 import { VERSION } from '../../src/core/version.js';
-import { expectExit, makePackage, scene, zticache } from '../helpers/fixtures.js';
+import { escapeRegExp as esc, expectExit, makePackage, scene, zticache } from '../helpers/fixtures.js';
 
 /** The CMTrace entries of a log: text and type (1 information, 2 warning, 3 error). */
 function entries(file: string) {
@@ -44,7 +44,6 @@ describe('the last lines of a run', () => {
     expect(e.size).toBe(`${planned[1]} files, ${planned[2]}`);
     expect(e.seconds).toBeLessThanOrEqual(r.wall + 0.05);
     // the first line names this version, this process and the command as given
-    const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     expect(e.all[0]!.text).toMatch(new RegExp(`^zticache ${esc(VERSION)} started \\(pid \\d+, node ${esc(process.version)}( [^)]*)?\\): ${esc(args.join(' '))}$`));
     const memory = /^Peak memory: (\d+\.\d) MB$/.exec(e.after.at(-1)!.text);
     expect(memory, e.after.at(-1)!.text).not.toBeNull();

@@ -9,7 +9,7 @@ import { ExitCode } from '../../src/core/exit-codes.js';
 import { posixPlatform } from '../../src/platform/posix/platform.js';
 import type { StageFs } from '../../src/stage/fs.js';
 import { mainWith, realFs, rt, copyKeepingTime } from '../helpers/seams.js';
-import { LAUNCHER, LAUNCHER_SOURCE, expectExit, makePackage, needs, readReport, scene, snapshot, tempDir, zticache } from '../helpers/fixtures.js';
+import { LAUNCHER, LAUNCHER_SOURCE, escapeRegExp, expectExit, makePackage, needs, readReport, scene, snapshot, tempDir, zticache } from '../helpers/fixtures.js';
 
 const fast = { attempts: 2, baseMs: 1, maxMs: 2 };
 const log = (s: ReturnType<typeof scene>) => fs.readFileSync(s.log, 'utf8');
@@ -376,7 +376,7 @@ describe('planned before the first change', () => {
     const original = snapshot(s.source);
     const r = await zticache([...s.args('--', s.report, '0').map((a) => (a === LAUNCHER ? path.join(s.source, LAUNCHER) : a))]);
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(new RegExp(`Launcher: ${path.join(s.target, LAUNCHER).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+    expect(r.out).toMatch(new RegExp(`Launcher: ${escapeRegExp(path.join(s.target, LAUNCHER))}`));
     expect(readReport(s.report)!.cwd).toBe(s.target);
     expect(readReport(s.report)!.files).toEqual(original);
   });

@@ -9,7 +9,7 @@ import { takeInventory, type Inventory } from '../../../src/plan/inventory.js';
 import { type Walker } from '../../../src/core/walk.js';
 import { hashFile } from '../../../src/plan/manifest.js';
 import { verify, type VerifyOptions } from '../../../src/verify/verify.js';
-import { makeTree, memoryLog, tempDir } from '../../helpers/fixtures.js';
+import { escapeRegExp, makeTree, memoryLog, tempDir } from '../../helpers/fixtures.js';
 import { rejection } from '../../helpers/seams.js';
 import { posixNames } from '../../helpers/names.js';
 
@@ -29,7 +29,7 @@ async function refusal(target: string, inv: Inventory, opts: VerifyOptions, what
   const err = await rejection(verify(target, inv, opts));
   expect(err.exitCode).toBe(ExitCode.VERIFY_FAILED);
   expect(err.path).toBe(target);
-  const m = new RegExp(`^(.*) ${what.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: (.*)\\. The launcher was not started\\.$`).exec(err.message);
+  const m = new RegExp(`^(.*) ${escapeRegExp(what)}: (.*)\\. The launcher was not started\\.$`).exec(err.message);
   expect(m, err.message).not.toBeNull();
   expect(m![1]).toBe(target);
   return m![2]!;
