@@ -17,6 +17,7 @@ import { checkFreeSpace, checkOverlap, checkPackageNames, checkTargetSafe, type 
 import { chooseMode, classifySource, modeReason, type SourceKind } from './classify.js';
 import { takeInventory, type Inventory } from './inventory.js';
 import { host } from '../core/host.js';
+import { fileStat } from '../core/file-stat.js';
 
 export type Action = 'move' | 'copy' | 'none';
 
@@ -415,7 +416,10 @@ function sameVolumeOf(platform: Platform, a: string, b: string): boolean {
 
 /** On resume, the inventory files not yet complete in the target. */
 function stillToCopy(p: Options['path'], target: string, inv: Inventory): Inventory['files'] {
-  return inv.files.filter((f) => fs.statSync(fromRel(p, target, f.rel), { throwIfNoEntry: false })?.size !== f.size);
+  return inv.files.filter((f) => {
+    const now = fileStat.info(fromRel(p, target, f.rel));
+    return now?.kind !== 'file' || now.size !== f.size;
+  });
 }
 
 /** Bytes the files take in clusters of `cluster` bytes (an empty file takes none). */

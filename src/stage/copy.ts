@@ -7,7 +7,6 @@
 // utimes; on Windows only the copy (CopyFileW keeps the time; the copies are checked afterwards by
 // listing their folders, in copy-check.ts), and never a stat of the destination.
 
-import type fs from 'node:fs';
 import type path from 'node:path';
 import { ExitCode } from '../core/exit-codes.js';
 import { ZtiError, errnoOf } from '../core/errors.js';
@@ -22,6 +21,7 @@ import { faultPoint } from '../core/fault-points.js';
 import { stageFs } from './fs.js';
 import { checkCopies, RUN_AGAIN, sameTime, stillInventoried } from './copy-check.js';
 import { host } from '../core/host.js';
+import type { FileInfo } from '../core/file-stat.js';
 
 export interface CopyOptions {
   p: path.PlatformPath;
@@ -58,8 +58,8 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
   sfs.mkdirp(dstRoot);
   for (const d of inv.dirs) sfs.mkdirp(fromRel(p, dstRoot, d));
 
-  /** the source's stat, which must still show the inventoried size and time */
-  const sourceStat = (src: string, f: FileEntry): fs.Stats => {
+  /** the source as the walk reads it (core/file-stat.ts), which must still show the inventoried size and time */
+  const sourceStat = (src: string, f: FileEntry): FileInfo => {
     const s = sfs.statSync(src);
     stillInventoried(src, f, s, opts.whenChanged);
     return s;
@@ -70,8 +70,8 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
    * time) is kept; anything else there is an incomplete leftover, removed first (a copy never
    * overwrites).
    */
-  const decide = (s: fs.Stats, d: fs.Stats | undefined): 'complete' | 'copy' | 'replace' => {
-    if (d !== undefined && d.size === s.size && sameTime(d.mtimeMs, s.mtimeMs)) return 'complete';
+  const decide = (s: FileInfo, d: FileInfo | undefined): 'complete' | 'copy' | 'replace' => {
+    if (d?.kind === 'file' && d.size === s.size && sameTime(d.mtimeMs, s.mtimeMs)) return 'complete';
     return d ? 'replace' : 'copy';
   };
   const done = (f: FileEntry, copied: boolean) => {
@@ -141,7 +141,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
       }
       faultPoint('file copied, time not set', dst);
       if (keepsTime) unchecked.push(f);
-      else sfs.utimesSync(dst, s!.atime, s!.mtime);
+      else sfs.setModified(dst, s!.mtimeMs);
       faultPoint('file copied');
       done(f, true);
       opts.progress?.tick();
@@ -188,7 +188,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
         // a large copy takes long enough for the source to be refreshed meanwhile: asked again
         const after = await sfs.stat(src);
         stillInventoried(src, f, after, opts.whenChanged);
-        await sfs.utimes(dst, s.atime, s.mtime);
+        sfs.setModified(dst, s.mtimeMs);
       }
       faultPoint('file copied');
       done(f, true);
@@ -204,7 +204,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
     const rel = inv.dirs[i]!;
     try {
       const s = sfs.statSync(fromRel(p, srcRoot, rel));
-      if (s) sfs.utimesSync(fromRel(p, dstRoot, rel), s.atime, s.mtime);
+      if (s) sfs.setModified(fromRel(p, dstRoot, rel), s.mtimeMs);
     } catch {
       /* a folder time is not worth failing a deployment for */
     }

@@ -125,7 +125,7 @@ describe('a copy whose source changed (a distribution point refreshed meanwhile)
   it('Windows way: a copy cut short is resumed keeping the files already complete; every copy has its source\'s time', async () => {
     const s = scene();
     makePackage(s.source);
-    const windowsFs: StageFs = { ...realFs, copyFileSync: copyKeepingTime, utimesSync: () => { throw new Error('no time is set on Windows'); } };
+    const windowsFs: StageFs = { ...realFs, copyFileSync: copyKeepingTime, setModified: () => { throw new Error('no time is set on Windows'); } };
     let n = 0;
     const cut: StageFs = { ...windowsFs, copyFileSync: (a, b) => { if (++n === 3) throw Object.assign(new Error('injected'), { code: 'EFAULT' }); copyKeepingTime(a, b); } };
     expect(await mainWith({ fs: cut, retry: fast, host: { copyKeepsTime: true } }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(ExitCode.STAGE_FAILED);
@@ -143,7 +143,7 @@ describe('the Windows way of copying, at its floor', () => {
     const asked: string[] = [];
     const noTime = () => { throw new Error('no time is set on Windows'); };
     const windowsFs: StageFs = {
-      ...realFs, copyFileSync: copyKeepingTime, utimesSync: noTime, utimes: async () => noTime(),
+      ...realFs, copyFileSync: copyKeepingTime, setModified: noTime,
       statSync: (p) => { asked.push(p); return realFs.statSync(p); },
       stat: async (p) => { asked.push(p); return realFs.stat(p); },
     };

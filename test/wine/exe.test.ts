@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/exit-codes.js';
 import { formatBytes } from '../../src/core/format.js';
 import { EXE, Wine, fnv1a64, haveWine, readLaunchReport } from './harness.js';
-import { waitFor } from '../helpers/fixtures.js';
+import { needs, waitFor } from '../helpers/fixtures.js';
 
 const available = haveWine();
 if (!available && process.env.CI === 'true') {
@@ -22,7 +22,7 @@ let wine: Wine;
 let n = 0;
 
 /** A package in a fresh cache folder on C: (or N:), with zticache.exe and the fake OSDLaunch.exe in it. */
-function cachePackage(files: Record<string, string | Buffer>, opts: { drive?: 'C' | 'D' | 'N'; folder?: string } = {}) {
+function cachePackage(files: Record<string, string | Buffer>, opts: { drive?: 'C' | 'D' | 'N' | 'M' | 'S'; folder?: string } = {}) {
   const win = `${opts.drive ?? 'C'}:\\ccmcache\\${opts.folder ?? `ABC0000${++n}`}`;
   const dir = wine.host(win);
   fs.mkdirSync(dir, { recursive: true });
@@ -864,6 +864,44 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       expect(again.out).toContain('The cache folder holds nothing but zticache, so the package cannot be made whole from what is left');
       expect(readLaunchReport(wine.host(REPORT))).toBeUndefined();
     });
+  });
+
+  describe('decided from the record and the file system, not from appearances (issue "decide from zticache\'s own record")', () => {
+    /** files whose last-write times are every FILETIME a volume can hold, Node's 32-bit seconds included */
+    const DATES = ['1601-01-01T00:00:00.000Z', '1601-01-01T00:00:01.000Z', '1969-12-31T23:59:59.000Z', '1980-01-01T00:00:00.000Z', '2106-02-07T06:28:16.000Z', '2200-01-01T00:00:00.000Z'];
+    const dated = () => Object.fromEntries(DATES.map((_, i) => [`old/f${i}.inf`, Buffer.alloc(i === 3 ? 2 << 20 : 100 + i, i)]));
+    /** a package on drive `drive` (tmpfs) with the DATES, zticache.exe and the fake launcher; staged into T:\MININT (tmpfs too) */
+    function datedPackage(drive: 'M' | 'S') {
+      const p = cachePackage(dated(), { drive });
+      DATES.forEach((iso, i) => fs.utimesSync(path.join(p.dir, 'old', `f${i}.inf`), new Date(iso), new Date(iso)));
+      fs.rmSync(wine.host('T:\\MININT'), { recursive: true, force: true });
+      return p;
+    }
+    const stagedTimes = () => DATES.map((_, i) => fs.statSync(wine.host(`T:\\MININT\\PackageSource\\old\\f${i}.inf`)).mtime.toISOString());
+
+    it('files dated 1601, 1969, 1980, 2106 and 2200 are copied from a network drive with their times, and verified', async () => {
+      const p = datedPackage('M');
+      freshMinint();
+      const r = await wine.run(p.exe, ['--target', 'T:\\MININT\\PackageSource', '--', 'T:\\MININT', REPORT, '0']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/source is on a network drive: copy/);
+      expect(stagedTimes()).toEqual(DATES);
+      for (const [rel, fnv] of p.expected) expect(readLaunchReport(wine.host(REPORT))!.read.get(rel)?.fnv, rel).toBe(fnv);
+      // a FILETIME of 0 is the one time CopyFileW cannot carry over: set afterwards, and said so
+      expect(r.out).toMatch(/1 copies did not keep their source's last-write time; it was set afterwards/);
+    }, 60_000);
+
+    it('and moved across volumes (a fixed drive to another), with their times, the sources deleted only after', async (ctx) => {
+      if (!needs(ctx, wine.volumes, 'root to mount a tmpfs for drive T:')) return;
+      const p = datedPackage('S');
+      freshMinint();
+      const r = await wine.run(p.exe, ['--target', 'T:\\MININT\\PackageSource', '--', 'T:\\MININT', REPORT, '0']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/source is local: move/);
+      expect(r.out).toMatch(/moved across volumes/);
+      expect(stagedTimes()).toEqual(DATES);
+      expect(fs.readdirSync(p.dir)).toEqual(['zticache.exe']);
+    }, 60_000);
   });
 
   describe('zticache selftest on this machine (Wine): what Wine can show PASSes, what it cannot is SKIP with why', () => {

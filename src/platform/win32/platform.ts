@@ -18,6 +18,8 @@ import { bindCom, type Com } from './com/dispatch.js';
 import { bindNames } from './names.js';
 import { bindProbes } from './probes.js';
 import { useHost, WINDOWS_HOST } from '../../core/host.js';
+import { useFileStat } from '../../core/file-stat.js';
+import { bindFileStat } from './file-stat.js';
 
 /** The root of the volume holding p (C:\, \\server\share\), whatever prefix p is spelled with. */
 const rootOf = (p: string) => path.win32.parse(path.win32.resolve(p.replace(/^\\\\[?.]\\(?!UNC\\)/i, ''))).root;
@@ -43,6 +45,7 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
     eventLog = undefined; // the event log never fails the run
   }
   const kernel = k32;
+  useFileStat(bindFileStat(koffi, kernel.lastError)); // every time compared with the walk's is read as the walk reads it
   const security = bindSecurity(koffi, kernel.lastError);
   const enumerate = bindEnumerate(koffi, kernel.lastError);
   const places = windowsPlaces(bindNtFiles(koffi, kernel, security));

@@ -201,7 +201,7 @@ describe('the Windows way: no source asked before the copy, the copies checked b
     const s = setup({ 'a.txt': 'aaa', 'sub/b.txt': 'bb', 'big.wim': Buffer.alloc(1 << 20) });
     const inv = s.inv();
     const stats: string[] = [];
-    use({ copyKeepsTime: true, copyFileSync: copyKeepingTime, copyFile: async (a, b) => copyKeepingTime(a, b), statSync: (x) => (stats.push(x), realFs.statSync(x)), stat: async (x) => (stats.push(x), realFs.stat(x)), utimesSync: () => { throw new Error('no time is set on Windows'); } });
+    use({ copyKeepsTime: true, copyFileSync: copyKeepingTime, copyFile: async (a, b) => copyKeepingTime(a, b), statSync: (x) => (stats.push(x), realFs.statSync(x)), stat: async (x) => (stats.push(x), realFs.stat(x)), setModified: () => { throw new Error('no time is set on Windows'); } });
     expect(await copyInventory(s.src, s.dst, inv, s.opts)).toEqual({ copied: 3, skipped: 0, bytes: 5 + (1 << 20) });
     // the large file's source is asked (its pool path checks it first); small ones are not; folders' times are set at the end
     expect(stats.filter((x) => x.endsWith('.txt'))).toEqual([]);
@@ -293,13 +293,15 @@ describe('checking copies against the inventory', () => {
     expect(() => stillInventoried('/x', entry('x', 1, 1000), undefined, undefined)).toThrow(expect.objectContaining({ code: 'ENOENT', path: '/x', message: "ENOENT: no such file, stat '/x'" }));
     let changed: ZtiError | undefined;
     try {
-      stillInventoried('/x', entry('x', 1, 1000), { size: 2, mtimeMs: 1000 } as fs.Stats, 'the way out');
+      stillInventoried('/x', entry('x', 1, 1000), { kind: 'file', size: 2, mtimeMs: 1000 }, 'the way out');
     } catch (err) {
       changed = err as ZtiError;
     }
     expect(changed).toMatchObject({ path: '/x', exitCode: ExitCode.STAGE_FAILED, message: expect.stringMatching(/: the way out$/) });
-    expect(() => stillInventoried('/x', entry('x', 1, 1000), { size: 1, mtimeMs: 1000.5 } as fs.Stats, undefined)).not.toThrow();
-    expect(() => stillInventoried('/x', entry('x', 1, 1000), { size: 2, mtimeMs: 1000 } as fs.Stats, undefined)).toThrow(/changed after it was inventoried/);
+    expect(() => stillInventoried('/x', entry('x', 1, 1000), { kind: 'file', size: 1, mtimeMs: 1000.5 }, undefined)).not.toThrow();
+    expect(() => stillInventoried('/x', entry('x', 1, 1000), { kind: 'file', size: 2, mtimeMs: 1000 }, undefined)).toThrow(/changed after it was inventoried/);
+    // a link or a folder where the file was is not the file, whatever its size and time
+    expect(() => stillInventoried('/x', entry('x', 1, 1000), { kind: 'link', size: 1, mtimeMs: 1000 }, undefined)).toThrow(/changed after it was inventoried \(1 bytes, modified 1970-01-01T00:00:01.000Z then; not a file now\)/);
   });
 });
 

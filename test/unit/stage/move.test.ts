@@ -253,7 +253,7 @@ describe('a move across volumes', () => {
     acrossVolumes();
     const removed: string[] = [];
     use({
-      statSync: (x) => (x === p.join(s.dst, 'b.txt') ? ({ size: 7 } as fs.Stats) : realFs.statSync(x)),
+      statSync: (x) => (x === p.join(s.dst, 'b.txt') ? { kind: 'file', size: 7, mtimeMs: 0 } : realFs.statSync(x)),
       rm: async (x) => void removed.push(x),
     });
     const e = await failure(moveInventory(s.src, s.dst, s.inv, s.opts()));
