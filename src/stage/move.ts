@@ -43,13 +43,15 @@ export interface MoveResult {
   alreadyDone: number;
   /** top-level names whose files in the target are the inventoried files themselves (renamed, this run or an earlier one) */
   same: string[];
+  /** top-level names copied into the target and still in the source too (kept, or their delete refused): the journal records them */
+  left: string[];
 }
 
 export async function moveInventory(source: string, target: string, inv: Inventory, opts: MoveOptions): Promise<MoveResult> {
   const { p, log } = opts;
   const sfs = stageFs;
   const retry = retryPolicy;
-  const result: MoveResult = { renamed: 0, crossVolume: 0, crossVolumeCopied: 0, leftInSource: 0, kept: 0, alreadyDone: 0, same: [] };
+  const result: MoveResult = { renamed: 0, crossVolume: 0, crossVolumeCopied: 0, leftInSource: 0, kept: 0, alreadyDone: 0, same: [], left: [] };
   const dirs = new Set(inv.dirs);
   sfs.mkdirp(target);
 
@@ -73,6 +75,7 @@ export async function moveInventory(source: string, target: string, inv: Invento
       await copyInventory(source, target, sub, opts);
       log.info(`Copied ${src} (it stays in the source)`);
       result.kept++;
+      result.left.push(name);
       continue;
     }
     /** the identity the inventory recorded for this entry (none in a journal of an older zticache) */
@@ -161,6 +164,7 @@ export async function moveInventory(source: string, target: string, inv: Invento
         if (!UNDELETABLE.has(errnoOf(err) ?? '')) throw stageError(err, `copied ${c.src} to the target but cannot delete it from the source`, c.src);
         log.warn(`copied ${c.src} into the target, but the source refuses its delete (${errnoOf(err)} at ${(err as { path?: string }).path ?? c.src}): an extra copy stays there, nothing is lost`);
         result.leftInSource++;
+        result.left.push(c.name);
       }
       result.crossVolume++;
       if (c.what === 'file') topFiles++;

@@ -56,11 +56,14 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
   const { target, source, inventory: inv } = plan;
   const startedIso = new Date().toISOString();
   let crossed = plan.crossed;
+  /** what a move copied into the target and left in the cache folder (journal.kept) */
+  let kept: string[] = [];
   const journal = (state: JournalState, targetId: FileId | undefined): void => {
     writeJournal(plan.journalFile, {
       tool: 'zticache', version: 2, source, sourceId: plan.sourceId, target, targetId,
       mode: plan.action as 'move' | 'copy', state, ...(crossed.length ? { crossed } : {}),
       ...(state === 'staged' && same.size ? { same: [...same] } : {}),
+      ...(state === 'staged' && kept.length ? { kept } : {}),
       started: startedIso, updated: new Date().toISOString(), inventory: inv,
     });
   };
@@ -134,6 +137,7 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
           },
         });
         for (const name of r.same) same.add(name);
+        kept = r.left;
         summary = `Move: ${r.renamed} entries renamed, ${r.crossVolume} moved across volumes (${r.crossVolumeCopied} files copied${r.leftInSource ? `, ${r.leftInSource} left in the source too` : ''}), ${r.kept} copied and kept, ${r.alreadyDone} already in place`;
       } else {
         log.info(`Copying ${inv.files.length} files (${formatBytes(inv.bytes)}) in ${inv.dirs.length} folders from ${source}`);

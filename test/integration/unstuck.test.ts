@@ -226,7 +226,7 @@ describe('a move on one volume whose cache folder is refreshed meanwhile (a new 
     const again = await zticache(args);
     expectExit(again, ExitCode.VERIFY_FAILED);
     expect(again.out).toMatch(/setup\.cab is not the file that was inventoried/);
-    expect(again.out).toContain('The cache folder holds nothing but zticache, so the package cannot be made whole from what is left: have the client download it again');
+    expect(again.out).toContain('The cache folder no longer holds the whole package (an earlier run moved it into the target; what it left there is not all of it), so the package cannot be made whole from what is left: have the client download it again');
     expect(readReport(s.report)).toBeUndefined();
 
     // the way out, as named: the package downloaded again, then a run
@@ -245,7 +245,7 @@ describe('a move on one volume whose cache folder is refreshed meanwhile (a new 
     const again = await zticache(args);
     expectExit(again, ExitCode.VERIFY_FAILED);
     expect(again.out).toContain('missing: OSD/Custom/Deep/Deeper/driver.inf');
-    expect(again.out).toContain('The cache folder holds nothing but zticache, so the package cannot be made whole from what is left: have the client download it again (re-run the advertisement; if the client keeps the cache entry, delete it first: Configuration Manager in Control Panel, Cache, Delete Files), then run zticache again, which replaces the target.');
+    expect(again.out).toContain('The cache folder no longer holds the whole package (an earlier run moved it into the target; what it left there is not all of it), so the package cannot be made whole from what is left: have the client download it again (re-run the advertisement; if the client keeps the cache entry, delete it first: Configuration Manager in Control Panel, Cache, Delete Files), then run zticache again, which replaces the target.');
     makePackage(s.source);
     expectExit(await zticache(args), 0);
     expect(readReport(s.report)!.runs).toBe(2);

@@ -315,8 +315,8 @@ describe('resuming from the journal', () => {
     const o = { ...s.options(), runningExe: p.join(s.source, 'zticache.exe') };
     const plan = s.plan(o);
     expect(plan).toMatchObject({ action: 'none', removeOldTarget: false, inventory: j.inventory, toleratesExtra: true, neededBytes: 0 });
-    expect(plan.reason).toBe('already staged by an earlier run (the source now holds nothing but zticache itself)');
-    expect(describePlan(plan)[3]).toBe('Action: none: already staged by an earlier run (the source now holds nothing but zticache itself)');
+    expect(plan.reason).toBe(`already staged by an earlier run (journal ${plan.journalFile}); the cache folder holds nothing of it but zticache itself`);
+    expect(describePlan(plan)[3]).toBe(`Action: none: already staged by an earlier run (journal ${plan.journalFile}); the cache folder holds nothing of it but zticache itself`);
     fs.rmSync(s.target, { recursive: true });
     fs.mkdirSync(s.target, { recursive: true });
     const e = s.refused(o);

@@ -112,7 +112,7 @@ describe('a move on one volume', () => {
     use({ fsync: async (x) => void flushed.push(x), copyFileSync: () => { throw new Error('a rename copies nothing'); } });
     const r = await moveInventory(s.src, s.dst, s.inv, s.opts());
     expect(flushed).toEqual([]);
-    expect(r).toEqual({ renamed: 5, crossVolume: 0, crossVolumeCopied: 0, leftInSource: 0, kept: 0, alreadyDone: 0, same: ['Empty', 'OSD', 'a.txt', 'b.txt', 'bin'] });
+    expect(r).toEqual({ renamed: 5, crossVolume: 0, crossVolumeCopied: 0, leftInSource: 0, kept: 0, alreadyDone: 0, same: ['Empty', 'OSD', 'a.txt', 'b.txt', 'bin'], left: [] });
     expect(snapshot(s.dst)).toStrictEqual(s.before);
     expect(fs.readdirSync(s.src)).toEqual([]);
     expect(s.log.lines).toEqual([
@@ -187,7 +187,7 @@ describe('a move across volumes', () => {
       rm: async (x, o) => { events.push(`rm ${p.relative(s.src, x)}`); return realFs.rm(x, o); },
     });
     const r = await moveInventory(s.src, s.dst, s.inv, s.opts({ onCrossed: (names) => void events.push(`crossed ${names.join(',')}`) }));
-    expect(r).toEqual({ renamed: 0, crossVolume: 5, crossVolumeCopied: 5, leftInSource: 0, kept: 0, alreadyDone: 0, same: [] });
+    expect(r).toEqual({ renamed: 0, crossVolume: 5, crossVolumeCopied: 5, leftInSource: 0, kept: 0, alreadyDone: 0, same: [], left: [] });
     expect(snapshot(s.dst)).toStrictEqual(s.before);
     expect(fs.readdirSync(s.src)).toEqual([]);
     const crossedAt = events.indexOf('crossed Empty,OSD,a.txt,b.txt,bin');
@@ -278,7 +278,7 @@ describe('a move across volumes', () => {
     use({ copyFileSync: (a, b) => { copied.push(p.relative(s.src, a)); realFs.copyFileSync(a, b); } });
     let record: string[] = [];
     const r = await moveInventory(s.src, s.dst, s.inv, s.opts({ crossed: ['OSD', 'a.txt'], onCrossed: (n) => (record = n) }));
-    expect(r).toEqual({ renamed: 0, crossVolume: 4, crossVolumeCopied: 2, leftInSource: 0, kept: 0, alreadyDone: 1, same: [] });
+    expect(r).toEqual({ renamed: 0, crossVolume: 4, crossVolumeCopied: 2, leftInSource: 0, kept: 0, alreadyDone: 1, same: [], left: [] });
     expect(copied.sort()).toEqual(['b.txt', 'bin/zticache.exe']);
     expect(record).toEqual(['OSD', 'a.txt', 'Empty', 'b.txt', 'bin']);
     expect(snapshot(s.dst)).toStrictEqual(s.before);

@@ -20,7 +20,10 @@ function fakeKernel(files: Record<string, { attributes: number; written: bigint;
     GetFileAttributesExW(name: string, level: number, out: Buffer) {
       calls.push(`attrs ${name} ${level}`);
       const f = files[name];
-      if (typeof f !== 'object') return void (error = f ?? 2) ?? false;
+      if (typeof f !== 'object') {
+        error = f ?? 2;
+        return false;
+      }
       out.writeUInt32LE(f.attributes, 0);
       out.writeBigUInt64LE(f.written, 20);
       out.writeUInt32LE(Math.floor(f.size / 2 ** 32), 28);
@@ -30,13 +33,19 @@ function fakeKernel(files: Record<string, { attributes: number; written: bigint;
     CreateFileW(name: string, access: number) {
       calls.push(`open ${name} ${access.toString(16)}`);
       const f = files[name];
-      if (typeof f !== 'object') return void (error = f ?? 2) ?? -1;
+      if (typeof f !== 'object') {
+        error = f ?? 2;
+        return -1;
+      }
       return 77;
     },
     SetFileTime(h: number, c: unknown, a: unknown, w: Buffer) {
       set.push({ h, ft: w.readBigUInt64LE(0) });
       calls.push(`settime ${c} ${a}`);
-      if (files.refuseTime !== undefined) return void (error = 5) ?? false;
+      if (files.refuseTime !== undefined) {
+        error = 5;
+        return false;
+      }
       return true;
     },
     CloseHandle(h: number) {
