@@ -879,6 +879,48 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     }
     const stagedTimes = () => DATES.map((_, i) => fs.statSync(wine.host(`T:\\MININT\\PackageSource\\old\\f${i}.inf`)).mtime.toISOString());
 
+    it('the way out of a stuck move (--mode copy), then the plain rerun, held and released: nothing lost, never launched on part of the package', async () => {
+      const p = cachePackage({ ...pkg, 'AutoRun.inf': '[autorun]\r\n', 'Boot/boot.wim': Buffer.alloc(30_000, 5) });
+      freshMinint();
+      // a scanner holds setup.cab: it may be read, not renamed
+      const holder = await holdFile(`${p.win}\\setup.cab`, 1);
+      try {
+        let r = await wine.run(p.exe, ['--', 'C:\\MININT', REPORT, '0']);
+        expect(r.code, r.out).toBe(ExitCode.STAGE_FAILED);
+        expect(fs.existsSync(wine.host('C:\\MININT\\PackageSource\\AutoRun.inf'))).toBe(true);
+        r = await wine.run(p.exe, ['--mode', 'copy', '--', 'C:\\MININT', REPORT, '0']);
+        expect(r.code, r.out).toBe(0);
+        // the advertisement's rerun, with setup.cab still held
+        r = await wine.run(p.exe, ['--', 'C:\\MININT', REPORT, '0']);
+        expect(r.code, r.out).toBe(0);
+        expect(r.out).toMatch(/Action: none: already staged by an earlier run .*the cache folder holds \d+ of its \d+ files that zticache left there/);
+        expect(r.out).not.toMatch(/Removing the old/);
+      } finally {
+        await holder.release();
+      }
+      const r = await wine.run(p.exe, ['--', 'C:\\MININT', REPORT, '0']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).not.toMatch(/Removing the old/);
+      expectStaged(p.expected);
+      expect(fs.readFileSync(wine.host('C:\\MININT\\PackageSource\\AutoRun.inf'), 'utf8')).toBe('[autorun]\r\n');
+      expect(fs.statSync(wine.host('C:\\MININT\\PackageSource\\Boot\\boot.wim')).size).toBe(30_000);
+    }, 120_000);
+
+    it('zticache.exe in a subfolder of the cache (Tools\\zticache.exe): the second run launches the whole staged package', async () => {
+      const p = cachePackage(pkg);
+      fs.mkdirSync(path.join(p.dir, 'Tools'));
+      fs.renameSync(path.join(p.dir, 'zticache.exe'), path.join(p.dir, 'Tools', 'zticache.exe'));
+      const exe = `${p.win}\\Tools\\zticache.exe`;
+      const first = await osdRun(exe, '0', ['--source', p.win]);
+      expect(first.code, first.out).toBe(0);
+      expect(fs.readdirSync(p.dir)).toEqual(['Tools']);
+      const r = await wine.run(exe, ['--source', p.win, '--', 'C:\\MININT', REPORT, '0']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).not.toMatch(/Removing the old/);
+      for (const [rel, fnv] of p.expected) expect(readLaunchReport(wine.host(REPORT))!.read.get(rel)?.fnv, rel).toBe(fnv);
+      expectStaged(p.expected);
+    }, 60_000);
+
     it('files dated 1601, 1969, 1980, 2106 and 2200 are copied from a network drive with their times, and verified', async () => {
       const p = datedPackage('M');
       freshMinint();
