@@ -36,6 +36,8 @@ export interface CopyOptions {
    * only), so it names its own way out.
    */
   whenChanged?: string;
+  /** what the admin does to start the staging over (said where no run of zticache can get past a refusal) */
+  startOver?: string;
 }
 
 export interface CopyResult {
@@ -87,11 +89,15 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
    * name (an 8.3 alias, another case): only then may it be kept as complete or removed as an
    * incomplete leftover. One call, made only where something is already there (a resumed copy).
    */
-  const notAnother = (dst: string) => {
+  const inPackage = new Set(inv.files.map((f) => f.rel));
+  const notAnother = (dst: string, rel: string) => {
     const real = sfs.realName(dst);
     const name = p.basename(dst);
     if (real !== name) {
-      throw new ZtiError(ExitCode.STAGE_FAILED, `in ${p.dirname(dst)} the name ${name} finds ${real}, another entry of the package (an 8.3 short name or another case of it); it was neither copied over nor deleted. Rename one of them in the package on the distribution point, then run zticache again`, { path: dst });
+      // a rename on the distribution point helps only when the other entry is one of the package's
+      const parent = rel.slice(0, rel.length - name.length);
+      const wayOut = inPackage.has(parent + real) ? 'Rename one of them in the package on the distribution point, then run zticache again' : `It is not the package's: ${opts.startOver ?? 'delete it from the target, then run zticache again'}`;
+      throw new ZtiError(ExitCode.STAGE_FAILED, `in ${p.dirname(dst)} the name ${name} finds ${real} (an 8.3 short name or another case of it); it was neither copied over nor deleted. ${wayOut}`, { path: dst });
     }
   };
 
@@ -131,7 +137,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
       // resumed copy meets one and decides by its stat
       if (!copiedOntoNothing(src, dst)) {
         s ??= sourceStat(src, f);
-        notAnother(dst);
+        notAnother(dst, f.rel);
         if (decide(s, sfs.statSync(dst)) === 'complete') {
           done(f, false);
           continue;
@@ -162,7 +168,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
       const s = await withRetry(() => sfs.stat(src), retry, onRetry(`reading ${src}`));
       stillInventoried(src, f, s, opts.whenChanged);
       const d = await sfs.stat(dst);
-      if (d) notAnother(dst);
+      if (d) notAnother(dst, f.rel);
       const what = decide(s, d);
       if (what === 'complete') return done(f, false);
       if (what === 'replace') await sfs.rm(dst);

@@ -60,7 +60,9 @@ export async function moveInventory(source: string, target: string, inv: Invento
   const crossing: Array<{ name: string; src: string; sub: Inventory; what: string }> = [];
   /** copied whole across volumes by an earlier run, whose delete was cut short */
   const unfinishedDeletes: typeof crossing = [];
-  for (const [name, sub] of byTopLevel(inv)) {
+  const groups = byTopLevel(inv);
+  const tops = new Set(groups.keys());
+  for (const [name, sub] of groups) {
     const src = fromRel(p, source, name);
     const dst = fromRel(p, target, name);
     const what = dirs.has(name) ? 'folder' : 'file';
@@ -95,7 +97,9 @@ export async function moveInventory(source: string, target: string, inv: Invento
       // 8.3 alias, another case) must never be taken for it, copied over or deleted
       const real = sfs.realName(dst);
       if (real !== name) {
-        throw new ZtiError(ExitCode.STAGE_FAILED, `in ${target} the name ${name} finds ${real}, another entry of the package (an 8.3 short name or another case of it), so ${name} cannot be staged beside it; nothing was deleted. Rename one of them in the package on the distribution point, then ${opts.startOver}`, { path: dst });
+        // a rename on the distribution point helps only when the other entry is one of the package's
+        const wayOut = tops.has(real) ? `Rename one of them in the package on the distribution point, then ${opts.startOver}` : `It is not the package's: ${opts.startOver}`;
+        throw new ZtiError(ExitCode.STAGE_FAILED, `in ${target} the name ${name} finds ${real} (an 8.3 short name or another case of it), so ${name} cannot be staged beside it; nothing was deleted. ${wayOut}`, { path: dst });
       }
       if (!inSource && want !== undefined) {
         throw new ZtiError(ExitCode.STAGE_FAILED, `${dst} is not the ${what} zticache moved there (file ${found} now, ${want} when inventoried), and ${src} is gone from the cache folder; nothing was deleted. The package cannot be made whole from what is left: ${opts.startOver}`, { path: dst });

@@ -921,6 +921,28 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       expectStaged(p.expected);
     }, 60_000);
 
+    it('a copy from a network drive cut short, then the distribution point spells NET.INF as net.inf: the next run finishes, by the package\'s spelling', async () => {
+      const p = cachePackage({ ...pkg, 'NET.INF': 'network driver' }, { drive: 'N' });
+      freshMinint();
+      const holder = await holdFile(`${p.win}\\setup.cab`);
+      let r;
+      try {
+        r = await wine.run(p.exe, ['--', 'C:\\MININT', REPORT, '0']);
+      } finally {
+        await holder.release();
+      }
+      expect(r.code, r.out).toBe(ExitCode.STAGE_FAILED);
+      expect(fs.readdirSync(wine.host('C:\\MININT\\PackageSource'))).toContain('NET.INF');
+      fs.renameSync(path.join(p.dir, 'NET.INF'), path.join(p.dir, 'net.inf'));
+      r = await wine.run(p.exe, ['--', 'C:\\MININT', REPORT, '0']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/Renamed 1 file\(s\) and folder\(s\) in C:\\MININT\\PackageSource to the package's spelling/);
+      const staged = fs.readdirSync(wine.host('C:\\MININT\\PackageSource'));
+      expect(staged).toContain('net.inf');
+      expect(staged).not.toContain('NET.INF');
+      expect(readLaunchReport(wine.host(REPORT))!.read.get('net.inf')?.fnv).toBe(fnv1a64(Buffer.from('network driver')));
+    }, 120_000);
+
     it('files dated 1601, 1969, 1980, 2106 and 2200 are copied from a network drive with their times, and verified', async () => {
       const p = datedPackage('M');
       freshMinint();

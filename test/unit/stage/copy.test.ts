@@ -97,8 +97,13 @@ describe('copying an inventory', () => {
       use({ realName: (x) => (x === asked ? 'LONGNAME.txt' : realFs.realName(x)) });
       const e = await failure(copyInventory(s.src, s.dst, inv, s.opts));
       expect(e).toMatchObject({ exitCode: ExitCode.STAGE_FAILED, path: asked });
-      expect(e.message).toBe(`in ${s.dst} the name a.txt finds LONGNAME.txt, another entry of the package (an 8.3 short name or another case of it); it was neither copied over nor deleted. Rename one of them in the package on the distribution point, then run zticache again`);
+      expect(e.message).toBe(`in ${s.dst} the name a.txt finds LONGNAME.txt (an 8.3 short name or another case of it); it was neither copied over nor deleted. Rename one of them in the package on the distribution point, then run zticache again`);
       expect(fs.readFileSync(asked, 'utf8')).toBe('half');
+      // an entry that is not the package's: no rename of the package helps, the way to start over is named
+      use({ realName: (x) => (x === asked ? 'STRAY~1.TXT' : realFs.realName(x)) });
+      const stray = await failure(copyInventory(s.src, s.dst, inv, { ...s.opts, startOver: 'START OVER' }));
+      expect(stray.message).toBe(`in ${s.dst} the name a.txt finds STRAY~1.TXT (an 8.3 short name or another case of it); it was neither copied over nor deleted. It is not the package's: START OVER`);
+      expect((await failure(copyInventory(s.src, s.dst, inv, s.opts))).message).toMatch(/It is not the package's: delete it from the target, then run zticache again$/);
       Object.assign(stageFs, realFs);
     }
   });

@@ -74,7 +74,10 @@ describe('"already in the target" is decided by identity, never by a lookup of t
     });
     const e = await failure(moveInventory(s.src, s.dst, s.inv, s.opts()));
     expect(e).toMatchObject({ exitCode: ExitCode.STAGE_FAILED, path: bInTarget });
-    expect(e.message).toBe(`in ${s.dst} the name b.txt finds a.txt, another entry of the package (an 8.3 short name or another case of it), so b.txt cannot be staged beside it; nothing was deleted. Rename one of them in the package on the distribution point, then START OVER`);
+    expect(e.message).toBe(`in ${s.dst} the name b.txt finds a.txt (an 8.3 short name or another case of it), so b.txt cannot be staged beside it; nothing was deleted. Rename one of them in the package on the distribution point, then START OVER`);
+    // one that is not the package's: no rename of the package helps
+    use({ realName: (x) => (x === bInTarget ? 'STRAY~1.TXT' : realFs.realName(x)) });
+    expect((await failure(moveInventory(s.src, s.dst, s.inv, s.opts()))).message).toBe(`in ${s.dst} the name b.txt finds STRAY~1.TXT (an 8.3 short name or another case of it), so b.txt cannot be staged beside it; nothing was deleted. It is not the package's: START OVER`);
     expect(fs.readFileSync(p.join(s.dst, 'a.txt'), 'utf8')).toBe('aaa');
     expect(fs.readFileSync(p.join(s.src, 'b.txt'), 'utf8')).toBe('b');
   });
