@@ -14,7 +14,7 @@ import { findJournal, type FoundJournal, type Journal, type JournalState } from 
 import { decodeManifest, parseManifest, type ManifestEntry } from './manifest.js';
 import { MANIFEST_NAME } from '../cli/defaults.js';
 import { checkFreeSpace, checkOverlap, checkPackageNames, checkTargetSafe, type TargetState } from './checks.js';
-import { chooseMode, classifySource, modeReason, type SourceKind } from './classify.js';
+import { chooseMode, classifySource, isUncPath, modeReason, openedElsewhere, type SourceKind } from './classify.js';
 import { sameTime, takeInventory, type Inventory } from './inventory.js';
 import { readEvidence, type Evidence } from './record.js';
 import { host } from '../core/host.js';
@@ -27,6 +27,8 @@ export interface Plan {
   sourceId: FileId;
   target: string;
   kind: SourceKind;
+  /** where the source folder is as opened, when that is not where its spelling says (a link to a share, a mounted volume) */
+  sourceOpened?: string;
   action: Action;
   /** why this action, in words for the log */
   reason: string;
@@ -94,7 +96,7 @@ export function makePlan(opts: Options, platform: Platform): Plan {
   const keep = keptEntries(look, decided);
   const space = countSpace(look, decided, keep);
   return {
-    source, sourceId, target, kind: look.kind, action, reason: decided.reason, sameVolume: space.sameVolume, inventory, resume, prune: decided.prune,
+    source, sourceId, target, kind: look.kind, sourceOpened: look.sourceOpened, action, reason: decided.reason, sameVolume: space.sameVolume, inventory, resume, prune: decided.prune,
     toleratesExtra: action === 'none' && trusted, crossed: resume === 'staging' ? journal?.crossed ?? [] : [], oldTarget,
     removeOldTarget: decided.removeOldTarget, journalFile: look.journalFile, launcher, launchArgs: opts.launchArgs, manifest, keep,
     neededBytes: space.neededBytes, freeBytes: space.freeBytes, names, awkwardNames, spent: decided.spent,
@@ -119,6 +121,7 @@ interface Look {
   trusted: boolean;
   sameSource: boolean;
   kind: SourceKind;
+  sourceOpened?: string;
   /** where the running zticache.exe is in the source, package-relative */
   exeRel?: string;
 }
@@ -147,9 +150,16 @@ function lookAround(opts: Options, platform: Platform): Look {
     opts, platform, p, source, target, sourceId, names, tgt, overlap, journalFile: found.file, journal,
     trusted: tgt.exists && journal !== undefined && sameId(journal.targetId, tgt.id),
     sameSource: journal !== undefined && sameId(journal.sourceId, sourceId),
-    kind: classifySource(source, platform.medium),
+    ...located(p, source, platform),
     exeRel: opts.runningExe === undefined ? undefined : locateUnder(p, opts.runningExe, sourceId),
   };
+}
+
+/** The kind of source, for the folder as opened (a link on its way to a share makes it network). */
+function located(p: Options['path'], source: string, platform: Platform): Pick<Look, 'kind' | 'sourceOpened'> {
+  if (isUncPath(source)) return { kind: 'unc' };
+  const where = platform.locate(source);
+  return { kind: classifySource(source, where), sourceOpened: openedElsewhere(p, source, where.final) };
 }
 
 /** What the plan decided to do, and with which inventory. */

@@ -341,12 +341,12 @@ describe('reruns', () => {
     const s = scene();
     makePackage(s.source);
     const before = snapshot(s.source);
-    const code = await mainWith({ platform: { medium: () => 'removable' } }, s.args('--', s.report, '0'), rt(s.dir));
+    const code = await mainWith({ platform: { locate: () => ({ medium: 'removable' }) } }, s.args('--', s.report, '0'), rt(s.dir));
     expect(code).toBe(0);
     expect(snapshot(s.source)).toEqual(before);
     expect(snapshot(s.target)).toEqual(before);
     expect(fs.readFileSync(s.log, 'utf8')).toMatch(/the source is on a removable drive: copy, its files are left where they are/);
-    expect(await mainWith({ platform: { medium: () => 'removable' } }, s.args('--mode', 'move', '--what-if'), rt(s.dir))).toBe(ExitCode.USAGE);
+    expect(await mainWith({ platform: { locate: () => ({ medium: 'removable' }) } }, s.args('--mode', 'move', '--what-if'), rt(s.dir))).toBe(ExitCode.USAGE);
   });
 
   it('on POSIX the run says that nothing protects the staged files, instead of a Holding line', async () => {

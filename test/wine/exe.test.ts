@@ -943,6 +943,20 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       expect(readLaunchReport(wine.host(REPORT))!.read.get('net.inf')?.fnv).toBe(fnv1a64(Buffer.from('network driver')));
     }, 120_000);
 
+    it('a package reached through C:\\Packages, a folder that leads to the network drive, is copied, never moved off it', async () => {
+      const p = cachePackage(pkg, { drive: 'N' });
+      fs.rmSync(wine.host('C:\\Packages'), { recursive: true, force: true });
+      fs.symlinkSync(path.dirname(p.dir), wine.host('C:\\Packages'));
+      const spelled = `C:\\Packages\\${path.basename(p.dir)}`;
+      freshMinint();
+      const r = await wine.run(`${spelled}\\zticache.exe`, ['--', 'C:\\MININT', REPORT, '0']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/Source: C:\\Packages\\ABC\d+ \(network drive; as opened: N:\\ccmcache\\ABC\d+\)/);
+      expect(r.out).toMatch(/source is on a network drive: copy, never move off a server/);
+      for (const rel of Object.keys(pkg)) expect(fs.existsSync(path.join(p.dir, rel)), rel).toBe(true);
+      for (const [rel, fnv] of p.expected) expect(readLaunchReport(wine.host(REPORT))!.read.get(rel)?.fnv, rel).toBe(fnv);
+    }, 60_000);
+
     it('files dated 1601, 1969, 1980, 2106 and 2200 are copied from a network drive with their times, and verified', async () => {
       const p = datedPackage('M');
       freshMinint();
