@@ -21,7 +21,7 @@ const table = [
   ['STAGE_FAILED', 900000010, 'Moving or copying failed after retries (the message names the step and the file); run again to finish.'],
   ['GUARD_FAILED', 900000011, 'A staged file could not be held open; the launcher was not started.'],
   ['VERIFY_FAILED', 900000012, 'Staged content differs from the inventory or manifest; the launcher was not started.'],
-  ['LAUNCHER_MISSING', 900000013, 'The launcher is not a file of the package (or an existing program outside it), or is not executable; nothing was changed.'],
+  ['LAUNCHER_MISSING', 900000013, 'The launcher is not a file of the package (or an existing program outside it), or this computer cannot start it (not executable; on Windows not a program it runs: empty, text, a DLL, another machine type); nothing was changed.'],
   ['LAUNCH_FAILED', 900000014, 'The launcher could not be started.'],
   ['MANIFEST_UNREADABLE', 900000015, 'The manifest cannot be read or parsed, or is not a regular file.'],
   ['RUN_IN_PROGRESS', 900000016, 'Another zticache run holds the lock (its process ID is in the message); nothing was changed.'],

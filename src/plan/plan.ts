@@ -17,7 +17,6 @@ import { checkFreeSpace, checkOverlap, checkPackageNames, checkTargetSafe, type 
 import { chooseMode, classifySource, isUncPath, modeReason, openedElsewhere, type SourceKind } from './classify.js';
 import { sameTime, takeInventory, type Inventory } from './inventory.js';
 import { readEvidence, type Evidence } from './record.js';
-import { host } from '../core/host.js';
 import { fileStat } from '../core/file-stat.js';
 
 export type Action = 'move' | 'copy' | 'none';
@@ -91,7 +90,7 @@ export function makePlan(opts: Options, platform: Platform): Plan {
   const { action, inventory, resume } = decided;
   // every name the plan will stage, before anything else is decided about them
   const awkwardNames = checkPackageNames(p, names, inventory, source, target);
-  const launcher = checkLauncher(p, opts.launcher, { source, sourceId, target, targetId: trusted ? tgt.id : undefined, inventory, action, names });
+  const launcher = checkLauncher(p, opts.launcher, { source, sourceId, target, targetId: trusted ? tgt.id : undefined, inventory, action, names, platform: look.platform });
   const manifest = findManifest(opts, inventory, action, sourceId, names);
   const keep = keptEntries(look, decided);
   const space = countSpace(look, decided, keep);
@@ -386,6 +385,7 @@ interface LauncherContext {
   inventory: Inventory;
   action: Action;
   names: NameRules;
+  platform: Platform;
 }
 
 /**
@@ -404,7 +404,7 @@ function checkLauncher(p: Options['path'], launcher: string, c: LauncherContext)
       throw new ZtiError(ExitCode.LAUNCHER_MISSING, `the launcher ${rel} is not a file of the package (${c.source}); nothing was changed`, { path: launcher });
     }
     const now = fromRel(p, c.action === 'none' || !fs.existsSync(fromRel(p, c.source, entry.rel)) ? c.target : c.source, entry.rel);
-    checkRunnable(now);
+    checkRunnable(c.platform, now);
     return fromRel(p, c.target, entry.rel);
   }
   let st: fs.Stats | undefined;
@@ -414,17 +414,14 @@ function checkLauncher(p: Options['path'], launcher: string, c: LauncherContext)
     st = undefined;
   }
   if (!st?.isFile()) throw new ZtiError(ExitCode.LAUNCHER_MISSING, `the launcher ${launcher} ${st ? 'is not a regular file' : 'does not exist'}; nothing was changed`, { path: launcher });
-  checkRunnable(launcher);
+  checkRunnable(c.platform, launcher);
   return launcher;
 }
 
-function checkRunnable(file: string): void {
-  if (!host.executeBit) return; // Windows decides by the file's content and ACL when it starts
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-  } catch (err) {
-    throw new ZtiError(ExitCode.LAUNCHER_MISSING, `the launcher ${file} is not executable; nothing was changed`, { path: file, cause: err });
-  }
+/** A launcher this machine cannot start is refused while the package is still in the cache folder (it would fail only once moved). */
+function checkRunnable(platform: Platform, file: string): void {
+  const why = platform.cannotStart(file);
+  if (why !== undefined) throw new ZtiError(ExitCode.LAUNCHER_MISSING, `the launcher ${file} cannot be started on this computer: ${why}; nothing was changed`, { path: file });
 }
 
 /** --manifest, or zticache.sha256 at the top of the package. Parsed now, so a bad one refuses before any change. */

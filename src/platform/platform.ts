@@ -37,6 +37,12 @@ export interface Platform {
    * open is a scan: the guard's handle should be the only one per file).
    */
   walk: Walker;
+  /**
+   * Why the existing file `launcher` cannot be started here as a program, or undefined when it can:
+   * POSIX, no execute permission; Windows, not a PE image this machine runs (0 bytes, text, a DLL,
+   * another machine type; platform/win32/pe.ts). Asked in the plan, before anything moves.
+   */
+  cannotStart(launcher: string): string | undefined;
   /** bytes free for this process on the volume holding p (p must exist) */
   freeBytes(p: string): number;
   /** the allocation unit of the volume holding p: a file takes its size rounded up to it */

@@ -957,6 +957,22 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       for (const [rel, fnv] of p.expected) expect(readLaunchReport(wine.host(REPORT))!.read.get(rel)?.fnv, rel).toBe(fnv);
     }, 60_000);
 
+    it('a 0-byte or a text OSDLaunch.exe is refused in the plan, the package still in the cache folder; then a real one is launched', async () => {
+      for (const [what, content] of [['empty', ''], ['text', '@echo off\r\nsetup.exe /unattend\r\n']] as const) {
+        const p = cachePackage(pkg);
+        fs.writeFileSync(path.join(p.dir, 'OSDLaunch.exe'), content);
+        const before = fs.readdirSync(p.dir).sort();
+        const r = await osdRun(p.exe, '0');
+        expect(r.code, r.out).toBe(ExitCode.LAUNCHER_MISSING);
+        expect(r.out).toMatch(what === 'empty' ? /OSDLaunch\.exe cannot be started on this computer: it is empty \(0 bytes\); nothing was changed/ : /OSDLaunch\.exe cannot be started on this computer: it is not a Windows program \(no MZ header/);
+        expect(fs.readdirSync(p.dir).sort()).toEqual(before);
+        expect(fs.existsSync(wine.host('C:\\MININT\\PackageSource'))).toBe(false);
+        fs.copyFileSync(path.join(wine.bin, 'osdlaunch.exe'), path.join(p.dir, 'OSDLaunch.exe'));
+        const again = await osdRun(p.exe, '0');
+        expect(again.code, again.out).toBe(0);
+      }
+    }, 60_000);
+
     it('files dated 1601, 1969, 1980, 2106 and 2200 are copied from a network drive with their times, and verified', async () => {
       const p = datedPackage('M');
       freshMinint();

@@ -17,6 +17,14 @@ export const posixPlatform: Platform = {
   guard: posixGuard,
   locate: (p) => ({ medium: isReadOnlyVolume(p) ? 'readonly' : NETWORK_FILE_SYSTEMS.has(fs.statfsSync(p).type) ? 'remote' : 'fixed' }),
   walk: nodeWalk,
+  cannotStart(launcher) {
+    try {
+      fs.accessSync(launcher, fs.constants.X_OK);
+      return undefined;
+    } catch (err) {
+      return `it is not executable (${(err as NodeJS.ErrnoException).code})`;
+    }
+  },
   freeBytes(p) {
     const s = fs.statfsSync(p);
     return s.bavail * s.bsize;

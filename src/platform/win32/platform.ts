@@ -18,6 +18,7 @@ import { bindCom, type Com } from './com/dispatch.js';
 import { bindNames } from './names.js';
 import { bindProbes } from './probes.js';
 import { bindLocate } from './locate.js';
+import { bindCannotStart } from './start-check.js';
 import { useHost, WINDOWS_HOST } from '../../core/host.js';
 import { useFileStat } from '../../core/file-stat.js';
 import { bindFileStat } from './file-stat.js';
@@ -57,6 +58,7 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
     guard: windowsGuard(kernel, enumerate),
     locate: bindLocate(koffi, kernel.lastError, rootOf),
     walk: enumerationWalk((dir) => enumerate.list(dir)),
+    cannotStart: bindCannotStart(koffi),
     freeBytes(p) {
       const r = kernel.freeBytes(p.endsWith('\\') ? p : p + '\\');
       if (typeof r === 'number') return r;

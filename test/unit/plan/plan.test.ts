@@ -377,7 +377,7 @@ describe('the launcher', () => {
     expect(s.refused(s.options('--launch', s.dir))).toMatchObject({ exitCode: ExitCode.LAUNCHER_MISSING, path: s.dir, message: `the launcher ${s.dir} is not a regular file; nothing was changed` });
     const outside = p.join(s.dir, 'notexec');
     fs.writeFileSync(outside, 'x', { mode: 0o644 });
-    expect(s.refused(s.options('--launch', outside)).message).toBe(`the launcher ${outside} is not executable; nothing was changed`);
+    expect(s.refused(s.options('--launch', outside)).message).toBe(`the launcher ${outside} cannot be started on this computer: it is not executable (EACCES); nothing was changed`);
     expect(s.plan(s.options('--launch', '/bin/sh')).launcher).toBe('/bin/sh');
   });
 
@@ -388,7 +388,7 @@ describe('the launcher', () => {
     fs.renameSync(p.join(s.source, LAUNCHER), p.join(s.target, LAUNCHER));
     expect(s.plan().launcher).toBe(p.join(s.target, LAUNCHER));
     fs.chmodSync(p.join(s.target, LAUNCHER), 0o644);
-    expect(s.refused().message).toBe(`the launcher ${p.join(s.target, LAUNCHER)} is not executable; nothing was changed`);
+    expect(s.refused().message).toBe(`the launcher ${p.join(s.target, LAUNCHER)} cannot be started on this computer: it is not executable (EACCES); nothing was changed`);
   });
 });
 
