@@ -26,6 +26,26 @@ export function deviceName(name: string): string | undefined {
   return DEVICE.test(base) ? base.toUpperCase() : undefined;
 }
 
+/** The drive letter of a path or root however it is spelled (C:, C:\\, \\\\?\\C:\\, \\\\.\\c:\\x), upper case; undefined for a UNC path or a volume GUID path. */
+function driveOf(p: string): string | undefined {
+  return /^(?:[\\/]{2}[?.][\\/])?([A-Za-z]):/.exec(p)?.[1]?.toUpperCase();
+}
+
+/**
+ * Whether the volume whose root is `volumeRoot` makes 8.3 aliases, from NtfsDisable8dot3NameCreation
+ * (`setting`, undefined when the value is not there) and the system drive: 1 on no volume; 3 on the
+ * system volume only; 0 on every volume; 2 per volume, a setting this does not read, and a volume
+ * or system drive that cannot be told: counted as making them, the safe side (a name shaped like
+ * an alias is then refused where none would be made, never the other way).
+ */
+export function makesShortNames(setting: number | undefined, volumeRoot: string, systemDrive: string | undefined): boolean {
+  if (setting === 1) return false;
+  if (setting !== 3) return true;
+  const volume = driveOf(volumeRoot);
+  const system = systemDrive === undefined ? undefined : driveOf(systemDrive);
+  return volume === undefined || system === undefined || volume === system;
+}
+
 export interface WindowsNameOptions {
   /** the upcase table: upcase(u) is the capital NTFS compares the UTF-16 unit u as */
   upcase: (unit: number) => number;

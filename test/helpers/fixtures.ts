@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, it, vi } from 'vitest';
 import { main, VERSION } from '../../src/cli.js';
+export { VERSION };
 import { journalFileFor, readJournal } from '../../src/plan/journal.js';
 import type { Log } from '../../src/log/logger.js';
 import { posixNames } from '../../src/names/posix.js';

@@ -8,7 +8,7 @@ import { journalFileFor } from '../../src/plan/journal.js';
 import { spawnSync } from 'node:child_process';
 import { mainWith, realFs, rt } from '../helpers/seams.js';
 import { winNames } from '../helpers/names.js';
-import { expectExit, makePackage, makeTree, mountTmpfs, needs, readReport, scene, snapshot, zticache } from '../helpers/fixtures.js';
+import { escapeRegExp, expectExit, itProcess, makePackage, makeTree, mountTmpfs, needs, readReport, scene, snapshot, VERSION, zticache, zticacheProcess } from '../helpers/fixtures.js';
 
 /** Runs zticache, expects the code, and checks that neither the source nor MININT changed. */
 async function refuses(s: ReturnType<typeof scene>, args: string[], code: number, message: RegExp) {
@@ -437,6 +437,36 @@ describe('the status MIF where others could plant something (POSIX: the default 
     expect(fs.existsSync(mifOf(s))).toBe(false);
     expectExit(await zticache(refused), ExitCode.USAGE);
     expect(fs.readFileSync(mifOf(s), 'latin1')).toMatch(/VALUE = "USAGE: --log .*z\.log is inside the package/);
+  });
+
+  it('--what-if writes none even where the MIF\'s folder exists (as %windir% always does)', async () => {
+    const s = scene();
+    makePackage(s.source);
+    fs.mkdirSync(path.dirname(mifOf(s)), { recursive: true });
+    expectExit(await zticache([...failing(s), '--what-if']), ExitCode.LAUNCHER_MISSING);
+    expect(fs.existsSync(mifOf(s))).toBe(false);
+    // the control: without --what-if the same refusal writes it there
+    expectExit(await zticache(failing(s)), ExitCode.LAUNCHER_MISSING);
+    expect(fs.readFileSync(mifOf(s), 'latin1')).toMatch(/VALUE = "LAUNCHER_MISSING: /);
+  });
+
+  it('the shipped program sets the MIF\'s Version to its own version (the Reporting tab must match it)', async () => {
+    const s = scene();
+    makePackage(s.source);
+    const r = await zticacheProcess(failing(s)); // the built CLI as it ships, not main() handed a version
+    expectExit(r, ExitCode.LAUNCHER_MISSING);
+    expect(VERSION).toMatch(/^\d+\.\d+\.\d+/);
+    expect(fs.readFileSync(mifOf(s), 'latin1')).toMatch(new RegExp(`NAME = "Version"\r\n {6}ID = 3\r\n(?:.*\r\n){3}.*VALUE = "${escapeRegExp(VERSION)}"`));
+  });
+
+  itProcess('a launcher that is there but cannot be started (its interpreter is missing) writes one: LAUNCH_FAILED, after the staging', async () => {
+    const s = scene();
+    makePackage(s.source, { 'run.sh': '#!/nonexistent/interpreter\nexit 0\n' });
+    fs.chmodSync(path.join(s.source, 'run.sh'), 0o755);
+    const r = await zticacheProcess([...s.args('--status-mif', 'ZTICache.mif', '--launch', 'run.sh')]);
+    expectExit(r, ExitCode.LAUNCH_FAILED);
+    expect(r.out).toMatch(/cannot start the launcher .*run\.sh \(ENOENT\)/);
+    expect(fs.readFileSync(mifOf(s), 'latin1')).toMatch(/VALUE = "LAUNCH_FAILED: cannot start the launcher /);
   });
 
   it('a refusal under --what-if writes none; a launcher that fails to start writes one, with the default Version', async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/exit-codes.js';
 import { formatBytes } from '../../src/core/format.js';
 import { EXE, Wine, fnv1a64, haveWine, readLaunchReport } from './harness.js';
-import { needs, waitFor } from '../helpers/fixtures.js';
+import { ROOT, needs, waitFor } from '../helpers/fixtures.js';
 
 const available = haveWine();
 if (!available && process.env.CI === 'true') {
@@ -442,6 +442,34 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       expect(mif).toContain('VALUE = "Contoso"');
       expect(mif).toMatch(/VALUE = "LAUNCHER_MISSING: the launcher Nicht-da\.exe is not a file of the package/);
       expect(r.out).toMatch(/Wrote the status MIF C:\\windows\\ZTICache\.mif \(Failed: LAUNCHER_MISSING/i);
+    });
+
+    it('--status-mif: the exe as it ships sets the Version to its own; --what-if writes none into %windir%, which exists', async () => {
+      const p = cachePackage(pkg);
+      const mifFile = wine.host('C:\\windows\\ZTICache.mif');
+      fs.rmSync(mifFile, { force: true });
+      freshMinint();
+      const whatIf = await wine.run(p.exe, ['/status-mif:ZTICache.mif', '/launch:Nicht-da.exe', '/what-if']);
+      expect(whatIf.code, whatIf.out).toBe(ExitCode.LAUNCHER_MISSING);
+      expect(fs.existsSync(mifFile)).toBe(false);
+      const r = await wine.run(p.exe, ['/status-mif:ZTICache.mif', '/launch:Nicht-da.exe']);
+      expect(r.code, r.out).toBe(ExitCode.LAUNCHER_MISSING);
+      const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+      expect(fs.readFileSync(mifFile, 'latin1')).toMatch(new RegExp(`NAME = "Version"\r\n {6}ID = 3\r\n(?:.*\r\n){3}.*VALUE = "${version.replace(/\./g, '\\.')}"`));
+      fs.rmSync(mifFile);
+    });
+
+    it('--status-mif: a launcher whose headers pass the plan but that Windows cannot load (cut short) writes LAUNCH_FAILED, after the staging', async () => {
+      const p = cachePackage(pkg);
+      const mifFile = wine.host('C:\\windows\\ZTICache.mif');
+      fs.rmSync(mifFile, { force: true });
+      const image = fs.readFileSync(path.join(wine.bin, 'osdlaunch.exe'));
+      fs.writeFileSync(path.join(p.dir, 'OSDLaunch.exe'), image.subarray(0, 4096)); // the headers, not the sections
+      const r = await osdRun(p.exe, '0', ['/status-mif:ZTICache.mif']);
+      expect(r.code, r.out).toBe(ExitCode.LAUNCH_FAILED);
+      expect(r.out).toMatch(/Verified \d+ files/);
+      expect(fs.readFileSync(mifFile, 'latin1')).toMatch(/VALUE = "LAUNCH_FAILED: cannot start the launcher C:\\\\MININT\\\\PackageSource\\\\OSDLaunch\.exe/);
+      fs.rmSync(mifFile);
     });
 
     it('--status-mif: WINDOWS_LAYER_FAILED (no temporary folder can take the native module) reaches the console too: the MIF needs no layer', async () => {

@@ -2,11 +2,10 @@
 // rules): the upcase table NTFS compares names with, one RtlUpcaseUnicodeChar per UTF-16 unit,
 // asked of ntdll the first time a unit is met and kept (a package of ASCII names asks 128 units;
 // all 65,536 up front cost more than the plan's whole walk under Wine), and whether the
-// target volume makes 8.3 short names, from NtfsDisable8dot3NameCreation: 1 none, 3 only the system
-// volume; 0 all volumes, and 2, a per-volume setting this does not read, count as "makes them", the
-// safe side (a name shaped like an alias is refused where none would be made).
+// target volume makes 8.3 short names, read from NtfsDisable8dot3NameCreation (names/windows.ts:
+// makesShortNames decides from the value; this only reads it).
 
-import { windowsNames } from '../../names/windows.js';
+import { makesShortNames, windowsNames } from '../../names/windows.js';
 import type { NameRules } from '../../names/names.js';
 import type { Koffi } from './load-native.js';
 import { bindRegistry } from './advapi32.js';
@@ -36,9 +35,7 @@ export function bindNames(koffi: Koffi, systemDrive: string | undefined): Window
   };
   return {
     rulesFor(targetRoot) {
-      const s = disable8dot3();
-      const onSystem = systemDrive !== undefined && targetRoot.slice(0, 2).toUpperCase() === systemDrive.slice(0, 2).toUpperCase();
-      return windowsNames({ upcase, shortNames: !(s === 1 || (s === 3 && !onSystem)) });
+      return windowsNames({ upcase, shortNames: makesShortNames(disable8dot3(), targetRoot, systemDrive) });
     },
   };
 }

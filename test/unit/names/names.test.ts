@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { checkNames } from '../../../src/names/check.js';
 import { sameName, splitRel } from '../../../src/names/names.js';
 import { couldBeAlias, isPlainShortName, looksLikeAlias } from '../../../src/names/short-names.js';
-import { windowsNames } from '../../../src/names/windows.js';
+import { windowsNames, makesShortNames } from '../../../src/names/windows.js';
 import { posixNames, simpleUpcase, winNames, winNamesNo83 } from '../../helpers/names.js';
 
 const KELVIN = '\u212a';
@@ -181,5 +181,28 @@ describe('the plan\'s look at a package\'s names', () => {
   it('splits a package path into its folder and its name', () => {
     expect(splitRel('a/b/c.txt')).toEqual({ parent: 'a/b', name: 'c.txt' });
     expect(splitRel('c.txt')).toEqual({ parent: '', name: 'c.txt' });
+  });
+});
+
+describe('whether the target volume makes 8.3 aliases (NtfsDisable8dot3NameCreation)', () => {
+  it('1: none; 0, unset and 2 (per volume, not read): every volume, the safe side', () => {
+    for (const root of ['C:\\', 'D:\\', '\\\\srv\\share\\']) {
+      expect(makesShortNames(1, root, 'C:'), root).toBe(false);
+      for (const setting of [0, undefined, 2, 7]) expect(makesShortNames(setting, root, 'C:'), `${setting} ${root}`).toBe(true);
+    }
+  });
+
+  it('3: the system volume only, whatever the spelling of its root or of the system drive', () => {
+    for (const root of ['C:\\', 'C:', 'c:\\', '\\\\?\\C:\\', '\\\\.\\c:\\', 'C:/']) {
+      for (const system of ['C:', 'c:', 'C:\\']) expect(makesShortNames(3, root, system), `${root} on ${system}`).toBe(true);
+    }
+    for (const root of ['D:\\', '\\\\?\\D:\\', 'd:']) expect(makesShortNames(3, root, 'C:'), root).toBe(false);
+    expect(makesShortNames(3, 'D:\\', 'D:')).toBe(true);
+  });
+
+  it('3 with a volume or system drive it cannot tell (a share, no SystemDrive): counted as making them', () => {
+    expect(makesShortNames(3, '\\\\srv\\share\\', 'C:')).toBe(true);
+    expect(makesShortNames(3, '\\\\?\\Volume{1234}\\', 'C:')).toBe(true);
+    expect(makesShortNames(3, 'D:\\', undefined)).toBe(true);
   });
 });

@@ -18,6 +18,7 @@ import { posixPlatform } from '../../../src/platform/posix/platform.js';
 import { takeInventory } from '../../../src/plan/inventory.js';
 import { stageFs } from '../../../src/stage/fs.js';
 import { stage } from '../../../src/stage/stage.js';
+import { retryPolicy } from '../../../src/stage/retry.js';
 import { makePackage, makeTree, memoryLog, scene, snapshot } from '../../helpers/fixtures.js';
 import { fault, realFs, rejection, rt } from '../../helpers/seams.js';
 import { winNamesNo83 } from '../../helpers/names.js';
@@ -163,6 +164,42 @@ describe('staging', () => {
       `warn: removing ${path.join(s.target, 'held.log')}: EBUSY (try 1 of 6), retrying in 250 ms`,
       'warn: removing PackageSource: EBUSY (try 2 of 6), retrying in 500 ms',
     ]);
+  });
+
+  it('staging\'s own removal of the old target retries a scanner\'s access-denied (EPERM, EACCES) as it retries a held file, then goes on', async () => {
+    const s = setup();
+    makeTree(s.target, { 'scanned.log': 'x' });
+    const pl = makePlan({ ...s.options(), targetIsDefault: true }, posixPlatform);
+    // the real stageFs.removeIn and its retry: only the held folder's removal is made to fail, twice
+    const refusals = ['EPERM', 'EACCES'];
+    const places = {
+      ...posixPlatform.places,
+      openFolder: (dir: string, o?: { create?: boolean }) => {
+        const real = posixPlatform.places.openFolder(dir, o);
+        return Object.assign(Object.create(Object.getPrototypeOf(real)), real, {
+          removeTree: (name: string) => {
+            const code = refusals.shift();
+            if (code) throw new PlaceError(`${path.join(dir, name, 'scanned.log')}: ${code}`, path.join(dir, name, 'scanned.log'), code);
+            return real.removeTree(name);
+          },
+          folder: real.folder.bind(real),
+          release: () => real.release(),
+        });
+      },
+    };
+    const saved = { ...retryPolicy };
+    Object.assign(retryPolicy, { attempts: 3, baseMs: 1, maxMs: 2 });
+    try {
+      (await stage(pl, { p, log: s.log, platform: { ...posixPlatform, places }, parallel: 2 })).release();
+    } finally {
+      Object.assign(retryPolicy, saved);
+    }
+    expect(refusals).toEqual([]);
+    expect(s.log.lines.filter((l) => l.startsWith('warn: '))).toEqual([
+      `warn: removing ${path.join(s.target, 'scanned.log')}: EPERM (try 1 of 3), retrying in 1 ms`,
+      `warn: removing ${path.join(s.target, 'scanned.log')}: EACCES (try 2 of 3), retrying in 2 ms`,
+    ]);
+    expect(snapshot(s.target)).toStrictEqual(s.before);
   });
 
   it('nothing to stage: said, and nothing written', async () => {
