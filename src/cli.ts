@@ -12,6 +12,7 @@ import { stageCommand } from './commands/stage/command.js';
 import { manifestCommand } from './commands/manifest/command.js';
 import { managementCommand } from './commands/console.js';
 import { selftestChild, selftestCommand } from './commands/selftest/command.js';
+import { checkCommand } from './commands/check/command.js';
 
 export { VERSION };
 
@@ -33,6 +34,7 @@ Usage:
   zticache util [/server:NAME] [/package:ID /program:NAME] [/advertisement:ID] [/enable:true|false] [/force] [/what-if]
   zticache cache-size [MB] [/what-if]
   zticache selftest [--package-size MB] [--status-mif NAME] [--keep]
+  zticache check [--source DIR] [--manifest FILE] [--scratch-mb MB] [--status-mif NAME]
 
 With no options (the OSD program command line): source = the folder of zticache.exe,
 target = %SystemDrive%\\MININT\\PackageSource, launcher = OSDLaunch.exe in the target.
@@ -68,6 +70,7 @@ export async function main(argv: readonly string[], rt: Runtime): Promise<number
   if (args?.command === 'manifest') return manifestCommand(args, rt);
   if (args?.command === 'util' || args?.command === 'cache-size') return managementCommand(args, rt);
   if (args?.command === 'selftest') return selftestCommand(args, rt);
+  if (args?.command === 'check') return checkCommand(args, rt);
 
   return stageCommand(argv, args, argsError, rt);
 }

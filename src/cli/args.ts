@@ -9,11 +9,11 @@ import { ZtiError } from '../core/errors.js';
 import type { Mode } from '../core/types.js';
 import { MANIFEST_NAME } from './defaults.js';
 import { deviceName } from '../names/windows.js';
-import { DEFAULT_EVENT_SOURCE, DEFAULT_LAUNCHER, DEFAULT_PARALLEL } from './defaults.js';
+import { DEFAULT_EVENT_SOURCE, DEFAULT_LAUNCHER, DEFAULT_PARALLEL, DEFAULT_SCRATCH_MB } from './defaults.js';
 
 
 export interface Args {
-  command: 'run' | 'manifest' | 'util' | 'cache-size' | 'selftest' | 'help' | 'version';
+  command: 'run' | 'manifest' | 'util' | 'cache-size' | 'selftest' | 'check' | 'help' | 'version';
   source?: string;
   target?: string;
   launch?: string;
@@ -44,6 +44,8 @@ export interface Args {
   packageSize?: number;
   /** `zticache selftest --keep`: leave the sandbox */
   keep: boolean;
+  /** `zticache check --scratch-mb MB`: room the OS install needs beside the package (the document's 500 MB) */
+  scratchMb?: number;
   /** `zticache cache-size MB` */
   cacheMb?: string;
   /** the program status MIF written on a failure before the launcher: its name in %windir%, and what the Reporting tab matches */
@@ -81,6 +83,7 @@ export const OPTIONS = [
   { name: 'enable', value: 'true|false', default: '', help: '`zticache util` only: download and execute on (the program runs zticache.exe) or off (osdlaunch.exe); `yes`/`no` too' },
   { name: 'package-size', value: 'MB', default: '', help: '`zticache selftest` only: check that a package of this size fits in the client cache and on PackageSource\'s volume' },
   { name: 'keep', default: '', help: '`zticache selftest` only: leave its sandbox folder for a look (it is removed otherwise)' },
+  { name: 'scratch-mb', value: 'MB', default: String(DEFAULT_SCRATCH_MB), help: '`zticache check` only: room the OS install needs on PackageSource\'s volume beside the package (the document\'s scratch space)' },
   { name: 'force', default: '', help: '`zticache util` only: also change a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is not an OS package (its command line is overwritten)' },
   { name: 'what-if', default: '', help: 'print the plan, change nothing, exit 0 (or the refusal\'s code)' },
   { name: 'no-guard', default: '', help: 'diagnostics only: do not hold the staged files open' },
@@ -174,6 +177,9 @@ export function parseArgs(argv: readonly string[]): Args {
   } else if (sub === 'selftest') {
     if (args.command === 'run') args.command = 'selftest';
     if (positional.length > 1) throw usage('usage: zticache selftest [--package-size MB] [--status-mif NAME] [--keep]');
+  } else if (sub === 'check') {
+    if (args.command === 'run') args.command = 'check';
+    if (positional.length > 1) throw usage('usage: zticache check [--source DIR] [--manifest FILE] [--scratch-mb MB] [--status-mif NAME]');
   } else if (sub === 'cache-size') {
     if (args.command === 'run') args.command = 'cache-size';
     if (positional.length > 2) throw usage('usage: zticache cache-size [MB]');
@@ -186,6 +192,7 @@ export function parseArgs(argv: readonly string[]): Args {
   if (utilOnly && args.command !== 'util' && args.command !== 'help') throw usage(`--${utilOnly} belongs to "zticache util"`);
   const selftestOnly = args.packageSize !== undefined ? 'package-size' : args.keep ? 'keep' : undefined;
   if (selftestOnly && args.command !== 'selftest' && args.command !== 'help') throw usage(`--${selftestOnly} belongs to "zticache selftest"`);
+  if (args.scratchMb !== undefined && args.command !== 'check' && args.command !== 'help') throw usage('--scratch-mb belongs to "zticache check"');
   return args;
 }
 
@@ -202,6 +209,12 @@ function setValue(args: Args, name: ValueOption, value: string, spelled: string)
       const n = Number(value);
       if (!Number.isInteger(n) || n < 1) throw usage(`${spelled} must be a whole number of MB, not "${value}"`);
       args.packageSize = n;
+      return;
+    }
+    case 'scratch-mb': {
+      const n = Number(value);
+      if (!/^\d+$/.test(value) || n > 1_000_000) throw usage(`${spelled} must be a whole number of MB from 0 to 1000000, not "${value}"`);
+      args.scratchMb = n;
       return;
     }
     case 'parallel': {

@@ -13,3 +13,5 @@ export const STATE_NAME = 'zticache';
 export const POSIX_STATE_DIR = '/var/lib/zticache';
 /** the manifest zticache looks for at the top of a package, and `zticache manifest` writes */
 export const MANIFEST_NAME = 'zticache.sha256';
+/** `zticache check`: the scratch space the OS install needs beside the package, in MB (the document's "about 500 MB") */
+export const DEFAULT_SCRATCH_MB = 500;

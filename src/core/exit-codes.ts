@@ -40,6 +40,7 @@ const table = [
   ['SMS_NOT_OSD_PROGRAM', 900000029, '`zticache util`: the program runs neither osdlaunch.exe nor zticache.exe, or its package is not an OS package, so its command line would be lost (the message shows it); nothing was changed; /force changes it anyway.'],
   ['SELFTEST_FAILED', 900000030, '`zticache selftest`: at least one check FAILed on this machine; the table says which and why, and with --status-mif the MIF carries the first.'],
   ['SOURCE_MIXED', 900000031, 'A rerun found the cache folder holding part of the package an earlier run staged beside content that differs from it: neither that package nor a whole new version; nothing was changed.'],
+  ['CACHE_TOO_SMALL', 900000032, '`zticache check`: the ConfigMgr client cache is smaller than the package, so the client cannot keep it (or download it again); raise it with `zticache cache-size` or Client Settings; nothing was changed.'],
   ['INTERNAL', 900000099, 'Unexpected internal error (a bug); details are in the log.'],
 ] as const;
 

@@ -38,8 +38,11 @@ function attribute(name: string, id: number, size: number, value: string): strin
   ];
 }
 
-/** The MIF's text for a run that failed (Status "Failed"), the description cut to its 128 characters. */
-export function statusMifText(m: StatusMif, description: string, when: Date): string {
+/** What the MIF says of the run: "Failed" (a run that stopped before its launcher), or "Success" (`zticache check`: READY). */
+export type MifStatus = 'Success' | 'Failed';
+
+/** The MIF's text, the description cut to its 128 characters. */
+export function statusMifText(m: StatusMif, description: string, when: Date, status: MifStatus = 'Failed'): string {
   const stamp = `${String(when.getMonth() + 1).padStart(2, '0')}/${String(when.getDate()).padStart(2, '0')}/${when.getFullYear()} ${when.toTimeString().slice(0, 8)}`;
   return [
     'START COMPONENT',
@@ -59,7 +62,7 @@ export function statusMifText(m: StatusMif, description: string, when: Date): st
     '    NAME = "InstallStatus"',
     '    ID = 2',
     '    CLASS = "MICROSOFT|JOBSTATUS|1.0"',
-    ...attribute('Status', 1, 32, 'Failed'),
+    ...attribute('Status', 1, 32, status),
     ...attribute('Description', 2, MIF_DESCRIPTION_MAX, description),
     '  END GROUP',
     'END COMPONENT',
@@ -76,15 +79,15 @@ export function ansi(text: string): Buffer {
 }
 
 /** Writes the MIF; returns what the log should say (never throws: a MIF must not fail a run twice). */
-export function writeStatusMif(places: Places | undefined, pp: path.PlatformPath, m: StatusMif, description: string, when = new Date()): string {
+export function writeStatusMif(places: Places | undefined, pp: path.PlatformPath, m: StatusMif, description: string, when = new Date(), status: MifStatus = 'Failed'): string {
   let folder;
   try {
-    const data = ansi(statusMifText(m, description, when));
+    const data = ansi(statusMifText(m, description, when, status));
     if (places) {
       folder = places.openFolder(pp.dirname(m.file));
       folder.rewriteFile(pp.basename(m.file), data);
     } else writePlain(m.file, data);
-    return `Wrote the status MIF ${m.file} (Failed: ${description.slice(0, MIF_DESCRIPTION_MAX)})`;
+    return `Wrote the status MIF ${m.file} (${status}: ${description.slice(0, MIF_DESCRIPTION_MAX)})`;
   } catch (err) {
     return `cannot write the status MIF ${m.file}: ${err instanceof PlaceError ? err.message : (err as Error).message}`;
   } finally {

@@ -33,6 +33,8 @@ export async function mainWith(seams: Seams, argv: readonly string[], rt: Runtim
   put(stageFs, seams.fs);
   put(retryPolicy, seams.retry);
   put(posixPlatform, seams.platform);
+  // what POSIX has not, a test may give it: COM (a ConfigMgr client's objects)
+  if (seams.platform?.createObject) posixPlatform.createObject = seams.platform.createObject;
   put(host, seams.host);
   try {
     return await main(argv, rt);
@@ -40,6 +42,7 @@ export async function mainWith(seams: Seams, argv: readonly string[], rt: Runtim
     Object.assign(stageFs, saved.fs);
     Object.assign(retryPolicy, saved.retry);
     Object.assign(posixPlatform, saved.platform);
+    if (!('createObject' in saved.platform)) delete posixPlatform.createObject;
     Object.assign(host, saved.host);
   }
 }

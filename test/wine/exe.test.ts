@@ -559,6 +559,64 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     });
   });
 
+  describe('zticache check: ready before the deadline, hash-checked, nothing changed', () => {
+    const mifFile = () => wine.host('C:\\windows\\ZTICheck.mif');
+    const field = (name: string) => new RegExp(`NAME = "${name}"\r\n {6}ID = \\d+\r\n(?:.*\r\n){3}.*VALUE = "([^"]*)"`).exec(fs.readFileSync(mifFile(), 'latin1'))?.[1];
+    /** a cached package with its manifest (the package's files; zticache.exe and the launcher unlisted) */
+    function withManifest() {
+      const p = cachePackage(pkg);
+      const lines = Object.entries(pkg).map(([rel, c]) => `${createHash('sha256').update(c).digest('hex')}  ${rel}\n`);
+      fs.writeFileSync(path.join(p.dir, 'zticache.sha256'), lines.join(''));
+      return p;
+    }
+    const listing = (dir: string) => fs.readdirSync(dir, { recursive: true }).map(String).sort();
+
+    it('READY on a whole cached package: exit 0, a Success MIF in %windir%, an Information event; nothing moved, no C:\\MININT', async () => {
+      const p = withManifest();
+      freshMinint();
+      fs.rmSync(mifFile(), { force: true });
+      const before = listing(p.dir);
+      const r = await wine.run(p.exe, ['check', '/status-mif:ZTICheck.mif'], { events: true });
+      expect(r.code, r.out).toBe(0);
+      expect(field('Status')).toBe('Success');
+      expect(field('Description')).toMatch(new RegExp(`^READY ${path.basename(p.dir)}: 9 files, [\\d.]+ MB, 6 hashes checked, [\\d.]+ [KMGT]?B free$`));
+      expect(r.out).toMatch(/Client cache: not checked \(not a ConfigMgr client, or not elevated/);
+      expect(r.events.events.some((e) => e.type === 0 && /^READY /.test(e.text)), JSON.stringify(r.events.events)).toBe(true);
+      expect(listing(p.dir)).toEqual(before);
+      expect(fs.existsSync(wine.host('C:\\MININT'))).toBe(false);
+    }, 60_000);
+
+    it('NOT READY for a missing file, a changed byte (same size and time), no room for the scratch space: each with its code, a Failed MIF, an Error event, nothing changed', async () => {
+      const cases: Array<[string, (dir: string) => void, number, string[], RegExp]> = [
+        ['missing', (dir) => fs.rmSync(path.join(dir, 'd1', 'one.txt')), ExitCode.VERIFY_FAILED, [], /lists 1 file\(s\) that are not in the package, first: d1\/one\.txt/],
+        ['changed', (dir) => {
+          const f = path.join(dir, 'setup.cab');
+          const st = fs.statSync(f);
+          const b = fs.readFileSync(f);
+          b[7] ^= 0xff;
+          fs.writeFileSync(f, b);
+          fs.utimesSync(f, st.atime, st.mtime);
+        }, ExitCode.VERIFY_FAILED, [], /SHA-256 of setup\.cab is [0-9a-f]{64}, the manifest says [0-9a-f]{64}\. The client holds a damaged copy/],
+        ['no room', () => {}, ExitCode.NO_SPACE, ['/scratch-mb:1000000'], /for the OS install: .* needed \(.* for staging, 976\.6 GB of scratch space\)/],
+      ];
+      for (const [what, damage, code, extra, said] of cases) {
+        const p = withManifest();
+        damage(p.dir);
+        freshMinint();
+        fs.rmSync(mifFile(), { force: true });
+        const before = listing(p.dir);
+        const r = await wine.run(p.exe, ['check', '/status-mif:ZTICheck.mif', ...extra], { events: true });
+        expect(r.code, `${what}: ${r.out}`).toBe(code);
+        expect(r.out, what).toMatch(said);
+        expect(field('Status'), what).toBe('Failed');
+        expect(field('Description'), what).toMatch(new RegExp(`^NOT READY ${path.basename(p.dir)}: (VERIFY_FAILED|NO_SPACE): `));
+        expect(r.events.events.some((e) => e.type === 1 && /^NOT READY /.test(e.text)), `${what}: ${JSON.stringify(r.events.events)}`).toBe(true);
+        expect(listing(p.dir), what).toEqual(before);
+        expect(fs.existsSync(wine.host('C:\\MININT')), what).toBe(false);
+      }
+    }, 120_000);
+  });
+
   describe('zticache util and cache-size against test doubles of an SMS provider and a ConfigMgr client (helpers/fakesms.c)', () => {
     const SITE = 'C:\\fakesite.txt';
     const site = (lines: string[]) => {
@@ -672,6 +730,19 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       expect(r.code, r.out).toBe(0);
       expect(r.out).toContain('Cache size set from 5120 MB to 20000 MB.');
       expect(row('CacheInfo')).toContain('TotalSize=#20000');
+    });
+
+    it('check asks the client cache: smaller than the package is CACHE_TOO_SMALL with the size to give cache-size; big enough is READY', async () => {
+      const p = cachePackage(pkg);
+      freshMinint();
+      site([...xp.slice(0, 3), 'CacheInfo|TotalSize=#50|FreeSize=#10|Location=C:\\Windows\\ccmcache']);
+      let r = await wine.run(p.exe, ['check']);
+      expect(r.code, r.out).toBe(ExitCode.CACHE_TOO_SMALL);
+      expect(r.out).toMatch(/the client cache \(50 MB at C:\\Windows\\ccmcache\) is smaller than the package \([\d.]+ MB\): raise it with zticache cache-size \d+/);
+      site(xp);
+      r = await wine.run(p.exe, ['check']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/Client cache: 5120 MB at C:\\Windows\\ccmcache, room for the package/);
     });
   });
 

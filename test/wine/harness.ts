@@ -226,7 +226,7 @@ export function parseEventTrace(stderr: string): EventTrace {
     if (m) t.sources.push(m[1]!);
     m = /fixme:advapi:ReportEventW \([0-9A-Fa-f]+,0x([0-9a-f]+),0x([0-9a-f]+),0x([0-9a-f]+),[0-9A-Fa-f]+,0x([0-9a-f]+),/.exec(line);
     if (m) t.events.push({ type: parseInt(m[1]!, 16), id: parseInt(m[3]!, 16), strings: parseInt(m[4]!, 16), text: '' });
-    m = /(?:trace|warn|err):eventlog:ReportEventW L"(.*)"$/.exec(line);
+    m = /(?:trace|warn|err):eventlog:ReportEventW L"(.*)"(?:\.\.\.)?$/.exec(line); // Wine cuts a long string, ending it with "...
     if (m && t.events.length) t.events[t.events.length - 1]!.text = m[1]!.replace(/\\\\/g, '\\');
   }
   return t;

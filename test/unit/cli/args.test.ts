@@ -95,10 +95,10 @@ describe('the options, defined once', () => {
       expect(readme, o.name).toContain(`| \`${md(optionSpelling(o))}\` | ${o.default} | ${md(o.help)} |`);
       expect(helpText(), o.name).toContain(optionSpelling(o));
       // and the parser knows it
-      const value = ({ mode: 'copy', parallel: '2', enable: 'yes', 'package-size': '500' } as Record<string, string>)[o.name] ?? 'x';
+      const value = ({ mode: 'copy', parallel: '2', enable: 'yes', 'package-size': '500', 'scratch-mb': '500' } as Record<string, string>)[o.name] ?? 'x';
       const argv = 'value' in o ? [`--${o.name}`, value] : [`--${o.name}`];
       // options of a subcommand are known to the parser, and belong to that subcommand
-      const sub = o.name === 'out' ? ['manifest', 'DIR'] : ['server', 'package', 'program', 'advertisement', 'enable', 'force'].includes(o.name) ? ['util'] : ['package-size', 'keep'].includes(o.name) ? ['selftest'] : [];
+      const sub = o.name === 'out' ? ['manifest', 'DIR'] : ['server', 'package', 'program', 'advertisement', 'enable', 'force'].includes(o.name) ? ['util'] : ['package-size', 'keep'].includes(o.name) ? ['selftest'] : o.name === 'scratch-mb' ? ['check'] : [];
       expect(() => parseArgs([...sub, ...argv]), o.name).not.toThrow();
     }
   });
