@@ -41,7 +41,8 @@ export function classifySource(source: string, where: { medium: Medium }): Sourc
  */
 export function openedElsewhere(pp: { resolve(p: string): string }, source: string, final: string | undefined): string | undefined {
   if (final === undefined) return undefined;
-  const plain = (p: string) => pp.resolve(p.replace(/^\\\\[?.]\\(?!UNC\\)/i, '')).replace(/[\\/]+$/, '').toLowerCase();
+  // resolve drops trailing separators; a \\?\ or \\.\ prefix of a drive path is not a place of its own
+  const plain = (p: string) => pp.resolve(p.replace(/^\\\\[?.]\\(?!UNC\\)/i, '')).toLowerCase();
   return plain(final) === plain(source) ? undefined : final;
 }
 

@@ -11,7 +11,8 @@ const IMAGE_FILE_DLL = 0x2000;
 const IMAGE_SUBSYSTEM_WINDOWS_GUI = 2;
 const IMAGE_SUBSYSTEM_WINDOWS_CUI = 3;
 export const MACHINE = { i386: 0x014c, amd64: 0x8664, arm64: 0xaa64 } as const;
-const NAMES: Record<number, string> = { [MACHINE.i386]: 'x86', [MACHINE.amd64]: 'x64', [MACHINE.arm64]: 'ARM64', 0x01c4: 'ARM', 0x0200: 'Itanium' };
+/** the machines a refusal can name (an x86 image always runs, and zticache.exe never runs on an x86 computer) */
+const NAMES: Record<number, string> = { [MACHINE.amd64]: 'x64', [MACHINE.arm64]: 'ARM64', 0x01c4: 'ARM', 0x0200: 'Itanium' };
 /** how many bytes the judgment reads: the headers of any image a linker writes */
 export const HEAD_BYTES = 4096;
 
@@ -36,7 +37,7 @@ export function peProblem(head: Buffer, size: number, native: number): string | 
   if (subsystem !== IMAGE_SUBSYSTEM_WINDOWS_GUI && subsystem !== IMAGE_SUBSYSTEM_WINDOWS_CUI) return `it is not a Windows desktop or console program (subsystem ${subsystem}: a driver, a boot or EFI image?)`;
   const runs = native === MACHINE.arm64 ? [MACHINE.i386, MACHINE.amd64, MACHINE.arm64] : [MACHINE.i386, MACHINE.amd64];
   if (!(runs as number[]).includes(machine)) {
-    return `it is a program for ${NAMES[machine] ?? `machine type 0x${machine.toString(16)}`}, which this ${NAMES[native] ?? 'computer'} computer cannot run`;
+    return `it is a program for ${NAMES[machine] ?? `machine type 0x${machine.toString(16)}`}, which this ${NAMES[native] ? `${NAMES[native]} ` : ''}computer cannot run`;
   }
   return undefined;
 }

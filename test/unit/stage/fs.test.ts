@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 // Staging's file calls (src/stage/fs.ts) as they behave on their own: a copy never lands on an
 // existing file, a flush works on read-only files and folders and holds nothing open afterwards,
 // stat answers undefined for nothing there, exists sees a link without following it.
@@ -87,8 +88,27 @@ describe('staging\'s file calls', () => {
     expect(stageFs.statSync(d)).toMatchObject({ kind: 'dir' });
     fs.symlinkSync('g', path.join(d, 'l'));
     expect(stageFs.statSync(path.join(d, 'l'))).toMatchObject({ kind: 'link' });
+    expect(spawnSync('mkfifo', [path.join(d, 'fifo')]).status).toBe(0);
+    expect(stageFs.statSync(path.join(d, 'fifo'))).toMatchObject({ kind: 'other' });
+    fs.rmSync(path.join(d, 'fifo'));
     expect(stageFs.statSync(path.join(d, 'nothing'))).toBeUndefined();
     await stageFs.rename(path.join(d, 'f'), path.join(d, 'h'));
     expect(fs.readdirSync(d).sort()).toEqual(['g', 'h', 'l']);
+  });
+});
+
+describe('the one time reader in force', () => {
+  it('is the platform\'s once it is put in place (core/file-stat.ts useFileStat), and staging reads through it', async () => {
+    const { fileStat, useFileStat, POSIX_FILE_STAT } = await import('../../../src/core/file-stat.js');
+    const asked: string[] = [];
+    useFileStat({ info: (p) => (asked.push(p), { kind: 'file', size: 7, mtimeMs: 1 }), setModified: (p) => void asked.push(`set ${p}`) });
+    try {
+      expect(stageFs.statSync('/x')).toEqual({ kind: 'file', size: 7, mtimeMs: 1 });
+      stageFs.setModified('/y', 5);
+      expect(asked).toEqual(['/x', 'set /y']);
+    } finally {
+      useFileStat(POSIX_FILE_STAT);
+    }
+    expect(fileStat.info('/nonexistent-zti')).toBeUndefined();
   });
 });

@@ -53,7 +53,7 @@ function fakeKernel(files: Record<string, { attributes: number; written: bigint;
       return true;
     },
   };
-  const koffi = { load: () => ({ func: (sig: string) => impl[/\s(\w+)\(/.exec(sig)![1]!] }) } as unknown as Koffi;
+  const koffi = { load: (dll: string) => ({ func: (sig: string) => (dll === 'kernel32.dll' ? impl[/\s(\w+)\(/.exec(sig)![1]!] : undefined) }) } as unknown as Koffi;
   return { stat: bindFileStat(koffi, () => error), calls, set };
 }
 

@@ -26,7 +26,7 @@ describe('where a folder is, as opened', () => {
   });
 
   /** kernel32 that opens `folder`, whose final DOS path is `dos` (or none), GUID path `guid`, in the volume at `root` of type `type` */
-  function fake(w: { dos?: string; guid?: string; root?: string; type: number; flags?: number; open?: boolean }) {
+  function fake(w: { dos?: string; guid?: string; root?: string; type: number | Record<string, number>; flags?: number; open?: boolean }) {
     const calls: string[] = [];
     const put = (buf: Buffer, s: string) => (buf.write(`${s}\0`, 'utf16le'), s.length);
     const impl: Record<string, (...a: any[]) => unknown> = {
@@ -37,10 +37,10 @@ describe('where a folder is, as opened', () => {
         return s === undefined ? 0 : put(buf, s);
       },
       GetVolumePathNameW: (name: string, buf: Buffer) => (calls.push(`volume of ${name}`), w.root === undefined ? false : (put(buf, w.root), true)),
-      GetDriveTypeW: (root: string) => (calls.push(`type of ${root}`), w.type),
+      GetDriveTypeW: (root: string) => (calls.push(`type of ${root}`), typeof w.type === 'number' ? w.type : w.type[root] ?? 0),
       GetVolumeInformationByHandleW: (_h: number, _n: unknown, _ns: number, _s: unknown, _m: unknown, flags: number[]) => ((flags[0] = w.flags ?? 0), true),
     };
-    const koffi = { load: () => ({ func: (sig: string) => impl[/\s(\w+)\(/.exec(sig)![1]!] }) } as unknown as Koffi;
+    const koffi = { load: (dll: string) => ({ func: (sig: string) => (dll === 'kernel32.dll' ? impl[/\s(\w+)\(/.exec(sig)![1]!] : undefined) }) } as unknown as Koffi;
     return { locate: bindLocate(koffi, () => 5, () => 'C:\\'), calls };
   }
 
@@ -51,7 +51,7 @@ describe('where a folder is, as opened', () => {
   });
 
   it('a volume mounted in a folder is asked by its own root, not C:\\; one without a drive letter by its GUID path', () => {
-    const usb = fake({ dos: '\\\\?\\C:\\Mounts\\USB\\PKG', root: 'C:\\Mounts\\USB\\', type: REMOVABLE });
+    const usb = fake({ dos: '\\\\?\\C:\\Mounts\\USB\\PKG', root: 'C:\\Mounts\\USB\\', type: { 'C:\\Mounts\\USB\\': REMOVABLE, 'C:\\': FIXED } });
     expect(usb.locate('C:\\Mounts\\USB\\PKG')).toEqual({ medium: 'removable', final: 'C:\\Mounts\\USB\\PKG' });
     expect(usb.calls).toContain('type of C:\\Mounts\\USB\\');
     const guid = fake({ guid: '\\\\?\\Volume{1234}\\PKG', root: '\\\\?\\Volume{1234}\\', type: CDROM });
@@ -69,6 +69,12 @@ describe('where a folder is, as opened', () => {
     types.push(...link.calls.filter((c) => c.startsWith('type of')));
     expect(types).toEqual(['type of \\\\?\\N:\\', 'type of N:\\']);
     expect(typed.final).toBe('N:\\ccmcache\\PKG');
+    // no root directory there (1) is not a judgment either; a known type of the volume's root is kept
+    const none = fake({ dos: '\\\\?\\N:\\PKG', root: '\\\\?\\N:\\', type: { '\\\\?\\N:\\': 1, 'N:\\': REMOTE } });
+    expect(none.locate('C:\\Packages\\PKG').medium).toBe('remote');
+    // a final path as long as Windows makes them (32,767 characters) is read whole
+    const long = `\\\\?\\C:\\${'d\\'.repeat(9000)}PKG`;
+    expect(fake({ dos: long, root: 'C:\\', type: FIXED }).locate('C:\\x').final).toBe(long.slice(4));
     expect(() => fake({ type: FIXED, open: false }).locate('C:\\gone')).toThrow(expect.objectContaining({ code: 'ENOENT', path: 'C:\\gone', message: 'cannot open C:\\gone to find its volume (Windows error 5)' }));
   });
 });

@@ -27,12 +27,17 @@ describe('a launcher Windows can start', () => {
     expect(peProblem(image({ machine: 0x200 }), 1024, MACHINE.amd64)).toBe('it is a program for Itanium, which this x64 computer cannot run');
     expect(peProblem(image({ machine: 0x1c4 }), 1024, MACHINE.arm64)).toBe('it is a program for ARM, which this ARM64 computer cannot run');
     expect(peProblem(image({ machine: 0x9041 }), 1024, MACHINE.amd64)).toBe('it is a program for machine type 0x9041, which this x64 computer cannot run');
+    // a computer whose own machine is not known by name is not named
+    expect(peProblem(image({ machine: MACHINE.arm64 }), 1024, 0)).toBe('it is a program for ARM64, which this computer cannot run');
   });
 
   it('an empty file, text, an MS-DOS program, a header pointing nowhere are not programs', () => {
     expect(peProblem(Buffer.alloc(0), 0, MACHINE.amd64)).toBe('it is empty (0 bytes)');
     expect(peProblem(Buffer.from('@echo off\r\nsetup.exe /q\r\n'.repeat(5)), 120, MACHINE.amd64)).toBe('it is not a Windows program (no MZ header: a text or data file?)');
     expect(peProblem(Buffer.from('MZ'), 2, MACHINE.amd64)).toBe('it is not a Windows program (no MZ header: a text or data file?)');
+    // 64 bytes with an MZ header hold e_lfanew: the PE header it points to is what is missing
+    expect(peProblem(Buffer.concat([Buffer.from('MZ'), Buffer.alloc(62)]), 64, MACHINE.amd64)).toBe('it is not a Windows program (its PE header is not where the MZ header points)');
+    expect(peProblem(Buffer.concat([Buffer.from('MZ'), Buffer.alloc(61)]), 63, MACHINE.amd64)).toBe('it is not a Windows program (no MZ header: a text or data file?)');
     expect(peProblem(image({ mz: 'ZM' }), 1024, MACHINE.amd64)).toMatch(/no MZ header/);
     expect(peProblem(image({ sig: 'NE\0\0' }), 1024, MACHINE.amd64)).toBe('it is not a Windows program (an MS-DOS program, or a damaged image)');
     expect(peProblem(image({ at: 0x7fffffff }), 1024, MACHINE.amd64)).toBe("it is not a Windows program (its PE header is not where the MZ header points)");
