@@ -57,5 +57,15 @@ export const exitCodeTable: ReadonlyArray<{ code: number; name: 'SUCCESS' | Name
   ...table.map(([name, code, meaning]) => ({ code, name, meaning })),
 ];
 
+/**
+ * The launcher's codes that mean success, as Windows Installer and ConfigMgr count them: logged and
+ * evented as Information, the run summed up as succeeded; each still passed through unchanged.
+ */
+export const LAUNCHER_SUCCESS: ReadonlyMap<number, string> = new Map([
+  [0, 'success'],
+  [3010, 'success, a restart is required (ERROR_SUCCESS_REBOOT_REQUIRED)'],
+  [1641, 'success, a restart was started (ERROR_SUCCESS_REBOOT_INITIATED)'],
+]);
+
 /** POSIX only: a launcher killed by a signal makes zticache exit 128 + the signal number, as shells do. */
 export const SIGNAL_EXIT_BASE = 128;

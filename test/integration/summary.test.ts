@@ -38,7 +38,7 @@ describe('the last lines of a run', () => {
     const r = await timed(args);
     expectExit(r, 0);
     const e = summary(s.log);
-    expect([e.type, e.outcome, e.code, e.hex]).toEqual([1, 'the launcher returned 0', 0, '0x00000000']);
+    expect([e.type, e.outcome, e.code, e.hex]).toEqual([1, 'succeeded (the launcher returned 0: success)', 0, '0x00000000']);
     // what was planned, as the plan's own line says it
     const planned = /^Package: (\d+) files, \d+ folders, (.*) \(\d+ bytes\)$/.exec(e.all.find((x) => x.text.startsWith('Package: '))!.text)!;
     expect(e.size).toBe(`${planned[1]} files, ${planned[2]}`);

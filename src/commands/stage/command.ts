@@ -6,7 +6,7 @@
 
 import fs from 'node:fs';
 import type { Args } from '../../cli/args.js';
-import { ExitCode, exitCodeTable } from '../../core/exit-codes.js';
+import { ExitCode, exitCodeTable, LAUNCHER_SUCCESS } from '../../core/exit-codes.js';
 import { ZtiError } from '../../core/errors.js';
 import { reportFaultPoints } from '../../core/fault-points.js';
 import { formatBytes, formatCode } from '../../core/format.js';
@@ -153,10 +153,11 @@ function finish(log: ClosableLog, platform: Platform, code: number, r: RunReport
 /** The closing line, and the last event: outcome, exit code, files, bytes, time. */
 function summarize(log: Log, code: number, r: RunReport, ms: number): void {
   const own = exitCodeTable.find((row) => row.code === code && row.name !== 'SUCCESS');
-  const outcome = r.launcherReturned ? `the launcher returned ${code === 0 ? '0' : code}` : own ? `failed, ${own.name}` : `ended with ${code}`;
+  const success = r.launcherReturned ? LAUNCHER_SUCCESS.get(code) : undefined;
+  const outcome = success ? `succeeded (the launcher returned ${code}: ${success})` : r.launcherReturned ? `the launcher returned ${code}` : own ? `failed, ${own.name}` : `ended with ${code}`;
   const size = r.files === undefined ? 'nothing planned' : `${r.files} files, ${formatBytes(r.bytes ?? 0)}`;
   const line = `zticache finished in ${(ms / 1000).toFixed(1)} s: ${outcome}; exit code ${formatCode(code)}; ${size}`;
-  if (r.launcherReturned && code === 0) log.info(line, { event: true });
+  if (success) log.info(line, { event: true });
   else if (r.launcherReturned) log.warn(line);
   else log.error(line);
 }

@@ -8,6 +8,7 @@ import { launch } from '../../launch/launch.js';
 import type { Options } from '../../cli/options.js';
 import { fromRel } from '../../core/paths.js';
 import { formatCode, formatCommandLine } from '../../core/format.js';
+import { LAUNCHER_SUCCESS } from '../../core/exit-codes.js';
 import { makePlan, type Plan } from '../../plan/plan.js';
 import { describePlan } from '../../plan/describe.js';
 import type { Platform } from '../../platform/platform.js';
@@ -92,9 +93,10 @@ async function guardVerifyLaunch(plan: Plan, same: ReadonlySet<string>, opts: Op
       onSignal: (signal) => log.warn(`zticache was asked to stop (${signal}) while ${p.basename(plan.launcher)} runs: passed on to it; the staged files stay held until it exits`),
     });
     const how = r.signal ? ` (killed by ${r.signal})` : '';
-    const msg = `Return code from ${p.basename(plan.launcher)} = ${formatCode(r.exitCode)}${how} after ${r.seconds.toFixed(1)} s`;
+    const success = r.signal ? undefined : LAUNCHER_SUCCESS.get(r.exitCode);
+    const msg = `Return code from ${p.basename(plan.launcher)} = ${formatCode(r.exitCode)}${how}${success ? `: ${success}` : ''} after ${r.seconds.toFixed(1)} s`;
     ctx.report.launcherReturned = true;
-    if (r.exitCode === 0) log.info(msg, { event: true });
+    if (success) log.info(msg, { event: true });
     else log.warn(msg);
     return r.exitCode;
   } finally {
