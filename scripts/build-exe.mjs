@@ -147,12 +147,11 @@ function build(signing) {
   console.log(`built ${exe} (${(fs.statSync(exe).size / 1048576).toFixed(1)} MB, ${signing ? 'signed' : 'unsigned'}, sha256 ${sha}) and its notices (${list.length} components) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-let signing;
+const asked = ['ZTICACHE_SIGN_PFX', 'ZTICACHE_SIGN_PASSWORD', 'ZTICACHE_SIGN_TIMESTAMP_URL', 'ZTICACHE_SIGN_COMMAND'].some((v) => process.env[v]);
 try {
-  signing = signingFromEnv();
-  build(signing);
+  build(signingFromEnv());
 } catch (err) {
-  if (signing) for (const f of [exe, `${exe}.sha256`]) fs.rmSync(f, { force: true }); // never an unsigned exe where a signed one was asked for
+  if (asked) for (const f of [exe, `${exe}.sha256`]) fs.rmSync(f, { force: true }); // never an unsigned exe where a signed one was asked for
   console.error(`zticache build: ${err instanceof SignError ? '' : 'failed: '}${err.message.split('\n')[0]}`);
   process.exit(1);
 }
