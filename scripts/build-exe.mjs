@@ -10,6 +10,9 @@
 //   3. a copy of node.exe with zticache's version resource (resedit), the blob injected with
 //      postject, then signed (or, unsigned, its PE checksum set);
 //   4. THIRD-PARTY-NOTICES.txt and the CycloneDX SBOM zticache.cdx.json beside it.
+// --koffi-node FILE carries a koffi.node signed elsewhere (a signed release's) instead of the
+// fetched one, once it is shown to be that very module plus a signature: so a signed release can be
+// checked by rebuilding (README, "Checking a release by rebuilding").
 // pkg is not used: it needs base binaries from GitHub, which these machines cannot reach.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -20,7 +23,7 @@ import * as ResEdit from 'resedit';
 import { components } from './lib/components.mjs';
 import { noticesText } from './lib/notices.mjs';
 import { npm } from './lib/npm.mjs';
-import { setPeChecksum } from './lib/pe.mjs';
+import { checksumOffset, isSigned, setPeChecksum, withoutSignature } from './lib/pe.mjs';
 import { sbom } from './lib/sbom.mjs';
 import { SignError, signFile, signingFromEnv } from './lib/sign.mjs';
 import { extractTgz } from './lib/tgz.mjs';
@@ -43,6 +46,8 @@ const dist = path.join(root, 'dist');
 const outArg = process.argv.indexOf('--out');
 const outDir = outArg > 0 ? path.resolve(process.argv[outArg + 1]) : dist;
 const seaDir = path.join(outDir, 'sea');
+const koffiArg = process.argv.indexOf('--koffi-node');
+const signedKoffi = koffiArg > 0 ? path.resolve(process.argv[koffiArg + 1]) : undefined;
 const exe = path.join(outDir, 'zticache.exe');
 
 /** npm pack + integrity check + extract; cached in .cache/npm. Returns the extracted package folder. */
@@ -69,6 +74,16 @@ function seaNode(nodeWin, nodeLinux) {
   if (process.arch === 'x64' && process.platform === 'win32') return path.join(nodeWin, 'bin', 'node.exe');
   if (process.arch === 'x64' && process.platform === 'linux') return path.join(nodeLinux, 'bin', 'node');
   throw new Error(`the SEA blob must be made by Node ${NODE_VERSION}: build on Linux x64 or Windows x64 (where it is fetched), or run the build with Node ${NODE_VERSION}`);
+}
+
+/** `file`, once it is shown to be the pinned koffi.node with a signature added (nothing else changed but the checksum field). */
+function checkedSignedKoffi(file, pinned) {
+  const bytes = fs.readFileSync(file);
+  if (!isSigned(bytes)) throw new Error(`--koffi-node ${file} is not signed`);
+  const want = Buffer.from(fs.readFileSync(pinned));
+  want.writeUInt32LE(0, checksumOffset(want));
+  if (!withoutSignature(bytes).equals(want)) throw new Error(`--koffi-node ${file} is not @koromix/koffi-win32-x64@${KOFFI_VERSION}'s koffi.node with a signature added`);
+  return file;
 }
 
 function versionResource(exePath) {
@@ -106,8 +121,14 @@ function build(signing) {
   fs.rmSync(seaDir, { recursive: true, force: true });
   fs.mkdirSync(seaDir, { recursive: true });
   fs.copyFileSync(path.join(dist, 'zticache.cjs'), path.join(seaDir, 'zticache.cjs'));
-  fs.copyFileSync(path.join(koffiWin, 'win32_x64', 'koffi.node'), path.join(seaDir, 'koffi.node'));
-  if (signing) signFile(path.join(seaDir, 'koffi.node'), signing); // before it becomes an asset: the exe carries the signed bytes
+  const pinned = path.join(koffiWin, 'win32_x64', 'koffi.node');
+  if (signedKoffi) {
+    if (signing) throw new SignError('--koffi-node carries a koffi.node signed elsewhere: do not ask to sign as well');
+    fs.copyFileSync(checkedSignedKoffi(signedKoffi, pinned), path.join(seaDir, 'koffi.node'));
+  } else {
+    fs.copyFileSync(pinned, path.join(seaDir, 'koffi.node'));
+    if (signing) signFile(path.join(seaDir, 'koffi.node'), signing); // before it becomes an asset: the exe carries the signed bytes
+  }
   fs.writeFileSync(path.join(seaDir, 'sea-config.json'), JSON.stringify({
     main: 'zticache.cjs',
     output: 'zticache.blob',

@@ -54,3 +54,22 @@ export function certificateTable(buf) {
 }
 
 export const isSigned = (buf) => certificateTable(buf).size > 0;
+
+/**
+ * The file as it was before it was signed: the certificate table (which signing appends at the
+ * end) cut off, its directory entry zeroed, and the checksum field zeroed too (signing tools set
+ * it: compare files stripped this way with their checksum fields zeroed). Signing pads a file to
+ * 8 bytes first; a PE file without an overlay ends on its file alignment (512), so there is none.
+ */
+export function withoutSignature(buf) {
+  const { offset, size } = certificateTable(buf);
+  if (!size) throw new Error('the file is not signed');
+  if (offset + size !== buf.length) throw new Error('the certificate table is not at the end of the file');
+  const out = Buffer.from(buf.subarray(0, offset));
+  const opt = out.readUInt32LE(0x3c) + 4 + 20;
+  const dirs = opt + (out.readUInt16LE(opt) === 0x20b ? 112 : 96);
+  out.writeUInt32LE(0, dirs + 32);
+  out.writeUInt32LE(0, dirs + 36);
+  out.writeUInt32LE(0, checksumOffset(out));
+  return out;
+}

@@ -76,6 +76,28 @@ describe.skipIf(!tools)('a signed build (ZTICACHE_SIGN_PFX)', () => {
     }
   });
 
+  it('can be checked by rebuilding: unsigned, with its koffi.node (--koffi-node), the build is the signed exe with its signature removed', async () => {
+    const again = path.join(dir, 'again');
+    const r = await execa(process.execPath, [BUILD, '--out', again, '--koffi-node', path.join(out, 'sea', 'koffi.node')], { cwd: ROOT, all: true, env: NO_SIGNING });
+    expect(r.all).toMatch(/built .*zticache\.exe \(84\.\d MB, unsigned/);
+    const stripped = path.join(dir, 'stripped.exe');
+    await execa('osslsigncode', ['remove-signature', '-in', path.join(out, 'zticache.exe'), '-out', stripped]);
+    expect(fs.readFileSync(path.join(again, 'zticache.exe')).equals(fs.readFileSync(stripped))).toBe(true);
+  }, 180_000);
+
+  it('--koffi-node takes only the pinned koffi.node plus a signature: unsigned, or one byte changed, is refused', async () => {
+    const unsigned = path.join(ROOT, '.cache', 'npm', '_koromix_koffi-win32-x64_3.3.4', 'package', 'win32_x64', 'koffi.node');
+    const changed = path.join(dir, 'changed.node');
+    const bytes = fs.readFileSync(path.join(out, 'sea', 'koffi.node'));
+    bytes[4096] = bytes[4096]! ^ 1;
+    fs.writeFileSync(changed, bytes);
+    for (const [file, why] of [[unsigned, 'is not signed'], [changed, "is not @koromix/koffi-win32-x64@3.3.4's koffi.node with a signature added"]] as const) {
+      const r = await execa(process.execPath, [BUILD, '--out', path.join(dir, 'refused'), '--koffi-node', file], { cwd: ROOT, reject: false, all: true, env: NO_SIGNING });
+      expect(r.exitCode).toBe(1);
+      expect(r.all).toBe(`zticache build: failed: --koffi-node ${file} ${why}`);
+    }
+  }, 60_000);
+
   it('the .sha256 beside it is the signed file\'s', () => {
     const sha = createHash('sha256').update(fs.readFileSync(path.join(out, 'zticache.exe'))).digest('hex');
     expect(fs.readFileSync(path.join(out, 'zticache.exe.sha256'), 'utf8')).toBe(`${sha}  zticache.exe\n`);
