@@ -504,6 +504,33 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     });
   });
 
+  describe('which Windows runs it (Wine reports a version per program: HKCU\\Software\\Wine\\AppDefaults)', () => {
+    /** zticache.exe under its own name, which Wine then reports `version` to */
+    async function asWindows(version: string) {
+      const name = `zticache-${version}.exe`;
+      fs.copyFileSync(EXE, wine.host(`C:\\${name}`));
+      await wine.run('reg', ['add', `HKCU\\Software\\Wine\\AppDefaults\\${name}`, '/v', 'Version', '/d', version, '/f']);
+      return wine.run(`C:\\${name}`, ['--version']);
+    }
+
+    it('Windows 8, 7 and older: exit 216 (ERROR_EXE_MACHINE_TYPE_MISMATCH) with Node\'s own words, before any zticache code runs', async () => {
+      for (const version of ['win8', 'win7']) {
+        const r = await asWindows(version);
+        expect(r.code, `${version}: ${r.out}`).toBe(216);
+        expect(r.out).toMatch(/^Node\.js is only supported on Windows 8\.1, Windows Server 2012 R2, or higher\./);
+        expect(r.out).not.toContain('zticache');
+      }
+    });
+
+    it('Windows 8.1 passes Node 22\'s own check (Node does not support it; README says so); Windows 10 runs', async () => {
+      for (const version of ['win81', 'win10']) {
+        const r = await asWindows(version);
+        expect(r.code, `${version}: ${r.out}`).toBe(0);
+        expect(r.out.trim()).toMatch(/^zticache \d+\.\d+\.\d+$/);
+      }
+    });
+  });
+
   describe('the native module: one place per version in the profile, checked before every load, no pending reboot', () => {
     const file = () => path.join(nativeRoot(), NATIVE_SHA(), 'koffi.node');
 
