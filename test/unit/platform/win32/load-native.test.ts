@@ -196,6 +196,20 @@ describe('placeNativeModule: root\\<SHA-256>\\koffi.node holds exactly the modul
     expect(fs.readdirSync(p.join(r, SHA))).toEqual([]);
   });
 
+  it('the new file is created, never written through something already at its name (a link planted there)', () => {
+    const r = root();
+    const outside = p.join(tempDir('zti-elsewhere-'), 'victim.dll');
+    fs.writeFileSync(outside, 'not zticache\'s');
+    const write = fs.writeFileSync;
+    vi.spyOn(fs, 'writeFileSync').mockImplementation(((f: fs.PathOrFileDescriptor, data: string | NodeJS.ArrayBufferView, o?: fs.WriteFileOptions) => {
+      if (String(f).endsWith('.tmp')) fs.symlinkSync(outside, String(f)); // at the very name, just before the write
+      return write(f, data, o);
+    }) as typeof fs.writeFileSync);
+    expect(refusal(r).message).toMatch(/koffi\.node cannot be written \(EEXIST/);
+    expect(fs.readFileSync(outside, 'utf8')).toBe('not zticache\'s');
+    expect(fs.readdirSync(p.join(r, SHA))).toEqual([]);
+  });
+
   it('a run that loses the race to another writing the same module uses that one', () => {
     const r = root();
     const file = p.join(r, SHA, 'koffi.node');
