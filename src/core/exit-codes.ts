@@ -21,7 +21,7 @@ const table = [
   ['STAGE_FAILED', 900000010, 'Moving or copying failed after retries (the message names the step and the file); run again to finish.'],
   ['GUARD_FAILED', 900000011, 'A staged file could not be held open; the launcher was not started.'],
   ['VERIFY_FAILED', 900000012, 'Staged content differs from the inventory or manifest; the launcher was not started.'],
-  ['LAUNCHER_MISSING', 900000013, 'The launcher is not a file of the package (or an existing program outside it), or is not executable; nothing was changed.'],
+  ['LAUNCHER_MISSING', 900000013, 'The launcher is not a file of the package (or an existing program outside it), or this computer cannot start it (not executable; on Windows not a program it runs: empty, text, a DLL, another machine type); nothing was changed.'],
   ['LAUNCH_FAILED', 900000014, 'The launcher could not be started.'],
   ['MANIFEST_UNREADABLE', 900000015, 'The manifest cannot be read or parsed, or is not a regular file.'],
   ['RUN_IN_PROGRESS', 900000016, 'Another zticache run holds the lock (its process ID is in the message); nothing was changed.'],
@@ -39,6 +39,7 @@ const table = [
   ['SHORT_NAME_CLASH', 900000028, 'An entry of the package is named like the 8.3 short name the target volume may give another entry (ABCDEF~1.TXT beside ABCDEFGHIJ.txt); the message names both; nothing was changed.'],
   ['SMS_NOT_OSD_PROGRAM', 900000029, '`zticache util`: the program runs neither osdlaunch.exe nor zticache.exe, or its package is not an OS package, so its command line would be lost (the message shows it); nothing was changed; /force changes it anyway.'],
   ['SELFTEST_FAILED', 900000030, '`zticache selftest`: at least one check FAILed on this machine; the table says which and why, and with --status-mif the MIF carries the first.'],
+  ['SOURCE_MIXED', 900000031, 'A rerun found the cache folder holding part of the package an earlier run staged beside content that differs from it: neither that package nor a whole new version; nothing was changed.'],
   ['INTERNAL', 900000099, 'Unexpected internal error (a bug); details are in the log.'],
 ] as const;
 

@@ -13,14 +13,12 @@ export interface HostRules {
   birthTimeInIds: boolean;
   /** the copy keeps the source's last-write time (CopyFileW does; libuv's POSIX copy does not) */
   copyKeepsTime: boolean;
-  /** a launcher must have an execute bit (POSIX); Windows decides by the file's content and ACL */
-  executeBit: boolean;
   /** a stop request while the launcher runs is passed on to it (POSIX); a console's Ctrl+C reaches it on Windows by itself */
   passStopToLauncher: boolean;
 }
 
-export const POSIX_HOST: Readonly<HostRules> = { bigFileIds: false, birthTimeInIds: true, copyKeepsTime: false, executeBit: true, passStopToLauncher: true };
-export const WINDOWS_HOST: Readonly<HostRules> = { bigFileIds: true, birthTimeInIds: false, copyKeepsTime: true, executeBit: false, passStopToLauncher: false };
+export const POSIX_HOST: Readonly<HostRules> = { bigFileIds: false, birthTimeInIds: true, copyKeepsTime: false, passStopToLauncher: true };
+export const WINDOWS_HOST: Readonly<HostRules> = { bigFileIds: true, birthTimeInIds: false, copyKeepsTime: true, passStopToLauncher: false };
 
 /** The rules in force. */
 export const host: HostRules = { ...POSIX_HOST };

@@ -1,9 +1,10 @@
 // Where does the package come from, and so: move or copy? The original only looked for a leading
 // "\\", so a package on a mapped network drive (N:\...) was MOVED off the server. Here a UNC path in
-// any spelling is network; a drive-letter path is asked of the platform (GetDriveTypeW on Windows:
-// network, removable, CD-ROM) and a read-only volume is recognised (EROFS) before it is called
-// local. Moving is only ever chosen for a local, writable source: a CD-ROM's files cannot be
-// deleted, a USB stick may be pulled, a server's package belongs to the server.
+// any spelling is network; any other is asked of the platform for the folder as opened, not for its
+// drive letter (Windows: the final path's volume and its GetDriveTypeW, so C:\Packages\PKG1 that is
+// a link to a share is network; POSIX: the file system's type) and a read-only volume is recognised
+// before it is called local. Moving is only ever chosen for a local, writable source: a CD-ROM's
+// files cannot be deleted, a USB stick may be pulled, a server's package belongs to the server.
 
 import type { Medium, Mode } from '../core/types.js';
 import { ExitCode } from '../core/exit-codes.js';
@@ -27,10 +28,21 @@ export function isUncPath(p: string): boolean {
   return /^[\\/]{2}[^\\/]+[\\/]+[^\\/]+/.test(p);
 }
 
-export function classifySource(source: string, medium: (path: string) => Medium): SourceKind {
+/** The kind of source from its spelling (a UNC path) or, for any other, from where it is as opened (Platform.locate). */
+export function classifySource(source: string, where: { medium: Medium }): SourceKind {
   if (isUncPath(source)) return 'unc';
-  const m = medium(source);
-  return m === 'fixed' ? 'local' : m;
+  return where.medium === 'fixed' ? 'local' : where.medium;
+}
+
+/**
+ * The final path a folder was opened at, when it is somewhere else than its spelling says (a link
+ * on its way to a share, a volume mounted in a folder): said beside the source in the log. Case and
+ * the \\?\ prefix are not "somewhere else".
+ */
+export function openedElsewhere(pp: { resolve(p: string): string }, source: string, final: string | undefined): string | undefined {
+  if (final === undefined) return undefined;
+  const plain = (p: string) => pp.resolve(p.replace(/^\\\\[?.]\\(?!UNC\\)/i, '')).replace(/[\\/]+$/, '').toLowerCase();
+  return plain(final) === plain(source) ? undefined : final;
 }
 
 export function chooseMode(kind: SourceKind, requested: Mode, source: string): 'move' | 'copy' {

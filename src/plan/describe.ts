@@ -8,7 +8,7 @@ import type { Plan } from './plan.js';
 export function describePlan(plan: Plan): string[] {
   const inv = plan.inventory;
   const lines = [
-    `Source: ${plan.source} (${KIND_NAMES[plan.kind]})`,
+    `Source: ${plan.source} (${KIND_NAMES[plan.kind]}${plan.sourceOpened ? `; as opened: ${plan.sourceOpened}` : ''})`,
     `Target: ${plan.target} (${plan.names.description})`,
     `Package: ${inv.files.length} files, ${inv.dirs.length} folders, ${formatBytes(inv.bytes)} (${inv.bytes} bytes)`,
     `Action: ${plan.action === 'move' ? (plan.sameVolume ? 'move (same volume: rename, no bytes copied)' : 'move across volumes (copy, check, delete)') : plan.action}: ${plan.reason}`,

@@ -52,6 +52,12 @@ export interface Journal {
    * files themselves (renamed into it), which every later VERIFY holds to their file IDs
    */
   same?: string[];
+  /**
+   * a move: the top-level entries that were copied into the target and left in the cache folder
+   * (the running zticache's folder; every entry --mode copy finished a stuck move with; one whose
+   * source refused its delete): a rerun finds them there as the record's own files
+   */
+  kept?: string[];
   started: string;
   updated: string;
   inventory: Inventory;
@@ -135,16 +141,12 @@ function checkShape(j: unknown, names: NameRules): string | undefined {
   if (o.targetId !== undefined && !isId(o.targetId)) return 'target identity malformed';
   if (o.mode !== 'move' && o.mode !== 'copy') return 'mode missing';
   if (!JOURNAL_STATES.includes(o.state as JournalState)) return `unknown state ${JSON.stringify(o.state)}`;
-  if (o.crossed !== undefined) {
-    if (!Array.isArray(o.crossed)) return 'crossed entries malformed';
-    for (const c of o.crossed as unknown[]) {
-      if (typeof c !== 'string' || c.includes('/') || !isSafeRel(c, names)) return `crossed entry malformed or outside the package: ${String(c)}`;
-    }
-  }
-  if (o.same !== undefined) {
-    if (!Array.isArray(o.same)) return 'same entries malformed';
-    for (const c of o.same as unknown[]) {
-      if (typeof c !== 'string' || c.includes('/') || !isSafeRel(c, names)) return `same entry malformed or outside the package: ${String(c)}`;
+  for (const list of ['crossed', 'same', 'kept'] as const) {
+    const v = o[list];
+    if (v === undefined) continue;
+    if (!Array.isArray(v)) return `${list} entries malformed`;
+    for (const c of v as unknown[]) {
+      if (typeof c !== 'string' || c.includes('/') || !isSafeRel(c, names)) return `${list} entry malformed or outside the package: ${String(c)}`;
     }
   }
   const inv = o.inventory as Record<string, unknown> | undefined;

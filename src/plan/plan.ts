@@ -14,9 +14,10 @@ import { findJournal, type FoundJournal, type Journal, type JournalState } from 
 import { decodeManifest, parseManifest, type ManifestEntry } from './manifest.js';
 import { MANIFEST_NAME } from '../cli/defaults.js';
 import { checkFreeSpace, checkOverlap, checkPackageNames, checkTargetSafe, type TargetState } from './checks.js';
-import { chooseMode, classifySource, modeReason, type SourceKind } from './classify.js';
-import { takeInventory, type Inventory } from './inventory.js';
-import { host } from '../core/host.js';
+import { chooseMode, classifySource, isUncPath, modeReason, openedElsewhere, type SourceKind } from './classify.js';
+import { sameTime, takeInventory, type Inventory } from './inventory.js';
+import { readEvidence, type Evidence } from './record.js';
+import { fileStat } from '../core/file-stat.js';
 
 export type Action = 'move' | 'copy' | 'none';
 
@@ -25,6 +26,8 @@ export interface Plan {
   sourceId: FileId;
   target: string;
   kind: SourceKind;
+  /** where the source folder is as opened, when that is not where its spelling says (a link to a share, a mounted volume) */
+  sourceOpened?: string;
   action: Action;
   /** why this action, in words for the log */
   reason: string;
@@ -62,8 +65,9 @@ export interface Plan {
    */
   same: string[];
   /**
-   * the package was staged by an earlier run and the cache folder holds nothing else but
-   * zticache: a package file missing from the target cannot come from anywhere
+   * the package was staged by an earlier run and the cache folder no longer holds all of it (only
+   * zticache, or what zticache left there): a package file missing from the target cannot come
+   * from anywhere
    */
   spent: boolean;
   /** what a name is in the target (names/): every later step keys package paths by it */
@@ -86,12 +90,12 @@ export function makePlan(opts: Options, platform: Platform): Plan {
   const { action, inventory, resume } = decided;
   // every name the plan will stage, before anything else is decided about them
   const awkwardNames = checkPackageNames(p, names, inventory, source, target);
-  const launcher = checkLauncher(p, opts.launcher, { source, sourceId, target, targetId: trusted ? tgt.id : undefined, inventory, action, names });
+  const launcher = checkLauncher(p, opts.launcher, { source, sourceId, target, targetId: trusted ? tgt.id : undefined, inventory, action, names, platform: look.platform });
   const manifest = findManifest(opts, inventory, action, sourceId, names);
   const keep = keptEntries(look, decided);
   const space = countSpace(look, decided, keep);
   return {
-    source, sourceId, target, kind: look.kind, action, reason: decided.reason, sameVolume: space.sameVolume, inventory, resume, prune: decided.prune,
+    source, sourceId, target, kind: look.kind, sourceOpened: look.sourceOpened, action, reason: decided.reason, sameVolume: space.sameVolume, inventory, resume, prune: decided.prune,
     toleratesExtra: action === 'none' && trusted, crossed: resume === 'staging' ? journal?.crossed ?? [] : [], oldTarget,
     removeOldTarget: decided.removeOldTarget, journalFile: look.journalFile, launcher, launchArgs: opts.launchArgs, manifest, keep,
     neededBytes: space.neededBytes, freeBytes: space.freeBytes, names, awkwardNames, spent: decided.spent,
@@ -116,6 +120,7 @@ interface Look {
   trusted: boolean;
   sameSource: boolean;
   kind: SourceKind;
+  sourceOpened?: string;
   /** where the running zticache.exe is in the source, package-relative */
   exeRel?: string;
 }
@@ -144,9 +149,16 @@ function lookAround(opts: Options, platform: Platform): Look {
     opts, platform, p, source, target, sourceId, names, tgt, overlap, journalFile: found.file, journal,
     trusted: tgt.exists && journal !== undefined && sameId(journal.targetId, tgt.id),
     sameSource: journal !== undefined && sameId(journal.sourceId, sourceId),
-    kind: classifySource(source, platform.medium),
+    ...located(p, source, platform),
     exeRel: opts.runningExe === undefined ? undefined : locateUnder(p, opts.runningExe, sourceId),
   };
+}
+
+/** The kind of source, for the folder as opened (a link on its way to a share makes it network). */
+function located(p: Options['path'], source: string, platform: Platform): Pick<Look, 'kind' | 'sourceOpened'> {
+  if (isUncPath(source)) return { kind: 'unc' };
+  const where = platform.locate(source);
+  return { kind: classifySource(source, where), sourceOpened: openedElsewhere(p, source, where.final) };
 }
 
 /** What the plan decided to do, and with which inventory. */
@@ -169,6 +181,7 @@ function decideAction(look: Look): Decision {
   if (look.overlap === 'same') return fromTheTarget(look);
   if (journal?.state === 'staging' && journal.mode === 'copy') return resumeCopy(look);
   if (journal?.state === 'staging') return resumeMove(look, journal);
+  if (journal?.state === 'staged' && look.sameSource) return rerun(look, journal);
   return fresh(look);
 }
 
@@ -215,19 +228,66 @@ function resumeMove({ journalFile, opts }: Look, journal: Journal): Decision {
   return decision({ action: 'move', resume: 'staging', inventory: journal.inventory, reason, copyRest });
 }
 
-/** A fresh inventory of the source: already staged when it holds nothing but zticache, else a move or a copy. */
-function fresh({ p, source, target, tgt, journal, journalFile, trusted, sameSource, kind, exeRel, names, opts, platform }: Look): Decision {
+/**
+ * A rerun after a complete staging from this very cache folder: the journal decides, and what the
+ * folder holds now is evidence checked against it (record.ts). Nothing in it but the record's own
+ * files (what zticache left there: the running exe and its folder, what --mode copy copied and
+ * kept) and the shell's: the staging stands, and the target is never removed to make room for a
+ * remnant. Only content the record does not have (changed or added) proves a new version, which
+ * replaces the target when the folder holds it whole; part of the staged package beside new
+ * content is neither, and is refused.
+ */
+function rerun(look: Look, journal: Journal): Decision {
+  const { p, source, target, tgt, trusted, exeRel, names, platform, journalFile } = look;
   const inventory = takeInventory(p, source, { walk: platform.walk });
-  const exeKey = exeRel === undefined ? undefined : names.key(exeRel);
-  const payload = inventory.files.filter((f) => names.key(f.rel) !== exeKey).length + inventory.dirs.length;
-  if (journal?.state === 'staged' && sameSource && payload === 0) {
-    if (!trusted) {
-      throw new ZtiError(ExitCode.SOURCE_EMPTY,
-        `the package was staged from ${source} into ${target} by an earlier run, but ${target} ${tgt.exists ? 'has been replaced since' : 'has been removed since'}, and the cache folder now holds nothing but zticache itself: download the package again (for instance by re-running the advertisement after clearing the client cache)`,
-        { path: target });
+  const ev = readEvidence(inventory, journal.inventory, names, exeRel === undefined ? undefined : names.key(exeRel));
+  const whole = ev.missing === 0;
+  const recorded = `the package zticache staged from it into ${target} (journal ${journalFile})`;
+  if (ev.changed.length || ev.added.length) {
+    const first = ev.changed[0] ? `${ev.changed[0].rel}, changed` : `${ev.added[0]!.rel}, new`;
+    const n = ev.changed.length + ev.added.length;
+    if (!whole && ev.own.length) {
+      throw new ZtiError(ExitCode.SOURCE_MIXED,
+        `the cache folder ${source} holds ${ev.own.length} file(s) of ${recorded}, ${n} file(s) that differ from it (first: ${first}), and not the ${ev.missing} file(s) zticache moved out of it: neither that package nor a whole new version, so nothing was changed or launched. Have the client download the package again into an empty cache folder (delete its cache entry first: Configuration Manager in Control Panel, Cache, Delete Files), then run zticache again`,
+        { path: source });
     }
-    return decision({ action: 'none', spent: true, reason: 'already staged by an earlier run (the source now holds nothing but zticache itself)', inventory: journal.inventory });
+    return fresh(look, inventory, `a new version in the cache folder: ${n} of its files differ from ${recorded} (first: ${first})`);
   }
+  chooseMode(look.kind, look.opts.mode, source); // a mode this source cannot take is refused even when there is nothing to stage
+  const left = leftInCache(ev, journal);
+  if (!trusted) {
+    if (whole) return fresh(look, inventory, `${target} ${tgt.exists ? 'has been replaced' : 'has been removed'} since an earlier run staged the package; the cache folder still holds it whole (${left}): staged again`);
+    throw new ZtiError(ExitCode.SOURCE_EMPTY,
+      `the package was staged from ${source} into ${target} by an earlier run, but ${target} ${tgt.exists ? 'has been replaced since' : 'has been removed since'}, and the cache folder now holds ${left}: download the package again (for instance by re-running the advertisement after clearing the client cache)`,
+      { path: target });
+  }
+  if (whole && !holdsWhole(look, journal.inventory)) {
+    return fresh(look, inventory, `${target} no longer holds the whole package an earlier run staged, and the cache folder does (${left}): staged again`);
+  }
+  return decision({ action: 'none', spent: !whole, reason: `already staged by an earlier run (journal ${journalFile}); the cache folder holds ${left}`, inventory: journal.inventory });
+}
+
+/** What a cache folder holds beside the staged package, in words: nothing but zticache, or the record's files zticache left there. */
+function leftInCache(ev: Evidence, journal: Journal): string {
+  const own = ev.own.length ? `${ev.own.length} of its ${journal.inventory.files.length} files that zticache left there${journal.kept?.length ? ` (copied and kept: ${journal.kept.join(', ')})` : ''}` : 'nothing of it but zticache itself';
+  return ev.ignored.length ? `${own}, and ${ev.ignored.length} file(s) of the Windows shell (${ev.ignored[0]!.rel}), which are not the package's` : own;
+}
+
+/** The target holds every file of the inventory with its size and time (one walk of it). */
+function holdsWhole({ p, target, platform, names }: Look, inv: Inventory): boolean {
+  const want = new Map(inv.files.map((f) => [names.key(f.rel), f]));
+  let found = 0;
+  platform.walk(p, target, (rel, kind, size, mtimeMs) => {
+    const f = kind === 'file' ? want.get(names.key(rel)) : undefined;
+    if (f && f.size === size && sameTime(f.mtimeMs, mtimeMs)) found++;
+  });
+  return found === want.size;
+}
+
+/** A fresh inventory of the source (or the one a rerun took): a move or a copy. */
+function fresh(look: Look, taken?: Inventory, why?: string): Decision {
+  const { p, source, target, tgt, journal, journalFile, kind, opts, platform } = look;
+  const inventory = taken ?? takeInventory(p, source, { walk: platform.walk });
   if (inventory.files.length === 0) throw new ZtiError(ExitCode.SOURCE_EMPTY, `the source folder ${source} holds no files`, { path: source });
   const action = chooseMode(kind, opts.mode, source);
   if (action === 'move' && isVolumeRoot(p, source)) {
@@ -240,7 +300,7 @@ function fresh({ p, source, target, tgt, journal, journalFile, trusted, sameSour
   const clearing = journal?.state === 'clearing';
   return decision({
     action, inventory, resume: clearing ? 'clearing' : undefined, removeOldTarget: tgt.exists,
-    reason: clearing ? `finishing an interrupted clearing of the old target (journal ${journalFile}), then a fresh ${action}` : modeReason(kind, opts.mode, action),
+    reason: clearing ? `finishing an interrupted clearing of the old target (journal ${journalFile}), then a fresh ${action}` : why ? `${why}; ${modeReason(kind, opts.mode, action)}` : modeReason(kind, opts.mode, action),
   });
 }
 
@@ -325,6 +385,7 @@ interface LauncherContext {
   inventory: Inventory;
   action: Action;
   names: NameRules;
+  platform: Platform;
 }
 
 /**
@@ -343,7 +404,7 @@ function checkLauncher(p: Options['path'], launcher: string, c: LauncherContext)
       throw new ZtiError(ExitCode.LAUNCHER_MISSING, `the launcher ${rel} is not a file of the package (${c.source}); nothing was changed`, { path: launcher });
     }
     const now = fromRel(p, c.action === 'none' || !fs.existsSync(fromRel(p, c.source, entry.rel)) ? c.target : c.source, entry.rel);
-    checkRunnable(now);
+    checkRunnable(c.platform, now);
     return fromRel(p, c.target, entry.rel);
   }
   let st: fs.Stats | undefined;
@@ -353,17 +414,14 @@ function checkLauncher(p: Options['path'], launcher: string, c: LauncherContext)
     st = undefined;
   }
   if (!st?.isFile()) throw new ZtiError(ExitCode.LAUNCHER_MISSING, `the launcher ${launcher} ${st ? 'is not a regular file' : 'does not exist'}; nothing was changed`, { path: launcher });
-  checkRunnable(launcher);
+  checkRunnable(c.platform, launcher);
   return launcher;
 }
 
-function checkRunnable(file: string): void {
-  if (!host.executeBit) return; // Windows decides by the file's content and ACL when it starts
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-  } catch (err) {
-    throw new ZtiError(ExitCode.LAUNCHER_MISSING, `the launcher ${file} is not executable; nothing was changed`, { path: file, cause: err });
-  }
+/** A launcher this machine cannot start is refused while the package is still in the cache folder (it would fail only once moved). */
+function checkRunnable(platform: Platform, file: string): void {
+  const why = platform.cannotStart(file);
+  if (why !== undefined) throw new ZtiError(ExitCode.LAUNCHER_MISSING, `the launcher ${file} cannot be started on this computer: ${why}; nothing was changed`, { path: file });
 }
 
 /** --manifest, or zticache.sha256 at the top of the package. Parsed now, so a bad one refuses before any change. */
@@ -415,7 +473,10 @@ function sameVolumeOf(platform: Platform, a: string, b: string): boolean {
 
 /** On resume, the inventory files not yet complete in the target. */
 function stillToCopy(p: Options['path'], target: string, inv: Inventory): Inventory['files'] {
-  return inv.files.filter((f) => fs.statSync(fromRel(p, target, f.rel), { throwIfNoEntry: false })?.size !== f.size);
+  return inv.files.filter((f) => {
+    const now = fileStat.info(fromRel(p, target, f.rel));
+    return now?.kind !== 'file' || now.size !== f.size;
+  });
 }
 
 /** Bytes the files take in clusters of `cluster` bytes (an empty file takes none). */

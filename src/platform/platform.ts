@@ -15,20 +15,34 @@ import type { Dispatch } from '../core/automation.js';
 import type { NameRules } from '../names/names.js';
 
 
+/** Where a folder is: its medium, and (Windows) its final path as opened, links followed. */
+export interface Location {
+  medium: Medium;
+  final?: string;
+}
+
 export interface Platform {
   readonly name: string;
   guard: Guard;
   /**
-   * The volume holding p (which exists): a network drive (a mapped drive letter; UNC paths are
-   * recognised by their spelling), removable, CD-ROM, read-only, or a fixed writable disk.
+   * Where the folder p (which exists) is, as opened, not as spelled: the medium of the volume that
+   * holds it (a network share or drive, removable, CD-ROM, read-only, or a fixed writable disk),
+   * found through the links on its way (a folder that is a link to a share is on the network), and
+   * on Windows its final path.
    */
-  medium(p: string): Medium;
+  locate(p: string): Location;
   /**
    * Lists a tree: names, kinds, sizes and times. POSIX: readdir + lstat; Windows: one
    * FileIdBothDirectoryInfo enumeration per folder, no file opened (on NTFS with an antivirus filter every
    * open is a scan: the guard's handle should be the only one per file).
    */
   walk: Walker;
+  /**
+   * Why the existing file `launcher` cannot be started here as a program, or undefined when it can:
+   * POSIX, no execute permission; Windows, not a PE image this machine runs (0 bytes, text, a DLL,
+   * another machine type; platform/win32/pe.ts). Asked in the plan, before anything moves.
+   */
+  cannotStart(launcher: string): string | undefined;
   /** bytes free for this process on the volume holding p (p must exist) */
   freeBytes(p: string): number;
   /** the allocation unit of the volume holding p: a file takes its size rounded up to it */

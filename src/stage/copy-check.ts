@@ -4,7 +4,7 @@
 // without a stat of their source (Windows: CopyFileW keeps the time) by listing their folders
 // afterwards, instead of one open per file before.
 
-import type fs from 'node:fs';
+import type { FileInfo } from '../core/file-stat.js';
 import type path from 'node:path';
 import { ExitCode } from '../core/exit-codes.js';
 import { ZtiError } from '../core/errors.js';
@@ -26,7 +26,7 @@ export interface CheckOptions {
 export const RUN_AGAIN = 'run zticache again, a copy restarts from a fresh inventory of the source';
 
 /** A source file gone since the inventory fails as ENOENT, which sourceGone() then explains. */
-function present(src: string, s: fs.Stats | undefined): asserts s is fs.Stats {
+function present(src: string, s: FileInfo | undefined): asserts s is FileInfo {
   if (!s) throw Object.assign(new Error(`ENOENT: no such file, stat '${src}'`), { code: 'ENOENT', path: src });
 }
 
@@ -41,8 +41,9 @@ function sameFile(f: FileEntry, size: number, mtimeMs: number): boolean {
  * A source's stat, asserted to be there (ENOENT otherwise, which sourceGone() explains) and still
  * what was inventoried (STAGE_FAILED otherwise, with what the admin does about it).
  */
-export function stillInventoried(src: string, f: FileEntry, s: fs.Stats | undefined, whenChanged: string | undefined): asserts s is fs.Stats {
+export function stillInventoried(src: string, f: FileEntry, s: FileInfo | undefined, whenChanged: string | undefined): asserts s is FileInfo {
   present(src, s);
+  if (s.kind !== 'file') throw changed(src, f, whenChanged, 'not a file');
   if (!sameFile(f, s.size, s.mtimeMs)) throw changed(src, f, whenChanged, s.size, s.mtimeMs);
 }
 
@@ -75,7 +76,7 @@ export function checkCopies(srcRoot: string, dstRoot: string, files: FileEntry[]
       const dst = fromRel(p, dstRoot, f.rel);
       throw new ZtiError(ExitCode.STAGE_FAILED, `the copy ${dst} came out ${size} bytes, its unchanged source ${src} has ${f.size}: run zticache again, the file is copied again`, { path: dst });
     }
-    sfs.utimesSync(fromRel(p, dstRoot, f.rel), s.atime, s.mtime);
+    sfs.setModified(fromRel(p, dstRoot, f.rel), s.mtimeMs);
     timesSet++;
   };
   const byFolder = new Map<string, Map<string, FileEntry>>();

@@ -7,7 +7,6 @@
 // utimes; on Windows only the copy (CopyFileW keeps the time; the copies are checked afterwards by
 // listing their folders, in copy-check.ts), and never a stat of the destination.
 
-import type fs from 'node:fs';
 import type path from 'node:path';
 import { ExitCode } from '../core/exit-codes.js';
 import { ZtiError, errnoOf } from '../core/errors.js';
@@ -22,6 +21,7 @@ import { faultPoint } from '../core/fault-points.js';
 import { stageFs } from './fs.js';
 import { checkCopies, RUN_AGAIN, sameTime, stillInventoried } from './copy-check.js';
 import { host } from '../core/host.js';
+import type { FileInfo } from '../core/file-stat.js';
 
 export interface CopyOptions {
   p: path.PlatformPath;
@@ -36,6 +36,8 @@ export interface CopyOptions {
    * only), so it names its own way out.
    */
   whenChanged?: string;
+  /** what the admin does to start the staging over (said where no run of zticache can get past a refusal) */
+  startOver?: string;
 }
 
 export interface CopyResult {
@@ -58,8 +60,8 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
   sfs.mkdirp(dstRoot);
   for (const d of inv.dirs) sfs.mkdirp(fromRel(p, dstRoot, d));
 
-  /** the source's stat, which must still show the inventoried size and time */
-  const sourceStat = (src: string, f: FileEntry): fs.Stats => {
+  /** the source as the walk reads it (core/file-stat.ts), which must still show the inventoried size and time */
+  const sourceStat = (src: string, f: FileEntry): FileInfo => {
     const s = sfs.statSync(src);
     stillInventoried(src, f, s, opts.whenChanged);
     return s;
@@ -70,8 +72,8 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
    * time) is kept; anything else there is an incomplete leftover, removed first (a copy never
    * overwrites).
    */
-  const decide = (s: fs.Stats, d: fs.Stats | undefined): 'complete' | 'copy' | 'replace' => {
-    if (d !== undefined && d.size === s.size && sameTime(d.mtimeMs, s.mtimeMs)) return 'complete';
+  const decide = (s: FileInfo, d: FileInfo | undefined): 'complete' | 'copy' | 'replace' => {
+    if (d?.kind === 'file' && d.size === s.size && sameTime(d.mtimeMs, s.mtimeMs)) return 'complete';
     return d ? 'replace' : 'copy';
   };
   const done = (f: FileEntry, copied: boolean) => {
@@ -87,11 +89,15 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
    * name (an 8.3 alias, another case): only then may it be kept as complete or removed as an
    * incomplete leftover. One call, made only where something is already there (a resumed copy).
    */
-  const notAnother = (dst: string) => {
+  const inPackage = new Set(inv.files.map((f) => f.rel));
+  const notAnother = (dst: string, rel: string) => {
     const real = sfs.realName(dst);
     const name = p.basename(dst);
     if (real !== name) {
-      throw new ZtiError(ExitCode.STAGE_FAILED, `in ${p.dirname(dst)} the name ${name} finds ${real}, another entry of the package (an 8.3 short name or another case of it); it was neither copied over nor deleted. Rename one of them in the package on the distribution point, then run zticache again`, { path: dst });
+      // a rename on the distribution point helps only when the other entry is one of the package's
+      const parent = rel.slice(0, rel.length - name.length);
+      const wayOut = inPackage.has(parent + real) ? 'Rename one of them in the package on the distribution point, then run zticache again' : `It is not the package's: ${opts.startOver ?? 'delete it from the target, then run zticache again'}`;
+      throw new ZtiError(ExitCode.STAGE_FAILED, `in ${p.dirname(dst)} the name ${name} finds ${real} (an 8.3 short name or another case of it); it was neither copied over nor deleted. ${wayOut}`, { path: dst });
     }
   };
 
@@ -131,7 +137,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
       // resumed copy meets one and decides by its stat
       if (!copiedOntoNothing(src, dst)) {
         s ??= sourceStat(src, f);
-        notAnother(dst);
+        notAnother(dst, f.rel);
         if (decide(s, sfs.statSync(dst)) === 'complete') {
           done(f, false);
           continue;
@@ -141,7 +147,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
       }
       faultPoint('file copied, time not set', dst);
       if (keepsTime) unchecked.push(f);
-      else sfs.utimesSync(dst, s!.atime, s!.mtime);
+      else sfs.setModified(dst, s!.mtimeMs);
       faultPoint('file copied');
       done(f, true);
       opts.progress?.tick();
@@ -162,7 +168,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
       const s = await withRetry(() => sfs.stat(src), retry, onRetry(`reading ${src}`));
       stillInventoried(src, f, s, opts.whenChanged);
       const d = await sfs.stat(dst);
-      if (d) notAnother(dst);
+      if (d) notAnother(dst, f.rel);
       const what = decide(s, d);
       if (what === 'complete') return done(f, false);
       if (what === 'replace') await sfs.rm(dst);
@@ -188,7 +194,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
         // a large copy takes long enough for the source to be refreshed meanwhile: asked again
         const after = await sfs.stat(src);
         stillInventoried(src, f, after, opts.whenChanged);
-        await sfs.utimes(dst, s.atime, s.mtime);
+        sfs.setModified(dst, s.mtimeMs);
       }
       faultPoint('file copied');
       done(f, true);
@@ -204,7 +210,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
     const rel = inv.dirs[i]!;
     try {
       const s = sfs.statSync(fromRel(p, srcRoot, rel));
-      if (s) sfs.utimesSync(fromRel(p, dstRoot, rel), s.atime, s.mtime);
+      if (s) sfs.setModified(fromRel(p, dstRoot, rel), s.mtimeMs);
     } catch {
       /* a folder time is not worth failing a deployment for */
     }

@@ -8,11 +8,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { entryId } from '../state/identity.js';
-import { errnoOf } from '../core/errors.js';
 import type { HeldFolder } from '../places/places.js';
 import { removeTree, type RemoveOptions } from './remove.js';
 import { retryPolicy, TRANSIENT_RENAME_ERRORS, withRetry } from './retry.js';
 import { host } from '../core/host.js';
+import { fileStat, type FileInfo } from '../core/file-stat.js';
 
 /**
  * The file calls staging makes, as one object.
@@ -20,12 +20,16 @@ import { host } from '../core/host.js';
 export interface StageFs {
   copyFile(src: string, dst: string): Promise<void>;
   copyFileSync(src: string, dst: string): void;
-    /** undefined when nothing is there; any other failure is thrown */
-  stat(p: string): Promise<fs.Stats | undefined>;
-  /** undefined when nothing is there (no exception: for 10,000 fresh copies, throwing ENOENT each time cost ~60 ms) */
-  statSync(p: string): fs.Stats | undefined;
-  utimes(p: string, atime: Date, mtime: Date): Promise<void>;
-  utimesSync(p: string, atime: Date, mtime: Date): void;
+  /**
+   * kind, size and last-write time of what is at p, as the walk reads them (core/file-stat.ts: on
+   * Windows the FILETIME, never Node's wrapping seconds); undefined when nothing is there (no
+   * exception: for 10,000 fresh copies, throwing ENOENT each time cost ~60 ms)
+   */
+  statSync(p: string): FileInfo | undefined;
+  /** the same, for the copies made on the thread pool */
+  stat(p: string): Promise<FileInfo | undefined>;
+  /** sets p's last-write time as statSync and the walk will read it back (core/file-stat.ts) */
+  setModified(p: string, mtimeMs: number): void;
   rename(from: string, to: string): Promise<void>;
   /** removes a file or a tree, never through a link, retrying held files (stage/remove.ts) */
   rm(p: string, opts?: RemoveOptions): Promise<void>;
@@ -82,10 +86,9 @@ const COPY_FLAGS = fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE;
 export const stageFs: StageFs = {
   copyFile: (s, d) => fs.promises.copyFile(s, d, COPY_FLAGS),
   copyFileSync: (s, d) => fs.copyFileSync(s, d, COPY_FLAGS),
-  stat: (p) => fs.promises.stat(p).catch((err) => (errnoOf(err) === 'ENOENT' ? undefined : Promise.reject(err))),
-  statSync: (p) => fs.statSync(p, { throwIfNoEntry: false }),
-  utimes: (p, a, m) => fs.promises.utimes(p, a, m),
-  utimesSync: (p, a, m) => fs.utimesSync(p, a, m),
+  statSync: (p) => fileStat.info(p),
+  stat: async (p) => fileStat.info(p),
+  setModified: (p, ms) => fileStat.setModified(p, ms),
   rename: (a, b) => fs.promises.rename(a, b),
   rm: removeTree,
   removeIn: (folder, name, opts = {}) => withRetry(async () => folder.removeTree(name), retryPolicy, opts.onRetry, TRANSIENT_RENAME_ERRORS),

@@ -43,13 +43,15 @@ export interface MoveResult {
   alreadyDone: number;
   /** top-level names whose files in the target are the inventoried files themselves (renamed, this run or an earlier one) */
   same: string[];
+  /** top-level names copied into the target and still in the source too (kept, or their delete refused): the journal records them */
+  left: string[];
 }
 
 export async function moveInventory(source: string, target: string, inv: Inventory, opts: MoveOptions): Promise<MoveResult> {
   const { p, log } = opts;
   const sfs = stageFs;
   const retry = retryPolicy;
-  const result: MoveResult = { renamed: 0, crossVolume: 0, crossVolumeCopied: 0, leftInSource: 0, kept: 0, alreadyDone: 0, same: [] };
+  const result: MoveResult = { renamed: 0, crossVolume: 0, crossVolumeCopied: 0, leftInSource: 0, kept: 0, alreadyDone: 0, same: [], left: [] };
   const dirs = new Set(inv.dirs);
   sfs.mkdirp(target);
 
@@ -58,7 +60,9 @@ export async function moveInventory(source: string, target: string, inv: Invento
   const crossing: Array<{ name: string; src: string; sub: Inventory; what: string }> = [];
   /** copied whole across volumes by an earlier run, whose delete was cut short */
   const unfinishedDeletes: typeof crossing = [];
-  for (const [name, sub] of byTopLevel(inv)) {
+  const groups = byTopLevel(inv);
+  const tops = new Set(groups.keys());
+  for (const [name, sub] of groups) {
     const src = fromRel(p, source, name);
     const dst = fromRel(p, target, name);
     const what = dirs.has(name) ? 'folder' : 'file';
@@ -73,6 +77,7 @@ export async function moveInventory(source: string, target: string, inv: Invento
       await copyInventory(source, target, sub, opts);
       log.info(`Copied ${src} (it stays in the source)`);
       result.kept++;
+      result.left.push(name);
       continue;
     }
     /** the identity the inventory recorded for this entry (none in a journal of an older zticache) */
@@ -92,7 +97,9 @@ export async function moveInventory(source: string, target: string, inv: Invento
       // 8.3 alias, another case) must never be taken for it, copied over or deleted
       const real = sfs.realName(dst);
       if (real !== name) {
-        throw new ZtiError(ExitCode.STAGE_FAILED, `in ${target} the name ${name} finds ${real}, another entry of the package (an 8.3 short name or another case of it), so ${name} cannot be staged beside it; nothing was deleted. Rename one of them in the package on the distribution point, then ${opts.startOver}`, { path: dst });
+        // a rename on the distribution point helps only when the other entry is one of the package's
+        const wayOut = tops.has(real) ? `Rename one of them in the package on the distribution point, then ${opts.startOver}` : `It is not the package's: ${opts.startOver}`;
+        throw new ZtiError(ExitCode.STAGE_FAILED, `in ${target} the name ${name} finds ${real} (an 8.3 short name or another case of it), so ${name} cannot be staged beside it; nothing was deleted. ${wayOut}`, { path: dst });
       }
       if (!inSource && want !== undefined) {
         throw new ZtiError(ExitCode.STAGE_FAILED, `${dst} is not the ${what} zticache moved there (file ${found} now, ${want} when inventoried), and ${src} is gone from the cache folder; nothing was deleted. The package cannot be made whole from what is left: ${opts.startOver}`, { path: dst });
@@ -161,6 +168,7 @@ export async function moveInventory(source: string, target: string, inv: Invento
         if (!UNDELETABLE.has(errnoOf(err) ?? '')) throw stageError(err, `copied ${c.src} to the target but cannot delete it from the source`, c.src);
         log.warn(`copied ${c.src} into the target, but the source refuses its delete (${errnoOf(err)} at ${(err as { path?: string }).path ?? c.src}): an extra copy stays there, nothing is lost`);
         result.leftInSource++;
+        result.left.push(c.name);
       }
       result.crossVolume++;
       if (c.what === 'file') topFiles++;

@@ -16,7 +16,7 @@ import { checkTargetSafe } from '../plan/checks.js';
 import { sameId, type FileId } from '../state/identity.js';
 import { PlaceError, type HeldFolder } from '../places/places.js';
 import { walkNames, type Inventory } from '../plan/inventory.js';
-import type { NameRules } from '../names/names.js';
+import { splitRel, type NameRules } from '../names/names.js';
 import { fromRel } from '../core/paths.js';
 import { copyInventory, stageError, type CopyOptions } from './copy.js';
 import { stageFs } from './fs.js';
@@ -56,11 +56,14 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
   const { target, source, inventory: inv } = plan;
   const startedIso = new Date().toISOString();
   let crossed = plan.crossed;
+  /** what a move copied into the target and left in the cache folder (journal.kept) */
+  let kept: string[] = [];
   const journal = (state: JournalState, targetId: FileId | undefined): void => {
     writeJournal(plan.journalFile, {
       tool: 'zticache', version: 2, source, sourceId: plan.sourceId, target, targetId,
       mode: plan.action as 'move' | 'copy', state, ...(crossed.length ? { crossed } : {}),
       ...(state === 'staged' && same.size ? { same: [...same] } : {}),
+      ...(state === 'staged' && kept.length ? { kept } : {}),
       started: startedIso, updated: new Date().toISOString(), inventory: inv,
     });
   };
@@ -86,7 +89,8 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
       if (plan.prune) {
         journal('staging', targetId); // the fresh inventory, before the target is made to match it
         step = `removing from ${target} what is no longer in the package`;
-        const removed = await pruneTarget(target, inv, plan.names, opts);
+        const { renamed, removed } = await pruneTarget(target, inv, plan.names, opts);
+        if (renamed) log.info(`Renamed ${renamed} file(s) and folder(s) in ${target} to the package's spelling (another case on the distribution point)`);
         if (removed) log.info(`Removed ${removed} file(s) and folder(s) from ${target} that are no longer in the package`);
       }
     } else {
@@ -134,10 +138,11 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
           },
         });
         for (const name of r.same) same.add(name);
+        kept = r.left;
         summary = `Move: ${r.renamed} entries renamed, ${r.crossVolume} moved across volumes (${r.crossVolumeCopied} files copied${r.leftInSource ? `, ${r.leftInSource} left in the source too` : ''}), ${r.kept} copied and kept, ${r.alreadyDone} already in place`;
       } else {
         log.info(`Copying ${inv.files.length} files (${formatBytes(inv.bytes)}) in ${inv.dirs.length} folders from ${source}`);
-        const r = await copyInventory(source, target, inv, { ...opts, walk: platform.walk, progress });
+        const r = await copyInventory(source, target, inv, { ...opts, walk: platform.walk, progress, startOver: `delete ${target} and the journal ${plan.journalFile}, then run zticache again (a copy starts over from the source)` });
         summary = `Copy: ${r.copied} files copied, ${r.skipped} already complete`;
       }
     } finally {
@@ -163,30 +168,58 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
 }
 
 /**
- * A copy resumed from a fresh inventory: the files and folders of zticache's own target that the
- * package no longer has (removed or renamed on the distribution point) go, so that verification
- * finds exactly the package. Only inside a target whose identity zticache recorded.
+ * A copy resumed from a fresh inventory: zticache's own target is made to hold the package's
+ * entries by the package's spelling. An entry that is one of the package's by key but spelled
+ * otherwise (the distribution point renamed NET.INF to net.inf; Windows finds one by the other)
+ * is renamed to the package's spelling, parents first, so the copy meets the very name it copies
+ * to; files and folders the package no longer has (removed or renamed on the distribution point)
+ * go, so that verification finds exactly the package. Only inside a target whose identity zticache
+ * recorded. Returns what was renamed and what removed.
  */
-async function pruneTarget(target: string, inv: Inventory, names: NameRules, opts: StageOptions): Promise<number> {
+async function pruneTarget(target: string, inv: Inventory, names: NameRules, opts: StageOptions): Promise<{ renamed: number; removed: number }> {
   const { p } = opts;
   const sfs = stageFs;
   const key = (rel: string) => names.key(rel);
   const files = new Set(inv.files.map((f) => key(f.rel)));
   const dirs = new Set(inv.dirs.map(key));
+  const spelled = new Map([...inv.dirs, ...inv.files.map((f) => f.rel)].map((rel) => [key(rel), rel]));
   const found = walkNames(p, target, opts.platform.walk);
+  /** found path -> path now, for every folder renamed so far (a child's path follows its parent's) */
+  const moved: Array<[string, string]> = [];
+  const now = (rel: string) => {
+    let best: [string, string] | undefined;
+    for (const m of moved) if ((rel === m[0] || rel.startsWith(`${m[0]}/`)) && (!best || m[0].length > best[0].length)) best = m;
+    return best ? best[1] + rel.slice(best[0].length) : rel;
+  };
+  let renamed = 0;
+  // folders first, parents before children (the walk's order), then files
+  for (const [list, wanted] of [[found.dirs, dirs], [found.files, files]] as const) for (const rel of list) {
+    const want = spelled.get(key(rel));
+    if (want === undefined || want === rel || !wanted.has(key(rel))) continue;
+    const at = now(rel);
+    const to = `${splitRel(at).parent ? `${splitRel(at).parent}/` : ''}${splitRel(want).name}`;
+    if (to === at) continue;
+    // through a name of its own: a rename to another case of the same name is a no-op where the
+    // file system takes the new name for the old one (Wine; some SMB servers)
+    const between = `${splitRel(at).parent ? `${splitRel(at).parent}/` : ''}~zticache-rename-${process.pid}-${renamed}`;
+    await sfs.rename(fromRel(p, target, at), fromRel(p, target, between));
+    await sfs.rename(fromRel(p, target, between), fromRel(p, target, to));
+    moved.push([rel, to]);
+    renamed++;
+  }
   let removed = 0;
   for (const f of found.files) {
     if (files.has(key(f))) continue;
-    await sfs.rm(fromRel(p, target, f));
+    await sfs.rm(fromRel(p, target, now(f)));
     removed++;
   }
   // deepest first; a folder still wanted keeps everything it holds
   for (const d of found.dirs.sort().reverse()) {
     if (dirs.has(key(d))) continue;
-    await sfs.rm(fromRel(p, target, d));
+    await sfs.rm(fromRel(p, target, now(d)));
     removed++;
   }
-  return removed;
+  return { renamed, removed };
 }
 
 /**

@@ -251,9 +251,9 @@ export function needs(ctx: { skip(note?: string): void }, have: boolean, what: s
 }
 
 /** Mounts a fresh tmpfs on dir (a volume root of its own); returns its unmount, or undefined when this machine refuses. */
-export function mountTmpfs(dir: string): (() => void) | undefined {
+export function mountTmpfs(dir: string, size = '64m'): (() => void) | undefined {
   fs.mkdirSync(dir, { recursive: true });
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', dir]);
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]);
   if (r.status !== 0) return undefined;
   return () => void spawnSync('umount', ['-l', dir]);
 }

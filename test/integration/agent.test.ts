@@ -212,7 +212,7 @@ describe('the launcher', () => {
     fs.chmodSync(path.join(s.source, 'OSDLaunch.exe'), 0o644);
     const r = await zticache([...s.stateArgs, '--source', s.source, '--target', s.target]);
     expectExit(r, ExitCode.LAUNCHER_MISSING);
-    expect(r.out).toMatch(/the launcher .*ABC00001\/OSDLaunch\.exe is not executable; nothing was changed \(EACCES\)/);
+    expect(r.out).toMatch(/the launcher .*ABC00001\/OSDLaunch\.exe cannot be started on this computer: it is not executable \(EACCES\); nothing was changed/);
     expect(fs.existsSync(s.target)).toBe(false);
   });
 

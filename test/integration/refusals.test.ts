@@ -211,6 +211,7 @@ describe('refusals before any change', () => {
     const s = scene();
     makePackage(s.source);
     const log = path.join(s.dir, 'logs', 'zti.log');
+    fs.mkdirSync(path.dirname(log)); // with no --target to check it against, --log is used only where its folder exists
     const r = await zticache(['--source', s.source, '--log', log, ...s.stateArgs]); // no --target
     expectExit(r, ExitCode.USAGE);
     const text = fs.readFileSync(log, 'utf8');
@@ -375,6 +376,18 @@ describe('a refused command line writes only where a normal run\'s checks would 
     expectExit(inside, ExitCode.USAGE);
     expect(fs.existsSync(s.target)).toBe(false);
     expect(fs.readFileSync(s.log, 'utf8')).toMatch(/--log .*z\.log is inside the target/);
+  });
+
+  it('--log inside MININT\\PackageSource on a refused command line with no target to check it against: nothing is created there', async () => {
+    const s = scene();
+    makePackage(s.source);
+    // POSIX has no default target: a corrected command line may name this very folder
+    for (const extra of [[], ['--mode', 'copy'], ['--what-if']]) {
+      const r = await zticache(['--source', s.source, '--launch', 'launch.js', ...s.stateArgs, '--log', path.join(s.target, 'SMSOSD', 'z.log'), ...extra]);
+      expectExit(r, ExitCode.USAGE);
+      expect(fs.existsSync(s.target), extra.join(' ')).toBe(false);
+      expect(fs.existsSync(s.minint), extra.join(' ')).toBe(false);
+    }
   });
 });
 

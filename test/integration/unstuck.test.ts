@@ -125,7 +125,7 @@ describe('a copy whose source changed (a distribution point refreshed meanwhile)
   it('Windows way: a copy cut short is resumed keeping the files already complete; every copy has its source\'s time', async () => {
     const s = scene();
     makePackage(s.source);
-    const windowsFs: StageFs = { ...realFs, copyFileSync: copyKeepingTime, utimesSync: () => { throw new Error('no time is set on Windows'); } };
+    const windowsFs: StageFs = { ...realFs, copyFileSync: copyKeepingTime, setModified: () => { throw new Error('no time is set on Windows'); } };
     let n = 0;
     const cut: StageFs = { ...windowsFs, copyFileSync: (a, b) => { if (++n === 3) throw Object.assign(new Error('injected'), { code: 'EFAULT' }); copyKeepingTime(a, b); } };
     expect(await mainWith({ fs: cut, retry: fast, host: { copyKeepsTime: true } }, s.args('--mode', 'copy', '--', s.report, '0'), rt(s.dir))).toBe(ExitCode.STAGE_FAILED);
@@ -143,7 +143,7 @@ describe('the Windows way of copying, at its floor', () => {
     const asked: string[] = [];
     const noTime = () => { throw new Error('no time is set on Windows'); };
     const windowsFs: StageFs = {
-      ...realFs, copyFileSync: copyKeepingTime, utimesSync: noTime, utimes: async () => noTime(),
+      ...realFs, copyFileSync: copyKeepingTime, setModified: noTime,
       statSync: (p) => { asked.push(p); return realFs.statSync(p); },
       stat: async (p) => { asked.push(p); return realFs.stat(p); },
     };
@@ -226,7 +226,7 @@ describe('a move on one volume whose cache folder is refreshed meanwhile (a new 
     const again = await zticache(args);
     expectExit(again, ExitCode.VERIFY_FAILED);
     expect(again.out).toMatch(/setup\.cab is not the file that was inventoried/);
-    expect(again.out).toContain('The cache folder holds nothing but zticache, so the package cannot be made whole from what is left: have the client download it again');
+    expect(again.out).toContain('The cache folder no longer holds the whole package (an earlier run moved it into the target; what it left there is not all of it), so the package cannot be made whole from what is left: have the client download it again');
     expect(readReport(s.report)).toBeUndefined();
 
     // the way out, as named: the package downloaded again, then a run
@@ -245,7 +245,7 @@ describe('a move on one volume whose cache folder is refreshed meanwhile (a new 
     const again = await zticache(args);
     expectExit(again, ExitCode.VERIFY_FAILED);
     expect(again.out).toContain('missing: OSD/Custom/Deep/Deeper/driver.inf');
-    expect(again.out).toContain('The cache folder holds nothing but zticache, so the package cannot be made whole from what is left: have the client download it again (re-run the advertisement; if the client keeps the cache entry, delete it first: Configuration Manager in Control Panel, Cache, Delete Files), then run zticache again, which replaces the target.');
+    expect(again.out).toContain('The cache folder no longer holds the whole package (an earlier run moved it into the target; what it left there is not all of it), so the package cannot be made whole from what is left: have the client download it again (re-run the advertisement; if the client keeps the cache entry, delete it first: Configuration Manager in Control Panel, Cache, Delete Files), then run zticache again, which replaces the target.');
     makePackage(s.source);
     expectExit(await zticache(args), 0);
     expect(readReport(s.report)!.runs).toBe(2);
@@ -341,12 +341,12 @@ describe('reruns', () => {
     const s = scene();
     makePackage(s.source);
     const before = snapshot(s.source);
-    const code = await mainWith({ platform: { medium: () => 'removable' } }, s.args('--', s.report, '0'), rt(s.dir));
+    const code = await mainWith({ platform: { locate: () => ({ medium: 'removable' }) } }, s.args('--', s.report, '0'), rt(s.dir));
     expect(code).toBe(0);
     expect(snapshot(s.source)).toEqual(before);
     expect(snapshot(s.target)).toEqual(before);
     expect(fs.readFileSync(s.log, 'utf8')).toMatch(/the source is on a removable drive: copy, its files are left where they are/);
-    expect(await mainWith({ platform: { medium: () => 'removable' } }, s.args('--mode', 'move', '--what-if'), rt(s.dir))).toBe(ExitCode.USAGE);
+    expect(await mainWith({ platform: { locate: () => ({ medium: 'removable' }) } }, s.args('--mode', 'move', '--what-if'), rt(s.dir))).toBe(ExitCode.USAGE);
   });
 
   it('on POSIX the run says that nothing protects the staged files, instead of a Holding line', async () => {

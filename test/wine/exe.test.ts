@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/exit-codes.js';
 import { formatBytes } from '../../src/core/format.js';
 import { EXE, Wine, fnv1a64, haveWine, readLaunchReport } from './harness.js';
-import { waitFor } from '../helpers/fixtures.js';
+import { needs, waitFor } from '../helpers/fixtures.js';
 
 const available = haveWine();
 if (!available && process.env.CI === 'true') {
@@ -22,7 +22,7 @@ let wine: Wine;
 let n = 0;
 
 /** A package in a fresh cache folder on C: (or N:), with zticache.exe and the fake OSDLaunch.exe in it. */
-function cachePackage(files: Record<string, string | Buffer>, opts: { drive?: 'C' | 'D' | 'N'; folder?: string } = {}) {
+function cachePackage(files: Record<string, string | Buffer>, opts: { drive?: 'C' | 'D' | 'N' | 'M' | 'S'; folder?: string } = {}) {
   const win = `${opts.drive ?? 'C'}:\\ccmcache\\${opts.folder ?? `ABC0000${++n}`}`;
   const dir = wine.host(win);
   fs.mkdirSync(dir, { recursive: true });
@@ -955,6 +955,138 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       expect(again.out).toContain('The cache folder holds nothing but zticache, so the package cannot be made whole from what is left');
       expect(readLaunchReport(wine.host(REPORT))).toBeUndefined();
     });
+  });
+
+  describe('decided from the record and the file system, not from appearances (issue "decide from zticache\'s own record")', () => {
+    /** files whose last-write times are every FILETIME a volume can hold, Node's 32-bit seconds included */
+    const DATES = ['1601-01-01T00:00:00.000Z', '1601-01-01T00:00:01.000Z', '1969-12-31T23:59:59.000Z', '1980-01-01T00:00:00.000Z', '2106-02-07T06:28:16.000Z', '2200-01-01T00:00:00.000Z'];
+    const dated = () => Object.fromEntries(DATES.map((_, i) => [`old/f${i}.inf`, Buffer.alloc(i === 3 ? 2 << 20 : 100 + i, i)]));
+    /** a package on drive `drive` (tmpfs) with the DATES, zticache.exe and the fake launcher; staged into T:\MININT (tmpfs too) */
+    function datedPackage(drive: 'M' | 'S') {
+      const p = cachePackage(dated(), { drive });
+      DATES.forEach((iso, i) => fs.utimesSync(path.join(p.dir, 'old', `f${i}.inf`), new Date(iso), new Date(iso)));
+      fs.rmSync(wine.host('T:\\MININT'), { recursive: true, force: true });
+      return p;
+    }
+    const stagedTimes = () => DATES.map((_, i) => fs.statSync(wine.host(`T:\\MININT\\PackageSource\\old\\f${i}.inf`)).mtime.toISOString());
+
+    it('the way out of a stuck move (--mode copy), then the plain rerun, held and released: nothing lost, never launched on part of the package', async () => {
+      const p = cachePackage({ ...pkg, 'AutoRun.inf': '[autorun]\r\n', 'Boot/boot.wim': Buffer.alloc(30_000, 5) });
+      freshMinint();
+      // a scanner holds setup.cab: it may be read, not renamed
+      const holder = await holdFile(`${p.win}\\setup.cab`, 1);
+      try {
+        let r = await wine.run(p.exe, ['--', 'C:\\MININT', REPORT, '0']);
+        expect(r.code, r.out).toBe(ExitCode.STAGE_FAILED);
+        expect(fs.existsSync(wine.host('C:\\MININT\\PackageSource\\AutoRun.inf'))).toBe(true);
+        r = await wine.run(p.exe, ['--mode', 'copy', '--', 'C:\\MININT', REPORT, '0']);
+        expect(r.code, r.out).toBe(0);
+        // the advertisement's rerun, with setup.cab still held
+        r = await wine.run(p.exe, ['--', 'C:\\MININT', REPORT, '0']);
+        expect(r.code, r.out).toBe(0);
+        expect(r.out).toMatch(/Action: none: already staged by an earlier run .*the cache folder holds \d+ of its \d+ files that zticache left there/);
+        expect(r.out).not.toMatch(/Removing the old/);
+      } finally {
+        await holder.release();
+      }
+      const r = await wine.run(p.exe, ['--', 'C:\\MININT', REPORT, '0']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).not.toMatch(/Removing the old/);
+      expectStaged(p.expected);
+      expect(fs.readFileSync(wine.host('C:\\MININT\\PackageSource\\AutoRun.inf'), 'utf8')).toBe('[autorun]\r\n');
+      expect(fs.statSync(wine.host('C:\\MININT\\PackageSource\\Boot\\boot.wim')).size).toBe(30_000);
+    }, 120_000);
+
+    it('zticache.exe in a subfolder of the cache (Tools\\zticache.exe): the second run launches the whole staged package', async () => {
+      const p = cachePackage(pkg);
+      fs.mkdirSync(path.join(p.dir, 'Tools'));
+      fs.renameSync(path.join(p.dir, 'zticache.exe'), path.join(p.dir, 'Tools', 'zticache.exe'));
+      const exe = `${p.win}\\Tools\\zticache.exe`;
+      const first = await osdRun(exe, '0', ['--source', p.win]);
+      expect(first.code, first.out).toBe(0);
+      expect(fs.readdirSync(p.dir)).toEqual(['Tools']);
+      const r = await wine.run(exe, ['--source', p.win, '--', 'C:\\MININT', REPORT, '0']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).not.toMatch(/Removing the old/);
+      for (const [rel, fnv] of p.expected) expect(readLaunchReport(wine.host(REPORT))!.read.get(rel)?.fnv, rel).toBe(fnv);
+      expectStaged(p.expected);
+    }, 60_000);
+
+    it('a copy from a network drive cut short, then the distribution point spells NET.INF as net.inf: the next run finishes, by the package\'s spelling', async () => {
+      const p = cachePackage({ ...pkg, 'NET.INF': 'network driver' }, { drive: 'N' });
+      freshMinint();
+      const holder = await holdFile(`${p.win}\\setup.cab`);
+      let r;
+      try {
+        r = await wine.run(p.exe, ['--', 'C:\\MININT', REPORT, '0']);
+      } finally {
+        await holder.release();
+      }
+      expect(r.code, r.out).toBe(ExitCode.STAGE_FAILED);
+      expect(fs.readdirSync(wine.host('C:\\MININT\\PackageSource'))).toContain('NET.INF');
+      fs.renameSync(path.join(p.dir, 'NET.INF'), path.join(p.dir, 'net.inf'));
+      r = await wine.run(p.exe, ['--', 'C:\\MININT', REPORT, '0']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/Renamed 1 file\(s\) and folder\(s\) in C:\\MININT\\PackageSource to the package's spelling/);
+      const staged = fs.readdirSync(wine.host('C:\\MININT\\PackageSource'));
+      expect(staged).toContain('net.inf');
+      expect(staged).not.toContain('NET.INF');
+      expect(readLaunchReport(wine.host(REPORT))!.read.get('net.inf')?.fnv).toBe(fnv1a64(Buffer.from('network driver')));
+    }, 120_000);
+
+    it('a package reached through C:\\Packages, a folder that leads to the network drive, is copied, never moved off it', async () => {
+      const p = cachePackage(pkg, { drive: 'N' });
+      fs.rmSync(wine.host('C:\\Packages'), { recursive: true, force: true });
+      fs.symlinkSync(path.dirname(p.dir), wine.host('C:\\Packages'));
+      const spelled = `C:\\Packages\\${path.basename(p.dir)}`;
+      freshMinint();
+      const r = await wine.run(`${spelled}\\zticache.exe`, ['--', 'C:\\MININT', REPORT, '0']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/Source: C:\\Packages\\ABC\d+ \(network drive; as opened: N:\\ccmcache\\ABC\d+\)/);
+      expect(r.out).toMatch(/source is on a network drive: copy, never move off a server/);
+      for (const rel of Object.keys(pkg)) expect(fs.existsSync(path.join(p.dir, rel)), rel).toBe(true);
+      for (const [rel, fnv] of p.expected) expect(readLaunchReport(wine.host(REPORT))!.read.get(rel)?.fnv, rel).toBe(fnv);
+    }, 60_000);
+
+    it('a 0-byte or a text OSDLaunch.exe is refused in the plan, the package still in the cache folder; then a real one is launched', async () => {
+      for (const [what, content] of [['empty', ''], ['text', '@echo off\r\nsetup.exe /unattend\r\n']] as const) {
+        const p = cachePackage(pkg);
+        fs.writeFileSync(path.join(p.dir, 'OSDLaunch.exe'), content);
+        const before = fs.readdirSync(p.dir).sort();
+        const r = await osdRun(p.exe, '0');
+        expect(r.code, r.out).toBe(ExitCode.LAUNCHER_MISSING);
+        expect(r.out).toMatch(what === 'empty' ? /OSDLaunch\.exe cannot be started on this computer: it is empty \(0 bytes\); nothing was changed/ : /OSDLaunch\.exe cannot be started on this computer: it is not a Windows program \(no MZ header/);
+        expect(fs.readdirSync(p.dir).sort()).toEqual(before);
+        expect(fs.existsSync(wine.host('C:\\MININT\\PackageSource'))).toBe(false);
+        fs.copyFileSync(path.join(wine.bin, 'osdlaunch.exe'), path.join(p.dir, 'OSDLaunch.exe'));
+        const again = await osdRun(p.exe, '0');
+        expect(again.code, again.out).toBe(0);
+      }
+    }, 60_000);
+
+    it('files dated 1601, 1969, 1980, 2106 and 2200 are copied from a network drive with their times, and verified', async () => {
+      const p = datedPackage('M');
+      freshMinint();
+      const r = await wine.run(p.exe, ['--target', 'T:\\MININT\\PackageSource', '--', 'T:\\MININT', REPORT, '0']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/source is on a network drive: copy/);
+      expect(stagedTimes()).toEqual(DATES);
+      for (const [rel, fnv] of p.expected) expect(readLaunchReport(wine.host(REPORT))!.read.get(rel)?.fnv, rel).toBe(fnv);
+      // a FILETIME of 0 is the one time CopyFileW cannot carry over: set afterwards, and said so
+      expect(r.out).toMatch(/1 copies did not keep their source's last-write time; it was set afterwards/);
+    }, 60_000);
+
+    it('and moved across volumes (a fixed drive to another), with their times, the sources deleted only after', async (ctx) => {
+      if (!needs(ctx, wine.volumes, 'root to mount a tmpfs for drive T:')) return;
+      const p = datedPackage('S');
+      freshMinint();
+      const r = await wine.run(p.exe, ['--target', 'T:\\MININT\\PackageSource', '--', 'T:\\MININT', REPORT, '0']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/source is local: move/);
+      expect(r.out).toMatch(/moved across volumes/);
+      expect(stagedTimes()).toEqual(DATES);
+      expect(fs.readdirSync(p.dir)).toEqual(['zticache.exe']);
+    }, 60_000);
   });
 
   describe('zticache selftest on this machine (Wine): what Wine can show PASSes, what it cannot is SKIP with why', () => {

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from '../helpers/fixtures.js';
+import { ROOT, mountTmpfs } from '../helpers/fixtures.js';
 
 export const EXE = path.join(ROOT, 'dist', 'zticache.exe');
 const HELPERS = path.join(ROOT, 'test', 'wine', 'helpers');
@@ -34,22 +34,41 @@ export class Wine {
     this.prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-wine-'));
     this.bin = path.join(this.prefix, 'helpers');
     this.env = { WINEPREFIX: this.prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
+    this.shm = fs.mkdtempSync(path.join('/dev/shm', 'zti-wine-'));
+    this.drives = {
+      C: path.join(this.prefix, 'drive_c'), D: path.join(this.prefix, 'cdrom'), N: path.join(this.prefix, 'share'),
+      M: path.join(this.shm, 'm'), S: path.join(this.shm, 's'), T: path.join(this.prefix, 'tvol'),
+    };
   }
 
   get driveC(): string {
     return path.join(this.prefix, 'drive_c');
   }
 
+  /**
+   * Drives on tmpfs, which keeps any file time (ext4 none before 1901): M: a network drive, S: a
+   * fixed one, and T: a fixed one on a tmpfs of its own (another volume than S:, when this machine
+   * lets root mount one; `volumes` says whether it did).
+   */
+  private readonly shm: string;
+  private unmountT?: () => void;
+  /** T: is another volume than S: (a tmpfs mounted for it) */
+  volumes = false;
+  private readonly drives: Record<string, string>;
+
   async start(): Promise<void> {
     const opts = { env: this.env, stdio: 'ignore' as const };
     execa('wineserver', ['-p'], { ...opts, detached: true }).catch(() => {});
     await execa('wineboot', ['-i'], opts);
     await execa('winecfg', ['-v', 'win10'], opts); // Wine 8 says Windows 7 by default; Node 22 refuses it
-    // drive N: is a "network" drive, as a mapped share would be; D: a CD-ROM
-    for (const [letter, dir, type] of [['n:', 'share', 'network'], ['d:', 'cdrom', 'cdrom']] as const) {
-      fs.mkdirSync(path.join(this.prefix, dir));
-      fs.symlinkSync(path.join(this.prefix, dir), path.join(this.prefix, 'dosdevices', letter));
-      await execa('wine', ['reg', 'add', 'HKLM\\Software\\Wine\\Drives', '/v', letter, '/d', type, '/f'], opts);
+    // drive N: is a "network" drive, as a mapped share would be; D: a CD-ROM; M:, S: and T: on tmpfs
+    fs.mkdirSync(this.drives.T!);
+    this.unmountT = mountTmpfs(this.drives.T!, '1g'); // the copy of zticache.exe (85 MB) that stays in the cache goes there too
+    this.volumes = this.unmountT !== undefined;
+    for (const [letter, type] of [['N', 'network'], ['D', 'cdrom'], ['M', 'network'], ['S', 'hd'], ['T', 'hd']] as const) {
+      fs.mkdirSync(this.drives[letter]!, { recursive: true });
+      fs.symlinkSync(this.drives[letter]!, path.join(this.prefix, 'dosdevices', `${letter.toLowerCase()}:`));
+      await execa('wine', ['reg', 'add', 'HKLM\\Software\\Wine\\Drives', '/v', `${letter.toLowerCase()}:`, '/d', type, '/f'], opts);
     }
     // drive types are read when the server starts: restart it
     await execa('wineserver', ['-k'], { ...opts, reject: false });
@@ -109,16 +128,16 @@ export class Wine {
 
   async stop(): Promise<void> {
     await execa('wineserver', ['-k'], { env: this.env, reject: false });
+    this.unmountT?.();
     fs.rmSync(this.prefix, { recursive: true, force: true });
+    fs.rmSync(this.shm, { recursive: true, force: true });
   }
 
-  /** Linux path of a Windows path on C:, D: (the CD-ROM) or N: (the network drive) */
+  /** Linux path of a Windows path on C:, D: (the CD-ROM), N: or M: (network drives), S: or T: (fixed, on tmpfs) */
   host(win: string): string {
-    const m = /^([CDN]):\\?(.*)$/i.exec(win);
-    if (!m) throw new Error(`not a C:, D: or N: path: ${win}`);
-    const drive = m[1]!.toUpperCase();
-    const base = drive === 'C' ? this.driveC : path.join(this.prefix, drive === 'N' ? 'share' : 'cdrom');
-    return path.join(base, ...m[2]!.split('\\').filter(Boolean));
+    const m = /^([CDNMST]):\\?(.*)$/i.exec(win);
+    if (!m) throw new Error(`not a path on a drive of the harness: ${win}`);
+    return path.join(this.drives[m[1]!.toUpperCase()]!, ...m[2]!.split('\\').filter(Boolean));
   }
 
   /** Windows path (Z:) of a Linux path */

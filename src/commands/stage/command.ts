@@ -4,6 +4,7 @@
 // leaves the status MIF. Every failure after the Windows layer loads is logged, a bad command line
 // included; a stop request before the launcher ends the run with its own code and summary.
 
+import fs from 'node:fs';
 import type { Args } from '../../cli/args.js';
 import { ExitCode, exitCodeTable } from '../../core/exit-codes.js';
 import { ZtiError } from '../../core/errors.js';
@@ -102,19 +103,25 @@ export async function stageCommand(argv: readonly string[], args: Args | undefin
   return finish(log, platform, code, runReport, started, !opts.whatIf);
 }
 
-/** Where a refused command line's lines go: its --log when that passes a normal run's checks, else the default log. */
+/**
+ * Where a refused command line's lines go: its --log when that passes a normal run's checks
+ * against the package and the target, else the default log. With no target to check it against
+ * (none given, and POSIX has no default) a --log may be inside the target a corrected command line
+ * names: it is used only where its folder already exists, so that no folder is ever created there.
+ */
 function refusedRunLog(rt: Runtime, args: Args | undefined): string | undefined {
   const { source, target } = placesOf(args, rt);
   const fallback = logPath(rt, undefined, target);
   if (args?.log === undefined) return fallback;
   if (source === undefined) return fallback; // the package's place is not known: nothing to check --log against
+  const p = pathFor(rt.platform);
   const log = logPath(rt, args.log)!;
   try {
-    checkLogPlace(pathFor(rt.platform), log, source, target);
-    return log;
+    checkLogPlace(p, log, source, target);
   } catch {
     return fallback;
   }
+  return target !== undefined || fs.existsSync(p.dirname(log)) ? log : fallback;
 }
 
 /** The status MIF of a run that failed before its launcher, when --status-mif asks for one. */

@@ -55,8 +55,8 @@ export async function run(opts: Options, ctx: RunContext): Promise<number> {
   }
 }
 
-/** What VERIFY says when a package file is missing or changed and the cache folder holds nothing but zticache. */
-const CACHE_SPENT = 'The cache folder holds nothing but zticache, so the package cannot be made whole from what is left: have the client download it again (re-run the advertisement; if the client keeps the cache entry, delete it first: Configuration Manager in Control Panel, Cache, Delete Files), then run zticache again, which replaces the target.';
+/** What VERIFY says when a package file is missing or changed and the cache folder no longer holds the whole package. */
+const CACHE_SPENT = 'The cache folder no longer holds the whole package (an earlier run moved it into the target; what it left there is not all of it), so the package cannot be made whole from what is left: have the client download it again (re-run the advertisement; if the client keeps the cache entry, delete it first: Configuration Manager in Control Panel, Cache, Delete Files), then run zticache again, which replaces the target.';
 
 async function guardVerifyLaunch(plan: Plan, same: ReadonlySet<string>, opts: Options, ctx: RunContext): Promise<number> {
   const { log, platform } = ctx;

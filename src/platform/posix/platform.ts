@@ -15,8 +15,16 @@ import { posixProbes } from './probes.js';
 export const posixPlatform: Platform = {
   name: 'posix',
   guard: posixGuard,
-  medium: (p) => (isReadOnlyVolume(p) ? 'readonly' : 'fixed'),
+  locate: (p) => ({ medium: isReadOnlyVolume(p) ? 'readonly' : NETWORK_FILE_SYSTEMS.has(fs.statfsSync(p).type) ? 'remote' : 'fixed' }),
   walk: nodeWalk,
+  cannotStart(launcher) {
+    try {
+      fs.accessSync(launcher, fs.constants.X_OK);
+      return undefined;
+    } catch (err) {
+      return `it is not executable (${(err as NodeJS.ErrnoException).code})`;
+    }
+  },
   freeBytes(p) {
     const s = fs.statfsSync(p);
     return s.bavail * s.bsize;
@@ -29,6 +37,13 @@ export const posixPlatform: Platform = {
   names: () => posixNames,
   probes: posixProbes,
 };
+
+/**
+ * File systems whose files are on another machine (statfs f_type, linux/magic.h): NFS, SMB, CIFS,
+ * SMB2, AFS, Coda, Ceph, 9P. A folder on one is on the network however its path is spelled (a
+ * link to a mount, a bind mount of one).
+ */
+export const NETWORK_FILE_SYSTEMS: ReadonlySet<number> = new Set([0x6969, 0x517b, 0xff534d42, 0xfe534d42, 0x5346414f, 0x73757245, 0x00c36400, 0x01021997]);
 
 /** A folder on a volume mounted read-only (EROFS even for root): its files can be copied, never moved. */
 export function isReadOnlyVolume(p: string): boolean {

@@ -8,7 +8,7 @@
 
 export const FILE_ATTRIBUTE_REPARSE_POINT = 0x400;
 /** 100-ns intervals from 1601-01-01 to 1970-01-01, in milliseconds */
-const EPOCH_DIFF_MS = 11644473600000;
+export const EPOCH_DIFF_MS = 11644473600000;
 const TWO_32 = 2 ** 32;
 
 export interface DirInfoEntry {

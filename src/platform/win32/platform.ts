@@ -1,4 +1,4 @@
-// The Windows Platform: the share-mode guard, GetDriveTypeW for mapped network drives,
+// The Windows Platform: the share-mode guard, where a folder is as opened (locate.ts),
 // GetDiskFreeSpaceExW (quota-aware free space) and the Application event log. Everything
 // Windows-only is reached from here; the rest of zticache only sees the Platform interface.
 
@@ -11,13 +11,17 @@ import { bindSecurity, openEventLog, STATE_SDDL, TRUSTED_OWNERS } from './advapi
 import { openStateFolder, untrustedState } from '../../state/state-folder.js';
 import { windowsGuard } from './guard.js';
 import { bindEnumerate, enumerationWalk } from './enumerate.js';
-import { bindKernel32, DRIVE_CDROM, DRIVE_REMOTE, DRIVE_REMOVABLE, ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND, ERROR_SHARING_VIOLATION, longPath } from './kernel32.js';
+import { bindKernel32, ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND, ERROR_SHARING_VIOLATION, longPath } from './kernel32.js';
 import { loadKoffi, removeOtherVersions, type LoadNativeOptions } from './load-native.js';
 import { bindNtFiles, windowsPlaces } from './places.js';
 import { bindCom, type Com } from './com/dispatch.js';
 import { bindNames } from './names.js';
 import { bindProbes } from './probes.js';
+import { bindLocate } from './locate.js';
+import { bindCannotStart } from './start-check.js';
 import { useHost, WINDOWS_HOST } from '../../core/host.js';
+import { useFileStat } from '../../core/file-stat.js';
+import { bindFileStat } from './file-stat.js';
 
 /** The root of the volume holding p (C:\, \\server\share\), whatever prefix p is spelled with. */
 const rootOf = (p: string) => path.win32.parse(path.win32.resolve(p.replace(/^\\\\[?.]\\(?!UNC\\)/i, ''))).root;
@@ -44,6 +48,7 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
     eventLog = undefined; // the event log never fails the run
   }
   const kernel = k32;
+  useFileStat(bindFileStat(koffi, kernel.lastError)); // every time compared with the walk's is read as the walk reads it
   const security = bindSecurity(koffi, kernel.lastError);
   const enumerate = bindEnumerate(koffi, kernel.lastError);
   const places = windowsPlaces(bindNtFiles(koffi, kernel, security));
@@ -54,11 +59,9 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
   return {
     name: 'win32',
     guard: windowsGuard(kernel, enumerate),
-    medium(p) {
-      const type = kernel.driveType(rootOf(p));
-      return type === DRIVE_REMOTE ? 'remote' : type === DRIVE_REMOVABLE ? 'removable' : type === DRIVE_CDROM ? 'cdrom' : 'fixed';
-    },
+    locate: bindLocate(koffi, kernel.lastError, rootOf),
     walk: enumerationWalk((dir) => enumerate.list(dir)),
+    cannotStart: bindCannotStart(koffi),
     freeBytes(p) {
       const r = kernel.freeBytes(p.endsWith('\\') ? p : p + '\\');
       if (typeof r === 'number') return r;

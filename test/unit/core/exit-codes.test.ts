@@ -61,6 +61,17 @@ describe('exit codes', () => {
     }
   });
 
+  it('each has a way out in the README\'s table of what to do when a run fails', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const start = readme.search(/^#+ .*the way out$/m);
+    expect(start).toBeGreaterThan(0);
+    const section = readme.slice(start, readme.indexOf('\n#', start + 1));
+    const firstColumns = section.split('\n').filter((l) => l.startsWith('| ')).map((l) => l.split(' | ')[0]!);
+    for (const row of exitCodeTable.filter((r) => r.name !== 'SUCCESS')) {
+      expect(firstColumns.some((c) => new RegExp(`\\b${row.name}\\b`).test(c)), row.name).toBe(true);
+    }
+  });
+
   it('a ZtiError carries its code, path and the system error into the message', () => {
     const cause = Object.assign(new Error('busy'), { code: 'EBUSY' });
     const e = new ZtiError(ExitCode.GUARD_FAILED, 'cannot hold C:\\x', { path: 'C:\\x', winError: 32, cause });

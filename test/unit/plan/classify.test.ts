@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chooseMode, classifySource, isUncPath } from '../../../src/plan/classify.js';
+import { chooseMode, classifySource, openedElsewhere, isUncPath } from '../../../src/plan/classify.js';
 import type { Medium } from '../../../src/core/types.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
 import { isInside } from '../../../src/core/paths.js';
@@ -18,12 +18,22 @@ describe('source classification', () => {
     }
   });
 
-  it('a mapped network drive is remote because the platform says so, not by its letter', () => {
-    const probe = (p: string): Medium => (p.toUpperCase().startsWith('N:') ? 'remote' : p.toUpperCase().startsWith('D:') ? 'cdrom' : 'fixed');
-    expect(classifySource('N:\\packages\\xp', probe)).toBe('remote');
-    expect(classifySource('D:\\SMS\\PKG', probe)).toBe('cdrom');
-    expect(classifySource('C:\\Windows\\system32\\ccm\\cache\\ABC', probe)).toBe('local');
-    expect(classifySource('\\\\srv\\share', () => 'fixed')).toBe('unc');
+  it('a mapped network drive, or a folder that is a link to a share, is remote because the platform says so, not by its letter', () => {
+    const at = (medium: Medium) => ({ medium });
+    expect(classifySource('N:\\packages\\xp', at('remote'))).toBe('remote');
+    expect(classifySource('C:\\Packages\\PKG1', at('remote'))).toBe('remote');
+    expect(classifySource('D:\\SMS\\PKG', at('cdrom'))).toBe('cdrom');
+    expect(classifySource('C:\\Mounts\\USB\\PKG', at('removable'))).toBe('removable');
+    expect(classifySource('C:\\Windows\\system32\\ccm\\cache\\ABC', at('fixed'))).toBe('local');
+    expect(classifySource('\\\\srv\\share', at('fixed'))).toBe('unc');
+  });
+
+  it('the final path is said beside the source only when it is somewhere else than the spelling', () => {
+    const w = path.win32;
+    expect(openedElsewhere(w, 'C:\\Packages\\PKG1', '\\\\server\\share\\PKG1')).toBe('\\\\server\\share\\PKG1');
+    expect(openedElsewhere(w, 'C:\\Mounts\\USB\\PKG', '\\\\?\\Volume{1234}\\PKG')).toBe('\\\\?\\Volume{1234}\\PKG');
+    for (const same of ['C:\\ccmcache\\ABC', 'c:\\CCMCACHE\\abc', '\\\\?\\C:\\ccmcache\\ABC', 'C:\\ccmcache\\ABC\\']) expect(openedElsewhere(w, 'C:\\ccmcache\\ABC', same), same).toBeUndefined();
+    expect(openedElsewhere(w, 'C:\\ccmcache\\ABC', undefined)).toBeUndefined();
   });
 
   it('auto moves local sources and copies network ones; move off the network is refused', () => {

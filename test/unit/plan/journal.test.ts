@@ -96,6 +96,10 @@ describe('reading a journal', () => {
       [{ same: [5] }, 'same entry malformed or outside the package: 5'],
       [{ same: ['a/b'] }, 'same entry malformed or outside the package: a/b'],
       [{ same: ['..'] }, 'same entry malformed or outside the package: ..'],
+      [{ kept: 'Tools' }, 'kept entries malformed'],
+      [{ kept: [5] }, 'kept entry malformed or outside the package: 5'],
+      [{ kept: ['Tools/zticache.exe'] }, 'kept entry malformed or outside the package: Tools/zticache.exe'],
+      [{ kept: ['..'] }, 'kept entry malformed or outside the package: ..'],
     ];
     for (const [over, why] of cases) expect(reason({ ...j, ...over }), JSON.stringify(over)).toBe(why);
   });
@@ -108,6 +112,7 @@ describe('reading a journal', () => {
     expect(reason({ ...j, crossed: ['C:'] }, true)).toBe('crossed entry malformed or outside the package: C:');
     expect(reason({ ...j, ...files('C:evil') }, false)).toBe('accepted (ok)');
     expect(reason({ ...j, same: ['a?'] }, true)).toBe('same entry malformed or outside the package: a?');
+    expect(reason({ ...j, kept: ['a|b'] }, true)).toBe('kept entry malformed or outside the package: a|b');
   });
 
   it('reads back every name the plan lets through under the same rules: what a run writes, the next run accepts', () => {

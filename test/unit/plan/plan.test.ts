@@ -28,6 +28,8 @@ const p = path.posix;
 
 interface World {
   medium?: Medium;
+  /** the source's final path as the platform opens it */
+  final?: string;
   /** volume of the target's side; the source is on volume 1 */
   targetVolume?: number;
   free?: number;
@@ -38,7 +40,7 @@ interface World {
 const platform = (w: World = {}): Platform => ({
   ...posixPlatform,
   names: () => w.names ?? posixPlatform.names(''),
-  medium: () => w.medium ?? 'fixed',
+  locate: () => ({ medium: w.medium ?? 'fixed', final: w.final }),
   volumeOf: (x: string) => (x.includes('ccmcache') ? 1 : w.targetVolume ?? 1),
   freeBytes: () => w.free ?? 1e12,
   clusterBytes: () => w.cluster ?? 4096,
@@ -138,6 +140,23 @@ describe('the source', () => {
     }
     expect(s.plan(s.options('--mode', 'copy')).reason).toBe('--mode copy');
     expect(s.plan(s.options('--mode', 'move')).reason).toBe('--mode move');
+  });
+
+  it('the folder as opened decides, not its spelling: a local path that is a link to a share is copied, and where it is said', () => {
+    const s = setup();
+    const plan = s.plan(s.options(), { medium: 'remote', final: '\\\\server\\share\\PKG1' });
+    expect(plan).toMatchObject({ action: 'copy', kind: 'remote', sourceOpened: '\\\\server\\share\\PKG1' });
+    expect(describePlan(plan)[0]).toBe(`Source: ${s.source} (network drive; as opened: \\\\server\\share\\PKG1)`);
+    expect(s.refused(s.options('--mode', 'move'), { medium: 'remote', final: '\\\\server\\share\\PKG1' }).message).toMatch(/never moves files off a server/);
+    // opened where it is spelled: nothing more is said
+    const here = s.plan(s.options(), { final: s.source });
+    expect(here.sourceOpened).toBeUndefined();
+    expect(describePlan(here)[0]).toBe(`Source: ${s.source} (local)`);
+    // a UNC spelling is network without asking the platform (//tmp/... is the source itself on POSIX)
+    const asked: string[] = [];
+    const unc = makePlan({ ...s.options(), source: `/${s.source}` }, { ...platform(), locate: (x) => (asked.push(x), { medium: 'fixed' }) });
+    expect(unc).toMatchObject({ kind: 'unc', action: 'copy' });
+    expect(asked).toEqual([]);
   });
 
   it('a volume root is never moved: SOURCE_IS_VOLUME_ROOT; copied when asked', (ctx) => {
@@ -315,8 +334,8 @@ describe('resuming from the journal', () => {
     const o = { ...s.options(), runningExe: p.join(s.source, 'zticache.exe') };
     const plan = s.plan(o);
     expect(plan).toMatchObject({ action: 'none', removeOldTarget: false, inventory: j.inventory, toleratesExtra: true, neededBytes: 0 });
-    expect(plan.reason).toBe('already staged by an earlier run (the source now holds nothing but zticache itself)');
-    expect(describePlan(plan)[3]).toBe('Action: none: already staged by an earlier run (the source now holds nothing but zticache itself)');
+    expect(plan.reason).toBe(`already staged by an earlier run (journal ${plan.journalFile}); the cache folder holds nothing of it but zticache itself`);
+    expect(describePlan(plan)[3]).toBe(`Action: none: already staged by an earlier run (journal ${plan.journalFile}); the cache folder holds nothing of it but zticache itself`);
     fs.rmSync(s.target, { recursive: true });
     fs.mkdirSync(s.target, { recursive: true });
     const e = s.refused(o);
@@ -358,7 +377,7 @@ describe('the launcher', () => {
     expect(s.refused(s.options('--launch', s.dir))).toMatchObject({ exitCode: ExitCode.LAUNCHER_MISSING, path: s.dir, message: `the launcher ${s.dir} is not a regular file; nothing was changed` });
     const outside = p.join(s.dir, 'notexec');
     fs.writeFileSync(outside, 'x', { mode: 0o644 });
-    expect(s.refused(s.options('--launch', outside)).message).toBe(`the launcher ${outside} is not executable; nothing was changed`);
+    expect(s.refused(s.options('--launch', outside)).message).toBe(`the launcher ${outside} cannot be started on this computer: it is not executable (EACCES); nothing was changed`);
     expect(s.plan(s.options('--launch', '/bin/sh')).launcher).toBe('/bin/sh');
   });
 
@@ -369,7 +388,7 @@ describe('the launcher', () => {
     fs.renameSync(p.join(s.source, LAUNCHER), p.join(s.target, LAUNCHER));
     expect(s.plan().launcher).toBe(p.join(s.target, LAUNCHER));
     fs.chmodSync(p.join(s.target, LAUNCHER), 0o644);
-    expect(s.refused().message).toBe(`the launcher ${p.join(s.target, LAUNCHER)} is not executable; nothing was changed`);
+    expect(s.refused().message).toBe(`the launcher ${p.join(s.target, LAUNCHER)} cannot be started on this computer: it is not executable (EACCES); nothing was changed`);
   });
 });
 
@@ -545,9 +564,9 @@ describe('where a source comes from', () => {
     for (const local of ['C:\\x\\\\?\\UNC\\srv\\share', 'C:\\x\\\\srv\\share', 'x\\\\?\\C:\\y']) expect(isUncPath(local), local).toBe(false);
     expect(isUncPath('x\\\\?\\C:\\y\\\\srv\\share')).toBe(false);
     expect(isUncPath('\\\\srv\\\\share')).toBe(true); // doubled separators between server and share
-    expect(classifySource('\\\\srv\\share\\pkg', () => { throw new Error('a UNC path is not asked of the platform'); })).toBe('unc');
-    expect(classifySource('C:\\pkg', () => 'fixed')).toBe('local');
-    expect(classifySource('N:\\pkg', () => 'remote')).toBe('remote');
+    expect(classifySource('\\\\srv\\share\\pkg', { medium: 'fixed' })).toBe('unc');
+    expect(classifySource('C:\\pkg', { medium: 'fixed' })).toBe('local');
+    expect(classifySource('N:\\pkg', { medium: 'remote' })).toBe('remote');
   });
 
   it('why auto chose what it chose, for each kind', () => {

@@ -97,8 +97,13 @@ describe('copying an inventory', () => {
       use({ realName: (x) => (x === asked ? 'LONGNAME.txt' : realFs.realName(x)) });
       const e = await failure(copyInventory(s.src, s.dst, inv, s.opts));
       expect(e).toMatchObject({ exitCode: ExitCode.STAGE_FAILED, path: asked });
-      expect(e.message).toBe(`in ${s.dst} the name a.txt finds LONGNAME.txt, another entry of the package (an 8.3 short name or another case of it); it was neither copied over nor deleted. Rename one of them in the package on the distribution point, then run zticache again`);
+      expect(e.message).toBe(`in ${s.dst} the name a.txt finds LONGNAME.txt (an 8.3 short name or another case of it); it was neither copied over nor deleted. Rename one of them in the package on the distribution point, then run zticache again`);
       expect(fs.readFileSync(asked, 'utf8')).toBe('half');
+      // an entry that is not the package's: no rename of the package helps, the way to start over is named
+      use({ realName: (x) => (x === asked ? 'STRAY~1.TXT' : realFs.realName(x)) });
+      const stray = await failure(copyInventory(s.src, s.dst, inv, { ...s.opts, startOver: 'START OVER' }));
+      expect(stray.message).toBe(`in ${s.dst} the name a.txt finds STRAY~1.TXT (an 8.3 short name or another case of it); it was neither copied over nor deleted. It is not the package's: START OVER`);
+      expect((await failure(copyInventory(s.src, s.dst, inv, s.opts))).message).toMatch(/It is not the package's: delete it from the target, then run zticache again$/);
       Object.assign(stageFs, realFs);
     }
   });
@@ -201,7 +206,7 @@ describe('the Windows way: no source asked before the copy, the copies checked b
     const s = setup({ 'a.txt': 'aaa', 'sub/b.txt': 'bb', 'big.wim': Buffer.alloc(1 << 20) });
     const inv = s.inv();
     const stats: string[] = [];
-    use({ copyKeepsTime: true, copyFileSync: copyKeepingTime, copyFile: async (a, b) => copyKeepingTime(a, b), statSync: (x) => (stats.push(x), realFs.statSync(x)), stat: async (x) => (stats.push(x), realFs.stat(x)), utimesSync: () => { throw new Error('no time is set on Windows'); } });
+    use({ copyKeepsTime: true, copyFileSync: copyKeepingTime, copyFile: async (a, b) => copyKeepingTime(a, b), statSync: (x) => (stats.push(x), realFs.statSync(x)), stat: async (x) => (stats.push(x), realFs.stat(x)), setModified: () => { throw new Error('no time is set on Windows'); } });
     expect(await copyInventory(s.src, s.dst, inv, s.opts)).toEqual({ copied: 3, skipped: 0, bytes: 5 + (1 << 20) });
     // the large file's source is asked (its pool path checks it first); small ones are not; folders' times are set at the end
     expect(stats.filter((x) => x.endsWith('.txt'))).toEqual([]);
@@ -293,13 +298,15 @@ describe('checking copies against the inventory', () => {
     expect(() => stillInventoried('/x', entry('x', 1, 1000), undefined, undefined)).toThrow(expect.objectContaining({ code: 'ENOENT', path: '/x', message: "ENOENT: no such file, stat '/x'" }));
     let changed: ZtiError | undefined;
     try {
-      stillInventoried('/x', entry('x', 1, 1000), { size: 2, mtimeMs: 1000 } as fs.Stats, 'the way out');
+      stillInventoried('/x', entry('x', 1, 1000), { kind: 'file', size: 2, mtimeMs: 1000 }, 'the way out');
     } catch (err) {
       changed = err as ZtiError;
     }
     expect(changed).toMatchObject({ path: '/x', exitCode: ExitCode.STAGE_FAILED, message: expect.stringMatching(/: the way out$/) });
-    expect(() => stillInventoried('/x', entry('x', 1, 1000), { size: 1, mtimeMs: 1000.5 } as fs.Stats, undefined)).not.toThrow();
-    expect(() => stillInventoried('/x', entry('x', 1, 1000), { size: 2, mtimeMs: 1000 } as fs.Stats, undefined)).toThrow(/changed after it was inventoried/);
+    expect(() => stillInventoried('/x', entry('x', 1, 1000), { kind: 'file', size: 1, mtimeMs: 1000.5 }, undefined)).not.toThrow();
+    expect(() => stillInventoried('/x', entry('x', 1, 1000), { kind: 'file', size: 2, mtimeMs: 1000 }, undefined)).toThrow(/changed after it was inventoried/);
+    // a link or a folder where the file was is not the file, whatever its size and time
+    expect(() => stillInventoried('/x', entry('x', 1, 1000), { kind: 'link', size: 1, mtimeMs: 1000 }, undefined)).toThrow(/changed after it was inventoried \(1 bytes, modified 1970-01-01T00:00:01.000Z then; not a file now\)/);
   });
 });
 

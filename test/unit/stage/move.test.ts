@@ -74,7 +74,10 @@ describe('"already in the target" is decided by identity, never by a lookup of t
     });
     const e = await failure(moveInventory(s.src, s.dst, s.inv, s.opts()));
     expect(e).toMatchObject({ exitCode: ExitCode.STAGE_FAILED, path: bInTarget });
-    expect(e.message).toBe(`in ${s.dst} the name b.txt finds a.txt, another entry of the package (an 8.3 short name or another case of it), so b.txt cannot be staged beside it; nothing was deleted. Rename one of them in the package on the distribution point, then START OVER`);
+    expect(e.message).toBe(`in ${s.dst} the name b.txt finds a.txt (an 8.3 short name or another case of it), so b.txt cannot be staged beside it; nothing was deleted. Rename one of them in the package on the distribution point, then START OVER`);
+    // one that is not the package's: no rename of the package helps
+    use({ realName: (x) => (x === bInTarget ? 'STRAY~1.TXT' : realFs.realName(x)) });
+    expect((await failure(moveInventory(s.src, s.dst, s.inv, s.opts()))).message).toBe(`in ${s.dst} the name b.txt finds STRAY~1.TXT (an 8.3 short name or another case of it), so b.txt cannot be staged beside it; nothing was deleted. It is not the package's: START OVER`);
     expect(fs.readFileSync(p.join(s.dst, 'a.txt'), 'utf8')).toBe('aaa');
     expect(fs.readFileSync(p.join(s.src, 'b.txt'), 'utf8')).toBe('b');
   });
@@ -112,7 +115,7 @@ describe('a move on one volume', () => {
     use({ fsync: async (x) => void flushed.push(x), copyFileSync: () => { throw new Error('a rename copies nothing'); } });
     const r = await moveInventory(s.src, s.dst, s.inv, s.opts());
     expect(flushed).toEqual([]);
-    expect(r).toEqual({ renamed: 5, crossVolume: 0, crossVolumeCopied: 0, leftInSource: 0, kept: 0, alreadyDone: 0, same: ['Empty', 'OSD', 'a.txt', 'b.txt', 'bin'] });
+    expect(r).toEqual({ renamed: 5, crossVolume: 0, crossVolumeCopied: 0, leftInSource: 0, kept: 0, alreadyDone: 0, same: ['Empty', 'OSD', 'a.txt', 'b.txt', 'bin'], left: [] });
     expect(snapshot(s.dst)).toStrictEqual(s.before);
     expect(fs.readdirSync(s.src)).toEqual([]);
     expect(s.log.lines).toEqual([
@@ -187,7 +190,7 @@ describe('a move across volumes', () => {
       rm: async (x, o) => { events.push(`rm ${p.relative(s.src, x)}`); return realFs.rm(x, o); },
     });
     const r = await moveInventory(s.src, s.dst, s.inv, s.opts({ onCrossed: (names) => void events.push(`crossed ${names.join(',')}`) }));
-    expect(r).toEqual({ renamed: 0, crossVolume: 5, crossVolumeCopied: 5, leftInSource: 0, kept: 0, alreadyDone: 0, same: [] });
+    expect(r).toEqual({ renamed: 0, crossVolume: 5, crossVolumeCopied: 5, leftInSource: 0, kept: 0, alreadyDone: 0, same: [], left: [] });
     expect(snapshot(s.dst)).toStrictEqual(s.before);
     expect(fs.readdirSync(s.src)).toEqual([]);
     const crossedAt = events.indexOf('crossed Empty,OSD,a.txt,b.txt,bin');
@@ -253,7 +256,7 @@ describe('a move across volumes', () => {
     acrossVolumes();
     const removed: string[] = [];
     use({
-      statSync: (x) => (x === p.join(s.dst, 'b.txt') ? ({ size: 7 } as fs.Stats) : realFs.statSync(x)),
+      statSync: (x) => (x === p.join(s.dst, 'b.txt') ? { kind: 'file', size: 7, mtimeMs: 0 } : realFs.statSync(x)),
       rm: async (x) => void removed.push(x),
     });
     const e = await failure(moveInventory(s.src, s.dst, s.inv, s.opts()));
@@ -278,7 +281,7 @@ describe('a move across volumes', () => {
     use({ copyFileSync: (a, b) => { copied.push(p.relative(s.src, a)); realFs.copyFileSync(a, b); } });
     let record: string[] = [];
     const r = await moveInventory(s.src, s.dst, s.inv, s.opts({ crossed: ['OSD', 'a.txt'], onCrossed: (n) => (record = n) }));
-    expect(r).toEqual({ renamed: 0, crossVolume: 4, crossVolumeCopied: 2, leftInSource: 0, kept: 0, alreadyDone: 1, same: [] });
+    expect(r).toEqual({ renamed: 0, crossVolume: 4, crossVolumeCopied: 2, leftInSource: 0, kept: 0, alreadyDone: 1, same: [], left: [] });
     expect(copied.sort()).toEqual(['b.txt', 'bin/zticache.exe']);
     expect(record).toEqual(['OSD', 'a.txt', 'Empty', 'b.txt', 'bin']);
     expect(snapshot(s.dst)).toStrictEqual(s.before);

@@ -20,6 +20,7 @@ import { stageFs } from '../../../src/stage/fs.js';
 import { stage } from '../../../src/stage/stage.js';
 import { makePackage, makeTree, memoryLog, scene, snapshot } from '../../helpers/fixtures.js';
 import { fault, realFs, rejection, rt } from '../../helpers/seams.js';
+import { winNamesNo83 } from '../../helpers/names.js';
 
 const p = path.posix;
 afterEach(() => {
@@ -312,6 +313,31 @@ describe('the world changed between the plan and staging', () => {
 });
 
 describe('a copy resumed from a fresh inventory', () => {
+  it('an entry the distribution point now spells in another case is renamed to the package\'s spelling, parents first, never refused (Windows names)', async () => {
+    const s = setup({ ...posixPlatform, names: () => winNamesNo83 });
+    makeTree(s.source, { 'Drivers/NET.INF': 'net', 'Drivers/Sub/X.INF': 'x', 'Drivers/keep.txt': 'k' });
+    (await s.run(s.plan('--mode', 'copy'))).release();
+    const file = journalFileFor(p, s.state, s.target);
+    writeJournal(file, { ...(JSON.parse(fs.readFileSync(file, 'utf8')) as Journal), state: 'staging' });
+    // the new version: Drivers -> drivers, NET.INF -> net.inf, Sub -> SUB, X.INF -> x.inf
+    fs.renameSync(path.join(s.source, 'Drivers'), path.join(s.source, 'drivers'));
+    fs.renameSync(path.join(s.source, 'drivers', 'NET.INF'), path.join(s.source, 'drivers', 'net.inf'));
+    fs.renameSync(path.join(s.source, 'drivers', 'Sub'), path.join(s.source, 'drivers', 'SUB'));
+    fs.renameSync(path.join(s.source, 'drivers', 'SUB', 'X.INF'), path.join(s.source, 'drivers', 'SUB', 'x.inf'));
+    const renamed: string[] = [];
+    Object.assign(stageFs, { rename: async (a: string, b: string) => { renamed.push(`${path.relative(s.target, a)} -> ${path.relative(s.target, b)}`); return realFs.rename(a, b); } });
+    (await s.run(s.plan('--mode', 'copy'))).release();
+    // each through a name of its own (a rename to another case of the same name is a no-op under Wine)
+    const t = (n: number) => `~zticache-rename-${process.pid}-${n}`;
+    expect(renamed).toEqual([
+      `Drivers -> ${t(0)}`, `${t(0)} -> drivers`, `drivers/Sub -> drivers/${t(1)}`, `drivers/${t(1)} -> drivers/SUB`,
+      `drivers/NET.INF -> drivers/${t(2)}`, `drivers/${t(2)} -> drivers/net.inf`, `drivers/SUB/X.INF -> drivers/SUB/${t(3)}`, `drivers/SUB/${t(3)} -> drivers/SUB/x.inf`,
+    ]);
+    expect(s.log.lines).toContain(`info: Renamed 4 file(s) and folder(s) in ${s.target} to the package's spelling (another case on the distribution point)`);
+    expect(s.log.lines.filter((l) => l.includes('no longer in the package'))).toEqual([]);
+    expect(snapshot(s.target)).toStrictEqual(snapshot(s.source));
+  });
+
   it('removes from zticache\'s own target what the package no longer has, deepest first, and says how many', async () => {
     const s = setup();
     (await s.run(s.plan('--mode', 'copy'))).release();
