@@ -1,5 +1,6 @@
 // How every command turns a failure into its exit code and its one line: a ZtiError is its own
-// code and words; anything else is a bug, INTERNAL, with the stack in the log.
+// code and words; anything else is a bug, INTERNAL, with the stack in the log. And what asks a
+// command to stop.
 
 import { ExitCode, exitCodeTable } from '../core/exit-codes.js';
 import { ZtiError } from '../core/errors.js';
@@ -19,3 +20,8 @@ export function report(err: unknown, log: { error(m: string): void }): number {
   return ExitCode.INTERNAL;
 }
 
+/** What asks a command to stop: Ctrl+C and Ctrl+Break (SIGBREAK) on Windows, SIGTERM everywhere. */
+export const STOP_SIGNALS: Readonly<Record<'win32' | 'posix', readonly NodeJS.Signals[]>> = {
+  win32: ['SIGINT', 'SIGBREAK', 'SIGTERM'],
+  posix: ['SIGINT', 'SIGTERM', 'SIGHUP'],
+};

@@ -7,8 +7,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/exit-codes.js';
 import { posixPlatform } from '../../src/platform/posix/platform.js';
-import { expectExit, itProcess, tempDir, zticache } from '../helpers/fixtures.js';
-import { mainWith, rt } from '../helpers/seams.js';
+import { execa } from 'execa';
+import { CLI, escapeRegExp, expectExit, itProcess, makePackage, tempDir, waitFor, zticache, zticacheProcess } from '../helpers/fixtures.js';
+import { failing, fast, mainWith, rt } from '../helpers/seams.js';
 
 const sandboxes = () => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('zticache-selftest-'));
 const rows = (out: string) => Object.fromEntries([...out.matchAll(/^zticache: (.+?)\s{2,}(PASS|FAIL|SKIP)\s{2,}(.*)$/gm)].map((m) => [m[1]!.trim(), m[2]!]));
@@ -21,12 +22,13 @@ describe('zticache selftest', () => {
     const r = await zticache(['selftest', '--state-dir', state]);
     expectExit(r, 0);
     expect(rows(r.out)).toEqual({
-      'the machine': 'PASS', 'places: DACL of PackageSource': 'PASS', 'places: DACL of the state folder': 'PASS', 'the guard': 'SKIP',
+      'places: the state folder': 'PASS', 'the machine': 'PASS', 'places: MININT and PackageSource': 'SKIP', 'places: DACL of PackageSource': 'PASS', 'places: DACL of the state folder': 'PASS', 'the guard': 'SKIP',
       'places: symbolic link': 'PASS', 'places: junction': 'SKIP', names: 'PASS', events: 'SKIP', 'how it is started': 'PASS', 'the ConfigMgr client': 'SKIP',
     });
     expect(r.out).toMatch(/the guard +SKIP +nothing held \(POSIX cannot block deletion of an open file\)/);
     expect(r.out).toMatch(/places: symbolic link +PASS +a symbolic link in the sandbox's MININT was refused, not followed/);
-    expect(r.out).toMatch(/zticache selftest: 6 PASS, 0 FAIL, 4 SKIP; exit code 0/);
+    expect(r.out).toMatch(/places: MININT and PackageSource +SKIP +this platform has no default PackageSource: give --target/);
+    expect(r.out).toMatch(/zticache selftest: 7 PASS, 0 FAIL, 5 SKIP; exit code 0/);
     expect(sandboxes()).toEqual(before); // removed
     expect(fs.readFileSync(path.join(state, 'selftest.log'), 'utf8')).toMatch(/Removed the sandbox .*zticache-selftest-/);
   });
@@ -51,6 +53,116 @@ describe('zticache selftest', () => {
     const code = await mainWith({ platform: { freeBytes: () => 100 * 1048576 } }, ['selftest', '--state-dir', state, '--package-size', '500'], rt(state));
     expect(code).toBe(ExitCode.SELFTEST_FAILED);
     expect(fs.readFileSync(path.join(state, 'selftest.log'), 'utf8')).toMatch(/the ConfigMgr client: FAIL a 500 MB package is more than PackageSource's volume has free \(100 MB\)/);
+  });
+
+  describe('judges the places the real run uses, not only its sandbox', () => {
+    /** a machine: its state folder and its MININT, as --state-dir and --target name them */
+    const machine = () => {
+      const dir = tempDir('zti-st-real-');
+      return { dir, state: path.join(dir, 'ProgramData', 'zticache'), minint: path.join(dir, 'MININT'), target: path.join(dir, 'MININT', 'PackageSource') };
+    };
+    // in this process the selftest cannot start itself again: its children's codes come back as a real start gives them
+    const starts = { ...posixPlatform.probes, start: async (_exe: string, args: readonly string[]) => Number(args.at(-1)) & 0xff };
+    const run = (m: ReturnType<typeof machine>, ...more: string[]) => mainWith({ platform: { probes: starts } }, ['selftest', '--state-dir', m.state, '--target', m.target, ...more], rt(m.dir));
+    const logOf = (m: ReturnType<typeof machine>) => fs.readFileSync(path.join(m.state, 'selftest.log'), 'utf8');
+
+    it('a machine a run would stage on: both places PASS, with what a run does there; nothing is made in MININT', async () => {
+      const m = machine();
+      expect(await run(m)).toBe(0);
+      expect(logOf(m)).toMatch(/places: the state folder: PASS Created the state folder .*zticache \(mode 700\)/);
+      expect(logOf(m)).toMatch(new RegExp(`places: MININT and PackageSource: PASS ${escapeRegExp(m.target)}: a run creates it, protected; ${escapeRegExp(m.minint)} does not exist yet \\(a run creates it\\); no unfinished staging is recorded for it`));
+      expect(fs.existsSync(m.minint)).toBe(false);
+      fs.mkdirSync(m.target, { recursive: true });
+      fs.writeFileSync(path.join(m.target, 'old.txt'), 'an older PackageSource');
+      // not the default target (POSIX has none), holding someone else's files: the real run refuses it, and so the selftest
+      expect(await run(m)).toBe(ExitCode.SELFTEST_FAILED);
+      expect(logOf(m)).toMatch(/places: MININT and PackageSource: FAIL TARGET_UNSAFE: the target .*PackageSource exists, holds files and was not made by zticache .* Give a new or empty folder, or remove .* yourself/);
+    });
+
+    for (const [what, make, code] of [
+      ['the state folder is a file', (m: ReturnType<typeof machine>) => { fs.mkdirSync(path.dirname(m.state), { recursive: true }); fs.writeFileSync(m.state, 'x'); }, 'STATE_UNSAFE'],
+      ['the state folder was made by another user', (m: ReturnType<typeof machine>) => { fs.mkdirSync(m.state, { recursive: true }); fs.chownSync(m.state, 65534, 65534); }, 'STATE_UNSAFE'],
+    ] as const) {
+      it(`${what}: FAIL with the real run's code, and the selftest says its log is on the console only`, async () => {
+        const m = machine();
+        make(m);
+        const r = await zticacheProcess(['selftest', '--state-dir', m.state, '--target', m.target], { cwd: m.dir });
+        expect(r.code, r.out).toBe(ExitCode.SELFTEST_FAILED & 0xff);
+        expect(r.out).toMatch(new RegExp(`places: the state folder +FAIL +${code}: the state folder ${escapeRegExp(m.state)}`));
+        expect(r.out).toMatch(/the selftest's log cannot be kept in .*selftest\.log \(the state folder cannot be used, see below\): this console is its only record/);
+        expect(r.out).toMatch(/places: DACL of the state folder +SKIP/);
+      });
+    }
+
+    it('MININT a file, MININT a link to a folder elsewhere, an unfinished staging of another package journalled: each FAILs with the real run\'s code and way out', async () => {
+      const file = machine();
+      fs.writeFileSync(file.minint, 'a file where MININT goes');
+      expect(await run(file)).toBe(ExitCode.SELFTEST_FAILED);
+      expect(logOf(file)).toMatch(/places: MININT and PackageSource: FAIL TARGET_UNSAFE: /);
+
+      const link = machine();
+      const elsewhere = path.join(link.dir, 'elsewhere');
+      fs.mkdirSync(elsewhere);
+      fs.symlinkSync(elsewhere, link.minint);
+      expect(await run(link)).toBe(ExitCode.SELFTEST_FAILED);
+      expect(logOf(link)).toMatch(/places: MININT and PackageSource: FAIL TARGET_UNSAFE: /);
+      expect(fs.readdirSync(elsewhere)).toEqual([]);
+
+      const busy = machine();
+      const other = path.join(busy.dir, 'ccmcache', 'OTHER');
+      makePackage(other);
+      const stopped = await mainWith({ fs: failing('copyFile', 'EFAULT', 3), retry: fast }, ['--source', other, '--target', busy.target, '--state-dir', busy.state, '--launch', 'launch.js', '--mode', 'copy'], rt(busy.dir));
+      expect(stopped).toBe(ExitCode.STAGE_FAILED);
+      expect(await run(busy, '--status-mif', 'ZTICache.mif')).toBe(ExitCode.SELFTEST_FAILED);
+      expect(logOf(busy)).toMatch(new RegExp(`places: MININT and PackageSource: FAIL JOURNAL_CONFLICT: ${escapeRegExp(busy.target)} holds an unfinished staging from ${escapeRegExp(other)} .* Run zticache --source "${escapeRegExp(other)}" to finish it`));
+      expect(fs.readFileSync(path.join(busy.state, 'ZTICache.mif'), 'latin1')).toMatch(/SELFTEST_FAILED: places: MININT and PackageSource: JOURNAL_CONFLICT/);
+    });
+  });
+
+  describe('a selftest that does not get to its own end leaves no sandbox for good', () => {
+    itProcess('stopped (SIGTERM) while it runs: the sandbox is removed before it ends, STOPPED', async () => {
+      const state = tempDir('zti-st-');
+      for (let attempt = 0; ; attempt++) {
+        const before = new Set(sandboxes());
+        const child = execa(process.execPath, [CLI, 'selftest', '--state-dir', state], { reject: false, all: true });
+        await waitFor('the sandbox', () => sandboxes().some((n) => !before.has(n)) || child.exitCode !== null);
+        child.kill('SIGTERM');
+        const r = await child;
+        if (r.exitCode === 0 && attempt < 5) continue; // it had finished first: once more
+        expect(r.exitCode, r.all).toBe(ExitCode.STOPPED & 0xff);
+        expect(r.all).toMatch(/zticache selftest was asked to stop \(SIGTERM\): stopped/);
+        expect(sandboxes().filter((n) => !before.has(n))).toEqual([]);
+        return;
+      }
+    });
+
+    itProcess('killed: the next selftest removes the sandbox it can prove is an earlier one\'s, and says so; a folder of that name it cannot prove is left', async () => {
+      const state = tempDir('zti-st-');
+      let left: string | undefined;
+      for (let attempt = 0; attempt < 6 && !left; attempt++) {
+        const before = new Set(sandboxes());
+        const child = execa(process.execPath, [CLI, 'selftest', '--state-dir', state], { reject: false });
+        await waitFor('the sandbox', () => sandboxes().some((n) => !before.has(n)) || child.exitCode !== null);
+        child.kill('SIGKILL');
+        await child;
+        left = sandboxes().find((n) => !before.has(n));
+      }
+      expect(left).toBeDefined();
+      const r = await zticacheProcess(['selftest', '--state-dir', state]);
+      expectExit(r, 0);
+      expect(r.out).toMatch(new RegExp(`Removed ${escapeRegExp(path.join(os.tmpdir(), left!))}, the sandbox of an earlier selftest that was stopped before it removed it`));
+      expect(sandboxes()).not.toContain(left);
+      // the record names a folder that is not the one it made: left, and said
+      fs.writeFileSync(path.join(state, 'selftest-sandboxes.json'), JSON.stringify([{ path: path.join(os.tmpdir(), 'zticache-selftest-planted'), id: { dev: '1', ino: '2' } }]));
+      fs.mkdirSync(path.join(os.tmpdir(), 'zticache-selftest-planted'), { recursive: true });
+      try {
+        const again = await zticacheProcess(['selftest', '--state-dir', state]);
+        expect(again.out).toMatch(/zticache-selftest-planted is not the sandbox an earlier selftest made there .*: left as it is/);
+        expect(fs.existsSync(path.join(os.tmpdir(), 'zticache-selftest-planted'))).toBe(true);
+      } finally {
+        fs.rmSync(path.join(os.tmpdir(), 'zticache-selftest-planted'), { recursive: true, force: true });
+      }
+    });
   });
 
   it('its options belong to it', async () => {

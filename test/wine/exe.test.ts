@@ -952,7 +952,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       const again = await wine.run(p.exe, ['--', 'C:\\MININT', REPORT, '0']); // C:\MININT kept: the staged package
       expect(again.code, again.out).toBe(ExitCode.VERIFY_FAILED);
       expect(again.out).toMatch(/setup\.cab is not the file that was inventoried \(file \d+ then, \d+ now\)/);
-      expect(again.out).toContain('The cache folder holds nothing but zticache, so the package cannot be made whole from what is left');
+      expect(again.out).toContain('The cache folder no longer holds the whole package (an earlier run moved it into the target; what it left there is not all of it), so the package cannot be made whole from what is left');
       expect(readLaunchReport(wine.host(REPORT))).toBeUndefined();
     });
   });
@@ -1095,11 +1095,13 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       fs.mkdirSync(dir, { recursive: true });
       fs.copyFileSync(EXE, path.join(dir, 'zticache.exe'));
       const before = fs.readdirSync(wine.driveC).filter((n) => n.startsWith('zticache-selftest-'));
+      freshMinint();
       const r = await wine.run('C:\\tools\\zticache.exe', ['selftest', '--package-size', '500'], { events: true });
       expect(r.code, r.out).toBe(0);
       const rows = Object.fromEntries([...r.out.matchAll(/^zticache: (.+?)\s{2,}(PASS|FAIL|SKIP)\s{2,}(.*?)\r?$/gm)].map((m) => [m[1]!.trim(), `${m[2]} ${m[3]}`]));
       const status = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, v.split(' ')[0]]));
       expect(status).toEqual({
+        'places: the state folder': 'PASS', 'places: MININT and PackageSource': 'PASS',
         'the machine': 'PASS', 'places: DACL of PackageSource': 'PASS', 'places: DACL of the state folder': 'PASS', 'the guard': 'PASS',
         'places: symbolic link': 'SKIP', 'places: junction': 'SKIP', names: 'PASS', events: 'SKIP', 'how it is started': 'PASS', 'the ConfigMgr client': 'SKIP',
       });
@@ -1116,6 +1118,41 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       expect(test).toMatchObject({ type: 0, id: 0 });
       expect(fs.readdirSync(wine.driveC).filter((n) => n.startsWith('zticache-selftest-'))).toEqual(before);
       expect(fs.readFileSync(wine.host('C:\\ProgramData\\zticache\\selftest.log'), 'utf8')).toMatch(/Removed the sandbox C:\\zticache-selftest-/);
+      expect(rows['places: MININT and PackageSource']).toMatch(/^PASS C:\\MININT\\PackageSource: a run creates it, protected; C:\\MININT does not exist yet/);
+    }, 180_000);
+
+    it('judges the real places: a state folder that is a file, a C:\\MININT that is a file, an unfinished copy of another package each FAIL with the real run\'s code, the MIF in %windir%', async () => {
+      const selftest = () => wine.run('C:\\tools\\zticache.exe', ['selftest', '--status-mif', 'ZTISelftest.mif']);
+      const mif = () => fs.readFileSync(wine.host('C:\\windows\\ZTISelftest.mif'), 'latin1');
+      freshMinint();
+      fs.writeFileSync(wine.host('C:\\ProgramData\\zticache'), 'a file where the state folder goes');
+      let r = await selftest();
+      expect(r.code, r.out).toBe(ExitCode.SELFTEST_FAILED);
+      expect(r.out).toMatch(/places: the state folder +FAIL +STATE_UNSAFE: the state folder C:\\ProgramData\\zticache cannot be used/);
+      expect(r.out).toMatch(/the selftest's log cannot be kept in C:\\ProgramData\\zticache\\selftest\.log .*this console is its only record/);
+      expect(mif()).toMatch(/SELFTEST_FAILED: places: the state folder: STATE_UNSAFE/);
+      fs.rmSync(wine.host('C:\\ProgramData\\zticache'));
+
+      freshMinint();
+      fs.writeFileSync(wine.host('C:\\MININT'), 'a file where MININT goes');
+      r = await selftest();
+      expect(r.code, r.out).toBe(ExitCode.SELFTEST_FAILED);
+      expect(r.out).toMatch(/places: MININT and PackageSource +FAIL +TARGET_UNSAFE: /);
+      fs.rmSync(wine.host('C:\\MININT'));
+
+      // a copy from the network drive stopped part way by a file held for good
+      const p = cachePackage(pkg, { drive: 'N' });
+      freshMinint();
+      const holder = await holdFile(`${p.win}\\setup.cab`);
+      try {
+        expect((await wine.run(p.exe, ['--', 'C:\\MININT', REPORT, '0'])).code).toBe(ExitCode.STAGE_FAILED);
+      } finally {
+        await holder.release();
+      }
+      r = await selftest();
+      expect(r.code, r.out).toBe(ExitCode.SELFTEST_FAILED);
+      expect(r.out).toMatch(/places: MININT and PackageSource +FAIL +JOURNAL_CONFLICT: C:\\MININT\\PackageSource holds an unfinished staging from N:\\ccmcache\\ABC\d+ .* Run zticache --source "N:\\ccmcache\\ABC\d+" to finish it/);
+      expect(mif()).toMatch(/SELFTEST_FAILED: places: MININT and PackageSource: JOURNAL_CONFLICT/);
     }, 180_000);
   });
 });

@@ -29,7 +29,8 @@ import type { Platform } from '../../platform/platform.js';
 import { loadPlatform } from '../../platform/select.js';
 import { stage, type Staged } from '../../stage/stage.js';
 import { readCacheInfo } from '../cache-size/cache-size.js';
-import { report } from '../failure.js';
+import { report, STOP_SIGNALS } from '../failure.js';
+import { checkRealTarget, checkStateFolder, noTarget, recordSandbox, sweepSandboxes } from './real-places.js';
 import { fail, firstFailure, judgeDacl, judgeEvent, judgeFits, judgeGuard, judgeLink, judgeNames, judgeStart, pass, resultTable, skip, type Result, type Verdict } from './checks.js';
 
 /** The exit codes the "how it is started" check expects back: all 32 bits on Windows, the low 8 on POSIX. */
@@ -51,8 +52,12 @@ export async function selftestCommand(args: Args, rt: Runtime): Promise<number> 
   const sandboxName = `zticache-selftest-${randomBytes(4).toString('hex')}`;
   const sandbox = p.join(drive, sandboxName);
   const opts = selftestOptions(args, rt, sandbox);
-  const log = openLog(platform, stateDirOf(args, rt), rt);
+  const stateDir = stateDirOf(args, rt);
+  // the state folder as a real run finds it, and the selftest's log in it when it can be used
+  const state = checkStateFolder(platform, stateDir);
+  const log = state.status === 'PASS' ? openLog(platform, stateDir, rt) : createLog({ eventLog: platform.eventLog });
   log.info(`zticache selftest in ${sandbox} (pid ${process.pid}${windows ? '' : `; POSIX: the checks only Windows can answer are SKIP`})`);
+  if (state.status !== 'PASS') log.warn(`the selftest's log cannot be kept in ${p.join(stateDir, 'selftest.log')} (the state folder cannot be used, see below): this console is its only record`);
   const results: Result[] = [];
   const add = (check: string, v: Verdict) => {
     results.push({ check, ...v });
@@ -61,16 +66,50 @@ export async function selftestCommand(args: Args, rt: Runtime): Promise<number> 
     else log.info(line);
   };
   const self = rt.packaged ? [rt.execPath] : [rt.execPath, rt.scriptPath ?? ''];
+  const recorded = state.status === 'PASS';
+  if (recorded) for (const line of sweepSandboxes(platform, stateDir, p)) log.info(line);
   let root: HeldFolder | undefined;
   let box: HeldFolder | undefined;
+  /** The sandbox goes (unless --keep), once: at the end, or when a stop request comes first. */
+  let removed = false;
+  const removeSandbox = () => {
+    if (removed) return;
+    removed = true;
+    box?.release();
+    if (root && !args.keep) {
+      try {
+        root.removeTree(sandboxName);
+        log.info(`Removed the sandbox ${sandbox}`);
+        if (recorded) recordSandbox(stateDir, p, sandbox, undefined);
+      } catch (err) {
+        log.warn(`could not remove the sandbox ${sandbox}: ${(err as Error).message}; the next selftest removes it, or remove it by hand`);
+      }
+    } else if (root) log.info(`--keep: the sandbox ${sandbox} is left as it is`);
+    root?.release();
+  };
+  // asked to stop (Ctrl+C, Ctrl+Break, SIGTERM): the sandbox is removed before zticache ends
+  const stop = (signal: NodeJS.Signals) => {
+    log.error(`zticache selftest was asked to stop (${signal}): stopped [exit ${ExitCode.STOPPED}]`);
+    removeSandbox();
+    log.close();
+    process.exit(ExitCode.STOPPED);
+  };
+  const stopSignals = STOP_SIGNALS[windows ? 'win32' : 'posix'];
+  for (const sig of stopSignals) process.on(sig, stop);
   try {
+    add('places: the state folder', state);
     root = platform.places.openFolder(drive);
     box = root.folder(sandboxName, 'new');
+    // recorded before anything is put in it: a selftest killed from here on leaves a sandbox the next one can prove is its own
+    if (recorded) recordSandbox(stateDir, p, sandbox, box.id());
     add('the machine', machine(platform, sandbox));
+    writeSandboxPackage(opts, box);
+    const real = realOptions(args, rt, opts.source);
+    add('places: MININT and PackageSource', !recorded ? skip('the state folder cannot be used (see above): a run stops there first') : real ? checkRealTarget(platform, real) : noTarget);
     // the real plan and staging of a small package into the sandbox's MININT
-    const staged = await stageSandbox(platform, opts, box, log);
+    const staged = await stageSandbox(platform, opts, log);
     add('places: DACL of PackageSource', access(platform, opts.target));
-    add('places: DACL of the state folder', access(platform, opts.stateDir));
+    add('places: DACL of the state folder', recorded ? access(platform, stateDir) : skip('the state folder cannot be used (see above)'));
     add('the guard', await checkGuard(platform, opts, staged, self));
     add('places: symbolic link', await checkLink(platform, p, sandbox, 'symbolic link', (link, target) => symlink(link, target)));
     add('places: junction', await checkLink(platform, p, sandbox, 'junction', (link, target) => platform.probes.junction(link, target)));
@@ -81,16 +120,8 @@ export async function selftestCommand(args: Args, rt: Runtime): Promise<number> 
   } catch (err) {
     add('the sandbox', fail(`${err instanceof ZtiError ? err.describe() : String(err)}`));
   } finally {
-    box?.release();
-    if (root && !args.keep) {
-      try {
-        root.removeTree(sandboxName);
-        log.info(`Removed the sandbox ${sandbox}`);
-      } catch (err) {
-        log.warn(`could not remove the sandbox ${sandbox}: ${(err as Error).message}; remove it by hand`);
-      }
-    } else if (root) log.info(`--keep: the sandbox ${sandbox} is left as it is`);
-    root?.release();
+    removeSandbox();
+    for (const sig of stopSignals) process.off(sig, stop);
   }
   for (const line of resultTable(results)) log.info(line);
   const first = firstFailure(results);
@@ -103,25 +134,33 @@ export async function selftestCommand(args: Args, rt: Runtime): Promise<number> 
   return code;
 }
 
+/**
+ * The options of a real run of the sandbox's package: the real target and state folder (given, or
+ * the defaults), --what-if; undefined where there is no default target to judge (POSIX).
+ */
+function realOptions(args: Args, rt: Runtime, source: string): Options | undefined {
+  try {
+    return { ...resolveOptions({ ...args, command: 'run', source, launch: rt.execPath, whatIf: true }, { ...rt, packaged: false }), runningExe: undefined };
+  } catch {
+    return undefined;
+  }
+}
+
 /** The options a staging of the sandbox's package would have: its cache folder, its MININT, its state folder. */
 function selftestOptions(args: Args, rt: Runtime, sandbox: string): Options {
   const p = pathFor(rt.platform);
-  const o = resolveOptions({ ...args, command: 'run', source: p.join(sandbox, 'ccmcache', 'PKG'), target: p.join(sandbox, 'MININT', 'PackageSource'), stateDir: p.join(sandbox, 'state'), launch: 'OSDLaunch.exe' }, { ...rt, packaged: false });
+  // the launcher: the running program, outside the package (one this machine starts: the plan checks it; never started)
+  const o = resolveOptions({ ...args, command: 'run', source: p.join(sandbox, 'ccmcache', 'PKG'), target: p.join(sandbox, 'MININT', 'PackageSource'), stateDir: p.join(sandbox, 'state'), launch: rt.execPath }, { ...rt, packaged: false });
   // the status MIF where the console reads it (Windows: %windir%); on POSIX beside the selftest's
   // log, not in the sandbox that is removed before it is written
   const statusMif = o.statusMif && rt.platform !== 'win32' ? { ...o.statusMif, file: p.join(stateDirOf(args, rt), p.basename(o.statusMif.file)) } : o.statusMif;
   return { ...o, statusMif, runningExe: undefined, targetIsDefault: false };
 }
 
-/** Console and, outside the sandbox that goes away, the selftest's log in zticache's state folder. */
+/** Console and, outside the sandbox that goes away, the selftest's log in zticache's state folder (prepared: checkStateFolder). */
 function openLog(platform: Platform, stateDir: string, rt: Runtime): ClosableLog {
   const file = pathFor(rt.platform).join(stateDir, 'selftest.log');
-  try {
-    platform.prepareStateDir(stateDir);
-    return createLog({ file, places: platform.places, eol: rt.platform === 'win32' ? '\r\n' : '\n', eventLog: platform.eventLog });
-  } catch {
-    return createLog({ eventLog: platform.eventLog });
-  }
+  return createLog({ file, places: platform.places, eol: rt.platform === 'win32' ? '\r\n' : '\n', eventLog: platform.eventLog });
 }
 
 function machine(platform: Platform, sandbox: string): Verdict {
@@ -130,16 +169,21 @@ function machine(platform: Platform, sandbox: string): Verdict {
   return pass(facts.join('; '));
 }
 
-/** A small package in the sandbox's cache folder, planned and staged (moved) into its MININT by the real code. */
-async function stageSandbox(platform: Platform, opts: Options, box: HeldFolder, log: ClosableLog): Promise<{ plan: Plan; staged: Staged }> {
+/** A small package in the sandbox's cache folder, and the sandbox's state folder made as zticache makes its own (protected). */
+function writeSandboxPackage(opts: Options, box: HeldFolder): void {
   const p = opts.path;
   const files = ['OSDLaunch.exe', 'setup.cab', 'OSD/osd.xml', 'OSD/Drivers/net.inf', 'Images/install.wim'];
   for (const rel of files) {
     fs.mkdirSync(p.dirname(fromRel(p, opts.source, rel)), { recursive: true });
     fs.writeFileSync(fromRel(p, opts.source, rel), `selftest ${rel}\n`, { mode: 0o755 });
   }
-  // made as zticache makes its state folder (protected), but not held: the sandbox goes at the end
+  // not held: the sandbox goes at the end
   box.folder(opts.path.basename(opts.stateDir), 'new', 'private').release();
+}
+
+/** The sandbox's package planned and staged (moved) into its MININT by the real code. */
+async function stageSandbox(platform: Platform, opts: Options, log: ClosableLog): Promise<{ plan: Plan; staged: Staged }> {
+  const p = opts.path;
   const plan = makePlan(opts, platform);
   const quiet = { info() {}, warn: (m: string) => log.warn(m), error: (m: string) => log.error(m) };
   return { plan, staged: await stage(plan, { p, log: quiet, platform, parallel: opts.parallel }) };

@@ -20,13 +20,7 @@ import { loadPlatform } from '../../platform/select.js';
 import { acquireRunLock } from '../../state/run-lock.js';
 import { run, type RunReport } from './run.js';
 import { VERSION } from '../../core/version.js';
-import { failureLine, report } from '../failure.js';
-
-/** What asks a run to stop before its launcher: Ctrl+C and Ctrl+Break (SIGBREAK) on Windows, SIGTERM everywhere. */
-export const STOP_SIGNALS: Readonly<Record<'win32' | 'posix', readonly NodeJS.Signals[]>> = {
-  win32: ['SIGINT', 'SIGBREAK', 'SIGTERM'],
-  posix: ['SIGINT', 'SIGTERM', 'SIGHUP'],
-};
+import { failureLine, report, STOP_SIGNALS } from '../failure.js';
 
 export async function stageCommand(argv: readonly string[], args: Args | undefined, argsError: unknown, rt: Runtime): Promise<number> {
   // Before the platform is loaded nothing can be logged but to the console: on Windows the log and
