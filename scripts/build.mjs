@@ -1,7 +1,10 @@
 // npm run build: bundles src/ and its dependencies into one CommonJS file, dist/zticache.cjs,
 // which is both the `zticache` bin of the npm package and the script of the single executable.
+// The licence comments of the bundled packages are not kept in it (legalComments: 'none'): their
+// whole licence texts go to THIRD-PARTY-NOTICES.txt instead, found from esbuild's metafile
+// (dist/zticache.meta.json) by scripts/build-exe.mjs.
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -11,7 +14,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * the crash suite gets its own bundle with them, in dist/test/, which nothing ships.
  */
 for (const [out, faultPoints] of [[`${root}dist/zticache.cjs`, false], [`${root}dist/test/zticache-faults.cjs`, true]]) {
-  await build({
+  const r = await build({
     absWorkingDir: root,
     entryPoints: ['src/bin.ts'],
     outfile: out,
@@ -23,7 +26,9 @@ for (const [out, faultPoints] of [[`${root}dist/zticache.cjs`, false], [`${root}
     minifySyntax: true,
     legalComments: 'none',
     logLevel: 'warning',
+    metafile: !faultPoints,
   });
+  if (r.metafile) writeFileSync(`${root}dist/zticache.meta.json`, JSON.stringify(r.metafile, null, 1));
   chmodSync(out, 0o755);
   console.log(`built ${out}`);
 }

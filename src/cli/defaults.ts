@@ -9,6 +9,8 @@ export const DEFAULT_PARALLEL = 4;
 export const LOG_NAME = 'ZTICache.log';
 /** the state folder's name under %ProgramData% */
 export const STATE_NAME = 'zticache';
+/** where zticache.exe keeps its native module, under %LOCALAPPDATA%\zticache (platform/win32/load-native.ts) */
+export const NATIVE_NAME = 'native';
 /** POSIX has no %ProgramData%: a root-owned folder of the kind /var/lib holds */
 export const POSIX_STATE_DIR = '/var/lib/zticache';
 /** the manifest zticache looks for at the top of a package, and `zticache manifest` writes */

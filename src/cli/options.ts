@@ -9,7 +9,7 @@ import type { Mode } from '../core/types.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { ZtiError } from '../core/errors.js';
 import type { StatusMif } from '../log/status-mif.js';
-import { DEFAULT_EVENT_SOURCE, DEFAULT_LAUNCHER, DEFAULT_PARALLEL, LOG_NAME, POSIX_STATE_DIR, STATE_NAME } from './defaults.js';
+import { DEFAULT_EVENT_SOURCE, DEFAULT_LAUNCHER, DEFAULT_PARALLEL, LOG_NAME, NATIVE_NAME, POSIX_STATE_DIR, STATE_NAME } from './defaults.js';
 
 export interface Runtime {
   platform: NodeJS.Platform;
@@ -92,6 +92,21 @@ export function stateDirOf(args: Pick<Args, 'stateDir'>, rt: Runtime): string {
   if (rt.platform !== 'win32') return POSIX_STATE_DIR;
   const systemDrive = rt.env.SystemDrive || rt.env.SYSTEMDRIVE || 'C:';
   return p.join(rt.env.ProgramData || rt.env.PROGRAMDATA || rt.env.ALLUSERSPROFILE || `${systemDrive}\\ProgramData`, STATE_NAME);
+}
+
+/**
+ * Where zticache.exe keeps its native module: %LOCALAPPDATA%\zticache\native, in the profile of
+ * the account running it (SYSTEM's: C:\Windows\System32\config\systemprofile\AppData\Local),
+ * which nobody but that account, SYSTEM and administrators can write, whoever made the folder
+ * (platform/win32/load-native.ts says why not the state folder). Without %LOCALAPPDATA%,
+ * %USERPROFILE%\AppData\Local; without either, undefined: the loader asks Windows for the
+ * profile. POSIX: undefined (there is no native module).
+ */
+export function nativeDirOf(rt: Runtime): string | undefined {
+  if (rt.platform !== 'win32') return undefined;
+  const p = path.win32;
+  const local = rt.env.LOCALAPPDATA || (rt.env.USERPROFILE ? p.join(rt.env.USERPROFILE, 'AppData', 'Local') : undefined);
+  return local && p.isAbsolute(local) ? p.join(local, STATE_NAME, NATIVE_NAME) : undefined;
 }
 
 export function resolveOptions(args: Args, rt: Runtime): Options {

@@ -28,12 +28,12 @@ const objdump = execaSync('sh', ['-c', 'command -v x86_64-w64-mingw32-objdump'],
 if (!objdump && process.env.CI === 'true') throw new Error('CI=true and x86_64-w64-mingw32-objdump is missing: .ci/run installs it with gcc-mingw-w64-x86-64');
 
 // (needs mingw-w64's binutils, which CI installs with the Wine suite's compiler)
-describe.skipIf(!objdump)('koffi.node, which zticache.exe writes to a fresh folder under %TEMP% and loads as SYSTEM', () => {
+describe.skipIf(!objdump)('koffi.node, which zticache.exe keeps in the profile of the account it runs as (SYSTEM\'s, on a client) and loads', () => {
   // Node loads an addon with LOAD_WITH_ALTERED_SEARCH_PATH: the DLLs it imports are looked for in
-  // its own folder first, unless they are KnownDLLs. Its folder is new and randomly named, but
-  // C:\Windows\Temp lets standard users create files in new subfolders; so koffi.node must import
-  // nothing but KnownDLLs, or a DLL planted beside it could run as SYSTEM. A koffi update that adds
-  // an import (a C runtime DLL, say) fails here and needs a look.
+  // its own folder first, unless they are KnownDLLs. Its folder is one only that account, SYSTEM and
+  // administrators can write; still, koffi.node must import nothing but KnownDLLs, so that no DLL
+  // beside it is ever loaded in its stead, wherever it is written. A koffi update that adds an
+  // import (a C runtime DLL, say) fails here and needs a look.
   it('imports only kernel32 and advapi32 (KnownDLLs, never looked for beside it)', () => {
     const dll = path.join(ROOT, 'dist', 'sea', 'koffi.node');
     const out = execaSync('x86_64-w64-mingw32-objdump', ['-p', dll]).stdout;

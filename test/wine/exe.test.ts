@@ -76,6 +76,21 @@ async function osdRun(exe: string, code: string, extra: string[] = []) {
   return { ...r, report: readLaunchReport(wine.host(REPORT)) };
 }
 
+/** %LOCALAPPDATA%\\zticache\\native of Wine's one user (Linux path): where zticache.exe keeps its native module */
+function nativeRootWin(): string {
+  const user = fs.readdirSync(wine.host('C:\\users')).find((u) => u !== 'Public')!;
+  return `C:\\users\\${user}\\AppData\\Local\\zticache\\native`;
+}
+const nativeRoot = () => wine.host(nativeRootWin());
+/** the SHA-256 of the koffi.node the exe carries: the name of its folder */
+const NATIVE_SHA = () => createHash('sha256').update(fs.readFileSync(path.join(EXE, '..', 'sea', 'koffi.node'))).digest('hex');
+
+/** The Session Manager's PendingFileRenameOperations, as reg.exe shows it ('' when there is none): what pending-reboot checks read. */
+async function pendingRenames(): Promise<string> {
+  const r = await wine.run('reg', ['query', 'HKLM\\System\\CurrentControlSet\\Control\\Session Manager', '/v', 'PendingFileRenameOperations']);
+  return r.code === 0 ? r.out : '';
+}
+
 const pkg = {
   'setup.cab': Buffer.alloc(200_000, 3),
   'readme.txt': 'OS package\r\n',
@@ -417,25 +432,6 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       });
     }
 
-    it("the native module goes to a fresh folder of this run's own, handed to Windows for removal at restart; a user's look-alike folder in %TEMP% is never touched", async () => {
-      const p = cachePackage(pkg);
-      let r = await osdRun(p.exe, '0');
-      expect(r.code, r.out).toBe(0);
-      const loaded = /Native module loaded from (\S+)\\koffi\.node; Windows removes it and its folder at the next restart/.exec(r.out);
-      expect(loaded, r.out).not.toBeNull();
-      const tempWin = loaded![1]!.replace(/\\[^\\]+$/, '');
-      // a standard user's own folder with the same prefix, and one a user made look stale
-      const planted = path.join(wine.host(tempWin), 'zticache-ffi-mine');
-      fs.mkdirSync(planted, { recursive: true });
-      fs.writeFileSync(path.join(planted, 'thesis.docx'), 'not zticache\'s');
-      r = await osdRun(cachePackage(pkg).exe, '0');
-      expect(r.code, r.out).toBe(0);
-      expect(fs.readFileSync(path.join(planted, 'thesis.docx'), 'utf8')).toBe('not zticache\'s');
-      // Wine keeps MOVEFILE_DELAY_UNTIL_REBOOT where Windows does: the Session Manager's list
-      const pending = await wine.run('reg', ['query', 'HKLM\\System\\CurrentControlSet\\Control\\Session Manager', '/v', 'PendingFileRenameOperations']);
-      expect(pending.out.toLowerCase()).toContain(loaded![1]!.toLowerCase().replace(/^.*\\(zticache-ffi-[^\\]+)$/, '$1'));
-    });
-
     it('--status-mif: a run that fails before the launcher leaves %windir%\\NAME for the ConfigMgr console, in ANSI', async () => {
       const p = cachePackage(pkg);
       fs.rmSync(wine.host('C:\\windows\\ZTICache.mif'), { force: true });
@@ -477,28 +473,23 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       fs.rmSync(mifFile);
     });
 
-    it('--status-mif: WINDOWS_LAYER_FAILED (no temporary folder can take the native module) reaches the console too: the MIF needs no layer', async () => {
+    it('--status-mif: WINDOWS_LAYER_FAILED (the native module\'s folder is not a folder) reaches the console too: the MIF needs no layer', async () => {
       const p = cachePackage(pkg);
       fs.rmSync(wine.host('C:\\windows\\ZTICache.mif'), { force: true });
       freshMinint();
-      // both places the native module may go (%TEMP% and %SystemRoot%\\Temp) made unusable: a file where each folder was
-      const user = fs.readdirSync(wine.host('C:\\users')).find((u) => u !== 'Public')!;
-      const temps = [wine.host(`C:\\users\\${user}\\Temp`), wine.host('C:\\windows\\temp')];
-      for (const t of temps) {
-        fs.renameSync(t, `${t}.aside`);
-        fs.writeFileSync(t, 'not a folder');
-      }
+      const root = nativeRoot();
+      fs.mkdirSync(root, { recursive: true });
+      fs.renameSync(root, `${root}.aside`);
+      fs.writeFileSync(root, 'not a folder');
       let r: Awaited<ReturnType<Wine['run']>>;
       try {
         r = await wine.run(p.exe, ['/status-mif:ZTICache.mif', '--', 'C:\\MININT', REPORT, '0']);
       } finally {
-        for (const t of temps) {
-          fs.rmSync(t);
-          fs.renameSync(`${t}.aside`, t);
-        }
+        fs.rmSync(root);
+        fs.renameSync(`${root}.aside`, root);
       }
       expect(r.code, r.out).toBe(ExitCode.WINDOWS_LAYER_FAILED);
-      expect(fs.readFileSync(wine.host('C:\\windows\\ZTICache.mif'), 'latin1')).toMatch(/VALUE = "WINDOWS_LAYER_FAILED: cannot load the Windows layer \(koffi\): no temporary folder can take the native module/);
+      expect(fs.readFileSync(wine.host('C:\\windows\\ZTICache.mif'), 'latin1')).toMatch(/VALUE = "WINDOWS_LAYER_FAILED: cannot load the Windows layer \(koffi\): C:[\\]+users[\\]+[^\\]+[\\]+AppData[\\]+Local[\\]+zticache[\\]+native is not a folder/i); // backslashes doubled in a MIF
       expect(r.out).toMatch(/Wrote the status MIF C:\\windows\\ZTICache\.mif \(Failed: WINDOWS_LAYER_FAILED/i);
       expect(readLaunchReport(wine.host(REPORT))).toBeUndefined();
       fs.rmSync(wine.host('C:\\windows\\ZTICache.mif'));
@@ -543,6 +534,106 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       const r = await osdRun(p.exe, '0');
       expect(r.code, r.out).toBe(0);
       expect(r.out).toContain(`Verified the SHA-256 of ${Object.keys(pkg).length} files`);
+    });
+  });
+
+  describe('which Windows runs it (Wine reports a version per program: HKCU\\Software\\Wine\\AppDefaults)', () => {
+    /** zticache.exe under its own name, which Wine then reports `version` to */
+    async function asWindows(version: string) {
+      const name = `zticache-${version}.exe`;
+      fs.copyFileSync(EXE, wine.host(`C:\\${name}`));
+      await wine.run('reg', ['add', `HKCU\\Software\\Wine\\AppDefaults\\${name}`, '/v', 'Version', '/d', version, '/f']);
+      return wine.run(`C:\\${name}`, ['--version']);
+    }
+
+    it('Windows 8, 7 and older: exit 216 (ERROR_EXE_MACHINE_TYPE_MISMATCH) with Node\'s own words, before any zticache code runs', async () => {
+      for (const version of ['win8', 'win7']) {
+        const r = await asWindows(version);
+        expect(r.code, `${version}: ${r.out}`).toBe(216);
+        expect(r.out).toMatch(/^Node\.js is only supported on Windows 8\.1, Windows Server 2012 R2, or higher\./);
+        expect(r.out).not.toContain('zticache');
+      }
+    });
+
+    it('Windows 8.1 passes Node 22\'s own check (Node does not support it; README says so); Windows 10 runs', async () => {
+      for (const version of ['win81', 'win10']) {
+        const r = await asWindows(version);
+        expect(r.code, `${version}: ${r.out}`).toBe(0);
+        expect(r.out.trim()).toMatch(/^zticache \d+\.\d+\.\d+$/);
+      }
+    });
+  });
+
+  describe('the native module: one place per version in the profile, checked before every load, no pending reboot', () => {
+    const file = () => path.join(nativeRoot(), NATIVE_SHA(), 'koffi.node');
+
+    it('is kept in %LOCALAPPDATA%\\zticache\\native\\<its SHA-256>; a second run checks it and rewrites nothing; neither adds to PendingFileRenameOperations', async () => {
+      const pending = await pendingRenames();
+      const tempBefore = fs.readdirSync(wine.host('C:\\windows\\temp')).filter((n) => n.startsWith('zticache'));
+      let r = await osdRun(cachePackage(pkg).exe, '0');
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/Native module (written to )?C:\\users\\[^\\]+\\AppData\\Local\\zticache\\native\\[0-9a-f]{64}\\koffi\.node (is the one this exe carries \(SHA-256 checked\) and was loaded|\(the one this exe carries, by SHA-256\) and loaded)/);
+      expect(createHash('sha256').update(fs.readFileSync(file())).digest('hex')).toBe(NATIVE_SHA());
+      const first = fs.statSync(file(), { bigint: true });
+      r = await osdRun(cachePackage(pkg).exe, '0');
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toContain(`Native module ${r.out.match(/Native module (\S+koffi\.node)/)![1]} is the one this exe carries (SHA-256 checked) and was loaded`);
+      const second = fs.statSync(file(), { bigint: true });
+      expect([second.ino, second.mtimeNs]).toEqual([first.ino, first.mtimeNs]);
+      expect(await pendingRenames()).toBe(pending);
+      expect(pending).not.toMatch(/koffi|zticache/i);
+      expect(fs.readdirSync(wine.host('C:\\windows\\temp')).filter((n) => n.startsWith('zticache'))).toEqual(tempBefore);
+    });
+
+    it('zticache util (the Windows layer, COM, a refusal) adds nothing to PendingFileRenameOperations either, and uses the same module', async () => {
+      const pending = await pendingRenames();
+      const before = fs.statSync(file(), { bigint: true });
+      const r = await wine.run(cachePackage(pkg).exe, ['util', '/server:.', '/advertisement:XXX20001', '/enable:true']);
+      expect(r.code, r.out).toBe(ExitCode.SMS_PROVIDER_UNAVAILABLE);
+      expect(await pendingRenames()).toBe(pending);
+      expect(fs.statSync(file(), { bigint: true }).ino).toBe(before.ino);
+    });
+
+    it('a koffi.node replaced by another DLL is rewritten before it is loaded, and the run stages and launches', async () => {
+      fs.writeFileSync(file(), fs.readFileSync(path.join(wine.bin, 'relay.exe')));
+      const r = await osdRun(cachePackage(pkg).exe, '3010');
+      expect(r.code, r.out).toBe(3010);
+      expect(r.out).toMatch(/Native module written to \S+\\[0-9a-f]{64}\\koffi\.node \(the one this exe carries, by SHA-256\) and loaded/);
+      expect(createHash('sha256').update(fs.readFileSync(file())).digest('hex')).toBe(NATIVE_SHA());
+      expect(fs.readdirSync(path.dirname(file()))).toEqual(['koffi.node']);
+    });
+
+    it("another version's folder is removed by a later run; what is not named like a version is not touched", async () => {
+      const old = path.join(nativeRoot(), 'a'.repeat(64));
+      fs.mkdirSync(old, { recursive: true });
+      fs.writeFileSync(path.join(old, 'koffi.node'), 'an older zticache\'s');
+      fs.mkdirSync(path.join(nativeRoot(), 'notes'), { recursive: true });
+      const r = await osdRun(cachePackage(pkg).exe, '0');
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/Removed \S+\\native\\a{64}: another zticache version's native module/);
+      expect(fs.existsSync(old)).toBe(false);
+      expect(fs.readdirSync(nativeRoot()).sort()).toEqual([NATIVE_SHA(), 'notes'].sort());
+      fs.rmSync(path.join(nativeRoot(), 'notes'), { recursive: true });
+    });
+
+    it('a file planted in place of its folder, or a folder in place of koffi.node, is refused (WINDOWS_LAYER_FAILED, naming it, nothing staged) and never removed', async () => {
+      const dir = path.dirname(file());
+      fs.renameSync(dir, `${dir}.aside`);
+      try {
+        for (const plant of [() => fs.writeFileSync(dir, 'planted'), () => fs.mkdirSync(path.join(dir, 'koffi.node', 'x'), { recursive: true })]) {
+          plant();
+          const p = cachePackage(pkg);
+          const r = await osdRun(p.exe, '0');
+          expect(r.code, r.out).toBe(ExitCode.WINDOWS_LAYER_FAILED);
+          expect(r.out).toMatch(/cannot load the Windows layer \(koffi\): \S+\\native\\[0-9a-f]{64}(\\koffi\.node)? is not (a folder|a regular file): zticache keeps its native module there; delete it and run again/);
+          expect(r.report).toBeUndefined();
+          expect(fs.existsSync(path.join(p.dir, 'setup.cab'))).toBe(true); // nothing moved
+          expect(fs.existsSync(dir)).toBe(true); // the planted entry is still there
+          fs.rmSync(dir, { recursive: true });
+        }
+      } finally {
+        fs.renameSync(`${dir}.aside`, dir);
+      }
     });
   });
 

@@ -12,7 +12,7 @@ import { openStateFolder, untrustedState } from '../../state/state-folder.js';
 import { windowsGuard } from './guard.js';
 import { bindEnumerate, enumerationWalk } from './enumerate.js';
 import { bindKernel32, ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND, ERROR_SHARING_VIOLATION, longPath } from './kernel32.js';
-import { loadKoffi, type LoadNativeOptions } from './load-native.js';
+import { loadKoffi, removeOtherVersions, type LoadNativeOptions } from './load-native.js';
 import { bindNtFiles, windowsPlaces } from './places.js';
 import { bindCom, type Com } from './com/dispatch.js';
 import { bindNames } from './names.js';
@@ -34,8 +34,9 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
   let k32;
   let koffi;
   let note: string | undefined;
+  let kept: { root: string; version: string } | undefined;
   try {
-    ({ koffi, note } = await loadKoffi(opts));
+    ({ koffi, note, kept } = await loadKoffi(opts));
     k32 = bindKernel32(koffi);
   } catch (err) {
     throw new ZtiError(ExitCode.WINDOWS_LAYER_FAILED, `cannot load the Windows layer (koffi): ${(err as Error).message}; without it the staged files cannot be protected, so nothing was changed`, { cause: err });
@@ -51,6 +52,8 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
   const security = bindSecurity(koffi, kernel.lastError);
   const enumerate = bindEnumerate(koffi, kernel.lastError);
   const places = windowsPlaces(bindNtFiles(koffi, kernel, security));
+  // the folders of other versions' native modules, now that there is a places layer to remove them with
+  const notes = [...(note ? [note] : []), ...(kept ? removeOtherVersions(places, kept.root, kept.version) : [])];
   const names = bindNames(koffi, opts.systemDrive);
   let com: Com | undefined; // COM is initialised only by the commands that use it
   return {
@@ -100,7 +103,7 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
     names: (target) => names.rulesFor(rootOf(target)),
     probes: bindProbes(koffi, kernel.lastError),
     createObject: (progId) => (com ??= bindCom(koffi)).create(progId),
-    notes: note ? [note] : [],
+    notes,
     eventLog: eventLog && {
       write: (type, message) => eventLog.write(type, message),
       summary: () => `Event log: ${eventLog.stats.written} entries written to the Application log as source "${opts.eventSource}", ${eventLog.stats.failed} failed${eventLog.stats.lastError ? ` (last Windows error ${eventLog.stats.lastError})` : ''}`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../../src/cli/args.js';
-import { resolveOptions, type Runtime } from '../../../src/cli/options.js';
+import { nativeDirOf, resolveOptions, type Runtime } from '../../../src/cli/options.js';
 
 const win: Runtime = { platform: 'win32', env: { SystemDrive: 'C:' }, execPath: 'C:\\Windows\\system32\\CCM\\Cache\\ABC00001.1.System\\zticache.exe', packaged: true, cwd: 'C:\\Windows\\system32' };
 
@@ -64,5 +64,31 @@ describe('defaults', () => {
     const o = resolveOptions(parseArgs(['--source', 'p', '--target', '/x/MININT/PackageSource', '--log', '/home/a/p/OSD/z.log', '--status-mif', 'z.mif']), posix);
     expect(o.log).toBe('/home/a/p/OSD/z.log');
     expect(o.statusMif!.file).toBe('/x/MININT/SMSOSD/OSDLOGS/z.mif');
+  });
+});
+
+describe('where zticache.exe keeps its native module (nativeDirOf)', () => {
+  it("is %LOCALAPPDATA%\\zticache\\native: SYSTEM's profile for SYSTEM, a user's own for a user", () => {
+    const system = 'C:\\WINDOWS\\system32\\config\\systemprofile';
+    expect(nativeDirOf({ ...win, env: { LOCALAPPDATA: `${system}\\AppData\\Local`, USERPROFILE: 'C:\\elsewhere', ProgramData: 'C:\\ProgramData' } }))
+      .toBe(`${system}\\AppData\\Local\\zticache\\native`);
+    expect(nativeDirOf({ ...win, env: { LOCALAPPDATA: 'C:\\Users\\ann\\AppData\\Local' } })).toBe('C:\\Users\\ann\\AppData\\Local\\zticache\\native');
+  });
+
+  it('is never under the state folder, whatever --state-dir says', () => {
+    const rt = { ...win, env: { LOCALAPPDATA: 'C:\\Users\\ann\\AppData\\Local', ProgramData: 'C:\\ProgramData' } };
+    expect(nativeDirOf(rt)).not.toContain(resolveOptions(parseArgs([]), rt).stateDir);
+  });
+
+  it('without %LOCALAPPDATA%: %USERPROFILE%\\AppData\\Local; without either, or with a relative one, left to the loader (the profile Windows names)', () => {
+    expect(nativeDirOf({ ...win, env: { USERPROFILE: 'C:\\Users\\ann' } })).toBe('C:\\Users\\ann\\AppData\\Local\\zticache\\native');
+    expect(nativeDirOf({ ...win, env: { LOCALAPPDATA: '', USERPROFILE: 'C:\\Users\\ann' } })).toBe('C:\\Users\\ann\\AppData\\Local\\zticache\\native');
+    expect(nativeDirOf({ ...win, env: {} })).toBeUndefined();
+    expect(nativeDirOf({ ...win, env: { LOCALAPPDATA: 'AppData\\Local' } })).toBeUndefined();
+    expect(nativeDirOf({ ...win, env: { USERPROFILE: 'ann' } })).toBeUndefined();
+  });
+
+  it('POSIX has none', () => {
+    expect(nativeDirOf({ platform: 'linux', env: { LOCALAPPDATA: '/x' }, execPath: '/usr/bin/node', packaged: false, cwd: '/' })).toBeUndefined();
   });
 });

@@ -1,0 +1,324 @@
+// Where zticache.exe keeps koffi.node, decided here on real files (POSIX paths; node:fs calls are
+// the same on Windows): written once per version, kept while it is the module the exe carries,
+// rewritten the moment it is not, never written or read through a link; other versions' folders
+// removed through the places layer. Under Wine, test/wine/exe.test.ts runs the exe on the real
+// folder (nothing added to PendingFileRenameOperations, a second run rewrites nothing).
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PlaceError, type HeldFolder, type Places } from '../../../../src/places/places.js';
+import { posixPlaces } from '../../../../src/platform/posix/places.js';
+import { placeNativeModule, removeOtherVersions } from '../../../../src/platform/win32/load-native.js';
+import { tempDir } from '../../../helpers/fixtures.js';
+
+const p = path.posix;
+const MODULE = randomBytes(64 * 1024);
+const SHA = createHash('sha256').update(MODULE).digest('hex');
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+function root() {
+  return p.join(tempDir('zti-native-'), 'AppData', 'Local', 'zticache', 'native');
+}
+
+describe('placeNativeModule: root\\<SHA-256>\\koffi.node holds exactly the module the exe carries', () => {
+  it('the first run writes it, in a folder named by its SHA-256, creating the folders above; nothing else is left there', () => {
+    const r = root();
+    const placed = placeNativeModule(MODULE, r, p);
+    expect(placed).toEqual({ file: p.join(r, SHA, 'koffi.node'), sha256: SHA, wrote: true });
+    expect(fs.readFileSync(placed.file).equals(MODULE)).toBe(true);
+    expect(fs.readdirSync(p.join(r, SHA))).toEqual(['koffi.node']);
+    expect(fs.readdirSync(r)).toEqual([SHA]);
+  });
+
+  it('a second run finds it and writes nothing: the same file, untouched', () => {
+    const r = root();
+    const first = placeNativeModule(MODULE, r, p);
+    const before = fs.statSync(first.file, { bigint: true });
+    const second = placeNativeModule(MODULE, r, p);
+    expect(second).toEqual({ ...first, wrote: false });
+    const after = fs.statSync(second.file, { bigint: true });
+    expect([after.ino, after.mtimeNs, after.ctimeNs]).toEqual([before.ino, before.mtimeNs, before.ctimeNs]);
+  });
+
+  for (const [what, change] of [
+    ['replaced by another DLL of the same size', (f: string) => fs.writeFileSync(f, randomBytes(MODULE.length))],
+    ['cut short', (f: string) => fs.truncateSync(f, 1000)],
+    ['emptied', (f: string) => fs.writeFileSync(f, '')],
+    ['one byte changed', (f: string) => {
+      const b = fs.readFileSync(f);
+      b[b.length - 1] ^= 1;
+      fs.writeFileSync(f, b);
+    }],
+  ] as const) {
+    it(`a koffi.node ${what} is rewritten before it is loaded`, () => {
+      const r = root();
+      const { file } = placeNativeModule(MODULE, r, p);
+      change(file);
+      const again = placeNativeModule(MODULE, r, p);
+      expect(again.wrote).toBe(true);
+      expect(sha(fs.readFileSync(file))).toBe(SHA);
+      expect(fs.readdirSync(p.dirname(file))).toEqual(['koffi.node']);
+    });
+  }
+
+  it('another version goes into a folder of its own, beside the first', () => {
+    const r = root();
+    const other = randomBytes(1000);
+    placeNativeModule(MODULE, r, p);
+    const b = placeNativeModule(other, r, p);
+    expect(b.file).toBe(p.join(r, sha(other), 'koffi.node'));
+    expect(fs.readdirSync(r).sort()).toEqual([SHA, sha(other)].sort());
+  });
+
+  it('a link in place of the version folder is refused, and nothing is written or read through it', () => {
+    const r = root();
+    const elsewhere = tempDir('zti-elsewhere-');
+    fs.mkdirSync(r, { recursive: true });
+    fs.symlinkSync(elsewhere, p.join(r, SHA));
+    expect(() => placeNativeModule(MODULE, r, p)).toThrow(PlaceError);
+    expect(() => placeNativeModule(MODULE, r, p)).toThrow(/native\/[0-9a-f]{64} is a symbolic link or junction .*; delete it and run again/);
+    expect(fs.readdirSync(elsewhere)).toEqual([]);
+    // even when the folder it points to holds the right module: it is never loaded from there
+    fs.writeFileSync(p.join(elsewhere, 'koffi.node'), MODULE);
+    expect(() => placeNativeModule(MODULE, r, p)).toThrow(/symbolic link or junction/);
+  });
+
+  it('a link in place of the root is refused', () => {
+    const r = root();
+    const elsewhere = tempDir('zti-elsewhere-');
+    fs.mkdirSync(p.dirname(r), { recursive: true });
+    fs.symlinkSync(elsewhere, r);
+    expect(() => placeNativeModule(MODULE, r, p)).toThrow(/native is a symbolic link or junction/);
+    expect(fs.readdirSync(elsewhere)).toEqual([]);
+  });
+
+  it('a link in place of koffi.node is refused, and the file it points to is neither read as the module nor written', () => {
+    const r = root();
+    const target = p.join(tempDir('zti-elsewhere-'), 'real.dll');
+    fs.writeFileSync(target, MODULE);
+    fs.mkdirSync(p.join(r, SHA), { recursive: true });
+    fs.symlinkSync(target, p.join(r, SHA, 'koffi.node'));
+    const err = (() => {
+      try {
+        placeNativeModule(MODULE, r, p);
+      } catch (e) {
+        return e as PlaceError;
+      }
+      return undefined;
+    })();
+    expect(err?.code).toBe('ELOOP');
+    expect(err?.path).toBe(p.join(r, SHA, 'koffi.node'));
+    expect(fs.readFileSync(target).equals(MODULE)).toBe(true);
+  });
+
+  it('a folder where koffi.node goes, and a file where a folder goes, are refused, naming them; nothing is removed', () => {
+    const r = root();
+    fs.mkdirSync(p.join(r, SHA, 'koffi.node', 'inside'), { recursive: true });
+    expect(() => placeNativeModule(MODULE, r, p)).toThrow(/koffi\.node is not a regular file/);
+    expect(fs.existsSync(p.join(r, SHA, 'koffi.node', 'inside'))).toBe(true);
+
+    const r2 = root();
+    fs.mkdirSync(r2, { recursive: true });
+    fs.writeFileSync(p.join(r2, SHA), 'a file');
+    expect(() => placeNativeModule(MODULE, r2, p)).toThrow(new RegExp(`${SHA} is not a folder`));
+    expect(fs.readFileSync(p.join(r2, SHA), 'utf8')).toBe('a file');
+
+    const r3 = root();
+    fs.mkdirSync(p.dirname(r3), { recursive: true });
+    fs.writeFileSync(r3, 'a file');
+    expect(() => placeNativeModule(MODULE, r3, p)).toThrow(/native is not a folder/);
+  });
+
+  /** the PlaceError placeNativeModule throws (the test fails when it throws anything else, or nothing) */
+  function refusal(r: string): PlaceError {
+    try {
+      placeNativeModule(MODULE, r, p);
+    } catch (err) {
+      if (err instanceof PlaceError) return err;
+      throw err;
+    }
+    throw new Error('placeNativeModule did not refuse');
+  }
+  const errno = (code: string | undefined, message: string) => Object.assign(new Error(message), code ? { code } : {});
+
+  it('a root that cannot be read or created is named with the reason and the error code', () => {
+    const file = p.join(tempDir('zti-native-'), 'a-file');
+    fs.writeFileSync(file, '');
+    let err = refusal(p.join(file, 'native'));
+    expect(err.message).toMatch(/^the native module's .*a-file\/native cannot be read \(ENOTDIR: /);
+    expect([err.code, err.path]).toEqual(['ENOTDIR', p.join(file, 'native')]);
+
+    const r = root();
+    vi.spyOn(fs, 'mkdirSync').mockImplementation(() => {
+      throw errno('EACCES', 'EACCES: permission denied, mkdir');
+    });
+    err = refusal(r);
+    expect(err.message).toBe(`the native module's ${r} cannot be created (EACCES: EACCES: permission denied, mkdir)`);
+    expect(err.code).toBe('EACCES');
+  });
+
+  it('a koffi.node that cannot be looked at is named, never taken for missing and written over', () => {
+    const r = root();
+    placeNativeModule(MODULE, r, p);
+    const lstat = fs.lstatSync;
+    vi.spyOn(fs, 'lstatSync').mockImplementation(((f: fs.PathLike, o?: fs.StatSyncOptions) => {
+      if (String(f).endsWith('koffi.node')) throw errno('EACCES', 'EACCES: permission denied, lstat');
+      return lstat(f, o);
+    }) as typeof fs.lstatSync);
+    const write = vi.spyOn(fs, 'writeFileSync');
+    const err = refusal(r);
+    expect(err.message).toBe(`the native module's ${p.join(r, SHA, 'koffi.node')} cannot be read (EACCES: EACCES: permission denied, lstat)`);
+    expect(write).not.toHaveBeenCalled();
+  });
+
+  it('an error without a code is EIO', () => {
+    vi.spyOn(fs, 'renameSync').mockImplementation(() => {
+      throw errno(undefined, 'the disk went away');
+    });
+    const err = refusal(root());
+    expect(err.message).toMatch(/koffi\.node cannot be written \(EIO: the disk went away\)$/);
+    expect(err.code).toBe('EIO');
+  });
+
+  it('a write that fails is named, and leaves no temporary file', () => {
+    const r = root();
+    vi.spyOn(fs, 'renameSync').mockImplementation(() => {
+      throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    });
+    const err = refusal(r);
+    expect(err.message).toMatch(/the native module's .*koffi\.node cannot be written \(EACCES: EACCES: permission denied\)$/);
+    expect(err.code).toBe('EACCES');
+    expect(fs.readdirSync(p.join(r, SHA))).toEqual([]);
+  });
+
+  it('the new file is created, never written through something already at its name (a link planted there)', () => {
+    const r = root();
+    const outside = p.join(tempDir('zti-elsewhere-'), 'victim.dll');
+    fs.writeFileSync(outside, 'not zticache\'s');
+    const write = fs.writeFileSync;
+    vi.spyOn(fs, 'writeFileSync').mockImplementation(((f: fs.PathOrFileDescriptor, data: string | NodeJS.ArrayBufferView, o?: fs.WriteFileOptions) => {
+      if (String(f).endsWith('.tmp')) fs.symlinkSync(outside, String(f)); // at the very name, just before the write
+      return write(f, data, o);
+    }) as typeof fs.writeFileSync);
+    expect(refusal(r).message).toMatch(/koffi\.node cannot be written \(EEXIST/);
+    expect(fs.readFileSync(outside, 'utf8')).toBe('not zticache\'s');
+    expect(fs.readdirSync(p.join(r, SHA))).toEqual([]);
+  });
+
+  it('a run that loses the race to another writing the same module uses that one', () => {
+    const r = root();
+    const file = p.join(r, SHA, 'koffi.node');
+    const rename = fs.renameSync;
+    vi.spyOn(fs, 'renameSync').mockImplementation((from, to) => {
+      rename(from, to); // the other run's file lands first, and is loaded there: this rename fails
+      throw Object.assign(new Error('EPERM: operation not permitted'), { code: 'EPERM' });
+    });
+    expect(placeNativeModule(MODULE, r, p)).toEqual({ file, sha256: SHA, wrote: false });
+    expect(fs.readdirSync(p.join(r, SHA))).toEqual(['koffi.node']);
+  });
+
+  it('what is read back after writing is compared again: a file changed meanwhile is not loaded', () => {
+    const r = root();
+    const read = fs.readFileSync;
+    vi.spyOn(fs, 'readFileSync').mockImplementation(((f: fs.PathOrFileDescriptor, o?: unknown) => {
+      const b = read(f, o as undefined) as Buffer;
+      return String(f).endsWith('koffi.node') ? Buffer.concat([b, Buffer.from('x')]) : b;
+    }) as typeof fs.readFileSync);
+    const err = refusal(r);
+    expect(err.message).toBe(`${p.join(r, SHA, 'koffi.node')} changed between writing and loading`);
+    expect(err.code).toBe('EIO');
+  });
+});
+
+describe("removeOtherVersions: other versions' folders go, through the places layer", () => {
+  function versions(...names: string[]) {
+    const r = root();
+    for (const n of names) {
+      fs.mkdirSync(p.join(r, n), { recursive: true });
+      fs.writeFileSync(p.join(r, n, 'koffi.node'), n);
+    }
+    return r;
+  }
+  const old1 = 'a'.repeat(64);
+  const old2 = 'b'.repeat(64);
+
+  it("removes every other version's folder with its files, keeps the one in use, and says so", () => {
+    const r = versions(SHA, old1, old2);
+    const notes = removeOtherVersions(posixPlaces, r, SHA, p);
+    expect(fs.readdirSync(r)).toEqual([SHA]);
+    expect(notes).toEqual([
+      `Removed ${p.join(r, old1)}: another zticache version's native module`,
+      `Removed ${p.join(r, old2)}: another zticache version's native module`,
+    ]);
+  });
+
+  it('touches nothing that is not named by a SHA-256: other names, upper case, 63 or 65 digits', () => {
+    const keepThese = ['notes', 'A'.repeat(64), 'c'.repeat(63), 'd'.repeat(65), `${'e'.repeat(63)}g`];
+    const r = versions(SHA, ...keepThese);
+    expect(removeOtherVersions(posixPlaces, r, SHA, p)).toEqual([]);
+    expect(fs.readdirSync(r).sort()).toEqual([SHA, ...keepThese].sort());
+  });
+
+  it('a link named like a version is removed as itself; what it points to stays', () => {
+    const r = versions(SHA);
+    const elsewhere = tempDir('zti-elsewhere-');
+    fs.writeFileSync(p.join(elsewhere, 'precious.txt'), 'keep');
+    fs.symlinkSync(elsewhere, p.join(r, old1));
+    removeOtherVersions(posixPlaces, r, SHA, p);
+    expect(fs.readdirSync(r)).toEqual([SHA]);
+    expect(fs.readFileSync(p.join(elsewhere, 'precious.txt'), 'utf8')).toBe('keep');
+  });
+
+  it('nothing to do without a root or without other versions: the places layer is not even asked', () => {
+    const places: Places = { createdAs: '', openFolder: () => { throw new Error('not asked'); } };
+    expect(removeOtherVersions(places, p.join(tempDir('zti-native-'), 'missing'), SHA, p)).toEqual([]);
+    expect(removeOtherVersions(places, versions(SHA), SHA, p)).toEqual([]);
+  });
+
+  /** posixPlaces, with removeTree failing for `busy` (a module loaded by a running zticache) and every release counted */
+  function busyPlaces(busy: string) {
+    const released: string[] = [];
+    const places: Places = {
+      createdAs: '',
+      openFolder(dir, o) {
+        const real = posixPlaces.openFolder(dir, o);
+        const held: HeldFolder = Object.create(real);
+        held.removeTree = (name: string) => {
+          if (name === busy) throw new PlaceError(`${p.join(dir, name, 'koffi.node')} is held open by another program`, p.join(dir, name), 'EBUSY');
+          real.removeTree(name);
+        };
+        held.release = () => {
+          released.push(dir);
+          real.release();
+        };
+        return held;
+      },
+    };
+    return { places, released };
+  }
+
+  it('a version that cannot go yet (loaded by a running zticache) is left for a later run; the others still go; the root is let go', () => {
+    const r = versions(SHA, old1, old2);
+    const { places, released } = busyPlaces(old1);
+    const notes = removeOtherVersions(places, r, SHA, p);
+    expect(fs.readdirSync(r).sort()).toEqual([SHA, old1].sort());
+    expect(notes[0]).toMatch(new RegExp(`^Left ${p.join(r, old1)}, another zticache version's native module, for a later run: .*is held open by another program$`));
+    expect(notes[1]).toBe(`Removed ${p.join(r, old2)}: another zticache version's native module`);
+    expect(released).toEqual([r]);
+  });
+
+  it('a root the places layer refuses (a link) is left whole, with the reason; it never throws', () => {
+    const real = versions(SHA, old1);
+    const link = p.join(tempDir('zti-native-'), 'native');
+    fs.symlinkSync(real, link);
+    const notes = removeOtherVersions(posixPlaces, link, SHA, p);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/^Native modules of other zticache versions left in .*native: .*symbolic link/);
+    expect(fs.readdirSync(real).sort()).toEqual([SHA, old1].sort());
+  });
+});
