@@ -19,6 +19,11 @@ function comparable(p: path.PlatformPath, s: string): string {
   return r.length > 1 && r.endsWith(p.sep) && !/^[a-z]:\\$/i.test(r) ? r.slice(0, -1) : r;
 }
 
+/** true when a and b spell one path (Windows: in any case, with or without \\?\) */
+export function samePath(p: path.PlatformPath, a: string, b: string): boolean {
+  return comparable(p, a) === comparable(p, b);
+}
+
 /** true when child is strictly inside parent */
 export function isInside(p: path.PlatformPath, child: string, parent: string): boolean {
   const c = comparable(p, child);

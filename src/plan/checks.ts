@@ -8,7 +8,7 @@ import { ExitCode } from '../core/exit-codes.js';
 import { ZtiError } from '../core/errors.js';
 import { formatBytes } from '../core/format.js';
 import { idOf, isVolumeRoot, locateUnder, sameId, type FileId } from '../state/identity.js';
-import { fromRel, isInside } from '../core/paths.js';
+import { fromRel, isInside, samePath } from '../core/paths.js';
 import type { Inventory } from './inventory.js';
 import { splitRel, type NameRules } from '../names/names.js';
 import { checkNames, type NameReport } from '../names/check.js';
@@ -88,6 +88,10 @@ export function checkLogPlace(pp: path.PlatformPath, log: string, source: string
   if (inside) {
     throw new ZtiError(ExitCode.USAGE, `--log ${log} is inside ${inside === source ? 'the package' : 'the target'} (${inside}); give a log file outside both`, { path: log });
   }
+  // the target itself, or a folder on its way (MININT): a log file there would stand where a folder must
+  if (target !== undefined && (isInside(pp, target, log) || sameTarget(pp, log, target))) {
+    throw new ZtiError(ExitCode.USAGE, `--log ${log} names the target ${target} or a folder on its way; give a log file outside both`, { path: log });
+  }
 }
 
 export interface SpaceNeeded {
@@ -131,4 +135,11 @@ export function checkPackageNames(pp: path.PlatformPath, names: NameRules, inv: 
     throw new ZtiError(ExitCode.NAME_CLASH, `"${bare(first.other)}" and "${bare(first.rel)}" ${where} are two entries of the package but one name in ${target} (${names.description}): one would take the other's place; ${fix}`, { path: at });
   }
   throw new ZtiError(ExitCode.SHORT_NAME_CLASH, `"${bare(first.rel)}" ${where} could be the 8.3 short name the target volume gives "${bare(first.other)}", so in ${target} a lookup of one could find the other; ${fix}`, { path: at });
+}
+
+/** The log names the target itself: the same spelling (Windows: any case, as the file system takes it), or, once it exists, the same folder. */
+function sameTarget(pp: path.PlatformPath, log: string, target: string): boolean {
+  if (samePath(pp, log, target)) return true;
+  const t = idOf(target);
+  return t !== undefined && sameId(idOf(log), t);
 }

@@ -107,6 +107,28 @@ export function findJournal(pp: path.PlatformPath, stateDir: string, target: str
 }
 
 /**
+ * A journal of the state folder that records a staging from the folder whose identity is
+ * `sourceId` into another target than `except` (a journal file): what zticache did with this cache
+ * folder, wherever it staged it. Unreadable journals are passed over here (the one under a
+ * target's own key is read, and refused, by findJournal).
+ */
+export function findJournalOfSource(pp: path.PlatformPath, stateDir: string, sourceId: FileId, except: string, names: NameRules): FoundJournal | undefined {
+  let files: string[] = [];
+  try {
+    files = fs.readdirSync(stateDir).filter((n) => n.startsWith(PREFIX) && n.endsWith(SUFFIX));
+  } catch {
+    return undefined; // no state folder yet
+  }
+  for (const n of files) {
+    const file = pp.join(stateDir, n);
+    if (file === except) continue;
+    const r = readJournal(file, names);
+    if (r.kind === 'ok' && sameId(r.journal.sourceId, sourceId)) return { file, read: r };
+  }
+  return undefined;
+}
+
+/**
  * The journal in `file`, its every path checked against the target's names (names: the rules the
  * plan applied before the journal was written, so a run never refuses its own last journal).
  */

@@ -10,7 +10,7 @@ import { formatId, idOf, isVolumeRoot, locateUnder, sameId, type FileId } from '
 import { isInside, toRel, fromRel } from '../core/paths.js';
 import type { NameRules } from '../names/names.js';
 import { existingAncestor, type Platform } from '../platform/platform.js';
-import { findJournal, type FoundJournal, type Journal, type JournalState } from './journal.js';
+import { findJournal, findJournalOfSource, type FoundJournal, type Journal, type JournalState } from './journal.js';
 import { decodeManifest, parseManifest, type ManifestEntry } from './manifest.js';
 import { MANIFEST_NAME } from '../cli/defaults.js';
 import { checkFreeSpace, checkOverlap, checkPackageNames, checkTargetSafe, type TargetState } from './checks.js';
@@ -182,7 +182,25 @@ function decideAction(look: Look): Decision {
   if (journal?.state === 'staging' && journal.mode === 'copy') return resumeCopy(look);
   if (journal?.state === 'staging') return resumeMove(look, journal);
   if (journal?.state === 'staged' && look.sameSource) return rerun(look, journal);
-  return fresh(look);
+  return fresh(look, journal === undefined ? notStagedElsewhere(look) : undefined);
+}
+
+/**
+ * A cache folder zticache moved (part of) into another target is not a package to stage here:
+ * what is left of it would be staged and launched alone. Finished from its own target, or
+ * downloaded again; staged again only when it holds the whole package once more. Returns the
+ * inventory it took to tell, if it took one.
+ */
+function notStagedElsewhere({ p, opts, source, sourceId, target, names, journalFile, platform }: Look): Inventory | undefined {
+  const other = findJournalOfSource(p, opts.stateDir, sourceId, journalFile, names);
+  if (other?.read.kind !== 'ok' || other.read.journal.mode !== 'move') return undefined;
+  const j = other.read.journal;
+  const inventory = takeInventory(p, source, { walk: platform.walk });
+  if (j.state === 'staged' && readEvidence(inventory, j.inventory, names).missing === 0) return inventory;
+  const was = j.state === 'staged' ? `moved into ${j.target} by an earlier run` : `being moved into ${j.target} by a run that did not finish`;
+  throw new ZtiError(ExitCode.JOURNAL_CONFLICT,
+    `the cache folder ${source} was ${was} (journal ${other.file}); what is left of it here is not the package, so nothing was staged into ${target}. Run zticache with --target "${j.target}" (the package is there${j.state === 'staged' ? '' : ': the run finishes it'}), or have the package downloaded again into an empty cache folder`,
+    { path: other.file });
 }
 
 /** A journal of an unfinished staging is finished only from its own source into its own target. */
@@ -246,9 +264,13 @@ function rerun(look: Look, journal: Journal): Decision {
   if (ev.changed.length || ev.added.length) {
     const first = ev.changed[0] ? `${ev.changed[0].rel}, changed` : `${ev.added[0]!.rel}, new`;
     const n = ev.changed.length + ev.added.length;
-    if (!whole && ev.own.length) {
+    // a move's target holds the files it moved out of the cache folder, and nowhere else: it is
+    // replaced only by a whole new version (every file of the record there again), never by part
+    // of one, whatever the part is (touched, replaced, or one file made by hand)
+    if (!whole && journal.mode === 'move') {
+      const part = ev.own.length ? `${ev.own.length} file(s) of ${recorded}, ` : `no file of ${recorded} as it was staged, but `;
       throw new ZtiError(ExitCode.SOURCE_MIXED,
-        `the cache folder ${source} holds ${ev.own.length} file(s) of ${recorded}, ${n} file(s) that differ from it (first: ${first}), and not the ${ev.missing} file(s) zticache moved out of it: neither that package nor a whole new version, so nothing was changed or launched. Have the client download the package again into an empty cache folder (delete its cache entry first: Configuration Manager in Control Panel, Cache, Delete Files), then run zticache again`,
+        `the cache folder ${source} holds ${part}${n} file(s) that differ from it (first: ${first}), and not the ${ev.missing} file(s) zticache moved out of it: neither that package nor a whole new version, so nothing was changed or launched (${target} is kept). Have the client download the package again into an empty cache folder (delete its cache entry first: Configuration Manager in Control Panel, Cache, Delete Files), then run zticache again`,
         { path: source });
     }
     return fresh(look, inventory, `a new version in the cache folder: ${n} of its files differ from ${recorded} (first: ${first})`);

@@ -22,7 +22,7 @@ export interface Evidence {
   changed: FileEntry[];
   /** files the record does not know */
   added: FileEntry[];
-  /** files of the shell (desktop.ini, ...) the record does not know: not evidence of anything */
+  /** files of the shell (desktop.ini, ...), recorded or not: not evidence of anything */
   ignored: FileEntry[];
   /** how many of the record's files the cache folder no longer holds (moved into the target) */
   missing: number;
@@ -46,11 +46,12 @@ export function readEvidence(now: Inventory, record: Inventory, names: NameRules
     const key = names.key(f.rel);
     if (key === skip) continue;
     const was = recorded.get(key);
-    if (was === undefined) (shell.has(names.key(splitRel(f.rel).name)) ? e.ignored : e.added).push(f);
-    else {
-      present++;
-      (sameAsRecorded(f, was) ? e.own : e.changed).push(f);
-    }
+    if (was !== undefined) present++;
+    // the shell rewrites its files in any folder it shows, the package's own desktop.ini included:
+    // never evidence of a version, though a recorded one is still there
+    if (shell.has(names.key(splitRel(f.rel).name))) e.ignored.push(f);
+    else if (was === undefined) e.added.push(f);
+    else (sameAsRecorded(f, was) ? e.own : e.changed).push(f);
   }
   e.missing = record.files.length - present - (skip !== undefined && recorded.has(skip) ? 1 : 0);
   return e;

@@ -95,7 +95,7 @@ export const stageFs: StageFs = {
   fsync: syncPath,
   mkdirp: (p) => void fs.mkdirSync(p, { recursive: true }),
   removeFile: (p) => fs.rmSync(p, { force: true }),
-  exists: (p) => fs.lstatSync(p, { throwIfNoEntry: false }) !== undefined,
+  exists: (p) => fileStat.info(p) !== undefined, // a path through a file (ENOTDIR) is nothing there
   idOf(p) {
     // as the walk reads it: Windows' 64-bit IDs need a bigint stat (the enumeration's are exact),
     // POSIX's walk uses the plain one

@@ -109,11 +109,18 @@ describe('staging a package and running the launcher', () => {
     expect(snapshot(s.target)).toEqual(staged);
   });
 
-  it('a restaged package replaces an old, finished PackageSource that zticache staged', async () => {
+  it('a restaged package replaces an old, finished PackageSource that zticache staged; part of one in the moved package\'s own cache folder never does', async () => {
     const s = scene();
     makePackage(s.source, { 'old-only.txt': 'from the last OS package' });
     expect((await zticache(s.args('--', s.report, '0'))).code).toBe(0);
-    makePackage(s.source, { 'new.txt': 'new' }); // the next advertisement's package, in the same cache folder
+    // the next package, dropped into the folder the last one was moved out of: without old-only.txt
+    // it is not whole by the record, and PackageSource holds what exists nowhere else: kept
+    makePackage(s.source, { 'new.txt': 'new' });
+    expectExit(await zticache(s.args('--', s.report, '0')), ExitCode.SOURCE_MIXED);
+    expect(snapshot(s.target)['old-only.txt']).toBeDefined();
+    // the next advertisement's package, downloaded as the client does: into a cache folder of its own
+    fs.rmSync(s.source, { recursive: true });
+    makePackage(s.source, { 'new.txt': 'new' });
     const before = snapshot(s.source);
     const r = await zticache(s.args('--', s.report, '0'));
     expect(r.code, r.out).toBe(0);

@@ -139,7 +139,7 @@ describe('a new version is proven by content, and never mixed with a remnant', (
     const before = { source: snapshot(s.source), target: snapshot(s.target) };
     const r = await zticache(args);
     expectExit(r, ExitCode.SOURCE_MIXED);
-    expect(r.out).toMatch(/holds 5 file\(s\) of the package zticache staged from it into .* 1 file\(s\) that differ from it \(first: readme\.txt, changed\), and not the 2 file\(s\) zticache moved out of it: neither that package nor a whole new version, so nothing was changed or launched\. Have the client download the package again into an empty cache folder/);
+    expect(r.out).toMatch(/holds 5 file\(s\) of the package zticache staged from it into .* 1 file\(s\) that differ from it \(first: readme\.txt, changed\), and not the 2 file\(s\) zticache moved out of it: neither that package nor a whole new version, so nothing was changed or launched \(.*PackageSource is kept\)\. Have the client download the package again into an empty cache folder/);
     expect({ source: snapshot(s.source), target: snapshot(s.target) }).toEqual(before);
     expect(readReport(s.report)!.runs).toBe(1);
   });

@@ -100,6 +100,7 @@ describe('a staging interrupted part way is finished by the next run', () => {
     const s = scene();
     makePackage(s.source, { 'stale.txt': 'old package' });
     expect((await zticache(s.args('--', s.report, '0'))).code).toBe(0);
+    fs.rmSync(s.source, { recursive: true }); // the next package, in a cache folder of its own
     makePackage(s.source, { 'new.txt': 'new package' });
     const original = snapshot(s.source);
     const code = await mainWith({ fs: failing('removeIn', 'EFAULT', 1, 1), retry: fast }, s.args('--', s.report, '0'), rt(s.dir));

@@ -46,7 +46,8 @@ describe('one run at a time', () => {
             fs.rmSync(go);
             fs.rmSync(s.report);
             fs.rmSync(`${s.report}.started`);
-            if (mode === 'copy') fs.rmSync(s.source, { recursive: true });
+            // the next package is downloaded into a cache folder of its own, as the client does
+            fs.rmSync(s.source, { recursive: true });
           }
           gatedPackage(s, { 'new.txt': `package ${trial}` });
           const want = snapshot(s.source);

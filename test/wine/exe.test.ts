@@ -1168,6 +1168,56 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       }
     }, 60_000);
 
+    it('after the --mode copy way out, an antivirus touching the kept OSDLaunch.exe: SOURCE_MIXED, nothing removed from PackageSource (attack)', async () => {
+      const p = cachePackage({ 'AutoRun.inf': 'autorun', 'Boot/boot.wim': Buffer.alloc(100_000, 5) });
+      freshMinint();
+      // a scanner holds OSDLaunch.exe (and sorts before it nothing but AutoRun.inf and Boot): it may be read, not renamed
+      const holder = await holdFile(`${p.win}\\OSDLaunch.exe`, 1);
+      try {
+        expect((await wine.run(p.exe, ['--', 'C:\\MININT', REPORT, '0'])).code).toBe(ExitCode.STAGE_FAILED);
+        const copied = await wine.run(p.exe, ['--mode', 'copy', '--', 'C:\\MININT', REPORT, '0']);
+        expect(copied.code, copied.out).toBe(0);
+      } finally {
+        await holder.release();
+      }
+      const t = new Date('2021-06-01T12:00:00Z');
+      fs.utimesSync(path.join(p.dir, 'OSDLaunch.exe'), t, t); // same bytes, same file, another time
+      fs.rmSync(wine.host(REPORT), { force: true });
+      const r = await wine.run(p.exe, ['--', 'C:\\MININT', REPORT, '0']);
+      expect(r.code, r.out).toBe(ExitCode.SOURCE_MIXED);
+      expect(r.out).toMatch(/holds no file of the package zticache staged from it .* as it was staged, but 1 file\(s\) that differ from it \(first: OSDLaunch\.exe, changed\), and not the 2 file\(s\) zticache moved out of it/);
+      for (const rel of ['AutoRun.inf', 'Boot\\boot.wim']) expect(fs.existsSync(wine.host(`C:\\MININT\\PackageSource\\${rel}`)), rel).toBe(true);
+      expect(readLaunchReport(wine.host(REPORT))).toBeUndefined();
+    }, 180_000);
+
+    it('a launcher named without .exe, or a batch file with & | % ^ " in its arguments, is refused in the plan: never run through cmd.exe, nothing moved (attack)', async () => {
+      for (const [name, args] of [['Start', ['0']], ['run.cmd', ['a&b', 'c|d', '%PATH%', 'e^f', 'g"h']]] as const) {
+        const p = cachePackage({ 'a.txt': 'a' });
+        fs.renameSync(path.join(p.dir, 'OSDLaunch.exe'), path.join(p.dir, name));
+        if (name === 'run.cmd') fs.writeFileSync(path.join(p.dir, name), '@echo %*> C:\\cmd-ran.txt\r\n');
+        freshMinint();
+        const before = fs.readdirSync(p.dir).sort();
+        const r = await wine.run(p.exe, [`/launch:${name}`, '--', ...args]);
+        expect(r.code, r.out).toBe(ExitCode.LAUNCHER_MISSING);
+        expect(r.out).toMatch(name === 'Start' ? /its name does not end in \.exe or \.com/ : /it is a batch file, which only cmd\.exe runs, and zticache never runs the launcher through cmd\.exe/);
+        expect(fs.readdirSync(p.dir).sort()).toEqual(before);
+        expect(fs.existsSync(wine.host('C:\\cmd-ran.txt'))).toBe(false);
+      }
+    }, 120_000);
+
+    it('/log: naming the default PackageSource is refused and creates nothing; the corrected command line stages (attack)', async () => {
+      const p = cachePackage(pkg);
+      freshMinint();
+      for (const log of ['C:\\MININT\\PackageSource', 'c:\\minint\\PACKAGESOURCE', 'C:\\MININT']) {
+        const r = await wine.run(p.exe, [`/log:${log}`, '--', 'C:\\MININT', REPORT, '0']);
+        expect(r.code, r.out).toBe(ExitCode.USAGE);
+        expect(r.out).toMatch(/names the target C:\\MININT\\PackageSource or a folder on its way/);
+        expect(fs.existsSync(wine.host('C:\\MININT\\PackageSource')), log).toBe(false);
+      }
+      const fixed = await osdRun(p.exe, '0');
+      expect(fixed.code, fixed.out).toBe(0);
+    }, 120_000);
+
     it('files dated 1601, 1969, 1980, 2106 and 2200 are copied from a network drive with their times, and verified', async () => {
       const p = datedPackage('M');
       freshMinint();

@@ -67,7 +67,7 @@ export async function selftestCommand(args: Args, rt: Runtime): Promise<number> 
   };
   const self = rt.packaged ? [rt.execPath] : [rt.execPath, rt.scriptPath ?? ''];
   const recorded = state.status === 'PASS';
-  if (recorded) for (const line of sweepSandboxes(platform, stateDir, p)) log.info(line);
+  for (const line of recorded ? sweepSandboxes(platform, stateDir, p, drive) : []) log.info(line);
   let root: HeldFolder | undefined;
   let box: HeldFolder | undefined;
   /** The sandbox goes (unless --keep), once: at the end, or when a stop request comes first. */

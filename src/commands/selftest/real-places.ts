@@ -57,11 +57,26 @@ export function checkRealTarget(platform: Platform, opts: Options): Verdict {
 /** No target to judge (POSIX has no default PackageSource). */
 export const noTarget = skip('this platform has no default PackageSource: give --target (and --state-dir) to judge the places the real run uses');
 
-/** A sandbox an earlier selftest made, as it recorded it before using it. */
+/** A sandbox a selftest made, as it recorded it before using it: where, what, and whose (its process ID). */
 interface SandboxRecord {
   path: string;
   id: FileId;
+  pid?: number;
 }
+
+/** A selftest that is still running (its process exists; a process ID reused meanwhile leaves a sandbox, the safe side). */
+function running(pid: number | undefined): boolean {
+  if (pid === undefined || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The name every selftest sandbox has: `zticache-selftest-` and 8 hex digits. */
+export const SANDBOX_NAME = /^zticache-selftest-[0-9a-f]{8}$/;
 
 const RECORD = 'selftest-sandboxes.json';
 
@@ -71,17 +86,22 @@ const RECORD = 'selftest-sandboxes.json';
  * else under such a name is left and said; the record then holds only `keep` (this run's own, made
  * next). Returns what was done, a line each.
  */
-export function sweepSandboxes(platform: Platform, stateDir: string, pp: path.PlatformPath): string[] {
+export function sweepSandboxes(platform: Platform, stateDir: string, pp: path.PlatformPath, base: string): string[] {
   const file = pp.join(stateDir, RECORD);
   let records: SandboxRecord[] = [];
   try {
     records = (JSON.parse(fs.readFileSync(file, 'utf8')) as SandboxRecord[]).filter((r) => typeof r?.path === 'string' && typeof r.id?.dev === 'string' && typeof r.id.ino === 'string');
   } catch {
-    return []; // no record (or none readable): nothing can be proven ours
+    /* no record (or none readable): nothing can be proven ours */
   }
   const lines: string[] = [];
   const left: SandboxRecord[] = [];
   for (const r of records) {
+    if (running(r.pid)) {
+      left.push(r);
+      lines.push(`${r.path} is the sandbox of a selftest that is still running (process ${r.pid}): left to it`);
+      continue;
+    }
     const now = idOf(r.path);
     if (!now) continue; // gone: its record goes too
     if (!sameId(now, r.id)) {
@@ -107,6 +127,19 @@ export function sweepSandboxes(platform: Platform, stateDir: string, pp: path.Pl
     }
   }
   writeRecords(file, left);
+  // what no selftest recorded (one killed while the state folder could not be used, or someone
+  // else's folder of that name): named, never removed
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(base).filter((n) => SANDBOX_NAME.test(n));
+  } catch {
+    /* the base cannot be listed: nothing to name */
+  }
+  for (const n of names) {
+    const at = pp.join(base, n);
+    if (records.some((r) => r.path === at)) continue;
+    lines.push(`${at} looks like a selftest's sandbox, but no selftest recorded it (one stopped while the state folder could not be used, or someone else's folder): left as it is; remove it by hand if it is a selftest's`);
+  }
   return lines;
 }
 
@@ -120,7 +153,7 @@ export function recordSandbox(stateDir: string, pp: path.PlatformPath, sandbox: 
     /* the first */
   }
   records = records.filter((r) => r?.path !== sandbox);
-  if (id) records.push({ path: sandbox, id });
+  if (id) records.push({ path: sandbox, id, pid: process.pid });
   writeRecords(file, records);
 }
 

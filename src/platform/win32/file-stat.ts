@@ -25,10 +25,13 @@ function failure(call: string, p: string, winError: number): Error {
   return Object.assign(new Error(`${call} failed for ${p} (Windows error ${winError})`), { code: winError === 5 ? 'EPERM' : 'EIO', path: p, winError });
 }
 
-/** FILETIME (100-ns units since 1601) of a time in ms since 1970, never 0 (see above). */
+/** the last FILETIME a volume holds (30828-09-14): a time read through a Number of ms rounds past it */
+const FILETIME_MAX = 0x7fffffffffffffffn;
+
+/** FILETIME (100-ns units since 1601) of a time in ms since 1970, from 1 (see above) to FILETIME_MAX. */
 export function filetimeOf(mtimeMs: number): bigint {
   const ft = BigInt(Math.round((mtimeMs + EPOCH_DIFF_MS) * 10000));
-  return ft > 0n ? ft : 1n;
+  return ft < 1n ? 1n : ft > FILETIME_MAX ? FILETIME_MAX : ft;
 }
 
 export function bindFileStat(koffi: Koffi, lastError: () => number): FileStat {

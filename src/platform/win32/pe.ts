@@ -4,7 +4,7 @@
 // been moved. CreateProcess starts a PE image (MZ header, then PE\0\0 where e_lfanew points) that is
 // an executable image, not a DLL, for the Windows GUI or console subsystem, whose machine this
 // computer runs: x86 and x64 everywhere zticache.exe (x64) runs; ARM64 images only on ARM64.
-// Batch files (.cmd, .bat) are not images: cmd.exe runs them, and they are judged there.
+// Before the bytes, the name: only a .exe or .com is started as given, never through cmd.exe.
 
 const IMAGE_FILE_EXECUTABLE_IMAGE = 0x0002;
 const IMAGE_FILE_DLL = 0x2000;
@@ -18,6 +18,19 @@ export const HEAD_BYTES = 4096;
 
 /** Files cmd.exe runs rather than CreateProcess loading them. */
 export const BATCH = /\.(cmd|bat)$/i;
+
+/**
+ * Why a launcher's name alone keeps Windows from starting it without cmd.exe, or undefined: a
+ * batch file is cmd.exe's to run (and cmd reads & | % ^ " in its arguments, so zticache never
+ * hands one to it); a name that does not end in .exe or .com is not one CreateProcess starts
+ * as given (a name without an extension gets .exe added), and a launcher library that falls back
+ * to cmd.exe would report cmd's 9009 as the launcher's code.
+ */
+export function nameProblem(file: string): string | undefined {
+  if (BATCH.test(file)) return 'it is a batch file, which only cmd.exe runs, and zticache never runs the launcher through cmd.exe (cmd reads & | % ^ in its arguments): to run it so anyway, name %SystemRoot%\\System32\\cmd.exe as the launcher, with /c and the batch file after --';
+  if (!/\.(exe|com)$/i.test(file)) return 'its name does not end in .exe or .com, which Windows needs to start a program without cmd.exe (a name without an extension gets .exe added): rename it in the package';
+  return undefined;
+}
 
 /**
  * Why `head` (the first HEAD_BYTES of a file of `size` bytes) cannot be started on a computer whose

@@ -5,7 +5,7 @@
 // vouch for what is launched.
 
 import fs from 'node:fs';
-import { BATCH, HEAD_BYTES, MACHINE, peProblem } from './pe.js';
+import { HEAD_BYTES, MACHINE, nameProblem, peProblem } from './pe.js';
 import type { Koffi } from './load-native.js';
 
 export function bindCannotStart(koffi: Koffi): (launcher: string) => string | undefined {
@@ -26,7 +26,8 @@ export function bindCannotStart(koffi: Koffi): (launcher: string) => string | un
     return native;
   };
   return (launcher) => {
-    if (BATCH.test(launcher)) return undefined;
+    const named = nameProblem(launcher);
+    if (named) return named;
     let fd: number | undefined;
     try {
       fd = fs.openSync(launcher, 'r');

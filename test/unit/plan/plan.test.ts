@@ -586,7 +586,7 @@ describe('where a source comes from', () => {
 });
 
 describe('more of the plan\'s decisions', () => {
-  it('a cache folder refilled with a new package (files only) after a staging is staged again, not taken as done', () => {
+  it('a moved package\'s cache folder refilled with other files is never taken as done, nor for a whole version: SOURCE_MIXED; an empty cache folder downloaded anew is staged again', () => {
     const s = setup();
     fs.mkdirSync(s.target, { recursive: true });
     s.journal('staged');
@@ -594,7 +594,15 @@ describe('more of the plan\'s decisions', () => {
     makeTree(s.source, { 'new.cab': 'the next package' });
     fs.writeFileSync(p.join(s.source, LAUNCHER), LAUNCHER_SOURCE, { mode: 0o755 });
     fs.writeFileSync(p.join(s.source, 'zticache.exe'), 'exe');
-    const plan = s.plan({ ...s.options(), runningExe: p.join(s.source, 'zticache.exe') });
+    const o = { ...s.options(), runningExe: p.join(s.source, 'zticache.exe') };
+    // the move's target holds what it moved out of this folder, and nothing else does: it stays
+    expect(s.refused(o)).toMatchObject({ exitCode: ExitCode.SOURCE_MIXED, path: s.source });
+    // the way out: the cache entry deleted and downloaded again (a folder of its own)
+    const files = Object.fromEntries(fs.readdirSync(s.source).map((n) => [n, fs.readFileSync(p.join(s.source, n))]));
+    fs.rmSync(s.source, { recursive: true });
+    fs.mkdirSync(s.source);
+    for (const [n, c] of Object.entries(files)) fs.writeFileSync(p.join(s.source, n), c, { mode: 0o755 });
+    const plan = s.plan(o);
     expect(plan).toMatchObject({ action: 'move', removeOldTarget: true, keep: ['zticache.exe'] });
   });
 

@@ -3,7 +3,7 @@
 // another machine while the package is still in the cache folder. Under Wine the real exe refuses a
 // 0-byte and a text OSDLaunch.exe before anything moves (test/wine).
 import { describe, expect, it } from 'vitest';
-import { BATCH, MACHINE, peProblem } from '../../../../src/platform/win32/pe.js';
+import { BATCH, MACHINE, nameProblem, peProblem } from '../../../../src/platform/win32/pe.js';
 
 /** A PE image's headers as a linker writes them: MZ, e_lfanew at 0x3c, PE\0\0, the file header, the optional header's subsystem. */
 function image(o: { machine?: number; characteristics?: number; subsystem?: number; at?: number; sig?: string; mz?: string } = {}): Buffer {
@@ -56,5 +56,11 @@ describe('a launcher Windows can start', () => {
   it('batch files are cmd.exe\'s to run, not images', () => {
     for (const n of ['run.cmd', 'SETUP.BAT', 'C:\\x\\go.Cmd']) expect(BATCH.test(n), n).toBe(true);
     for (const n of ['OSDLaunch.exe', 'run.cmd.exe', 'batch', 'x.command']) expect(BATCH.test(n), n).toBe(false);
+  });
+
+  it('only a .exe or .com is started as given: a batch file, a name without an extension or with another is refused by its name, with the way', () => {
+    for (const n of ['OSDLaunch.exe', 'C:\\x\\SETUP.EXE', 'tool.Com']) expect(nameProblem(n), n).toBeUndefined();
+    for (const n of ['run.cmd', 'C:\\x\\SETUP.BAT']) expect(nameProblem(n), n).toMatch(/^it is a batch file, which only cmd\.exe runs, and zticache never runs the launcher through cmd\.exe .*name %SystemRoot%\\System32\\cmd\.exe as the launcher, with \/c and the batch file after --$/);
+    for (const n of ['Start', 'C:\\x\\launch.bin', 'run.exe.txt', 'x.cmd.']) expect(nameProblem(n), n).toMatch(/^its name does not end in \.exe or \.com, which Windows needs to start a program without cmd\.exe .*: rename it in the package$/);
   });
 });
