@@ -30,8 +30,8 @@ const table = [
   ['WINDOWS_LAYER_FAILED', 900000019, 'The Windows layer (koffi, written from the exe into a new folder in %TEMP%) could not be loaded; nothing was changed. The one failure that reaches neither the log nor the event log (both go through that layer): the console, the exit code and, with --status-mif, the status MIF.'],
   ['SOURCE_IS_VOLUME_ROOT', 900000020, 'The source is the root of a volume: it is never moved (everything else on the drive would go with it); give the package folder, or --mode copy; nothing was changed.'],
   ['SMS_PROVIDER_UNAVAILABLE', 900000021, '`zticache util`: the SMS provider could not be reached or read (server unreachable, access denied, not an SMS provider: no root\\sms); the message names the WMI error and its HRESULT; nothing was changed.'],
-  ['SMS_OBJECT_NOT_FOUND', 900000022, '`zticache util`: the advertisement, program or package named does not exist on the site; nothing was changed.'],
-  ['SMS_CHANGE_REFUSED', 900000023, '`zticache util`: the provider refused to write the change back (Put_); the message names the WMI error.'],
+  ['SMS_OBJECT_NOT_FOUND', 900000022, '`zticache util`: the advertisement, program or package named does not exist on the site, or is being deleted (ActionInProgress 3); nothing was changed.'],
+  ['SMS_CHANGE_REFUSED', 900000023, '`zticache util`: the provider refused the first write (Put_); the message names the WMI error and the provider\'s own reason (SWbemLastError); nothing was changed. A refusal after a write is SMS_FAILED_AFTER_WRITE.'],
   ['CLIENT_CACHE_UNAVAILABLE', 900000024, '`zticache cache-size`: the ConfigMgr client cache cannot be read or changed (not a ConfigMgr client, not elevated, or the size was refused); the message names the error.'],
   ['STOPPED', 900000025, 'zticache was asked to stop (Ctrl+C, Ctrl+Break, SIGTERM) before its launcher started; what was staged is kept, and the next run finishes it.'],
   ['NAME_UNUSABLE', 900000026, 'The package holds a name the target cannot hold (Windows: a colon, a backslash, a vertical bar, one of < > " ? *, a control character, or over 255 characters); the message names it; nothing was changed.'],
@@ -39,6 +39,9 @@ const table = [
   ['SHORT_NAME_CLASH', 900000028, 'An entry of the package is named like the 8.3 short name the target volume may give another entry (ABCDEF~1.TXT beside ABCDEFGHIJ.txt); the message names both; nothing was changed.'],
   ['SMS_NOT_OSD_PROGRAM', 900000029, '`zticache util`: the program runs neither osdlaunch.exe nor zticache.exe, or its package is not an OS package, so its command line would be lost (the message shows it); nothing was changed; /force changes it anyway.'],
   ['SELFTEST_FAILED', 900000030, '`zticache selftest`: at least one check FAILed on this machine; the table says which and why, and with --status-mif the MIF carries the first.'],
+  ['SMS_STAGER_NOT_IN_SOURCE', 900000035, '`zticache util /enable:true`: zticache.exe is not in the package source, so every client would fail to start the program (looked at before any write); nothing was changed; add it and update the distribution points, or /force writes anyway.'],
+  ['SMS_OBJECT_CHANGED', 900000036, '`zticache util`: another writer changed an object zticache util had read (each is read again just before the first write); the message names the object and what changed; nothing was changed: run it again to decide on what the site holds now.'],
+  ['SMS_FAILED_AFTER_WRITE', 900000037, '`zticache util`: a change was written to the site, then a later step failed (the next write refused or changed by another writer, or the report); the message says what was written, the state of the site and the command that undoes it.'],
   ['INTERNAL', 900000099, 'Unexpected internal error (a bug); details are in the log.'],
 ] as const;
 
