@@ -40,20 +40,35 @@ describe('zticache cache-size', () => {
     expect(c.state.released).toBe(1);
   });
 
-  it('sets TotalSize and reads it back', () => {
+  it('sets TotalSize and reads it back; a larger cache does not retry a required program that already failed for lack of it', () => {
     const c = client();
     const r = run(() => c.ui, 20000);
     expect(r.error).toBeUndefined();
     expect(c.state.TotalSize).toBe(20000);
-    expect(r.lines.at(-1)).toBe('Cache size set from 5120 MB to 20000 MB.');
+    expect(r.lines.slice(-2)).toEqual([
+      'Cache size set from 5120 MB to 20000 MB.',
+      'Note: a required program that already failed because its content did not fit in the cache (status message 10050) is not retried now that the cache is larger: run its advertisement again on this computer.',
+    ]);
+    // the same size, or a smaller one: nothing to say about retries
+    for (const mb of [5120, 4000]) {
+      const same = run(() => client().ui, mb);
+      expect(same.lines.at(-1), String(mb)).toBe(`Cache size set from 5120 MB to ${mb} MB.`);
+    }
   });
 
-  it('--what-if changes nothing; a size below what the cache holds is warned about', () => {
+  it('--what-if changes nothing; a size below what the cache holds says what the client really does: it deletes nothing, and makes room only when a download needs it', () => {
     const c = client();
     const r = run(() => c.ui, 1000, true);
     expect(c.state.puts).toBe(0);
-    expect(r.lines).toContain('Warning: 1000 MB is less than the 2120 MB the cache holds now: the client removes content to fit.');
-    expect(r.lines.at(-1)).toBe('Would set the cache size from 5120 MB to 1000 MB (--what-if: nothing was changed).');
+    expect(r.lines).toEqual([
+      'Client cache: 5120 MB at C:\\Windows\\ccmcache, 3000 MB free.',
+      'Warning: 1000 MB is less than the 2120 MB the cache holds now. The client deletes nothing when the size changes: it makes room only when a download needs it, and only from content no program is using or keeping, so the next large package may not fit (its program fails with status message 10050).',
+      'Would set the cache size from 5120 MB to 1000 MB (--what-if: nothing was changed).',
+    ]);
+    // exactly what it holds: no warning; larger under --what-if: the note about retries
+    expect(run(() => client().ui, 2120, true).lines.join('\n')).not.toContain('Warning');
+    expect(run(() => client().ui, 9000, true).lines.at(-1)).toMatch(/^Note: a required program that already failed/);
+    expect(run(() => client().ui, 5120, true).lines.at(-1)).toMatch(/^Would set/);
   });
 
   it('a client that keeps its old size after the write is an error, not a success', () => {
