@@ -82,7 +82,6 @@ function attempt<T>(what: string, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof ZtiError) throw err;
     throw new ZtiError(ExitCode.CLIENT_CACHE_UNAVAILABLE, `zticache cache-size: ${what}: ${err instanceof ComError ? err.message : String(err)}`, { cause: err });
   }
 }

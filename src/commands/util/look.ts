@@ -43,22 +43,21 @@ export async function lookChild(argv: readonly string[], write: (text: string) =
  */
 export function findStagerInChild(self: readonly string[], folder: string, ms: number): Promise<boolean | string> {
   return new Promise((resolve) => {
-    let settled = false;
     let out = '';
+    // no console window; no handle of ours but the child's own pipe
     const child = spawn(self[0]!, [...self.slice(1), LOOK_COMMAND, folder], { stdio: ['ignore', 'pipe', 'ignore'], windowsHide: true });
+    // the first answer counts (a promise settles once): the child's, or the time limit's
     const settle = (answer: boolean | string) => {
-      if (settled) return;
-      settled = true;
       clearTimeout(timer);
       resolve(answer);
     };
     const timer = setTimeout(() => {
       settle(`${folder} did not answer within ${ms / 1000} s`);
-      child.stdout?.destroy();
+      child.stdout!.destroy();
       child.kill();
       child.unref();
     }, ms);
-    child.stdout?.on('data', (chunk: Buffer) => void (out += chunk.toString('utf8')));
+    child.stdout!.on('data', (chunk: Buffer) => void (out += chunk.toString('utf8')));
     child.on('error', (err) => settle(`the look at ${folder} could not be started (${errnoOf(err) ?? err.message})`));
     child.on('close', (code) => {
       try {

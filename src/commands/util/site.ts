@@ -28,9 +28,9 @@ export type LastError = () => Dispatch;
 
 /** The provider's reason, read at once from a new SWbemLastError; none when creating one fails (no error info). */
 export function extendedStatus(lastError: LastError | undefined): ExtendedStatus | undefined {
+  if (!lastError) return undefined;
   let o: Dispatch;
   try {
-    if (!lastError) return undefined;
     o = lastError();
   } catch {
     return undefined;

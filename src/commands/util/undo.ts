@@ -70,7 +70,7 @@ export function splitCommandLine(line: string): string[] {
     if (i >= line.length) return args;
     let arg = '';
     let quoted = false;
-    for (; i < line.length; i++) {
+    for (;; i++) {
       let slashes = 0;
       while (line[i] === '\\') {
         slashes++;
@@ -111,12 +111,13 @@ export function utilCommandLine(call: UtilCall): string | undefined {
   }
   tokens.push(`/enable:${call.enable}`);
   const line = `zticache ${forCmd(tokens.join(' '))}`;
+  let back: ReturnType<typeof parseArgs>;
   try {
-    const back = parseArgs(splitCommandLine(fromCmd(line)).slice(1));
-    const same = back.command === 'util' && back.enable === call.enable
-      && (['server', 'advertisement', 'package', 'program'] as const).every((k) => back[k] === call[k]);
-    return same ? line : undefined;
+    back = parseArgs(splitCommandLine(fromCmd(line)).slice(1));
   } catch {
     return undefined;
   }
+  const same = back.command === 'util' && back.enable === call.enable
+    && (['server', 'advertisement', 'package', 'program'] as const).every((k) => back[k] === call[k]);
+  return same ? line : undefined;
 }

@@ -97,7 +97,7 @@ interface Change {
   now: Variant;
   said: string;
   /** the command that gives the old value back exactly, or the words that say what to put back by hand */
-  undo: string;
+  undo?: string;
 }
 
 /** What each kind of object is read for, and compared on before each write. */
@@ -129,8 +129,7 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
   try {
     const fetch = (cls: keyof typeof READS, keys: Record<string, string>, what: string): Read => {
       const path = objectPath(cls, keys);
-      const obj = step(`retrieving ${what}`, () => site.get(path));
-      const r: Read = { path, what, props: readProps(obj, cls) };
+      const r: Read = { path, what, props: step(`retrieving ${what}`, () => readProps(site.get(path), cls)) };
       if (Number(r.props.ActionInProgress) === DELETING) {
         throw new ZtiError(ExitCode.SMS_OBJECT_NOT_FOUND, `zticache util: ${what} is being deleted (ActionInProgress ${DELETING})`);
       }
@@ -143,13 +142,14 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
       const old = Number(adv.props.RemoteClientFlags) >>> 0;
       const advPkg = text(adv.props.PackageID);
       const advProg = text(adv.props.ProgramName);
-      if (pkg !== undefined && prog !== undefined && siteKey(pkg, prog) !== siteKey(advPkg, advProg)) {
+      // /package comes with /program (checked first)
+      if (pkg !== undefined && siteKey(pkg, prog!) !== siteKey(advPkg, advProg)) {
         throw new ZtiError(ExitCode.USAGE, `zticache util: advertisement ${o.advertisement} runs program ${advProg} of package ${advPkg}, not ${prog} of ${pkg}; give that program's /package and /program, or leave them out`);
       }
       const now = withDownloadAndExecute(old, o.enable!);
       const verb = o.enable ? 'download and execute on' : 'download and execute off';
       if (now !== old) {
-        advertChange = { read: adv, prop: 'RemoteClientFlags', old, now, said: `${verb} for advertisement ${o.advertisement}: RemoteClientFlags ${describeFlags(old)} -> ${describeFlags(now)}`, undo: '' };
+        advertChange = { read: adv, prop: 'RemoteClientFlags', old, now, said: `${verb} for advertisement ${o.advertisement}: RemoteClientFlags ${describeFlags(old)} -> ${describeFlags(now)}` };
       } else {
         out(`Download and execute is already ${o.enable ? 'enabled' : 'disabled'} on advertisement ${o.advertisement}: RemoteClientFlags ${describeFlags(old)}.`);
       }
@@ -160,7 +160,8 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
         prog = advProg;
       }
     }
-    if (pkg !== undefined && prog !== undefined) {
+    if (pkg !== undefined) {
+      prog = prog!;
       out(`Retrieving program object for package ${pkg} and program ${prog}.`);
       programRead = fetch('SMS_Program', { PackageID: pkg, ProgramName: prog }, `program ${prog} of package ${pkg}`);
       const pack = fetch('SMS_Package', { PackageID: pkg }, `package ${pkg}`);
@@ -178,14 +179,14 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
         want ??= forcedCommandLine(o.enable!);
       }
       if (want !== old) {
-        programChange = { read: programRead, prop: 'CommandLine', old, now: want, said: `the command line of package ${pkg} program ${prog}: "${old}" -> "${want}"`, undo: '' };
+        programChange = { read: programRead, prop: 'CommandLine', old, now: want, said: `the command line of package ${pkg} program ${prog}: "${old}" -> "${want}"` };
       } else {
         out(`Package ${pkg} program ${prog} already runs ${parseCommandLine(old).runs === 'osdlaunch' ? 'osdlaunch.exe' : 'zticache.exe'}: "${old}".`);
       }
     }
     // enabling always names a program (the advertisement's, or /package /program): its package
     // source must hold zticache.exe, or every client fails to start it
-    if (o.enable) await checkSource(pkgSource ?? '', o, ctx, programChange === undefined);
+    if (o.enable) await checkSource(pkgSource!, o, ctx, programChange === undefined);
   } catch (err) {
     if (err instanceof ZtiError && err.exitCode !== ExitCode.USAGE && !/nothing was changed/.test(err.message)) {
       throw new ZtiError(err.exitCode, `${err.message}; nothing was changed`, { cause: err.cause });
@@ -211,7 +212,7 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
   const written: Change[] = [];
   try {
     for (const c of changes) {
-      const fresh = recheck(site, reads, c.read);
+      const fresh = recheck(site, reads, c.read, false);
       fresh.set(c.prop, c.now);
       try {
         fresh.put();
@@ -223,14 +224,7 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
       out(`Set ${c.said}.`);
     }
     // a writer that slipped in between the last check and a write, or after it
-    if (written.length) {
-      try {
-        recheck(site, reads, undefined);
-      } catch (err) {
-        if (err instanceof Changed) err.late = true;
-        throw err;
-      }
-    }
+    if (written.length) recheck(site, reads, undefined, true);
   } catch (err) {
     throw written.length ? afterWrite(err, written, o) : beforeWrite(err);
   }
@@ -247,9 +241,12 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
 /** The properties a decision rests on, as the object has them; one the site does not have (ImageFlags on current ConfigMgr) reads as undefined. */
 function readProps(obj: SmsObject, cls: keyof typeof READS): Record<string, Variant> {
   const props: Record<string, Variant> = {};
-  for (const p of READS[cls]) props[p] = p === 'ImageFlags' || p === 'ActionInProgress' ? optional(obj, p) : obj.get(p);
+  for (const p of READS[cls]) props[p] = OPTIONAL.has(p) ? optional(obj, p) : obj.get(p);
   return props;
 }
+
+/** Properties a site may not have: ImageFlags (current ConfigMgr), ActionInProgress (where an SMS version lacks it). */
+const OPTIONAL: ReadonlySet<string> = new Set(['ImageFlags', 'ActionInProgress']);
 
 /** A property that may not exist on this site: undefined then (a COM failure); any other failure is not that. */
 function optional(obj: SmsObject, prop: string): Variant {
@@ -273,13 +270,12 @@ function differs(prop: string, was: Variant, now: Variant): boolean {
 /** A value as the messages show it. */
 function shown(prop: string, v: Variant): string {
   if (v === undefined || v === null) return '(none)';
-  return prop === 'RemoteClientFlags' ? describeFlags(Number(v)) : JSON.stringify(v);
+  return prop === 'RemoteClientFlags' ? describeFlags(Number(v)) : typeof v === 'string' ? `"${v}"` : String(v);
 }
 
 /** Another writer's doing, found when an object was got again: before a write, or after the last (late). */
 class Changed extends Error {
-  late = false;
-  constructor(readonly read: Read, readonly detail: string, override readonly cause?: unknown) {
+  constructor(readonly read: Read, detail: string, readonly late: boolean, override readonly cause?: unknown) {
     super(`${read.what} ${detail}`);
   }
 }
@@ -295,20 +291,21 @@ class Refused extends Error {
  * Gets every object of the decision again by its path and compares what was read; returns the
  * fresh copy of `target` (the one to change and write), or throws Changed.
  */
-function recheck(site: SmsSite, reads: readonly Read[], target: Read | undefined): SmsObject {
+function recheck(site: SmsSite, reads: readonly Read[], target: Read | undefined, late: boolean): SmsObject {
   let fresh: SmsObject | undefined;
   for (const r of reads) {
+    const cls = r.path.slice(0, r.path.indexOf('.')) as keyof typeof READS;
     let obj: SmsObject;
+    let now: Record<string, Variant>;
     try {
       obj = site.get(r.path);
+      now = readProps(obj, cls);
     } catch (err) {
-      if (err instanceof ComError && err.hresult >>> 0 === 0x80041002) throw new Changed(r, `is gone (deleted by another writer after zticache util read it: ${err.message})`, err);
+      if (err instanceof ComError && err.hresult >>> 0 === 0x80041002) throw new Changed(r, `is gone (deleted by another writer after zticache util read it: ${err.message})`, late, err);
       throw failure(`reading ${r.what} again`, err);
     }
-    const cls = r.path.slice(0, r.path.indexOf('.')) as keyof typeof READS;
-    const now = step(`reading ${r.what} again`, () => readProps(obj, cls));
     const diffs = Object.keys(r.props).filter((p) => differs(p, r.props[p], now[p])).map((p) => `${p} ${shown(p, r.props[p])} -> ${shown(p, now[p])}`);
-    if (diffs.length) throw new Changed(r, `was changed by another writer after zticache util read it: ${diffs.join(', ')}`);
+    if (diffs.length) throw new Changed(r, `was changed by another writer after zticache util read it: ${diffs.join(', ')}`, late);
     if (r === target) fresh = obj;
   }
   return fresh!;
@@ -331,7 +328,8 @@ function afterWrite(err: unknown, written: readonly Change[], o: UtilOptions): Z
     : err instanceof Changed ? `${err.message}; nothing of it was written`
     : err instanceof ZtiError ? err.message.replace(/^zticache util: /, '')
     : String(err);
-  const undo = written.map((w) => w.undo).join('; ');
+  // undone last first: the advertisement before the program, never downloading onto osdlaunch.exe
+  const undo = [...written].reverse().map((w) => w.undo).join('; ');
   const cause = err instanceof Refused || err instanceof Changed ? err.cause : err instanceof ZtiError ? err.cause : err;
   const said = written.map((w) => w.said).join('; ');
   if (err instanceof Changed && (err.late || written.some((w) => w.read === err.read))) {

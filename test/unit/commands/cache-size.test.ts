@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ComError, type Dispatch, type Variant } from '../../../src/core/automation.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
 import { ZtiError } from '../../../src/core/errors.js';
-import { parseCacheMb, runCacheSize } from '../../../src/commands/cache-size/cache-size.js';
+import { parseCacheMb, readCacheInfo, runCacheSize } from '../../../src/commands/cache-size/cache-size.js';
 
 function client(opts: { keeps?: boolean } = {}) {
   const state = { TotalSize: 5120, FreeSize: 3000, Location: 'C:\\Windows\\ccmcache', released: 0, puts: 0 };
@@ -85,7 +85,38 @@ describe('zticache cache-size', () => {
     expect(r.error?.message).toMatch(/is this a ConfigMgr client, and is the prompt elevated\?\): CoCreateInstance\(UIResource\.UIResourceMgr\) failed: CO_E_CLASSSTRING \(0x800401F3\)/);
   });
 
+  it('each step that fails is named, with the COM error kept as the cause', () => {
+    const boom = new ComError('x', 0x80004005);
+    const cases: Array<[string, (c: ReturnType<typeof client>) => void, number | undefined]> = [
+      ['GetCacheInfo', (c) => { c.ui.call = () => { throw boom; }; }, undefined],
+      ['reading the cache size', (c) => { const info = c.ui.call('GetCacheInfo') as Dispatch; info.get = () => { throw boom; }; }, undefined],
+      ['setting TotalSize to 20000', (c) => { const info = c.ui.call('GetCacheInfo') as Dispatch; info.put = () => { throw boom; }; }, 20000],
+    ];
+    for (const [what, breakIt, mb] of cases) {
+      const c = client();
+      breakIt(c);
+      const r = run(() => c.ui, mb);
+      expect(r.error?.message, what).toBe(`zticache cache-size: ${what}: x failed: E_FAIL (0x80004005)`);
+      expect(r.error?.cause, what).toBe(boom);
+      expect(c.state.released, what).toBe(1);
+    }
+    // the read back
+    const c = client();
+    let calls = 0;
+    const call = c.ui.call;
+    c.ui.call = (n, ...a) => { if (++calls === 2) throw boom; return call(n, ...a); };
+    expect(run(() => c.ui, 20000).error?.message).toBe('zticache cache-size: reading the cache size back: x failed: E_FAIL (0x80004005)');
+  });
+
+  it('readCacheInfo (for zticache selftest): size, free space and location; none reads as empty', () => {
+    const c = client();
+    expect(readCacheInfo(c.ui)).toEqual({ total: 5120, free: 3000, location: 'C:\\Windows\\ccmcache' });
+    (c.state as unknown as Record<string, Variant>).Location = null;
+    expect(readCacheInfo(c.ui).location).toBe('');
+  });
+
   it('the size is a whole number of MB in ConfigMgr\'s range', () => {
+    expect(parseCacheMb('1')).toBe(1);
     expect(parseCacheMb('2000')).toBe(2000);
     expect(parseCacheMb('99999')).toBe(99999);
     for (const bad of ['0', '100000', '2GB', '-5', '1.5', '']) {

@@ -90,6 +90,23 @@ describe('optimistic writes: every object read is got again just before each Put
     expect(site.adverts[0]!.RemoteClientFlags).toBe(0x2428);
   });
 
+  it('an update in progress (ActionInProgress 1, as any Put_ leaves) is no change; the site starting to delete the object is', async () => {
+    const busy = xpSite();
+    busy.onGet = (_p, n) => {
+      if (n === FIRST_RECHECK) busy.adverts[0]!.ActionInProgress = 1;
+    };
+    expect((await run(busy, { advertisement: 'XXX20001', enable: true })).error).toBeUndefined();
+    expect(busy.adverts[0]!.RemoteClientFlags).toBe(0x2430);
+    const deleting = xpSite();
+    deleting.onGet = (_p, n) => {
+      if (n === FIRST_RECHECK + 1) deleting.programs[0]!.ActionInProgress = 3;
+    };
+    const r = await run(deleting, { advertisement: 'XXX20001', enable: true });
+    expect(r.error?.exitCode).toBe(ExitCode.SMS_OBJECT_CHANGED);
+    expect(r.error?.message).toContain('program Install XP of package XXX00001 was changed by another writer after zticache util read it: ActionInProgress 0 -> 3;');
+    expect(deleting.putCalls).toBe(0);
+  });
+
   it('an object deleted between read and write is named as gone; nothing written', async () => {
     const site = xpSite();
     site.onGet = (_p, n) => {
@@ -213,6 +230,18 @@ describe('the provider\'s reason for a refusal (SWbemLastError)', () => {
     const site2 = connectSms(object({}, { ConnectServer: (_s, ns) => (ns === 'root\\sms' ? object({}, { ExecQuery: () => ({ ...object({}), items: () => [object({ Machine: 'P', SiteCode: 'C' })] }) }) : object({}, { Get: () => { throw odd; } })) }), 'S1', () => (made.push('again'), lastError('x', {})));
     expect(() => site2.get('x')).toThrow(odd);
     expect(made).toHaveLength(3);
+    // no error information: the very error WMI gave, untouched; and without SWbemLastError at all
+    const plain = new ComError('Get(x)', 0x80041002);
+    const bare = object({}, { ConnectServer: (_s, ns) => (ns === 'root\\sms' ? object({}, { ExecQuery: () => ({ ...object({}), items: () => [object({ Machine: 'P', SiteCode: 'C' })] }) }) : object({}, { Get: () => { throw plain; } })) });
+    for (const lastErr of [() => { throw new ComError('CreateObject', 0x80041001); }, undefined]) {
+      let caught: unknown;
+      try {
+        connectSms(bare, 'S1', lastErr).get('x');
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught).toBe(plain);
+    }
   });
 
   it('no error information (creating SWbemLastError fails), WMI\'s own __ExtendedStatus (no ErrorCode), or an empty one: the HRESULT alone, or what there is', () => {
@@ -225,8 +254,8 @@ describe('the provider\'s reason for a refusal (SWbemLastError)', () => {
     expect(new ComError('Put_', 0x80041003, undefined, { className: '__ExtendedStatus', statusCode: 0x80041010 }).message).toBe('Put_ failed: WBEM_E_ACCESS_DENIED (0x80041003); the provider\'s reason (__ExtendedStatus): no description (StatusCode WBEM_E_INVALID_CLASS (0x80041010))');
     expect(new ComError('Put_', 0x80041003, 'Access denied', { description: '  ' }).message).toBe('Put_ failed: WBEM_E_ACCESS_DENIED (0x80041003): Access denied');
     expect(new ComError('Put_', 0x80041003, undefined, { description: 'why' }).message).toBe('Put_ failed: WBEM_E_ACCESS_DENIED (0x80041003); the provider\'s reason: why');
-    // a Path_ that is not an object, or numbers that are text: left out
-    expect(extendedStatus(() => object({ Path_: 'x', Description: 'd', StatusCode: '5' }))).toEqual({ className: undefined, description: 'd', statusCode: undefined, errorCode: undefined, operation: undefined, parameterInfo: undefined, providerName: undefined });
+    // a Path_ that is not an object, numbers that are text, blank words: left out
+    expect(extendedStatus(() => object({ Path_: 'x', Description: 'd', StatusCode: '5', Operation: '   ' }))).toEqual({ className: undefined, description: 'd', statusCode: undefined, errorCode: undefined, operation: undefined, parameterInfo: undefined, providerName: undefined });
   });
 
   it('zticache util creates WbemScripting.SWbemLastError through the platform, after the refused write', async () => {
@@ -329,6 +358,8 @@ describe('the undo: built by the quoting the parser reads, and run', () => {
       ['C:\\path\\x', 'C:\\path\\x'],
       ['', '""'],
       ['tab\there', '"tab\there"'],
+      ['Deploy XP\\SP2 x', '"Deploy XP\\SP2 x"'],
+      ['a\\\\b c\\', '"a\\\\b c\\\\"'],
     ];
     for (const [value, quoted] of cases) {
       expect(quoteArgument(value), value).toBe(quoted);
@@ -337,6 +368,7 @@ describe('the undo: built by the quoting the parser reads, and run', () => {
     // the C runtime's other rules, as Windows reads a line an admin typed
     expect(splitCommandLine('a\\\\b "c d"e  "f""g" \\"h')).toEqual(['a\\\\b', 'c de', 'f"g', '"h']);
     expect(splitCommandLine('  ')).toEqual([]);
+    expect(splitCommandLine('a\tb \t c')).toEqual(['a', 'b', 'c']);
     expect(splitCommandLine('end\\\\')).toEqual(['end\\\\']);
   });
 
@@ -408,5 +440,139 @@ describe('the undo: built by the quoting the parser reads, and run', () => {
     both.refusePutAt = [2];
     r = await run(both, { advertisement: 'XXX20001', package: 'XXX00001', program: 'Install XP', enable: false });
     expect(r.error?.message).toMatch(/set RemoteClientFlags of advertisement XXX20001 back to 24 in the console/);
+  });
+});
+
+describe('what each message says, in the corners', () => {
+  it('a command line the provider leaves empty is shown as empty, never as "null"', async () => {
+    const site = xpSite();
+    site.programs[0]!.CommandLine = null;
+    const r = await run(site, { package: 'XXX00001', program: 'Install XP', enable: true });
+    expect(r.error?.message).toBe('zticache util: program Install XP of package XXX00001 runs neither osdlaunch.exe nor zticache.exe: its command line "" would be lost; nothing was changed (check /package and /program; /force changes it anyway)');
+  });
+
+  it('with /advertisement, /package and /program name the program as the admin spelled them', async () => {
+    const site = xpSite();
+    const r = await run(site, { advertisement: 'XXX20001', package: 'xxx00001', program: 'install xp', enable: true });
+    expect(r.error).toBeUndefined();
+    expect(r.text).toContain('Retrieving program object for package xxx00001 and program install xp.');
+  });
+
+  it('nothing to write: nothing got again', async () => {
+    const site = xpSite(0x10);
+    site.programs[0]!.CommandLine = 'zticache.exe';
+    expect((await run(site, { advertisement: 'XXX20001', enable: true })).error).toBeUndefined();
+    expect(site.gets).toHaveLength(3);
+    expect(site.putCalls).toBe(0);
+  });
+
+  it('a site whose objects have no ActionInProgress (COM says no such property) is changed as any other', async () => {
+    const site = xpSite();
+    const get = site.get;
+    site.get = (p) => {
+      const o = get(p);
+      return { ...o, get: (prop: string) => { if (prop === 'ActionInProgress') throw new ComError('get ActionInProgress', 0x80020006); return o.get(prop); } };
+    };
+    expect((await run(site, { advertisement: 'XXX20001', enable: true })).error).toBeUndefined();
+    expect(site.puts).toEqual(['SMS_Program', 'SMS_Advertisement']);
+  });
+
+  it('a property another writer emptied, and two changed at once, are each named', async () => {
+    const site = xpSite();
+    site.onGet = (_p, n) => {
+      if (n === FIRST_RECHECK) {
+        delete site.packages[0]!.PkgSourcePath;
+        site.adverts[0]!.RemoteClientFlags = 0x2429;
+        site.adverts[0]!.ProgramName = 'Capture';
+      }
+    };
+    const r = await run(site, { advertisement: 'XXX20001', enable: true });
+    expect(r.error?.message).toContain(`advertisement XXX20001 was changed by another writer after zticache util read it: RemoteClientFlags ${describeFlags(0x2428)} -> ${describeFlags(0x2429)}, ProgramName "Install XP" -> "Capture";`);
+    const emptied = xpSite();
+    emptied.onGet = (_p, n) => {
+      if (n === FIRST_RECHECK) delete emptied.packages[0]!.PkgSourcePath;
+    };
+    expect((await run(emptied, { advertisement: 'XXX20001', enable: true })).error?.message).toContain('package XXX00001 was changed by another writer after zticache util read it: PkgSourcePath "\\\\SERVER1\\pkgs\\xp" -> (none);');
+  });
+
+  it('getting an object again fails (access denied, not gone): the provider\'s failure, nothing changed; a deleted one keeps WMI\'s error as its cause', async () => {
+    const site = xpSite();
+    const denied = new ComError("Get(SMS_Advertisement.AdvertisementID='XXX20001')", 0x80041003);
+    site.onGet = (_p, n) => {
+      if (n === FIRST_RECHECK) throw denied;
+    };
+    let r = await run(site, { advertisement: 'XXX20001', enable: true });
+    expect(r.error?.exitCode).toBe(ExitCode.SMS_PROVIDER_UNAVAILABLE);
+    expect(r.error?.message).toBe(`zticache util: reading advertisement XXX20001 again: ${denied.message}; nothing was changed`);
+    expect(r.error?.cause).toBe(denied);
+    const gone = xpSite();
+    gone.onGet = (_p, n) => {
+      if (n === FIRST_RECHECK) gone.adverts.pop();
+    };
+    r = await run(gone, { advertisement: 'XXX20001', enable: true });
+    expect((r.error?.cause as ComError).hresult).toBe(0x80041002);
+    // a failure that is not COM's, after a write: said as it is, with the code that says something was written
+    const odd = xpSite();
+    const boom = new TypeError('boom');
+    let gets = 0;
+    odd.onGet = (p) => {
+      if (p.startsWith('SMS_Advertisement') && ++gets === 3) throw boom;
+    };
+    r = await run(odd, { advertisement: 'XXX20001', enable: true });
+    expect(r.error?.exitCode).toBe(ExitCode.SMS_FAILED_AFTER_WRITE);
+    expect(r.error?.message).toMatch(/^zticache util: reading advertisement XXX20001 again: TypeError: boom; written before it: the command line/);
+    expect(r.error?.cause).toBe(boom);
+  });
+
+  it('what zticache wrote changed under it before its next write: the site is not as it left it, and the message does not vouch for it', async () => {
+    const site = xpSite();
+    let gets = 0;
+    site.onGet = (p) => {
+      // the program, got again before the advertisement's write, after zticache wrote it
+      if (p.startsWith('SMS_Program') && ++gets === 3) site.programs.pop();
+    };
+    const r = await run(site, { advertisement: 'XXX20001', enable: true });
+    expect(r.error?.exitCode).toBe(ExitCode.SMS_FAILED_AFTER_WRITE);
+    expect(r.error?.message).toMatch(/^zticache util: written: the command line of package XXX00001 program Install XP: "osdlaunch\.exe" -> "zticache\.exe"; then program Install XP of package XXX00001 is gone \(deleted by another writer .*\) \(another admin or run wrote at the same time\)\. The site is not as zticache util left it/);
+    expect((r.error?.cause as ComError).hresult).toBe(0x80041002);
+    expect(site.puts).toEqual(['SMS_Program']);
+  });
+
+  it('a writer after both writes: both said, and undone last first (the advertisement before the program)', async () => {
+    const site = xpSite();
+    site.onGet = (_p, n) => {
+      // 3 reads, 3 before each of the two writes, then the read after them
+      if (n === 10) site.adverts[0]!.RemoteClientFlags = 0x2408;
+    };
+    const r = await run(site, { advertisement: 'XXX20001', enable: true });
+    expect(site.puts).toEqual(['SMS_Program', 'SMS_Advertisement']);
+    expect(r.error?.exitCode).toBe(ExitCode.SMS_FAILED_AFTER_WRITE);
+    expect(r.error?.message).toBe(`zticache util: written: the command line of package XXX00001 program Install XP: "osdlaunch.exe" -> "zticache.exe"; download and execute on for advertisement XXX20001: RemoteClientFlags ${describeFlags(0x2428)} -> ${describeFlags(0x2430)}; `
+      + `then advertisement XXX20001 was changed by another writer after zticache util read it: RemoteClientFlags ${describeFlags(0x2430)} -> ${describeFlags(0x2408)} (another admin or run wrote at the same time). `
+      + 'The site is not as zticache util left it: see it with zticache util (no arguments), and run this command again to decide on what it holds now; '
+      + 'what zticache util wrote is undone with: zticache util /advertisement:XXX20001 /enable:false; with: zticache util /package:XXX00001 /program:"Install XP" /enable:false');
+  });
+
+  it('disabling an advertisement alone, then a writer: its undo is /enable:true on it (no program to keep)', async () => {
+    const site = xpSite(0x10);
+    // gets: the advertisement (1); again before its write (2); after it (3), when the site starts deleting it
+    site.onGet = (_p, n) => {
+      if (n === 3) site.adverts[0]!.ActionInProgress = 3;
+    };
+    const r = await run(site, { advertisement: 'XXX20001', enable: false });
+    expect(r.error?.exitCode).toBe(ExitCode.SMS_FAILED_AFTER_WRITE);
+    expect(r.error?.message).toMatch(/what zticache util wrote is undone with: zticache util \/advertisement:XXX20001 \/enable:true$/);
+  });
+
+  it('an advertisement ID no command line can carry: its undo is by hand', async () => {
+    const id = 'A" /enable:false';
+    const site = memorySite({
+      packages: [{ PackageID: 'XXX00001', ImageFlags: 1, PkgSourcePath: '' }],
+      programs: [{ PackageID: 'XXX00001', ProgramName: 'Install XP', CommandLine: 'zticache.exe' }],
+      adverts: [{ AdvertisementID: id, PackageID: 'XXX00001', ProgramName: 'Install XP', RemoteClientFlags: 0x10 }],
+    });
+    site.refusePutAt = [2];
+    const r = await run(site, { advertisement: id, package: 'XXX00001', program: 'Install XP', enable: false });
+    expect(r.error?.message).toMatch(/undo what was written by hand: set RemoteClientFlags of advertisement A" \/enable:false back to 16 in the console \(no command line gives zticache util this ID back\)$/);
   });
 });

@@ -291,8 +291,21 @@ describe('zticache util: resolve, then write', () => {
       const o = get(p);
       return /^SMS_Package\./.test(p) ? { ...o, get: (prop) => { if (prop === 'ImageFlags') throw broken; return o.get(prop); } } : o;
     };
-    await expect(runUtil({ whatIf: false, advertisement: 'XXX20001', enable: true }, { connect: () => site, out: () => {} })).rejects.toBe(broken);
+    const r = await run(site, { advertisement: 'XXX20001', enable: true });
+    expect(r.error?.exitCode).toBe(ExitCode.SMS_PROVIDER_UNAVAILABLE);
+    expect(r.error?.message).toBe('zticache util: retrieving package XXX00001: TypeError: the provider object is gone; nothing was changed');
+    expect(r.error?.cause).toBe(broken);
     expect(site.puts).toEqual([]);
+    // a property zticache must have, failing by COM, is never read as missing either
+    const flags = xpSite();
+    const get2 = flags.get;
+    flags.get = (p) => {
+      const o = get2(p);
+      return /^SMS_Advertisement\./.test(p) ? { ...o, get: (prop) => { if (prop === 'RemoteClientFlags') throw new ComError('get RemoteClientFlags', 0x80041003); return o.get(prop); } } : o;
+    };
+    const f = await run(flags, { advertisement: 'XXX20001', enable: true });
+    expect(f.error?.exitCode).toBe(ExitCode.SMS_PROVIDER_UNAVAILABLE);
+    expect(f.error?.message).toMatch(/^zticache util: retrieving advertisement XXX20001: get RemoteClientFlags failed: WBEM_E_ACCESS_DENIED/);
   });
 });
 
@@ -558,6 +571,38 @@ describe('zticache util: the command', () => {
   });
 });
 
+describe('zticache util: the command looks at the package source in a child process of itself', () => {
+  const platform = (created: string[]): Platform => {
+    const object = (props: Record<string, Variant>, calls: Record<string, (...a: Variant[]) => Variant> = {}): Dispatch => ({
+      get: (n) => props[n], put: (n, v) => void (props[n] = v), call: (n, ...a) => calls[n]!(...a), items: () => [], release: () => {},
+    });
+    const set = (items: Dispatch[]): Dispatch => ({ ...object({}), items: () => items });
+    const rows: Record<string, Record<string, Variant>> = {
+      SMS_Program: { CommandLine: 'osdlaunch.exe' },
+      SMS_Package: { PkgSourcePath: 'D:\\nowhere\\pkg', ImageFlags: 1 },
+    };
+    const site = object({}, { Get: (p) => object(rows[String(p).split('.')[0]!]!, { Put_: () => undefined }), ExecQuery: () => set([]) });
+    return {
+      createObject: (progId: string) => {
+        created.push(progId);
+        return object({}, { ConnectServer: (_s, ns) => (ns === 'root\\sms' ? object({}, { ExecQuery: () => set([object({ Machine: 'P', SiteCode: 'C' })]) }) : site) });
+      },
+    } as unknown as Platform;
+  };
+
+  it.skipIf(!fs.existsSync(CLI))('as node and the script, or as the one executable', async () => {
+    const wrapper = path.join(tempDir('zti-exe-'), 'zticache');
+    fs.writeFileSync(wrapper, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"\n`, { mode: 0o755 });
+    for (const rt of [RT, { execPath: wrapper, packaged: true, scriptPath: '/elsewhere/x.js' }]) {
+      const lines: string[] = [];
+      const created: string[] = [];
+      await utilCommand(parseArgs(['util', '/package:XXX00001', '/program:Install XP', '/enable:true']), platform(created), (l) => lines.push(l), rt);
+      expect(lines, JSON.stringify(rt)).toContain('Cannot tell whether zticache.exe is in the package source D:\\nowhere\\pkg: D:\\nowhere\\pkg cannot be reached (ENOENT); going on (make sure it is there: clients fail to start the program without it).');
+      expect(created).toEqual(['WbemScripting.SWbemLocator']);
+    }
+  });
+});
+
 describe('zticache util: the report', () => {
   it('is the script\'s report to the line: each OS package, all of its programs, all of each program\'s advertisements', async () => {
     const site = memorySite({
@@ -646,6 +691,15 @@ describe('zticache util: the report', () => {
     const r = await run(site, {});
     expect(r.text).toContain('  OS Advertisement ID:     XXX20001');
     expect(r.text).toContain('Warning: zticache.exe must be enabled on XXX00001 and Install XP');
+  });
+
+  it('joins on package and program apart: an advertisement of package XXX0000 and program 1Install is not one of XXX00001 and Install', async () => {
+    const site = memorySite({
+      packages: [{ PackageID: 'XXX00001', Name: 'XP', ImageFlags: 1 }],
+      programs: [{ PackageID: 'XXX00001', ProgramName: 'Install', CommandLine: 'osdlaunch.exe' }],
+      adverts: [{ AdvertisementID: 'ADV1', PackageID: 'XXX0000', ProgramName: '1Install', RemoteClientFlags: 0x10 }],
+    });
+    expect((await run(site, {})).text).not.toContain('ADV1');
   });
 
   it('current ConfigMgr (no ImageFlags: the query is invalid): OS packages are those whose programs run osdlaunch.exe or zticache.exe', async () => {
