@@ -213,8 +213,8 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
   try {
     for (const c of changes) {
       const fresh = recheck(site, reads, c.read, false);
-      fresh.set(c.prop, c.now);
       try {
+        fresh.set(c.prop, c.now);
         fresh.put();
       } catch (err) {
         throw new Refused(c, err);

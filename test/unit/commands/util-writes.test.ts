@@ -493,6 +493,25 @@ describe('what each message says, in the corners', () => {
       if (n === FIRST_RECHECK) delete emptied.packages[0]!.PkgSourcePath;
     };
     expect((await run(emptied, { advertisement: 'XXX20001', enable: true })).error?.message).toContain('package XXX00001 was changed by another writer after zticache util read it: PkgSourcePath "\\\\SERVER1\\pkgs\\xp" -> (none);');
+    const nulled = xpSite();
+    nulled.onGet = (_p, n) => {
+      if (n === FIRST_RECHECK) nulled.packages[0]!.PkgSourcePath = null;
+    };
+    expect((await run(nulled, { advertisement: 'XXX20001', enable: true })).error?.message).toContain('PkgSourcePath "\\\\SERVER1\\pkgs\\xp" -> (none);');
+  });
+
+  it('a property the object will not take (IDispatch refuses the value) is a refused write, nothing written', async () => {
+    const site = xpSite();
+    const get = site.get;
+    const refused = new ComError('SWbemObjectEx.CommandLine = zticache.exe', 0x80020005);
+    site.get = (p) => {
+      const o = get(p);
+      return p.startsWith('SMS_Program') ? { ...o, set: () => { throw refused; } } : o;
+    };
+    const r = await run(site, { advertisement: 'XXX20001', enable: true });
+    expect(r.error?.exitCode).toBe(ExitCode.SMS_CHANGE_REFUSED);
+    expect(r.error?.message).toBe(`zticache util: writing program Install XP of package XXX00001 back (Put_) was refused: ${refused.message}; nothing was changed`);
+    expect(site.putCalls).toBe(0);
   });
 
   it('getting an object again fails (access denied, not gone): the provider\'s failure, nothing changed; a deleted one keeps WMI\'s error as its cause', async () => {
