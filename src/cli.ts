@@ -13,6 +13,7 @@ import { manifestCommand } from './commands/manifest/command.js';
 import { managementCommand } from './commands/console.js';
 import { selftestChild, selftestCommand } from './commands/selftest/command.js';
 import { checkCommand } from './commands/check/command.js';
+import { LOOK_COMMAND, lookChild } from './commands/util/look.js';
 
 export { VERSION };
 
@@ -51,6 +52,8 @@ export async function main(argv: readonly string[], rt: Runtime): Promise<number
   const stdout = (s: string) => void process.stdout.write(s);
   // the children zticache selftest starts (a cleanup like OSDLaunch's, a given exit code): not a command of its own
   if (argv[0] === 'selftest-child') return selftestChild(argv.slice(1));
+  // zticache util's look at a package source, in a child nothing waits for (commands/util/look.ts)
+  if (argv[0] === LOOK_COMMAND) return lookChild(argv.slice(1), (s) => new Promise((done) => void process.stdout.write(s, () => done())));
   let args: Args | undefined;
   let argsError: unknown;
   try {

@@ -16,7 +16,7 @@ export async function managementCommand(args: Args, rt: Runtime): Promise<number
   try {
     const platform = await loadPlatform(rt, args.eventSource ?? DEFAULT_EVENT_SOURCE);
     const out = (line: string) => void process.stdout.write(`${line}\n`);
-    if (args.command === 'util') await utilCommand(args, platform, out);
+    if (args.command === 'util') await utilCommand(args, platform, out, rt);
     else cacheSizeCommand(args, platform, out);
     return 0;
   } catch (err) {

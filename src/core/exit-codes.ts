@@ -30,8 +30,8 @@ const table = [
   ['WINDOWS_LAYER_FAILED', 900000019, 'The Windows layer (koffi.node, which the exe carries and keeps in %LOCALAPPDATA%\\zticache\\native of the account running it) could not be written, checked or loaded; the message names the file and what to do; nothing was changed. The one failure that reaches neither the log nor the event log (both go through that layer): the console, the exit code and, with --status-mif, the status MIF.'],
   ['SOURCE_IS_VOLUME_ROOT', 900000020, 'The source is the root of a volume: it is never moved (everything else on the drive would go with it); give the package folder, or --mode copy; nothing was changed.'],
   ['SMS_PROVIDER_UNAVAILABLE', 900000021, '`zticache util`: the SMS provider could not be reached or read (server unreachable, access denied, not an SMS provider: no root\\sms); the message names the WMI error and its HRESULT; nothing was changed.'],
-  ['SMS_OBJECT_NOT_FOUND', 900000022, '`zticache util`: the advertisement, program or package named does not exist on the site; nothing was changed.'],
-  ['SMS_CHANGE_REFUSED', 900000023, '`zticache util`: the provider refused to write the change back (Put_); the message names the WMI error.'],
+  ['SMS_OBJECT_NOT_FOUND', 900000022, '`zticache util`: the advertisement, program or package named does not exist on the site, or is being deleted (ActionInProgress 3); nothing was changed.'],
+  ['SMS_CHANGE_REFUSED', 900000023, '`zticache util`: the provider refused the first write (Put_); the message names the WMI error and the provider\'s own reason (SWbemLastError); nothing was changed. A refusal after a write is SMS_FAILED_AFTER_WRITE.'],
   ['CLIENT_CACHE_UNAVAILABLE', 900000024, '`zticache cache-size`: the ConfigMgr client cache cannot be read or changed (not a ConfigMgr client, not elevated, or the size was refused); the message names the error.'],
   ['STOPPED', 900000025, 'zticache was asked to stop (Ctrl+C, Ctrl+Break, SIGTERM) before its launcher started; what was staged is kept, and the next run finishes it.'],
   ['NAME_UNUSABLE', 900000026, 'The package holds a name the target cannot hold (Windows: a colon, a backslash, a vertical bar, one of < > " ? *, a control character, or over 255 characters); the message names it; nothing was changed.'],
@@ -41,6 +41,9 @@ const table = [
   ['SELFTEST_FAILED', 900000030, '`zticache selftest`: at least one check FAILed on this machine; the table says which and why, and with --status-mif the MIF carries the first.'],
   ['SOURCE_MIXED', 900000031, 'A rerun found the cache folder holding part of the package an earlier run staged beside content that differs from it: neither that package nor a whole new version; nothing was changed.'],
   ['CACHE_TOO_SMALL', 900000032, '`zticache check`: the ConfigMgr client cache is smaller than the package, so the client cannot keep it (or download it again); raise it with `zticache cache-size` or Client Settings; nothing was changed.'],
+  ['SMS_STAGER_NOT_IN_SOURCE', 900000035, '`zticache util /enable:true`: zticache.exe is not in the package source, so every client would fail to start the program (looked at before any write); nothing was changed; add it and update the distribution points, or /force writes anyway.'],
+  ['SMS_OBJECT_CHANGED', 900000036, '`zticache util`: another writer changed an object zticache util had read (each is read again just before the first write); the message names the object and what changed; nothing was changed: run it again to decide on what the site holds now.'],
+  ['SMS_FAILED_AFTER_WRITE', 900000037, '`zticache util`: a change was written to the site, then a later step failed (the next write refused or changed by another writer, or the report); the message says what was written, the state of the site and the command that undoes it.'],
   ['INTERNAL', 900000099, 'Unexpected internal error (a bug); details are in the log.'],
 ] as const;
 

@@ -8,7 +8,7 @@ import * as ResEdit from 'resedit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/exit-codes.js';
 import { formatBytes } from '../../src/core/format.js';
-import { EXE, Wine, fnv1a64, haveWine, readLaunchReport } from './harness.js';
+import { EXE, Wine, fnv1a64, haveGcc, haveWine, readLaunchReport } from './harness.js';
 import { ROOT, needs, waitFor } from '../helpers/fixtures.js';
 
 const available = haveWine();
@@ -751,7 +751,8 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       // the program first, then the advertisement: never downloading while the program runs osdlaunch.exe
       expect(puts()).toEqual(['SMS_Program', 'SMS_Advertisement']);
       // a local source path is the site server's: with /server it is looked at through its C$ share, never here
-      expect(r.out).toContain('Cannot tell whether zticache.exe is in the package source C:\\pkgsrc: \\\\SERVER1\\C$\\pkgsrc cannot be reached (ENOENT).');
+      // looked at in a child process (zticache util-look), which answered through its pipe
+      expect(r.out).toContain('Cannot tell whether zticache.exe is in the package source C:\\pkgsrc: \\\\SERVER1\\C$\\pkgsrc cannot be reached (ENOENT); going on');
       expect(r.out).toMatch(/OS Package ID: +XXX00001\r?\nOS Package Name: +XP Master\r?\n OS Program Name: +Install XP\r?\n OS Program command line: +zticache\.exe\r?\n OS Program cache enabled: True\r?\n  OS Advertisement ID: +XXX20001\r?\n  OS Advertisement flags: +9264 [^\n]*\n  Download enabled: +True/);
     });
 
@@ -775,7 +776,8 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       site(['!denyput', ...xp]);
       r = await wine.run(exe, ['util', '/advertisement:XXX20001', '/enable:true']);
       expect(r.code, r.out).toBe(ExitCode.SMS_CHANGE_REFUSED);
-      expect(r.out).toMatch(/writing program Install XP of package XXX00001 back \(Put_\) was refused: .*WBEM_E_ACCESS_DENIED \(0x80041003\): Access denied ?; nothing was changed/);
+      // WMI's HRESULT, and beside it the provider's own reason, read from WbemScripting.SWbemLastError
+      expect(r.out).toMatch(/writing program Install XP of package XXX00001 back \(Put_\) was refused: .*WBEM_E_ACCESS_DENIED \(0x80041003\): Access denied; the provider's reason \(SMS_ExtendedStatus\): User MTN\\admin2 has no Modify permission on the advertisement's collection XXX00010 \(StatusCode WBEM_E_ACCESS_DENIED \(0x80041003\), ErrorCode 0x40480015\); nothing was changed/);
       expect(row('SMS_Advertisement')).toContain('RemoteClientFlags=#9256');
       expect(row('SMS_Program')).toContain('CommandLine=osdlaunch.exe');
     });
@@ -802,20 +804,131 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       expect(puts()).toEqual([]);
     });
 
-    it('util: the second write refused leaves the site consistent, and the undo it names gives the site back', async () => {
-      site(['!denyput:2', ...xp]);
+    const rows = (t: string) => t.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l && !l.startsWith('!'));
+    /** Runs a line zticache printed as an admin pastes it at cmd.exe's prompt (helpers/runline.c). */
+    const paste = async (line: string) => {
+      fs.writeFileSync(wine.host('C:\\undo.txt'), line, 'utf8');
+      return wine.run(path.join(wine.bin, 'runline.exe'), ['C:\\undo.txt', exe]);
+    };
+
+    it('util: the second write refused: SMS_FAILED_AFTER_WRITE, the site consistent, and the undo it prints, pasted at cmd.exe, gives the site back, whatever the program\'s name', async () => {
+      // a name ending in a backslash, holding quotes, an apostrophe, blanks, cmd.exe's & and non-ASCII
+      for (const name of ['Install XP', 'Deploy XP\\', 'Install "Gold" XP', "Bob's XP & more", 'Déploiement XP 安装']) {
+        site(['!denyput:2', ...xp.map((l) => l.replace('ProgramName=Install XP', `ProgramName=${name}`))]);
+        const before = fs.readFileSync(wine.host(SITE), 'utf8');
+        const r = await wine.run(exe, ['util', '/advertisement:XXX20001', '/enable:true']);
+        expect(r.code, r.out).toBe(ExitCode.SMS_FAILED_AFTER_WRITE);
+        expect(row('SMS_Program'), name).toContain('CommandLine=zticache.exe');
+        expect(row('SMS_Advertisement'), name).toContain('RemoteClientFlags=#9256');
+        expect(r.out).toContain('The site is consistent: the program runs zticache.exe');
+        const undo = /undo what was written with: (zticache util .*?) \[exit/.exec(r.out)?.[1];
+        expect(undo, r.out).toBeDefined();
+        if (name === 'Install XP') expect(undo).toBe('zticache util /package:XXX00001 /program:"Install XP" /enable:false');
+        const u = await paste(undo!);
+        expect(u.code, `${name}: ${undo}\n${u.out}`).toBe(0);
+        expect(rows(fs.readFileSync(wine.host(SITE), 'utf8')), name).toEqual(rows(before));
+      }
+    });
+
+    it('util: zticache.exe not in the package source is refused before anything is written; /force writes anyway', async () => {
+      fs.mkdirSync(wine.host('C:\\emptysrc'), { recursive: true });
+      site(xp.map((l) => l.replace('PkgSourcePath=C:\\pkgsrc', 'PkgSourcePath=C:\\emptysrc')));
       const before = fs.readFileSync(wine.host(SITE), 'utf8');
       let r = await wine.run(exe, ['util', '/advertisement:XXX20001', '/enable:true']);
-      expect(r.code, r.out).toBe(ExitCode.SMS_CHANGE_REFUSED);
-      expect(row('SMS_Program')).toContain('CommandLine=zticache.exe');
-      expect(row('SMS_Advertisement')).toContain('RemoteClientFlags=#9256');
-      const undo = /undo what was written with: zticache util (.*?) \[exit/.exec(r.out)![1]!;
-      expect(undo).toBe('/package:XXX00001 /program:"Install XP" /enable:false');
-      r = await wine.run(exe, ['util', '/package:XXX00001', '/program:Install XP', '/enable:false']);
+      expect(r.code, r.out).toBe(ExitCode.SMS_STAGER_NOT_IN_SOURCE);
+      expect(r.out).toContain('zticache.exe is NOT in the package source C:\\emptysrc: every client would fail to start the program');
+      expect(fs.readFileSync(wine.host(SITE), 'utf8')).toBe(before);
+      expect(puts()).toEqual([]);
+      r = await wine.run(exe, ['util', '/advertisement:XXX20001', '/enable:true', '/force']);
       expect(r.code, r.out).toBe(0);
-      const rows = (t: string) => t.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l && !l.startsWith('!'));
-      expect(rows(fs.readFileSync(wine.host(SITE), 'utf8'))).toEqual(rows(before));
+      expect(puts()).toEqual(['SMS_Program', 'SMS_Advertisement']);
     });
+
+    it('util: another admin writes between zticache\'s read and its write: refused, naming the change, nothing written; what zticache did not read is kept', async () => {
+      // the 4th Get is the first one again before writing: the other admin sets RERUN_NEVER
+      site(['!writer:4:RemoteClientFlags=#5160', ...xp]);
+      let r = await wine.run(exe, ['util', '/advertisement:XXX20001', '/enable:true']);
+      expect(r.code, r.out).toBe(ExitCode.SMS_OBJECT_CHANGED);
+      expect(r.out).toContain('advertisement XXX20001 was changed by another writer after zticache util read it: RemoteClientFlags 9256 (0x2428: RUN_FROM_LOCAL_DISPPOINT|DONT_RUN_NO_LOCAL_DISPPOINT|BALLOON_REMINDERS_REQUIRED|RERUN_IF_FAILED) -> 5160 (0x1428: RUN_FROM_LOCAL_DISPPOINT|DONT_RUN_NO_LOCAL_DISPPOINT|BALLOON_REMINDERS_REQUIRED|RERUN_NEVER); nothing of it was written; nothing was changed');
+      expect(puts()).toEqual([]);
+      expect(row('SMS_Advertisement')).toContain('RemoteClientFlags=#5160');
+      expect(row('SMS_Program')).toContain('CommandLine=osdlaunch.exe');
+      // the other admin changes the comment: zticache's write keeps it (Put_ of the copy got just before)
+      site(['!writer:4:Comment=moved to Friday', ...xp]);
+      r = await wine.run(exe, ['util', '/advertisement:XXX20001', '/enable:true']);
+      expect(r.code, r.out).toBe(0);
+      expect(row('SMS_Advertisement')).toContain('Comment=moved to Friday');
+      expect(row('SMS_Advertisement')).toContain(`RemoteClientFlags=#${0x10 | 0x20 | 0x400 | 0x2000}`);
+    });
+
+    it('util: the provider drops mid-enumeration in the report after the writes: SMS_FAILED_AFTER_WRITE, saying what was written', async () => {
+      site(['!failenum:SMS_Advertisement:1', ...xp]);
+      const r = await wine.run(exe, ['util', '/advertisement:XXX20001', '/enable:true']);
+      expect(r.code, r.out).toBe(ExitCode.SMS_FAILED_AFTER_WRITE);
+      expect(r.out).toMatch(/zticache util: the change was written \(the command line of package XXX00001 program Install XP: "osdlaunch\.exe" -> "zticache\.exe"; download and execute on for advertisement XXX20001: .*\), then the report failed: querying SMS_Advertisement: .*IEnumVARIANT::Next failed: RPC_S_CALL_FAILED \(0x800706BE\)/);
+      expect(puts()).toEqual(['SMS_Program', 'SMS_Advertisement']);
+    });
+
+    it('util report: an advertisement whose program name has a trailing blank is joined; one the site is deleting is left out and counted', async () => {
+      site([
+        ...xp.map((l) => (l.startsWith('SMS_Advertisement') ? l.replace('ProgramName=Install XP', 'ProgramName=Install XP  ').replace('RemoteClientFlags=#9256', 'RemoteClientFlags=#16') : l)),
+        'SMS_Advertisement|AdvertisementID=XXX20009|PackageID=XXX00001|ProgramName=Install XP|RemoteClientFlags=#16|ActionInProgress=#3',
+      ]);
+      const r = await wine.run(exe, ['util']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toContain('Left out, being deleted by the site (ActionInProgress 3): 1 advertisement.');
+      expect(r.out).toMatch(/ OS Program Name: +Install XP\r?\n OS Program command line: +osdlaunch\.exe\r?\n OS Program cache enabled: False\r?\n  OS Advertisement ID: +XXX20001/);
+      expect(r.out).toMatch(/Warning: zticache\.exe must be enabled on XXX00001 and Install XP\r?\nin order for download and execute to be successful for advertisement XXX20001\./);
+      expect(r.out).not.toContain('XXX20009');
+    });
+
+    it.skipIf(!haveGcc() && process.env.CI !== 'true')('util: a package source that never answers: "cannot tell" at the time limit, and zticache.exe exits within the limit plus a second, the look abandoned', async () => {
+      expect(haveGcc(), 'gcc (Linux) builds the share that never answers').toBe(true);
+      const unc = path.join(wine.prefix, 'dosdevices', 'unc', 'slow', 'pkgs', 'xp');
+      fs.mkdirSync(unc, { recursive: true });
+      fs.writeFileSync(path.join(unc, 'zticache.exe'), 'MZ');
+      const mark = path.join(wine.prefix, 'never-answer.txt');
+      const release = path.join(wine.prefix, 'never-answer.release');
+      fs.rmSync(mark, { force: true });
+      fs.rmSync(release, { force: true });
+      const env = { LD_PRELOAD: path.join(wine.bin, 'neveranswer.so'), ZTI_NEVER_ANSWER: '/unc/slow/', ZTI_NEVER_ANSWER_MARK: mark, ZTI_NEVER_ANSWER_RELEASE: release };
+      const slowSite = xp.map((l) => l.replace('PkgSourcePath=C:\\pkgsrc', 'PkgSourcePath=\\\\SLOW\\pkgs\\xp'));
+      // the same run against a share that answers at once: what the run costs without the wait
+      site(slowSite);
+      let started = Date.now();
+      let r = await wine.run(exe, ['util', '/advertisement:XXX20001', '/enable:true'], { env: { ...env, ZTI_NEVER_ANSWER: '/no-such-share/' } });
+      const answering = Date.now() - started;
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toContain('zticache.exe is in the package source \\\\SLOW\\pkgs\\xp.');
+      // the share stops answering; an implementation that waits for it is let go after 60 s, to fail
+      site(slowSite);
+      const letGo = setTimeout(() => fs.writeFileSync(release, ''), 60_000);
+      try {
+        started = Date.now();
+        r = await wine.run(exe, ['util', '/advertisement:XXX20001', '/enable:true'], { env });
+        const ended = Date.now();
+        const [pid, hungAt] = fs.readFileSync(mark, 'utf8').trim().split('\n')[0]!.split(' ').map(Number);
+        expect(fs.existsSync(release), 'zticache.exe waited for the share').toBe(false);
+        expect(r.code, r.out).toBe(0);
+        expect(r.out).toContain('Cannot tell whether zticache.exe is in the package source \\\\SLOW\\pkgs\\xp: \\\\SLOW\\pkgs\\xp did not answer within 10 s; going on');
+        expect(puts()).toEqual(['SMS_Program', 'SMS_Advertisement']);
+        // from the moment the look hung to the exit, and against the run whose share answered
+        expect(ended - hungAt!, `exit ${ended - hungAt!} ms after the look hung`).toBeLessThanOrEqual(11_000);
+        expect(ended - started - answering, `${ended - started} ms, ${answering} ms when the share answered`).toBeLessThanOrEqual(11_000);
+        // the look was abandoned: its process killed while its call still hung
+        await waitFor('the look\'s process to be killed', () => {
+          try {
+            process.kill(pid!, 0);
+            return /^Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] ?? '');
+          } catch {
+            return true;
+          }
+        });
+      } finally {
+        clearTimeout(letGo);
+        fs.writeFileSync(release, '');
+      }
+    }, 180_000);
 
     it('cache-size reads the client cache, sets TotalSize and reads it back', async () => {
       site(xp);

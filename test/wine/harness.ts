@@ -15,7 +15,13 @@ const HELPERS = path.join(ROOT, 'test', 'wine', 'helpers');
 const FAKES = [
   ['WbemScripting.SWbemLocator', '{5A1E0001-2D6F-4C6E-9A11-7A6361636865}'],
   ['UIResource.UIResourceMgr', '{5A1E0002-2D6F-4C6E-9A11-7A6361636865}'],
+  ['WbemScripting.SWbemLastError', '{5A1E0003-2D6F-4C6E-9A11-7A6361636865}'],
 ] as const;
+
+/** gcc for Linux builds helpers/neveranswer.c, the share that never answers (an LD_PRELOAD library) */
+export function haveGcc(): boolean {
+  return execaSync('sh', ['-c', 'command -v gcc'], { reject: false }).exitCode === 0;
+}
 
 export function haveWine(): boolean {
   for (const tool of ['wine', 'wineserver', 'x86_64-w64-mingw32-gcc']) {
@@ -76,10 +82,12 @@ export class Wine {
     execa('wineserver', ['-p'], { ...opts, detached: true }).catch(() => {});
     fs.mkdirSync(this.bin);
     await Promise.all([
-      ...['osdlaunch', 'relay', 'hold', 'planted', 'shortpath', 'sddl'].map((c) =>
+      ...['osdlaunch', 'relay', 'hold', 'planted', 'shortpath', 'sddl', 'runline'].map((c) =>
         execa('x86_64-w64-mingw32-gcc', ['-O2', '-Wall', '-municode', '-D__USE_MINGW_ANSI_STDIO=1', '-o', path.join(this.bin, `${c}.exe`), path.join(HELPERS, `${c}.c`), '-ladvapi32'])),
       // the COM test doubles: an in-process server, registered by registerFakes()
       execa('x86_64-w64-mingw32-gcc', ['-O2', '-Wall', '-shared', '-o', path.join(this.bin, 'fakesms.dll'), path.join(HELPERS, 'fakesms.c'), '-lole32', '-loleaut32', '-luuid']),
+      // a share that never answers: for the wine processes of a run, not for the wineserver
+      ...(haveGcc() ? [execa('gcc', ['-O2', '-Wall', '-shared', '-fPIC', '-o', path.join(this.bin, 'neveranswer.so'), path.join(HELPERS, 'neveranswer.c'), '-ldl'])] : []),
     ]);
   }
 

@@ -2,7 +2,12 @@
 // UIResource.UIResourceMgr -> GetCacheInfo gives the cache's size (MB), location and free space;
 // with MB, TotalSize is set and read back (the script set it blindly, without a range). Current
 // ConfigMgr sets the cache size in Client Settings, which later policy re-applies: this command
-// is for 2007-era sites, a test machine, or a one-off before a large package (README).
+// is for 2007-era sites, a test machine, or a one-off before a large package (README). What it
+// prints is what the client does (ConfigMgr's "Configure the client cache"; SMS 2003's cache
+// management): a new size deletes nothing, even below what the cache holds; the client makes room
+// only when a download needs it, and only from content no program is using or keeping, so the next
+// large package may not fit. A required program that already failed because its content did not
+// fit (status message 10050) is not retried when the cache grows: its advertisement must run again.
 
 import { ComError, type Dispatch } from '../../core/automation.js';
 import { ExitCode } from '../../core/exit-codes.js';
@@ -11,6 +16,9 @@ import { ZtiError } from '../../core/errors.js';
 /** ConfigMgr's own bounds for the client cache, in MB (Client Settings accept 1 to 99,999). */
 export const CACHE_MB_MIN = 1;
 export const CACHE_MB_MAX = 99_999;
+
+/** What a larger cache does not do, said whenever it grows. */
+export const GROWN = 'Note: a required program that already failed because its content did not fit in the cache (status message 10050) is not retried now that the cache is larger: run its advertisement again on this computer.';
 
 export interface CacheSizeOptions {
   /** the new size in MB; undefined: only report */
@@ -50,9 +58,12 @@ export function runCacheSize(o: CacheSizeOptions, ctx: CacheSizeContext): void {
     ctx.out(`Client cache: ${before.total} MB at ${before.location}, ${before.free} MB free.`);
     if (o.setMb === undefined) return;
     const used = before.total - before.free;
-    if (o.setMb < used) ctx.out(`Warning: ${o.setMb} MB is less than the ${used} MB the cache holds now: the client removes content to fit.`);
+    if (o.setMb < used) {
+      ctx.out(`Warning: ${o.setMb} MB is less than the ${used} MB the cache holds now. The client deletes nothing when the size changes: it makes room only when a download needs it, and only from content no program is using or keeping, so the next large package may not fit (its program fails with status message 10050).`);
+    }
     if (o.whatIf) {
       ctx.out(`Would set the cache size from ${before.total} MB to ${o.setMb} MB (--what-if: nothing was changed).`);
+      if (o.setMb > before.total) ctx.out(GROWN);
       return;
     }
     attempt(`setting TotalSize to ${o.setMb}`, () => info.put('TotalSize', o.setMb));
@@ -61,6 +72,7 @@ export function runCacheSize(o: CacheSizeOptions, ctx: CacheSizeContext): void {
       throw new ZtiError(ExitCode.CLIENT_CACHE_UNAVAILABLE, `zticache cache-size: the client kept ${after} MB after TotalSize was set to ${o.setMb} MB`);
     }
     ctx.out(`Cache size set from ${before.total} MB to ${after} MB.`);
+    if (after > before.total) ctx.out(GROWN);
   } finally {
     ui.release();
   }
@@ -70,7 +82,6 @@ function attempt<T>(what: string, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof ZtiError) throw err;
     throw new ZtiError(ExitCode.CLIENT_CACHE_UNAVAILABLE, `zticache cache-size: ${what}: ${err instanceof ComError ? err.message : String(err)}`, { cause: err });
   }
 }

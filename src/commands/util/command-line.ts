@@ -1,10 +1,13 @@
 // The OS program's command line, as zticache util may change it: what it runs (the program part,
 // quoted or not, any folder and case), its arguments, and what enabling or disabling makes of it.
 // zticache owns only command lines that run zticache.exe (or the original ZTICache.vbs): enabling
-// changes the program part and keeps the arguments (`zticache.exe /status-mif:ZTICache.mif`
-// stays as it is), moves osdlaunch.exe's arguments behind `--` (zticache passes them on), and
-// disabling restores osdlaunch.exe with the arguments zticache passed on. A program that runs
-// neither is someone else's: it is changed only when the admin says so (/force).
+// leaves one that already runs zticache.exe exactly as it is (any folder, any case, its
+// arguments: `ZTICACHE.EXE /status-mif:ZTICache.mif` is not rewritten, a Put_ that changed
+// nothing zticache owns), moves osdlaunch.exe's arguments behind `--` (zticache passes them on),
+// and disabling restores osdlaunch.exe with the arguments zticache passed on. What a disable
+// cannot give back (ZTICache.vbs's `wscript //b ZTICache.vbs`, a folder before osdlaunch.exe) is
+// told by undoes(): the undo of such a change names the command line to put back by hand. A
+// program that runs neither is someone else's: it is changed only when the admin says so (/force).
 
 export type Runs = 'zticache' | 'zticache-vbs' | 'osdlaunch' | 'other';
 
@@ -37,7 +40,7 @@ export function rewriteCommandLine(line: string, enable: boolean): string | unde
   const c = parseCommandLine(line);
   const join = (program: string, args: string) => (args ? `${program} ${args}` : program);
   if (enable) {
-    if (c.runs === 'zticache') return join(ENABLED_PROGRAM, c.args);
+    if (c.runs === 'zticache') return line;
     if (c.runs === 'osdlaunch') return join(ENABLED_PROGRAM, c.args ? `-- ${c.args}` : '');
     if (c.runs === 'zticache-vbs') return ENABLED_PROGRAM;
     return undefined;
@@ -50,3 +53,6 @@ export function rewriteCommandLine(line: string, enable: boolean): string | unde
 
 /** What the forced change writes over a command line zticache does not own. */
 export const forcedCommandLine = (enable: boolean): string => (enable ? ENABLED_PROGRAM : DISABLED_PROGRAM);
+
+/** Whether the opposite /enable gives `before` back from `after`, exactly: the undo a command can promise. */
+export const undoes = (before: string, after: string, enable: boolean): boolean => rewriteCommandLine(after, !enable) === before;

@@ -1,18 +1,36 @@
 // The report of ZTICacheUtil.vbs: every OS package, its programs and their advertisements, "cache
 // enabled", "download enabled", and the warning where download is on but the program does not
 // stage. Linear: one query per class, each property of each object read once into a record, then
-// joined through maps keyed as the provider compares IDs and names (without case). The script
+// joined through maps keyed as the site database compares IDs and names: without case, and
+// without trailing blanks (SQL Server pads the shorter string with blanks before comparing, so an
+// advertisement whose ProgramName is "Install XP " runs the program "Install XP"). The script
 // (and the first port) read PackageID through COM once per pair: 4,000 packages took minutes.
+// Objects the site is deleting (ActionInProgress 3: the SDK says to filter them out) are left out
+// and counted, never reported as live or warned about.
 
-import { ComError } from '../../core/automation.js';
+import { ComError, type Variant } from '../../core/automation.js';
 import { describeFlags, downloadEnabled } from './flags.js';
 import { parseCommandLine } from './command-line.js';
 import type { SmsObject, SmsSite } from './site.js';
 import { failure, step } from './steps.js';
 
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
-/** how the provider compares IDs and names */
-export const siteKey = (...parts: string[]) => parts.map((s) => s.toUpperCase()).join('\u0000');
+/** how the site database compares IDs and names: without case, trailing blanks ignored */
+export const siteKey = (...parts: string[]) => parts.map((s) => s.replace(/ +$/, '').toUpperCase()).join('\u0000');
+
+/** ActionInProgress: the site is deleting the object */
+const DELETING = 3;
+/** ActionInProgress, where the site has it (a property it lacks reads as none) */
+function action(o: SmsObject): number {
+  let v: Variant;
+  try {
+    v = o.get('ActionInProgress');
+  } catch (err) {
+    if (err instanceof ComError) return 0;
+    throw err;
+  }
+  return Number(v ?? 0);
+}
 
 /** a program that stages: zticache.exe, or the original's ZTICache.vbs */
 export const stages = (commandLine: string): boolean => {
@@ -21,34 +39,47 @@ export const stages = (commandLine: string): boolean => {
 };
 const isOsdProgram = (commandLine: string) => parseCommandLine(commandLine).runs !== 'other';
 
-interface ProgramRow { packageId: string; name: string; commandLine: string }
-interface AdvertRow { id: string; packageId: string; program: string; flags: number }
+interface ProgramRow { packageId: string; name: string; commandLine: string; deleting: boolean }
+interface AdvertRow { id: string; packageId: string; program: string; flags: number; deleting: boolean }
+interface PackageRow { id: string; name: string; deleting: boolean }
 
 export function report(site: SmsSite, out: (line: string) => void): void {
-  const programs = step('querying SMS_Program', () => site.query('select * from SMS_Program')).map((p): ProgramRow => ({
-    packageId: text(p.get('PackageID')), name: text(p.get('ProgramName')), commandLine: text(p.get('CommandLine')),
-  }));
-  const adverts = step('querying SMS_Advertisement', () => site.query('select * from SMS_Advertisement')).map((a): AdvertRow => ({
-    id: text(a.get('AdvertisementID')), packageId: text(a.get('PackageID')), program: text(a.get('ProgramName')), flags: Number(a.get('RemoteClientFlags')) >>> 0,
-  }));
-  let packages: SmsObject[];
+  const allPrograms = step('querying SMS_Program', () => site.query('select * from SMS_Program').map((p): ProgramRow => ({
+    packageId: text(p.get('PackageID')), name: text(p.get('ProgramName')), commandLine: text(p.get('CommandLine')), deleting: action(p) === DELETING,
+  })));
+  const allAdverts = step('querying SMS_Advertisement', () => site.query('select * from SMS_Advertisement').map((a): AdvertRow => ({
+    id: text(a.get('AdvertisementID')), packageId: text(a.get('PackageID')), program: text(a.get('ProgramName')), flags: Number(a.get('RemoteClientFlags')) >>> 0, deleting: action(a) === DELETING,
+  })));
+  const programs = allPrograms.filter((p) => !p.deleting);
+  const adverts = allAdverts.filter((a) => !a.deleting);
+  const row = (p: SmsObject): PackageRow => ({ id: text(p.get('PackageID')), name: text(p.get('Name')), deleting: action(p) === DELETING });
+  let allPackages: PackageRow[];
+  let how: string;
   try {
-    packages = site.query('select * from SMS_Package where ImageFlags = 1');
-    out('OS packages: SMS_Package where ImageFlags = 1 (SMS 2003 OSD).');
+    allPackages = site.query('select * from SMS_Package where ImageFlags = 1').map(row);
+    how = 'OS packages: SMS_Package where ImageFlags = 1 (SMS 2003 OSD).';
   } catch (err) {
     // current ConfigMgr has no ImageFlags: the query is invalid there
     if (!(err instanceof ComError) || (err.hresult >>> 0) !== 0x80041017) throw failure('querying SMS_Package', err);
     const osd = new Set(programs.filter((p) => isOsdProgram(p.commandLine)).map((p) => siteKey(p.packageId)));
-    packages = step('querying SMS_Package', () => site.query('select * from SMS_Package')).filter((p) => osd.has(siteKey(text(p.get('PackageID')))));
-    out('OS packages: packages whose programs run osdlaunch.exe or zticache.exe (this site has no ImageFlags).');
+    allPackages = step('querying SMS_Package', () => site.query('select * from SMS_Package').map(row)).filter((p) => osd.has(siteKey(p.id)));
+    how = 'OS packages: packages whose programs run osdlaunch.exe or zticache.exe (this site has no ImageFlags).';
   }
+  const packages = allPackages.filter((p) => !p.deleting);
+  out(how);
+  const gone = [
+    count(allPackages.length - packages.length, 'package'),
+    count(allPrograms.length - programs.length, 'program'),
+    count(allAdverts.length - adverts.length, 'advertisement'),
+  ].filter(Boolean);
+  if (gone.length) out(`Left out, being deleted by the site (ActionInProgress ${DELETING}): ${gone.join(', ')}.`);
   const programsOf = group(programs, (p) => siteKey(p.packageId));
   const advertsOf = group(adverts, (a) => siteKey(a.packageId, a.program));
   for (const p of packages) {
-    const id = text(p.get('PackageID'));
+    const id = p.id;
     out(' ');
     out(`OS Package ID:             ${id}`);
-    out(`OS Package Name:           ${text(p.get('Name'))}`);
+    out(`OS Package Name:           ${p.name}`);
     for (const prog of programsOf.get(siteKey(id)) ?? []) {
       const enabled = stages(prog.commandLine);
       out(` OS Program Name:          ${prog.name}`);
@@ -69,6 +100,8 @@ export function report(site: SmsSite, out: (line: string) => void): void {
     }
   }
 }
+
+const count = (n: number, what: string) => (n ? `${n} ${what}${n === 1 ? '' : 's'}` : '');
 
 function group<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]> {
   const m = new Map<string, T[]>();

@@ -1,9 +1,12 @@
 // The SMS provider as zticache util sees it: objects got by path, queried by class, changed and
 // put back. connectSms() does what ZTICacheUtil.vbs did through WbemScripting.SWbemLocator:
 // root\sms on the named server (or this one), SMS_ProviderLocation where ProviderForLocalSite is
-// true for the provider machine and site code, then root\sms\site_<code> there.
+// true for the provider machine and site code, then root\sms\site_<code> there. Unlike the
+// script, a call the provider refuses carries the provider's own reason: WMI's HRESULT says only
+// "access denied"; the SWbemLastError object, created right after the failed call (reading it
+// resets it), says which right on which collection (SMS_ExtendedStatus).
 
-import { ComError, type Dispatch, type Variant } from '../../core/automation.js';
+import { ComError, type Dispatch, type ExtendedStatus, type Variant } from '../../core/automation.js';
 
 export interface SmsObject {
   get(prop: string): Variant;
@@ -20,11 +23,61 @@ export interface SmsSite {
   query(wql: string): SmsObject[];
 }
 
-function wrap(o: Dispatch): SmsObject {
+/** WbemScripting.SWbemLastError: the extended status of the call that failed just now, if any. */
+export type LastError = () => Dispatch;
+
+/** The provider's reason, read at once from a new SWbemLastError; none when creating one fails (no error info). */
+export function extendedStatus(lastError: LastError | undefined): ExtendedStatus | undefined {
+  if (!lastError) return undefined;
+  let o: Dispatch;
+  try {
+    o = lastError();
+  } catch {
+    return undefined;
+  }
+  const read = (from: Dispatch, prop: string): Variant => {
+    try {
+      return from.get(prop);
+    } catch {
+      return undefined; // __ExtendedStatus has no ErrorCode; a provider may leave any of them out
+    }
+  };
+  const text = (v: Variant) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+  const number = (v: Variant) => (typeof v === 'number' ? v >>> 0 : undefined);
+  try {
+    const path = read(o, 'Path_');
+    let className: string | undefined;
+    if (path && typeof path === 'object') {
+      className = text(read(path, 'Class'));
+      path.release();
+    }
+    return {
+      className, description: text(read(o, 'Description')), statusCode: number(read(o, 'StatusCode')), errorCode: number(read(o, 'ErrorCode')),
+      operation: text(read(o, 'Operation')), parameterInfo: text(read(o, 'ParameterInfo')), providerName: text(read(o, 'ProviderName')),
+    };
+  } finally {
+    o.release();
+  }
+}
+
+/** A call to the provider; a COM failure comes back with the provider's reason. */
+function call<T>(lastError: LastError | undefined, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof ComError && !err.extended) {
+      const x = extendedStatus(lastError);
+      if (x) throw err.withExtended(x);
+    }
+    throw err;
+  }
+}
+
+function wrap(o: Dispatch, lastError: LastError | undefined): SmsObject {
   return {
     get: (prop) => o.get(prop),
     set: (prop, value) => o.put(prop, value),
-    put: () => void o.call('Put_'),
+    put: () => void call(lastError, () => o.call('Put_')),
   };
 }
 
@@ -54,7 +107,7 @@ function notAProvider(locator: Dispatch, server: string, err: ComError): ComErro
   return err;
 }
 
-export function connectSms(locator: Dispatch, server: string | undefined): SmsSite {
+export function connectSms(locator: Dispatch, server: string | undefined, lastError?: LastError): SmsSite {
   let first: Dispatch;
   try {
     first = services(locator, server ?? '.', 'root\\sms');
@@ -72,7 +125,7 @@ export function connectSms(locator: Dispatch, server: string | undefined): SmsSi
   return {
     provider,
     siteCode,
-    get: (path) => wrap(site.call('Get', path) as Dispatch),
-    query: (wql) => ((site.call('ExecQuery', wql) as Dispatch | undefined)?.items() ?? []).map(wrap),
+    get: (path) => wrap(call(lastError, () => site.call('Get', path) as Dispatch), lastError),
+    query: (wql) => call(lastError, () => (site.call('ExecQuery', wql) as Dispatch | undefined)?.items() ?? []).map((o) => wrap(o, lastError)),
   };
 }

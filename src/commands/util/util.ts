@@ -2,27 +2,42 @@
 // advertisement (two bits of RemoteClientFlags, every other kept: flags.ts), points the OS program
 // at zticache.exe (or back at osdlaunch.exe), then reports every OS package, program and
 // advertisement (report.ts). Unlike the script, and unlike the first port:
-// - resolve, then write: every object the command changes is found, read and checked before the
-//   first Put_, so "not found" and every refusal mean that nothing was changed;
-// - the writes go in the order that keeps the site consistent if the second is refused: enabling
+// - every check that can say no runs before the first Put_: the objects found, read and checked
+//   (one being deleted is not there), what would be overwritten (a program or package that is not
+//   zticache's is refused without /force), and, when enabling, whether zticache.exe is in the
+//   package source (a definite no is refused without /force; "cannot tell" is said, and the
+//   command goes on). So every refusal means that nothing was changed;
+// - optimistic writes: right before each Put_, every object the decision rests on is got again by
+//   its path and compared with what was read; the change is made on that fresh copy (what another
+//   admin changed elsewhere in it is kept, never written over with what zticache read), and if
+//   anything zticache read has changed, nothing more is written and the message names the object
+//   and what changed. After the last write everything is read once more: a writer that slipped
+//   in between is reported, not left unsaid;
+// - the writes go in the order that keeps the site consistent if the second fails: enabling
 //   writes the program first (zticache.exe also runs from a distribution point, as a copy), then
 //   the advertisement; disabling the advertisement first, then the program. Never an advertisement
 //   that downloads while its program still runs osdlaunch.exe, the state the document warns of;
-//   a refused write says what was written before it and the command that undoes it;
-// - only what is zticache's is changed (command-line.ts): the arguments of a zticache command line
-//   are kept, and a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is
-//   not an OS package, is refused unless /force says so, showing the command line it would lose;
-// - object paths escaped by one function (object-path.ts); --what-if reads and prints, writes nothing.
+// - exit codes tell the site's truth: before any write a failure has its own code and "nothing was
+//   changed"; after one it is SMS_FAILED_AFTER_WRITE, and the message says what was written, the
+//   state of the site, and the command that undoes it (undo.ts: quoted as Windows splits it, read
+//   back through zticache's parser before it is printed) or, where the command cannot give the
+//   old value back, the value to put back by hand;
+// - only what is zticache's is changed (command-line.ts): a command line that already runs
+//   zticache.exe is left as it is, osdlaunch.exe's arguments are kept;
+// - object paths escaped by one function (object-path.ts); --what-if reads, checks and prints,
+//   writes nothing.
 
+import type { Variant } from '../../core/automation.js';
+import { ComError } from '../../core/automation.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { ZtiError } from '../../core/errors.js';
-import { ComError } from '../../core/automation.js';
 import { describeFlags, withDownloadAndExecute } from './flags.js';
-import { forcedCommandLine, parseCommandLine, rewriteCommandLine } from './command-line.js';
+import { forcedCommandLine, parseCommandLine, rewriteCommandLine, undoes } from './command-line.js';
 import { objectPath } from './object-path.js';
 import { report, siteKey } from './report.js';
 import { stagerFolder } from './source-check.js';
-import { step } from './steps.js';
+import { failure, step } from './steps.js';
+import { utilCommandLine } from './undo.js';
 import type { SmsObject, SmsSite } from './site.js';
 
 export interface UtilOptions {
@@ -31,7 +46,7 @@ export interface UtilOptions {
   program?: string;
   advertisement?: string;
   enable?: boolean;
-  /** change a program or package zticache does not own (its command line is overwritten) */
+  /** change a program or package zticache does not own, or enable without zticache.exe in the package source */
   force?: boolean;
   whatIf: boolean;
 }
@@ -56,22 +71,41 @@ export function utilUsage(): string[] {
     '  /program:        OS program name (with /package)',
     '  /advertisement:  OS advertisement ID',
     '  /enable:         true or yes: download and execute, program runs zticache.exe; false or no: back to osdlaunch.exe',
-    '  /force           also change a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is not an OS package',
+    '  /force           also change a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is not an OS package, or enable while zticache.exe is not in the package source',
     'Examples:',
     '  zticache util /advertisement:XXX20001 /enable:true',
     '  zticache util /package:XXX00001 /program:"Install XP" /enable:false',
   ];
 }
 
-/** One change to write: the object, what it is in words, and the line that says what changes. */
-interface Change {
-  obj: SmsObject;
+/** ActionInProgress: the site is deleting the object (SDK: filter these out). */
+export const DELETING = 3;
+
+/** An object the decision rests on: where it is, and what was read from it. */
+interface Read {
+  path: string;
+  /** in words: "advertisement XXX20001" */
   what: string;
-  said: string;
+  props: Record<string, Variant>;
 }
 
-/** A value for a command line the admin can paste: quoted when it holds a space. */
-const arg = (v: string) => (/[\s"]/.test(v) ? `"${v}"` : v);
+/** One change to write: the object as read, the property and its new value, and the line that says it. */
+interface Change {
+  read: Read;
+  prop: 'RemoteClientFlags' | 'CommandLine';
+  old: Variant;
+  now: Variant;
+  said: string;
+  /** the command that gives the old value back exactly, or the words that say what to put back by hand */
+  undo?: string;
+}
+
+/** What each kind of object is read for, and compared on before each write. */
+const READS = {
+  SMS_Advertisement: ['RemoteClientFlags', 'PackageID', 'ProgramName', 'ActionInProgress'],
+  SMS_Program: ['CommandLine', 'ActionInProgress'],
+  SMS_Package: ['PkgSourcePath', 'ImageFlags', 'ActionInProgress'],
+} as const;
 
 export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
   const { out } = ctx;
@@ -82,30 +116,40 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
   if (!changing && o.enable !== undefined) throw new ZtiError(ExitCode.USAGE, 'zticache util: /enable changes an advertisement (/advertisement:ID) or a program (/package:ID /program:NAME): name one');
   const site = step(`connecting to the SMS provider on ${o.server ?? 'this server'}`, () => ctx.connect(o.server));
   out(`Connecting to SMS provider server ${site.provider} and site ${site.siteCode}.`);
-  const server = o.server === undefined ? '' : `/server:${arg(o.server)} `;
-  const changes: Change[] = [];
+
+  const reads: Read[] = [];
   let advertChange: Change | undefined;
   let programChange: Change | undefined;
   let pkgSource: string | undefined;
+  let programRead: Read | undefined;
   let pkg = o.package;
   let prog = o.program;
 
-  // ---- resolve: every object found and checked, nothing written
+  // ---- resolve and check: every object found, read and checked, nothing written
   try {
+    const fetch = (cls: keyof typeof READS, keys: Record<string, string>, what: string): Read => {
+      const path = objectPath(cls, keys);
+      const r: Read = { path, what, props: step(`retrieving ${what}`, () => readProps(site.get(path), cls)) };
+      if (Number(r.props.ActionInProgress) === DELETING) {
+        throw new ZtiError(ExitCode.SMS_OBJECT_NOT_FOUND, `zticache util: ${what} is being deleted (ActionInProgress ${DELETING})`);
+      }
+      reads.push(r);
+      return r;
+    };
     if (o.advertisement !== undefined) {
       out(`Retrieving advertisement object for advertisement ${o.advertisement}.`);
-      const adv = get(site, objectPath('SMS_Advertisement', { AdvertisementID: o.advertisement }), `advertisement ${o.advertisement}`);
-      const old = Number(adv.get('RemoteClientFlags')) >>> 0;
-      const advPkg = text(adv.get('PackageID'));
-      const advProg = text(adv.get('ProgramName'));
-      if (pkg !== undefined && prog !== undefined && siteKey(pkg, prog) !== siteKey(advPkg, advProg)) {
+      const adv = fetch('SMS_Advertisement', { AdvertisementID: o.advertisement }, `advertisement ${o.advertisement}`);
+      const old = Number(adv.props.RemoteClientFlags) >>> 0;
+      const advPkg = text(adv.props.PackageID);
+      const advProg = text(adv.props.ProgramName);
+      // /package comes with /program (checked first)
+      if (pkg !== undefined && siteKey(pkg, prog!) !== siteKey(advPkg, advProg)) {
         throw new ZtiError(ExitCode.USAGE, `zticache util: advertisement ${o.advertisement} runs program ${advProg} of package ${advPkg}, not ${prog} of ${pkg}; give that program's /package and /program, or leave them out`);
       }
       const now = withDownloadAndExecute(old, o.enable!);
       const verb = o.enable ? 'download and execute on' : 'download and execute off';
       if (now !== old) {
-        adv.set('RemoteClientFlags', now);
-        advertChange = { obj: adv, what: `advertisement ${o.advertisement}`, said: `${verb} for advertisement ${o.advertisement}: RemoteClientFlags ${describeFlags(old)} -> ${describeFlags(now)}` };
+        advertChange = { read: adv, prop: 'RemoteClientFlags', old, now, said: `${verb} for advertisement ${o.advertisement}: RemoteClientFlags ${describeFlags(old)} -> ${describeFlags(now)}` };
       } else {
         out(`Download and execute is already ${o.enable ? 'enabled' : 'disabled'} on advertisement ${o.advertisement}: RemoteClientFlags ${describeFlags(old)}.`);
       }
@@ -116,13 +160,14 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
         prog = advProg;
       }
     }
-    if (pkg !== undefined && prog !== undefined) {
+    if (pkg !== undefined) {
+      prog = prog!;
       out(`Retrieving program object for package ${pkg} and program ${prog}.`);
-      const program = get(site, objectPath('SMS_Program', { PackageID: pkg, ProgramName: prog }), `program ${prog} of package ${pkg}`);
-      const pack = get(site, objectPath('SMS_Package', { PackageID: pkg }), `package ${pkg}`);
-      pkgSource = text(pack.get('PkgSourcePath'));
-      const old = text(program.get('CommandLine'));
-      const imageFlags = read(pack, 'ImageFlags');
+      programRead = fetch('SMS_Program', { PackageID: pkg, ProgramName: prog }, `program ${prog} of package ${pkg}`);
+      const pack = fetch('SMS_Package', { PackageID: pkg }, `package ${pkg}`);
+      pkgSource = text(pack.props.PkgSourcePath);
+      const old = text(programRead.props.CommandLine);
+      const imageFlags = pack.props.ImageFlags;
       const notOsd = imageFlags !== undefined && Number(imageFlags) !== 1;
       let want = rewriteCommandLine(old, o.enable!);
       if (want === undefined || notOsd) {
@@ -134,12 +179,14 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
         want ??= forcedCommandLine(o.enable!);
       }
       if (want !== old) {
-        program.set('CommandLine', want);
-        programChange = { obj: program, what: `program ${prog} of package ${pkg}`, said: `the command line of package ${pkg} program ${prog}: "${old}" -> "${want}"` };
+        programChange = { read: programRead, prop: 'CommandLine', old, now: want, said: `the command line of package ${pkg} program ${prog}: "${old}" -> "${want}"` };
       } else {
         out(`Package ${pkg} program ${prog} already runs ${parseCommandLine(old).runs === 'osdlaunch' ? 'osdlaunch.exe' : 'zticache.exe'}: "${old}".`);
       }
     }
+    // enabling always names a program (the advertisement's, or /package /program): its package
+    // source must hold zticache.exe, or every client fails to start it
+    if (o.enable) await checkSource(pkgSource!, o, ctx, programChange === undefined);
   } catch (err) {
     if (err instanceof ZtiError && err.exitCode !== ExitCode.USAGE && !/nothing was changed/.test(err.message)) {
       throw new ZtiError(err.exitCode, `${err.message}; nothing was changed`, { cause: err.cause });
@@ -148,38 +195,61 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
   }
 
   // ---- write, in the order that keeps the site consistent at every step
-  const order = o.enable ? [programChange, advertChange] : [advertChange, programChange];
-  for (const c of order) if (c) changes.push(c);
+  const changes = (o.enable ? [programChange, advertChange] : [advertChange, programChange]).filter((c): c is Change => c !== undefined);
+  const server = o.server;
+  if (programChange) {
+    programChange.undo = undoProgram(programChange, { server, pkg: pkg!, prog: prog!, enable: o.enable! });
+    if (!undoes(text(programChange.old), text(programChange.now), o.enable!)) {
+      out(`Note: /enable:${!o.enable} will not give "${text(programChange.old)}" back (it writes "${rewriteCommandLine(text(programChange.now), !o.enable)}"): keep this line to put it back by hand.`);
+    }
+  }
+  if (advertChange) advertChange.undo = undoAdvert(advertChange, { server, advertisement: o.advertisement!, enable: o.enable!, program: programRead });
   if (o.whatIf) {
     for (const c of changes) out(`Would have set ${c.said}.`);
-  } else {
-    const written: Change[] = [];
+    report(site, out);
+    return;
+  }
+  const written: Change[] = [];
+  try {
     for (const c of changes) {
+      const fresh = recheck(site, reads, c.read, false);
       try {
-        c.obj.put();
+        fresh.set(c.prop, c.now);
+        fresh.put();
       } catch (err) {
-        throw refused(c, err, written, { o, pkg, prog, server });
+        throw new Refused(c, err);
       }
+      c.read.props[c.prop] = c.now;
       written.push(c);
       out(`Set ${c.said}.`);
     }
+    // a writer that slipped in between the last check and a write, or after it
+    if (written.length) recheck(site, reads, undefined, true);
+  } catch (err) {
+    throw written.length ? afterWrite(err, written, o) : beforeWrite(err);
   }
 
-  if (o.enable) { // enabling always names a program: the advertisement's, or /package /program
-    out('Be sure to include zticache.exe in the OS package by including it as a');
-    out('required file on at least one custom action.');
-    await checkSource(pkgSource ?? '', o.server, ctx);
-  }
   try {
     report(site, out);
   } catch (err) {
-    if (err instanceof ZtiError && changes.length && !o.whatIf) throw new ZtiError(err.exitCode, `${err.message} (after the change above was written)`, { cause: err.cause });
-    throw err;
+    if (!written.length) throw err;
+    const why = err instanceof ZtiError ? err.message.replace(/^zticache util: /, '') : String(err);
+    throw new ZtiError(ExitCode.SMS_FAILED_AFTER_WRITE, `zticache util: the change was written (${written.map((w) => w.said).join('; ')}), then the report failed: ${why}; the site holds the change: run zticache util without /enable to see the report`, { cause: err instanceof ZtiError ? err.cause : err });
   }
 }
 
-/** A property that may not exist on this site (ImageFlags on current ConfigMgr): undefined then. */
-function read(obj: SmsObject, prop: string): unknown {
+/** The properties a decision rests on, as the object has them; one the site does not have (ImageFlags on current ConfigMgr) reads as undefined. */
+function readProps(obj: SmsObject, cls: keyof typeof READS): Record<string, Variant> {
+  const props: Record<string, Variant> = {};
+  for (const p of READS[cls]) props[p] = OPTIONAL.has(p) ? optional(obj, p) : obj.get(p);
+  return props;
+}
+
+/** Properties a site may not have: ImageFlags (current ConfigMgr), ActionInProgress (where an SMS version lacks it). */
+const OPTIONAL: ReadonlySet<string> = new Set(['ImageFlags', 'ActionInProgress']);
+
+/** A property that may not exist on this site: undefined then (a COM failure); any other failure is not that. */
+function optional(obj: SmsObject, prop: string): Variant {
   try {
     return obj.get(prop);
   } catch (err) {
@@ -188,34 +258,138 @@ function read(obj: SmsObject, prop: string): unknown {
   }
 }
 
-function get(site: SmsSite, path: string, what: string): SmsObject {
-  return step(`retrieving ${what}`, () => site.get(path));
+/**
+ * Whether another writer changed a property: its text; for ActionInProgress only whether the site
+ * began deleting the object (an update in progress, 1, is what any Put_, ours too, leaves behind).
+ */
+function differs(prop: string, was: Variant, now: Variant): boolean {
+  if (prop === 'ActionInProgress') return (Number(was) === DELETING) !== (Number(now) === DELETING);
+  return text(was) !== text(now);
 }
 
-/** The refused write, what was written before it, and the command that undoes that. */
-function refused(c: Change, err: unknown, written: readonly Change[], ctx: { o: UtilOptions; pkg?: string; prog?: string; server: string }): ZtiError {
-  const why = err instanceof ComError ? err.message : String(err);
-  let tail = 'nothing was changed';
-  if (written.length) {
-    const { o, pkg, prog, server } = ctx;
-    // enabling wrote the program (its advertisement refused); disabling wrote the advertisement
-    const undo = o.enable
-      ? `zticache util ${server}/package:${arg(pkg!)} /program:${arg(prog!)} /enable:false`
-      : `zticache util ${server}/advertisement:${arg(o.advertisement!)} /enable:true`;
-    const state = o.enable
-      ? 'the program runs zticache.exe and the advertisement still runs from the distribution point, which works (zticache.exe copies the package from there)'
-      : 'the advertisement runs from the distribution point again and the program still runs zticache.exe, which works (it copies the package from there)';
-    tail = `written before it: ${written.map((w) => w.said).join('; ')}. The site is consistent: ${state}. Run it again to finish, or undo what was written with: ${undo}`;
+/** A value as the messages show it. */
+function shown(prop: string, v: Variant): string {
+  if (v === undefined || v === null) return '(none)';
+  return prop === 'RemoteClientFlags' ? describeFlags(Number(v)) : typeof v === 'string' ? `"${v}"` : String(v);
+}
+
+/** Another writer's doing, found when an object was got again: before a write, or after the last (late). */
+class Changed extends Error {
+  constructor(readonly read: Read, detail: string, readonly late: boolean, override readonly cause?: unknown) {
+    super(`${read.what} ${detail}`);
   }
-  return new ZtiError(ExitCode.SMS_CHANGE_REFUSED, `zticache util: writing ${c.what} back (Put_) was refused: ${why}; ${tail}`, { cause: err });
 }
 
-/** The package-source check: yes, no, or cannot tell and why. */
-async function checkSource(source: string, server: string | undefined, ctx: UtilContext): Promise<void> {
-  const where = stagerFolder(source, server);
+/** A Put_ the provider refused. */
+class Refused extends Error {
+  constructor(readonly change: Change, override readonly cause: unknown) {
+    super(`writing ${change.read.what} back (Put_) was refused`);
+  }
+}
+
+/**
+ * Gets every object of the decision again by its path and compares what was read; returns the
+ * fresh copy of `target` (the one to change and write), or throws Changed.
+ */
+function recheck(site: SmsSite, reads: readonly Read[], target: Read | undefined, late: boolean): SmsObject {
+  let fresh: SmsObject | undefined;
+  for (const r of reads) {
+    const cls = r.path.slice(0, r.path.indexOf('.')) as keyof typeof READS;
+    let obj: SmsObject;
+    let now: Record<string, Variant>;
+    try {
+      obj = site.get(r.path);
+      now = readProps(obj, cls);
+    } catch (err) {
+      if (err instanceof ComError && err.hresult >>> 0 === 0x80041002) throw new Changed(r, `is gone (deleted by another writer after zticache util read it: ${err.message})`, late, err);
+      throw failure(`reading ${r.what} again`, err);
+    }
+    const diffs = Object.keys(r.props).filter((p) => differs(p, r.props[p], now[p])).map((p) => `${p} ${shown(p, r.props[p])} -> ${shown(p, now[p])}`);
+    if (diffs.length) throw new Changed(r, `was changed by another writer after zticache util read it: ${diffs.join(', ')}`, late);
+    if (r === target) fresh = obj;
+  }
+  return fresh!;
+}
+
+/** A failure before anything was written: its own code, and nothing was changed. */
+function beforeWrite(err: unknown): ZtiError {
+  if (err instanceof Changed) return new ZtiError(ExitCode.SMS_OBJECT_CHANGED, `zticache util: ${err.message}; nothing of it was written; nothing was changed: run it again to decide on what the site holds now`, { cause: err.cause });
+  if (err instanceof Refused) {
+    const why = err.cause instanceof ComError ? err.cause.message : String(err.cause);
+    return new ZtiError(ExitCode.SMS_CHANGE_REFUSED, `zticache util: ${err.message}: ${why}; nothing was changed`, { cause: err.cause });
+  }
+  const e = failure('writing', err);
+  return /nothing was changed/.test(e.message) ? e : new ZtiError(e.exitCode, `${e.message}; nothing was changed`, { cause: e.cause });
+}
+
+/** A failure after a write: SMS_FAILED_AFTER_WRITE, what was written, the site's state, and the undo. */
+function afterWrite(err: unknown, written: readonly Change[], o: UtilOptions): ZtiError {
+  const failed = err instanceof Refused ? `${err.message}: ${err.cause instanceof ComError ? err.cause.message : String(err.cause)}`
+    : err instanceof Changed ? `${err.message}; nothing of it was written`
+    : err instanceof ZtiError ? err.message.replace(/^zticache util: /, '')
+    : String(err);
+  // undone last first: the advertisement before the program, never downloading onto osdlaunch.exe
+  const undo = [...written].reverse().map((w) => w.undo).join('; ');
+  const cause = err instanceof Refused || err instanceof Changed ? err.cause : err instanceof ZtiError ? err.cause : err;
+  const said = written.map((w) => w.said).join('; ');
+  if (err instanceof Changed && (err.late || written.some((w) => w.read === err.read))) {
+    // another writer changed what zticache util wrote, or what it rests on, after it wrote: the
+    // site is someone else's now, and no sentence here can vouch for it
+    return new ZtiError(ExitCode.SMS_FAILED_AFTER_WRITE,
+      `zticache util: written: ${said}; then ${err.message} (another admin or run wrote at the same time). The site is not as zticache util left it: see it with zticache util (no arguments), and run this command again to decide on what it holds now; what zticache util wrote is undone ${undo}`,
+      { cause });
+  }
+  // enabling wrote the program first: zticache.exe works from the distribution point and from the
+  // cache, whatever the advertisement does; disabling wrote the advertisement first: run from the
+  // distribution point, whatever the program runs
+  const state = o.enable
+    ? 'the program runs zticache.exe, which works whether the advertisement downloads or runs from the distribution point (zticache.exe copies the package from there)'
+    : 'the advertisement runs from the distribution point again, where the program works whatever it runs (zticache.exe copies the package from there)';
+  return new ZtiError(ExitCode.SMS_FAILED_AFTER_WRITE,
+    `zticache util: ${failed}; written before it: ${said}. The site is consistent: ${state}. Run it again to finish, or undo what was written ${undo}`,
+    { cause });
+}
+
+/** The undo of a program's command line: the opposite /enable where it gives the old line back exactly, else the line to put back. */
+function undoProgram(c: Change, at: { server?: string; pkg: string; prog: string; enable: boolean }): string {
+  const back = `set the command line of program ${at.prog} of package ${at.pkg} back to "${text(c.old)}"`;
+  if (!undoes(text(c.old), text(c.now), at.enable)) {
+    return `by hand: ${back} (zticache util /enable:${!at.enable} would write "${rewriteCommandLine(text(c.now), !at.enable)}", not what it ran)`;
+  }
+  const line = utilCommandLine({ server: at.server, package: at.pkg, program: at.prog, enable: !at.enable });
+  return line ? `with: ${line}` : `by hand: ${back} (no command line gives zticache util these names back)`;
+}
+
+/**
+ * The undo of an advertisement's flags: the opposite /enable on it, where that gives the old value
+ * back and leaves its program as it is (enabling also points the program at zticache.exe).
+ */
+function undoAdvert(c: Change, at: { server?: string; advertisement: string; enable: boolean; program?: Read }): string {
+  const back = `set RemoteClientFlags of advertisement ${at.advertisement} back to ${Number(c.old) >>> 0} in the console`;
+  const commandLine = text(at.program?.props.CommandLine);
+  const programKept = at.enable || at.program === undefined || rewriteCommandLine(commandLine, true) === commandLine;
+  if (withDownloadAndExecute(Number(c.now), !at.enable) !== Number(c.old) >>> 0 || !programKept) {
+    return `by hand: ${back} (zticache util /enable:${!at.enable} would not give it back alone)`;
+  }
+  const line = utilCommandLine({ server: at.server, advertisement: at.advertisement, enable: !at.enable });
+  return line ? `with: ${line}` : `by hand: ${back} (no command line gives zticache util this ID back)`;
+}
+
+/** The package-source check, before any write: yes; no (refused, or said under /force); cannot tell (said, and on). */
+async function checkSource(source: string, o: UtilOptions, ctx: UtilContext, alreadyEnabled: boolean): Promise<void> {
+  ctx.out('Be sure to include zticache.exe in the OS package by including it as a');
+  ctx.out('required file on at least one custom action.');
+  const where = stagerFolder(source, o.server);
   const answer = 'cannotTell' in where ? where.cannotTell : ctx.findStager ? await ctx.findStager(where.folder) : 'this computer cannot look';
   const looked = 'folder' in where && where.folder !== source ? ` (looked in ${where.folder})` : '';
-  if (answer === true) ctx.out(`zticache.exe is in the package source ${source}${looked}.`);
-  else if (answer === false) ctx.out(`Warning: zticache.exe is NOT in the package source ${source}${looked}: add it, then update the distribution points.`);
-  else ctx.out(`Cannot tell whether zticache.exe is in the package source ${source || '(none)'}: ${answer}.`);
+  if (answer === true) {
+    ctx.out(`zticache.exe is in the package source ${source}${looked}.`);
+  } else if (answer === false) {
+    const missing = `zticache.exe is NOT in the package source ${source}${looked}: every client would fail to start the program`;
+    const already = alreadyEnabled ? ' (the program already runs zticache.exe: clients that run it now fail)' : '';
+    if (!o.force) throw new ZtiError(ExitCode.SMS_STAGER_NOT_IN_SOURCE, `zticache util: ${missing}${already}; add it to the package source and update the distribution points, then run this again; nothing was changed (/force writes anyway)`);
+    ctx.out(`Warning: /force: ${missing}${already}; writing anyway: add it, then update the distribution points, before clients run the program.`);
+  } else {
+    ctx.out(`Cannot tell whether zticache.exe is in the package source ${source || '(none)'}: ${answer}; going on (make sure it is there: clients fail to start the program without it).`);
+  }
 }

@@ -15,11 +15,13 @@ import { runUtil, utilUsage, type UtilOptions } from '../../../src/commands/util
 import { memorySite, pathKeys, type MemorySite } from '../../helpers/sms-site.js';
 import { objectPath } from '../../../src/commands/util/object-path.js';
 import { stagerFolder } from '../../../src/commands/util/source-check.js';
-import { findStager, utilCommand } from '../../../src/commands/util/command.js';
+import { utilCommand } from '../../../src/commands/util/command.js';
+import { findStagerInChild, lookChild, lookForStager } from '../../../src/commands/util/look.js';
 import { parseCommandLine, rewriteCommandLine } from '../../../src/commands/util/command-line.js';
 import { parseArgs } from '../../../src/cli/args.js';
 import type { Platform } from '../../../src/platform/platform.js';
-import { tempDir } from '../../helpers/fixtures.js';
+import { CLI, tempDir, waitFor } from '../../helpers/fixtures.js';
+import { fromCmd, splitCommandLine } from '../../../src/commands/util/undo.js';
 
 /** A site as the document's example has it, its advertisement carrying settings the script wiped. */
 function xpSite(flags = 0x08 | 0x20 | 0x400 | 0x2000) {
@@ -42,6 +44,14 @@ async function run(site: MemorySite, o: Partial<UtilOptions>, findStager?: (fold
   return { lines, text: lines.join('\n'), error };
 }
 const answer = (a: boolean | string) => async () => a;
+/** Runs a command line zticache printed (`zticache util ...`) as cmd.exe, the C runtime and zticache's parser read it. */
+async function runLine(site: MemorySite, line: string, findStager?: (folder: string) => Promise<boolean | string>) {
+  const argv = splitCommandLine(fromCmd(line));
+  expect(argv[0]).toBe('zticache');
+  const a = parseArgs(argv.slice(1));
+  expect(a.command).toBe('util');
+  return run(site, { server: a.server, package: a.package, program: a.program, advertisement: a.advertisement, enable: a.enable, force: a.force }, findStager);
+}
 /** the site's records as they are, to show what a run changed */
 const state = (site: MemorySite) => JSON.stringify([site.packages, site.programs, site.adverts]);
 
@@ -85,16 +95,17 @@ describe('zticache util: download and execute on and off', () => {
     expect(site.programs[0]!.CommandLine).toBe('zticache.exe');
     expect(site.programs[1]!.CommandLine).toBe('setup.exe');
     expect(site.puts).toEqual(['SMS_Program', 'SMS_Advertisement']);
-    expect(r.lines.slice(0, 7)).toEqual([
+    // every check before the first write: the objects, then the package source, then the writes
+    expect(r.lines.slice(0, 8)).toEqual([
       'Connecting to SMS provider server SERVER1 and site MTN.',
       'Retrieving advertisement object for advertisement XXX20001.',
       'Retrieving program object for package XXX00001 and program Install XP.',
-      'Set the command line of package XXX00001 program Install XP: "osdlaunch.exe" -> "zticache.exe".',
-      'Set download and execute on for advertisement XXX20001: RemoteClientFlags 9256 (0x2428: RUN_FROM_LOCAL_DISPPOINT|DONT_RUN_NO_LOCAL_DISPPOINT|BALLOON_REMINDERS_REQUIRED|RERUN_IF_FAILED) -> 9264 (0x2430: DOWNLOAD_FROM_LOCAL_DISPPOINT|DONT_RUN_NO_LOCAL_DISPPOINT|BALLOON_REMINDERS_REQUIRED|RERUN_IF_FAILED).',
       'Be sure to include zticache.exe in the OS package by including it as a',
       'required file on at least one custom action.',
+      'zticache.exe is in the package source \\\\SERVER1\\pkgs\\xp.',
+      'Set the command line of package XXX00001 program Install XP: "osdlaunch.exe" -> "zticache.exe".',
+      'Set download and execute on for advertisement XXX20001: RemoteClientFlags 9256 (0x2428: RUN_FROM_LOCAL_DISPPOINT|DONT_RUN_NO_LOCAL_DISPPOINT|BALLOON_REMINDERS_REQUIRED|RERUN_IF_FAILED) -> 9264 (0x2430: DOWNLOAD_FROM_LOCAL_DISPPOINT|DONT_RUN_NO_LOCAL_DISPPOINT|BALLOON_REMINDERS_REQUIRED|RERUN_IF_FAILED).',
     ]);
-    expect(r.text).toContain('zticache.exe is in the package source \\\\SERVER1\\pkgs\\xp.');
     expect(r.text).toMatch(/OS Package ID: +XXX00001\nOS Package Name: +XP Master\n OS Program Name: +Install XP\n OS Program command line: +zticache\.exe\n OS Program cache enabled: True\n  OS Advertisement ID: +XXX20001\n  OS Advertisement flags: +9264 \(0x2430: [A-Z_|]+\)\n  Download enabled: +True/);
     expect(r.text).not.toMatch(/XXX00002|Warning/);
   });
@@ -215,13 +226,14 @@ describe('zticache util: resolve, then write', () => {
       site.refusePutAt = [1];
       let r = await run(site, o);
       expect(r.error?.exitCode).toBe(ExitCode.SMS_CHANGE_REFUSED);
-      expect(r.error?.message).toMatch(new RegExp(`^zticache util: writing ${first === 'SMS_Program' ? 'program Install XP of package XXX00001' : 'advertisement XXX20001'} back \\(Put_\\) was refused: .*Access denied; nothing was changed$`));
+      expect(r.error?.message).toMatch(new RegExp(`^zticache util: writing ${first === 'SMS_Program' ? 'program Install XP of package XXX00001' : 'advertisement XXX20001'} back \\(Put_\\) was refused: Put_ failed: WBEM_E_ACCESS_DENIED \\(0x80041003\\): Access denied; the provider's reason \\(SMS_ExtendedStatus\\): User MTN\\\\admin2 has no Modify permission on the advertisement's collection XXX00010 \\(StatusCode WBEM_E_ACCESS_DENIED \\(0x80041003\\), ErrorCode 0x40480015\\); nothing was changed$`));
       expect(state(site)).toBe(before);
       // the second refused: the first is written, said, and the site consistent
       site = make();
       site.refusePutAt = [2];
       r = await run(site, o);
-      expect(r.error?.exitCode).toBe(ExitCode.SMS_CHANGE_REFUSED);
+      // something was written: never a code that says nothing was changed
+      expect(r.error?.exitCode).toBe(ExitCode.SMS_FAILED_AFTER_WRITE);
       expect(site.puts).toEqual([first]);
       expect(r.error?.cause).toBeInstanceOf(ComError);
       const undo = /undo what was written with: (.*)$/.exec(r.error!.message)![1]!;
@@ -232,14 +244,13 @@ describe('zticache util: resolve, then write', () => {
         : `download and execute off for advertisement XXX20001: RemoteClientFlags ${describeFlags(0x10)} -> ${describeFlags(0x08)}`;
       expect(r.error!.message).toContain(`; written before it: ${said}. The site is consistent: `);
       expect(r.error!.message).toContain(enable
-        ? 'The site is consistent: the program runs zticache.exe and the advertisement still runs from the distribution point, which works (zticache.exe copies the package from there). Run it again to finish'
-        : 'The site is consistent: the advertisement runs from the distribution point again and the program still runs zticache.exe, which works (it copies the package from there). Run it again to finish');
+        ? 'The site is consistent: the program runs zticache.exe, which works whether the advertisement downloads or runs from the distribution point (zticache.exe copies the package from there). Run it again to finish, or undo what was written with: '
+        : 'The site is consistent: the advertisement runs from the distribution point again, where the program works whatever it runs (zticache.exe copies the package from there). Run it again to finish, or undo what was written with: ');
       // never the state the document warns of: downloading while the program runs osdlaunch.exe
       expect(Number(site.adverts[0]!.RemoteClientFlags) & 0x10 && /osdlaunch/.test(String(site.programs[0]!.CommandLine))).toBeFalsy();
-      // the undo, as named, gives the site back
-      const args = Object.fromEntries([...undo.matchAll(/\/(\w+):("[^"]*"|\S+)/g)].map((m) => [m[1]!, m[2]!.replace(/"/g, '')]));
+      // the undo, read as Windows and zticache's parser read it, gives the site back
       site.refusePutAt = [];
-      expect((await run(site, { ...args, enable: args.enable === 'true' })).error).toBeUndefined();
+      expect((await runLine(site, undo)).error).toBeUndefined();
       expect(state(site)).toBe(before);
       // without /server the undo names none (this server, as the run was)
       site = make();
@@ -250,14 +261,15 @@ describe('zticache util: resolve, then write', () => {
     });
   }
 
-  it('a report that fails after a write says the change was written', async () => {
+  it('a report that fails after a write says the change was written, with the code that says so', async () => {
     const site = xpSite();
-    const query = site.query;
-    site.query = (wql) => { if (/SMS_Advertisement/.test(wql)) throw new ComError('ExecQuery', 0x80041003); return query(wql); };
+    site.failEnumAt = { cls: 'SMS_Advertisement', n: 1 }; // the provider drops mid-enumeration
     const r = await run(site, { advertisement: 'XXX20001', enable: true });
-    expect(r.error?.exitCode).toBe(ExitCode.SMS_PROVIDER_UNAVAILABLE);
-    expect(r.error?.message).toMatch(/querying SMS_Advertisement: .* \(after the change above was written\)$/);
-    expect((r.error?.cause as ComError).hresult).toBe(0x80041003);
+    expect(r.error?.exitCode).toBe(ExitCode.SMS_FAILED_AFTER_WRITE);
+    expect(r.error?.message).toBe('zticache util: the change was written (the command line of package XXX00001 program Install XP: "osdlaunch.exe" -> "zticache.exe"; '
+      + `download and execute on for advertisement XXX20001: RemoteClientFlags ${describeFlags(0x2428)} -> ${describeFlags(0x2430)}), then the report failed: `
+      + 'querying SMS_Advertisement: ExecQuery(select * from SMS_Advertisement)._NewEnum: IEnumVARIANT::Next failed: RPC_S_CALL_FAILED (0x800706BE); the site holds the change: run zticache util without /enable to see the report');
+    expect((r.error?.cause as ComError).hresult).toBe(0x800706be);
     expect(site.puts).toEqual(['SMS_Program', 'SMS_Advertisement']);
     // nothing written (--what-if, or already so): the report's failure is only its own
     for (const o of [{ advertisement: 'XXX20001', enable: true, whatIf: true }, { advertisement: 'XXX20001', enable: false }]) {
@@ -279,8 +291,21 @@ describe('zticache util: resolve, then write', () => {
       const o = get(p);
       return /^SMS_Package\./.test(p) ? { ...o, get: (prop) => { if (prop === 'ImageFlags') throw broken; return o.get(prop); } } : o;
     };
-    await expect(runUtil({ whatIf: false, advertisement: 'XXX20001', enable: true }, { connect: () => site, out: () => {} })).rejects.toBe(broken);
+    const r = await run(site, { advertisement: 'XXX20001', enable: true });
+    expect(r.error?.exitCode).toBe(ExitCode.SMS_PROVIDER_UNAVAILABLE);
+    expect(r.error?.message).toBe('zticache util: retrieving package XXX00001: TypeError: the provider object is gone; nothing was changed');
+    expect(r.error?.cause).toBe(broken);
     expect(site.puts).toEqual([]);
+    // a property zticache must have, failing by COM, is never read as missing either
+    const flags = xpSite();
+    const get2 = flags.get;
+    flags.get = (p) => {
+      const o = get2(p);
+      return /^SMS_Advertisement\./.test(p) ? { ...o, get: (prop) => { if (prop === 'RemoteClientFlags') throw new ComError('get RemoteClientFlags', 0x80041003); return o.get(prop); } } : o;
+    };
+    const f = await run(flags, { advertisement: 'XXX20001', enable: true });
+    expect(f.error?.exitCode).toBe(ExitCode.SMS_PROVIDER_UNAVAILABLE);
+    expect(f.error?.message).toMatch(/^zticache util: retrieving advertisement XXX20001: get RemoteClientFlags failed: WBEM_E_ACCESS_DENIED/);
   });
 });
 
@@ -306,7 +331,7 @@ describe('zticache util: only what is zticache\'s', () => {
     expect(rewriteCommandLine('zticache.exe /status-mif:Z.mif --', false)).toBe('osdlaunch.exe');
     expect(rewriteCommandLine('zticache.exe /a--b', false)).toBe('osdlaunch.exe');
     expect(rewriteCommandLine('  osdlaunch.exe  /x ', true)).toBe('zticache.exe -- /x');
-    expect(rewriteCommandLine('"C:\\Program Files\\zticache.exe" /s', true)).toBe('zticache.exe /s');
+    expect(rewriteCommandLine('"C:\\Program Files\\zticache.exe" /s', true)).toBe('"C:\\Program Files\\zticache.exe" /s');
   });
 
   const withCommandLine = async (commandLine: string, enable: boolean, force = false) => {
@@ -316,11 +341,13 @@ describe('zticache util: only what is zticache\'s', () => {
     return { r, now: site.programs[0]!.CommandLine, site };
   };
 
-  it('enabling keeps a zticache command line\'s arguments (the README\'s /status-mif), whatever path or case runs it', async () => {
-    expect((await withCommandLine('zticache.exe /status-mif:ZTICache.mif', true)).now).toBe('zticache.exe /status-mif:ZTICache.mif');
-    expect((await withCommandLine('zticache.exe /status-mif:ZTICache.mif', true)).site.puts).toEqual([]);
-    expect((await withCommandLine('"C:\\Tools\\ZTICACHE.EXE"  /status-mif:Z.mif', true)).now).toBe('zticache.exe /status-mif:Z.mif');
-    expect((await withCommandLine('ZTICache', true)).now).toBe('zticache.exe');
+  it('enabling leaves a command line that already runs zticache.exe as it is, whatever path, case or arguments (no Put_ that changes nothing zticache owns)', async () => {
+    for (const line of ['zticache.exe /status-mif:ZTICache.mif', 'ZTICACHE.EXE', '"C:\\Tools\\ZTICACHE.EXE"  /status-mif:Z.mif', 'ZTICache', ' zticache.exe ']) {
+      const r = await withCommandLine(line, true);
+      expect(r.now, line).toBe(line);
+      expect(r.site.putCalls, line).toBe(0);
+      expect(r.r.text, line).toContain(`Package XXX00001 program Install XP already runs zticache.exe: "${line}".`);
+    }
     expect((await withCommandLine('cscript //nologo ZTICache.vbs', true)).now).toBe('zticache.exe');
   });
 
@@ -366,14 +393,55 @@ describe('zticache util: only what is zticache\'s', () => {
   });
 });
 
-describe('zticache util: the package-source check says yes, no or cannot tell', () => {
-  it('a UNC source is looked at as it is; each answer in its words', async () => {
-    const asked: string[] = [];
-    const look = (a: boolean | string) => async (f: string) => (asked.push(f), a);
-    expect((await run(xpSite(), { advertisement: 'XXX20001', enable: true }, look(true))).text).toContain('zticache.exe is in the package source \\\\SERVER1\\pkgs\\xp.');
-    expect((await run(xpSite(), { advertisement: 'XXX20001', enable: true }, look(false))).text).toContain('Warning: zticache.exe is NOT in the package source \\\\SERVER1\\pkgs\\xp: add it, then update the distribution points.');
-    expect((await run(xpSite(), { advertisement: 'XXX20001', enable: true }, look('\\\\SERVER1\\pkgs\\xp did not answer within 10 s'))).text).toContain('Cannot tell whether zticache.exe is in the package source \\\\SERVER1\\pkgs\\xp: \\\\SERVER1\\pkgs\\xp did not answer within 10 s.');
-    expect(asked).toEqual(['\\\\SERVER1\\pkgs\\xp', '\\\\SERVER1\\pkgs\\xp', '\\\\SERVER1\\pkgs\\xp']);
+describe('zticache util: the package-source check, before the first write: yes, no (refused) or cannot tell (said, and on)', () => {
+  it('a UNC source is looked at as it is, before anything is written; each answer in its words', async () => {
+    const asked: Array<[string, number]> = [];
+    let site = xpSite();
+    const look = (a: boolean | string, s: () => MemorySite) => async (f: string) => (asked.push([f, s().putCalls]), a);
+    let r = await run(site, { advertisement: 'XXX20001', enable: true }, look(true, () => site));
+    expect(r.text).toContain('zticache.exe is in the package source \\\\SERVER1\\pkgs\\xp.');
+    expect(site.puts).toEqual(['SMS_Program', 'SMS_Advertisement']);
+    site = xpSite();
+    r = await run(site, { advertisement: 'XXX20001', enable: true }, look('\\\\SERVER1\\pkgs\\xp did not answer within 10 s', () => site));
+    expect(r.error).toBeUndefined();
+    expect(r.text).toContain('Cannot tell whether zticache.exe is in the package source \\\\SERVER1\\pkgs\\xp: \\\\SERVER1\\pkgs\\xp did not answer within 10 s; going on (make sure it is there: clients fail to start the program without it).');
+    expect(site.puts).toEqual(['SMS_Program', 'SMS_Advertisement']);
+    // looked at before the first Put_, every time
+    expect(asked).toEqual([['\\\\SERVER1\\pkgs\\xp', 0], ['\\\\SERVER1\\pkgs\\xp', 0]]);
+  });
+
+  it('zticache.exe definitely not there: refused with its own code, and nothing written (a mandatory advertisement would fail on every client)', async () => {
+    const site = xpSite();
+    const before = state(site);
+    const r = await run(site, { advertisement: 'XXX20001', enable: true }, answer(false));
+    expect(r.error?.exitCode).toBe(ExitCode.SMS_STAGER_NOT_IN_SOURCE);
+    expect(r.error?.message).toBe('zticache util: zticache.exe is NOT in the package source \\\\SERVER1\\pkgs\\xp: every client would fail to start the program; add it to the package source and update the distribution points, then run this again; nothing was changed (/force writes anyway)');
+    expect(site.putCalls).toBe(0);
+    expect(state(site)).toBe(before);
+    expect(r.text).not.toMatch(/^Set /m);
+    // --what-if gives the same refusal
+    const w = await run(site, { advertisement: 'XXX20001', enable: true, whatIf: true }, answer(false));
+    expect(w.error?.exitCode).toBe(ExitCode.SMS_STAGER_NOT_IN_SOURCE);
+    // a program that already runs zticache.exe: the site is broken already, and the message says so
+    const already = xpSite(0x10);
+    already.programs[0]!.CommandLine = 'zticache.exe';
+    const a = await run(already, { advertisement: 'XXX20001', enable: true }, answer(false));
+    expect(a.error?.exitCode).toBe(ExitCode.SMS_STAGER_NOT_IN_SOURCE);
+    expect(a.error?.message).toContain('every client would fail to start the program (the program already runs zticache.exe: clients that run it now fail); add it');
+    // disabling never asks
+    let asked = false;
+    const off = xpSite(0x10);
+    off.programs[0]!.CommandLine = 'zticache.exe';
+    expect((await run(off, { advertisement: 'XXX20001', package: 'XXX00001', program: 'Install XP', enable: false }, async () => ((asked = true), false))).error).toBeUndefined();
+    expect(asked).toBe(false);
+  });
+
+  it('/force writes anyway, and says what clients need first', async () => {
+    const site = xpSite();
+    const r = await run(site, { advertisement: 'XXX20001', enable: true, force: true }, answer(false));
+    expect(r.error).toBeUndefined();
+    expect(site.puts).toEqual(['SMS_Program', 'SMS_Advertisement']);
+    expect(r.text).toContain('Warning: /force: zticache.exe is NOT in the package source \\\\SERVER1\\pkgs\\xp: every client would fail to start the program; writing anyway: add it, then update the distribution points, before clients run the program.');
   });
 
   it('a local source of a remote /server through its administrative share, never this computer\'s disk', async () => {
@@ -382,7 +450,7 @@ describe('zticache util: the package-source check says yes, no or cannot tell', 
     const asked: string[] = [];
     const r = await run(site, { server: 'SERVER1', advertisement: 'XXX20001', enable: true }, async (f) => (asked.push(f), false));
     expect(asked).toEqual(['\\\\SERVER1\\D$\\pkgs\\xp']);
-    expect(r.text).toContain('Warning: zticache.exe is NOT in the package source d:\\pkgs\\xp (looked in \\\\SERVER1\\D$\\pkgs\\xp): add it');
+    expect(r.error?.message).toContain('zticache.exe is NOT in the package source d:\\pkgs\\xp (looked in \\\\SERVER1\\D$\\pkgs\\xp): every client');
     expect(stagerFolder('D:\\pkgs', undefined)).toEqual({ folder: 'D:\\pkgs' });
     expect(stagerFolder('D:\\pkgs', '.')).toEqual({ folder: 'D:\\pkgs' });
     expect(stagerFolder('D:\\pkgs', 'LocalHost')).toEqual({ folder: 'D:\\pkgs' });
@@ -393,44 +461,83 @@ describe('zticache util: the package-source check says yes, no or cannot tell', 
     expect(stagerFolder('pkgs\\xp', 'S')).toEqual({ cannotTell: '"pkgs\\xp" is neither a UNC path nor a local path of the site server' });
     const none = xpSite();
     none.packages[0]!.PkgSourcePath = '';
-    expect((await run(none, { advertisement: 'XXX20001', enable: true }, async () => true)).text).toContain('Cannot tell whether zticache.exe is in the package source (none): the package has no source path.');
+    expect((await run(none, { advertisement: 'XXX20001', enable: true }, async () => true)).text).toContain('Cannot tell whether zticache.exe is in the package source (none): the package has no source path; going on');
   });
 
-  it('looking: a file there, a folder without it, a folder out of reach, and no answer in time', async () => {
+  it('the look itself: a file there, a folder without it, a folder out of reach, a zticache.exe that is a folder, a source that refuses to be read', async () => {
     const dir = tempDir('zti-src-');
-    expect(await findStager(dir, 5_000)).toBe(false);
-    fs.writeFileSync(path.join(dir, 'zticache.exe'), 'MZ');
-    expect(await findStager(dir, 5_000)).toBe(true);
-    expect(await findStager(path.join(dir, 'gone'), 5_000)).toBe(`${path.join(dir, 'gone')} cannot be reached (ENOENT)`);
-    const stat = vi.spyOn(fs.promises, 'stat').mockImplementation(() => new Promise(() => {})); // a share that never answers
-    try {
-      expect(await findStager('\\\\slow\\share', 50)).toBe('\\\\slow\\share did not answer within 0.05 s');
-    } finally {
-      stat.mockRestore();
-    }
-  });
-
-  it('looking: a zticache.exe that is a folder is not one; a source that refuses to be read says why; the time limit is cleared once answered', async () => {
-    const dir = tempDir('zti-src-');
+    expect(await lookForStager(dir)).toBe(false);
     fs.mkdirSync(path.join(dir, 'zticache.exe'));
-    expect(await findStager(dir, 5_000)).toBe(false);
+    expect(await lookForStager(dir)).toBe(false);
+    fs.rmdirSync(path.join(dir, 'zticache.exe'));
+    fs.writeFileSync(path.join(dir, 'zticache.exe'), 'MZ');
+    expect(await lookForStager(dir)).toBe(true);
+    expect(await lookForStager(path.join(dir, 'gone'))).toBe(`${path.join(dir, 'gone')} cannot be reached (ENOENT)`);
     const denied = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
-    const stat = vi.spyOn(fs.promises, 'stat').mockRejectedValueOnce(denied).mockRejectedValueOnce(new Error('no code'));
+    const enoent = () => Object.assign(new Error('gone'), { code: 'ENOENT' });
+    const stat = vi.spyOn(fs.promises, 'stat').mockRejectedValueOnce(denied).mockRejectedValueOnce(new Error('no code'))
+      .mockRejectedValueOnce(enoent()).mockRejectedValueOnce(new Error('odd'))
+      .mockRejectedValueOnce(enoent()).mockResolvedValueOnce({ isDirectory: () => false } as fs.Stats);
     try {
-      expect(await findStager('\\\\nas\\locked', 5_000)).toBe('\\\\nas\\locked cannot be read (EACCES)');
-      expect(await findStager('\\\\nas\\odd', 5_000)).toBe('\\\\nas\\odd cannot be read (no code)');
+      expect(await lookForStager('\\\\nas\\locked')).toBe('\\\\nas\\locked cannot be read (EACCES)');
+      expect(await lookForStager('\\\\nas\\odd')).toBe('\\\\nas\\odd cannot be read (no code)');
+      expect(await lookForStager('\\\\nas\\odder')).toBe('\\\\nas\\odder cannot be reached (odd)');
+      expect(await lookForStager('\\\\nas\\file')).toBe('\\\\nas\\file is not a folder');
     } finally {
       stat.mockRestore();
     }
+  });
+
+  it('the child\'s side: one line of JSON, written out before it exits; anything but one folder is refused', async () => {
+    const dir = tempDir('zti-src-');
+    const lines: string[] = [];
+    expect(await lookChild([dir], async (t) => void lines.push(t))).toBe(0);
+    expect(lines).toEqual(['{"answer":false}\n']);
+    expect(await lookChild([], async (t) => void lines.push(t))).toBe(2);
+    expect(await lookChild([dir, dir], async (t) => void lines.push(t))).toBe(2);
+    expect(lines).toHaveLength(1);
+  });
+
+  it.skipIf(!fs.existsSync(CLI))('in a child process: zticache util-look answers yes, no and cannot tell through its pipe', async () => {
+    const dir = tempDir('zti-src-');
+    const self = [process.execPath, CLI];
+    expect(await findStagerInChild(self, dir, 30_000)).toBe(false);
+    fs.writeFileSync(path.join(dir, 'zticache.exe'), 'MZ');
+    expect(await findStagerInChild(self, dir, 30_000)).toBe(true);
+    expect(await findStagerInChild(self, path.join(dir, 'gone'), 30_000)).toBe(`${path.join(dir, 'gone')} cannot be reached (ENOENT)`);
+  });
+
+  it('a look that never answers is given up at the time limit, and its process killed, never waited for', async () => {
+    const dir = tempDir('zti-hang-');
+    const pidFile = path.join(dir, 'pid');
+    // a child that starts, says who it is, and never answers (a share that never answers)
+    const hang = [process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setInterval(() => {}, 1e6)`];
+    const started = Date.now();
+    const answer = findStagerInChild(hang, '\\\\slow\\share', 1_500);
+    await waitFor('the look to start', () => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8') !== '');
+    expect(await answer).toBe('\\\\slow\\share did not answer within 1.5 s');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
+    const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+    const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    await waitFor('the look to be killed', () => !alive());
+  });
+
+  it('a look that ends without an answer, or cannot start, is "cannot tell" with why; an answer ends the wait at once', async () => {
+    expect(await findStagerInChild([process.execPath, '-e', 'process.exit(3)'], 'F', 30_000)).toBe('the look at F ended without an answer (exit code 3)');
+    expect(await findStagerInChild([process.execPath, '-e', 'console.log("{\\"answer\\":42}")'], 'F', 30_000)).toBe('the look at F ended without an answer (exit code 0)');
+    expect(await findStagerInChild([process.execPath, '-e', 'console.log("not json")'], 'F', 30_000)).toBe('the look at F ended without an answer (exit code 0)');
+    expect(await findStagerInChild([path.join(tempDir('zti-none-'), 'no-such-exe')], 'F', 30_000)).toBe('the look at F could not be started (ENOENT)');
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
-      expect(await findStager(dir, 60_000)).toBe(false);
+      expect(await findStagerInChild([process.execPath, '-e', 'console.log(JSON.stringify({ answer: "why" }))'], 'F', 60_000)).toBe('why');
       expect(vi.getTimerCount()).toBe(0);
     } finally {
       vi.useRealTimers();
     }
   });
 });
+
+const RT = { execPath: process.execPath, packaged: false, scriptPath: CLI };
 
 describe('zticache util: the command', () => {
   const unreachable = (progIds: string[], servers: Variant[]) => ({
@@ -442,7 +549,7 @@ describe('zticache util: the command', () => {
 
   it('needs Windows: without COM automation it is SMS_PROVIDER_UNAVAILABLE, before anything is printed', async () => {
     const lines: string[] = [];
-    await expect(utilCommand(parseArgs(['util']), {} as Platform, (l) => lines.push(l))).rejects.toMatchObject({ exitCode: ExitCode.SMS_PROVIDER_UNAVAILABLE, message: expect.stringMatching(/through Windows \(WMI\): run it on Windows/) });
+    await expect(utilCommand(parseArgs(['util']), {} as Platform, (l) => lines.push(l), RT)).rejects.toMatchObject({ exitCode: ExitCode.SMS_PROVIDER_UNAVAILABLE, message: expect.stringMatching(/through Windows \(WMI\): run it on Windows/) });
     expect(lines).toEqual([]);
   });
 
@@ -450,16 +557,48 @@ describe('zticache util: the command', () => {
     const progIds: string[] = [];
     const servers: Variant[] = [];
     const lines: string[] = [];
-    await expect(utilCommand(parseArgs(['util']), unreachable(progIds, servers), (l) => lines.push(l))).rejects.toMatchObject({ exitCode: ExitCode.SMS_PROVIDER_UNAVAILABLE });
+    await expect(utilCommand(parseArgs(['util']), unreachable(progIds, servers), (l) => lines.push(l), RT)).rejects.toMatchObject({ exitCode: ExitCode.SMS_PROVIDER_UNAVAILABLE });
     expect(lines).toEqual(utilUsage());
     expect(progIds).toEqual(['WbemScripting.SWbemLocator']);
     expect(servers).toEqual(['.']);
     for (const given of [['/server:SCCM01'], ['/advertisement:XXX20001', '/enable:true'], ['/package:X', '/program:Y', '/enable:false']]) {
       lines.length = 0;
       servers.length = 0;
-      await expect(utilCommand(parseArgs(['util', ...given]), unreachable(progIds, servers), (l) => lines.push(l))).rejects.toMatchObject({ exitCode: ExitCode.SMS_PROVIDER_UNAVAILABLE });
+      await expect(utilCommand(parseArgs(['util', ...given]), unreachable(progIds, servers), (l) => lines.push(l), RT)).rejects.toMatchObject({ exitCode: ExitCode.SMS_PROVIDER_UNAVAILABLE });
       expect(lines, given.join(' ')).toEqual([]);
       expect(servers).toEqual([given[0] === '/server:SCCM01' ? 'SCCM01' : '.']);
+    }
+  });
+});
+
+describe('zticache util: the command looks at the package source in a child process of itself', () => {
+  const platform = (created: string[]): Platform => {
+    const object = (props: Record<string, Variant>, calls: Record<string, (...a: Variant[]) => Variant> = {}): Dispatch => ({
+      get: (n) => props[n], put: (n, v) => void (props[n] = v), call: (n, ...a) => calls[n]!(...a), items: () => [], release: () => {},
+    });
+    const set = (items: Dispatch[]): Dispatch => ({ ...object({}), items: () => items });
+    const rows: Record<string, Record<string, Variant>> = {
+      SMS_Program: { CommandLine: 'osdlaunch.exe' },
+      SMS_Package: { PkgSourcePath: 'D:\\nowhere\\pkg', ImageFlags: 1 },
+    };
+    const site = object({}, { Get: (p) => object(rows[String(p).split('.')[0]!]!, { Put_: () => undefined }), ExecQuery: () => set([]) });
+    return {
+      createObject: (progId: string) => {
+        created.push(progId);
+        return object({}, { ConnectServer: (_s, ns) => (ns === 'root\\sms' ? object({}, { ExecQuery: () => set([object({ Machine: 'P', SiteCode: 'C' })]) }) : site) });
+      },
+    } as unknown as Platform;
+  };
+
+  it.skipIf(!fs.existsSync(CLI))('as node and the script, or as the one executable', async () => {
+    const wrapper = path.join(tempDir('zti-exe-'), 'zticache');
+    fs.writeFileSync(wrapper, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"\n`, { mode: 0o755 });
+    for (const rt of [RT, { execPath: wrapper, packaged: true, scriptPath: '/elsewhere/x.js' }]) {
+      const lines: string[] = [];
+      const created: string[] = [];
+      await utilCommand(parseArgs(['util', '/package:XXX00001', '/program:Install XP', '/enable:true']), platform(created), (l) => lines.push(l), rt);
+      expect(lines, JSON.stringify(rt)).toContain('Cannot tell whether zticache.exe is in the package source D:\\nowhere\\pkg: D:\\nowhere\\pkg cannot be reached (ENOENT); going on (make sure it is there: clients fail to start the program without it).');
+      expect(created).toEqual(['WbemScripting.SWbemLocator']);
     }
   });
 });
@@ -540,8 +679,8 @@ describe('zticache util: the report', () => {
     };
     const small = await reads(40);
     const big = await reads(400);
-    // 3 reads a program, 4 an advertisement, 2 a package: ten times the site, ten times the reads
-    expect(big - small).toBe((400 - 40) * (3 + 4 + 2));
+    // 4 reads a program, 5 an advertisement, 3 a package (ActionInProgress on each): ten times the site, ten times the reads
+    expect(big - small).toBe((400 - 40) * (4 + 5 + 3));
   });
 
   it('joins IDs and names as the provider compares them: without case', async () => {
@@ -552,6 +691,15 @@ describe('zticache util: the report', () => {
     const r = await run(site, {});
     expect(r.text).toContain('  OS Advertisement ID:     XXX20001');
     expect(r.text).toContain('Warning: zticache.exe must be enabled on XXX00001 and Install XP');
+  });
+
+  it('joins on package and program apart: an advertisement of package XXX0000 and program 1Install is not one of XXX00001 and Install', async () => {
+    const site = memorySite({
+      packages: [{ PackageID: 'XXX00001', Name: 'XP', ImageFlags: 1 }],
+      programs: [{ PackageID: 'XXX00001', ProgramName: 'Install', CommandLine: 'osdlaunch.exe' }],
+      adverts: [{ AdvertisementID: 'ADV1', PackageID: 'XXX0000', ProgramName: '1Install', RemoteClientFlags: 0x10 }],
+    });
+    expect((await run(site, {})).text).not.toContain('ADV1');
   });
 
   it('current ConfigMgr (no ImageFlags: the query is invalid): OS packages are those whose programs run osdlaunch.exe or zticache.exe', async () => {
@@ -663,10 +811,10 @@ describe('zticache util: each failure its own code, with the WMI error and its H
   });
 
   it('the package-source check without a way to look, and with no source path at all, says which', async () => {
-    expect((await run(xpSite(), { advertisement: 'XXX20001', enable: true })).text).toContain('Cannot tell whether zticache.exe is in the package source \\\\SERVER1\\pkgs\\xp: this computer cannot look.');
+    expect((await run(xpSite(), { advertisement: 'XXX20001', enable: true })).text).toContain('Cannot tell whether zticache.exe is in the package source \\\\SERVER1\\pkgs\\xp: this computer cannot look; going on (make sure it is there: clients fail to start the program without it).');
     const site = xpSite();
     delete site.packages[0]!.PkgSourcePath;
-    expect((await run(site, { advertisement: 'XXX20001', enable: true }, async () => true)).text).toContain('Cannot tell whether zticache.exe is in the package source (none): the package has no source path.');
+    expect((await run(site, { advertisement: 'XXX20001', enable: true }, async () => true)).text).toContain('Cannot tell whether zticache.exe is in the package source (none): the package has no source path; going on');
   });
 
   it('an access-denied read is the provider refusing to be read, never "not found"', async () => {
@@ -687,7 +835,7 @@ describe('zticache util: each failure its own code, with the WMI error and its H
       '  /program:        OS program name (with /package)',
       '  /advertisement:  OS advertisement ID',
       '  /enable:         true or yes: download and execute, program runs zticache.exe; false or no: back to osdlaunch.exe',
-      '  /force           also change a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is not an OS package',
+      '  /force           also change a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is not an OS package, or enable while zticache.exe is not in the package source',
       'Examples:',
       '  zticache util /advertisement:XXX20001 /enable:true',
       '  zticache util /package:XXX00001 /program:"Install XP" /enable:false',

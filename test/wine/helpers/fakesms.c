@@ -2,13 +2,22 @@
  *   WbemScripting.SWbemLocator  an SMS provider shaped like SWbemLocator / SWbemServices /
  *                               SWbemObjectSet / SWbemObject (ConnectServer, ExecQuery, Get, Put_,
  *                               properties by name, _NewEnum), holding a site in C:\fakesite.txt
+ *   WbemScripting.SWbemLastError the extended status of the call that failed last in this process
+ *                               (an SMS_ExtendedStatus: Description, StatusCode, ErrorCode, Path_.
+ *                               Class); creating one fails when there is none, and reading it
+ *                               resets it, as the WMI scripting documentation says
  *   UIResource.UIResourceMgr    GetCacheInfo -> TotalSize (read and write), FreeSize, Location
- * The file has one object a line: Class|Name=Value|Name=#Number|..., and two switches:
- * "!noimageflags" (current ConfigMgr: a query on ImageFlags is WBEM_E_INVALID_QUERY) and
- * "!denyput" (Put_ is WBEM_E_ACCESS_DENIED; "!denyput:N" only the Nth Put_ of the process). Writes
- * go back to the file, so a test reads them, and each Put_ that is taken adds its class to
- * C:\fakeputs.txt, so a test reads their order. An object path is read as WMI reads it: inside a
- * quoted value only \\ and \' are escapes; anything else is WBEM_E_INVALID_OBJECT_PATH.
+ * The file has one object a line: Class|Name=Value|Name=#Number|..., and switches:
+ * "!noimageflags" (current ConfigMgr: a query on ImageFlags is WBEM_E_INVALID_QUERY);
+ * "!denyput" (Put_ is WBEM_E_ACCESS_DENIED, with the SMS provider's reason; "!denyput:N" only the
+ * Nth Put_ of the process); "!writer:N:Name=Value" (another admin: right before the Nth Get of the
+ * process answers, the object it gets is changed and written back, between zticache's read and
+ * its write); "!failenum:Class:N" (the enumeration of a query on Class fails at its Nth object,
+ * RPC_S_CALL_FAILED, as a provider that drops mid-way). Writes go back to the file, so a test
+ * reads them, and each Put_ that is taken adds its class to C:\fakeputs.txt, so a test reads their
+ * order. An object path is read as WMI reads it: inside a quoted value only \\ and \' are escapes;
+ * anything else is WBEM_E_INVALID_OBJECT_PATH; key values are compared as the site database does,
+ * without case and without trailing blanks. ActionInProgress is a property like any other.
  * IDispatch only, late bound by name, as VBScript (and zticache) use these objects. */
 #define COBJMACROS
 #include <windows.h>
@@ -24,21 +33,46 @@
 
 static const GUID CLSID_FakeLocator = {0x5a1e0001, 0x2d6f, 0x4c6e, {0x9a, 0x11, 0x7a, 0x63, 0x61, 0x63, 0x68, 0x65}};
 static const GUID CLSID_FakeUIResource = {0x5a1e0002, 0x2d6f, 0x4c6e, {0x9a, 0x11, 0x7a, 0x63, 0x61, 0x63, 0x68, 0x65}};
+static const GUID CLSID_FakeLastError = {0x5a1e0003, 0x2d6f, 0x4c6e, {0x9a, 0x11, 0x7a, 0x63, 0x61, 0x63, 0x68, 0x65}};
 
 typedef struct { WCHAR cls[64]; int n; WCHAR name[MAXPROPS][64]; WCHAR value[MAXPROPS][260]; int number[MAXPROPS]; } Row;
 static Row rows[MAXROWS];
-static int nrows, noImageFlags, denyPut, denyPutAt, putCalls;
+static int nrows, noImageFlags, denyPut, denyPutAt, putCalls, getCalls, writerAt, failEnumAt;
+static WCHAR writerProp[64], writerValue[260], failEnumClass[64];
+static int writerNumber;
+/* the extended status of the last failed call (SWbemLastError), until it is read */
+static int haveLastError;
+static Row lastError;
 
 static void load(void) {
     FILE *f = _wfopen(SITE_FILE, L"r, ccs=UTF-8");
     WCHAR line[2048];
-    nrows = noImageFlags = denyPut = denyPutAt = 0;
+    nrows = noImageFlags = denyPut = denyPutAt = writerAt = failEnumAt = 0;
     if (!f) return;
     while (fgetws(line, 2048, f) && nrows < MAXROWS) {
         line[wcscspn(line, L"\r\n")] = 0;
+        if (line[0] == 0xFEFF) memmove(line, line + 1, wcslen(line) * sizeof(WCHAR));
         if (!wcscmp(line, L"!noimageflags")) { noImageFlags = 1; continue; }
         if (!wcscmp(line, L"!denyput")) { denyPut = 1; continue; }
         if (!wcsncmp(line, L"!denyput:", 9)) { denyPutAt = _wtoi(line + 9); continue; }
+        if (!wcsncmp(line, L"!writer:", 8)) { /* !writer:N:Name=Value */
+            WCHAR *colon = wcschr(line + 8, L':'), *eq = colon ? wcschr(colon, L'=') : NULL;
+            if (!eq) continue;
+            writerAt = _wtoi(line + 8);
+            *eq = 0;
+            wcsncpy(writerProp, colon + 1, 63);
+            writerNumber = eq[1] == L'#';
+            wcsncpy(writerValue, eq + 1 + writerNumber, 259);
+            continue;
+        }
+        if (!wcsncmp(line, L"!failenum:", 10)) { /* !failenum:Class:N */
+            WCHAR *colon = wcschr(line + 10, L':');
+            if (!colon) continue;
+            *colon = 0;
+            wcsncpy(failEnumClass, line + 10, 63);
+            failEnumAt = _wtoi(colon + 1);
+            continue;
+        }
         if (!line[0]) continue;
         Row *r = &rows[nrows++];
         memset(r, 0, sizeof *r);
@@ -63,6 +97,8 @@ static void save(void) {
     if (noImageFlags) fwprintf(f, L"!noimageflags\n");
     if (denyPut) fwprintf(f, L"!denyput\n");
     if (denyPutAt) fwprintf(f, L"!denyput:%d\n", denyPutAt);
+    if (writerAt) fwprintf(f, L"!writer:%d:%ls=%ls%ls\n", writerAt, writerProp, writerNumber ? L"#" : L"", writerValue);
+    if (failEnumAt) fwprintf(f, L"!failenum:%ls:%d\n", failEnumClass, failEnumAt);
     for (int i = 0; i < nrows; i++) {
         fwprintf(f, L"%ls", rows[i].cls);
         for (int j = 0; j < rows[i].n; j++) fwprintf(f, L"|%ls=%ls%ls", rows[i].name[j], rows[i].number[j] ? L"#" : L"", rows[i].value[j]);
@@ -76,9 +112,26 @@ static int prop(Row *r, const WCHAR *name) {
     return -1;
 }
 
+/* Sets a property of a row (added when it has none). */
+static void setProp(Row *r, const WCHAR *name, const WCHAR *value, int number) {
+    int j = prop(r, name);
+    if (j < 0 && r->n < MAXPROPS) { j = r->n++; wcsncpy(r->name[j], name, 63); }
+    if (j < 0) return;
+    wcsncpy(r->value[j], value, 259);
+    r->number[j] = number;
+}
+
+/* Two key values as the site database compares them: without case, trailing blanks ignored. */
+static int sameKey(const WCHAR *a, const WCHAR *b) {
+    size_t la = wcslen(a), lb = wcslen(b);
+    while (la && a[la - 1] == L' ') la--;
+    while (lb && b[lb - 1] == L' ') lb--;
+    return la == lb && !_wcsnicmp(a, b, la);
+}
+
 /* ---- one object type for all: what it is decides what Invoke does ---- */
-enum Kind { LOCATOR, PROVIDER, SITE, OBJECTSET, OBJECT, UIRESOURCE, CACHEINFO, PROVIDERLOCATION };
-typedef struct Obj { IDispatch iface; LONG ref; enum Kind kind; int row; int set[MAXROWS]; int nset; Row copy; } Obj;
+enum Kind { LOCATOR, PROVIDER, SITE, OBJECTSET, OBJECT, UIRESOURCE, CACHEINFO, PROVIDERLOCATION, LASTERROR, OBJECTPATH };
+typedef struct Obj { IDispatch iface; LONG ref; enum Kind kind; int row; int set[MAXROWS]; int nset; WCHAR setClass[64]; Row copy; } Obj;
 typedef struct { IEnumVARIANT iface; LONG ref; Obj *owner; int pos; } Enum;
 
 static IDispatchVtbl objVtbl;
@@ -98,6 +151,22 @@ static HRESULT fail(EXCEPINFO *e, HRESULT scode, const WCHAR *text) {
     return DISP_E_EXCEPTION;
 }
 
+/* A failure with the SMS provider's reason, left for SWbemLastError. */
+static HRESULT failSms(EXCEPINFO *e, HRESULT scode, const WCHAR *text, const WCHAR *reason, unsigned errorCode) {
+    WCHAR number[32];
+    memset(&lastError, 0, sizeof lastError);
+    wcscpy(lastError.cls, L"SMS_ExtendedStatus");
+    setProp(&lastError, L"Description", reason, 0);
+    swprintf(number, 32, L"%d", (int)scode);
+    setProp(&lastError, L"StatusCode", number, 1);
+    swprintf(number, 32, L"%d", (int)errorCode);
+    setProp(&lastError, L"ErrorCode", number, 1);
+    setProp(&lastError, L"Operation", L"PutInstance", 0);
+    setProp(&lastError, L"ProviderName", L"SMS Provider", 0);
+    haveLastError = 1;
+    return fail(e, scode, text);
+}
+
 static HRESULT WINAPI QI(IDispatch *This, REFIID riid, void **out) {
     if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch)) { *out = This; IDispatch_AddRef(This); return S_OK; }
     *out = NULL;
@@ -113,10 +182,10 @@ static HRESULT WINAPI GetTypeInfoCount(IDispatch *This, UINT *n) { *n = 0; retur
 static HRESULT WINAPI GetTypeInfo(IDispatch *This, UINT i, LCID l, ITypeInfo **t) { return E_NOTIMPL; }
 
 /* DISPIDs: methods below 100, properties 100 + their index in the row */
-static const WCHAR *methods[] = {L"", L"ConnectServer", L"ExecQuery", L"Get", L"Put_", L"GetCacheInfo"};
-#define NMETHODS 6
+static const WCHAR *methods[] = {L"", L"ConnectServer", L"ExecQuery", L"Get", L"Put_", L"GetCacheInfo", L"Path_"};
+#define NMETHODS 7
 
-static Row *rowOf(Obj *o) { return o->kind == OBJECT || o->kind == CACHEINFO || o->kind == PROVIDERLOCATION ? &o->copy : NULL; }
+static Row *rowOf(Obj *o) { return o->kind == OBJECT || o->kind == CACHEINFO || o->kind == PROVIDERLOCATION || o->kind == LASTERROR || o->kind == OBJECTPATH ? &o->copy : NULL; }
 
 static HRESULT WINAPI GetIDsOfNames(IDispatch *This, REFIID riid, LPOLESTR *names, UINT n, LCID lcid, DISPID *ids) {
     for (int m = 1; m < NMETHODS; m++) if (!_wcsicmp(names[0], methods[m])) { ids[0] = m; return S_OK; }
@@ -155,7 +224,7 @@ static int matches(Row *r, const WCHAR *path) {
             val[k++] = *end++;
         }
         int j = prop(r, key);
-        if (j < 0 || _wcsicmp(r->value[j], val)) return 0;
+        if (j < 0 || !sameKey(r->value[j], val)) return 0;
         s = *end ? end + 1 : end;
         if (*s == L',') s++;
     }
@@ -216,6 +285,7 @@ static HRESULT WINAPI Invoke(IDispatch *This, DISPID id, REFIID riid, LCID lcid,
         load();
         if (image && noImageFlags) return fail(e, WBEM_E_INVALID_QUERY, L"Invalid query ");
         Obj *set = newObj(OBJECTSET);
+        wcsncpy(set->setClass, cls, 63);
         for (int i = 0; i < nrows; i++) {
             if (_wcsicmp(rows[i].cls, cls)) continue;
             int j = prop(&rows[i], L"ImageFlags");
@@ -227,10 +297,15 @@ static HRESULT WINAPI Invoke(IDispatch *This, DISPID id, REFIID riid, LCID lcid,
     }
     if (id == 3 && o->kind == SITE) { /* Get(path) */
         load();
+        getCalls++;
         for (int i = 0; i < nrows; i++) {
             int m = matches(&rows[i], argStr(p, 0));
             if (m < 0) return fail(e, WBEM_E_INVALID_OBJECT_PATH, L"Invalid object path ");
             if (!m) continue;
+            if (writerAt == getCalls) { /* another admin writes this object right now */
+                setProp(&rows[i], writerProp, writerValue, writerNumber);
+                save();
+            }
             Obj *obj = newObj(OBJECT);
             obj->row = i;
             obj->copy = rows[i];
@@ -242,12 +317,20 @@ static HRESULT WINAPI Invoke(IDispatch *This, DISPID id, REFIID riid, LCID lcid,
     if (id == 4 && o->kind == OBJECT) { /* Put_ */
         load();
         putCalls++;
-        if (denyPut || denyPutAt == putCalls) return fail(e, WBEM_E_ACCESS_DENIED, L"Access denied ");
+        if (denyPut || denyPutAt == putCalls)
+            return failSms(e, WBEM_E_ACCESS_DENIED, L"Access denied ", L"User MTN\\admin2 has no Modify permission on the advertisement's collection XXX00010", 0x40480015);
         rows[o->row] = o->copy;
         save();
         FILE *puts = _wfopen(L"C:\\fakeputs.txt", L"a");
         if (puts) { fwprintf(puts, L"%ls\n", o->copy.cls); fclose(puts); }
         retObj(res, newObj(OBJECT)); /* SWbemObjectPath, unused */
+        return S_OK;
+    }
+    if (id == 6 && (o->kind == OBJECT || o->kind == LASTERROR)) { /* Path_: its Class */
+        Obj *path = newObj(OBJECTPATH);
+        wcscpy(path->copy.cls, L"SWbemObjectPath");
+        setProp(&path->copy, L"Class", o->copy.cls, 0);
+        retObj(res, path);
         return S_OK;
     }
     if (id == 5 && o->kind == UIRESOURCE) { /* GetCacheInfo */
@@ -284,6 +367,10 @@ static HRESULT WINAPI EnumNext(IEnumVARIANT *This, ULONG n, VARIANT *out, ULONG 
     Enum *en = (Enum *)This;
     ULONG got = 0;
     while (got < n && en->pos < en->owner->nset) {
+        if (failEnumAt && en->pos + 1 == failEnumAt && !_wcsicmp(en->owner->setClass, failEnumClass)) {
+            if (fetched) *fetched = got;
+            return HRESULT_FROM_WIN32(RPC_S_CALL_FAILED);
+        }
         int i = en->owner->set[en->pos++];
         Obj *obj;
         if (i < 0) {
@@ -317,6 +404,16 @@ static HRESULT WINAPI FQI(IClassFactory *This, REFIID riid, void **out) {
 static ULONG WINAPI FAddRef(IClassFactory *This) { return 2; }
 static ULONG WINAPI FRelease(IClassFactory *This) { return 1; }
 static HRESULT WINAPI FCreate(IClassFactory *This, IUnknown *outer, REFIID riid, void **out) {
+    if (((Factory *)This)->kind == LASTERROR) {
+        /* no error information: creating the error object fails; reading it resets it */
+        if (!haveLastError) { *out = NULL; return WBEM_E_FAILED; }
+        haveLastError = 0;
+        Obj *err = newObj(LASTERROR);
+        err->copy = lastError;
+        HRESULT hr = QI(&err->iface, riid, out);
+        IDispatch_Release(&err->iface);
+        return hr;
+    }
     Obj *o = newObj(((Factory *)This)->kind);
     HRESULT hr = QI(&o->iface, riid, out);
     IDispatch_Release(&o->iface);
@@ -326,10 +423,12 @@ static HRESULT WINAPI FLock(IClassFactory *This, BOOL lock) { return S_OK; }
 static IClassFactoryVtbl factoryVtbl = {FQI, FAddRef, FRelease, FCreate, FLock};
 static Factory locatorFactory = {{&factoryVtbl}, LOCATOR};
 static Factory uiFactory = {{&factoryVtbl}, UIRESOURCE};
+static Factory lastErrorFactory = {{&factoryVtbl}, LASTERROR};
 
 HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID riid, void **out) {
     if (IsEqualCLSID(clsid, &CLSID_FakeLocator)) return FQI(&locatorFactory.iface, riid, out);
     if (IsEqualCLSID(clsid, &CLSID_FakeUIResource)) return FQI(&uiFactory.iface, riid, out);
+    if (IsEqualCLSID(clsid, &CLSID_FakeLastError)) return FQI(&lastErrorFactory.iface, riid, out);
     return CLASS_E_CLASSNOTAVAILABLE;
 }
 HRESULT WINAPI DllCanUnloadNow(void) { return S_FALSE; }

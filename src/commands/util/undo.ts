@@ -1,0 +1,123 @@
+// The command that undoes what zticache util wrote, as a line an admin pastes at cmd.exe's prompt,
+// proven to say what it means before it is printed. Quoting "when the value holds a space" is not
+// enough on Windows: the C runtime that splits a command line into argv (node.exe's too) reads a
+// backslash right before a quote as an escape, so `/program:"Deploy XP\"` swallows the rest of
+// the line, and a quote inside a name ends the value. Here each value is quoted by those rules
+// (backslashes doubled only before a quote, a quote as \"), cmd.exe's own metacharacters get a
+// caret where cmd.exe sees them unquoted (it toggles at every quote and knows no backslash), and
+// the line is then read back through cmd.exe's carets, the C runtime's rules and zticache's own
+// parser (parseArgs): only a line that gives back every value exactly is printed. A name no line
+// can carry (a quote followed by a switch, which parseArgs refuses as a mistyped trailing
+// backslash) gets none, and the message says so. cmd.exe expands %NAME% of a defined variable
+// even in quotes: a name holding % is printed, and the README says to check it.
+
+import { parseArgs } from '../../cli/args.js';
+
+/** One argument as the C runtime splits it back: quoted when it holds a blank or a quote, or is empty. */
+export function quoteArgument(value: string): string {
+  if (value !== '' && !/[\s"]/.test(value)) return value;
+  let out = '"';
+  let slashes = 0;
+  for (const ch of value) {
+    if (ch === '\\') {
+      slashes++;
+      continue;
+    }
+    // backslashes before a quote are escapes: double them, and escape the quote
+    out += ch === '"' ? '\\'.repeat(slashes * 2 + 1) + '"' : '\\'.repeat(slashes) + ch;
+    slashes = 0;
+  }
+  // and before the closing quote
+  return `${out}${'\\'.repeat(slashes * 2)}"`;
+}
+
+const CMD_SPECIAL = new Set(['&', '|', '<', '>', '^']);
+
+/** The line as cmd.exe must be given it: a caret before each metacharacter cmd.exe sees outside its quotes. */
+export function forCmd(line: string): string {
+  let quoted = false;
+  let out = '';
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    out += !quoted && CMD_SPECIAL.has(ch) ? `^${ch}` : ch;
+  }
+  return out;
+}
+
+/** What cmd.exe hands the program: its carets outside quotes taken away. */
+export function fromCmd(line: string): string {
+  let quoted = false;
+  let out = '';
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (ch === '"') quoted = !quoted;
+    if (!quoted && ch === '^' && i + 1 < line.length) {
+      out += line[++i]!;
+      continue;
+    }
+    out += ch;
+  }
+  return out;
+}
+
+/** A command line split as the C runtime splits it (after the program name): the reader zticache.exe's argv comes from. */
+export function splitCommandLine(line: string): string[] {
+  const args: string[] = [];
+  let i = 0;
+  const blank = (c: string | undefined) => c === ' ' || c === '\t';
+  for (;;) {
+    while (blank(line[i])) i++;
+    if (i >= line.length) return args;
+    let arg = '';
+    let quoted = false;
+    for (;; i++) {
+      let slashes = 0;
+      while (line[i] === '\\') {
+        slashes++;
+        i++;
+      }
+      if (line[i] === '"') {
+        arg += '\\'.repeat(Math.floor(slashes / 2));
+        if (slashes % 2) arg += '"';
+        else if (quoted && line[i + 1] === '"') arg += line[++i]; // "" inside quotes: one quote
+        else quoted = !quoted;
+        continue;
+      }
+      arg += '\\'.repeat(slashes);
+      if (i >= line.length || (!quoted && blank(line[i]))) break;
+      arg += line[i];
+    }
+    args.push(arg);
+  }
+}
+
+export interface UtilCall {
+  server?: string;
+  package?: string;
+  program?: string;
+  advertisement?: string;
+  enable: boolean;
+}
+
+/**
+ * `zticache util /server:... /package:... /program:... /enable:false` for cmd.exe, or undefined
+ * when no line gives these values back through cmd.exe, the C runtime and zticache's parser.
+ */
+export function utilCommandLine(call: UtilCall): string | undefined {
+  const tokens = ['util'];
+  for (const name of ['server', 'advertisement', 'package', 'program'] as const) {
+    const v = call[name];
+    if (v !== undefined) tokens.push(`/${name}:${quoteArgument(v)}`);
+  }
+  tokens.push(`/enable:${call.enable}`);
+  const line = `zticache ${forCmd(tokens.join(' '))}`;
+  let back: ReturnType<typeof parseArgs>;
+  try {
+    back = parseArgs(splitCommandLine(fromCmd(line)).slice(1));
+  } catch {
+    return undefined;
+  }
+  const same = back.command === 'util' && back.enable === call.enable
+    && (['server', 'advertisement', 'package', 'program'] as const).every((k) => back[k] === call[k]);
+  return same ? line : undefined;
+}
