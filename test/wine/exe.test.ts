@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/exit-codes.js';
 import { formatBytes } from '../../src/core/format.js';
 import { EXE, Wine, fnv1a64, haveGcc, haveWine, readLaunchReport } from './harness.js';
-import { ROOT, needs, waitFor } from '../helpers/fixtures.js';
+import { needs, waitFor } from '../helpers/fixtures.js';
 
 const available = haveWine();
 if (!available && process.env.CI === 'true') {
