@@ -11,6 +11,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import type { Options } from '../../cli/options.js';
 import { ZtiError } from '../../core/errors.js';
+import { codeHeading, ExitCode } from '../../core/exit-codes.js';
 import { PlaceError } from '../../places/places.js';
 import { makePlan } from '../../plan/plan.js';
 import type { Platform } from '../../platform/platform.js';
@@ -48,7 +49,7 @@ export function checkRealTarget(platform: Platform, opts: Options): Verdict {
     }
     return pass(`${opts.target}: ${what}; ${parent}; no unfinished staging is recorded for it`);
   } catch (err) {
-    if (err instanceof PlaceError) return fail(`TARGET_UNSAFE: ${err.path}: ${err.message}; zticache will not write or delete through it: remove it (an administrator), then run again`);
+    if (err instanceof PlaceError) return fail(`${codeHeading(ExitCode.TARGET_UNSAFE)}: ${err.path}: ${err.message}; zticache will not write or delete through it: remove it (an administrator), then run again`);
     if (err instanceof ZtiError) return fail(failureLine(err));
     throw err;
   }
