@@ -706,3 +706,65 @@ describe('names, as the target\'s file system has them', () => {
     expect(plan.inventory.files.map((f) => f.rel)).toEqual(expect.arrayContaining(['a:b.txt', 'back\\slash.txt']));
   });
 });
+
+describe('a rerun after a complete staging: the record decides, the cache folder is evidence', () => {
+  /** a move staged whole: the package in the target, the cache folder left with what `left` says */
+  const staged = (mode: 'move' | 'copy' = 'move') => {
+    const s = setup();
+    fs.mkdirSync(s.minint, { recursive: true });
+    fs.cpSync(s.source, s.target, { recursive: true, preserveTimestamps: true });
+    const j = s.journal('staged', { mode });
+    return { ...s, j };
+  };
+
+  it('the cache folder is read with the platform\'s walk, and a zticache not run from it is no part of the evidence', () => {
+    const s = staged('copy');
+    const walked: string[] = [];
+    const walk: Platform['walk'] = (pp, root, visit) => {
+      walked.push(root);
+      return posixPlatform.walk(pp, root, visit);
+    };
+    const plan = makePlan(s.options(), { ...platform(), walk }); // runningExe undefined: zticache is not in the cache folder
+    expect(plan.action).toBe('none');
+    expect(walked[0]).toBe(s.source);
+  });
+
+  it('a copy staged whole, its cache folder and target untouched: nothing to do, said with the record\'s own count and no kept list', () => {
+    const s = staged('copy');
+    const plan = s.plan();
+    expect(plan).toMatchObject({ action: 'none', removeOldTarget: false });
+    expect(plan.reason).toBe(`already staged by an earlier run (journal ${plan.journalFile}); the cache folder holds ${pkgFiles} of its ${pkgFiles} files that zticache left there`);
+  });
+
+  it('a target that kept its names and times but not its sizes is not the staged package: the cache folder, whole, is staged again', () => {
+    const s = staged('copy');
+    const f = p.join(s.target, 'readme.txt');
+    const { mtime } = fs.statSync(f);
+    fs.writeFileSync(f, 'package readme, longer now\n');
+    fs.utimesSync(f, mtime, mtime);
+    const plan = s.plan();
+    expect(plan.action).toBe('move'); // staged again as this medium is: moved from a local cache
+    expect(plan.reason).toContain(`${s.target} no longer holds the whole package an earlier run staged, and the cache folder does (${pkgFiles} of its ${pkgFiles} files that zticache left there): staged again`);
+  });
+
+  it('a target replaced or removed since the staging, with the cache folder whole: staged again, saying which', () => {
+    const s = staged('copy');
+    fs.rmSync(s.target, { recursive: true });
+    fs.mkdirSync(s.target);
+    const replaced = s.plan();
+    expect(replaced.action).toBe('move');
+    expect(replaced.reason).toContain(`${s.target} has been replaced since an earlier run staged the package; the cache folder still holds it whole (${pkgFiles} of its ${pkgFiles} files that zticache left there): staged again`);
+    fs.rmSync(s.target, { recursive: true });
+    expect(s.plan().reason).toContain(`${s.target} has been removed since an earlier run staged the package; the cache folder still holds it whole (${pkgFiles} of its ${pkgFiles} files that zticache left there): staged again`);
+  });
+
+  it('a moved package\'s cache folder holding part of it beside one changed and one new file: SOURCE_MIXED naming the cache folder and counting both', () => {
+    const s = staged('move');
+    fs.rmSync(p.join(s.source, 'setup.cab'));
+    fs.writeFileSync(p.join(s.source, 'readme.txt'), 'another version of the readme\n');
+    fs.writeFileSync(p.join(s.source, 'added.txt'), 'new');
+    const e = s.refused();
+    expect(e).toMatchObject({ exitCode: ExitCode.SOURCE_MIXED, path: s.source });
+    expect(e.message).toMatch(/holds \d+ file\(s\) of the package zticache staged from it into .*, 2 file\(s\) that differ from it \(first: readme\.txt, changed\), and not the 1 file\(s\)/);
+  });
+});
