@@ -94,6 +94,17 @@ describe('selftest: the state folder and the real target', () => {
     expect(fs.readFileSync(journal, 'utf8')).toBe('{ half a journal');
   });
 
+  it('a target a run would replace is said so, with why (the default PackageSource, someone else\'s)', () => {
+    const s = scene();
+    makePackage(s.source);
+    const opts = { ...resolveOptions(parseArgs(s.args()), rt(s.dir)), targetIsDefault: true };
+    fs.mkdirSync(s.target, { recursive: true });
+    fs.writeFileSync(path.join(s.target, 'theirs.txt'), 'x');
+    const v = checkRealTarget(posixPlatform, opts);
+    expect(v.evidence).toMatch(/: a run replaces it \(not made by zticache \(no matching record\): replaced, as it is the default PackageSource\); /);
+    expect(fs.readdirSync(s.target)).toEqual(['theirs.txt']);
+  });
+
   it('MININT that the places layer refuses when opened by handle FAILs TARGET_UNSAFE with the path, its reason and the way out; other errors are not hidden', () => {
     const s = scene();
     makePackage(s.source);
@@ -164,6 +175,44 @@ describe('selftest: the sandboxes earlier selftests left', () => {
     expect(fs.existsSync(path.join(t.state, RECORD))).toBe(false);
   });
 
+  it('a malformed record beside a good one: the good one is swept, the malformed one proves nothing (its folder named, never removed)', () => {
+    const malformed = (b: string) => [{ path: b }, { path: b, id: { dev: 1, ino: 2 } }, { path: b, id: { dev: '1' } }, { path: b, id: { ino: '2' } }, { path: 5, id: { dev: '1', ino: '2' } }, null];
+    for (const i of malformed('').keys()) {
+      const t = sandboxScene();
+      const a = t.make('000000a1');
+      const b = t.make('000000b1');
+      const bad = malformed(b)[i];
+      fs.writeFileSync(path.join(t.state, RECORD), JSON.stringify([bad, { path: a, id: idOf(a), pid: 2 ** 22 + 1 }]));
+      const lines = sweepSandboxes(posixPlatform, t.state, pp, t.base);
+      expect(lines, JSON.stringify(bad)).toEqual([
+        `Removed ${a}, the sandbox of an earlier selftest that was stopped before it removed it`,
+        `${b} looks like a selftest's sandbox, but no selftest recorded it (one stopped while the state folder could not be used, or someone else's folder): left as it is; remove it by hand if it is a selftest's`,
+      ]);
+      expect(fs.existsSync(b)).toBe(true);
+    }
+  });
+
+  it('a sandbox replaced between the identity check and the handle, or one that cannot be removed: left, said, and kept in the record when it may still be removed', () => {
+    const t = sandboxScene();
+    const box = t.make('000000c1');
+    const record = () => fs.writeFileSync(path.join(t.state, RECORD), JSON.stringify([{ path: box, id: idOf(box), pid: 2 ** 22 + 1 }]));
+    const held = posixPlatform.places.openFolder(t.base);
+    const other = held.folder('zticache-selftest-000000c1', 'existing');
+    held.release();
+    // the handle opened finds another folder than the one the path showed
+    const swapped: Platform = { ...posixPlatform, places: { ...posixPlatform.places, openFolder: (dir) => Object.assign(Object.create(posixPlatform.places.openFolder(dir)), { folder: () => Object.assign(Object.create(other), { id: () => ({ dev: '1', ino: '2' }), release: () => {} }) }) } };
+    record();
+    expect(sweepSandboxes(swapped, t.state, pp, t.base)).toEqual([`${box} was replaced while it was looked at: left as it is`]);
+    expect(fs.existsSync(path.join(box, 'inner', 'f.txt'))).toBe(true);
+    expect(fs.existsSync(path.join(t.state, RECORD))).toBe(false);
+    // a removal that fails
+    const stuck: Platform = { ...posixPlatform, places: { ...posixPlatform.places, openFolder: (dir) => Object.assign(Object.create(posixPlatform.places.openFolder(dir)), { removeTree: () => { throw new Error('EBUSY: a file is held'); } }) } };
+    record();
+    expect(sweepSandboxes(stuck, t.state, pp, t.base)).toEqual([`could not remove ${box}, the sandbox of an earlier selftest: EBUSY: a file is held; remove it by hand`]);
+    expect(records(t.state).map((r) => r.path)).toEqual([box]);
+    other.release();
+  });
+
   it('a recorded sandbox already gone is forgotten without a word; a malformed record proves nothing and removes nothing', () => {
     const t = sandboxScene();
     const gone = path.join(t.base, 'zticache-selftest-00000005');
@@ -198,6 +247,10 @@ describe('selftest: the sandboxes earlier selftests left', () => {
     expect(records(t.state).map((r) => r.path)).toEqual([b]);
     recordSandbox(t.state, pp, b, undefined);
     expect(fs.existsSync(path.join(t.state, RECORD))).toBe(false);
+    fs.writeFileSync(path.join(t.state, RECORD), '[null]'); // a record of no use is no reason to fail
+    recordSandbox(t.state, pp, a, idOf(a));
+    expect(records(t.state).map((r) => r?.path)).toEqual([null, a].map((x) => x ?? undefined));
+    fs.rmSync(path.join(t.state, RECORD));
     expect(fs.readdirSync(t.state)).toEqual([]); // no temp file left
   });
 });
