@@ -174,18 +174,48 @@ describe('the source', () => {
     }
   });
 
-  it('the running zticache.exe\'s top-level entry is copied, not moved, and only its clusters are needed on one volume', () => {
+  it('the running zticache.exe is not staged; its folder is copied, not moved, and only the clusters of the rest are needed on one volume', () => {
     const s = setup({ 'bin/zticache.exe': Buffer.alloc(5000, 1), 'bin/other.dll': 'x' });
     const o = { ...s.options(), runningExe: p.join(s.source, 'bin', 'zticache.exe') };
     const plan = s.plan(o, { cluster: 4096 });
     expect(plan.keep).toEqual(['bin']);
-    expect(plan.neededBytes).toBe(8192 + 4096);
-    expect(describePlan(plan)).toContain('Copied, not moved (the running executable): bin');
-    // at the top: its own name
-    const t = setup({ 'zticache.exe': 'exe' });
-    expect(t.plan({ ...t.options(), runningExe: p.join(t.source, 'zticache.exe') }).keep).toEqual(['zticache.exe']);
-    // elsewhere: nothing kept
-    expect(t.plan({ ...t.options(), runningExe: p.join(t.dir, 'zticache.exe') }).keep).toEqual([]);
+    expect(plan.leftOut).toBe('bin/zticache.exe');
+    expect(plan.inventory.files.map((f) => f.rel)).not.toContain('bin/zticache.exe');
+    expect(plan.inventory.files.map((f) => f.rel)).toContain('bin/other.dll');
+    expect(plan.neededBytes).toBe(4096);
+    expect(describePlan(plan)).toContain('Copied, not moved (the folder of the running executable): bin');
+    expect(describePlan(plan)).toContain('Not staged: bin/zticache.exe (the running zticache, which nothing in the target needs; it stays in the source)');
+    // at the top: nothing kept back, nothing to copy
+    const t = setup({ 'zticache.exe': Buffer.alloc(5000, 1) });
+    const top = t.plan({ ...t.options(), runningExe: p.join(t.source, 'zticache.exe') });
+    expect(top).toMatchObject({ keep: [], leftOut: 'zticache.exe', neededBytes: 0 });
+    expect(top.inventory.files.map((f) => f.rel)).not.toContain('zticache.exe');
+    // found as the file system spells it (here through a link to the cache folder)
+    fs.symlinkSync(t.source, p.join(t.dir, 'cache-link'));
+    expect(t.plan({ ...t.options(), runningExe: p.join(t.dir, 'cache-link', 'zticache.exe') }).leftOut).toBe('zticache.exe');
+    // elsewhere: the package's own zticache.exe is staged like any file
+    const elsewhere = t.plan({ ...t.options(), runningExe: p.join(t.dir, 'zticache.exe') });
+    expect(elsewhere).toMatchObject({ keep: [], leftOut: undefined });
+    expect(elsewhere.inventory.files.map((f) => f.rel)).toContain('zticache.exe');
+    expect(describePlan(elsewhere).join('\n')).not.toContain('Not staged');
+  });
+
+  it('a manifest that lists the running zticache.exe: its line is set aside (not staged, not hashed), every other line stands', () => {
+    const s = setup({ 'zticache.exe': 'exe', 'data.bin': 'd' });
+    const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+    fs.writeFileSync(p.join(s.source, 'zticache.sha256'), `${sha('exe')}  zticache.exe\n${sha('d')}  data.bin\n`);
+    const o = { ...s.options(), runningExe: p.join(s.source, 'zticache.exe') };
+    const plan = s.plan(o);
+    expect(plan.manifestListsExe).toBe(true);
+    expect(plan.manifest!.entries.map((e) => e.rel)).toEqual(['data.bin']);
+    expect(describePlan(plan)).toContain('Not staged: zticache.exe (the running zticache, which nothing in the target needs; it stays in the source; its line in the manifest is not checked)');
+    // run from elsewhere, the package's zticache.exe is a package file and its line is checked
+    const other = s.plan({ ...s.options(), runningExe: p.join(s.dir, 'zticache.exe') });
+    expect(other.manifestListsExe).toBe(false);
+    expect(other.manifest!.entries.map((e) => e.rel).sort()).toEqual(['data.bin', 'zticache.exe']);
+    // any other line for a file that is not in the package is still refused
+    fs.writeFileSync(p.join(s.source, 'zticache.sha256'), `${sha('exe')}  zticache.exe\n${sha('x')}  gone.bin\n`);
+    expect(s.refused(o)).toMatchObject({ exitCode: ExitCode.VERIFY_FAILED, message: expect.stringContaining('first: gone.bin') });
   });
 });
 
@@ -603,12 +633,14 @@ describe('more of the plan\'s decisions', () => {
     fs.mkdirSync(s.source);
     for (const [n, c] of Object.entries(files)) fs.writeFileSync(p.join(s.source, n), c, { mode: 0o755 });
     const plan = s.plan(o);
-    expect(plan).toMatchObject({ action: 'move', removeOldTarget: true, keep: ['zticache.exe'] });
+    expect(plan).toMatchObject({ action: 'move', removeOldTarget: true, keep: [], leftOut: 'zticache.exe' });
   });
 
-  it('a copy never keeps entries back: the running zticache is copied like everything else', () => {
+  it('a copy never keeps entries back, and does not stage the running zticache either', () => {
     const s = setup({ 'zticache.exe': 'exe' });
-    expect(s.plan({ ...s.options('--mode', 'copy'), runningExe: p.join(s.source, 'zticache.exe') }).keep).toEqual([]);
+    const plan = s.plan({ ...s.options('--mode', 'copy'), runningExe: p.join(s.source, 'zticache.exe') });
+    expect(plan).toMatchObject({ action: 'copy', keep: [], leftOut: 'zticache.exe' });
+    expect(plan.inventory.files.map((f) => f.rel)).not.toContain('zticache.exe');
   });
 
   it('the platform\'s walk lists the source, the target and the old target (on Windows: no file opened)', () => {
