@@ -276,7 +276,7 @@ function fromTheTarget(look: Look): Decision {
 function resumeCopy(look: Look): Decision {
   const { source, journalFile, opts } = look;
   const inventory = inventoryOf(look, source);
-  if (inventory.files.length === 0) throw new ZtiError(ExitCode.SOURCE_EMPTY, `the source folder ${source} holds no files`, { path: source });
+  if (inventory.files.length === 0) throw new ZtiError(ExitCode.SOURCE_EMPTY, `the source folder ${source} holds no files${look.exeRel === undefined ? '' : ` but the running ${look.exeRel}, which is not staged`}`, { path: source });
   let reason = `finishing an interrupted copy (journal ${journalFile}) from a fresh inventory of the source: complete files are kept, changed ones copied again, files no longer in the package removed from the target`;
   if (opts.mode === 'move') reason += '; --mode move ignored, a copy is finished as a copy';
   return decision({ action: 'copy', resume: 'staging', inventory, prune: true, reason });
@@ -355,7 +355,7 @@ function holdsWhole({ p, target, platform, names }: Look, inv: Inventory): boole
 function fresh(look: Look, taken?: Inventory, why?: string): Decision {
   const { p, source, target, tgt, journal, journalFile, kind, opts } = look;
   const inventory = taken ?? inventoryOf(look, source);
-  if (inventory.files.length === 0) throw new ZtiError(ExitCode.SOURCE_EMPTY, `the source folder ${source} holds no files`, { path: source });
+  if (inventory.files.length === 0) throw new ZtiError(ExitCode.SOURCE_EMPTY, `the source folder ${source} holds no files${look.exeRel === undefined ? '' : ` but the running ${look.exeRel}, which is not staged`}`, { path: source });
   const action = chooseMode(kind, opts.mode, source);
   if (action === 'move' && isVolumeRoot(p, source)) {
     // E:\zticache.exe with no arguments, or --source E:\: everything on the drive, the user's

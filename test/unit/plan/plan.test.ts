@@ -343,6 +343,10 @@ describe('resuming from the journal', () => {
     expect(s.plan(s.options('--mode', 'move')).reason).toContain('; --mode move ignored, a copy is finished as a copy');
     for (const e of fs.readdirSync(s.source)) fs.rmSync(p.join(s.source, e), { recursive: true });
     expect(s.refused(s.options('--launch', '/bin/sh'))).toMatchObject({ exitCode: ExitCode.SOURCE_EMPTY, path: s.source, message: `the source folder ${s.source} holds no files` });
+    // a cache folder holding only the running zticache.exe holds nothing to stage either
+    fs.writeFileSync(p.join(s.source, 'zticache.exe'), 'exe');
+    expect(s.refused({ ...s.options('--launch', '/bin/sh'), runningExe: p.join(s.source, 'zticache.exe') }))
+      .toMatchObject({ exitCode: ExitCode.SOURCE_EMPTY, message: `the source folder ${s.source} holds no files but the running zticache.exe, which is not staged` });
   });
 
   it('an interrupted clearing is finished, then a fresh staging; the old target it was clearing counts as ours', () => {
@@ -373,6 +377,21 @@ describe('resuming from the journal', () => {
     expect(e.message).toContain('has been replaced since');
     fs.rmSync(s.target, { recursive: true });
     expect(s.refused(o).message).toContain('has been removed since');
+  });
+
+  it('a staging of an older zticache, whose journal lists the running zticache.exe it copied into the target, is still already staged, and that copy still verified', () => {
+    const s = setup();
+    fs.mkdirSync(s.target, { recursive: true });
+    fs.renameSync(p.join(s.source, LAUNCHER), p.join(s.target, LAUNCHER));
+    fs.writeFileSync(p.join(s.target, 'zticache.exe'), 'old');
+    const exeEntry = { rel: 'zticache.exe', size: 3, mtimeMs: 1 };
+    const j = s.journal('staged', { inventory: { files: [{ rel: LAUNCHER, size: 1, mtimeMs: 1 }, exeEntry], dirs: [], bytes: 4 } });
+    for (const e of fs.readdirSync(s.source)) fs.rmSync(p.join(s.source, e), { recursive: true });
+    fs.writeFileSync(p.join(s.source, 'zticache.exe'), 'exe');
+    const plan = s.plan({ ...s.options(), runningExe: p.join(s.source, 'zticache.exe') });
+    expect(plan).toMatchObject({ action: 'none', removeOldTarget: false, inventory: j.inventory, spent: true });
+    expect(plan.inventory.files).toContainEqual(exeEntry);
+    expect(plan.reason).toContain('the cache folder holds nothing of it but zticache itself');
   });
 
   it('run from the target itself: nothing to stage, the staged inventory is trusted only for zticache\'s own target', () => {
