@@ -186,7 +186,7 @@ function checkShape(j: unknown, names: NameRules): string | undefined {
     if (!safe) return `inventory path leaves the package: ${e.rel}`;
   }
   for (const d of inv.dirs as unknown[]) {
-    if (typeof d !== 'string' || !safeDirs.has(d)) return `inventory folder malformed or outside the package: ${String(d)}`;
+    if (!safeDirs.has(d as string)) return `inventory folder malformed or outside the package: ${String(d)}`;
   }
   if (inv.dirIds !== undefined && (!inv.dirIds || typeof inv.dirIds !== 'object' || Object.values(inv.dirIds).some((v) => typeof v !== 'string'))) return 'inventory folder identities malformed';
   return undefined;

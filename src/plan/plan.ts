@@ -403,8 +403,7 @@ function judgeOldTarget({ p, target, tgt, trusted, journalFile, exeRel, opts }: 
 function keptEntries({ exeRel }: Look, { action, copyRest, inventory }: Decision): string[] {
   if (action !== 'move') return [];
   if (copyRest) return [...inventory.dirs.filter((r) => !r.includes('/')), ...inventory.files.map((f) => f.rel).filter((r) => !r.includes('/'))];
-  const slash = exeRel?.indexOf('/') ?? -1;
-  return slash < 0 ? [] : [exeRel!.slice(0, slash)];
+  return exeRel?.includes('/') ? [topName(exeRel)] : [];
 }
 
 /** The key of the running zticache.exe in the source: a rerun's evidence passes over it (an admin may have replaced it by a newer build). */

@@ -97,7 +97,11 @@ describe('the source', () => {
     const s = setup();
     fs.rmSync(s.source, { recursive: true });
     fs.mkdirSync(p.join(s.source, 'only-a-folder'), { recursive: true });
-    expect(s.refused(s.options('--launch', '/bin/sh'))).toMatchObject({ exitCode: ExitCode.SOURCE_EMPTY, path: s.source });
+    expect(s.refused(s.options('--launch', '/bin/sh'))).toMatchObject({ exitCode: ExitCode.SOURCE_EMPTY, path: s.source, message: `the source folder ${s.source} holds no files` });
+    // nothing but the running zticache.exe: nothing to stage either, and the refusal says why
+    fs.writeFileSync(p.join(s.source, 'zticache.exe'), 'exe');
+    expect(s.refused({ ...s.options('--launch', '/bin/sh'), runningExe: p.join(s.source, 'zticache.exe') }))
+      .toMatchObject({ exitCode: ExitCode.SOURCE_EMPTY, message: `the source folder ${s.source} holds no files but the running zticache.exe, which is not staged` });
   });
 
   it('a local source is moved, on one volume by rename, writing no bytes', () => {
@@ -183,7 +187,7 @@ describe('the source', () => {
     expect(plan.inventory.files.map((f) => f.rel)).not.toContain('bin/zticache.exe');
     expect(plan.inventory.files.map((f) => f.rel)).toContain('bin/other.dll');
     expect(plan.neededBytes).toBe(4096);
-    expect(describePlan(plan)).toContain('Copied, not moved (the folder of the running executable): bin');
+    expect(describePlan(plan)).toContain('Copied, not moved (they stay in the source too): bin');
     expect(describePlan(plan)).toContain('Not staged: bin/zticache.exe (the running zticache, which nothing in the target needs; it stays in the source)');
     // at the top: nothing kept back, nothing to copy
     const t = setup({ 'zticache.exe': Buffer.alloc(5000, 1) });
@@ -326,6 +330,8 @@ describe('resuming from the journal', () => {
     const plan = s.plan(s.options('--mode', 'copy'));
     expect(plan.action).toBe('move');
     expect(plan.keep.sort()).toEqual(['Empty', 'Images', 'OSD', LAUNCHER, 'readme.txt', 'setup.cab'].sort());
+    expect(describePlan(plan)).toContain(`Copied, not moved (they stay in the source too): ${plan.keep.join(', ')}`);
+    expect(plan.keep.join(', ')).toContain(', ');
     expect(plan.reason).toContain('--mode copy: what is still in the source is copied, not moved, and stays there');
   });
 
@@ -377,6 +383,15 @@ describe('resuming from the journal', () => {
     expect(e.message).toContain('has been replaced since');
     fs.rmSync(s.target, { recursive: true });
     expect(s.refused(o).message).toContain('has been removed since');
+  });
+
+  it('a copy by an older zticache, whose journal lists the running zticache.exe: the cache folder still holds the whole package without it, so a removed target is staged again', () => {
+    const s = setup({ 'zticache.exe': 'exe' });
+    const j = s.journal('staged', { mode: 'copy', inventory: takeInventory(p, s.source) });
+    expect(j.inventory.files.map((f) => f.rel)).toContain('zticache.exe');
+    const plan = s.plan({ ...s.options(), runningExe: p.join(s.source, 'zticache.exe') });
+    expect(plan).toMatchObject({ action: 'move', leftOut: 'zticache.exe' });
+    expect(plan.reason).toContain('has been removed since an earlier run staged the package; the cache folder still holds it whole');
   });
 
   it('a staging of an older zticache, whose journal lists the running zticache.exe it copied into the target, is still already staged, and that copy still verified', () => {
@@ -659,6 +674,9 @@ describe('more of the plan\'s decisions', () => {
     const s = setup({ 'zticache.exe': 'exe' });
     const plan = s.plan({ ...s.options('--mode', 'copy'), runningExe: p.join(s.source, 'zticache.exe') });
     expect(plan).toMatchObject({ action: 'copy', keep: [], leftOut: 'zticache.exe' });
+    // in a folder of its own too: a copy keeps nothing back
+    const t = setup({ 'bin/zticache.exe': 'exe', 'bin/other.dll': 'x' });
+    expect(t.plan({ ...t.options('--mode', 'copy'), runningExe: p.join(t.source, 'bin', 'zticache.exe') })).toMatchObject({ action: 'copy', keep: [], leftOut: 'bin/zticache.exe' });
     expect(plan.inventory.files.map((f) => f.rel)).not.toContain('zticache.exe');
   });
 

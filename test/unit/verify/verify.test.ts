@@ -104,6 +104,12 @@ describe('verify', () => {
     expect(await refusal(t.target, t.inv, { ...t.opts, runningExe: 'zticache.exe' })).toBe('size of zticache.exe: 9 bytes, expected 8');
   });
 
+  it('an inventory without file IDs (an older journal) is held to sizes and times only, wherever IDs are kept', async () => {
+    const s = setup();
+    const inv = { ...s.inv, files: s.inv.files.map(({ id: _id, ...f }) => f) };
+    expect(await verify(s.target, inv, { ...s.opts, keepsId: () => true })).toStrictEqual({ files: 3, bytes: 14, hashed: 0 });
+  });
+
   it('exactly 20 tolerated strays are warned one by one, with no count after them', async () => {
     const s = setup();
     for (let i = 0; i < 20; i++) fs.writeFileSync(p.join(s.target, `log${String(i).padStart(2, '0')}.txt`), 'x');
