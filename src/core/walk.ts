@@ -66,27 +66,36 @@ export function listingWalk(list: (p: path.PlatformPath, absDir: string) => Foun
   };
 }
 
-/** A folder through node:fs: readdir for the names and kinds, lstat for each file's size, time and identity (and each folder's identity). */
+/**
+ * A folder through node:fs: readdir for the names, one lstat for each entry's kind, size, time and
+ * identity. The lstat is needed for every file and folder anyway, so the kind is read from it
+ * rather than asked of readdir too (withFileTypes: one more object per entry, 10,000 of them in
+ * a package of that size, for a fact the lstat already gives); the path is the folder's plus the
+ * name (a listed name needs no normalising), not path.join's normalised copy.
+ */
 function nodeList(p: path.PlatformPath, absDir: string): FoundEntry[] {
-  let entries: fs.Dirent[];
+  let names: string[];
   try {
-    entries = fs.readdirSync(absDir, { withFileTypes: true });
+    names = fs.readdirSync(absDir);
   } catch (err) {
     throw new ZtiError(ExitCode.SOURCE_MISSING, `cannot read folder ${absDir}`, { path: absDir, cause: err });
   }
-  return entries.map((e): FoundEntry => {
-    if (e.isSymbolicLink()) return { name: e.name, kind: 'link', size: 0, mtimeMs: 0 };
-    if (!e.isFile() && !e.isDirectory()) return { name: e.name, kind: 'other', size: 0, mtimeMs: 0 };
-    const file = p.join(absDir, e.name);
+  const prefix = absDir.endsWith(p.sep) ? absDir : absDir + p.sep;
+  const out: FoundEntry[] = new Array(names.length);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const file = prefix + name;
+    let st: fs.Stats;
     try {
-      const st = fs.lstatSync(file);
-      const id = entryId(st.ino, st.birthtimeMs);
-      if (e.isDirectory()) return { name: e.name, kind: 'dir', size: 0, mtimeMs: 0, id };
-      return { name: e.name, kind: 'file', size: st.size, mtimeMs: st.mtimeMs, id };
+      st = fs.lstatSync(file);
     } catch (err) {
       throw new ZtiError(ExitCode.SOURCE_MISSING, `cannot read ${file}`, { path: file, cause: err });
     }
-  });
+    if (st.isFile()) out[i] = { name, kind: 'file', size: st.size, mtimeMs: st.mtimeMs, id: entryId(st.ino, st.birthtimeMs) };
+    else if (st.isDirectory()) out[i] = { name, kind: 'dir', size: 0, mtimeMs: 0, id: entryId(st.ino, st.birthtimeMs) };
+    else out[i] = { name, kind: st.isSymbolicLink() ? 'link' : 'other', size: 0, mtimeMs: 0 };
+  }
+  return out;
 }
 
 /** The walk through node:fs (POSIX; and the fallback where no platform walk is given). */

@@ -173,14 +173,20 @@ function checkShape(j: unknown, names: NameRules): string | undefined {
   }
   const inv = o.inventory as Record<string, unknown> | undefined;
   if (!inv || !Array.isArray(inv.files) || !Array.isArray(inv.dirs) || typeof inv.bytes !== 'number') return 'inventory missing';
-  // every path, files AND folders, must stay inside the package: a journal steers moves and deletes
+  // every path, files AND folders, must stay inside the package: a journal steers moves and deletes.
+  // A path whose folder is one of the journal's safe folders is safe when its last name is: each
+  // folder's names are judged once, not again for every file in it
+  const safeDirs = new Set<string>();
+  for (const d of inv.dirs as unknown[]) if (typeof d === 'string' && isSafeRel(d, names)) safeDirs.add(d);
   for (const f of inv.files as unknown[]) {
     const e = f as Record<string, unknown>;
     if (!e || typeof e.rel !== 'string' || typeof e.size !== 'number' || typeof e.mtimeMs !== 'number' || (e.id !== undefined && typeof e.id !== 'string')) return 'inventory entry malformed';
-    if (!isSafeRel(e.rel, names)) return `inventory path leaves the package: ${e.rel}`;
+    const slash = e.rel.lastIndexOf('/');
+    const safe = slash > 0 && safeDirs.has(e.rel.slice(0, slash)) ? isSafeRel(e.rel.slice(slash + 1), names) : isSafeRel(e.rel, names);
+    if (!safe) return `inventory path leaves the package: ${e.rel}`;
   }
   for (const d of inv.dirs as unknown[]) {
-    if (typeof d !== 'string' || !isSafeRel(d, names)) return `inventory folder malformed or outside the package: ${String(d)}`;
+    if (!safeDirs.has(d as string)) return `inventory folder malformed or outside the package: ${String(d)}`;
   }
   if (inv.dirIds !== undefined && (!inv.dirIds || typeof inv.dirIds !== 'object' || Object.values(inv.dirIds).some((v) => typeof v !== 'string'))) return 'inventory folder identities malformed';
   return undefined;

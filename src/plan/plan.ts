@@ -55,8 +55,21 @@ export interface Plan {
   launchArgs: string[];
   /** manifest entries to check after staging, and where the manifest was found */
   manifest?: { path: string; entries: ManifestEntry[] };
-  /** top-level names that are copied even in a move (the one holding the running zticache.exe) */
+  /** top-level names that are copied even in a move (the folder holding the running zticache.exe) */
   keep: string[];
+  /**
+   * the running zticache.exe, package-relative, when it is in the package: it is not staged (no
+   * inventory, journal or VERIFY lists it; nothing in the target needs it, and it stays where it
+   * runs), and a manifest's line for it is set aside (manifestListsExe)
+   */
+  leftOut?: string;
+  /** the manifest lists the running zticache.exe, which is not staged, so not hashed */
+  manifestListsExe?: boolean;
+  /**
+   * the key (names/) of the running zticache.exe in the target, when it runs from there: VERIFY
+   * passes over that one file where the inventory does not list it (the exe is never staged)
+   */
+  exeInTarget?: string;
   neededBytes: number;
   freeBytes?: number;
   /**
@@ -91,13 +104,14 @@ export function makePlan(opts: Options, platform: Platform): Plan {
   // every name the plan will stage, before anything else is decided about them
   const awkwardNames = checkPackageNames(p, names, inventory, source, target);
   const launcher = checkLauncher(p, opts.launcher, { source, sourceId, target, targetId: trusted ? tgt.id : undefined, inventory, action, names, platform: look.platform });
-  const manifest = findManifest(opts, inventory, action, sourceId, names);
+  const found = findManifest(opts, inventory, action, sourceId, names, look.exeRel);
   const keep = keptEntries(look, decided);
   const space = countSpace(look, decided, keep);
   return {
     source, sourceId, target, kind: look.kind, sourceOpened: look.sourceOpened, action, reason: decided.reason, sameVolume: space.sameVolume, inventory, resume, prune: decided.prune,
     toleratesExtra: action === 'none' && trusted, crossed: resume === 'staging' ? journal?.crossed ?? [] : [], oldTarget,
-    removeOldTarget: decided.removeOldTarget, journalFile: look.journalFile, launcher, launchArgs: opts.launchArgs, manifest, keep,
+    removeOldTarget: decided.removeOldTarget, journalFile: look.journalFile, launcher, launchArgs: opts.launchArgs, manifest: found?.manifest, keep,
+    leftOut: look.exeRel, manifestListsExe: found?.listsExe, exeInTarget: exeInTarget(look),
     neededBytes: space.neededBytes, freeBytes: space.freeBytes, names, awkwardNames, spent: decided.spent,
     same: action === 'none' && trusted && journal!.state === 'staged' ? journal!.same ?? [] : [],
   };
@@ -150,8 +164,36 @@ function lookAround(opts: Options, platform: Platform): Look {
     trusted: tgt.exists && journal !== undefined && sameId(journal.targetId, tgt.id),
     sameSource: journal !== undefined && sameId(journal.sourceId, sourceId),
     ...located(p, source, platform),
-    exeRel: opts.runningExe === undefined ? undefined : locateUnder(p, opts.runningExe, sourceId),
+    exeRel: opts.runningExe === undefined ? undefined : locateUnder(p, realPath(opts.runningExe), sourceId),
   };
+}
+
+/**
+ * A path as the file system spells it (each name as stored: case, long names, links resolved),
+ * so the running exe's package path is the one the walk gives; as given when it cannot be read.
+ */
+function realPath(file: string): string {
+  try {
+    return fs.realpathSync.native(file);
+  } catch {
+    return file;
+  }
+}
+
+/** The running zticache.exe in the target (by the target's identity), as a key: zticache runs from the target. */
+function exeInTarget({ p, opts, tgt, names }: Look): string | undefined {
+  if (opts.runningExe === undefined || !tgt.exists) return undefined;
+  const rel = locateUnder(p, realPath(opts.runningExe), tgt.id);
+  return rel ? names.key(rel) : undefined;
+}
+
+/**
+ * The inventory of a folder the package is staged from: every file and folder but the running
+ * zticache.exe (look.exeRel), which nothing in the target needs. It cannot be moved while it
+ * runs: copying its 85 MB on every run was most of the staging of a local package.
+ */
+function inventoryOf({ p, platform, exeRel }: Look, root: string): Inventory {
+  return takeInventory(p, root, { walk: platform.walk, skip: exeRel === undefined ? undefined : new Set([exeRel]) });
 }
 
 /** The kind of source, for the folder as opened (a link on its way to a share makes it network). */
@@ -191,12 +233,13 @@ function decideAction(look: Look): Decision {
  * downloaded again; staged again only when it holds the whole package once more. Returns the
  * inventory it took to tell, if it took one.
  */
-function notStagedElsewhere({ p, opts, source, sourceId, target, names, journalFile, platform }: Look): Inventory | undefined {
+function notStagedElsewhere(look: Look): Inventory | undefined {
+  const { p, opts, source, sourceId, target, names, journalFile } = look;
   const other = findJournalOfSource(p, opts.stateDir, sourceId, journalFile, names);
   if (other?.read.kind !== 'ok' || other.read.journal.mode !== 'move') return undefined;
   const j = other.read.journal;
-  const inventory = takeInventory(p, source, { walk: platform.walk });
-  if (j.state === 'staged' && readEvidence(inventory, j.inventory, names).missing === 0) return inventory;
+  const inventory = inventoryOf(look, source);
+  if (j.state === 'staged' && readEvidence(inventory, j.inventory, names, exeKey(look)).missing === 0) return inventory;
   const was = j.state === 'staged' ? `moved into ${j.target} by an earlier run` : `being moved into ${j.target} by a run that did not finish`;
   throw new ZtiError(ExitCode.JOURNAL_CONFLICT,
     `the cache folder ${source} was ${was} (journal ${other.file}); what is left of it here is not the package, so nothing was staged into ${target}. Run zticache with --target "${j.target}" (the package is there${j.state === 'staged' ? '' : ': the run finishes it'}), or have the package downloaded again into an empty cache folder`,
@@ -220,8 +263,9 @@ function refuseConflictingJournal({ journal, journalFile, target, tgt, trusted, 
 const decision = (d: Pick<Decision, 'action' | 'reason' | 'inventory'> & Partial<Decision>): Decision => ({ removeOldTarget: false, prune: false, copyRest: false, spent: false, ...d });
 
 /** zticache runs from the target itself (restarted from PackageSource): nothing to stage. */
-function fromTheTarget({ p, target, trusted, journal, platform }: Look): Decision {
-  const inventory = trusted && journal!.state === 'staged' ? journal!.inventory : takeInventory(p, target, { walk: platform.walk });
+function fromTheTarget(look: Look): Decision {
+  const { target, trusted, journal } = look;
+  const inventory = trusted && journal!.state === 'staged' ? journal!.inventory : inventoryOf(look, target);
   return decision({ action: 'none', reason: 'zticache runs from the target itself: nothing to stage', inventory });
 }
 
@@ -229,9 +273,10 @@ function fromTheTarget({ p, target, trusted, journal, platform }: Look): Decisio
  * A copy never changes its source, so the source is still the package: inventory it afresh (a
  * distribution point may have refreshed it meanwhile) rather than replay the old inventory.
  */
-function resumeCopy({ p, source, platform, journalFile, opts }: Look): Decision {
-  const inventory = takeInventory(p, source, { walk: platform.walk });
-  if (inventory.files.length === 0) throw new ZtiError(ExitCode.SOURCE_EMPTY, `the source folder ${source} holds no files`, { path: source });
+function resumeCopy(look: Look): Decision {
+  const { source, journalFile, opts } = look;
+  const inventory = inventoryOf(look, source);
+  if (inventory.files.length === 0) throw new ZtiError(ExitCode.SOURCE_EMPTY, `the source folder ${source} holds no files${look.exeRel === undefined ? '' : ` but the running ${look.exeRel}, which is not staged`}`, { path: source });
   let reason = `finishing an interrupted copy (journal ${journalFile}) from a fresh inventory of the source: complete files are kept, changed ones copied again, files no longer in the package removed from the target`;
   if (opts.mode === 'move') reason += '; --mode move ignored, a copy is finished as a copy';
   return decision({ action: 'copy', resume: 'staging', inventory, prune: true, reason });
@@ -256,9 +301,9 @@ function resumeMove({ journalFile, opts }: Look, journal: Journal): Decision {
  * content is neither, and is refused.
  */
 function rerun(look: Look, journal: Journal): Decision {
-  const { p, source, target, tgt, trusted, exeRel, names, platform, journalFile } = look;
-  const inventory = takeInventory(p, source, { walk: platform.walk });
-  const ev = readEvidence(inventory, journal.inventory, names, exeRel === undefined ? undefined : names.key(exeRel));
+  const { source, target, tgt, trusted, names, journalFile } = look;
+  const inventory = inventoryOf(look, source);
+  const ev = readEvidence(inventory, journal.inventory, names, exeKey(look));
   const whole = ev.missing === 0;
   const recorded = `the package zticache staged from it into ${target} (journal ${journalFile})`;
   if (ev.changed.length || ev.added.length) {
@@ -308,9 +353,9 @@ function holdsWhole({ p, target, platform, names }: Look, inv: Inventory): boole
 
 /** A fresh inventory of the source (or the one a rerun took): a move or a copy. */
 function fresh(look: Look, taken?: Inventory, why?: string): Decision {
-  const { p, source, target, tgt, journal, journalFile, kind, opts, platform } = look;
-  const inventory = taken ?? takeInventory(p, source, { walk: platform.walk });
-  if (inventory.files.length === 0) throw new ZtiError(ExitCode.SOURCE_EMPTY, `the source folder ${source} holds no files`, { path: source });
+  const { p, source, target, tgt, journal, journalFile, kind, opts } = look;
+  const inventory = taken ?? inventoryOf(look, source);
+  if (inventory.files.length === 0) throw new ZtiError(ExitCode.SOURCE_EMPTY, `the source folder ${source} holds no files${look.exeRel === undefined ? '' : ` but the running ${look.exeRel}, which is not staged`}`, { path: source });
   const action = chooseMode(kind, opts.mode, source);
   if (action === 'move' && isVolumeRoot(p, source)) {
     // E:\zticache.exe with no arguments, or --source E:\: everything on the drive, the user's
@@ -350,15 +395,20 @@ function judgeOldTarget({ p, target, tgt, trusted, journalFile, exeRel, opts }: 
   return { id: tgt.id, trusted, why: why ?? 'kept' };
 }
 
-/** The top-level names a move copies and leaves in the source: all of them (--mode copy on a stuck move), or the running zticache's. */
-function keptEntries({ exeRel, names }: Look, { action, copyRest, inventory }: Decision): string[] {
+/**
+ * The top-level names a move copies and leaves in the source: all of them (--mode copy on a stuck
+ * move), or the folder holding the running zticache.exe (a folder cannot be renamed while a file
+ * in it runs; the exe itself is not staged, so at the top it keeps nothing back).
+ */
+function keptEntries({ exeRel }: Look, { action, copyRest, inventory }: Decision): string[] {
   if (action !== 'move') return [];
-  const topNames = [...inventory.dirs, ...inventory.files.map((f) => f.rel)].filter((r) => !r.includes('/'));
-  if (copyRest) return topNames;
-  if (!exeRel) return [];
-  const top = names.key(exeRel.split('/')[0]!);
-  const name = topNames.find((r) => names.key(r) === top);
-  return name === undefined ? [] : [name];
+  if (copyRest) return [...inventory.dirs.filter((r) => !r.includes('/')), ...inventory.files.map((f) => f.rel).filter((r) => !r.includes('/'))];
+  return exeRel?.includes('/') ? [topName(exeRel)] : [];
+}
+
+/** The key of the running zticache.exe in the source: a rerun's evidence passes over it (an admin may have replaced it by a newer build). */
+function exeKey({ exeRel, names }: Look): string | undefined {
+  return exeRel === undefined ? undefined : names.key(exeRel);
 }
 
 /** Whether a move stays on one volume, and the clusters what is written needs against what is free. */
@@ -372,7 +422,7 @@ function countSpace({ p, source, target, platform, names }: Look, { action, resu
   } else {
     // a move on one volume writes no package bytes, but the kept entries (zticache.exe) are copies
     const kept = new Set(keep.map((k) => names.key(k)));
-    written = inventory.files.filter((f) => kept.has(names.key(f.rel.split('/')[0]!)));
+    written = kept.size === 0 ? [] : inventory.files.filter((f) => kept.has(names.key(topName(f.rel))));
   }
   if (written.length === 0) return { sameVolume, neededBytes: 0 };
   // what the files take on the disk, not their sizes: 3,000 small files of 200 bytes are 600 KB
@@ -446,8 +496,12 @@ function checkRunnable(platform: Platform, file: string): void {
   if (why !== undefined) throw new ZtiError(ExitCode.LAUNCHER_MISSING, `the launcher ${file} cannot be started on this computer: ${why}; nothing was changed`, { path: file });
 }
 
-/** --manifest, or zticache.sha256 at the top of the package. Parsed now, so a bad one refuses before any change. */
-function findManifest(opts: Options, inv: Inventory, action: Action, sourceId: FileId, names: NameRules): Plan['manifest'] {
+/**
+ * --manifest, or zticache.sha256 at the top of the package. Parsed now, so a bad one refuses
+ * before any change. A line for the running zticache.exe (`exeRel`), which is not staged, is set
+ * aside (listsExe): there is no staged copy to hash, and the exe is running, not read by the launcher.
+ */
+function findManifest(opts: Options, inv: Inventory, action: Action, sourceId: FileId, names: NameRules, exeRel?: string): { manifest: NonNullable<Plan['manifest']>; listsExe: boolean } | undefined {
   const p = opts.path;
   let readFrom: string | undefined;
   let path: string | undefined;
@@ -458,7 +512,8 @@ function findManifest(opts: Options, inv: Inventory, action: Action, sourceId: F
     path = rel ? fromRel(p, opts.target, rel) : opts.manifest;
     if (action === 'none' || !fs.existsSync(readFrom)) readFrom = path;
   } else {
-    const entry = inv.files.find((f) => names.key(f.rel) === names.key(MANIFEST_NAME));
+    const manifestKey = names.key(MANIFEST_NAME);
+    const entry = inv.files.find((f) => names.key(f.rel) === manifestKey);
     if (!entry) return undefined;
     path = fromRel(p, opts.target, entry.rel);
     readFrom = action === 'none' || !fs.existsSync(fromRel(p, opts.source, entry.rel)) ? path : fromRel(p, opts.source, entry.rel);
@@ -474,15 +529,24 @@ function findManifest(opts: Options, inv: Inventory, action: Action, sourceId: F
     if (err instanceof ZtiError) throw err;
     throw new ZtiError(ExitCode.MANIFEST_UNREADABLE, `cannot read the manifest ${readFrom}`, { path: readFrom, cause: err });
   }
-  const entries = parseManifest(text, readFrom, p, names);
+  let entries = parseManifest(text, readFrom, p, names);
   const known = new Set(inv.files.map((f) => names.key(f.rel)));
+  const exe = exeRel === undefined ? undefined : names.key(exeRel);
+  const listsExe = exe !== undefined && !known.has(exe) && entries.some((e) => names.key(e.rel) === exe);
+  if (listsExe) entries = entries.filter((e) => names.key(e.rel) !== exe);
   const missing = entries.filter((e) => !known.has(names.key(e.rel)));
   if (missing.length) {
     throw new ZtiError(ExitCode.VERIFY_FAILED,
       `the manifest ${readFrom} lists ${missing.length} file(s) that are not in the package, first: ${missing[0]!.rel}; nothing was changed, the launcher was not started`,
       { path: readFrom });
   }
-  return { path, entries };
+  return { manifest: { path, entries }, listsExe };
+}
+
+/** The top-level name of a package path. */
+function topName(rel: string): string {
+  const slash = rel.indexOf('/');
+  return slash < 0 ? rel : rel.slice(0, slash);
 }
 
 function sameVolumeOf(platform: Platform, a: string, b: string): boolean {

@@ -38,6 +38,12 @@ export interface VerifyOptions {
   walk?: Walker;
   /** what a name is in the target: the walk's names are matched to the inventory's by it */
   names: NameRules;
+  /**
+   * the key of the running zticache.exe in the target (zticache runs from there): passed over
+   * where the inventory does not list it, as zticache never stages itself; any other file not in
+   * the package is still one
+   */
+  runningExe?: string;
   /** the staged file at rel must be the inventoried file itself (renamed into the target: same file ID) */
   keepsId?: (rel: string) => boolean;
   /**
@@ -67,9 +73,12 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
   const fileIndex = new Map<string, number>();
   expected.files.forEach((f, i) => fileIndex.set(key(f.rel), i));
   const wantDirs = new Set(expected.dirs.map(key));
-  const seen = new Uint8Array(expected.files.length);
-  /** what the walk found of each inventory file */
-  const found: Array<{ id?: string; size: number; mtimeMs: number }> = [];
+  // what the walk found of each inventory file, by its index: flat arrays, not an object a file
+  const n = expected.files.length;
+  const seen = new Uint8Array(n);
+  const gotSize = new Float64Array(n);
+  const gotTime = new Float64Array(n);
+  const gotId: Array<string | undefined> = new Array(n);
   let refreshed = false;
   const seenDirs = new Set<string>();
   const extra: string[] = [];
@@ -81,13 +90,16 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
     if (kind === 'file') {
       const i = fileIndex.get(k);
       if (i === undefined) {
+        if (k === opts.runningExe) return;
         extra.push(`not in the package: ${rel}`);
         // a program file beside OSDLaunch.exe could be loaded by it (a planted version.dll): never tolerated
         if (PROGRAM_FILE.test(rel)) programs.push(rel);
         return;
       }
       seen[i] = 1;
-      found[i] = { id, size, mtimeMs };
+      gotSize[i] = size;
+      gotTime[i] = mtimeMs;
+      gotId[i] = id;
     } else if (kind === 'dir') {
       if (wantDirs.has(k)) seenDirs.add(k);
       else extra.push(`folder not in the package: ${rel}`);
@@ -96,19 +108,24 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
     }
     return undefined;
   });
-  expected.files.forEach((f, i) => {
-    if (!seen[i]) return void problems.push(`missing: ${f.rel}`);
-    const got = found[i]!;
-    bytes += got.size;
-    if (got.size !== f.size) problems.push(`size of ${f.rel}: ${got.size} bytes, expected ${f.size}`);
-    else if (f.id !== undefined && got.id !== undefined && got.id !== f.id && opts.keepsId?.(f.rel)) {
-      refreshed = true;
-      problems.push(`${f.rel} is not the file that was inventoried (file ${f.id} then, ${got.id} now)`);
-    } else if (!sameTime(got.mtimeMs, f.mtimeMs)) {
-      refreshed = true;
-      problems.push(`${f.rel} was rewritten after the inventory (modified ${new Date(f.mtimeMs).toISOString()} then, ${new Date(got.mtimeMs).toISOString()} now)`);
+  for (let i = 0; i < n; i++) {
+    const f = expected.files[i]!;
+    if (!seen[i]) {
+      problems.push(`missing: ${f.rel}`);
+      continue;
     }
-  });
+    const size = gotSize[i]!;
+    const id = gotId[i];
+    bytes += size;
+    if (size !== f.size) problems.push(`size of ${f.rel}: ${size} bytes, expected ${f.size}`);
+    else if (f.id !== undefined && id !== undefined && id !== f.id && opts.keepsId?.(f.rel)) {
+      refreshed = true;
+      problems.push(`${f.rel} is not the file that was inventoried (file ${f.id} then, ${id} now)`);
+    } else if (!sameTime(gotTime[i]!, f.mtimeMs)) {
+      refreshed = true;
+      problems.push(`${f.rel} was rewritten after the inventory (modified ${new Date(f.mtimeMs).toISOString()} then, ${new Date(gotTime[i]!).toISOString()} now)`);
+    }
+  }
   if (seenDirs.size !== wantDirs.size) for (const d of expected.dirs) if (!seenDirs.has(key(d))) problems.push(`missing folder: ${d}`);
   problems.push(...others);
   if (extra.length) {

@@ -169,20 +169,39 @@ describe('faults during staging', () => {
 });
 
 describe('the running zticache.exe', () => {
-  it('is copied into the target and left in the cache folder, never moved', async () => {
+  it('is not staged: it stays in the cache folder, and neither the target, the journal nor the launcher sees it', async () => {
     const s = scene();
     makePackage(s.source, { 'zticache.exe': 'MZ pretend exe' });
     const code = await main(['--target', s.target, '--launch', 'launch.js', '--', s.report, '0'], rt(s.dir, { packaged: true, execPath: path.join(s.source, 'zticache.exe') }));
     expect(code).toBe(0);
     expect(fs.readdirSync(s.source)).toEqual(['zticache.exe']);
-    expect(fs.readFileSync(path.join(s.target, 'zticache.exe'), 'utf8')).toBe('MZ pretend exe');
-    expect(readReport(s.report)!.files['zticache.exe']).toBeDefined();
+    expect(fs.readFileSync(path.join(s.source, 'zticache.exe'), 'utf8')).toBe('MZ pretend exe');
+    expect(fs.existsSync(path.join(s.target, 'zticache.exe'))).toBe(false);
+    expect(readReport(s.report)!.files['zticache.exe']).toBeUndefined();
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/Not staged: zticache\.exe \(the running zticache, which nothing in the target needs; it stays in the source\)/);
 
     // and the SMS client running it again from its cache finds the package already staged
     const again = await main(['--target', s.target, '--launch', 'launch.js', '--', s.report, '0'], rt(s.dir, { packaged: true, execPath: path.join(s.source, 'zticache.exe') }));
     expect(again).toBe(0);
     expect(readReport(s.report)!.runs).toBe(2);
     expect(fs.readFileSync(s.log, 'utf8')).toMatch(/already staged by an earlier run/);
+  });
+
+  it('run from the target itself: VERIFY passes over that one file, and any other stray program there still stops the launch', async () => {
+    const s = scene();
+    makePackage(s.source);
+    expect(await main(['--source', s.source, '--target', s.target, '--launch', 'launch.js', '--', s.report, '0'], rt(s.dir))).toBe(0);
+    // an admin starts a zticache.exe put into PackageSource by hand
+    fs.writeFileSync(path.join(s.target, 'zticache.exe'), 'MZ pretend exe');
+    const fromTarget = rt(s.dir, { packaged: true, execPath: path.join(s.target, 'zticache.exe') });
+    const args = ['--source', s.target, '--target', s.target, '--launch', 'launch.js', '--', s.report, '0'];
+    expect(await main(args, fromTarget)).toBe(0);
+    expect(readReport(s.report)!.runs).toBe(2);
+    fs.writeFileSync(path.join(s.target, 'version.dll'), 'planted');
+    expect(await main(args, fromTarget)).toBe(ExitCode.VERIFY_FAILED);
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/not in the package: version\.dll/);
+    expect(fs.readFileSync(s.log, 'utf8')).not.toMatch(/not in the package: zticache\.exe/);
+    expect(readReport(s.report)!.runs).toBe(2);
   });
 });
 

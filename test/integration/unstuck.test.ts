@@ -403,17 +403,19 @@ describe('planned before the first change', () => {
     expect(fs.existsSync(s.target)).toBe(false);
   });
 
-  it('the running zticache.exe, copied not moved, counts in the free-space check', async () => {
+  it('the files copied beside the running zticache.exe (its folder, kept) count in the free-space check; the exe itself, not staged, does not', async () => {
     const s = scene();
-    makePackage(s.source, { 'zticache.exe': Buffer.alloc(500_000, 1) });
-    const exe = { packaged: true, execPath: path.join(s.source, 'zticache.exe') };
-    const tight = { platform: { ...posixPlatform, freeBytes: () => 400_000 } };
-    const args = ['--target', s.target, '--launch', LAUNCHER, ...s.stateArgs, '--', s.report, '0'];
+    makePackage(s.source, { 'Tools/zticache.exe': Buffer.alloc(500_000, 1), 'Tools/helper.dll': Buffer.alloc(300_000, 2) });
+    const exe = { packaged: true, execPath: path.join(s.source, 'Tools', 'zticache.exe') };
+    const tight = { platform: { ...posixPlatform, freeBytes: () => 200_000 } };
+    const args = ['--source', s.source, '--target', s.target, '--launch', LAUNCHER, ...s.stateArgs, '--', s.report, '0'];
     const before = snapshot(s.source);
     expect(await mainWith(tight, ['--what-if', ...args], rt(s.dir, exe))).toBe(ExitCode.NO_SPACE);
     expect(await mainWith(tight, args, rt(s.dir, exe))).toBe(ExitCode.NO_SPACE);
     expect(snapshot(s.source)).toEqual(before); // refused before the move, not after it
-    expect(await mainWith({ platform: { ...posixPlatform, freeBytes: () => 600_000 } }, args, rt(s.dir, exe))).toBe(0);
+    // room for helper.dll's clusters, not for the exe's too
+    expect(await mainWith({ platform: { ...posixPlatform, freeBytes: () => 400_000 } }, args, rt(s.dir, exe))).toBe(0);
+    expect(fs.readdirSync(path.join(s.target, 'Tools'))).toEqual(['helper.dll']);
   });
 
   it('a launcher missing at launch time is LAUNCH_FAILED, never a code borrowed from a shell', async () => {

@@ -139,7 +139,10 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     // and the launcher read every file, with the right content
     for (const [rel, fnv] of p.expected) expect(rep.read.get(rel)?.fnv, rel).toBe(fnv);
     expect(rep.read.has('OSDLaunch.exe')).toBe(true);
-    expect(rep.read.get('zticache.exe')?.size).toBe(fs.statSync(EXE).size);
+    // the running zticache.exe is not staged: nothing in PackageSource needs it, and it stays in the cache
+    expect(rep.read.has('zticache.exe')).toBe(false);
+    expect(fs.existsSync(wine.host('C:\\MININT\\PackageSource\\zticache.exe'))).toBe(false);
+    expect(r.out).toMatch(/Not staged: zticache\.exe \(the running zticache/);
     expect(rep.readFailed).toEqual([]);
   });
 
@@ -209,7 +212,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     for (const l of lines) expect(l).toMatch(/^<!\[LOG\[.*\]LOG\]!><time="\d\d:\d\d:\d\d\.\d{3}[+-]\d+" date="\d\d-\d\d-\d{4}" component="ZTICache" context="" type="[123]" thread="\d+" file="">$/);
     expect(log).toContain('Return code from OSDLaunch.exe = 3010');
     expect(log).toMatch(/started \(pid \d+, node v22\.23\.3 --max-semi-space-size=1\)/); // the SEA's execArgv applied
-    expect(log).toMatch(/Holding 8 files and 5 folders \(/);
+    expect(log).toMatch(/Holding 7 files and 5 folders \(/); // the package and OSDLaunch.exe; the running zticache.exe is not staged
     expect(log).toMatch(/Event log: 7 entries written to the Application log as source "WSH", 0 failed/);
 
     // what zticache really asked of the event log (Wine's stubs store nothing, so assert the calls)
@@ -221,11 +224,11 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     }
     // 3010 is success (a restart required), as Windows Installer and ConfigMgr count it: information throughout
     expect(ev.map((e) => e.type)).toEqual([0, 0, 0, 0, 0, 0, 0]);
-    const want = [/^zticache 0\.1\.0 started/, /^Moved 8 files .* into C:\\MININT\\PackageSource/, /^Files in C:\\MININT\\PackageSource folder: 8$/,
-      /^Holding 8 files and 5 folders/, /^Running C:\\MININT\\PackageSource\\OSDLaunch\.exe C:\\MININT C:\\report\.txt 3010 in /,
+    const want = [/^zticache 0\.1\.0 started/, /^Moved 7 files .* into C:\\MININT\\PackageSource/, /^Files in C:\\MININT\\PackageSource folder: 7$/,
+      /^Holding 7 files and 5 folders/, /^Running C:\\MININT\\PackageSource\\OSDLaunch\.exe C:\\MININT C:\\report\.txt 3010 in /,
       /^Return code from OSDLaunch\.exe = 3010 \(0x00000BC2\): success, a restart is required/, /^zticache finished in /];
     want.forEach((re, i) => expect(ev[i]?.text, String(re)).toMatch(re));
-    expect(ev.at(-1)!.text).toMatch(/succeeded \(the launcher returned 3010: success, a restart is required \(ERROR_SUCCESS_REBOOT_REQUIRED\)\); exit code 3010 \(0x00000BC2\); 8 files, /);
+    expect(ev.at(-1)!.text).toMatch(/succeeded \(the launcher returned 3010: success, a restart is required \(ERROR_SUCCESS_REBOOT_REQUIRED\)\); exit code 3010 \(0x00000BC2\); 7 files, /);
   });
 
   it('6b. a failure reaches the event log as errors (type 1, ID 1): the step, then the summary', async () => {
@@ -401,7 +404,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     // destination), keeps them as complete, and copies the one that was locked
     const again = await wine.run(p.exe, ['--mode', 'copy', '--', 'C:\\MININT', REPORT, '0']);
     expect(again.code, again.out).toBe(0);
-    expect(again.out).toMatch(/Copy: 1 files copied, 7 already complete/); // the package, OSDLaunch.exe and zticache.exe: 8
+    expect(again.out).toMatch(/Copy: 1 files copied, 6 already complete/); // the package and OSDLaunch.exe: 7 (zticache.exe is not staged)
     for (const [rel, fnv] of p.expected) expect(readLaunchReport(wine.host(REPORT))!.read.get(rel)?.fnv, rel).toBe(fnv);
   }, 90_000);
 
@@ -969,13 +972,14 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       }
     });
 
-    it('--source spelled in another case than the exe\'s folder: zticache.exe is still found and kept in the cache', async () => {
+    it('--source spelled in another case than the exe\'s folder: zticache.exe is still found, not staged and left in the cache', async () => {
       const p = cachePackage(pkg, { folder: `CaseTest${++n}` });
       freshMinint();
       const r = await wine.run(p.exe, ['--source', p.win.toLowerCase(), '--', 'C:\\MININT', REPORT, '0']);
       expect(r.code, r.out).toBe(0);
       expect(fs.readdirSync(p.dir)).toEqual(['zticache.exe']);
-      expect(r.out).toMatch(/Copied, not moved \(the running executable\): zticache\.exe/);
+      expect(r.out).toMatch(/Not staged: zticache\.exe \(the running zticache/);
+      expect(fs.existsSync(wine.host('C:\\MININT\\PackageSource\\zticache.exe'))).toBe(false);
     });
 
     it('--target a drive root (E:\\) is refused; nothing on the drive is deleted', async () => {
@@ -1102,13 +1106,14 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       expect(fs.readdirSync(p.dir)).toEqual(['zticache.exe']);
     });
 
-    it('--what-if counts the kept zticache.exe in the free space it needs', async () => {
+    it('--what-if: the running zticache.exe is not staged, so a local move copies nothing and needs no room', async () => {
       const p = cachePackage(pkg);
       freshMinint();
       const r = await wine.run(p.exe, ['--what-if']);
       expect(r.code, r.out).toBe(0);
-      const size = fs.statSync(EXE).size;
-      expect(r.out).toMatch(new RegExp(`Free space: .* for ${(size / 1048576).toFixed(1)} MB to copy`));
+      expect(r.out).toMatch(/Not staged: zticache\.exe \(the running zticache/);
+      expect(r.out).not.toMatch(/Free space: /);
+      expect(r.out).not.toMatch(/Copied, not moved/);
     });
   });
 

@@ -82,7 +82,7 @@ async function guardVerifyLaunch(plan: Plan, same: ReadonlySet<string>, opts: Op
     else log.warn(`${target} is not protected from deletion: ${guard.description}`);
     await verify(target, inv, {
       p, log, parallel: opts.parallel, manifest: plan.manifest, toleratesExtra: plan.toleratesExtra, walk: held.walk ?? platform.walk, names: plan.names,
-      keepsId: (rel) => same.has(rel.split('/')[0]!), whenIncomplete: plan.spent ? CACHE_SPENT : undefined,
+      keepsId: (rel) => same.has(rel.split('/')[0]!), runningExe: plan.exeInTarget, whenIncomplete: plan.spent ? CACHE_SPENT : undefined,
     });
 
     log.info(`Setting working directory to ${target}`);

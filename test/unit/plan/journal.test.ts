@@ -87,6 +87,12 @@ describe('reading a journal', () => {
       [{ inventory: { files: [{ rel: '../etc/passwd', size: 1, mtimeMs: 1 }], dirs: [], bytes: 0 } }, 'inventory path leaves the package: ../etc/passwd'],
       [{ inventory: { files: [{ rel: '/etc/passwd', size: 1, mtimeMs: 1 }], dirs: [], bytes: 0 } }, 'inventory path leaves the package: /etc/passwd'],
       [{ inventory: { files: [], dirs: ['../up'], bytes: 0 } }, 'inventory folder malformed or outside the package: ../up'],
+      // a file in one of the journal's safe folders is judged by its last name; in any other, by every name
+      [{ inventory: { files: [{ rel: 'a/..', size: 1, mtimeMs: 1 }], dirs: ['a'], bytes: 0 } }, 'inventory path leaves the package: a/..'],
+      [{ inventory: { files: [{ rel: 'a/', size: 1, mtimeMs: 1 }], dirs: ['a'], bytes: 0 } }, 'inventory path leaves the package: a/'],
+      [{ inventory: { files: [{ rel: '../x', size: 1, mtimeMs: 1 }], dirs: ['..'], bytes: 0 } }, 'inventory path leaves the package: ../x'],
+      [{ inventory: { files: [{ rel: 'b/../x', size: 1, mtimeMs: 1 }], dirs: ['a'], bytes: 0 } }, 'inventory path leaves the package: b/../x'],
+      [{ inventory: { files: [{ rel: 'a/x', size: 1, mtimeMs: 1 }], dirs: ['a', 'a/..'], bytes: 0 } }, 'inventory folder malformed or outside the package: a/..'],
       [{ inventory: { files: [], dirs: [7], bytes: 0 } }, 'inventory folder malformed or outside the package: 7'],
       [{ inventory: { files: [{ rel: 'a', size: 1, mtimeMs: 1, id: 5 }], dirs: [], bytes: 0 } }, 'inventory entry malformed'],
       [{ inventory: { files: [], dirs: ['d'], dirIds: { d: 5 }, bytes: 0 } }, 'inventory folder identities malformed'],

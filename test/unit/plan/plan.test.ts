@@ -97,7 +97,11 @@ describe('the source', () => {
     const s = setup();
     fs.rmSync(s.source, { recursive: true });
     fs.mkdirSync(p.join(s.source, 'only-a-folder'), { recursive: true });
-    expect(s.refused(s.options('--launch', '/bin/sh'))).toMatchObject({ exitCode: ExitCode.SOURCE_EMPTY, path: s.source });
+    expect(s.refused(s.options('--launch', '/bin/sh'))).toMatchObject({ exitCode: ExitCode.SOURCE_EMPTY, path: s.source, message: `the source folder ${s.source} holds no files` });
+    // nothing but the running zticache.exe: nothing to stage either, and the refusal says why
+    fs.writeFileSync(p.join(s.source, 'zticache.exe'), 'exe');
+    expect(s.refused({ ...s.options('--launch', '/bin/sh'), runningExe: p.join(s.source, 'zticache.exe') }))
+      .toMatchObject({ exitCode: ExitCode.SOURCE_EMPTY, message: `the source folder ${s.source} holds no files but the running zticache.exe, which is not staged` });
   });
 
   it('a local source is moved, on one volume by rename, writing no bytes', () => {
@@ -174,18 +178,48 @@ describe('the source', () => {
     }
   });
 
-  it('the running zticache.exe\'s top-level entry is copied, not moved, and only its clusters are needed on one volume', () => {
+  it('the running zticache.exe is not staged; its folder is copied, not moved, and only the clusters of the rest are needed on one volume', () => {
     const s = setup({ 'bin/zticache.exe': Buffer.alloc(5000, 1), 'bin/other.dll': 'x' });
     const o = { ...s.options(), runningExe: p.join(s.source, 'bin', 'zticache.exe') };
     const plan = s.plan(o, { cluster: 4096 });
     expect(plan.keep).toEqual(['bin']);
-    expect(plan.neededBytes).toBe(8192 + 4096);
-    expect(describePlan(plan)).toContain('Copied, not moved (the running executable): bin');
-    // at the top: its own name
-    const t = setup({ 'zticache.exe': 'exe' });
-    expect(t.plan({ ...t.options(), runningExe: p.join(t.source, 'zticache.exe') }).keep).toEqual(['zticache.exe']);
-    // elsewhere: nothing kept
-    expect(t.plan({ ...t.options(), runningExe: p.join(t.dir, 'zticache.exe') }).keep).toEqual([]);
+    expect(plan.leftOut).toBe('bin/zticache.exe');
+    expect(plan.inventory.files.map((f) => f.rel)).not.toContain('bin/zticache.exe');
+    expect(plan.inventory.files.map((f) => f.rel)).toContain('bin/other.dll');
+    expect(plan.neededBytes).toBe(4096);
+    expect(describePlan(plan)).toContain('Copied, not moved (they stay in the source too): bin');
+    expect(describePlan(plan)).toContain('Not staged: bin/zticache.exe (the running zticache, which nothing in the target needs; it stays in the source)');
+    // at the top: nothing kept back, nothing to copy
+    const t = setup({ 'zticache.exe': Buffer.alloc(5000, 1) });
+    const top = t.plan({ ...t.options(), runningExe: p.join(t.source, 'zticache.exe') });
+    expect(top).toMatchObject({ keep: [], leftOut: 'zticache.exe', neededBytes: 0 });
+    expect(top.inventory.files.map((f) => f.rel)).not.toContain('zticache.exe');
+    // found as the file system spells it (here through a link to the cache folder)
+    fs.symlinkSync(t.source, p.join(t.dir, 'cache-link'));
+    expect(t.plan({ ...t.options(), runningExe: p.join(t.dir, 'cache-link', 'zticache.exe') }).leftOut).toBe('zticache.exe');
+    // elsewhere: the package's own zticache.exe is staged like any file
+    const elsewhere = t.plan({ ...t.options(), runningExe: p.join(t.dir, 'zticache.exe') });
+    expect(elsewhere).toMatchObject({ keep: [], leftOut: undefined });
+    expect(elsewhere.inventory.files.map((f) => f.rel)).toContain('zticache.exe');
+    expect(describePlan(elsewhere).join('\n')).not.toContain('Not staged');
+  });
+
+  it('a manifest that lists the running zticache.exe: its line is set aside (not staged, not hashed), every other line stands', () => {
+    const s = setup({ 'zticache.exe': 'exe', 'data.bin': 'd' });
+    const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+    fs.writeFileSync(p.join(s.source, 'zticache.sha256'), `${sha('exe')}  zticache.exe\n${sha('d')}  data.bin\n`);
+    const o = { ...s.options(), runningExe: p.join(s.source, 'zticache.exe') };
+    const plan = s.plan(o);
+    expect(plan.manifestListsExe).toBe(true);
+    expect(plan.manifest!.entries.map((e) => e.rel)).toEqual(['data.bin']);
+    expect(describePlan(plan)).toContain('Not staged: zticache.exe (the running zticache, which nothing in the target needs; it stays in the source; its line in the manifest is not checked)');
+    // run from elsewhere, the package's zticache.exe is a package file and its line is checked
+    const other = s.plan({ ...s.options(), runningExe: p.join(s.dir, 'zticache.exe') });
+    expect(other.manifestListsExe).toBe(false);
+    expect(other.manifest!.entries.map((e) => e.rel).sort()).toEqual(['data.bin', 'zticache.exe']);
+    // any other line for a file that is not in the package is still refused
+    fs.writeFileSync(p.join(s.source, 'zticache.sha256'), `${sha('exe')}  zticache.exe\n${sha('x')}  gone.bin\n`);
+    expect(s.refused(o)).toMatchObject({ exitCode: ExitCode.VERIFY_FAILED, message: expect.stringContaining('first: gone.bin') });
   });
 });
 
@@ -296,6 +330,8 @@ describe('resuming from the journal', () => {
     const plan = s.plan(s.options('--mode', 'copy'));
     expect(plan.action).toBe('move');
     expect(plan.keep.sort()).toEqual(['Empty', 'Images', 'OSD', LAUNCHER, 'readme.txt', 'setup.cab'].sort());
+    expect(describePlan(plan)).toContain(`Copied, not moved (they stay in the source too): ${plan.keep.join(', ')}`);
+    expect(plan.keep.join(', ')).toContain(', ');
     expect(plan.reason).toContain('--mode copy: what is still in the source is copied, not moved, and stays there');
   });
 
@@ -313,6 +349,10 @@ describe('resuming from the journal', () => {
     expect(s.plan(s.options('--mode', 'move')).reason).toContain('; --mode move ignored, a copy is finished as a copy');
     for (const e of fs.readdirSync(s.source)) fs.rmSync(p.join(s.source, e), { recursive: true });
     expect(s.refused(s.options('--launch', '/bin/sh'))).toMatchObject({ exitCode: ExitCode.SOURCE_EMPTY, path: s.source, message: `the source folder ${s.source} holds no files` });
+    // a cache folder holding only the running zticache.exe holds nothing to stage either
+    fs.writeFileSync(p.join(s.source, 'zticache.exe'), 'exe');
+    expect(s.refused({ ...s.options('--launch', '/bin/sh'), runningExe: p.join(s.source, 'zticache.exe') }))
+      .toMatchObject({ exitCode: ExitCode.SOURCE_EMPTY, message: `the source folder ${s.source} holds no files but the running zticache.exe, which is not staged` });
   });
 
   it('an interrupted clearing is finished, then a fresh staging; the old target it was clearing counts as ours', () => {
@@ -343,6 +383,30 @@ describe('resuming from the journal', () => {
     expect(e.message).toContain('has been replaced since');
     fs.rmSync(s.target, { recursive: true });
     expect(s.refused(o).message).toContain('has been removed since');
+  });
+
+  it('a copy by an older zticache, whose journal lists the running zticache.exe: the cache folder still holds the whole package without it, so a removed target is staged again', () => {
+    const s = setup({ 'zticache.exe': 'exe' });
+    const j = s.journal('staged', { mode: 'copy', inventory: takeInventory(p, s.source) });
+    expect(j.inventory.files.map((f) => f.rel)).toContain('zticache.exe');
+    const plan = s.plan({ ...s.options(), runningExe: p.join(s.source, 'zticache.exe') });
+    expect(plan).toMatchObject({ action: 'move', leftOut: 'zticache.exe' });
+    expect(plan.reason).toContain('has been removed since an earlier run staged the package; the cache folder still holds it whole');
+  });
+
+  it('a staging of an older zticache, whose journal lists the running zticache.exe it copied into the target, is still already staged, and that copy still verified', () => {
+    const s = setup();
+    fs.mkdirSync(s.target, { recursive: true });
+    fs.renameSync(p.join(s.source, LAUNCHER), p.join(s.target, LAUNCHER));
+    fs.writeFileSync(p.join(s.target, 'zticache.exe'), 'old');
+    const exeEntry = { rel: 'zticache.exe', size: 3, mtimeMs: 1 };
+    const j = s.journal('staged', { inventory: { files: [{ rel: LAUNCHER, size: 1, mtimeMs: 1 }, exeEntry], dirs: [], bytes: 4 } });
+    for (const e of fs.readdirSync(s.source)) fs.rmSync(p.join(s.source, e), { recursive: true });
+    fs.writeFileSync(p.join(s.source, 'zticache.exe'), 'exe');
+    const plan = s.plan({ ...s.options(), runningExe: p.join(s.source, 'zticache.exe') });
+    expect(plan).toMatchObject({ action: 'none', removeOldTarget: false, inventory: j.inventory, spent: true });
+    expect(plan.inventory.files).toContainEqual(exeEntry);
+    expect(plan.reason).toContain('the cache folder holds nothing of it but zticache itself');
   });
 
   it('run from the target itself: nothing to stage, the staged inventory is trusted only for zticache\'s own target', () => {
@@ -603,12 +667,17 @@ describe('more of the plan\'s decisions', () => {
     fs.mkdirSync(s.source);
     for (const [n, c] of Object.entries(files)) fs.writeFileSync(p.join(s.source, n), c, { mode: 0o755 });
     const plan = s.plan(o);
-    expect(plan).toMatchObject({ action: 'move', removeOldTarget: true, keep: ['zticache.exe'] });
+    expect(plan).toMatchObject({ action: 'move', removeOldTarget: true, keep: [], leftOut: 'zticache.exe' });
   });
 
-  it('a copy never keeps entries back: the running zticache is copied like everything else', () => {
+  it('a copy never keeps entries back, and does not stage the running zticache either', () => {
     const s = setup({ 'zticache.exe': 'exe' });
-    expect(s.plan({ ...s.options('--mode', 'copy'), runningExe: p.join(s.source, 'zticache.exe') }).keep).toEqual([]);
+    const plan = s.plan({ ...s.options('--mode', 'copy'), runningExe: p.join(s.source, 'zticache.exe') });
+    expect(plan).toMatchObject({ action: 'copy', keep: [], leftOut: 'zticache.exe' });
+    // in a folder of its own too: a copy keeps nothing back
+    const t = setup({ 'bin/zticache.exe': 'exe', 'bin/other.dll': 'x' });
+    expect(t.plan({ ...t.options('--mode', 'copy'), runningExe: p.join(t.source, 'bin', 'zticache.exe') })).toMatchObject({ action: 'copy', keep: [], leftOut: 'bin/zticache.exe' });
+    expect(plan.inventory.files.map((f) => f.rel)).not.toContain('zticache.exe');
   });
 
   it('the platform\'s walk lists the source, the target and the old target (on Windows: no file opened)', () => {

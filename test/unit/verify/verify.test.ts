@@ -90,6 +90,26 @@ describe('verify', () => {
     expect(await refusal(t.target, t.inv, { ...t.opts, toleratesExtra: true })).toBe('not in the package: sub/VERSION.DLL');
   });
 
+  it('the running zticache.exe in the target (run from there) is passed over; any other stray, of that name elsewhere included, is not', async () => {
+    const s = setup();
+    fs.writeFileSync(p.join(s.target, 'zticache.exe'), 'the running exe');
+    expect(await refusal(s.target, s.inv, s.opts)).toBe('not in the package: zticache.exe');
+    expect(await verify(s.target, s.inv, { ...s.opts, runningExe: 'zticache.exe' })).toStrictEqual({ files: 3, bytes: 14, hashed: 0 });
+    expect(s.log.lines).toEqual([`info: Verified 3 files, 14 bytes in ${s.target}`]);
+    fs.writeFileSync(p.join(s.target, 'sub/zticache.exe'), 'another');
+    expect(await refusal(s.target, s.inv, { ...s.opts, runningExe: 'zticache.exe' })).toBe('not in the package: sub/zticache.exe');
+    // listed by the inventory (an older zticache staged a copy of itself), it is checked like any file
+    const t = setup({ 'OSDLaunch.exe': 'launcher', 'zticache.exe': 'old copy' });
+    fs.writeFileSync(p.join(t.target, 'zticache.exe'), 'new copy!');
+    expect(await refusal(t.target, t.inv, { ...t.opts, runningExe: 'zticache.exe' })).toBe('size of zticache.exe: 9 bytes, expected 8');
+  });
+
+  it('an inventory without file IDs (an older journal) is held to sizes and times only, wherever IDs are kept', async () => {
+    const s = setup();
+    const inv = { ...s.inv, files: s.inv.files.map(({ id: _id, ...f }) => f) };
+    expect(await verify(s.target, inv, { ...s.opts, keepsId: () => true })).toStrictEqual({ files: 3, bytes: 14, hashed: 0 });
+  });
+
   it('exactly 20 tolerated strays are warned one by one, with no count after them', async () => {
     const s = setup();
     for (let i = 0; i < 20; i++) fs.writeFileSync(p.join(s.target, `log${String(i).padStart(2, '0')}.txt`), 'x');
