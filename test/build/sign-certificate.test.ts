@@ -1,10 +1,9 @@
-// Attack on issue 37: "a build that is asked to sign and cannot fails with a one-line error, never a
-// silently unsigned exe". Given a certificate no Windows accepts for code (expired, or one whose
-// extended key usage is not code signing), the build signs with it, says "signed" and exits 0:
-// the exe carries a signature that `osslsigncode verify` (and WDAC, AppLocker, Get-
-// AuthenticodeSignature) reject, which for an allow-list is the same as unsigned. Each case runs
-// the real build (scripts/build-exe.mjs --out <temp>) and expects it to stop with one line and
-// leave no exe.
+// "A build that is asked to sign and cannot fails with a one-line error, never a silently unsigned
+// exe" (issue 37), for a certificate no Windows accepts for code: expired, or one whose extended
+// key usage is not code signing. Signed with it, the exe would carry a signature that `osslsigncode
+// verify` (and WDAC, AppLocker, Get-AuthenticodeSignature) reject, which for an allow-list is the
+// same as unsigned; scripts/lib/sign.mjs reads the certificate first (certificateProblem). Each case
+// runs the real build (scripts/build-exe.mjs --out <temp>): one line naming why, and no exe.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +13,7 @@ import { ROOT, needs } from '../helpers/fixtures.js';
 
 let dir: string;
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-attack-cert-'));
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-cert-'));
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -29,12 +28,13 @@ async function buildWith(pfxFile: string, tag: string) {
   }
 }
 
-describe('signing with a certificate that cannot sign code (attack 37)', () => {
+describe('signing with a certificate that cannot sign code', () => {
   it('an expired code-signing certificate: one line, no exe', async (ctx) => {
     if (!needs(ctx, canSign && fs.existsSync(path.join(ROOT, 'dist', 'zticache.cjs')), 'openssl, osslsigncode and npm run build')) return;
     const r = await buildWith(pfx(dir, 'expired', { start: '20200101000000Z', end: '20200201000000Z' }), 'expired');
     expect({ code: r.code, exe: r.exe, oneLine: r.lines.length === 1 && r.lines[0]!.startsWith('zticache build: ') }, r.lines.join('\n'))
       .toEqual({ code: 1, exe: false, oneLine: true });
+    expect(r.lines[0]).toMatch(/^zticache build: cannot sign koffi\.node: the certificate CN=zticache test expired expired on Feb  1 00:00:00 2020 GMT$/);
   }, 300_000);
 
   it('a certificate for TLS servers (extended key usage serverAuth, not codeSigning): one line, no exe', async (ctx) => {
@@ -42,5 +42,6 @@ describe('signing with a certificate that cannot sign code (attack 37)', () => {
     const r = await buildWith(pfx(dir, 'server', { eku: 'serverAuth' }), 'server');
     expect({ code: r.code, exe: r.exe, oneLine: r.lines.length === 1 && r.lines[0]!.startsWith('zticache build: ') }, r.lines.join('\n'))
       .toEqual({ code: 1, exe: false, oneLine: true });
+    expect(r.lines[0]).toBe('zticache build: cannot sign koffi.node: the certificate CN=zticache test server is not for code signing (extended key usage: 1.3.6.1.5.5.7.3.1; Windows needs codeSigning, 1.3.6.1.5.5.7.3.3)');
   }, 300_000);
 });

@@ -1,5 +1,7 @@
-// Shared by the signing attacks: throwaway certificates made with openssl, and the build run as a
-// child in a process group of its own (so a test can stop it as Ctrl+C would, and clean up after).
+// Shared by the tests of a signing that must refuse or stop cleanly: throwaway certificates made
+// with openssl (expired, or for TLS servers), the build run as a child in a process group of its
+// own (so a test can stop it as Ctrl+C would, and clean up after), a time-stamping service that
+// never answers.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -17,7 +19,7 @@ export const have = (tool: string) => {
 export const canSign = have('openssl') && have('osslsigncode');
 if (!canSign && process.env.CI === 'true') throw new Error('CI=true and openssl or osslsigncode is missing');
 
-export const PASSWORD = 'attack37';
+export const PASSWORD = 'throwaway-37';
 
 /**
  * A .pfx in `dir` named `name`: an RSA key and a self-signed certificate with the given extended key
@@ -37,12 +39,12 @@ export function pfx(dir: string, name: string, opts: { eku?: string; start?: str
     const cnf = path.join(ca, 'ca.cnf');
     fs.writeFileSync(cnf, `[ca]\ndefault_ca=c\n[c]\ndir=${ca}\ndatabase=$dir/index.txt\nnew_certs_dir=$dir/new\nserial=$dir/serial\ndefault_md=sha256\npolicy=p\nunique_subject=no\n[p]\ncommonName=supplied\n`);
     const csr = path.join(dir, `${name}.csr`);
-    execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', csr, '-subj', `/CN=zticache attack ${name}`], { stdio: 'ignore' });
+    execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', csr, '-subj', `/CN=zticache test ${name}`], { stdio: 'ignore' });
     execFileSync('openssl', ['ca', '-batch', '-config', cnf, '-selfsign', '-keyfile', key, '-in', csr, '-out', crt,
       '-startdate', opts.start ?? '20200101000000Z', '-enddate', opts.end ?? '20200201000000Z', '-extfile', ext], { stdio: 'ignore' });
   } else {
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', crt, '-days', '30',
-      '-subj', `/CN=zticache attack ${name}`, '-extensions', 'v3', '-config', writeReqConfig(dir, name, eku)], { stdio: 'ignore' });
+      '-subj', `/CN=zticache test ${name}`, '-extensions', 'v3', '-config', writeReqConfig(dir, name, eku)], { stdio: 'ignore' });
   }
   const out = path.join(dir, `${name}.pfx`);
   execFileSync('openssl', ['pkcs12', '-export', '-inkey', key, '-in', crt, '-out', out, '-passout', `pass:${PASSWORD}`], { stdio: 'ignore' });

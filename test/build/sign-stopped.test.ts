@@ -1,11 +1,10 @@
-// Attack on issue 37: "a build asked to sign that cannot (... a time-stamping service that does
-// not answer ...) stops with one line ... and removes any zticache.exe from an earlier build: never
-// an unsigned exe where a signed one was asked for" (README, Signing), and "ZTICACHE_SIGN_PASSWORD
-// ... given to osslsigncode in a file". A time-stamping service that accepts the connection and
-// never answers (a proxy or firewall that swallows it) makes osslsigncode, which has no time-out,
-// and with it the build wait forever; stopped then as an admin would (Ctrl+C: SIGINT to the
-// build's process group), the build leaves the earlier unsigned zticache.exe in place, with its
-// .sha256, and the .pfx password in a file under TMPDIR.
+// A signing that never ends, and a build stopped while it signs (README, Signing). A time-stamping
+// service that accepts the connection and never answers (a proxy or firewall that swallows it)
+// would make osslsigncode, which has no time-out, and with it the build wait for ever: the build
+// stops it after ZTICACHE_SIGN_TIMEOUT seconds, in one line, leaving no exe. Stopped as an admin
+// would (Ctrl+C: SIGINT to the build's process group) while it waits, the build leaves no
+// zticache.exe of an earlier build, no .sha256, and no file holding the .pfx password
+// (scripts/lib/abort.mjs).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,19 +15,19 @@ import { ROOT, needs } from '../helpers/fixtures.js';
 let dir: string;
 let cert: string;
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-attack-ts-'));
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-ts-'));
   if (canSign) cert = pfx(dir, 'good');
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const ready = (ctx: { skip(note?: string): void }) => needs(ctx, canSign && fs.existsSync(path.join(ROOT, 'dist', 'zticache.cjs')), 'openssl, osslsigncode and npm run build');
 
-describe('a time-stamping service that never answers (attack 37)', () => {
+describe('a time-stamping service that never answers', () => {
   it('the build stops by itself with one line and no exe', async (ctx) => {
     if (!ready(ctx)) return;
     const tsa = await silentService();
     const out = path.join(dir, 'out-wait');
-    const b = buildExe(out, { ZTICACHE_SIGN_PFX: cert, ZTICACHE_SIGN_PASSWORD: PASSWORD, ZTICACHE_SIGN_TIMESTAMP_URL: tsa.url, TMPDIR: fs.mkdtempSync(path.join(dir, 'tmp-')) });
+    const b = buildExe(out, { ZTICACHE_SIGN_PFX: cert, ZTICACHE_SIGN_PASSWORD: PASSWORD, ZTICACHE_SIGN_TIMESTAMP_URL: tsa.url, ZTICACHE_SIGN_TIMEOUT: '10', TMPDIR: fs.mkdtempSync(path.join(dir, 'tmp-')) });
     try {
       // generous: a time-stamp answers in seconds; a build that waits for it must give up on its own
       const ceiling = new Promise<'still waiting'>((r) => setTimeout(() => r('still waiting'), 150_000).unref());
@@ -36,6 +35,7 @@ describe('a time-stamping service that never answers (attack 37)', () => {
       expect(r, `after 150 s the build ${r === 'still waiting' ? 'still waits for the time-stamping service' : 'ended'}: ${b.stderr()}`).not.toBe('still waiting');
       const lines = b.stderr().trim().split('\n').filter(Boolean);
       expect({ code: (r as { code: number }).code, lines: lines.length, exe: fs.existsSync(path.join(out, 'zticache.exe')) }, b.stderr()).toEqual({ code: 1, lines: 1, exe: false });
+      expect(lines[0]).toBe(`zticache build: cannot sign koffi.node: osslsigncode did not finish within 10 s (does the time-stamping service ${tsa.url} answer?); ZTICACHE_SIGN_TIMEOUT sets the limit`);
     } finally {
       b.kill();
       tsa.close();
