@@ -1,4 +1,4 @@
-/* An attacker's perfect timing, for the Wine attack suite: an LD_PRELOAD library (Linux gcc) for
+/* An attacker's perfect timing, for test/wine/native.test.ts: an LD_PRELOAD library (Linux gcc) for
  * the wine processes of one run. Wine's ntdll reads a file with read or pread on its Unix descriptor, and
  * looks a Windows path up with the C library's stat family on its Unix name. Once a file whose
  * Unix name holds ZTI_GATE_NAME has been read to its end (a check of its content), the next look
