@@ -1,14 +1,10 @@
-// Attack on issue 37, the release: "npm run release makes dist/release/zticache-<version>/ ... and a
-// zip of that folder with the same bytes from two clean builds", "a Windows host builds the same
-// bytes" and "Text files are CRLF, for the Notepad of Windows Server 2016" (README, "A release to
-// hand over"); and "never an unsigned exe where a signed one was asked for" (README, Signing).
-//
-// - The release's README.md is copied as checked out: LF on Linux, so not CRLF as the README says,
-//   and CRLF from a Git for Windows checkout (core.autocrlf=true, its installer's default), so a
-//   Windows host's SHA256SUMS and zip differ from a Linux host's for the same commit.
-// - `npm run release` asked to sign that cannot (a wrong password) stops in its build step, which
-//   removes dist/zticache.exe, and leaves dist/release/ from an earlier unsigned release: the
-//   folder and zip a hand-over picks up still hold an unsigned zticache.exe.
+// The release, whatever the checkout and however the build ends (README, "A release to hand over"):
+// - its README.md is CRLF like its other text files, and a Git for Windows checkout (CRLF,
+//   core.autocrlf=true, its installer's default) releases the same SHA256SUMS and zip as a Linux
+//   one (scripts/release.mjs makes text CRLF from either);
+// - `npm run release` asked to sign that cannot (a wrong password) leaves no release of this
+//   version: not the earlier unsigned one that a hand-over would pick up (--clear first, and the new
+//   one renamed in only when whole).
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,7 +18,7 @@ const NAME = `zticache-${pkg.version}`;
 const built = ['zticache.exe', 'sea/koffi.node', 'THIRD-PARTY-NOTICES.txt', 'zticache.cdx.json'].every((f) => fs.existsSync(path.join(ROOT, 'dist', f)));
 let dir: string;
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-attack-release-'));
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zti-release-'));
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -56,7 +52,7 @@ function release(root: string, out: string): { sums: string; zip: Buffer; readme
   };
 }
 
-describe('the release (attack 37)', () => {
+describe('the release: the same bytes from any checkout, and all or nothing', () => {
   it('its README.md is CRLF, as the README says its text files are', (ctx) => {
     if (!needs(ctx, built, 'npm run build')) return;
     const r = release(ROOT, path.join(dir, 'plain'));
