@@ -9,13 +9,12 @@
 
 /** Node's exit code below its floor, kept for ours: one code for "this Windows is too old" */
 export const BELOW_FLOOR_EXIT = 216;
-/** Windows 10 / Server 2016 */
-const FLOOR: readonly [number, number] = [10, 0];
+/** Windows 10 / Server 2016 are 10.0: every Windows from them on has a major version of 10 or more */
+const FLOOR_MAJOR = 10;
 
 /** The one-line reason this computer is below the floor, or undefined when it is not (or is not Windows). */
 export function belowFloor(platform: NodeJS.Platform, release: string): string | undefined {
   if (platform !== 'win32') return undefined;
-  const [major = 0, minor = 0] = release.split('.').map((n) => Number.parseInt(n, 10) || 0);
-  if (major > FLOOR[0] || (major === FLOOR[0] && minor >= FLOOR[1])) return undefined;
+  if ((Number.parseInt(release, 10) || 0) >= FLOOR_MAJOR) return undefined;
   return `zticache: this is Windows ${release}; zticache.exe runs on Windows 10 / Windows Server 2016 or later (x64) only, whatever NODE_SKIP_PLATFORM_CHECK says; nothing was read or changed (exit ${BELOW_FLOOR_EXIT}); keep ZTICache.vbs on this computer`;
 }

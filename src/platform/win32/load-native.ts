@@ -76,7 +76,7 @@ export async function loadKoffi(opts: LoadNativeOptions): Promise<LoadedKoffi> {
   }
   const sea = await import('node:sea');
   const own = opts.nativeRoot ?? path.win32.join(os.homedir(), 'AppData', 'Local', STATE_NAME, NATIVE_NAME);
-  const { root, ...placed } = placeInFirstUsable(new Uint8Array(sea.getRawAsset(KOFFI_ASSET) as ArrayBuffer), [opts.systemNativeRoot, own]);
+  const { root, ...placed } = placeWhereSafe(new Uint8Array(sea.getRawAsset(KOFFI_ASSET) as ArrayBuffer), opts.systemNativeRoot, own);
   const mod = { exports: {} as Koffi };
   process.dlopen(mod, placed.file);
   cached = {
@@ -104,31 +104,30 @@ const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).diges
 const DENIED = new Set(['EPERM', 'EACCES']);
 
 /**
- * Places the module in the first of `roots` this process can use (see the header): each but the
- * last is skipped when its profile folder (the one above zticache) is missing or this process is
- * denied access to it or under it; anything else wrong there (a link, a file where a folder goes)
- * is refused as placeNativeModule refuses it, never a reason to go on to a place others can write.
- * Undefined roots and repeats (SYSTEM's own profile) are left out.
+ * Places the module in SYSTEM's place (`system`) when this process can use it, else in the
+ * account's own (`own`); see the header. SYSTEM's is passed over when its profile folder (the one
+ * above zticache) is missing or this process is denied access to it or under it; anything else
+ * wrong there (a link, a file where a folder goes) is refused as placeNativeModule refuses it,
+ * never a reason to go on to a place others can write. For SYSTEM both are one place.
  */
-export function placeInFirstUsable(module: Uint8Array, roots: (string | undefined)[], pp: path.PlatformPath = path.win32): PlacedModule & { root: string } {
-  const same = (a: string, b: string) => pp.resolve(a).toLowerCase() === pp.resolve(b).toLowerCase();
-  const list = roots.filter((r, i): r is string => r !== undefined && !roots.slice(i + 1).some((o) => o !== undefined && same(o, r)));
-  for (const [i, root] of list.entries()) {
-    const last = i === list.length - 1;
-    if (!last) {
-      try {
-        if (!fs.lstatSync(pp.dirname(pp.dirname(root))).isDirectory()) continue;
-      } catch {
-        continue; // no such profile, or not ours to look into
-      }
-    }
+export function placeWhereSafe(module: Uint8Array, system: string | undefined, own: string, pp: path.PlatformPath = path.win32): PlacedModule & { root: string } {
+  if (system !== undefined && isFolder(pp.dirname(pp.dirname(system)))) {
     try {
-      return { ...placeNativeModule(module, root, pp), root };
+      return { ...placeNativeModule(module, system, pp), root: system };
     } catch (err) {
-      if (last || !(err instanceof PlaceError && DENIED.has(err.code))) throw err;
+      if (!(err instanceof PlaceError && DENIED.has(err.code))) throw err;
     }
   }
-  throw new PlaceError('no place to keep the native module (no profile folder)', '', 'ENOENT');
+  return { ...placeNativeModule(module, own, pp), root: own };
+}
+
+/** true for a folder this process may look at; false when missing, denied, or anything else */
+function isFolder(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -240,9 +239,9 @@ export function removeOtherVersions(places: Places, root: string, keep: string, 
   const notes: string[] = [];
   try {
     for (const name of names) {
-      const others = foreignEntries(pp.join(root, name));
-      if (others.length) {
-        notes.push(`Left ${pp.join(root, name)}, another zticache version's native module folder: it holds ${others.slice(0, 3).join(', ')}${others.length > 3 ? ', ...' : ''}, which zticache does not put there`);
+      const foreign = foreignIn(pp.join(root, name));
+      if (foreign) {
+        notes.push(`Left ${pp.join(root, name)}, named like another zticache version's native module folder: ${foreign}, which zticache does not put there`);
         continue;
       }
       try {
@@ -258,12 +257,21 @@ export function removeOtherVersions(places: Places, root: string, keep: string, 
   return notes;
 }
 
-/** The entries of a version folder that zticache does not put there; none for a link (removed as itself) or a folder that cannot be listed (removeTree names why). */
-function foreignEntries(dir: string): string[] {
+/**
+ * What in a version folder zticache does not put there (the first such entry and how many more),
+ * or that it is not a folder at all; undefined for a folder of zticache's, a link (removed as
+ * itself) and a folder that cannot be read (removeTree then names why it cannot go).
+ */
+function foreignIn(dir: string): string | undefined {
+  let others: string[];
   try {
-    if (fs.lstatSync(dir).isSymbolicLink()) return [];
-    return fs.readdirSync(dir).filter((n) => !OURS_IN_A_VERSION.test(n));
+    const st = fs.lstatSync(dir);
+    if (st.isSymbolicLink()) return undefined;
+    if (!st.isDirectory()) return 'it is not a folder';
+    others = fs.readdirSync(dir).filter((n) => !OURS_IN_A_VERSION.test(n));
   } catch {
-    return [];
+    return undefined;
   }
+  if (!others.length) return undefined;
+  return `it holds ${others[0]}${others.length > 1 ? ` and ${others.length - 1} more` : ''}`;
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PlaceError, type HeldFolder, type Places } from '../../../../src/places/places.js';
 import { posixPlaces } from '../../../../src/platform/posix/places.js';
-import { placeInFirstUsable, placeNativeModule, removeOtherVersions } from '../../../../src/platform/win32/load-native.js';
+import { placeWhereSafe, placeNativeModule, removeOtherVersions } from '../../../../src/platform/win32/load-native.js';
 import { tempDir } from '../../../helpers/fixtures.js';
 
 const p = path.posix;
@@ -183,6 +183,16 @@ describe('placeNativeModule: root\\<SHA-256>\\koffi.node holds exactly the modul
     expect(err.code).toBe('EACCES');
   });
 
+  it("a profile folder that is missing and cannot be created is named (the folder above zticache's)", () => {
+    const r = root();
+    vi.spyOn(fs, 'mkdirSync').mockImplementation(() => {
+      throw errno('EACCES', 'EACCES: permission denied, mkdir');
+    });
+    const err = refusal(r);
+    expect(err.message).toBe(`the native module's ${p.dirname(p.dirname(r))} cannot be created (EACCES: EACCES: permission denied, mkdir)`);
+    expect([err.code, err.path]).toEqual(['EACCES', p.dirname(p.dirname(r))]);
+  });
+
   it('a koffi.node that cannot be looked at is named, never taken for missing and written over', () => {
     const r = root();
     placeNativeModule(MODULE, r, p);
@@ -300,9 +310,31 @@ describe("removeOtherVersions: other versions' folders go, through the places la
     expect(fs.readdirSync(r).sort()).toEqual([SHA, old1].sort());
     expect(fs.readFileSync(p.join(r, old1, 'notes.txt'), 'utf8')).toBe('someone keeps this here');
     expect(notes).toEqual([
-      `Left ${p.join(r, old1)}, another zticache version's native module folder: it holds notes.txt, which zticache does not put there`,
+      `Left ${p.join(r, old1)}, named like another zticache version's native module folder: it holds notes.txt, which zticache does not put there`,
       `Removed ${p.join(r, old2)}: another zticache version's native module`,
     ]);
+  });
+
+  it('a version folder holding several such entries names the first and counts the rest; a file named like a version is left too', () => {
+    const r = versions(SHA, old1);
+    for (const n of ['a.txt', 'b.txt', 'c.txt']) fs.writeFileSync(p.join(r, old1, n), n);
+    fs.writeFileSync(p.join(r, old2), 'a file, not a folder');
+    const notes = removeOtherVersions(posixPlaces, r, SHA, p);
+    expect(notes).toEqual([
+      `Left ${p.join(r, old1)}, named like another zticache version's native module folder: it holds a.txt and 2 more, which zticache does not put there`,
+      `Left ${p.join(r, old2)}, named like another zticache version's native module folder: it is not a folder, which zticache does not put there`,
+    ]);
+    expect(fs.readdirSync(r).sort()).toEqual([SHA, old1, old2].sort());
+  });
+
+  it('a version folder that cannot be listed is left to the places layer, which names why it cannot go', () => {
+    const r = versions(SHA, old1);
+    const readdir = fs.readdirSync;
+    vi.spyOn(fs, 'readdirSync').mockImplementation(((d: fs.PathLike, o?: unknown) => {
+      if (String(d) === p.join(r, old1)) throw Object.assign(new Error('EACCES: permission denied, scandir'), { code: 'EACCES' });
+      return readdir(d, o as undefined);
+    }) as typeof fs.readdirSync);
+    expect(removeOtherVersions(posixPlaces, r, SHA, p)).toEqual([`Removed ${p.join(r, old1)}: another zticache version's native module`]);
   });
 
   it('a link named like a version is removed as itself; what it points to stays', () => {
@@ -364,7 +396,7 @@ describe("removeOtherVersions: other versions' folders go, through the places la
   });
 });
 
-describe("placeInFirstUsable: SYSTEM's place when this process can use it, else the account's own", () => {
+describe("placeWhereSafe: SYSTEM's place when this process can use it, else the account's own", () => {
   /** SYSTEM's profile (its AppData\\Local there, as Windows always has it) and a user's */
   function profiles() {
     const top = tempDir('zti-profiles-');
@@ -379,7 +411,7 @@ describe("placeInFirstUsable: SYSTEM's place when this process can use it, else 
     // a module of its own profile, where its unelevated processes can put anything
     fs.mkdirSync(p.join(ownRoot, SHA), { recursive: true });
     fs.writeFileSync(p.join(ownRoot, SHA, 'koffi.node'), 'planted by a medium-integrity process');
-    const placed = placeInFirstUsable(MODULE, [systemRoot, ownRoot], p);
+    const placed = placeWhereSafe(MODULE, systemRoot, ownRoot, p);
     expect(placed).toEqual({ file: p.join(systemRoot, SHA, 'koffi.node'), sha256: SHA, wrote: true, root: systemRoot });
     expect(fs.readFileSync(p.join(ownRoot, SHA, 'koffi.node'), 'utf8')).toBe('planted by a medium-integrity process');
     expect(fs.readdirSync(own)).toEqual(['zticache']);
@@ -392,7 +424,7 @@ describe("placeInFirstUsable: SYSTEM's place when this process can use it, else 
       if (String(f).startsWith(`${system}/`)) throw Object.assign(new Error('EACCES: permission denied, lstat'), { code: 'EACCES' });
       return lstat(f, o);
     }) as typeof fs.lstatSync);
-    expect(placeInFirstUsable(MODULE, [systemRoot, ownRoot], p)).toMatchObject({ root: ownRoot, file: p.join(ownRoot, SHA, 'koffi.node') });
+    expect(placeWhereSafe(MODULE, systemRoot, ownRoot, p)).toMatchObject({ root: ownRoot, file: p.join(ownRoot, SHA, 'koffi.node') });
     expect(fs.readdirSync(system)).toEqual([]);
   });
 
@@ -403,30 +435,39 @@ describe("placeInFirstUsable: SYSTEM's place when this process can use it, else 
       if (String(f).startsWith(system)) throw Object.assign(new Error('EPERM: operation not permitted, mkdir'), { code: 'EPERM' });
       return mkdir(f, o);
     }) as typeof fs.mkdirSync);
-    expect(placeInFirstUsable(MODULE, [systemRoot, ownRoot], p).root).toBe(ownRoot);
+    expect(placeWhereSafe(MODULE, systemRoot, ownRoot, p).root).toBe(ownRoot);
   });
 
   it("without SYSTEM's profile folder (not Windows as it ships): the account's own, and SYSTEM's is not created", () => {
     const { ownRoot } = profiles();
     const missing = p.join(tempDir('zti-profiles-'), 'systemprofile', 'AppData', 'Local', 'zticache', 'native');
-    expect(placeInFirstUsable(MODULE, [missing, ownRoot], p).root).toBe(ownRoot);
+    expect(placeWhereSafe(MODULE, missing, ownRoot, p).root).toBe(ownRoot);
     expect(fs.existsSync(p.dirname(p.dirname(missing)))).toBe(false);
   });
 
   it("a link or a file in SYSTEM's place is refused, never a reason to load from the account's own profile", () => {
     const { systemRoot, ownRoot } = profiles();
     fs.symlinkSync(tempDir('zti-elsewhere-'), p.dirname(systemRoot));
-    expect(() => placeInFirstUsable(MODULE, [systemRoot, ownRoot], p)).toThrow(/zticache is a symbolic link or junction/);
+    expect(() => placeWhereSafe(MODULE, systemRoot, ownRoot, p)).toThrow(/zticache is a symbolic link or junction/);
     expect(fs.existsSync(ownRoot)).toBe(false);
   });
 
-  it("SYSTEM itself (its own profile is SYSTEM's place), or no SYSTEM's place: one place, errors as they are", () => {
+  it("SYSTEM itself (its own profile is SYSTEM's place), or no SYSTEM's place: the one place, its errors as they are", () => {
     const { systemRoot, ownRoot } = profiles();
-    expect(placeInFirstUsable(MODULE, [systemRoot, systemRoot], p).root).toBe(systemRoot);
-    expect(placeInFirstUsable(MODULE, [undefined, ownRoot], p).root).toBe(ownRoot);
+    expect(placeWhereSafe(MODULE, systemRoot, systemRoot, p).root).toBe(systemRoot);
+    expect(placeWhereSafe(MODULE, undefined, ownRoot, p).root).toBe(ownRoot);
     const lonely = p.join(tempDir('zti-native-'), 'a-file');
     fs.writeFileSync(lonely, '');
-    expect(() => placeInFirstUsable(MODULE, [undefined, p.join(lonely, 'zticache', 'native')], p)).toThrow(PlaceError);
-    expect(() => placeInFirstUsable(MODULE, [undefined], p)).toThrow(/no place to keep the native module/);
+    expect(() => placeWhereSafe(MODULE, undefined, p.join(lonely, 'zticache', 'native'), p)).toThrow(PlaceError);
+  });
+
+  it("SYSTEM's profile folder that is a file, not a folder: the account's own, and nothing is made under it", () => {
+    const top = tempDir('zti-profiles-');
+    const system = p.join(top, 'systemprofile', 'AppData', 'Local');
+    fs.mkdirSync(p.dirname(system), { recursive: true });
+    fs.writeFileSync(system, 'not a folder');
+    const own = p.join(top, 'ann', 'AppData', 'Local', 'zticache', 'native');
+    expect(placeWhereSafe(MODULE, p.join(system, 'zticache', 'native'), own, p).root).toBe(own);
+    expect(fs.readFileSync(system, 'utf8')).toBe('not a folder');
   });
 });
