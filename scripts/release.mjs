@@ -9,11 +9,18 @@
 //                                      entry carries the commit's time, or SOURCE_DATE_EPOCH's).
 // --from DIR takes the build from DIR instead of dist/ (scripts/build-exe.mjs --out DIR), --out DIR
 // writes there instead of dist/release.
+// All or nothing: the folder and the zip are written under temporary names beside their places and
+// renamed in at the end (removed if this fails or is stopped), and `npm run release` first runs
+// this with --clear, which removes this version's earlier release: a release whose build fails (a
+// signing that cannot) leaves no release of this version, never the earlier unsigned one.
+// Text files are CRLF, whatever the checkout's line ends (Git for Windows' core.autocrlf, or not):
+// the same commit releases the same bytes on any host.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onStop } from './lib/abort.mjs';
 import { writeZip } from './lib/zip.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -26,6 +33,13 @@ const from = arg('--from', path.join(root, 'dist'));
 const out = arg('--out', path.join(root, 'dist', 'release'));
 const name = `zticache-${pkg.version}`;
 const folder = path.join(out, name);
+const zip = path.join(out, `${name}.zip`);
+const released = [folder, zip, `${zip}.sha256`];
+
+if (process.argv.includes('--clear')) {
+  for (const f of released) fs.rmSync(f, { recursive: true, force: true });
+  process.exit(0);
+}
 
 /** Text for Windows admins: CRLF, which every Notepad shows (Windows Server 2016's does not read bare LF). */
 const crlf = (file) => Buffer.from(fs.readFileSync(file, 'utf8').replace(/\r?\n/g, '\r\n'));
@@ -46,16 +60,32 @@ const files = {
   'THIRD-PARTY-NOTICES.txt': fs.readFileSync(path.join(from, 'THIRD-PARTY-NOTICES.txt')), // CRLF already
   'zticache.cdx.json': fs.readFileSync(path.join(from, 'zticache.cdx.json')),
   LICENSE: crlf(path.join(root, 'LICENSE')),
-  'README.md': fs.readFileSync(path.join(root, 'README.md')),
+  'README.md': crlf(path.join(root, 'README.md')),
 };
 const sha256 = (b) => createHash('sha256').update(b).digest('hex');
 files.SHA256SUMS = Buffer.from(Object.keys(files).sort().map((f) => `${sha256(files[f])}  ${f}\n`).join(''));
 
-fs.rmSync(folder, { recursive: true, force: true });
-fs.mkdirSync(folder, { recursive: true });
-for (const [f, bytes] of Object.entries(files)) fs.writeFileSync(path.join(folder, f), bytes);
-const zip = path.join(out, `${name}.zip`);
-writeZip(zip, [{ name: `${name}/` }, ...Object.entries(files).map(([f, data]) => ({ name: `${name}/${f}`, data }))], epoch());
+const partial = (f) => `${f}.partial-${process.pid}`;
+const clean = () => {
+  for (const f of released) fs.rmSync(partial(f), { recursive: true, force: true });
+};
+const forget = onStop(clean);
+try {
+  fs.mkdirSync(partial(folder), { recursive: true });
+  for (const [f, bytes] of Object.entries(files)) fs.writeFileSync(path.join(partial(folder), f), bytes);
+  writeZip(partial(zip), [{ name: `${name}/` }, ...Object.entries(files).map(([f, data]) => ({ name: `${name}/${f}`, data }))], epoch());
+  fs.writeFileSync(partial(`${zip}.sha256`), `${sha256(fs.readFileSync(partial(zip)))}  ${name}.zip\n`);
+  for (const f of released) {
+    fs.rmSync(f, { recursive: true, force: true });
+    fs.renameSync(partial(f), f);
+  }
+} catch (err) {
+  clean();
+  for (const f of released) fs.rmSync(f, { recursive: true, force: true }); // never half a release
+  console.error(`zticache release: failed: ${err.message.split('\n')[0]}`);
+  process.exit(1);
+} finally {
+  forget();
+}
 const zipSha = sha256(fs.readFileSync(zip));
-fs.writeFileSync(`${zip}.sha256`, `${zipSha}  ${name}.zip\n`);
 console.log(`released ${folder} (${Object.keys(files).length} files) and ${zip} (${(fs.statSync(zip).size / 1048576).toFixed(1)} MB, sha256 ${zipSha})`);

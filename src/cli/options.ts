@@ -109,6 +109,19 @@ export function nativeDirOf(rt: Runtime): string | undefined {
   return local && p.isAbsolute(local) ? p.join(local, STATE_NAME, NATIVE_NAME) : undefined;
 }
 
+/**
+ * SYSTEM's place for the native module, %SystemRoot%\System32\config\systemprofile\AppData\Local\zticache\native:
+ * the loader uses it instead of nativeDirOf whenever this process can (SYSTEM, an elevated
+ * administrator), so that an elevated run never loads from a profile its own unelevated processes
+ * can write (platform/win32/load-native.ts). POSIX: undefined.
+ */
+export function systemNativeDirOf(rt: Runtime): string | undefined {
+  if (rt.platform !== 'win32') return undefined;
+  const p = path.win32;
+  const windows = rt.env.SystemRoot || rt.env.SYSTEMROOT || rt.env.windir || rt.env.WINDIR || `${rt.env.SystemDrive || rt.env.SYSTEMDRIVE || 'C:'}\\Windows`;
+  return p.isAbsolute(windows) ? p.join(windows, 'System32', 'config', 'systemprofile', 'AppData', 'Local', STATE_NAME, NATIVE_NAME) : undefined;
+}
+
 export function resolveOptions(args: Args, rt: Runtime): Options {
   const p = pathFor(rt.platform);
   const windows = rt.platform === 'win32';

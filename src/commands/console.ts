@@ -14,7 +14,7 @@ import { utilCommand } from './util/command.js';
 export async function managementCommand(args: Args, rt: Runtime): Promise<number> {
   const log = createLog({});
   try {
-    const platform = await loadPlatform(rt, args.eventSource ?? DEFAULT_EVENT_SOURCE);
+    const platform = await loadPlatform(rt, args.eventSource ?? DEFAULT_EVENT_SOURCE, { whatIf: args.whatIf });
     const out = (line: string) => void process.stdout.write(`${line}\n`);
     if (args.command === 'util') await utilCommand(args, platform, out, rt);
     else cacheSizeCommand(args, platform, out);

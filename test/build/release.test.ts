@@ -57,7 +57,7 @@ describe('npm run release', () => {
     expect(fs.readdirSync(folder()).sort()).toEqual(['LICENSE', 'README.md', 'SHA256SUMS', 'THIRD-PARTY-NOTICES.txt', 'koffi.node', 'zticache.cdx.json', 'zticache.exe']);
     expect(fs.readFileSync(path.join(folder(), 'zticache.exe')).equals(fs.readFileSync(path.join(DIST, 'zticache.exe')))).toBe(true);
     expect(fs.readFileSync(path.join(folder(), 'koffi.node')).equals(fs.readFileSync(path.join(DIST, 'sea', 'koffi.node')))).toBe(true);
-    expect(fs.readFileSync(path.join(folder(), 'README.md'), 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
+    expect(fs.readFileSync(path.join(folder(), 'README.md'), 'utf8')).toBe(crlf(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'))); // CRLF, as LICENSE
     expect(fs.readFileSync(path.join(folder(), 'LICENSE'), 'utf8')).toBe(crlf(fs.readFileSync(path.join(ROOT, 'LICENSE'), 'utf8')));
     expect(fs.readFileSync(path.join(folder(), 'LICENSE'), 'utf8')).toMatch(/^MIT License\r\n/);
   });

@@ -142,7 +142,7 @@ describe.skipIf(!tools)('ZTICACHE_SIGN_COMMAND: a key in a certificate store or 
     const file = path.join(dir, 'with spaces', 'koffi.node');
     fs.mkdirSync(path.dirname(file));
     fs.copyFileSync(path.join(ROOT, 'dist', 'sea', 'koffi.node'), file);
-    signFile(file, signingFromEnv({ ZTICACHE_SIGN_COMMAND: `sh '${script}'` }));
+    await signFile(file, signingFromEnv({ ZTICACHE_SIGN_COMMAND: `sh '${script}'` }));
     expect(verify(file, cert).all).toMatch(/Signature verification: ok/);
     const bytes = fs.readFileSync(file);
     expect(recordedChecksum(bytes)).toBe(peChecksum(bytes));
@@ -166,10 +166,10 @@ describe.skipIf(!tools)('a build asked to sign that cannot: one line, and no exe
     return { ...r, out, lines: r.all!.trim().split('\n') };
   }
 
-  it('a wrong password: osslsigncode\'s own reason, in one line', async () => {
+  it('a wrong password: OpenSSL\'s own reason, in one line', async () => {
     const r = await failing({ ZTICACHE_SIGN_PFX: pfx, ZTICACHE_SIGN_PASSWORD: 'wrong' });
     expect(r.exitCode).toBe(1);
-    expect(r.lines).toEqual([expect.stringMatching(/^zticache build: cannot sign koffi\.node: osslsigncode: Failed to parse PKCS#12 file: .*signing\.pfx \(Wrong password\?\)$/)]);
+    expect(r.lines).toEqual([expect.stringMatching(/^zticache build: cannot sign koffi\.node: the \.pfx .*signing\.pfx cannot be read: .*password/i)]);
     expect(fs.existsSync(path.join(r.out, 'zticache.exe'))).toBe(false);
     expect(fs.existsSync(path.join(r.out, 'zticache.exe.sha256'))).toBe(false);
   }, 60_000);

@@ -29,7 +29,7 @@ import { MB, judgeCache, judgeHashes, judgeRoom, notReadyLine, readyLine } from 
 export async function checkCommand(args: Args, rt: Runtime): Promise<number> {
   let platform: Platform;
   try {
-    platform = await loadPlatform(rt, args.eventSource ?? DEFAULT_EVENT_SOURCE);
+    platform = await loadPlatform(rt, args.eventSource ?? DEFAULT_EVENT_SOURCE, { whatIf: true }); // a check changes nothing
   } catch (err) {
     const early = createLog({});
     const code = report(err, early);

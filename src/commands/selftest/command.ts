@@ -40,7 +40,7 @@ export async function selftestCommand(args: Args, rt: Runtime): Promise<number> 
   let platform: Platform;
   const early = createLog({});
   try {
-    platform = await loadPlatform(rt, args.eventSource ?? DEFAULT_EVENT_SOURCE);
+    platform = await loadPlatform(rt, args.eventSource ?? DEFAULT_EVENT_SOURCE, { whatIf: args.whatIf });
   } catch (err) {
     return report(err, early);
   } finally {

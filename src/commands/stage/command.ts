@@ -27,7 +27,7 @@ export async function stageCommand(argv: readonly string[], args: Args | undefin
   // the event log both go through the Windows layer (the log is opened by handle, places.ts)
   let platform: Platform;
   try {
-    platform = await loadPlatform(rt, args?.eventSource ?? DEFAULT_EVENT_SOURCE);
+    platform = await loadPlatform(rt, args?.eventSource ?? DEFAULT_EVENT_SOURCE, { whatIf: args?.whatIf });
   } catch (err) {
     const log = createLog({});
     const code = report(err, log);

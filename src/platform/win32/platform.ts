@@ -29,7 +29,7 @@ const rootOf = (p: string) => path.win32.parse(path.win32.resolve(p.replace(/^\\
 /** Held open with share mode 0 by the run in progress; Windows closes it when the process dies. */
 const LOCK_FILE = 'zticache.lock';
 
-export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: string; systemDrive?: string }): Promise<Platform> {
+export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: string; systemDrive?: string; whatIf?: boolean }): Promise<Platform> {
   useHost(WINDOWS_HOST); // how files and processes behave here, for every step (core/host.ts)
   let k32;
   let koffi;
@@ -52,8 +52,9 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
   const security = bindSecurity(koffi, kernel.lastError);
   const enumerate = bindEnumerate(koffi, kernel.lastError);
   const places = windowsPlaces(bindNtFiles(koffi, kernel, security));
-  // the folders of other versions' native modules, now that there is a places layer to remove them with
-  const notes = [...(note ? [note] : []), ...(kept ? removeOtherVersions(places, kept.root, kept.version) : [])];
+  // the folders of other versions' native modules, now that there is a places layer to remove them
+  // with; --what-if changes nothing but the module it must load
+  const notes = [...(note ? [note] : []), ...(kept ? removeOtherVersions(places, kept.root, kept.version, path.win32, opts.whatIf) : [])];
   const names = bindNames(koffi, opts.systemDrive);
   let com: Com | undefined; // COM is initialised only by the commands that use it
   return {

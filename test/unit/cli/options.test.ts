@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../../src/cli/args.js';
-import { nativeDirOf, resolveOptions, type Runtime } from '../../../src/cli/options.js';
+import { nativeDirOf, resolveOptions, systemNativeDirOf, type Runtime } from '../../../src/cli/options.js';
 
 const win: Runtime = { platform: 'win32', env: { SystemDrive: 'C:' }, execPath: 'C:\\Windows\\system32\\CCM\\Cache\\ABC00001.1.System\\zticache.exe', packaged: true, cwd: 'C:\\Windows\\system32' };
 
@@ -90,5 +90,20 @@ describe('where zticache.exe keeps its native module (nativeDirOf)', () => {
 
   it('POSIX has none', () => {
     expect(nativeDirOf({ platform: 'linux', env: { LOCALAPPDATA: '/x' }, execPath: '/usr/bin/node', packaged: false, cwd: '/' })).toBeUndefined();
+  });
+});
+
+describe("SYSTEM's place for the native module (systemNativeDirOf), used whenever the process can", () => {
+  it('is %SystemRoot%\\System32\\config\\systemprofile\\AppData\\Local\\zticache\\native, whatever profile the caller has', () => {
+    const tail = 'System32\\config\\systemprofile\\AppData\\Local\\zticache\\native';
+    expect(systemNativeDirOf({ ...win, env: { SystemRoot: 'D:\\WINNT', LOCALAPPDATA: 'C:\\Users\\ann\\AppData\\Local' } })).toBe(`D:\\WINNT\\${tail}`);
+    expect(systemNativeDirOf({ ...win, env: { windir: 'E:\\Windows' } })).toBe(`E:\\Windows\\${tail}`);
+    expect(systemNativeDirOf({ ...win, env: { SystemDrive: 'F:' } })).toBe(`F:\\Windows\\${tail}`);
+    expect(systemNativeDirOf({ ...win, env: {} })).toBe(`C:\\Windows\\${tail}`);
+    expect(systemNativeDirOf({ ...win, env: { SystemRoot: 'Windows' } })).toBeUndefined();
+  });
+
+  it('POSIX has none', () => {
+    expect(systemNativeDirOf({ platform: 'linux', env: { SystemRoot: 'C:\\Windows' }, execPath: '/usr/bin/node', packaged: false, cwd: '/' })).toBeUndefined();
   });
 });

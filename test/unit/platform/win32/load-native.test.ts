@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PlaceError, type HeldFolder, type Places } from '../../../../src/places/places.js';
 import { posixPlaces } from '../../../../src/platform/posix/places.js';
-import { placeNativeModule, removeOtherVersions } from '../../../../src/platform/win32/load-native.js';
+import { placeWhereSafe, placeNativeModule, removeOtherVersions } from '../../../../src/platform/win32/load-native.js';
 import { tempDir } from '../../../helpers/fixtures.js';
 
 const p = path.posix;
@@ -88,6 +88,26 @@ describe('placeNativeModule: root\\<SHA-256>\\koffi.node holds exactly the modul
     expect(() => placeNativeModule(MODULE, r, p)).toThrow(/symbolic link or junction/);
   });
 
+  it('a link in place of the zticache folder above the root is refused: nothing written or loaded through it, even where it points to the very module', () => {
+    const r = root();
+    const elsewhere = tempDir('zti-elsewhere-');
+    fs.mkdirSync(p.dirname(p.dirname(r)), { recursive: true });
+    fs.symlinkSync(elsewhere, p.dirname(r));
+    expect(() => placeNativeModule(MODULE, r, p)).toThrow(/zticache is a symbolic link or junction/);
+    expect(fs.readdirSync(elsewhere)).toEqual([]);
+    // whoever made the link put the right module there first: the SHA-256 check would pass, the place is not zticache's
+    placeNativeModule(MODULE, p.join(elsewhere, 'native'), p);
+    expect(() => placeNativeModule(MODULE, r, p)).toThrow(/zticache is a symbolic link or junction/);
+  });
+
+  it('a file where the zticache folder goes is refused', () => {
+    const r = root();
+    fs.mkdirSync(p.dirname(p.dirname(r)), { recursive: true });
+    fs.writeFileSync(p.dirname(r), 'a file');
+    expect(() => placeNativeModule(MODULE, r, p)).toThrow(/zticache is not a folder/);
+    expect(fs.readFileSync(p.dirname(r), 'utf8')).toBe('a file');
+  });
+
   it('a link in place of the root is refused', () => {
     const r = root();
     const elsewhere = tempDir('zti-elsewhere-');
@@ -149,17 +169,28 @@ describe('placeNativeModule: root\\<SHA-256>\\koffi.node holds exactly the modul
   it('a root that cannot be read or created is named with the reason and the error code', () => {
     const file = p.join(tempDir('zti-native-'), 'a-file');
     fs.writeFileSync(file, '');
-    let err = refusal(p.join(file, 'native'));
-    expect(err.message).toMatch(/^the native module's .*a-file\/native cannot be read \(ENOTDIR: /);
-    expect([err.code, err.path]).toEqual(['ENOTDIR', p.join(file, 'native')]);
+    let err = refusal(p.join(file, 'zticache', 'native'));
+    expect(err.message).toMatch(/^the native module's .*a-file\/zticache cannot be read \(ENOTDIR: /);
+    expect([err.code, err.path]).toEqual(['ENOTDIR', p.join(file, 'zticache')]);
 
     const r = root();
+    fs.mkdirSync(p.dirname(p.dirname(r)), { recursive: true }); // the profile's AppData\Local
     vi.spyOn(fs, 'mkdirSync').mockImplementation(() => {
       throw errno('EACCES', 'EACCES: permission denied, mkdir');
     });
     err = refusal(r);
-    expect(err.message).toBe(`the native module's ${r} cannot be created (EACCES: EACCES: permission denied, mkdir)`);
+    expect(err.message).toBe(`the native module's ${p.dirname(r)} cannot be created (EACCES: EACCES: permission denied, mkdir)`);
     expect(err.code).toBe('EACCES');
+  });
+
+  it("a profile folder that is missing and cannot be created is named (the folder above zticache's)", () => {
+    const r = root();
+    vi.spyOn(fs, 'mkdirSync').mockImplementation(() => {
+      throw errno('EACCES', 'EACCES: permission denied, mkdir');
+    });
+    const err = refusal(r);
+    expect(err.message).toBe(`the native module's ${p.dirname(p.dirname(r))} cannot be created (EACCES: EACCES: permission denied, mkdir)`);
+    expect([err.code, err.path]).toEqual(['EACCES', p.dirname(p.dirname(r))]);
   });
 
   it('a koffi.node that cannot be looked at is named, never taken for missing and written over', () => {
@@ -264,6 +295,48 @@ describe("removeOtherVersions: other versions' folders go, through the places la
     expect(fs.readdirSync(r).sort()).toEqual([SHA, ...keepThese].sort());
   });
 
+  it('--what-if removes nothing and does not even ask the places layer; it says what it leaves', () => {
+    const r = versions(SHA, old1);
+    const places: Places = { createdAs: '', openFolder: () => { throw new Error('not asked'); } };
+    expect(removeOtherVersions(places, r, SHA, p, true)).toEqual([`--what-if: ${p.join(r, old1)}, another zticache version's native module, is left for a run without --what-if`]);
+    expect(fs.readdirSync(r).sort()).toEqual([SHA, old1].sort());
+  });
+
+  it('a version folder holding anything zticache does not put there is left, named; a temporary file of a write cut short goes with its module', () => {
+    const r = versions(SHA, old1, old2);
+    fs.writeFileSync(p.join(r, old1, 'notes.txt'), 'someone keeps this here');
+    fs.writeFileSync(p.join(r, old2, 'koffi.node.1234-0a1b2c3d.tmp'), 'cut short');
+    const notes = removeOtherVersions(posixPlaces, r, SHA, p);
+    expect(fs.readdirSync(r).sort()).toEqual([SHA, old1].sort());
+    expect(fs.readFileSync(p.join(r, old1, 'notes.txt'), 'utf8')).toBe('someone keeps this here');
+    expect(notes).toEqual([
+      `Left ${p.join(r, old1)}, named like another zticache version's native module folder: it holds notes.txt, which zticache does not put there`,
+      `Removed ${p.join(r, old2)}: another zticache version's native module`,
+    ]);
+  });
+
+  it('a version folder holding several such entries names the first and counts the rest; a file named like a version is left too', () => {
+    const r = versions(SHA, old1);
+    for (const n of ['a.txt', 'b.txt', 'c.txt']) fs.writeFileSync(p.join(r, old1, n), n);
+    fs.writeFileSync(p.join(r, old2), 'a file, not a folder');
+    const notes = removeOtherVersions(posixPlaces, r, SHA, p);
+    expect(notes).toEqual([
+      `Left ${p.join(r, old1)}, named like another zticache version's native module folder: it holds a.txt and 2 more, which zticache does not put there`,
+      `Left ${p.join(r, old2)}, named like another zticache version's native module folder: it is not a folder, which zticache does not put there`,
+    ]);
+    expect(fs.readdirSync(r).sort()).toEqual([SHA, old1, old2].sort());
+  });
+
+  it('a version folder that cannot be listed is left to the places layer, which names why it cannot go', () => {
+    const r = versions(SHA, old1);
+    const readdir = fs.readdirSync;
+    vi.spyOn(fs, 'readdirSync').mockImplementation(((d: fs.PathLike, o?: unknown) => {
+      if (String(d) === p.join(r, old1)) throw Object.assign(new Error('EACCES: permission denied, scandir'), { code: 'EACCES' });
+      return readdir(d, o as undefined);
+    }) as typeof fs.readdirSync);
+    expect(removeOtherVersions(posixPlaces, r, SHA, p)).toEqual([`Removed ${p.join(r, old1)}: another zticache version's native module`]);
+  });
+
   it('a link named like a version is removed as itself; what it points to stays', () => {
     const r = versions(SHA);
     const elsewhere = tempDir('zti-elsewhere-');
@@ -320,5 +393,81 @@ describe("removeOtherVersions: other versions' folders go, through the places la
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatch(/^Native modules of other zticache versions left in .*native: .*symbolic link/);
     expect(fs.readdirSync(real).sort()).toEqual([SHA, old1].sort());
+  });
+});
+
+describe("placeWhereSafe: SYSTEM's place when this process can use it, else the account's own", () => {
+  /** SYSTEM's profile (its AppData\\Local there, as Windows always has it) and a user's */
+  function profiles() {
+    const top = tempDir('zti-profiles-');
+    const system = p.join(top, 'systemprofile', 'AppData', 'Local');
+    const own = p.join(top, 'ann', 'AppData', 'Local');
+    fs.mkdirSync(system, { recursive: true });
+    return { system, own, systemRoot: p.join(system, 'zticache', 'native'), ownRoot: p.join(own, 'zticache', 'native') };
+  }
+
+  it("uses SYSTEM's place when it can (SYSTEM, an elevated administrator): the account's own profile is never written or read", () => {
+    const { systemRoot, ownRoot, own } = profiles();
+    // a module of its own profile, where its unelevated processes can put anything
+    fs.mkdirSync(p.join(ownRoot, SHA), { recursive: true });
+    fs.writeFileSync(p.join(ownRoot, SHA, 'koffi.node'), 'planted by a medium-integrity process');
+    const placed = placeWhereSafe(MODULE, systemRoot, ownRoot, p);
+    expect(placed).toEqual({ file: p.join(systemRoot, SHA, 'koffi.node'), sha256: SHA, wrote: true, root: systemRoot });
+    expect(fs.readFileSync(p.join(ownRoot, SHA, 'koffi.node'), 'utf8')).toBe('planted by a medium-integrity process');
+    expect(fs.readdirSync(own)).toEqual(['zticache']);
+  });
+
+  it("denied SYSTEM's place (a standard user, an administrator not elevated): the account's own", () => {
+    const { systemRoot, ownRoot, system } = profiles();
+    const lstat = fs.lstatSync;
+    vi.spyOn(fs, 'lstatSync').mockImplementation(((f: fs.PathLike, o?: fs.StatSyncOptions) => {
+      if (String(f).startsWith(`${system}/`)) throw Object.assign(new Error('EACCES: permission denied, lstat'), { code: 'EACCES' });
+      return lstat(f, o);
+    }) as typeof fs.lstatSync);
+    expect(placeWhereSafe(MODULE, systemRoot, ownRoot, p)).toMatchObject({ root: ownRoot, file: p.join(ownRoot, SHA, 'koffi.node') });
+    expect(fs.readdirSync(system)).toEqual([]);
+  });
+
+  it("SYSTEM's place that can be looked at but not written (EPERM creating it): the account's own", () => {
+    const { systemRoot, ownRoot, system } = profiles();
+    const mkdir = fs.mkdirSync;
+    vi.spyOn(fs, 'mkdirSync').mockImplementation(((f: fs.PathLike, o?: fs.MakeDirectoryOptions) => {
+      if (String(f).startsWith(system)) throw Object.assign(new Error('EPERM: operation not permitted, mkdir'), { code: 'EPERM' });
+      return mkdir(f, o);
+    }) as typeof fs.mkdirSync);
+    expect(placeWhereSafe(MODULE, systemRoot, ownRoot, p).root).toBe(ownRoot);
+  });
+
+  it("without SYSTEM's profile folder (not Windows as it ships): the account's own, and SYSTEM's is not created", () => {
+    const { ownRoot } = profiles();
+    const missing = p.join(tempDir('zti-profiles-'), 'systemprofile', 'AppData', 'Local', 'zticache', 'native');
+    expect(placeWhereSafe(MODULE, missing, ownRoot, p).root).toBe(ownRoot);
+    expect(fs.existsSync(p.dirname(p.dirname(missing)))).toBe(false);
+  });
+
+  it("a link or a file in SYSTEM's place is refused, never a reason to load from the account's own profile", () => {
+    const { systemRoot, ownRoot } = profiles();
+    fs.symlinkSync(tempDir('zti-elsewhere-'), p.dirname(systemRoot));
+    expect(() => placeWhereSafe(MODULE, systemRoot, ownRoot, p)).toThrow(/zticache is a symbolic link or junction/);
+    expect(fs.existsSync(ownRoot)).toBe(false);
+  });
+
+  it("SYSTEM itself (its own profile is SYSTEM's place), or no SYSTEM's place: the one place, its errors as they are", () => {
+    const { systemRoot, ownRoot } = profiles();
+    expect(placeWhereSafe(MODULE, systemRoot, systemRoot, p).root).toBe(systemRoot);
+    expect(placeWhereSafe(MODULE, undefined, ownRoot, p).root).toBe(ownRoot);
+    const lonely = p.join(tempDir('zti-native-'), 'a-file');
+    fs.writeFileSync(lonely, '');
+    expect(() => placeWhereSafe(MODULE, undefined, p.join(lonely, 'zticache', 'native'), p)).toThrow(PlaceError);
+  });
+
+  it("SYSTEM's profile folder that is a file, not a folder: the account's own, and nothing is made under it", () => {
+    const top = tempDir('zti-profiles-');
+    const system = p.join(top, 'systemprofile', 'AppData', 'Local');
+    fs.mkdirSync(p.dirname(system), { recursive: true });
+    fs.writeFileSync(system, 'not a folder');
+    const own = p.join(top, 'ann', 'AppData', 'Local', 'zticache', 'native');
+    expect(placeWhereSafe(MODULE, p.join(system, 'zticache', 'native'), own, p).root).toBe(own);
+    expect(fs.readFileSync(system, 'utf8')).toBe('not a folder');
   });
 });
