@@ -41,7 +41,7 @@ describe('zticache selftest', () => {
     const code = await mainWith({ platform: { probes: lying } }, ['selftest', '--state-dir', state, '--status-mif', 'ZTICache.mif', '--keep'], rt(state));
     expect(code).toBe(ExitCode.SELFTEST_FAILED);
     const mif = fs.readFileSync(path.join(state, 'ZTICache.mif'), 'latin1');
-    expect(mif).toMatch(/VALUE = "SELFTEST_FAILED \(fix what the check names\): how it is started: started in the background, no standard handles: exit code 7/);
+    expect(mif).toMatch(/VALUE = "SELFTEST_FAILED \(fix what the check names\): how it is started: started in the background, no standard handles: returned 7/);
     const kept = sandboxes().filter((n) => !before.has(n));
     expect(kept).toHaveLength(1);
     expect(fs.existsSync(path.join(os.tmpdir(), kept[0]!, 'MININT', 'PackageSource', 'OSDLaunch.exe'))).toBe(true);

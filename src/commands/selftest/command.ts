@@ -31,7 +31,7 @@ import { stage, type Staged } from '../../stage/stage.js';
 import { readCacheInfo } from '../cache-size/cache-size.js';
 import { report, STOP_SIGNALS } from '../failure.js';
 import { checkRealTarget, checkStateFolder, noTarget, recordSandbox, sweepSandboxes } from './real-places.js';
-import { fail, firstFailure, judgeDacl, judgeEvent, judgeFits, judgeGuard, judgeLink, judgeNames, judgeStart, pass, resultTable, skip, type Result, type Verdict } from './checks.js';
+import { fail, firstFailure, judgeDacl, judgeEvent, judgeFits, judgeGuard, judgeLink, judgeNames, judgeStart, modeInWords, pass, resultTable, skip, type Result, type Verdict } from './checks.js';
 
 /** The exit codes the "how it is started" check expects back: all 32 bits on Windows, the low 8 on POSIX. */
 const CHILD_CODES = { 'no window': 0xc0000005, detached: 3010 } as const;
@@ -263,7 +263,7 @@ function access(platform: Platform, folder: string): Verdict {
     const a = held.access();
     if (a.startsWith('mode ')) {
       const mode = parseInt(a.slice(5), 8);
-      return mode & 0o022 ? fail(`${folder}: ${a} lets others change what zticache keeps there`) : pass(`${folder}: ${a}, others may read at most`);
+      return mode & 0o022 ? fail(`${folder}: ${modeInWords(mode)}, so others can change what zticache keeps there`) : pass(`${folder}: ${modeInWords(mode)}`);
     }
     return judgeDacl(folder, a);
   } catch (err) {

@@ -9,7 +9,7 @@ import type { Args } from '../../cli/args.js';
 import { ExitCode, exitCodeTable, LAUNCHER_SUCCESS } from '../../core/exit-codes.js';
 import { ZtiError } from '../../core/errors.js';
 import { reportFaultPoints } from '../../core/fault-points.js';
-import { formatBytes, formatCode } from '../../core/format.js';
+import { formatBytes, formatCode, plural } from '../../core/format.js';
 import { createLog, type ClosableLog, type Log } from '../../log/logger.js';
 import { writeStatusMif } from '../../log/status-mif.js';
 import { logPath, pathFor, placesOf, resolveOptions, type Options, type Runtime } from '../../cli/options.js';
@@ -40,7 +40,7 @@ export async function stageCommand(argv: readonly string[], args: Args | undefin
   }
   const started = Date.now();
   const command = argv.length ? argv.join(' ') : 'no arguments';
-  const startLine = `zticache ${VERSION} started (pid ${process.pid}, node ${process.version}${process.execArgv.length ? ' ' + process.execArgv.join(' ') : ''}): ${command}`;
+  const startLine = `zticache ${VERSION} started (pid ${process.pid}): ${command}`;
 
   let opts: Options | undefined;
   try {
@@ -155,7 +155,7 @@ function summarize(log: Log, code: number, r: RunReport, ms: number): void {
   const own = exitCodeTable.find((row) => row.code === code && row.name !== 'SUCCESS');
   const success = r.launcherReturned ? LAUNCHER_SUCCESS.get(code) : undefined;
   const outcome = success ? `succeeded (the launcher returned ${code}: ${success})` : r.launcherReturned ? `the launcher returned ${code}` : own ? `failed, ${own.name}` : `ended with ${code}`;
-  const size = r.files === undefined ? 'nothing planned' : `${r.files} files, ${formatBytes(r.bytes ?? 0)}`;
+  const size = r.files === undefined ? 'nothing planned' : `${plural(r.files, 'file')}, ${formatBytes(r.bytes ?? 0)}`;
   const line = `zticache finished in ${(ms / 1000).toFixed(1)} s: ${outcome}; exit code ${formatCode(code)}; ${size}`;
   if (success) log.info(line, { event: true });
   else if (r.launcherReturned) log.warn(line);
