@@ -4,7 +4,10 @@
 // evidence is wrong (a held file deleted, a link followed, a wider DACL, an event not found), and
 // every SKIP says why.
 
+import os from 'node:os';
+import { codeInfo } from '../../core/exit-codes.js';
 import { plural } from '../../core/format.js';
+import { VERSION } from '../../core/version.js';
 
 export type Status = 'PASS' | 'FAIL' | 'SKIP';
 
@@ -152,6 +155,21 @@ export function judgeFits(mb: number | undefined, room: { cacheTotal?: number; c
 export function resultTable(results: readonly Result[]): string[] {
   const width = Math.max(5, ...results.map((r) => r.check.length));
   return [`${'check'.padEnd(width)}  status  evidence`, ...results.map((r) => `${r.check.padEnd(width)}  ${r.status.padEnd(6)}  ${r.evidence}`)];
+}
+
+/**
+ * `zticache selftest --json`: what the table says, for a script: every check in the table's order
+ * with its status and evidence, the counts, the exit code and its name, and the first failure.
+ */
+export function resultJson(results: readonly Result[], exitCode: number, sandbox: string) {
+  const count = (s: Status) => results.filter((r) => r.status === s).length;
+  const first = firstFailure(results);
+  return {
+    tool: 'zticache' as const, command: 'selftest' as const, version: VERSION, computer: os.hostname(), sandbox,
+    exitCode, name: codeInfo(exitCode)?.name ?? (exitCode === 0 ? 'SUCCESS' : null), pass: count('PASS'), fail: count('FAIL'), skip: count('SKIP'),
+    firstFailure: first ? { check: first.check, evidence: first.evidence } : null,
+    checks: results.map(({ check, status, evidence }) => ({ check, status, evidence })),
+  };
 }
 
 /** The first failure, for the exit code and the status MIF; undefined when nothing failed. */
