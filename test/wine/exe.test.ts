@@ -227,6 +227,15 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       /^Return code from OSDLaunch\.exe = 3010 \(0x00000BC2\): success, a restart is required/, /^zticache finished in /];
     want.forEach((re, i) => expect(ev[i]?.text, String(re)).toMatch(re));
     expect(ev.at(-1)!.text).toMatch(/succeeded \(the launcher returned 3010: success, a restart is required \(ERROR_SUCCESS_REBOOT_REQUIRED\)\); exit code 3010 \(0x00000BC2\); 8 files, /);
+    // last-run.json in the state folder, replaced whole (written aside, renamed by the folder's handle): the 32-bit code, its meaning, what was staged
+    const state = wine.host('C:\\ProgramData\\zticache');
+    expect(JSON.parse(fs.readFileSync(path.join(state, 'last-run.json'), 'utf8'))).toMatchObject({
+      tool: 'zticache', exitCode: 3010, exitCodeHex: '0x00000BC2', name: 'SUCCESS', succeeded: true, wayOut: null, message: null,
+      outcome: 'succeeded (the launcher returned 3010: success, a restart is required (ERROR_SUCCESS_REBOOT_REQUIRED))', files: 8,
+      target: 'C:\\MININT\\PackageSource', log: 'C:\\MININT\\SMSOSD\\OSDLOGS\\ZTICache.log',
+    });
+    expect(fs.readdirSync(state).filter((n) => n.startsWith('last-run.json.'))).toEqual([]);
+    expect(log).toContain('Wrote C:\\ProgramData\\zticache\\last-run.json: exit code 3010, succeeded');
   });
 
   it('6b. a failure reaches the event log as errors (type 1, ID 1): the step, then the summary', async () => {
@@ -361,7 +370,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     const dacl = async (win: string) => (await wine.run(path.join(wine.bin, 'sddl.exe'), [win])).out.trim();
     const ordinary = await dacl('C:\\ccmcache');
     expect(ordinary).toMatch(/;;;WD\)/); // the control: an ordinary folder lets Everyone in
-    for (const ours of ['C:\\MININT\\PackageSource', 'C:\\ProgramData\\zticache']) {
+    for (const ours of ['C:\\MININT\\PackageSource', 'C:\\ProgramData\\zticache', 'C:\\ProgramData\\zticache\\last-run.json']) {
       const d = await dacl(ours);
       expect(d, ours).toMatch(/^D:/);
       expect(d, ours).toMatch(/\(A;[^)]*;;;SY\)/);
@@ -516,6 +525,9 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       expect(readLaunchReport(wine.host(REPORT))).toBeUndefined();
       expect(fs.readFileSync(wine.host('C:\\windows\\ZTICache.mif'), 'latin1')).toMatch(/VALUE = "STOPPED \(run again\): zticache was asked to stop \(SIGINT\) before its launcher started/);
       expect(r.out).toMatch(/Wrote the status MIF C:\\windows\\ZTICache\.mif \(Failed: STOPPED/i);
+      expect(JSON.parse(fs.readFileSync(wine.host('C:\\ProgramData\\zticache\\last-run.json'), 'utf8'))).toMatchObject({
+        exitCode: ExitCode.STOPPED, name: 'STOPPED', wayOut: 'run again', succeeded: false, message: expect.stringMatching(/^zticache was asked to stop \(SIGINT\)/),
+      });
       fs.rmSync(wine.host('C:\\windows\\ZTICache.mif'));
       // the next run (C:\\MININT kept: its journal is what the run finishes) stages all and launches
       const again = await wine.run(p.exe, ['--mode', 'copy', '/status-mif:ZTICache.mif', '--', 'C:\\MININT', REPORT, '0']);
@@ -1377,8 +1389,8 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       expect(rows['the guard']).toMatch(/files and folders held: the cleanup deleted none of them; released, it deleted them all/);
       expect(rows.names).toMatch(/8\.3 aliases are made \(a long name got \w+~\w+\.TXT\); names are compared without case; the plan refuses two names that differ only in case, and a name shaped like another's alias/);
       expect(rows['how it is started']).toBe('PASS CREATE_NO_WINDOW, no standard handles: returned 0xC0000005 (access violation) as expected; DETACHED_PROCESS, no standard handles: returned 3010 (success, a restart is required) as expected');
-      // a DACL as who may do what, the SDDL after
-      expect(rows['places: DACL of PackageSource']).toMatch(/^PASS C:\\zticache-selftest-\w+\\MININT\\PackageSource: users may read at most: SYSTEM.*: full control; .*\(D:/);
+      // a DACL as who may do what, the SDDL after (Wine keeps SYSTEM and its one user for Administrators, drops Users and the protection)
+      expect(rows['places: DACL of PackageSource']).toMatch(/^PASS C:\\zticache-selftest-\w+\\MININT\\PackageSource: users may read at most: SYSTEM and S-1-5-21-[\d-]+: full control \(D:\(A;OICI;FA;;;SY\)/);
       expect(rows['places: symbolic link']).toMatch(/^SKIP Wine [\d.]+ keeps no reparse points/);
       expect(rows['places: junction']).toMatch(/^SKIP cannot make a junction here: mklink \/J made no junction/);
       expect(rows.events).toMatch(/^SKIP Wine [\d.]+ stores no events/);
@@ -1389,6 +1401,22 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       expect(fs.readdirSync(wine.driveC).filter((n) => n.startsWith('zticache-selftest-'))).toEqual(before);
       expect(fs.readFileSync(wine.host('C:\\ProgramData\\zticache\\selftest.log'), 'utf8')).toMatch(/Removed the sandbox C:\\zticache-selftest-/);
       expect(rows['places: MININT and PackageSource']).toMatch(/^PASS C:\\MININT\\PackageSource: a run creates it, protected; C:\\MININT does not exist yet/);
+    }, 180_000);
+
+    it('--json: the same checks as JSON alone on standard output, for PowerShell\'s ConvertFrom-Json', async () => {
+      freshMinint();
+      const r = await wine.run('C:\\tools\\zticache.exe', ['selftest', '--json'], { events: true }); // events: standard error in a file of its own
+      expect(r.code, r.out).toBe(0);
+      const end = r.out.indexOf('\n}\n') + 3;
+      const j = JSON.parse(r.out.slice(0, end)) as { exitCode: number; name: string; pass: number; fail: number; skip: number; checks: Array<{ check: string; status: string; evidence: string }> };
+      expect(j).toMatchObject({ exitCode: 0, name: 'SUCCESS', fail: 0 });
+      expect(j.checks.map((c) => c.check)).toEqual(['places: the state folder', 'the machine', 'places: MININT and PackageSource', 'places: DACL of PackageSource', 'places: DACL of the state folder',
+        'the guard', 'places: symbolic link', 'places: junction', 'names', 'events', 'how it is started', 'the ConfigMgr client']);
+      expect(j.pass + j.skip).toBe(12);
+      expect(j.checks.find((c) => c.check === 'how it is started')).toEqual({ check: 'how it is started', status: 'PASS',
+        evidence: 'CREATE_NO_WINDOW, no standard handles: returned 0xC0000005 (access violation) as expected; DETACHED_PROCESS, no standard handles: returned 3010 (success, a restart is required) as expected' });
+      for (const c of j.checks) expect(r.out.slice(end), c.check).toContain(`zticache: ${c.check}: ${c.status} ${c.evidence}`); // each as its log line says it, on standard error
+      expect(r.out).not.toMatch(/^zticache: check +status +evidence/m);
     }, 180_000);
 
     it('judges the real places: a state folder that is a file, a C:\\MININT that is a file, an unfinished copy of another package each FAIL with the real run\'s code, the MIF in %windir%', async () => {
