@@ -171,7 +171,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     r = await osdRun(net.exe, '0');
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/Source: N:\\ccmcache\\.* \(network drive\)/);
-    expect(r.out).toMatch(/source is on a network drive: copy, never move/);
+    expect(r.out).toMatch(/Action: copy \(the source is on a network drive: never moved off a server\)/);
     for (const rel of Object.keys(pkg)) expect(fs.existsSync(path.join(net.dir, rel)), rel).toBe(true);
     for (const [rel, fnv] of net.expected) expect(r.report!.read.get(rel)?.fnv, rel).toBe(fnv);
 
@@ -1273,7 +1273,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       const r = await wine.run(`${spelled}\\zticache.exe`, ['--', 'C:\\MININT', REPORT, '0']);
       expect(r.code, r.out).toBe(0);
       expect(r.out).toMatch(/Source: C:\\Packages\\ABC\d+ \(network drive; as opened: N:\\ccmcache\\ABC\d+\)/);
-      expect(r.out).toMatch(/source is on a network drive: copy, never move off a server/);
+      expect(r.out).toMatch(/Action: copy \(the source is on a network drive: never moved off a server\)/);
       for (const rel of Object.keys(pkg)) expect(fs.existsSync(path.join(p.dir, rel)), rel).toBe(true);
       for (const [rel, fnv] of p.expected) expect(readLaunchReport(wine.host(REPORT))!.read.get(rel)?.fnv, rel).toBe(fnv);
     }, 60_000);
@@ -1349,11 +1349,11 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       freshMinint();
       const r = await wine.run(p.exe, ['--target', 'T:\\MININT\\PackageSource', '--', 'T:\\MININT', REPORT, '0']);
       expect(r.code, r.out).toBe(0);
-      expect(r.out).toMatch(/source is on a network drive: copy/);
+      expect(r.out).toMatch(/Action: copy \(the source is on a network drive/);
       expect(stagedTimes()).toEqual(DATES);
       for (const [rel, fnv] of p.expected) expect(readLaunchReport(wine.host(REPORT))!.read.get(rel)?.fnv, rel).toBe(fnv);
       // a FILETIME of 0 is the one time CopyFileW cannot carry over: set afterwards, and said so
-      expect(r.out).toMatch(/1 copies did not keep their source's last-write time; it was set afterwards/);
+      expect(r.out).toMatch(/1 copy did not keep its source's last-write time; it was set afterwards/);
     }, 60_000);
 
     it('and moved across volumes (a fixed drive to another), with their times, the sources deleted only after', async (ctx) => {
@@ -1362,7 +1362,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       freshMinint();
       const r = await wine.run(p.exe, ['--target', 'T:\\MININT\\PackageSource', '--', 'T:\\MININT', REPORT, '0']);
       expect(r.code, r.out).toBe(0);
-      expect(r.out).toMatch(/source is local: move/);
+      expect(r.out).toMatch(/Action: move \(the source is on a local fixed drive; across volumes: copied, checked, then deleted from the source\)/);
       expect(r.out).toMatch(/moved across volumes/);
       expect(stagedTimes()).toEqual(DATES);
       expect(fs.readdirSync(p.dir)).toEqual(['zticache.exe']);
