@@ -94,13 +94,8 @@ describe('places on POSIX: by handle, never by name', () => {
     fs.renameSync(path.join(d, 'state'), path.join(d, 'moved'));
     fs.mkdirSync(path.join(d, 'decoy'));
     fs.symlinkSync(path.join(d, 'decoy'), path.join(d, 'state'));
-    const umask = process.umask(0o077);
-    try {
-      held.replaceFile('last-run.json', Buffer.from('{"two":2}'), 'users-read');
-      held.replaceFile('private.json', Buffer.from('p'));
-    } finally {
-      process.umask(umask);
-    }
+    held.replaceFile('last-run.json', Buffer.from('{"two":2}'), 'users-read');
+    held.replaceFile('private.json', Buffer.from('p'));
     expect(fs.readdirSync(path.join(d, 'decoy'))).toEqual([]);
     expect(fs.readdirSync(path.join(d, 'moved')).sort()).toEqual(['last-run.json', 'private.json']); // nothing left aside
     expect(fs.readFileSync(path.join(d, 'moved', 'last-run.json'), 'utf8')).toBe('{"two":2}');
