@@ -75,7 +75,7 @@ export interface AppendFile {
 }
 
 export interface Places {
-  /** how folders this process creates are protected, for the log ("with a protected ACL (...)") */
+  /** how folders this process creates are protected, for the log ("with a protected ACL: who may do what (SDDL)") */
   readonly createdAs: string;
   /**
    * Opens `dir` from its volume root, one component at a time by handle, never through a link or

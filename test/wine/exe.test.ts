@@ -366,7 +366,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     const p = cachePackage(pkg);
     const r = await osdRun(p.exe, '0');
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toContain('Created C:\\MININT\\PackageSource with a protected ACL (D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU))');
+    expect(r.out).toContain('Created C:\\MININT\\PackageSource with a protected ACL: SYSTEM and Administrators: full control; Users: read and execute; nothing inherited from above (D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU))');
     const dacl = async (win: string) => (await wine.run(path.join(wine.bin, 'sddl.exe'), [win])).out.trim();
     const ordinary = await dacl('C:\\ccmcache');
     expect(ordinary).toMatch(/;;;WD\)/); // the control: an ordinary folder lets Everyone in

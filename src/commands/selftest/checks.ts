@@ -8,6 +8,7 @@ import os from 'node:os';
 import { codeInfo } from '../../core/exit-codes.js';
 import { plural } from '../../core/format.js';
 import { VERSION } from '../../core/version.js';
+import { daclInWords, rightsInWords, TRUSTEES } from '../../core/sddl.js';
 
 export type Status = 'PASS' | 'FAIL' | 'SKIP';
 
@@ -41,40 +42,6 @@ export function judgeLink(kind: 'junction' | 'symbolic link', outcome: { made: f
 const READ_ONLY = new Set(['FR', 'FX', 'GR', 'GX', '0x1200a9', '0x120089', '0x1200a0']);
 /** Users and everyone who is not SYSTEM or an administrator */
 const OTHERS = new Set(['BU', 'WD', 'AU', 'IU', 'BG', 'AN', 'NU']);
-
-/** Who an SDDL ACE names, in words (the well-known abbreviations; anything else is shown as its SID). */
-const TRUSTEES: Readonly<Record<string, string>> = {
-  SY: 'SYSTEM', BA: 'Administrators', BU: 'Users', WD: 'Everyone', AU: 'Authenticated Users', IU: 'Interactive users',
-  BG: 'Guests', AN: 'Anonymous', NU: 'Network logons', CO: 'the creator owner', OW: 'the owner', TI: 'TrustedInstaller',
-};
-
-/** What an ACE's rights let its trustee do, in words. */
-function rightsInWords(rights: string): string {
-  if (rights === 'FA' || rights === 'GA' || rights === '0x1f01ff') return 'full control';
-  if (rights === '0x1301bf' || rights === 'SDGRGWGX') return 'modify';
-  if (rights === 'FR' || rights === 'GR' || rights === '0x120089') return 'read';
-  if (rights === 'FX' || rights === 'GX' || rights === '0x1200a0') return 'traverse and execute';
-  if (rights === '0x1200a9' || rights === 'FRFX' || rights === 'GRGX') return 'read and execute';
-  return `rights ${rights}`;
-}
-
-/**
- * A DACL as who may do what, the SDDL after: "SYSTEM and Administrators: full control; Users: read
- * and execute; nothing inherited from above (D:P(...))". Allow ACEs by rights in their order, deny
- * ACEs said as such.
- */
-export function daclInWords(sddl: string): string {
-  const aces = [...sddl.matchAll(/\(([A-Z]+);([A-Z]*);([^;]*);[^;]*;[^;]*;([^)]+)\)/g)];
-  const groups = new Map<string, string[]>();
-  for (const [, type, , rights, who] of aces) {
-    const what = `${type === 'D' ? 'denied ' : type === 'A' ? '' : `${type} `}${rightsInWords(rights!)}`;
-    groups.set(what, [...(groups.get(what) ?? []), TRUSTEES[who!] ?? who!]);
-  }
-  const said = [...groups].map(([what, who]) => `${who.length > 1 ? `${who.slice(0, -1).join(', ')} and ${who.at(-1)}` : who[0]}: ${what}`);
-  if (!said.length) said.push('nobody may do anything');
-  if (/^D:[A-Z]*P/.test(sddl)) said.push('nothing inherited from above');
-  return `${said.join('; ')} (${sddl})`;
-}
 
 /**
  * The DACL of a folder zticache creates, read back from it: no allow ACE gives Users (or Everyone,

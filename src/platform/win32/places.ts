@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { faultPoint } from '../../core/fault-points.js';
+import { daclInWords } from '../../core/sddl.js';
 import type { FileId } from '../../state/identity.js';
 import { asideName, PlaceError, placeReason, type AppendFile, type FolderAccess, type HeldFolder, type Places } from '../../places/places.js';
 import { READABLE_FILE_SDDL, STATE_SDDL, TARGET_SDDL, type Security } from './advapi32.js';
@@ -403,7 +404,7 @@ export function splitWindowsPath(dir: string): { root: string; names: string[] }
 
 export function windowsPlaces(nt: NtFiles): Places {
   return {
-    createdAs: `with a protected ACL (${TARGET_SDDL})`,
+    createdAs: `with a protected ACL: ${daclInWords(TARGET_SDDL)}`,
     openFolder(dir, opts = {}) {
       const { root, names } = splitWindowsPath(dir);
       const h = nt.openRoot(root);

@@ -159,7 +159,7 @@ describe('the security descriptors zticache creates its folders with, ACE by ACE
 describe('opening a folder by handle, one component at a time', () => {
   it('creates what is missing with the protected ACL, keeps what exists, and holds only the last', () => {
     const f = fakeNt();
-    expect(f.places.createdAs).toBe(`with a protected ACL (${TARGET_SDDL})`);
+    expect(f.places.createdAs).toBe(`with a protected ACL: SYSTEM and Administrators: full control; Users: read and execute; nothing inherited from above (${TARGET_SDDL})`);
     f.mk('C:\\MININT');
     const held = f.places.openFolder('C:\\MININT\\SMSOSD\\OSDLOGS', { create: true });
     expect(held.path).toBe('C:\\MININT\\SMSOSD\\OSDLOGS');
