@@ -1,8 +1,10 @@
 // zticache selftest's judgments over made-up evidence: each check FAILs when its evidence is
 // wrong (a held file deleted, a link followed, a wider DACL, an event not found, a lost exit code,
 // a package that does not fit), PASSes when it is right, and every SKIP says why.
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { codeInWords, firstFailure, judgeDacl, modeInWords, judgeEvent, judgeFits, judgeGuard, judgeLink, judgeNames, judgeStart, resultTable } from '../../../src/commands/selftest/checks.js';
+import { VERSION } from '../../../src/core/version.js';
+import { codeInWords, firstFailure, resultJson, judgeDacl, modeInWords, judgeEvent, judgeFits, judgeGuard, judgeLink, judgeNames, judgeStart, resultTable } from '../../../src/commands/selftest/checks.js';
 
 describe('zticache selftest: each check\'s judgment', () => {
   it('the guard: a held file deleted, nothing held, or one still there after release FAILs', () => {
@@ -32,6 +34,17 @@ describe('zticache selftest: each check\'s judgment', () => {
     expect(judgeDacl('P', 'D:P(A;OICI;FA;;;SY)(A;OICI;0x1301bf;;;BU)').evidence).toMatch(/^P: Users with modify lets users change/);
     expect(judgeDacl('P', 'D:P(D;OICI;FA;;;BU)(A;OICI;FA;;;SY)').status).toBe('PASS'); // a deny ACE takes nothing away from safety
     expect(judgeDacl('P', 'no descriptor').status).toBe('FAIL');
+  });
+
+  it('--json: every row in the table\'s order with its status and evidence, the counts, the code\'s name, the first failure', () => {
+    const rows = [{ check: 'a', status: 'PASS', evidence: 'x' }, { check: 'b', status: 'FAIL', evidence: 'y' }, { check: 'c', status: 'SKIP', evidence: 'z' }, { check: 'd', status: 'FAIL', evidence: 'w' }] as const;
+    const j = resultJson(rows, 900000030, 'C:\\zticache-selftest-1');
+    expect(j).toStrictEqual({
+      tool: 'zticache', command: 'selftest', version: VERSION, computer: os.hostname(), sandbox: 'C:\\zticache-selftest-1',
+      exitCode: 900000030, name: 'SELFTEST_FAILED', pass: 1, fail: 2, skip: 1, firstFailure: { check: 'b', evidence: 'y' }, checks: rows.map((r) => ({ ...r })),
+    });
+    expect(resultJson([rows[0]], 0, 'S')).toMatchObject({ exitCode: 0, name: 'SUCCESS', pass: 1, fail: 0, skip: 0, firstFailure: null });
+    expect(resultJson([], 7, 'S')).toMatchObject({ name: null, checks: [] });
   });
 
   it('POSIX modes in words', () => {

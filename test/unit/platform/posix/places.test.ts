@@ -89,7 +89,9 @@ describe('places on POSIX: by handle, never by name', () => {
   it('replaceFile: whole or not at all, in the folder that was opened, never through a link; the mode as asked', () => {
     const d = tempDir();
     const held = posixPlaces.openFolder(path.join(d, 'state'), { create: true });
+    const fds = fs.readdirSync('/proc/self/fd').length;
     held.replaceFile('last-run.json', Buffer.from('{"one":1}'), 'users-read');
+    expect(fs.readdirSync('/proc/self/fd').length).toBe(fds); // the file written aside is closed
     // the folder moved away and a link put in its place: the file still goes where the handle is
     fs.renameSync(path.join(d, 'state'), path.join(d, 'moved'));
     fs.mkdirSync(path.join(d, 'decoy'));
