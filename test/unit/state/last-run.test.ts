@@ -41,8 +41,10 @@ describe('how a run ended', () => {
     expect(writeLastRun(posixPlaces, state, path.posix, record)).toBe(`Not writing ${state}/${LAST_RUN_FILE}: the state folder ${state} does not exist`);
     expect(fs.existsSync(state)).toBe(false);
     fs.mkdirSync(state, { mode: 0o700 });
+    const fds = fs.readdirSync('/proc/self/fd').length;
     expect(writeLastRun(posixPlaces, state, path.posix, record)).toBe(`Wrote ${state}/${LAST_RUN_FILE}: exit code 0, succeeded (the launcher returned 0: success)`);
     expect(fs.readFileSync(path.join(state, LAST_RUN_FILE), 'utf8')).toBe(`${JSON.stringify(record, null, 2)}\n`);
     expect(fs.statSync(path.join(state, LAST_RUN_FILE)).mode & 0o777).toBe(0o644);
+    expect(fs.readdirSync('/proc/self/fd').length).toBe(fds); // the state folder is let go
   });
 });
