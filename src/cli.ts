@@ -34,7 +34,7 @@ Usage:
   zticache manifest DIR [--out FILE]
   zticache util [/server:NAME] [/package:ID /program:NAME] [/advertisement:ID] [/enable:true|false] [/force] [/what-if]
   zticache cache-size [MB] [/what-if]
-  zticache selftest [--package-size MB] [--status-mif NAME] [--keep]
+  zticache selftest [--package-size MB] [--status-mif NAME] [--keep] [--json]
   zticache check [--source DIR] [--manifest FILE] [--scratch-mb MB] [--status-mif NAME]
 
 With no options (the OSD program command line): source = the folder of zticache.exe,

@@ -44,6 +44,8 @@ export interface Args {
   packageSize?: number;
   /** `zticache selftest --keep`: leave the sandbox */
   keep: boolean;
+  /** `zticache selftest --json`: the checks as JSON on standard output instead of the table */
+  json?: true;
   /** `zticache check --scratch-mb MB`: room the OS install needs beside the package (the document's 500 MB) */
   scratchMb?: number;
   /** `zticache cache-size MB` */
@@ -83,6 +85,7 @@ export const OPTIONS = [
   { name: 'enable', value: 'true|false', default: '', help: '`zticache util` only: download and execute on (the program runs zticache.exe) or off (osdlaunch.exe); `yes`/`no` too' },
   { name: 'package-size', value: 'MB', default: '', help: '`zticache selftest` only: check that a package of this size fits in the client cache and on PackageSource\'s volume' },
   { name: 'keep', default: '', help: '`zticache selftest` only: leave its sandbox folder for a look (it is removed otherwise)' },
+  { name: 'json', default: '', help: '`zticache selftest` only: print every check, its status and its evidence as JSON on standard output instead of the table (its other lines go to standard error)' },
   { name: 'scratch-mb', value: 'MB', default: String(DEFAULT_SCRATCH_MB), help: '`zticache check` only: room the OS install needs on PackageSource\'s volume beside the package (the document\'s scratch space)' },
   { name: 'force', default: '', help: '`zticache util` only: also change a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is not an OS package (its command line is overwritten)' },
   { name: 'what-if', default: '', help: 'print the plan, change nothing, exit 0 (or the refusal\'s code)' },
@@ -142,6 +145,7 @@ export function parseArgs(argv: readonly string[]): Args {
       else if (opt.name === 'no-guard') args.guard = false;
       else if (opt.name === 'force') args.force = true;
       else if (opt.name === 'keep') args.keep = true;
+      else if (opt.name === 'json') args.json = true;
       else if (opt.name === 'help') args.command = 'help';
       else if (opt.name === 'version' && args.command !== 'help') args.command = 'version';
       continue;
@@ -176,7 +180,7 @@ export function parseArgs(argv: readonly string[]): Args {
     if (positional.length > 1) throw usage(`unexpected argument "${positional[1]}" (zticache util takes only /server, /package, /program, /advertisement, /enable, /force)`);
   } else if (sub === 'selftest') {
     if (args.command === 'run') args.command = 'selftest';
-    if (positional.length > 1) throw usage('usage: zticache selftest [--package-size MB] [--status-mif NAME] [--keep]');
+    if (positional.length > 1) throw usage('usage: zticache selftest [--package-size MB] [--status-mif NAME] [--keep] [--json]');
   } else if (sub === 'check') {
     if (args.command === 'run') args.command = 'check';
     if (positional.length > 1) throw usage('usage: zticache check [--source DIR] [--manifest FILE] [--scratch-mb MB] [--status-mif NAME]');
@@ -190,7 +194,7 @@ export function parseArgs(argv: readonly string[]): Args {
   if (args.out !== undefined && args.command !== 'manifest') throw usage('--out belongs to "zticache manifest DIR"');
   const utilOnly = (['server', 'package', 'program', 'advertisement', 'enable'] as const).find((k) => args[k] !== undefined) ?? (args.force ? 'force' : undefined);
   if (utilOnly && args.command !== 'util' && args.command !== 'help') throw usage(`--${utilOnly} belongs to "zticache util"`);
-  const selftestOnly = args.packageSize !== undefined ? 'package-size' : args.keep ? 'keep' : undefined;
+  const selftestOnly = args.packageSize !== undefined ? 'package-size' : args.keep ? 'keep' : args.json ? 'json' : undefined;
   if (selftestOnly && args.command !== 'selftest' && args.command !== 'help') throw usage(`--${selftestOnly} belongs to "zticache selftest"`);
   if (args.scratchMb !== undefined && args.command !== 'check' && args.command !== 'help') throw usage('--scratch-mb belongs to "zticache check"');
   return args;

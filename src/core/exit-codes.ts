@@ -93,10 +93,16 @@ const WAY_OUT: Readonly<Record<Name, string>> = {
   INTERNAL: 'report it with the log',
 };
 
+/** A code of zticache's own: its name and its way out (last-run.json carries them apart); undefined for any other code. */
+export function codeInfo(code: number): { name: Name; wayOut: string } | undefined {
+  const row = table.find((r) => r[1] === code);
+  return row && { name: row[0], wayOut: WAY_OUT[row[0]] };
+}
+
 /** A code's name and its way out, as the status MIF starts: `NO_SPACE (free space, run again)`; undefined for a code not of zticache's. */
 export function codeHeading(code: number): string | undefined {
-  const row = table.find((r) => r[1] === code);
-  return row && `${row[0]} (${WAY_OUT[row[0]]})`;
+  const info = codeInfo(code);
+  return info && `${info.name} (${info.wayOut})`;
 }
 
 export const ExitCode = Object.fromEntries(table.map(([name, code]) => [name, code])) as { readonly [R in Row as R[0]]: R[1] };

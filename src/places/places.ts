@@ -14,7 +14,8 @@ import type { FileId } from '../state/identity.js';
 /**
  * Who may read a folder zticache creates: 'users-read' (PackageSource, the log's folders: SYSTEM
  * and Administrators full control, Users read; POSIX 755) or 'private' (the state folder: SYSTEM
- * and Administrators only; POSIX 700).
+ * and Administrators only; POSIX 700). A file replaceFile writes: 'users-read' gets a DACL of its
+ * own (SYSTEM and Administrators full control, Users read; POSIX 644), 'private' its folder's.
  */
 export type FolderAccess = 'users-read' | 'private';
 
@@ -46,6 +47,16 @@ export interface HeldFolder {
    */
   rewriteFile(name: string, data: Buffer): void;
   /**
+   * Replaces the file `name` in this folder whole or not at all: the data goes into a new file
+   * beside it (created here, exclusively, never through a link: `name.<pid>-<random>.tmp`), is
+   * flushed to disk, and is then renamed over `name` relative to this folder's handle. A reader sees
+   * the old file or the new one, never a part; a process killed meanwhile leaves the old one and,
+   * at most, that temporary file. Refused: `name` a folder. A reader holding `name` open without
+   * sharing its deletion (Windows) is waited for a moment, then the replacement fails and the
+   * temporary file is removed.
+   */
+  replaceFile(name: string, data: Buffer, access?: FolderAccess): void;
+  /**
    * Removes the entry `name` of this folder and everything under it, every step relative to the
    * handle of the folder above: a link or junction met on the way is removed as itself, never
    * followed, and a folder swapped for one while it is emptied is not removed through it. Throws
@@ -64,7 +75,7 @@ export interface AppendFile {
 }
 
 export interface Places {
-  /** how folders this process creates are protected, for the log ("with a protected ACL (...)") */
+  /** how folders this process creates are protected, for the log ("with a protected ACL: who may do what (SDDL)") */
   readonly createdAs: string;
   /**
    * Opens `dir` from its volume root, one component at a time by handle, never through a link or
@@ -104,4 +115,9 @@ export function placeReason(code: string): string {
     case 'ENOTEMPTY': return 'is still there after its removal (held open by another program? it goes when that program closes it)';
     default: return `cannot be opened (${code})`;
   }
+}
+
+/** The temporary name replaceFile writes `name` under first: unique to this process and call. */
+export function asideName(name: string, pid: number, random: string): string {
+  return `${name}.${pid}-${random}.tmp`;
 }

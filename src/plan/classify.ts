@@ -18,7 +18,7 @@ export const KIND_NAMES: Record<SourceKind, string> = {
   removable: 'removable drive',
   cdrom: 'CD-ROM drive',
   readonly: 'read-only volume',
-  local: 'local',
+  local: 'local fixed drive',
 };
 
 /** \\server\share, \\?\UNC\server\share, \\.\UNC\..., //server/share. Not \\?\C:\ (a local long path). */
@@ -60,9 +60,9 @@ export function chooseMode(kind: SourceKind, requested: Mode, source: string): '
 export function modeReason(kind: SourceKind, requested: Mode, action: 'move' | 'copy'): string {
   if (requested === action) return `--mode ${action}`;
   switch (kind) {
-    case 'unc': return 'the source is a UNC path: copy, never move off a server';
-    case 'remote': return 'the source is on a network drive: copy, never move off a server';
-    case 'local': return 'the source is local: move';
-    default: return `the source is on a ${KIND_NAMES[kind]}: copy, its files are left where they are`;
+    case 'unc': return 'the source is a UNC path: never moved off a server';
+    case 'remote': return 'the source is on a network drive: never moved off a server';
+    case 'local': return 'the source is on a local fixed drive';
+    default: return `the source is on a ${KIND_NAMES[kind]}: its files are left where they are`;
   }
 }

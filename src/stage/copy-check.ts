@@ -8,6 +8,7 @@ import type { FileInfo } from '../core/file-stat.js';
 import type path from 'node:path';
 import { ExitCode } from '../core/exit-codes.js';
 import { ZtiError } from '../core/errors.js';
+import { plural } from '../core/format.js';
 import type { Log } from '../log/logger.js';
 import { sameTime, type FileEntry } from '../plan/inventory.js';
 import { type Walker } from '../core/walk.js';
@@ -102,5 +103,5 @@ export function checkCopies(srcRoot: string, dstRoot: string, files: FileEntry[]
       throw new ZtiError(ExitCode.STAGE_FAILED, `${dst} is missing right after it was copied`, { path: dst });
     }
   }
-  if (timesSet) opts.log.warn(`${timesSet} copies did not keep their source's last-write time; it was set afterwards (a stat and a time change each)`);
+  if (timesSet) opts.log.warn(`${plural(timesSet, 'copy', 'copies')} did not keep ${timesSet === 1 ? 'its' : 'their'} source's last-write time; it was set afterwards (a stat and a time change each)`);
 }

@@ -13,7 +13,7 @@ import { fromRel } from '../core/paths.js';
 import { copyInventory, stageError, type CopyOptions } from './copy.js';
 import { stageFs } from './fs.js';
 import { retryPolicy, TRANSIENT_RENAME_ERRORS, withRetry } from './retry.js';
-import { formatBytes } from '../core/format.js';
+import { formatBytes, plural } from '../core/format.js';
 import { faultPoint } from '../core/fault-points.js';
 import { forEachLimit } from '../core/pool.js';
 
@@ -33,7 +33,7 @@ export interface MoveOptions extends CopyOptions {
 
 export interface MoveResult {
   renamed: number;
-  /** top-level entries moved by copy + delete (another volume) */
+  /** top-level entries moved by copy + delete (another volume), leftInSource of them still in the source too */
   crossVolume: number;
   /** files those entries held that were really copied (not already complete from an earlier run) */
   crossVolumeCopied: number;
@@ -45,17 +45,22 @@ export interface MoveResult {
   same: string[];
   /** top-level names copied into the target and still in the source too (kept, or their delete refused): the journal records them */
   left: string[];
+  /**
+   * The package's files by what happened to them, adding up to the inventory's count: moved by this
+   * run (renamed, or copied across volumes and deleted from the source), copied and left in the
+   * source too (kept, or a delete the source refused), or already in the target from an earlier run.
+   */
+  files: { moved: number; kept: number; already: number };
 }
 
 export async function moveInventory(source: string, target: string, inv: Inventory, opts: MoveOptions): Promise<MoveResult> {
   const { p, log } = opts;
   const sfs = stageFs;
   const retry = retryPolicy;
-  const result: MoveResult = { renamed: 0, crossVolume: 0, crossVolumeCopied: 0, leftInSource: 0, kept: 0, alreadyDone: 0, same: [], left: [] };
+  const result: MoveResult = { renamed: 0, crossVolume: 0, crossVolumeCopied: 0, leftInSource: 0, kept: 0, alreadyDone: 0, same: [], left: [], files: { moved: 0, kept: 0, already: 0 } };
   const dirs = new Set(inv.dirs);
   sfs.mkdirp(target);
 
-  let topFiles = 0;
   const crossedBefore = new Set(opts.crossed ?? []);
   const crossing: Array<{ name: string; src: string; sub: Inventory; what: string }> = [];
   /** copied whole across volumes by an earlier run, whose delete was cut short */
@@ -68,7 +73,10 @@ export async function moveInventory(source: string, target: string, inv: Invento
     const what = dirs.has(name) ? 'folder' : 'file';
     if (crossedBefore.has(name)) {
       if (sfs.exists(src)) unfinishedDeletes.push({ name, src, sub, what });
-      else result.alreadyDone++;
+      else {
+        result.alreadyDone++;
+        result.files.already += sub.files.length;
+      }
       opts.progress?.add(sub.bytes, sub.files.length);
       continue;
     }
@@ -77,6 +85,7 @@ export async function moveInventory(source: string, target: string, inv: Invento
       await copyInventory(source, target, sub, opts);
       log.info(`Copied ${src} (it stays in the source)`);
       result.kept++;
+      result.files.kept += sub.files.length;
       result.left.push(name);
       continue;
     }
@@ -88,6 +97,7 @@ export async function moveInventory(source: string, target: string, inv: Invento
       // the very entry inventoried, renamed by this run or an earlier one
       if (inSource) log.warn(`${src} is in the cache folder again after it was moved (a content refresh?): the one moved is kept, the new one is left where it is`);
       result.alreadyDone++;
+      result.files.already += sub.files.length;
       result.same.push(name);
       opts.progress?.add(sub.bytes, sub.files.length);
       continue;
@@ -107,6 +117,7 @@ export async function moveInventory(source: string, target: string, inv: Invento
       if (!inSource) {
         // a journal of an older zticache, without identities: the name is all there is to go by
         result.alreadyDone++;
+        result.files.already += sub.files.length;
         opts.progress?.add(sub.bytes, sub.files.length);
         continue;
       }
@@ -114,7 +125,7 @@ export async function moveInventory(source: string, target: string, inv: Invento
     if (!inSource && !inTarget) {
       throw new ZtiError(ExitCode.STAGE_FAILED, `${name} is in the journal's inventory but neither in ${source} nor in ${target} (removed since, by a cleanup or by hand); the package cannot be made whole from what is left: ${opts.startOver}`, { path: src });
     }
-    if (what === 'folder') log.info(`Moving folder ${src} (${sub.files.length} files, ${formatBytes(sub.bytes)})`);
+    if (what === 'folder') log.info(`Moving folder ${src} (${plural(sub.files.length, 'file')}, ${formatBytes(sub.bytes)})`);
     if (!inTarget) {
       try {
         await withRetry(() => sfs.rename(src, dst), retry,
@@ -123,7 +134,7 @@ export async function moveInventory(source: string, target: string, inv: Invento
         faultPoint('renamed');
         result.renamed++;
         result.same.push(name);
-        if (what === 'file') topFiles++;
+        result.files.moved += sub.files.length;
         opts.progress?.add(sub.bytes, sub.files.length);
         continue;
       } catch (err) {
@@ -162,18 +173,18 @@ export async function moveInventory(source: string, target: string, inv: Invento
       try {
         await sfs.rm(c.src, { retry, onRetry: (err, attempt, delay) => log.warn(`deleting ${(err as { path?: string }).path ?? c.src} from the source: ${errnoOf(err)} (try ${attempt} of ${retry.attempts}), retrying in ${delay} ms`) });
         faultPoint('source deleted');
+        result.files.moved += c.sub.files.length;
       } catch (err) {
         // the copy is complete, checked and flushed: a source that refuses the delete (read-only
         // media, a file locked for good) keeps an extra copy, and nothing is lost
         if (!UNDELETABLE.has(errnoOf(err) ?? '')) throw stageError(err, `copied ${c.src} to the target but cannot delete it from the source`, c.src);
         log.warn(`copied ${c.src} into the target, but the source refuses its delete (${errnoOf(err)} at ${(err as { path?: string }).path ?? c.src}): an extra copy stays there, nothing is lost`);
         result.leftInSource++;
+        result.files.kept += c.sub.files.length;
         result.left.push(c.name);
       }
       result.crossVolume++;
-      if (c.what === 'file') topFiles++;
     }
   }
-  if (topFiles) log.info(`Moved ${topFiles} files in ${source}`);
   return result;
 }

@@ -11,7 +11,7 @@ import { ExitCode } from '../core/exit-codes.js';
 import { ZtiError, errnoOf } from '../core/errors.js';
 import type { Plan } from '../plan/plan.js';
 import type { Platform } from '../platform/platform.js';
-import { formatBytes } from '../core/format.js';
+import { formatBytes, plural } from '../core/format.js';
 import { checkTargetSafe } from '../plan/checks.js';
 import { sameId, type FileId } from '../state/identity.js';
 import { PlaceError, type HeldFolder } from '../places/places.js';
@@ -21,7 +21,7 @@ import { fromRel } from '../core/paths.js';
 import { copyInventory, stageError, type CopyOptions } from './copy.js';
 import { stageFs } from './fs.js';
 import { writeJournal, type JournalState } from '../plan/journal.js';
-import { moveInventory } from './move.js';
+import { moveInventory, type MoveResult } from './move.js';
 import { retryPolicy } from './retry.js';
 import { Progress } from './progress.js';
 import { faultPoint } from '../core/fault-points.js';
@@ -90,8 +90,8 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
         journal('staging', targetId); // the fresh inventory, before the target is made to match it
         step = `removing from ${target} what is no longer in the package`;
         const { renamed, removed } = await pruneTarget(target, inv, plan.names, opts);
-        if (renamed) log.info(`Renamed ${renamed} file(s) and folder(s) in ${target} to the package's spelling (another case on the distribution point)`);
-        if (removed) log.info(`Removed ${removed} file(s) and folder(s) from ${target} that are no longer in the package`);
+        if (renamed) log.info(`Renamed ${plural(renamed, 'file or folder', 'files and folders')} in ${target} to the package's spelling (another case on the distribution point)`);
+        if (removed) log.info(`Removed ${plural(removed, 'file or folder', 'files and folders')} from ${target} that are no longer in the package`);
       }
     } else {
       if (plan.removeOldTarget || plan.resume === 'clearing') {
@@ -123,6 +123,8 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
     const verb = plan.action === 'move' && plan.sameVolume ? 'Moved' : 'Copied';
     const progress = new Progress(verb, inv.bytes, inv.files.length, log, { tty: opts.tty }).start();
     let summary: string;
+    /** the package's files by what happened to them, adding up to its count (said in the closing line) */
+    let counts: Array<[number, string]>;
     try {
       if (plan.action === 'move') {
         // what was moved is in the target only: a move that cannot finish starts over from a
@@ -139,11 +141,13 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
         });
         for (const name of r.same) same.add(name);
         kept = r.left;
-        summary = `Move: ${r.renamed} entries renamed, ${r.crossVolume} moved across volumes (${r.crossVolumeCopied} files copied${r.leftInSource ? `, ${r.leftInSource} left in the source too` : ''}), ${r.kept} copied and kept, ${r.alreadyDone} already in place`;
+        summary = `Move: ${moveSummary(r)}`;
+        counts = [[r.files.moved, 'moved'], [r.files.kept, 'copied and kept in the cache folder'], [r.files.already, 'already in place from an earlier run']];
       } else {
-        log.info(`Copying ${inv.files.length} files (${formatBytes(inv.bytes)}) in ${inv.dirs.length} folders from ${source}`);
+        log.info(`Copying ${plural(inv.files.length, 'file')} (${formatBytes(inv.bytes)}) in ${plural(inv.dirs.length, 'folder')} from ${source}`);
         const r = await copyInventory(source, target, inv, { ...opts, walk: platform.walk, progress, startOver: `delete ${target} and the journal ${plan.journalFile}, then run zticache again (a copy starts over from the source)` });
-        summary = `Copy: ${r.copied} files copied, ${r.skipped} already complete`;
+        summary = `Copy: ${plural(r.copied, 'file')} copied, ${r.skipped} already complete`;
+        counts = [[r.copied, 'copied'], [r.skipped, 'already complete from an earlier run']];
       }
     } finally {
       const s = progress.stop(); // ends the bar's line before anything else is printed
@@ -152,7 +156,8 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
     log.info(summary);
     journal('staged', targetId);
     const seconds = (Date.now() - started) / 1000;
-    log.info(`${plan.action === 'move' ? 'Moved' : 'Copied'} ${inv.files.length} files (${formatBytes(inv.bytes)}) from ${source} into ${target} in ${seconds.toFixed(2)} s`, { event: true });
+    const how = counts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`).join(', ');
+    log.info(`Staged ${plural(inv.files.length, 'file')} (${formatBytes(inv.bytes)}) from ${source} into ${target} in ${seconds.toFixed(2)} s: ${how}`, { event: true });
   } catch (err) {
     release();
     if (errnoOf(err) === 'ENOSPC' || (err instanceof ZtiError && errnoOf(err.cause) === 'ENOSPC')) {
@@ -165,6 +170,17 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
     throw stageError(err, `${step} failed`, target);
   }
   return { release, same };
+}
+
+/** How a move went, entry by entry (a folder is one entry), only what happened: "6 entries renamed". */
+export function moveSummary(r: MoveResult): string {
+  const parts = [
+    r.renamed ? `${plural(r.renamed, 'entry', 'entries')} renamed` : '',
+    r.crossVolume ? `${plural(r.crossVolume, 'entry', 'entries')} moved across volumes (${plural(r.crossVolumeCopied, 'file')} copied by this run${r.leftInSource ? `; ${r.leftInSource} of them left in the source too, which refused the delete` : ''})` : '',
+    r.kept ? `${plural(r.kept, 'entry', 'entries')} copied and kept in the cache folder` : '',
+    r.alreadyDone ? `${plural(r.alreadyDone, 'entry', 'entries')} already in place` : '',
+  ].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'nothing to move';
 }
 
 /**

@@ -8,6 +8,7 @@
 // manifest every SHA-256 must match. Any difference stops the launch; the
 // error lists the first few differences, how many there are, and the way out.
 
+import { plural } from '../core/format.js';
 import type path from 'node:path';
 import { ExitCode } from '../core/exit-codes.js';
 import { ZtiError } from '../core/errors.js';
@@ -138,7 +139,7 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
   }
   if (bytes !== expected.bytes && !problems.length) problems.push(`${bytes} bytes, expected ${expected.bytes}`);
   fail(problems, target, 'does not match the package inventory', opts.whenIncomplete ?? (refreshed ? REFRESHED : undefined));
-  opts.log.info(`Verified ${expected.files.length} files, ${bytes} bytes in ${target}`);
+  opts.log.info(`Verified ${plural(expected.files.length, 'file')}, ${plural(bytes, 'byte')} in ${target}`);
 
   let hashed = 0;
   if (opts.manifest) {
@@ -159,8 +160,8 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
     fail(bad, target, `does not match the manifest ${opts.manifest.path}`, opts.whenIncomplete);
     const listed = new Set(opts.manifest.entries.map((e) => key(e.rel)));
     const unlisted = expected.files.filter((f) => !listed.has(key(f.rel)) && key(f.rel) !== key(p.basename(opts.manifest!.path)));
-    if (unlisted.length) opts.log.warn(`${unlisted.length} file(s) are not in the manifest (not checked by hash), first: ${unlisted[0]!.rel}`);
-    opts.log.info(`Verified the SHA-256 of ${hashed} files against ${opts.manifest.path}`);
+    if (unlisted.length) opts.log.warn(`${plural(unlisted.length, 'file')} ${unlisted.length === 1 ? 'is' : 'are'} not in the manifest (not checked by hash), first: ${unlisted[0]!.rel}`);
+    opts.log.info(`Verified the SHA-256 of ${plural(hashed, 'file')} against ${opts.manifest.path}`);
   }
   return { files: expected.files.length, bytes, hashed };
 }

@@ -48,7 +48,7 @@ describe('staging a package and running the launcher', () => {
 
     const r = await zticache([...s.stateArgs, '--source', source, '--target', s.target, '--launch', LAUNCHER, '--', s.report, '0']);
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(/move across volumes/);
+    expect(r.out).toMatch(/Action: move \(.*; across volumes: copied, checked, then deleted from the source\)/);
     expect(fs.readdirSync(source)).toEqual([]);
     expect(snapshot(s.target)).toEqual(before);
     expect(Math.abs(fs.statSync(path.join(s.target, 'readme.txt')).mtimeMs - mtime)).toBeLessThan(1);
@@ -80,7 +80,7 @@ describe('staging a package and running the launcher', () => {
     const log = fs.readFileSync(s.log, 'utf8');
     const lines = log.trimEnd().split('\n');
     for (const l of lines) expect(l).toMatch(/^<!\[LOG\[.*\]LOG\]!><time="\d\d:\d\d:\d\d\.\d{3}[+-]\d+" date="\d\d-\d\d-\d{4}" component="ZTICache" context="" type="[123]" thread="\d+" file="">$/);
-    for (const want of [/Moving folder .*OSD/, /Moved \d+ files in/, /Files in .* folder: 6/, /Opening .* files/, /Setting working directory to/, /Running .*launch\.js/, /Return code from launch\.js = 3/, /Moved 6 files .* into .* in [\d.]+ s/, /bytes/]) {
+    for (const want of [/Moving folder .*OSD/, /Files in .* folder: 6/, /Opening .* files/, /Setting working directory to/, /Running .*launch\.js/, /Return code from launch\.js = 3/, /Staged 6 files .* into .* in [\d.]+ s: 6 moved/, /bytes/]) {
       expect(log).toMatch(want);
     }
     expect(lines.find((l) => l.includes('Return code'))).toContain('type="2"'); // non-zero: a warning

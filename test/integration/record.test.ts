@@ -125,7 +125,7 @@ describe('a new version is proven by content, and never mixed with a remnant', (
     const v2 = snapshot(s.source);
     const r = await zticache(args);
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(/a new version in the cache folder: 6 of its files differ from the package zticache staged from it into .* \(first: Images\/image\.wim, changed\); the source is local: move/);
+    expect(r.out).toMatch(/a new version in the cache folder: 6 of its files differ from the package zticache staged from it into .* \(first: Images\/image\.wim, changed\); the source is on a local fixed drive; same volume/);
     expect(r.out).toMatch(/Removing the old/);
     expect(snapshot(s.target)).toEqual(v2);
   });

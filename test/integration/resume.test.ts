@@ -60,7 +60,7 @@ describe('a staging interrupted part way is finished by the next run', () => {
 
     const r = await zticache(args);
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(/6 moved across volumes \(4 files copied\)/); // the 2 copied before the fault are not copied again
+    expect(r.out).toMatch(/6 entries moved across volumes \(4 files copied by this run\)/); // the 2 copied before the fault are not copied again
     expect(snapshot(s.target)).toEqual(original);
     expect(fs.readdirSync(source)).toEqual([]);
   });
@@ -90,7 +90,7 @@ describe('a staging interrupted part way is finished by the next run', () => {
 
     const r = await zticache(args);
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(/6 already in place|moved across volumes \(0 files copied\)/);
+    expect(r.out).toMatch(/6 entries already in place|moved across volumes \(0 files copied by this run/);
     expect(snapshot(s.target)).toEqual(original);
     expect(fs.readdirSync(source)).toEqual([]);
     expect(readReport(s.report)!.runs).toBe(1);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/exit-codes.js';
 import { posixPlatform } from '../../src/platform/posix/platform.js';
 import { execa } from 'execa';
-import { CLI, escapeRegExp, expectExit, itProcess, makePackage, tempDir, waitFor, zticache, zticacheProcess } from '../helpers/fixtures.js';
+import { CLI, escapeRegExp, expectExit, itProcess, makePackage, tempDir, VERSION, waitFor, zticache, zticacheProcess } from '../helpers/fixtures.js';
 import { failing, fast, mainWith, rt } from '../helpers/seams.js';
 
 const sandboxes = () => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('zticache-selftest-'));
@@ -33,6 +33,42 @@ describe('zticache selftest', () => {
     expect(fs.readFileSync(path.join(state, 'selftest.log'), 'utf8')).toMatch(/Removed the sandbox .*zticache-selftest-/);
   });
 
+  // a process of its own, as a script runs it: standard output is the JSON alone
+  itProcess('--json: every check the table shows, its status and evidence, in a JSON document alone on standard output; the log lines on standard error', async () => {
+    const state = tempDir('zti-st-');
+    const table = await zticacheProcess(['selftest', '--state-dir', state]);
+    const r = await execa(process.execPath, [CLI, 'selftest', '--state-dir', state, '--json'], { reject: false });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { tool: string; command: string; version: string; computer: string; sandbox: string; exitCode: number; name: string; pass: number; fail: number; skip: number; firstFailure: unknown; checks: Array<{ check: string; status: string; evidence: string }> };
+    expect(j).toMatchObject({ tool: 'zticache', command: 'selftest', version: VERSION, computer: os.hostname(), exitCode: 0, name: 'SUCCESS', pass: 7, fail: 0, skip: 5, firstFailure: null });
+    expect(j.sandbox).toMatch(/zticache-selftest-[0-9a-f]{8}$/);
+    // every row of the table, in its order, with the same status; each carries its evidence, as its log line says it
+    expect(j.checks.map((c) => [c.check, c.status])).toEqual(Object.entries(rows(table.out)));
+    for (const c of j.checks) {
+      expect(Object.keys(c)).toEqual(['check', 'status', 'evidence']);
+      expect(c.evidence.length, c.check).toBeGreaterThan(0);
+      expect(r.stderr).toContain(`zticache: ${c.check}: ${c.status} ${c.evidence}`);
+    }
+    // no table anywhere; the closing count on standard error
+    expect(r.stderr).not.toMatch(/^zticache: check +status +evidence/m);
+    expect(r.stderr).toMatch(/zticache selftest: 7 PASS, 0 FAIL, 5 SKIP; exit code 0/);
+    // a failing check: the JSON names it first, with the exit code's name
+    const lying = { ...posixPlatform.probes, start: async () => 7 };
+    const chunks: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string, done?: () => void) => (chunks.push(chunk), done?.(), true)) as typeof process.stdout.write;
+    let code: number;
+    try {
+      code = await mainWith({ platform: { probes: lying } }, ['selftest', '--state-dir', state, '--json'], rt(state));
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(code).toBe(ExitCode.SELFTEST_FAILED);
+    const f = JSON.parse(chunks.join('')) as typeof j;
+    expect(f).toMatchObject({ exitCode: ExitCode.SELFTEST_FAILED, name: 'SELFTEST_FAILED', fail: 1, firstFailure: { check: 'how it is started', evidence: expect.stringMatching(/returned 7, not the 5 it was told to return/) } });
+    expect(f.checks.find((c) => c.status === 'FAIL')).toEqual({ check: 'how it is started', status: 'FAIL', evidence: f.firstFailure && (f.firstFailure as { evidence: string }).evidence });
+  });
+
   it('--keep leaves the sandbox; a check that FAILs gives SELFTEST_FAILED and, with --status-mif, the MIF of the first failure', async () => {
     const state = tempDir('zti-st-');
     const before = new Set(sandboxes());
@@ -41,7 +77,7 @@ describe('zticache selftest', () => {
     const code = await mainWith({ platform: { probes: lying } }, ['selftest', '--state-dir', state, '--status-mif', 'ZTICache.mif', '--keep'], rt(state));
     expect(code).toBe(ExitCode.SELFTEST_FAILED);
     const mif = fs.readFileSync(path.join(state, 'ZTICache.mif'), 'latin1');
-    expect(mif).toMatch(/VALUE = "SELFTEST_FAILED \(fix what the check names\): how it is started: started in the background, no standard handles: exit code 7/);
+    expect(mif).toMatch(/VALUE = "SELFTEST_FAILED \(fix what the check names\): how it is started: started in the background, no standard handles: returned 7/);
     const kept = sandboxes().filter((n) => !before.has(n));
     expect(kept).toHaveLength(1);
     expect(fs.existsSync(path.join(os.tmpdir(), kept[0]!, 'MININT', 'PackageSource', 'OSDLaunch.exe'))).toBe(true);

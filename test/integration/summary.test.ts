@@ -43,8 +43,10 @@ describe('the last lines of a run', () => {
     const planned = /^Package: (\d+) files, \d+ folders, (.*) \(\d+ bytes\)$/.exec(e.all.find((x) => x.text.startsWith('Package: '))!.text)!;
     expect(e.size).toBe(`${planned[1]} files, ${planned[2]}`);
     expect(e.seconds).toBeLessThanOrEqual(r.wall + 0.05);
-    // the first line names this version, this process and the command as given
-    expect(e.all[0]!.text).toMatch(new RegExp(`^zticache ${esc(VERSION)} started \\(pid \\d+, node ${esc(process.version)}( [^)]*)?\\): ${esc(args.join(' '))}$`));
+    // the first line names this version, this process and the command as given; Node and its
+    // memory settings are the environment's own line
+    expect(e.all[0]!.text).toMatch(new RegExp(`^zticache ${esc(VERSION)} started \\(pid \\d+\\): ${esc(args.join(' '))}$`));
+    expect(e.all.filter((x) => x.text.startsWith('Environment: ')).map((x) => x.text)).toEqual([expect.stringMatching(new RegExp(`^Environment: Node\\.js ${esc(process.version)} on linux `))]);
     const memory = /^Peak memory: (\d+\.\d) MB$/.exec(e.after.at(-1)!.text);
     expect(memory, e.after.at(-1)!.text).not.toBeNull();
     expect(Number(memory![1])).toBeGreaterThan(1);

@@ -264,7 +264,7 @@ describe('sources whose files cannot be deleted', () => {
       const r = await zticache(s.args('--', s.report, '0'));
       expect(r.code, r.out).toBe(0);
       expect(r.out).toMatch(/Source: .*ABC00001 \(read-only volume\)/);
-      expect(r.out).toMatch(/the source is on a read-only volume: copy, its files are left where they are/);
+      expect(r.out).toMatch(/Action: copy \(the source is on a read-only volume: its files are left where they are\)/);
       expect(snapshot(s.target)).toEqual(snapshot(real));
       expectExit(await zticache(s.args('--mode', 'move', '--what-if')), ExitCode.USAGE);
     } finally {
@@ -281,7 +281,9 @@ describe('sources whose files cannot be deleted', () => {
     const code = await mainWith({ fs: refusing, retry: fast }, [...s.stateArgs, '--source', source, '--target', s.target, '--launch', LAUNCHER, '--', s.report, '0'], rt(s.dir));
     expect(code).toBe(0);
     expect(log(s)).toMatch(/copied .*setup\.cab into the target, but the source refuses its delete \(EROFS at .*\): an extra copy stays there, nothing is lost/);
-    expect(log(s)).toMatch(/6 left in the source too/);
+    expect(log(s)).toMatch(/6 entries moved across volumes \(6 files copied by this run; 6 of them left in the source too, which refused the delete\)/);
+    // the counts add up: nothing was moved, every file was copied and stays in the cache folder
+    expect(log(s)).toMatch(/Staged 6 files \(.*\) from .* in [\d.]+ s: 6 copied and kept in the cache folder\]LOG/);
     expect(snapshot(s.target)).toEqual(original);
     expect(snapshot(source)).toEqual(original);
   });
@@ -345,7 +347,7 @@ describe('reruns', () => {
     expect(code).toBe(0);
     expect(snapshot(s.source)).toEqual(before);
     expect(snapshot(s.target)).toEqual(before);
-    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/the source is on a removable drive: copy, its files are left where they are/);
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/Action: copy \(the source is on a removable drive: its files are left where they are\)/);
     expect(await mainWith({ platform: { locate: () => ({ medium: 'removable' }) } }, s.args('--mode', 'move', '--what-if'), rt(s.dir))).toBe(ExitCode.USAGE);
   });
 

@@ -174,7 +174,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     r = await osdRun(net.exe, '0');
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/Source: N:\\ccmcache\\.* \(network drive\)/);
-    expect(r.out).toMatch(/source is on a network drive: copy, never move/);
+    expect(r.out).toMatch(/Action: copy \(the source is on a network drive: never moved off a server\)/);
     for (const rel of Object.keys(pkg)) expect(fs.existsSync(path.join(net.dir, rel)), rel).toBe(true);
     for (const [rel, fnv] of net.expected) expect(r.report!.read.get(rel)?.fnv, rel).toBe(fnv);
 
@@ -211,7 +211,8 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     const lines = log.trimEnd().split('\r\n');
     for (const l of lines) expect(l).toMatch(/^<!\[LOG\[.*\]LOG\]!><time="\d\d:\d\d:\d\d\.\d{3}[+-]\d+" date="\d\d-\d\d-\d{4}" component="ZTICache" context="" type="[123]" thread="\d+" file="">$/);
     expect(log).toContain('Return code from OSDLaunch.exe = 3010');
-    expect(log).toMatch(/started \(pid \d+, node v22\.23\.3 --max-semi-space-size=1\)/); // the SEA's execArgv applied
+    expect(log).toMatch(/started \(pid \d+\): --/); // the first line: this version, this process, the command
+    expect(log).toMatch(/Environment: Node\.js v22\.23\.3 on win32 x64; memory settings: --max-semi-space-size=1; names: Windows: names compared through the system's upcase table/); // the SEA's execArgv applied, in a line of its own
     expect(log).toMatch(/Holding 7 files and 5 folders \(/); // the package and OSDLaunch.exe; the running zticache.exe is not staged
     expect(log).toMatch(/Event log: 7 entries written to the Application log as source "WSH", 0 failed/);
 
@@ -224,11 +225,20 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     }
     // 3010 is success (a restart required), as Windows Installer and ConfigMgr count it: information throughout
     expect(ev.map((e) => e.type)).toEqual([0, 0, 0, 0, 0, 0, 0]);
-    const want = [/^zticache 0\.1\.0 started/, /^Moved 7 files .* into C:\\MININT\\PackageSource/, /^Files in C:\\MININT\\PackageSource folder: 7$/,
+    const want = [/^zticache 0\.1\.0 started/, /^Staged 7 files .* into C:\\MININT\\PackageSource in [\d.]+ s: 7 moved$/, /^Files in C:\\MININT\\PackageSource folder: 7$/,
       /^Holding 7 files and 5 folders/, /^Running C:\\MININT\\PackageSource\\OSDLaunch\.exe C:\\MININT C:\\report\.txt 3010 in /,
       /^Return code from OSDLaunch\.exe = 3010 \(0x00000BC2\): success, a restart is required/, /^zticache finished in /];
     want.forEach((re, i) => expect(ev[i]?.text, String(re)).toMatch(re));
     expect(ev.at(-1)!.text).toMatch(/succeeded \(the launcher returned 3010: success, a restart is required \(ERROR_SUCCESS_REBOOT_REQUIRED\)\); exit code 3010 \(0x00000BC2\); 7 files, /);
+    // last-run.json in the state folder, replaced whole (written aside, renamed by the folder's handle): the 32-bit code, its meaning, what was staged
+    const state = wine.host('C:\\ProgramData\\zticache');
+    expect(JSON.parse(fs.readFileSync(path.join(state, 'last-run.json'), 'utf8'))).toMatchObject({
+      tool: 'zticache', exitCode: 3010, exitCodeHex: '0x00000BC2', name: 'SUCCESS', succeeded: true, wayOut: null, message: null,
+      outcome: 'succeeded (the launcher returned 3010: success, a restart is required (ERROR_SUCCESS_REBOOT_REQUIRED))', files: 7,
+      target: 'C:\\MININT\\PackageSource', log: 'C:\\MININT\\SMSOSD\\OSDLOGS\\ZTICache.log',
+    });
+    expect(fs.readdirSync(state).filter((n) => n.startsWith('last-run.json.'))).toEqual([]);
+    expect(log).toContain('Wrote C:\\ProgramData\\zticache\\last-run.json: exit code 3010, succeeded');
   });
 
   it('6b. a failure reaches the event log as errors (type 1, ID 1): the step, then the summary', async () => {
@@ -359,11 +369,11 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     const p = cachePackage(pkg);
     const r = await osdRun(p.exe, '0');
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toContain('Created C:\\MININT\\PackageSource with a protected ACL (D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU))');
+    expect(r.out).toContain('Created C:\\MININT\\PackageSource with a protected ACL: SYSTEM and Administrators: full control; Users: read and execute; nothing inherited from above (D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU))');
     const dacl = async (win: string) => (await wine.run(path.join(wine.bin, 'sddl.exe'), [win])).out.trim();
     const ordinary = await dacl('C:\\ccmcache');
     expect(ordinary).toMatch(/;;;WD\)/); // the control: an ordinary folder lets Everyone in
-    for (const ours of ['C:\\MININT\\PackageSource', 'C:\\ProgramData\\zticache']) {
+    for (const ours of ['C:\\MININT\\PackageSource', 'C:\\ProgramData\\zticache', 'C:\\ProgramData\\zticache\\last-run.json']) {
       const d = await dacl(ours);
       expect(d, ours).toMatch(/^D:/);
       expect(d, ours).toMatch(/\(A;[^)]*;;;SY\)/);
@@ -404,7 +414,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     // destination), keeps them as complete, and copies the one that was locked
     const again = await wine.run(p.exe, ['--mode', 'copy', '--', 'C:\\MININT', REPORT, '0']);
     expect(again.code, again.out).toBe(0);
-    expect(again.out).toMatch(/Copy: 1 files copied, 6 already complete/); // the package and OSDLaunch.exe: 7 (zticache.exe is not staged)
+    expect(again.out).toMatch(/Copy: 1 file copied, 6 already complete/); // the package and OSDLaunch.exe: 7 (zticache.exe is not staged)
     for (const [rel, fnv] of p.expected) expect(readLaunchReport(wine.host(REPORT))!.read.get(rel)?.fnv, rel).toBe(fnv);
   }, 90_000);
 
@@ -519,6 +529,9 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       expect(readLaunchReport(wine.host(REPORT))).toBeUndefined();
       expect(fs.readFileSync(wine.host('C:\\windows\\ZTICache.mif'), 'latin1')).toMatch(/VALUE = "STOPPED \(run again\): zticache was asked to stop \(SIGINT\) before its launcher started/);
       expect(r.out).toMatch(/Wrote the status MIF C:\\windows\\ZTICache\.mif \(Failed: STOPPED/i);
+      expect(JSON.parse(fs.readFileSync(wine.host('C:\\ProgramData\\zticache\\last-run.json'), 'utf8'))).toMatchObject({
+        exitCode: ExitCode.STOPPED, name: 'STOPPED', wayOut: 'run again', succeeded: false, message: expect.stringMatching(/^zticache was asked to stop \(SIGINT\)/),
+      });
       fs.rmSync(wine.host('C:\\windows\\ZTICache.mif'));
       // the next run (C:\\MININT kept: its journal is what the run finishes) stages all and launches
       const again = await wine.run(p.exe, ['--mode', 'copy', '/status-mif:ZTICache.mif', '--', 'C:\\MININT', REPORT, '0']);
@@ -1093,7 +1106,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       const r = await osdRun(p.exe, '0');
       expect(r.code, r.out).toBe(0);
       expect(r.out).toMatch(/Source: D:\\ccmcache\\.* \(CD-ROM drive\)/);
-      expect(r.out).toMatch(/the source is on a CD-ROM drive: copy/);
+      expect(r.out).toMatch(/Action: copy \(the source is on a CD-ROM drive: its files are left where they are\)/);
       for (const rel of Object.keys(pkg)) expect(fs.existsSync(path.join(p.dir, rel)), rel).toBe(true);
       for (const [rel, fnv] of p.expected) expect(r.report!.read.get(rel)?.fnv, rel).toBe(fnv);
     });
@@ -1157,7 +1170,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       const p = cachePackage({ ...pkg, ...odd });
       const r = await osdRun(p.exe, '0');
       expect(r.code, r.out).toBe(0);
-      expect(r.out).toContain('name(s) of the package are staged through \\\\?\\ paths only');
+      expect(r.out).toMatch(/[2-9] names of the package are staged through /);
       for (const [rel, fnv] of p.expected) expect(r.report!.read.get(rel)?.fnv, rel).toBe(fnv);
       expectStaged(p.expected);
     });
@@ -1250,7 +1263,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       fs.renameSync(path.join(p.dir, 'NET.INF'), path.join(p.dir, 'net.inf'));
       r = await wine.run(p.exe, ['--', 'C:\\MININT', REPORT, '0']);
       expect(r.code, r.out).toBe(0);
-      expect(r.out).toMatch(/Renamed 1 file\(s\) and folder\(s\) in C:\\MININT\\PackageSource to the package's spelling/);
+      expect(r.out).toMatch(/Renamed 1 file or folder in C:\\MININT\\PackageSource to the package's spelling/);
       const staged = fs.readdirSync(wine.host('C:\\MININT\\PackageSource'));
       expect(staged).toContain('net.inf');
       expect(staged).not.toContain('NET.INF');
@@ -1266,7 +1279,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       const r = await wine.run(`${spelled}\\zticache.exe`, ['--', 'C:\\MININT', REPORT, '0']);
       expect(r.code, r.out).toBe(0);
       expect(r.out).toMatch(/Source: C:\\Packages\\ABC\d+ \(network drive; as opened: N:\\ccmcache\\ABC\d+\)/);
-      expect(r.out).toMatch(/source is on a network drive: copy, never move off a server/);
+      expect(r.out).toMatch(/Action: copy \(the source is on a network drive: never moved off a server\)/);
       for (const rel of Object.keys(pkg)) expect(fs.existsSync(path.join(p.dir, rel)), rel).toBe(true);
       for (const [rel, fnv] of p.expected) expect(readLaunchReport(wine.host(REPORT))!.read.get(rel)?.fnv, rel).toBe(fnv);
     }, 60_000);
@@ -1342,11 +1355,11 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       freshMinint();
       const r = await wine.run(p.exe, ['--target', 'T:\\MININT\\PackageSource', '--', 'T:\\MININT', REPORT, '0']);
       expect(r.code, r.out).toBe(0);
-      expect(r.out).toMatch(/source is on a network drive: copy/);
+      expect(r.out).toMatch(/Action: copy \(the source is on a network drive/);
       expect(stagedTimes()).toEqual(DATES);
       for (const [rel, fnv] of p.expected) expect(readLaunchReport(wine.host(REPORT))!.read.get(rel)?.fnv, rel).toBe(fnv);
       // a FILETIME of 0 is the one time CopyFileW cannot carry over: set afterwards, and said so
-      expect(r.out).toMatch(/1 copies did not keep their source's last-write time; it was set afterwards/);
+      expect(r.out).toMatch(/1 copy did not keep its source's last-write time; it was set afterwards/);
     }, 60_000);
 
     it('and moved across volumes (a fixed drive to another), with their times, the sources deleted only after', async (ctx) => {
@@ -1355,7 +1368,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       freshMinint();
       const r = await wine.run(p.exe, ['--target', 'T:\\MININT\\PackageSource', '--', 'T:\\MININT', REPORT, '0']);
       expect(r.code, r.out).toBe(0);
-      expect(r.out).toMatch(/source is local: move/);
+      expect(r.out).toMatch(/Action: move \(the source is on a local fixed drive; across volumes: copied, checked, then deleted from the source\)/);
       expect(r.out).toMatch(/moved across volumes/);
       expect(stagedTimes()).toEqual(DATES);
       expect(fs.readdirSync(p.dir)).toEqual(['zticache.exe']);
@@ -1381,7 +1394,9 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       // the evidence of what Wine shows, and the reason of each SKIP
       expect(rows['the guard']).toMatch(/files and folders held: the cleanup deleted none of them; released, it deleted them all/);
       expect(rows.names).toMatch(/8\.3 aliases are made \(a long name got \w+~\w+\.TXT\); names are compared without case; the plan refuses two names that differ only in case, and a name shaped like another's alias/);
-      expect(rows['how it is started']).toBe('PASS CREATE_NO_WINDOW, no standard handles: 3221225477; DETACHED_PROCESS, no standard handles: 3010');
+      expect(rows['how it is started']).toBe('PASS CREATE_NO_WINDOW, no standard handles: returned 0xC0000005 (access violation) as expected; DETACHED_PROCESS, no standard handles: returned 3010 (success, a restart is required) as expected');
+      // a DACL as who may do what, the SDDL after (Wine keeps SYSTEM and its one user for Administrators, drops Users and the protection)
+      expect(rows['places: DACL of PackageSource']).toMatch(/^PASS C:\\zticache-selftest-\w+\\MININT\\PackageSource: users may read at most: SYSTEM and S-1-5-21-[\d-]+: full control \(D:\(A;OICI;FA;;;SY\)/);
       expect(rows['places: symbolic link']).toMatch(/^SKIP Wine [\d.]+ keeps no reparse points/);
       expect(rows['places: junction']).toMatch(/^SKIP cannot make a junction here: mklink \/J made no junction/);
       expect(rows.events).toMatch(/^SKIP Wine [\d.]+ stores no events/);
@@ -1392,6 +1407,22 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       expect(fs.readdirSync(wine.driveC).filter((n) => n.startsWith('zticache-selftest-'))).toEqual(before);
       expect(fs.readFileSync(wine.host('C:\\ProgramData\\zticache\\selftest.log'), 'utf8')).toMatch(/Removed the sandbox C:\\zticache-selftest-/);
       expect(rows['places: MININT and PackageSource']).toMatch(/^PASS C:\\MININT\\PackageSource: a run creates it, protected; C:\\MININT does not exist yet/);
+    }, 180_000);
+
+    it('--json: the same checks as JSON alone on standard output, for PowerShell\'s ConvertFrom-Json', async () => {
+      freshMinint();
+      const r = await wine.run('C:\\tools\\zticache.exe', ['selftest', '--json'], { events: true }); // events: standard error in a file of its own
+      expect(r.code, r.out).toBe(0);
+      const end = r.out.indexOf('\n}\n') + 3;
+      const j = JSON.parse(r.out.slice(0, end)) as { exitCode: number; name: string; pass: number; fail: number; skip: number; checks: Array<{ check: string; status: string; evidence: string }> };
+      expect(j).toMatchObject({ exitCode: 0, name: 'SUCCESS', fail: 0 });
+      expect(j.checks.map((c) => c.check)).toEqual(['places: the state folder', 'the machine', 'places: MININT and PackageSource', 'places: DACL of PackageSource', 'places: DACL of the state folder',
+        'the guard', 'places: symbolic link', 'places: junction', 'names', 'events', 'how it is started', 'the ConfigMgr client']);
+      expect(j.pass + j.skip).toBe(12);
+      expect(j.checks.find((c) => c.check === 'how it is started')).toEqual({ check: 'how it is started', status: 'PASS',
+        evidence: 'CREATE_NO_WINDOW, no standard handles: returned 0xC0000005 (access violation) as expected; DETACHED_PROCESS, no standard handles: returned 3010 (success, a restart is required) as expected' });
+      for (const c of j.checks) expect(r.out.slice(end), c.check).toContain(`zticache: ${c.check}: ${c.status} ${c.evidence}`); // each as its log line says it, on standard error
+      expect(r.out).not.toMatch(/^zticache: check +status +evidence/m);
     }, 180_000);
 
     it('judges the real places: a state folder that is a file, a C:\\MININT that is a file, an unfinished copy of another package each FAIL with the real run\'s code, the MIF in %windir%', async () => {

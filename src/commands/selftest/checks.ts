@@ -4,6 +4,12 @@
 // evidence is wrong (a held file deleted, a link followed, a wider DACL, an event not found), and
 // every SKIP says why.
 
+import os from 'node:os';
+import { codeInfo } from '../../core/exit-codes.js';
+import { plural } from '../../core/format.js';
+import { VERSION } from '../../core/version.js';
+import { daclInWords, rightsInWords, TRUSTEES } from '../../core/sddl.js';
+
 export type Status = 'PASS' | 'FAIL' | 'SKIP';
 
 export interface Result {
@@ -21,7 +27,7 @@ export const skip = (why: string): Verdict => ({ status: 'SKIP', evidence: why }
 /** The guard: a cleanup like OSDLaunch's deletes nothing held, and, released, everything. */
 export function judgeGuard(f: { held: number; deletedWhileHeld: readonly string[]; leftAfterRelease: readonly string[] }): Verdict {
   if (f.held === 0) return fail('nothing was held: the guard held no file of the staged package');
-  if (f.deletedWhileHeld.length) return fail(`the cleanup deleted ${f.deletedWhileHeld.length} held file(s) or folder(s), first ${f.deletedWhileHeld[0]}: the guard does not protect the package here`);
+  if (f.deletedWhileHeld.length) return fail(`the cleanup deleted ${plural(f.deletedWhileHeld.length, 'held file or folder', 'held files and folders')}, first ${f.deletedWhileHeld[0]}: the guard does not protect the package here`);
   if (f.leftAfterRelease.length) return fail(`released, the cleanup still could not delete ${f.leftAfterRelease[0]}: something else holds it, so the check cannot tell the guard's hold from it`);
   return pass(`${f.held} files and folders held: the cleanup deleted none of them; released, it deleted them all`);
 }
@@ -45,8 +51,15 @@ export function judgeDacl(folder: string, sddl: string): Verdict {
   if (!sddl.startsWith('D:')) return fail(`${folder}: no DACL could be read back (${sddl})`);
   const aces = [...sddl.matchAll(/\(([A-Z]+);([A-Z]*);([^;]*);[^;]*;[^;]*;([^)]+)\)/g)];
   const wide = aces.filter(([, type, , rights, who]) => type === 'A' && OTHERS.has(who!) && !READ_ONLY.has(rights!));
-  if (wide.length) return fail(`${folder}: ${wide.map((a) => a[0]).join('')} lets users change what zticache keeps there (${sddl})`);
-  return pass(`${folder}: users may read at most (${sddl})`);
+  if (wide.length) return fail(`${folder}: ${wide.map((a) => `${TRUSTEES[a[4]!] ?? a[4]} with ${rightsInWords(a[3]!)}`).join(', ')} lets users change what zticache keeps there: ${daclInWords(sddl)}`);
+  return pass(`${folder}: users may read at most: ${daclInWords(sddl)}`);
+}
+
+/** POSIX permission bits as who may do what: "its owner may change it, others may read (mode 755)". */
+export function modeInWords(mode: number): string {
+  const others = mode & 0o077;
+  const rest = others === 0 ? 'nobody else may open it' : others & 0o022 ? 'others may change it too' : others & 0o044 ? 'others may read' : 'others may pass through';
+  return `its owner may change it, ${rest} (mode ${(mode & 0o777).toString(8)})`;
 }
 
 /**
@@ -72,11 +85,25 @@ export function judgeEvent(f: { written: boolean; readBack: { record: number; id
   return pass(`record ${r.record} of the Application log: source ${r.source}, event ID ${r.id} = type ${r.type}`);
 }
 
+/** Exit codes a check expects or meets, in words: an NTSTATUS in hex with its name, a launcher's success with its meaning. */
+const CODE_WORDS: ReadonlyMap<number, string> = new Map([
+  [0xc0000005, 'access violation'],
+  [0xc000013a, 'stopped by Ctrl+C'],
+  [3010, 'success, a restart is required'],
+]);
+
+/** 3221225477 -> "0xC0000005 (access violation)"; 3010 -> "3010 (success, a restart is required)"; 7 -> "7". */
+export function codeInWords(code: number): string {
+  const shown = code >= 0x80000000 ? `0x${code.toString(16).toUpperCase().padStart(8, '0')}` : String(code);
+  const words = CODE_WORDS.get(code);
+  return words ? `${shown} (${words})` : shown;
+}
+
 /** zticache started by itself in each way the SMS client may start it: every child finishes, and its full 32-bit exit code comes back. */
 export function judgeStart(runs: ReadonlyArray<{ how: string; code?: number; want: number; error?: string }>): Verdict {
   const wrong = runs.find((r) => r.error !== undefined || r.code !== r.want);
-  if (wrong) return fail(`started ${wrong.how}: ${wrong.error ?? `exit code ${wrong.code}, not ${wrong.want}`}`);
-  return pass(runs.map((r) => `${r.how}: ${r.code}`).join('; '));
+  if (wrong) return fail(`started ${wrong.how}: ${wrong.error ?? `returned ${codeInWords(wrong.code!)}, not the ${codeInWords(wrong.want)} it was told to return`}`);
+  return pass(runs.map((r) => `${r.how}: returned ${codeInWords(r.code!)} as expected`).join('; '));
 }
 
 /** Whether a package of `mb` MB fits: in the client cache, and on PackageSource's volume (both in bytes). */
@@ -95,6 +122,21 @@ export function judgeFits(mb: number | undefined, room: { cacheTotal?: number; c
 export function resultTable(results: readonly Result[]): string[] {
   const width = Math.max(5, ...results.map((r) => r.check.length));
   return [`${'check'.padEnd(width)}  status  evidence`, ...results.map((r) => `${r.check.padEnd(width)}  ${r.status.padEnd(6)}  ${r.evidence}`)];
+}
+
+/**
+ * `zticache selftest --json`: what the table says, for a script: every check in the table's order
+ * with its status and evidence, the counts, the exit code and its name, and the first failure.
+ */
+export function resultJson(results: readonly Result[], exitCode: number, sandbox: string) {
+  const count = (s: Status) => results.filter((r) => r.status === s).length;
+  const first = firstFailure(results);
+  return {
+    tool: 'zticache' as const, command: 'selftest' as const, version: VERSION, computer: os.hostname(), sandbox,
+    exitCode, name: codeInfo(exitCode)?.name ?? (exitCode === 0 ? 'SUCCESS' : null), pass: count('PASS'), fail: count('FAIL'), skip: count('SKIP'),
+    firstFailure: first ? { check: first.check, evidence: first.evidence } : null,
+    checks: results.map(({ check, status, evidence }) => ({ check, status, evidence })),
+  };
 }
 
 /** The first failure, for the exit code and the status MIF; undefined when nothing failed. */

@@ -31,14 +31,14 @@ import { stage, type Staged } from '../../stage/stage.js';
 import { readCacheInfo } from '../cache-size/cache-size.js';
 import { report, STOP_SIGNALS } from '../failure.js';
 import { checkRealTarget, checkStateFolder, noTarget, recordSandbox, sweepSandboxes } from './real-places.js';
-import { fail, firstFailure, judgeDacl, judgeEvent, judgeFits, judgeGuard, judgeLink, judgeNames, judgeStart, pass, resultTable, skip, type Result, type Verdict } from './checks.js';
+import { fail, firstFailure, judgeDacl, resultJson, judgeEvent, judgeFits, judgeGuard, judgeLink, judgeNames, judgeStart, modeInWords, pass, resultTable, skip, type Result, type Verdict } from './checks.js';
 
 /** The exit codes the "how it is started" check expects back: all 32 bits on Windows, the low 8 on POSIX. */
 const CHILD_CODES = { 'no window': 0xc0000005, detached: 3010 } as const;
 
 export async function selftestCommand(args: Args, rt: Runtime): Promise<number> {
   let platform: Platform;
-  const early = createLog({});
+  const early = createLog(args.json ? { stdout: process.stderr } : {});
   try {
     platform = await loadPlatform(rt, args.eventSource ?? DEFAULT_EVENT_SOURCE, { whatIf: args.whatIf });
   } catch (err) {
@@ -55,7 +55,9 @@ export async function selftestCommand(args: Args, rt: Runtime): Promise<number> 
   const stateDir = stateDirOf(args, rt);
   // the state folder as a real run finds it, and the selftest's log in it when it can be used
   const state = checkStateFolder(platform, stateDir);
-  const log = state.status === 'PASS' ? openLog(platform, stateDir, rt) : createLog({ eventLog: platform.eventLog });
+  // --json: standard output is the JSON alone; the lines an admin reads go to standard error
+  const console = args.json ? { stdout: process.stderr } : {};
+  const log = state.status === 'PASS' ? openLog(platform, stateDir, rt, console) : createLog({ eventLog: platform.eventLog, ...console });
   log.info(`zticache selftest in ${sandbox} (pid ${process.pid}${windows ? '' : `; POSIX: the checks only Windows can answer are SKIP`})`);
   if (state.status !== 'PASS') log.warn(`the selftest's log cannot be kept in ${p.join(stateDir, 'selftest.log')} (the state folder cannot be used, see below): this console is its only record`);
   const results: Result[] = [];
@@ -123,7 +125,7 @@ export async function selftestCommand(args: Args, rt: Runtime): Promise<number> 
     removeSandbox();
     for (const sig of stopSignals) process.off(sig, stop);
   }
-  for (const line of resultTable(results)) log.info(line);
+  if (!args.json) for (const line of resultTable(results)) log.info(line);
   const first = firstFailure(results);
   const code = first ? ExitCode.SELFTEST_FAILED : 0;
   if (first && opts.statusMif) log.info(writeStatusMif(platform.places, p, opts.statusMif, `${codeHeading(ExitCode.SELFTEST_FAILED)}: ${first.check}: ${first.evidence}`));
@@ -131,6 +133,11 @@ export async function selftestCommand(args: Args, rt: Runtime): Promise<number> 
   (first ? log.error.bind(log) : log.info.bind(log))(`zticache selftest: ${counts}; exit code ${code}`);
   log.close();
   platform.eventLog?.close?.();
+  if (args.json) {
+    const json = `${JSON.stringify(resultJson(results, code, sandbox), null, 2)}\n`;
+    // written before the process exits, even to a pipe (asynchronous on Windows)
+    await new Promise<void>((done) => void process.stdout.write(json, () => done()));
+  }
   return code;
 }
 
@@ -158,9 +165,9 @@ function selftestOptions(args: Args, rt: Runtime, sandbox: string): Options {
 }
 
 /** Console and, outside the sandbox that goes away, the selftest's log in zticache's state folder (prepared: checkStateFolder). */
-function openLog(platform: Platform, stateDir: string, rt: Runtime): ClosableLog {
+function openLog(platform: Platform, stateDir: string, rt: Runtime, console: { stdout?: NodeJS.WritableStream }): ClosableLog {
   const file = pathFor(rt.platform).join(stateDir, 'selftest.log');
-  return createLog({ file, places: platform.places, eol: rt.platform === 'win32' ? '\r\n' : '\n', eventLog: platform.eventLog });
+  return createLog({ file, places: platform.places, eol: rt.platform === 'win32' ? '\r\n' : '\n', eventLog: platform.eventLog, ...console });
 }
 
 function machine(platform: Platform, sandbox: string): Verdict {
@@ -263,7 +270,7 @@ function access(platform: Platform, folder: string): Verdict {
     const a = held.access();
     if (a.startsWith('mode ')) {
       const mode = parseInt(a.slice(5), 8);
-      return mode & 0o022 ? fail(`${folder}: ${a} lets others change what zticache keeps there`) : pass(`${folder}: ${a}, others may read at most`);
+      return mode & 0o022 ? fail(`${folder}: ${modeInWords(mode)}, so others can change what zticache keeps there`) : pass(`${folder}: ${modeInWords(mode)}`);
     }
     return judgeDacl(folder, a);
   } catch (err) {

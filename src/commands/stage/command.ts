@@ -6,13 +6,14 @@
 
 import fs from 'node:fs';
 import type { Args } from '../../cli/args.js';
-import { ExitCode, exitCodeTable, LAUNCHER_SUCCESS } from '../../core/exit-codes.js';
+import { ExitCode } from '../../core/exit-codes.js';
 import { ZtiError } from '../../core/errors.js';
 import { reportFaultPoints } from '../../core/fault-points.js';
-import { formatBytes, formatCode } from '../../core/format.js';
+import { formatBytes, formatCode, plural } from '../../core/format.js';
 import { createLog, type ClosableLog, type Log } from '../../log/logger.js';
 import { writeStatusMif } from '../../log/status-mif.js';
-import { logPath, pathFor, placesOf, resolveOptions, type Options, type Runtime } from '../../cli/options.js';
+import { logPath, pathFor, placesOf, resolveOptions, stateDirOf, type Options, type Runtime } from '../../cli/options.js';
+import { LAST_RUN_FILE, lastRunOf, outcomeOf, writeLastRun } from '../../state/last-run.js';
 import { DEFAULT_EVENT_SOURCE } from '../../cli/defaults.js';
 import { checkLogPlace } from '../../plan/checks.js';
 import type { Platform, RunLock } from '../../platform/platform.js';
@@ -40,7 +41,7 @@ export async function stageCommand(argv: readonly string[], args: Args | undefin
   }
   const started = Date.now();
   const command = argv.length ? argv.join(' ') : 'no arguments';
-  const startLine = `zticache ${VERSION} started (pid ${process.pid}, node ${process.version}${process.execArgv.length ? ' ' + process.execArgv.join(' ') : ''}): ${command}`;
+  const startLine = `zticache ${VERSION} started (pid ${process.pid}): ${command}`;
 
   let opts: Options | undefined;
   try {
@@ -58,7 +59,7 @@ export async function stageCommand(argv: readonly string[], args: Args | undefin
     const code = report(err, log);
     // a refused --log or --target is known once the options are whole: the console learns it too
     if (!whatIf) mifFor(log, platform, opts, err);
-    return finish(log, platform, code, {}, started, !whatIf);
+    return finish(log, platform, code, {}, started, !whatIf, whatIf || !args ? undefined : refusedRunRecord(log, platform, rt, args, command, err, file));
   }
 
   const log = openLog(rt, platform, opts.whatIf ? undefined : opts.log, !opts.whatIf);
@@ -66,15 +67,20 @@ export async function stageCommand(argv: readonly string[], args: Args | undefin
   const runReport: RunReport = {};
   let code: number;
   let failure: unknown;
+  const whatIf = opts.whatIf;
+  /** the state folder was found usable (prepared and judged): last-run.json goes there at the end */
+  let stateReady = false;
+  const record = (err: unknown): LastRunPlace | undefined => (whatIf || !stateReady ? undefined : {
+    stateDir: opts.stateDir, p: opts.path, command, failure: err, source: opts.source, target: opts.target, log: opts.log,
+  });
   // asked to stop before the launcher (Ctrl+C, Ctrl+Break, SIGTERM): a run that ends so still says
   // how it ended, in the log and the event log; once the launcher runs, launch.ts passes it on
-  const whatIf = opts.whatIf;
   const stop = (signal: NodeJS.Signals) => {
     if (runReport.launching) return;
     const stopped = new ZtiError(ExitCode.STOPPED, `zticache was asked to stop (${signal}) before its launcher started: stopped; what was staged is kept, and the next run finishes it`);
     report(stopped, log);
     if (!whatIf) mifFor(log, platform, opts, stopped); // a failure before the launcher like any other
-    process.exit(finish(log, platform, ExitCode.STOPPED, runReport, started, !whatIf));
+    process.exit(finish(log, platform, ExitCode.STOPPED, runReport, started, !whatIf, record(stopped)));
   };
   const stopSignals = STOP_SIGNALS[rt.platform === 'win32' ? 'win32' : 'posix'];
   for (const sig of stopSignals) process.on(sig, stop);
@@ -83,6 +89,7 @@ export async function stageCommand(argv: readonly string[], args: Args | undefin
     for (const warning of args.warnings) log.warn(warning);
     for (const note of platform.notes ?? []) log.info(note);
     log.info(platform.prepareStateDir(opts.stateDir, { readOnly: opts.whatIf }));
+    stateReady = true;
     lock = await acquireRunLock(platform, opts.stateDir, command, opts.whatIf);
     log.info(lock.held === false ? lock.where : `Holding the run lock (${lock.where}): no other zticache runs until this one ends`);
     code = await run(opts, { platform, log, tty: process.stdout.isTTY ? process.stdout : undefined, report: runReport });
@@ -94,7 +101,34 @@ export async function stageCommand(argv: readonly string[], args: Args | undefin
   lock?.release();
   // failed before the launcher: the console learns why from the status MIF (after it, OSDLaunch's code decides)
   if (!opts.whatIf && failure !== undefined && !runReport.launcherReturned) mifFor(log, platform, opts, failure);
-  return finish(log, platform, code, runReport, started, !opts.whatIf);
+  return finish(log, platform, code, runReport, started, !opts.whatIf, record(failure));
+}
+
+/** Where a run's last-run.json goes, and what it knows beyond the report: the state folder, the places, the failure. */
+interface LastRunPlace {
+  stateDir: string;
+  p: Options['path'];
+  command: string;
+  failure: unknown;
+  source?: string;
+  target?: string;
+  log?: string;
+}
+
+/**
+ * A refused command line's last-run.json: in the state folder the command line names (or the
+ * default one) when that folder is there and passes a run's judgment; none otherwise.
+ */
+function refusedRunRecord(log: Log, platform: Platform, rt: Runtime, args: Args, command: string, err: unknown, logFile: string | undefined): LastRunPlace | undefined {
+  const stateDir = stateDirOf(args, rt);
+  try {
+    platform.prepareStateDir(stateDir, { readOnly: true });
+  } catch (refused) {
+    log.warn(`not writing last-run.json: ${refused instanceof ZtiError ? refused.describe() : String(refused)}`);
+    return undefined;
+  }
+  const { source, target } = placesOf(args, rt);
+  return { stateDir, p: pathFor(rt.platform), command, failure: err, source, target, log: logFile };
 }
 
 /**
@@ -138,9 +172,20 @@ function openLog(rt: Runtime, platform: Platform, file: string | undefined, even
   return file === undefined ? createLog({ eol, eventLog }) : createLog({ file, places: platform.places, eol, eventLog });
 }
 
-/** The closing lines of every run that got as far as the log: the summary, the event log's count, memory. */
-function finish(log: ClosableLog, platform: Platform, code: number, r: RunReport, started: number, summary: boolean): number {
-  if (summary) summarize(log, code, r, Date.now() - started);
+/** The closing lines of every run that got as far as the log: the summary, last-run.json, the event log's count, memory. */
+function finish(log: ClosableLog, platform: Platform, code: number, r: RunReport, started: number, summary: boolean, last?: LastRunPlace): number {
+  const ended = Date.now();
+  if (summary) summarize(log, code, r, ended - started);
+  if (last) {
+    const { failure } = last;
+    const message = failure === undefined ? undefined : failure instanceof ZtiError ? failure.describe() : failure instanceof Error ? failure.message : String(failure);
+    const record = lastRunOf({ ...last, started, ended, code, launcherReturned: r.launcherReturned === true, message, files: r.files, bytes: r.bytes });
+    try {
+      log.info(writeLastRun(platform.places, last.stateDir, last.p, record));
+    } catch (err) {
+      log.warn(`cannot write ${last.p.join(last.stateDir, LAST_RUN_FILE)}: ${err instanceof ZtiError ? err.describe() : (err as Error).message}; the previous one, if any, is left as it was`);
+    }
+  }
   const events = platform.eventLog?.summary?.();
   if (events) log.info(events);
   log.info(`Peak memory: ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MB`);
@@ -152,12 +197,10 @@ function finish(log: ClosableLog, platform: Platform, code: number, r: RunReport
 
 /** The closing line, and the last event: outcome, exit code, files, bytes, time. */
 function summarize(log: Log, code: number, r: RunReport, ms: number): void {
-  const own = exitCodeTable.find((row) => row.code === code && row.name !== 'SUCCESS');
-  const success = r.launcherReturned ? LAUNCHER_SUCCESS.get(code) : undefined;
-  const outcome = success ? `succeeded (the launcher returned ${code}: ${success})` : r.launcherReturned ? `the launcher returned ${code}` : own ? `failed, ${own.name}` : `ended with ${code}`;
-  const size = r.files === undefined ? 'nothing planned' : `${r.files} files, ${formatBytes(r.bytes ?? 0)}`;
-  const line = `zticache finished in ${(ms / 1000).toFixed(1)} s: ${outcome}; exit code ${formatCode(code)}; ${size}`;
-  if (success) log.info(line, { event: true });
+  const outcome = outcomeOf(code, r.launcherReturned === true);
+  const size = r.files === undefined ? 'nothing planned' : `${plural(r.files, 'file')}, ${formatBytes(r.bytes ?? 0)}`;
+  const line = `zticache finished in ${(ms / 1000).toFixed(1)} s: ${outcome.words}; exit code ${formatCode(code)}; ${size}`;
+  if (r.launcherReturned && outcome.succeeded) log.info(line, { event: true });
   else if (r.launcherReturned) log.warn(line);
   else log.error(line);
 }

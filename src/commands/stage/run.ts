@@ -7,10 +7,10 @@ import type { Log } from '../../log/logger.js';
 import { launch } from '../../launch/launch.js';
 import type { Options } from '../../cli/options.js';
 import { fromRel } from '../../core/paths.js';
-import { formatCode, formatCommandLine } from '../../core/format.js';
+import { formatCode, formatCommandLine, plural } from '../../core/format.js';
 import { LAUNCHER_SUCCESS } from '../../core/exit-codes.js';
 import { makePlan, type Plan } from '../../plan/plan.js';
-import { describePlan } from '../../plan/describe.js';
+import { describeEnvironment, describePlan } from '../../plan/describe.js';
 import type { Platform } from '../../platform/platform.js';
 import { noGuard } from '../../guard/guard.js';
 import { stage } from '../../stage/stage.js';
@@ -40,9 +40,10 @@ export async function run(opts: Options, ctx: RunContext): Promise<number> {
   const plan = makePlan(opts, platform);
   ctx.report.files = plan.inventory.files.length;
   ctx.report.bytes = plan.inventory.bytes;
+  log.info(describeEnvironment(plan));
   for (const line of describePlan(plan)) log.info(line);
   const odd = plan.awkwardNames;
-  if (odd.length) log.warn(`${odd.length} name(s) of the package are staged through \\\\?\\ paths only, which Explorer, cmd and most programs cannot open, first: ${odd[0]!.rel} (${odd[0]!.why})`);
+  if (odd.length) log.warn(`${plural(odd.length, 'name')} of the package ${odd.length === 1 ? 'is' : 'are'} staged through \\\\?\\ paths only, which Explorer, cmd and most programs cannot open, first: ${odd[0]!.rel} (${odd[0]!.why})`);
   if (opts.whatIf) {
     log.info('--what-if: nothing was changed');
     return 0;
@@ -78,7 +79,7 @@ async function guardVerifyLaunch(plan: Plan, same: ReadonlySet<string>, opts: Op
     })(),
   });
   try {
-    if (guard.protects) log.info(`Holding ${held.files} files and ${held.dirs} folders (${Date.now() - t0} ms)`, { event: true });
+    if (guard.protects) log.info(`Holding ${plural(held.files, 'file')} and ${plural(held.dirs, 'folder')} (${Date.now() - t0} ms)`, { event: true });
     else log.warn(`${target} is not protected from deletion: ${guard.description}`);
     await verify(target, inv, {
       p, log, parallel: opts.parallel, manifest: plan.manifest, toleratesExtra: plan.toleratesExtra, walk: held.walk ?? platform.walk, names: plan.names,

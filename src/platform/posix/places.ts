@@ -6,13 +6,15 @@
 // Linux only: zticache's product is Windows, and POSIX is where its logic is tested; without
 // /proc there is no safe walk, so openFolder refuses to work at all rather than go by name.
 
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { errnoOf } from '../../core/errors.js';
+import { faultPoint } from '../../core/fault-points.js';
 import type { FileId } from '../../state/identity.js';
-import { PlaceError, placeReason, type AppendFile, type FolderAccess, type HeldFolder, type Places } from '../../places/places.js';
+import { asideName, PlaceError, placeReason, type AppendFile, type FolderAccess, type HeldFolder, type Places } from '../../places/places.js';
 
-const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_WRONLY, O_APPEND, O_CREAT, O_NONBLOCK } = fs.constants;
+const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_WRONLY, O_APPEND, O_CREAT, O_EXCL, O_NONBLOCK } = fs.constants;
 const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
 /** O_NONBLOCK: a FIFO planted under the name must not block the open (no reader: ENXIO) */
 const APPEND_FLAGS = O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK;
@@ -88,6 +90,33 @@ export class PosixFolder implements HeldFolder {
     } finally {
       fs.closeSync(fd);
     }
+  }
+
+  replaceFile(name: string, data: Buffer, access: FolderAccess = 'private'): void {
+    const where = path.join(this.path, name);
+    const aside = asideName(name, process.pid, randomBytes(4).toString('hex'));
+    let fd: number;
+    try {
+      // O_EXCL with O_CREAT: a new file, never one that is there (a link included)
+      fd = fs.openSync(this.at(aside), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
+    } catch (err) {
+      fail(path.join(this.path, aside), err);
+    }
+    try {
+      try {
+        fs.fchmodSync(fd, access === 'users-read' ? 0o644 : 0o600); // whatever the umask
+        fs.writeSync(fd, data);
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      faultPoint('a file written aside, not yet renamed over its name', this.at(aside));
+      fs.renameSync(this.at(aside), this.at(name));
+    } catch (err) {
+      this.unlink(this.at(aside), path.join(this.path, aside));
+      fail(where, err);
+    }
+    fs.fsyncSync(this.held()); // the rename itself, on disk
   }
 
   appendFile(name: string): AppendFile {

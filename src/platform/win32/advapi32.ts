@@ -26,6 +26,14 @@ export const TARGET_SDDL = 'D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;
  * trusted only when its owner is one of TRUSTED_OWNERS or the user running zticache.
  */
 export const STATE_SDDL = 'D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)';
+
+/**
+ * The DACL of a file zticache writes for anyone to read in a folder of its own (last-run.json in the
+ * state folder): protected, SYSTEM and Administrators full control, Users read. Users cannot list
+ * the state folder (STATE_SDDL) but open the file by its full path: Windows checks only the file's
+ * DACL for that, as every account has the "Bypass traverse checking" right by default.
+ */
+export const READABLE_FILE_SDDL = 'D:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;FR;;;BU)';
 export const TRUSTED_OWNERS: ReadonlyArray<[sid: string, name: string]> = [['S-1-5-18', 'SYSTEM'], ['S-1-5-32-544', 'Administrators']];
 
 const SE_FILE_OBJECT = 1;

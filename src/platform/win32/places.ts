@@ -6,10 +6,13 @@
 // folders zticache creates get a protected DACL from their first moment (SYSTEM and Administrators
 // full control, Users read), and a file opened for appending must be a plain file with one name.
 
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { faultPoint } from '../../core/fault-points.js';
+import { daclInWords } from '../../core/sddl.js';
 import type { FileId } from '../../state/identity.js';
-import { PlaceError, placeReason, type AppendFile, type FolderAccess, type HeldFolder, type Places } from '../../places/places.js';
-import { STATE_SDDL, TARGET_SDDL, type Security } from './advapi32.js';
+import { asideName, PlaceError, placeReason, type AppendFile, type FolderAccess, type HeldFolder, type Places } from '../../places/places.js';
+import { READABLE_FILE_SDDL, STATE_SDDL, TARGET_SDDL, type Security } from './advapi32.js';
 import { FILE_SHARE_READ, FILE_SHARE_WRITE, type Kernel32 } from './kernel32.js';
 import type { Koffi } from './load-native.js';
 import { readDirInfo } from './file-info.js';
@@ -52,6 +55,11 @@ const FILE_BASIC_INFO = 0;
 const FILE_DISPOSITION_INFO = 4;
 const FILE_END_OF_FILE_INFO = 6;
 const FILE_WRITE_DATA = 0x0002;
+/** NtSetInformationFile's class for a rename (FILE_RENAME_INFORMATION) */
+const FILE_RENAME_INFORMATION = 10;
+/** how long a replacement waits for a reader holding the old file open (without FILE_SHARE_DELETE) */
+const REPLACE_TRIES = 20;
+const REPLACE_WAIT_MS = 50;
 const FILE_ID_BOTH_DIRECTORY_INFO = 10;
 const FILE_ID_BOTH_DIRECTORY_RESTART_INFO = 11;
 
@@ -74,6 +82,14 @@ export interface NtFiles {
   list(h: number): Array<{ name: string; attributes: number }> | { error: number };
   /** marks an open handle's file or folder for deletion (FileDispositionInfo); 0 or the Win32 error */
   markDeleted(h: number): number;
+  /** writes an open file's data to disk (FlushFileBuffers); 0 or the Win32 error */
+  flush(h: number): number;
+  /**
+   * renames the open file h (opened with DELETE) to `name` in the folder `root` is a handle of,
+   * replacing a file of that name (NtSetInformationFile, FileRenameInformation with RootDirectory:
+   * the folder by its handle, never by a path); 0 or the Win32 error
+   */
+  renameInto(h: number, root: number, name: string): number;
   /** cuts an open file to 0 bytes (FileEndOfFileInfo); 0 or the Win32 error */
   truncate(h: number): number;
   /** sets the attributes of an open handle (FileBasicInfo; times unchanged); 0 or the Win32 error */
@@ -102,6 +118,8 @@ export function bindNtFiles(koffi: Koffi, k32: Kernel32, security: Security): Nt
   const GetFileInformationByHandle = kernel.func('bool __stdcall GetFileInformationByHandle(intptr h, _Out_ uint8_t *info)');
   const GetFileInformationByHandleEx = kernel.func('bool __stdcall GetFileInformationByHandleEx(intptr h, int cls, _Out_ uint8_t *buf, uint32 size)');
   const SetFileInformationByHandle = kernel.func('bool __stdcall SetFileInformationByHandle(intptr h, int cls, uint8_t *buf, uint32 size)');
+  const FlushFileBuffers = kernel.func('bool __stdcall FlushFileBuffers(intptr h)');
+  const NtSetInformationFile = ntdll.func('int32 __stdcall NtSetInformationFile(intptr h, _Out_ uint8_t *iosb, uint8_t *info, uint32 length, int cls)');
   const WriteFile = kernel.func('bool __stdcall WriteFile(intptr h, uint8_t *data, uint32 length, _Out_ uint32 *written, void *overlapped)');
   const Convert = adv.func('bool __stdcall ConvertStringSecurityDescriptorToSecurityDescriptorW(str16 sddl, uint32 revision, _Out_ void **sd, void *size)');
   const LocalFree = kernel.func('void * __stdcall LocalFree(void *mem)');
@@ -152,6 +170,20 @@ export function bindNtFiles(koffi: Koffi, k32: Kernel32, security: Security): Nt
         }
         readDirInfo(buf, (e) => out.push({ name: e.name, attributes: e.attributes }));
       }
+    },
+    flush: (h) => (FlushFileBuffers(h) ? 0 : k32.lastError()),
+    renameInto(h, root, name) {
+      // FILE_RENAME_INFORMATION: ReplaceIfExists (a BOOLEAN, padded to a pointer), RootDirectory,
+      // FileNameLength (bytes), FileName
+      const nameBytes = Buffer.from(name, 'utf16le');
+      const info = Buffer.alloc(2 * ptrSize + 4 + nameBytes.length + 2);
+      info.writeUInt8(1, 0);
+      if (ptrSize === 8) info.writeBigInt64LE(BigInt(root), 8);
+      else info.writeInt32LE(root, 4);
+      info.writeUInt32LE(nameBytes.length, 2 * ptrSize);
+      nameBytes.copy(info, 2 * ptrSize + 4);
+      const status = NtSetInformationFile(h, Buffer.alloc(2 * ptrSize), info, info.length, FILE_RENAME_INFORMATION) as number;
+      return status < 0 ? (RtlNtStatusToDosError(status) as number) : 0;
     },
     markDeleted(h) {
       return SetFileInformationByHandle(h, FILE_DISPOSITION_INFO, Buffer.from([1]), 1) ? 0 : k32.lastError();
@@ -242,6 +274,37 @@ class WinFolder implements HeldFolder {
       const n = this.nt.write(h, data);
       if (typeof n !== 'number') refuse(where, codeOf(n.error), n.error);
     } finally {
+      this.nt.close(h);
+    }
+  }
+
+  replaceFile(name: string, data: Buffer, access: FolderAccess = 'private'): void {
+    const where = path.win32.join(this.path, name);
+    const aside = asideName(name, process.pid, randomBytes(4).toString('hex'));
+    // a new file (FILE_CREATE: never one that is there, a link included), shared with nobody, with
+    // DELETE for its rename; 'users-read' gets a DACL of its own, 'private' inherits the folder's
+    const r = this.nt.create(this.held(), aside, SYNCHRONIZE | FILE_READ_ATTRIBUTES | FILE_WRITE_DATA | DELETE, 0, FILE_CREATE,
+      FILE_NON_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT | FILE_OPEN_REPARSE_POINT, access === 'users-read' ? READABLE_FILE_SDDL : undefined);
+    if ('error' in r) refuse(path.win32.join(this.path, aside), codeOf(r.error), r.error);
+    const h = r.handle;
+    let done = false;
+    try {
+      const n = this.nt.write(h, data);
+      if (typeof n !== 'number') refuse(where, codeOf(n.error), n.error);
+      const flushed = this.nt.flush(h);
+      if (flushed !== 0) refuse(where, codeOf(flushed), flushed);
+      faultPoint('a file written aside, not yet renamed over its name');
+      let err = 0;
+      for (let i = 0; i < REPLACE_TRIES; i++) {
+        err = this.nt.renameInto(h, this.held(), name);
+        // a reader holding the old file without FILE_SHARE_DELETE: it lets go in a moment
+        if (err !== ERROR_ACCESS_DENIED && err !== ERROR_SHARING_VIOLATION) break;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, REPLACE_WAIT_MS);
+      }
+      if (err !== 0) refuse(where, codeOf(err), err);
+      done = true;
+    } finally {
+      if (!done) this.nt.markDeleted(h); // the file written aside goes when its handle closes
       this.nt.close(h);
     }
   }
@@ -341,7 +404,7 @@ export function splitWindowsPath(dir: string): { root: string; names: string[] }
 
 export function windowsPlaces(nt: NtFiles): Places {
   return {
-    createdAs: `with a protected ACL (${TARGET_SDDL})`,
+    createdAs: `with a protected ACL: ${daclInWords(TARGET_SDDL)}`,
     openFolder(dir, opts = {}) {
       const { root, names } = splitWindowsPath(dir);
       const h = nt.openRoot(root);

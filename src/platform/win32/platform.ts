@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ExitCode } from '../../core/exit-codes.js';
 import { ZtiError } from '../../core/errors.js';
+import { daclInWords } from '../../core/sddl.js';
 import { NOT_CREATED, type Platform } from '../platform.js';
 import { bindSecurity, openEventLog, STATE_SDDL, TRUSTED_OWNERS } from './advapi32.js';
 import { openStateFolder, untrustedState } from '../../state/state-folder.js';
@@ -86,7 +87,7 @@ export async function windowsPlatform(opts: LoadNativeOptions & { eventSource: s
       }
       // held for the rest of the run (no FILE_SHARE_DELETE): the journals are then written by name
       // into the very folder whose owner was just read
-      return held.created ? `Created the state folder ${p} with a protected ACL (${STATE_SDDL})` : `State folder ${p} (owner ${trusted})`;
+      return held.created ? `Created the state folder ${p} with a protected ACL: ${daclInWords(STATE_SDDL)}` : `State folder ${p} (owner ${trusted})`;
     },
     async lock(stateDir, o = {}) {
       const file = path.win32.join(stateDir, LOCK_FILE);

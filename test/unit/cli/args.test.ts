@@ -98,7 +98,7 @@ describe('the options, defined once', () => {
       const value = ({ mode: 'copy', parallel: '2', enable: 'yes', 'package-size': '500', 'scratch-mb': '500' } as Record<string, string>)[o.name] ?? 'x';
       const argv = 'value' in o ? [`--${o.name}`, value] : [`--${o.name}`];
       // options of a subcommand are known to the parser, and belong to that subcommand
-      const sub = o.name === 'out' ? ['manifest', 'DIR'] : ['server', 'package', 'program', 'advertisement', 'enable', 'force'].includes(o.name) ? ['util'] : ['package-size', 'keep'].includes(o.name) ? ['selftest'] : o.name === 'scratch-mb' ? ['check'] : [];
+      const sub = o.name === 'out' ? ['manifest', 'DIR'] : ['server', 'package', 'program', 'advertisement', 'enable', 'force'].includes(o.name) ? ['util'] : ['package-size', 'keep', 'json'].includes(o.name) ? ['selftest'] : o.name === 'scratch-mb' ? ['check'] : [];
       expect(() => parseArgs([...sub, ...argv]), o.name).not.toThrow();
     }
   });
@@ -188,8 +188,12 @@ describe('every spelling and every refusal, word for word (what the mutation run
     expect(usageError(['--package-size', '5']).message).toBe('--package-size belongs to "zticache selftest" (see zticache --help)');
     expect(usageError(['--keep']).message).toBe('--keep belongs to "zticache selftest" (see zticache --help)');
     expect(usageError(['util', '--keep']).message).toBe('--keep belongs to "zticache selftest" (see zticache --help)');
-    expect(usageError(['selftest', 'extra']).message).toBe('usage: zticache selftest [--package-size MB] [--status-mif NAME] [--keep] (see zticache --help)');
+    expect(usageError(['selftest', 'extra']).message).toBe('usage: zticache selftest [--package-size MB] [--status-mif NAME] [--keep] [--json] (see zticache --help)');
     expect(parseArgs(['selftest', '--keep', '--package-size', '1'])).toMatchObject({ command: 'selftest', keep: true, packageSize: 1 });
+    expect(parseArgs(['selftest', '/json']).json).toBe(true);
+    expect(parseArgs(['selftest']).json).toBeUndefined();
+    expect(usageError(['--json']).message).toBe('--json belongs to "zticache selftest" (see zticache --help)');
+    expect(usageError(['selftest', '--json=yes']).message).toMatch(/--json takes no value/);
   });
 
   it('numbers and choices: the limits, and the words of each refusal', () => {

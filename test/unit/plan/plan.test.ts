@@ -12,7 +12,7 @@ import { idOf } from '../../../src/state/identity.js';
 import { journalFileFor, writeJournal, type Journal, type JournalState } from '../../../src/plan/journal.js';
 import { resolveOptions, type Options } from '../../../src/cli/options.js';
 import { allocated, makePlan, type Plan } from '../../../src/plan/plan.js';
-import { describePlan } from '../../../src/plan/describe.js';
+import { describeEnvironment, describePlan } from '../../../src/plan/describe.js';
 import { checkFreeSpace, checkLogPlace, checkOverlap, checkTargetSafe } from '../../../src/plan/checks.js';
 import { chooseMode, classifySource, isUncPath, modeReason } from '../../../src/plan/classify.js';
 import { takeInventory } from '../../../src/plan/inventory.js';
@@ -108,7 +108,7 @@ describe('the source', () => {
     const s = setup();
     const plan = s.plan();
     expect(plan).toMatchObject({
-      action: 'move', kind: 'local', reason: 'the source is local: move', sameVolume: true, resume: undefined,
+      action: 'move', kind: 'local', reason: 'the source is on a local fixed drive', sameVolume: true, resume: undefined,
       crossed: [], prune: false, toleratesExtra: false, removeOldTarget: false, oldTarget: undefined, keep: [],
       neededBytes: 0, freeBytes: undefined, launcher: p.join(s.target, LAUNCHER), launchArgs: [], manifest: undefined,
       journalFile: journalFileFor(p, s.state, s.target), source: s.source, target: s.target, sourceId: idOf(s.source),
@@ -123,7 +123,7 @@ describe('the source', () => {
     expect(plan.sameVolume).toBe(false);
     expect(plan.neededBytes).toBe(allocated(plan.inventory.files, 4096));
     expect(plan.freeBytes).toBe(10_000_000);
-    expect(describePlan(plan)).toContain(`Action: move across volumes (copy, check, delete): the source is local: move`);
+    expect(describePlan(plan)).toContain(`Action: move (the source is on a local fixed drive; across volumes: copied, checked, then deleted from the source)`);
     const refused = s.refused(s.options(), { targetVolume: 2, free: plan.neededBytes - 1 });
     expect(refused).toMatchObject({ exitCode: ExitCode.NO_SPACE });
     expect(refused.message).toContain(`${plan.neededBytes} bytes`);
@@ -155,7 +155,7 @@ describe('the source', () => {
     // opened where it is spelled: nothing more is said
     const here = s.plan(s.options(), { final: s.source });
     expect(here.sourceOpened).toBeUndefined();
-    expect(describePlan(here)[0]).toBe(`Source: ${s.source} (local)`);
+    expect(describePlan(here)[0]).toBe(`Source: ${s.source} (local fixed drive)`);
     // a UNC spelling is network without asking the platform (//tmp/... is the source itself on POSIX)
     const asked: string[] = [];
     const unc = makePlan({ ...s.options(), source: `/${s.source}` }, { ...platform(), locate: (x) => (asked.push(x), { medium: 'fixed' }) });
@@ -463,7 +463,7 @@ describe('the manifest', () => {
     const s = setup({ 'zticache.sha256': `${sha('package readme\n')}  readme.txt\n` });
     const plan = s.plan();
     expect(plan.manifest).toEqual({ path: p.join(s.target, 'zticache.sha256'), entries: [{ hash: sha('package readme\n'), rel: 'readme.txt' }] });
-    expect(describePlan(plan)).toContain(`Manifest: ${p.join(s.target, 'zticache.sha256')} (1 files)`);
+    expect(describePlan(plan)).toContain(`Manifest: ${p.join(s.target, 'zticache.sha256')} (1 file)`);
   });
 
   it('one listing files the package does not have refuses before any change', () => {
@@ -520,10 +520,16 @@ describe('space in clusters', () => {
   it('--what-if\'s words: what, from where, how', () => {
     const s = setup();
     const lines = describePlan(s.plan());
-    expect(lines.slice(0, 2)).toEqual([`Source: ${s.source} (local)`, `Target: ${s.target} (POSIX: a name is its bytes)`]);
-    expect(describePlan(s.plan(s.options(), { names: winNames }))[1]).toBe(`Target: ${s.target} (Windows: names compared through the system's upcase table, 8.3 short names made)`);
+    expect(lines.slice(0, 2)).toEqual([`Source: ${s.source} (local fixed drive)`, `Target: ${s.target}`]);
+    // the names rules, Node and its memory settings: the environment's own line, not the target's or the first line's
+    expect(describeEnvironment(s.plan())).toBe(`Environment: Node.js ${process.version} on ${process.platform} ${process.arch}; memory settings: ${process.execArgv.join(' ') || "Node's defaults"}; names: POSIX: a name is its bytes`);
+    expect(describeEnvironment(s.plan(s.options(), { names: winNames }), { version: 'v22.23.3', platform: 'win32', arch: 'x64', execArgv: ['--max-semi-space-size=1'] }))
+      .toBe('Environment: Node.js v22.23.3 on win32 x64; memory settings: --max-semi-space-size=1; names: Windows: names compared through the system\'s upcase table, 8.3 short names made');
+    expect(describeEnvironment(s.plan(), { version: 'v22.23.3', platform: 'linux', arch: 'x64', execArgv: [] })).toContain("memory settings: Node's defaults;");
     expect(lines[2]).toMatch(/^Package: 6 files, 6 folders, .* \(\d+ bytes\)$/);
-    expect(lines[3]).toBe('Action: move (same volume: rename, no bytes copied): the source is local: move');
+    // the action and its reason said once, plainly
+    expect(lines[3]).toBe('Action: move (the source is on a local fixed drive; same volume: renamed, no bytes copied)');
+    expect(describePlan(s.plan(s.options('--mode', 'copy')))[3]).toBe('Action: copy (--mode copy)');
     expect(lines.at(-1)).toBe(`Launcher: ${p.join(s.target, LAUNCHER)}`);
     // a rename on one volume copies nothing: no free-space line, no kept entry
     expect(lines.filter((l) => l.startsWith('Free space') || l.startsWith('Copied, not moved'))).toEqual([]);
@@ -634,11 +640,11 @@ describe('where a source comes from', () => {
   });
 
   it('why auto chose what it chose, for each kind', () => {
-    expect(modeReason('unc', 'auto', 'copy')).toBe('the source is a UNC path: copy, never move off a server');
-    expect(modeReason('remote', 'auto', 'copy')).toBe('the source is on a network drive: copy, never move off a server');
-    expect(modeReason('local', 'auto', 'move')).toBe('the source is local: move');
-    expect(modeReason('cdrom', 'auto', 'copy')).toBe('the source is on a CD-ROM drive: copy, its files are left where they are');
-    expect(modeReason('readonly', 'auto', 'copy')).toBe('the source is on a read-only volume: copy, its files are left where they are');
+    expect(modeReason('unc', 'auto', 'copy')).toBe('the source is a UNC path: never moved off a server');
+    expect(modeReason('remote', 'auto', 'copy')).toBe('the source is on a network drive: never moved off a server');
+    expect(modeReason('local', 'auto', 'move')).toBe('the source is on a local fixed drive');
+    expect(modeReason('cdrom', 'auto', 'copy')).toBe('the source is on a CD-ROM drive: its files are left where they are');
+    expect(modeReason('readonly', 'auto', 'copy')).toBe('the source is on a read-only volume: its files are left where they are');
     expect(modeReason('removable', 'copy', 'copy')).toBe('--mode copy');
     expect(() => chooseMode('unc', 'move', '\\\\srv\\s')).toThrow(expect.objectContaining({ path: '\\\\srv\\s' }));
     expect(() => chooseMode('unc', 'move', '\\\\srv\\s')).toThrow('--mode move refused: \\\\srv\\s is on a UNC path; zticache never moves files off a server. Use --mode copy or auto.');

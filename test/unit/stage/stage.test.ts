@@ -19,7 +19,7 @@ import { takeInventory } from '../../../src/plan/inventory.js';
 import { stageFs } from '../../../src/stage/fs.js';
 import { stage } from '../../../src/stage/stage.js';
 import { retryPolicy } from '../../../src/stage/retry.js';
-import { makePackage, makeTree, memoryLog, scene, snapshot } from '../../helpers/fixtures.js';
+import { LAUNCHER, makePackage, makeTree, memoryLog, scene, snapshot } from '../../helpers/fixtures.js';
 import { fault, realFs, rejection, rt } from '../../helpers/seams.js';
 import { winNamesNo83 } from '../../helpers/names.js';
 
@@ -65,8 +65,8 @@ describe('staging', () => {
     expect(j).toMatchObject({ state: 'staged', mode: 'move', targetId: idOf(s.target), source: s.source, target: s.target });
     expect(j.crossed).toBeUndefined();
     expect(s.log.lines).toContain(`info: Created ${s.target} ${posixPlatform.places.createdAs}`);
-    expect(s.log.lines.find((l) => l.startsWith('info: Move: '))).toBe('info: Move: 6 entries renamed, 0 moved across volumes (0 files copied), 0 copied and kept, 0 already in place');
-    const done = new RegExp(`^Moved 6 files \\(362\\.1 KB\\) from ${s.source} into ${s.target} in (\\d+\\.\\d\\d) s$`);
+    expect(s.log.lines.find((l) => l.startsWith('info: Move: '))).toBe('info: Move: 6 entries renamed');
+    const done = new RegExp(`^Staged 6 files \\(362\\.1 KB\\) from ${s.source} into ${s.target} in (\\d+\\.\\d\\d) s: 6 moved$`);
     expect(s.log.lines.at(-1)).toBe(`info: ${s.log.events.at(-1)}`);
     expect(Number(done.exec(s.log.events.at(-1)!)?.[1])).toBeLessThan(3600);
     // a move logs no copy rate; nothing but the last line is an event
@@ -126,7 +126,22 @@ describe('staging', () => {
     expect(s.log.lines).toContain('info: Copy: 6 files copied, 0 already complete');
     expect(s.log.lines.find((l) => / in \d+\.\d s$/.test(l))).toMatch(/^info: Copied 362\.1 KB of 362\.1 KB, 6 of 6 files, /);
     expect(snapshot(s.source)).toStrictEqual(s.before);
-    expect(s.log.events.at(-1)).toMatch(new RegExp(`^Copied 6 files \\(362\\.1 KB\\) from ${s.source} into ${s.target} in \\d+\\.\\d\\d s$`));
+    expect(s.log.events.at(-1)).toMatch(new RegExp(`^Staged 6 files \\(362\\.1 KB\\) from ${s.source} into ${s.target} in \\d+\\.\\d\\d s: 6 copied$`));
+  });
+
+  it('a move where a file had to be copied says moved and copied apart, and they add up to the package', async () => {
+    const s = setup();
+    (await s.run({ ...s.plan(), keep: ['readme.txt'] })).release();
+    expect(s.log.lines).toContain('info: Move: 5 entries renamed, 1 entry copied and kept in the cache folder');
+    expect(s.log.events.at(-1)).toMatch(/^Staged 6 files \(362\.1 KB\) from .* in \d+\.\d\d s: 5 moved, 1 copied and kept in the cache folder$/);
+    expect(fs.readFileSync(p.join(s.source, 'readme.txt'), 'utf8')).toBe('package readme\n');
+  });
+
+  it('one file is "1 file"', async () => {
+    const s = setup();
+    for (const e of fs.readdirSync(s.source)) if (e !== LAUNCHER) fs.rmSync(p.join(s.source, e), { recursive: true });
+    (await s.run(s.plan())).release();
+    expect(s.log.events.at(-1)).toMatch(/^Staged 1 file \(.*\) from .*: 1 moved$/);
   });
 
   it('an interrupted clearing whose old target is already gone: journalled as clearing, nothing removed', async () => {
@@ -370,7 +385,7 @@ describe('a copy resumed from a fresh inventory', () => {
       `Drivers -> ${t(0)}`, `${t(0)} -> drivers`, `drivers/Sub -> drivers/${t(1)}`, `drivers/${t(1)} -> drivers/SUB`,
       `drivers/NET.INF -> drivers/${t(2)}`, `drivers/${t(2)} -> drivers/net.inf`, `drivers/SUB/X.INF -> drivers/SUB/${t(3)}`, `drivers/SUB/${t(3)} -> drivers/SUB/x.inf`,
     ]);
-    expect(s.log.lines).toContain(`info: Renamed 4 file(s) and folder(s) in ${s.target} to the package's spelling (another case on the distribution point)`);
+    expect(s.log.lines).toContain(`info: Renamed 4 files and folders in ${s.target} to the package's spelling (another case on the distribution point)`);
     expect(s.log.lines.filter((l) => l.includes('no longer in the package'))).toEqual([]);
     expect(snapshot(s.target)).toStrictEqual(snapshot(s.source));
   });
@@ -395,7 +410,7 @@ describe('a copy resumed from a fresh inventory', () => {
     // the files first, then the folders no longer wanted, deepest first
     expect(removed.slice(0, 3).sort()).toEqual(['OSD/gone.xml', 'Stale/deep/old.bin', 'readme.txt']);
     expect(removed.slice(3)).toEqual(['Stale/deep', 'Stale']);
-    expect(s.log.lines).toContain(`info: Removed 5 file(s) and folder(s) from ${s.target} that are no longer in the package`);
+    expect(s.log.lines).toContain(`info: Removed 5 files and folders from ${s.target} that are no longer in the package`);
     expect(snapshot(s.target)).toStrictEqual(snapshot(s.source));
     // again, with nothing to prune: no count is logged; a failure while pruning names the step
     const j2 = JSON.parse(fs.readFileSync(file, 'utf8')) as Journal;

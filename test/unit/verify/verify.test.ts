@@ -229,7 +229,7 @@ describe('verify', () => {
       const s = await withManifest();
       expect(await verify(s.target, s.inv, { ...s.opts, manifest: s.manifest })).toStrictEqual({ files: 4, bytes: 29, hashed: 2 });
       expect(s.log.lines.slice(1)).toEqual([
-        'warn: 1 file(s) are not in the manifest (not checked by hash), first: z.txt',
+        'warn: 1 file is not in the manifest (not checked by hash), first: z.txt',
         `info: Verified the SHA-256 of 2 files against ${s.manifest.path}`,
       ]);
       // every file listed: no warning

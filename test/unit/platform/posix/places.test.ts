@@ -86,6 +86,37 @@ describe('places on POSIX: by handle, never by name', () => {
     held.release();
   });
 
+  it('replaceFile: whole or not at all, in the folder that was opened, never through a link; the mode as asked', () => {
+    const d = tempDir();
+    const held = posixPlaces.openFolder(path.join(d, 'state'), { create: true });
+    const fds = fs.readdirSync('/proc/self/fd').length;
+    held.replaceFile('last-run.json', Buffer.from('{"one":1}'), 'users-read');
+    expect(fs.readdirSync('/proc/self/fd').length).toBe(fds); // the file written aside is closed
+    // the folder moved away and a link put in its place: the file still goes where the handle is
+    fs.renameSync(path.join(d, 'state'), path.join(d, 'moved'));
+    fs.mkdirSync(path.join(d, 'decoy'));
+    fs.symlinkSync(path.join(d, 'decoy'), path.join(d, 'state'));
+    held.replaceFile('last-run.json', Buffer.from('{"two":2}'), 'users-read');
+    held.replaceFile('private.json', Buffer.from('p'));
+    expect(fs.readdirSync(path.join(d, 'decoy'))).toEqual([]);
+    expect(fs.readdirSync(path.join(d, 'moved')).sort()).toEqual(['last-run.json', 'private.json']); // nothing left aside
+    expect(fs.readFileSync(path.join(d, 'moved', 'last-run.json'), 'utf8')).toBe('{"two":2}');
+    expect(fs.statSync(path.join(d, 'moved', 'last-run.json')).mode & 0o777).toBe(0o644);
+    expect(fs.statSync(path.join(d, 'moved', 'private.json')).mode & 0o777).toBe(0o600);
+    // a link by that name is replaced as itself, what it points to untouched; a folder by that name is refused
+    fs.writeFileSync(path.join(d, 'elsewhere'), 'keep');
+    fs.symlinkSync(path.join(d, 'elsewhere'), path.join(d, 'moved', 'linked.json'));
+    held.replaceFile('linked.json', Buffer.from('mine'));
+    expect(fs.readFileSync(path.join(d, 'elsewhere'), 'utf8')).toBe('keep');
+    expect(fs.lstatSync(path.join(d, 'moved', 'linked.json')).isFile()).toBe(true);
+    fs.mkdirSync(path.join(d, 'moved', 'folder.json'));
+    const e = placeRefusal(() => held.replaceFile('folder.json', Buffer.from('x')));
+    expect([e.code, e.path]).toEqual(['EISDIR', path.join(d, 'state', 'folder.json')]); // named as opened
+    expect(fs.readdirSync(path.join(d, 'moved')).sort()).toEqual(['folder.json', 'last-run.json', 'linked.json', 'private.json']);
+    held.release();
+    expect(placeRefusal(() => held.replaceFile('x.json', Buffer.from('x'))).code).toBe('EBADF');
+  });
+
   it("'new' refuses a folder someone else made first; 'existing' never creates; names with a slash or .. are not names", () => {
     const d = tempDir();
     fs.mkdirSync(path.join(d, 'PackageSource'));

@@ -4,7 +4,7 @@
 // built exe under Wine (test/wine/); what is decided over them is proven here, and every handle
 // opened is checked to be closed again.
 import { describe, expect, it } from 'vitest';
-import { STATE_SDDL, TARGET_SDDL } from '../../../../src/platform/win32/advapi32.js';
+import { READABLE_FILE_SDDL, STATE_SDDL, TARGET_SDDL } from '../../../../src/platform/win32/advapi32.js';
 import { splitWindowsPath, windowsPlaces, type NtFiles } from '../../../../src/platform/win32/places.js';
 import { placeRefusal } from '../../../helpers/seams.js';
 
@@ -48,7 +48,9 @@ function fakeNt() {
   let nextHandle = 1000;
   const open = (n: Node) => (handles.set(++nextHandle, n), nextHandle);
   const calls: string[] = [];
-  const failing: Partial<Record<'create' | 'info' | 'write' | 'list' | 'truncate' | 'fileId' | 'owner', number>> = {};
+  const failing: Partial<Record<'create' | 'info' | 'write' | 'list' | 'truncate' | 'fileId' | 'owner' | 'flush', number>> = {};
+  /** the Win32 errors the next renames fail with, one each (a reader holding the old file: 5) */
+  const renameFails: number[] = [];
   const at = (h: number) => {
     const n = handles.get(h);
     if (!n) throw new Error(`handle ${h} is not open`);
@@ -91,6 +93,21 @@ function fakeNt() {
       n.pending = true;
       return 0;
     },
+    flush: (h) => (calls.push(`flush ${at(h).name}`), failing.flush ?? 0),
+    renameInto(h, rootH, name) {
+      const n = at(h);
+      const dir = at(rootH);
+      const fails = renameFails.shift();
+      if (fails) return fails;
+      const there = dir.children!.get(name.toLowerCase());
+      if (there && there.attributes & DIR) return 5; // a folder is never replaced
+      calls.push(`rename ${n.name} -> ${name}`);
+      n.parent!.children!.delete(n.name.toLowerCase());
+      n.name = name;
+      n.parent = dir;
+      dir.children!.set(name.toLowerCase(), n);
+      return 0;
+    },
     truncate: (h) => (failing.truncate ? failing.truncate : ((at(h).data = Buffer.alloc(0)), 0)),
     setAttributes: (h, a) => (calls.push(`setAttributes ${at(h).name}`), (at(h).attributes = a), 0),
     fileId: (h) => (failing.fileId ? { error: failing.fileId } : { serial: 7, index: BigInt(at(h).id) + (1n << 40n) }),
@@ -114,7 +131,7 @@ function fakeNt() {
     for (const name of names.slice(0, -1)) cur = cur.children!.get(name.toLowerCase()) ?? node(name, DIR, cur);
     return node(names.at(-1)!, attributes, cur, extra);
   };
-  return { nt, places: windowsPlaces(nt), handles, calls, failing, find, mk };
+  return { nt, places: windowsPlaces(nt), handles, calls, failing, renameFails, find, mk };
 }
 
 describe('the security descriptors zticache creates its folders with, ACE by ACE', () => {
@@ -142,7 +159,7 @@ describe('the security descriptors zticache creates its folders with, ACE by ACE
 describe('opening a folder by handle, one component at a time', () => {
   it('creates what is missing with the protected ACL, keeps what exists, and holds only the last', () => {
     const f = fakeNt();
-    expect(f.places.createdAs).toBe(`with a protected ACL (${TARGET_SDDL})`);
+    expect(f.places.createdAs).toBe(`with a protected ACL: SYSTEM and Administrators: full control; Users: read and execute; nothing inherited from above (${TARGET_SDDL})`);
     f.mk('C:\\MININT');
     const held = f.places.openFolder('C:\\MININT\\SMSOSD\\OSDLOGS', { create: true });
     expect(held.path).toBe('C:\\MININT\\SMSOSD\\OSDLOGS');
@@ -296,6 +313,58 @@ describe('files in a held folder', () => {
     f.failing.write = 112;
     expect(placeRefusal(() => w.rewriteFile('status.mif', Buffer.from('x')))).toMatchObject({ winError: 112 });
     w.release();
+    expect(f.handles.size).toBe(0);
+  });
+});
+
+describe('replacing a file whole (last-run.json)', () => {
+  it('writes a new file aside with its own DACL, flushes it, then renames it over the name by the folder\'s handle', () => {
+    const f = fakeNt();
+    const state = f.places.openFolder('C:\\ProgramData\\zticache', { create: true });
+    state.replaceFile('last-run.json', Buffer.from('{"one":1}'), 'users-read');
+    state.replaceFile('last-run.json', Buffer.from('{"two":2}'), 'users-read');
+    const file = f.find('C:\\ProgramData\\zticache\\last-run.json')!;
+    expect(file.data.toString()).toBe('{"two":2}');
+    expect(file.sddl).toBe(READABLE_FILE_SDDL);
+    expect([...f.find('C:\\ProgramData\\zticache')!.children!.keys()]).toEqual(['last-run.json']);
+    const steps = f.calls.filter((c) => /last-run/.test(c));
+    expect(steps.slice(0, 3)).toEqual([
+      expect.stringMatching(new RegExp(`^create last-run\\.json\\.${process.pid}-[0-9a-f]{8}\\.tmp 2 D:P\\(A;;FA;;;SY\\)\\(A;;FA;;;BA\\)\\(A;;FR;;;BU\\)$`)),
+      expect.stringMatching(/^flush last-run\.json\.\d+-[0-9a-f]{8}\.tmp$/),
+      expect.stringMatching(/^rename last-run\.json\.\d+-[0-9a-f]{8}\.tmp -> last-run\.json$/),
+    ]);
+    // 'private' inherits the folder's DACL: no descriptor of its own
+    state.replaceFile('private.json', Buffer.from('x'));
+    expect(f.find('C:\\ProgramData\\zticache\\private.json')!.sddl).toBeUndefined();
+    state.release();
+    expect(f.handles.size).toBe(0);
+  });
+
+  it('a reader holding the old file is waited for; a refusal that lasts, a folder by that name, a failed write or flush: the old file stays, the one aside goes, the error names the file', () => {
+    const f = fakeNt();
+    const state = f.places.openFolder('C:\\S', { create: true });
+    state.replaceFile('last-run.json', Buffer.from('old'), 'users-read');
+    f.renameFails.push(5, 32);
+    state.replaceFile('last-run.json', Buffer.from('new'), 'users-read');
+    expect(f.find('C:\\S\\last-run.json')!.data.toString()).toBe('new');
+    f.renameFails.push(...Array<number>(20).fill(5));
+    expect(placeRefusal(() => state.replaceFile('last-run.json', Buffer.from('lost'), 'users-read'))).toMatchObject({ code: 'EPERM', winError: 5, path: 'C:\\S\\last-run.json' });
+    f.renameFails.push(19);
+    expect(placeRefusal(() => state.replaceFile('last-run.json', Buffer.from('lost'), 'users-read'))).toMatchObject({ winError: 19 });
+    f.mk('C:\\S\\folder.json');
+    expect(placeRefusal(() => state.replaceFile('folder.json', Buffer.from('lost')))).toMatchObject({ code: 'EPERM', path: 'C:\\S\\folder.json' });
+    f.failing.write = 112;
+    expect(placeRefusal(() => state.replaceFile('last-run.json', Buffer.from('lost')))).toMatchObject({ winError: 112 });
+    delete f.failing.write;
+    f.failing.flush = 1117;
+    expect(placeRefusal(() => state.replaceFile('last-run.json', Buffer.from('lost')))).toMatchObject({ winError: 1117 });
+    delete f.failing.flush;
+    f.failing.create = 5;
+    expect(placeRefusal(() => state.replaceFile('last-run.json', Buffer.from('lost')))).toMatchObject({ code: 'EPERM', path: expect.stringMatching(/^C:\\S\\last-run\.json\.\d+-[0-9a-f]{8}\.tmp$/) });
+    delete f.failing.create;
+    expect(f.find('C:\\S\\last-run.json')!.data.toString()).toBe('new');
+    expect([...f.find('C:\\S')!.children!.keys()].sort()).toEqual(['folder.json', 'last-run.json']);
+    state.release();
     expect(f.handles.size).toBe(0);
   });
 });
