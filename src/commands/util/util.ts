@@ -34,7 +34,9 @@ import { ZtiError } from '../../core/errors.js';
 import { describeFlags, withDownloadAndExecute } from './flags.js';
 import { forcedCommandLine, parseCommandLine, rewriteCommandLine, undoes } from './command-line.js';
 import { objectPath } from './object-path.js';
-import { report, siteKey } from './report.js';
+import { report, siteKey, type Planning } from './report.js';
+import { DEFAULT_SCRATCH_MB } from '../../cli/defaults.js';
+import { DEFAULT_WORK_HOURS } from './schedule.js';
 import { stagerFolder } from './source-check.js';
 import { failure, step } from './steps.js';
 import { utilCommandLine } from './undo.js';
@@ -204,9 +206,10 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
     }
   }
   if (advertChange) advertChange.undo = undoAdvert(advertChange, { server, advertisement: o.advertisement!, enable: o.enable!, program: programRead });
+  const planning: Planning = { scratchMb: DEFAULT_SCRATCH_MB, workHours: DEFAULT_WORK_HOURS };
   if (o.whatIf) {
     for (const c of changes) out(`Would have set ${c.said}.`);
-    report(site, out);
+    report(site, out, planning);
     return;
   }
   const written: Change[] = [];
@@ -230,7 +233,7 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
   }
 
   try {
-    report(site, out);
+    report(site, out, planning);
   } catch (err) {
     if (!written.length) throw err;
     const why = err instanceof ZtiError ? err.message.replace(/^zticache util: /, '') : String(err);
