@@ -34,15 +34,17 @@ export function collectionFacts(site: SmsSite, ids: readonly string[]): Map<stri
       if (f) f.members++;
     }
   });
-  for (const f of facts.values()) {
-    try {
-      const c = site.get(objectPath('SMS_Collection', { CollectionID: f.id }));
-      f.name = text(c.get('Name'));
-      f.limit = freeSpaceLimit(parseMof(c.text()));
-    } catch (err) {
-      if (!(err instanceof ComError) && !(err instanceof Error && err.message.startsWith('MOF text'))) throw err;
-      f.limit = { kind: 'unknown', why: `collection ${f.id} cannot be read: ${err.message}` };
-    }
-  }
+  for (const f of facts.values()) Object.assign(f, collectionRead(site, f.id));
   return facts;
+}
+
+/** A collection's name and free-space limit, got by its path; one that cannot be read is "cannot tell", with why. */
+export function collectionRead(site: SmsSite, id: string): { name?: string; limit: FreeSpaceLimit } {
+  try {
+    const c = site.get(objectPath('SMS_Collection', { CollectionID: id }));
+    return { name: text(c.get('Name')), limit: freeSpaceLimit(parseMof(c.text())) };
+  } catch (err) {
+    if (!(err instanceof ComError) && !(err instanceof Error && err.message.startsWith('MOF text'))) throw err;
+    return { limit: { kind: 'unknown', why: `collection ${id} cannot be read: ${err.message}` } };
+  }
 }

@@ -16,7 +16,7 @@ function usageError(argv: string[]): ZtiError {
 
 describe('command line', () => {
   it('no arguments is the OSD program form: run with defaults', () => {
-    expect(parseArgs([])).toEqual({ command: 'run', launchArgs: [], mode: 'auto', whatIf: false, guard: true, force: false, keep: false, warnings: [] });
+    expect(parseArgs([])).toEqual({ command: 'run', launchArgs: [], mode: 'auto', whatIf: false, guard: true, force: false, keep: false, readiness: false, json: false, csv: false, warnings: [] });
   });
 
   it('--status-mif is a file name: a path or a device name (CON, NUL, COM1, with or without an extension) is refused', () => {
@@ -95,10 +95,10 @@ describe('the options, defined once', () => {
       expect(readme, o.name).toContain(`| \`${md(optionSpelling(o))}\` | ${o.default} | ${md(o.help)} |`);
       expect(helpText(), o.name).toContain(optionSpelling(o));
       // and the parser knows it
-      const value = ({ mode: 'copy', parallel: '2', enable: 'yes', 'package-size': '500', 'scratch-mb': '500' } as Record<string, string>)[o.name] ?? 'x';
+      const value = ({ mode: 'copy', parallel: '2', enable: 'yes', 'package-size': '500', 'scratch-mb': '500', 'bandwidth-mbps': '100', 'work-hours': '08-18' } as Record<string, string>)[o.name] ?? 'x';
       const argv = 'value' in o ? [`--${o.name}`, value] : [`--${o.name}`];
       // options of a subcommand are known to the parser, and belong to that subcommand
-      const sub = o.name === 'out' ? ['manifest', 'DIR'] : ['server', 'package', 'program', 'advertisement', 'enable', 'force'].includes(o.name) ? ['util'] : ['package-size', 'keep'].includes(o.name) ? ['selftest'] : o.name === 'scratch-mb' ? ['check'] : [];
+      const sub = o.name === 'out' ? ['manifest', 'DIR'] : ['server', 'package', 'program', 'advertisement', 'enable', 'force', 'readiness', 'check-advertisement', 'json', 'csv', 'collection', 'bandwidth-mbps', 'work-hours'].includes(o.name) ? ['util'] : ['package-size', 'keep'].includes(o.name) ? ['selftest'] : o.name === 'scratch-mb' ? ['check'] : [];
       expect(() => parseArgs([...sub, ...argv]), o.name).not.toThrow();
     }
   });

@@ -849,15 +849,22 @@ describe('zticache util: each failure its own code, with the WMI error and its H
   it('the usage text, as the script printed it with no arguments, with /force', () => {
     expect(utilUsage()).toEqual([
       'Usage: zticache util [/server:NAME] [/package:ID /program:NAME] [/advertisement:ID] [/enable:true|false] [/force] [/what-if]',
+      '       zticache util /readiness /advertisement:ID [/check-advertisement:ID] [/json | /csv]',
+      '       zticache util /collection:"NAME" /package:ID [/scratch-mb:MB] [/force] [/what-if]',
       '  /server:         SMS provider server (default: this server)',
       '  /package:        OS package ID (with /program)',
       '  /program:        OS program name (with /package)',
       '  /advertisement:  OS advertisement ID',
       '  /enable:         true or yes: download and execute, program runs zticache.exe; false or no: back to osdlaunch.exe',
-      '  /force           also change a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is not an OS package, or enable while zticache.exe is not in the package source',
+      '  /force           also change a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is not an OS package, or enable while zticache.exe is not in the package source; with /collection, create it beside one of that name',
+      '  /readiness       the advertisement\'s clients by state, the check\'s results, the mandatory time, the clients at risk',
+      '  /collection:     create the document\'s collection for /package: Windows 2000 or later, free space for the package and /scratch-mb',
+      '  /bandwidth-mbps: the rate the download may take, for the schedule check; /work-hours:08-18 the working hours',
       'Examples:',
       '  zticache util /advertisement:XXX20001 /enable:true',
       '  zticache util /package:XXX00001 /program:"Install XP" /enable:false',
+      '  zticache util /collection:"Deploy XP with Download and Execute" /package:XXX00001 /what-if',
+      '  zticache util /readiness /advertisement:XXX20001 /check-advertisement:XXX20002 /csv > ready.csv',
     ]);
   });
 });
