@@ -191,11 +191,12 @@ export const readAdvertTimes = (advertByPath: SmsObject): AdvertTimes => advertT
 
 /**
  * What a collection's rules (its MOF text, got by path: CollectionRules is lazy) say of free
- * space: the largest "FreeSpace > N" (or >=) of its query rules on the logical-disk inventory.
+ * space: the largest "FreeSpace > N" (or >=) of its query rules on the logical-disk inventory;
+ * none where no rule names it, or the collection has no rules.
  */
 export function freeSpaceLimit(collection: MofInstance): FreeSpaceLimit {
+  // got by path, a collection without rules has none in its text (NULL is left out)
   const rules = mofProp(collection, 'CollectionRules');
-  if (rules === undefined) return { kind: 'unknown', why: 'the collection was read without its rules' };
   let best: number | undefined;
   for (const r of Array.isArray(rules) ? rules : []) {
     if (!r || typeof r !== 'object' || Array.isArray(r)) continue;
