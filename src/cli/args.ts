@@ -98,7 +98,7 @@ export const OPTIONS = [
   { name: 'check-advertisement', value: 'ID', default: '', help: '`zticache util --readiness` only: the advertisement of `zticache check`, whose results say which clients hold the package intact' },
   { name: 'json', default: '', help: '`zticache util --readiness` only: the report as one JSON document' },
   { name: 'csv', default: '', help: '`zticache util --readiness` only: the report as CSV, one row a client, for a spreadsheet' },
-  { name: 'collection', value: 'NAME', default: '', help: '`zticache util` only: with `--package`, create the document\'s collection: Windows 2000 or later with more free space on the system drive than the package plus `--scratch-mb`; `--what-if` prints its WQL' },
+  { name: 'collection', value: 'NAME', default: '', help: '`zticache util` only: with `--package`, create the document\'s collection: Windows 10 x64 or later (what zticache.exe runs on) with more free space on the system drive than the package plus `--scratch-mb`; `--what-if` prints its WQL' },
   { name: 'bandwidth-mbps', value: 'N', default: '', help: '`zticache util` only: the rate the network can give the download, in Mbit/s: the schedule check says whether the window fits' },
   { name: 'work-hours', value: 'HH-HH', default: '`08-18`', help: '`zticache util` only: working hours, Monday to Friday, local time: a start time inside them is warned of' },
   { name: 'package-size', value: 'MB', default: '', help: '`zticache selftest` only: check that a package of this size fits in the client cache and on PackageSource\'s volume' },

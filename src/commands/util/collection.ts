@@ -1,12 +1,15 @@
 // `zticache util /collection:"NAME" /package:ID`: the document's first activity, "Defining
-// Collections", as a command. The query rule selects the computers that run Windows 2000 or later
-// (the OSD Feature Pack's Advanced Client runs on nothing older) and whose system drive has more
-// free space than the package (SMS_Package.PackageSize, in KB) plus the scratch space
-// (/scratch-mb, the document's 500 MB), rounded up to 256 MB: a package of 1.5 GB gives the
-// document's "more than 2 GB". The free space is the logical-disk inventory
+// Collections", as a command. The query rule selects the computers the OS program can run on and
+// whose system drive has more free space than the package (SMS_Package.PackageSize, in KB) plus
+// the scratch space (/scratch-mb, the document's 500 MB), rounded up to 256 MB: a package of
+// 1.5 GB gives the document's "more than 2 GB". The OS floor differs from the document's
+// "Windows 2000 or later", which was ZTICache.vbs's: the program is zticache.exe now, which embeds
+// Node.js and starts on Windows 10 x64 or later only (older Windows ends it with exit code 216
+// before any of its code runs: no log, no event, no OS install), so the rule asks for NT 10
+// workstations on an x64-based PC; a client left out for that is one that could never run it. The free space is the logical-disk inventory
 // (SMS_G_System_LOGICAL_DISK.FreeSpace, in MB) of the drive the operating-system inventory names
-// as the system drive, or C: where the inventory does not name one (Windows 2000 does not report
-// SystemDrive). Unlike the console, every check runs before the first write (the package there,
+// as the system drive, or C: where the inventory does not name one (a site whose hardware
+// inventory leaves Win32_OperatingSystem.SystemDrive out). Unlike the console, every check runs before the first write (the package there,
 // its size known, no collection of that name), the package and the name are checked again right
 // before it, and a failure after the collection was written deletes it again: all or nothing.
 
@@ -20,9 +23,9 @@ import { failure, step } from './steps.js';
 
 /** what the rule rounds the free-space threshold up to, in MB */
 export const THRESHOLD_STEP_MB = 256;
-/** the oldest Windows the OS package's program runs on: Windows 2000 (NT 5.0), the Advanced Client's floor */
-export const OS_FLOOR = { name: 'Windows 2000', major: 5 } as const;
-/** NT major versions of Windows from the floor on, as SMS_R_System.OperatingSystemNameandVersion spells them */
+/** the oldest Windows the OS program (zticache.exe, Node.js inside) starts on: Windows 10 (NT 10.0; Windows 11 too), x64 */
+export const OS_FLOOR = { name: 'Windows 10 x64', major: 10 } as const;
+/** NT major versions of Windows, as SMS_R_System.OperatingSystemNameandVersion spells them ("Microsoft Windows NT Workstation 10.0") */
 const NT_MAJORS = [5, 6, 10];
 /** All Systems: what a new collection is limited to where the site asks for a limit (ConfigMgr 2012 and later) */
 export const ALL_SYSTEMS = 'SMS00001';
@@ -37,14 +40,16 @@ export function thresholdMb(packageKb: number, scratchMb: number): number {
   return Math.ceil(needed / THRESHOLD_STEP_MB) * THRESHOLD_STEP_MB;
 }
 
-/** The query rule's WQL: Windows 2000 or later, and more than `mb` MB free on the system drive. */
+/** The query rule's WQL: the OS floor on an x64-based PC, and more than `mb` MB free on the system drive. */
 export function collectionWql(mb: number): string {
   const os = NT_MAJORS.filter((m) => m >= OS_FLOOR.major).map((m) => `SMS_R_System.OperatingSystemNameandVersion like "Microsoft Windows NT Workstation ${m}.%"`).join(' or ');
   return [
     'select SMS_R_System.ResourceId, SMS_R_System.ResourceType, SMS_R_System.Name, SMS_R_System.SMSUniqueIdentifier, SMS_R_System.ResourceDomainORWorkgroup, SMS_R_System.Client from SMS_R_System',
     'inner join SMS_G_System_OPERATING_SYSTEM on SMS_G_System_OPERATING_SYSTEM.ResourceID = SMS_R_System.ResourceId',
     'inner join SMS_G_System_LOGICAL_DISK on SMS_G_System_LOGICAL_DISK.ResourceID = SMS_R_System.ResourceId',
+    'inner join SMS_G_System_COMPUTER_SYSTEM on SMS_G_System_COMPUTER_SYSTEM.ResourceID = SMS_R_System.ResourceId',
     `where (${os})`,
+    'and SMS_G_System_COMPUTER_SYSTEM.SystemType = "x64-based PC"',
     'and (SMS_G_System_LOGICAL_DISK.DeviceID = SMS_G_System_OPERATING_SYSTEM.SystemDrive or (SMS_G_System_OPERATING_SYSTEM.SystemDrive is null and SMS_G_System_LOGICAL_DISK.DeviceID = "C:"))',
     `and SMS_G_System_LOGICAL_DISK.FreeSpace > ${mb}`,
   ].join(' ');

@@ -48,15 +48,17 @@ describe('the document\'s collection: the free-space threshold from the package\
     expect(thresholdMb(3 * GB, 1000)).toBe(4096);
   });
 
-  it('selects Windows 2000 or later (NT 5, 6, 10 workstations) and the system drive\'s free space (C: where the inventory names none)', () => {
+  it('selects what zticache.exe runs on (NT 10 workstations, x64: older Windows ends it with 216 before its code runs) and the system drive\'s free space (C: where the inventory names none)', () => {
     const wql = collectionWql(2048);
     expect(wql).toBe('select SMS_R_System.ResourceId, SMS_R_System.ResourceType, SMS_R_System.Name, SMS_R_System.SMSUniqueIdentifier, SMS_R_System.ResourceDomainORWorkgroup, SMS_R_System.Client from SMS_R_System'
       + ' inner join SMS_G_System_OPERATING_SYSTEM on SMS_G_System_OPERATING_SYSTEM.ResourceID = SMS_R_System.ResourceId'
       + ' inner join SMS_G_System_LOGICAL_DISK on SMS_G_System_LOGICAL_DISK.ResourceID = SMS_R_System.ResourceId'
-      + ' where (SMS_R_System.OperatingSystemNameandVersion like "Microsoft Windows NT Workstation 5.%" or SMS_R_System.OperatingSystemNameandVersion like "Microsoft Windows NT Workstation 6.%" or SMS_R_System.OperatingSystemNameandVersion like "Microsoft Windows NT Workstation 10.%")'
+      + ' inner join SMS_G_System_COMPUTER_SYSTEM on SMS_G_System_COMPUTER_SYSTEM.ResourceID = SMS_R_System.ResourceId'
+      + ' where (SMS_R_System.OperatingSystemNameandVersion like "Microsoft Windows NT Workstation 10.%")'
+      + ' and SMS_G_System_COMPUTER_SYSTEM.SystemType = "x64-based PC"'
       + ' and (SMS_G_System_LOGICAL_DISK.DeviceID = SMS_G_System_OPERATING_SYSTEM.SystemDrive or (SMS_G_System_OPERATING_SYSTEM.SystemDrive is null and SMS_G_System_LOGICAL_DISK.DeviceID = "C:"))'
       + ' and SMS_G_System_LOGICAL_DISK.FreeSpace > 2048');
-    expect(wql).not.toMatch(/Workstation 4\./);
+    expect(wql).not.toMatch(/Workstation [456]\./);
     // what the schedule check reads back from it
     expect(freeSpaceLimit({ __class: 'SMS_Collection', CollectionRules: [{ __class: 'SMS_CollectionRuleQuery', QueryExpression: wql }] })).toEqual({ kind: 'limited', mb: 2048 });
   });
@@ -71,16 +73,16 @@ describe('zticache util /collection:NAME /package:ID', () => {
     expect(made.CollectionID).toBe('MTN00100');
     expect(made.LimitToCollectionID).toBe('SMS00001');
     expect(made.OwnedByThisSite).toBe(true);
-    expect(made.Comment).toBe('Created by zticache util for package XXX00001: Windows 2000 or later with more than 2048 MB free (the package, 1572864 KB, and 500 MB of scratch space)');
-    expect(made.CollectionRules).toEqual([{ __class: 'SMS_CollectionRuleQuery', RuleName: 'Windows 2000 or later with more than 2048 MB free', QueryExpression: collectionWql(2048) }]);
+    expect(made.Comment).toBe('Created by zticache util for package XXX00001: Windows 10 x64 or later with more than 2048 MB free (the package, 1572864 KB, and 500 MB of scratch space)');
+    expect(made.CollectionRules).toEqual([{ __class: 'SMS_CollectionRuleQuery', RuleName: 'Windows 10 x64 or later with more than 2048 MB free', QueryExpression: collectionWql(2048) }]);
     expect(site.links).toEqual([]);
     expect(site.calls).toEqual(['SMS_Collection.AddMembershipRule', 'SMS_Collection.RequestRefresh']);
     expect(r.lines).toEqual([
       'Connecting to SMS provider server SERVER1 and site MTN.',
       'Package XXX00001 (XP Master): 1572864 KB; with 500 MB of scratch space the collection requires more than 2048 MB free on the system drive.',
-      'Query rule "Windows 2000 or later with more than 2048 MB free":',
+      'Query rule "Windows 10 x64 or later with more than 2048 MB free":',
       collectionWql(2048),
-      'Created collection MTN00100 "Deploy XP with Download and Execute" (limited to SMS00001, All Systems) with the query rule "Windows 2000 or later with more than 2048 MB free".',
+      'Created collection MTN00100 "Deploy XP with Download and Execute" (limited to SMS00001, All Systems) with the query rule "Windows 10 x64 or later with more than 2048 MB free".',
       'Its membership is being evaluated: check its members in the console before you advertise to it (the document: "verify that the collection contains the appropriate results").',
     ]);
   });
