@@ -561,12 +561,34 @@ describe('zticache util: the command', () => {
     expect(lines).toEqual(utilUsage());
     expect(progIds).toEqual(['WbemScripting.SWbemLocator']);
     expect(servers).toEqual(['.']);
-    for (const given of [['/server:SCCM01'], ['/advertisement:XXX20001', '/enable:true'], ['/package:X', '/program:Y', '/enable:false']]) {
+    for (const given of [['/server:SCCM01'], ['/advertisement:XXX20001', '/enable:true'], ['/package:X', '/program:Y', '/enable:false'], ['/readiness', '/advertisement:A'], ['/collection:C', '/package:P'], ['/readiness', '/advertisement:A', '/json'], ['/readiness', '/advertisement:A', '/csv']]) {
       lines.length = 0;
       servers.length = 0;
       await expect(utilCommand(parseArgs(['util', ...given]), unreachable(progIds, servers), (l) => lines.push(l), RT)).rejects.toMatchObject({ exitCode: ExitCode.SMS_PROVIDER_UNAVAILABLE });
       expect(lines, given.join(' ')).toEqual([]);
       expect(servers).toEqual([given[0] === '/server:SCCM01' ? 'SCCM01' : '.']);
+    }
+  });
+
+  it('/json and /csv together are USAGE, before connecting', async () => {
+    const progIds: string[] = [];
+    const servers: Variant[] = [];
+    await expect(utilCommand(parseArgs(['util', '/readiness', '/advertisement:A', '/json', '/csv']), unreachable(progIds, servers), () => {}, RT)).rejects.toMatchObject({ exitCode: ExitCode.USAGE, message: 'zticache util: /json or /csv, not both' });
+    expect(servers).toEqual([]);
+  });
+
+  it('hands every planning option to the command: /readiness with its advertisement and format, /collection with its numbers', async () => {
+    const site = memorySite({ packages: [{ PackageID: 'P', Name: 'XP', PackageSize: 1024 * 1024 }] });
+    const lines: string[] = [];
+    const platform = { createObject: () => ({}) } as unknown as Platform;
+    const mod = await import('../../../src/commands/util/site.js');
+    const spy = vi.spyOn(mod, 'connectSms').mockReturnValue(site);
+    try {
+      await utilCommand(parseArgs(['util', '/collection:C', '/package:P', '/scratch-mb:1000', '/what-if']), platform, (l) => lines.push(l), RT);
+      expect(lines).toContain('Package P (XP): 1048576 KB; with 1000 MB of scratch space the collection requires more than 2048 MB free on the system drive.');
+      expect(site.putCalls).toBe(0);
+    } finally {
+      spy.mockRestore();
     }
   });
 });
@@ -858,7 +880,7 @@ describe('zticache util: each failure its own code, with the WMI error and its H
       '  /enable:         true or yes: download and execute, program runs zticache.exe; false or no: back to osdlaunch.exe',
       '  /force           also change a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is not an OS package, or enable while zticache.exe is not in the package source; with /collection, create it beside one of that name',
       '  /readiness       the advertisement\'s clients by state, the check\'s results, the mandatory time, the clients at risk',
-      '  /collection:     create the document\'s collection for /package: Windows 2000 or later, free space for the package and /scratch-mb',
+      '  /collection:     create the document\'s collection for /package: Windows 10 x64 or later (zticache.exe\'s floor), free space for the package and /scratch-mb',
       '  /bandwidth-mbps: the rate the download may take, for the schedule check; /work-hours:08-18 the working hours',
       'Examples:',
       '  zticache util /advertisement:XXX20001 /enable:true',
