@@ -9,7 +9,7 @@ import { ZtiError } from '../core/errors.js';
 import type { Mode } from '../core/types.js';
 import { MANIFEST_NAME } from './defaults.js';
 import { deviceName } from '../names/windows.js';
-import { DEFAULT_EVENT_SOURCE, DEFAULT_LAUNCHER, DEFAULT_PARALLEL, DEFAULT_SCRATCH_MB } from './defaults.js';
+import { DEFAULT_EVENT_SOURCE, DEFAULT_LAUNCHER, DEFAULT_MIF_VERSION, DEFAULT_PARALLEL, DEFAULT_SCRATCH_MB } from './defaults.js';
 
 
 export interface Args {
@@ -87,7 +87,7 @@ export const OPTIONS = [
   { name: 'status-mif', value: 'NAME', default: '', help: 'on a failure before the launcher starts, write the program status MIF `%windir%\\NAME` (POSIX: in the default log folder, wherever --log points) with the one-line error, for the ConfigMgr console' },
   { name: 'mif-publisher', value: 'TEXT', default: '`zticache`', help: 'the status MIF\'s Manufacturer (the package\'s Reporting tab: Publisher)' },
   { name: 'mif-product', value: 'TEXT', default: '`zticache`', help: 'the status MIF\'s Product (Reporting tab: Name)' },
-  { name: 'mif-version', value: 'TEXT', default: 'the version of zticache', help: 'the status MIF\'s Version (Reporting tab: Version)' },
+  { name: 'mif-version', value: 'TEXT', default: `\`${DEFAULT_MIF_VERSION}\``, help: 'the status MIF\'s Version (Reporting tab: Version); fixed, so that a newer zticache.exe still matches' },
   { name: 'out', value: 'FILE', default: '`DIR\\zticache.sha256`', help: '`zticache manifest DIR` only: where to write the manifest' },
   { name: 'server', value: 'NAME', default: 'this computer', help: '`zticache util` only: the SMS provider server' },
   { name: 'package', value: 'ID', default: '', help: '`zticache util` only: the OS package (with `--program`)' },

@@ -17,3 +17,8 @@ export const POSIX_STATE_DIR = '/var/lib/zticache';
 export const MANIFEST_NAME = 'zticache.sha256';
 /** `zticache check`: the scratch space the OS install needs beside the package, in MB (the document's "about 500 MB") */
 export const DEFAULT_SCRATCH_MB = 500;
+/**
+ * The status MIF's Version: fixed, so that upgrading zticache.exe never breaks the match with the
+ * package's Reporting tab (enter it there as Version)
+ */
+export const DEFAULT_MIF_VERSION = '1.0';

@@ -9,7 +9,7 @@ import type { Mode } from '../core/types.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { ZtiError } from '../core/errors.js';
 import type { StatusMif } from '../log/status-mif.js';
-import { DEFAULT_EVENT_SOURCE, DEFAULT_LAUNCHER, DEFAULT_PARALLEL, LOG_NAME, NATIVE_NAME, POSIX_STATE_DIR, STATE_NAME } from './defaults.js';
+import { DEFAULT_EVENT_SOURCE, DEFAULT_LAUNCHER, DEFAULT_PARALLEL, LOG_NAME, NATIVE_NAME, POSIX_STATE_DIR, STATE_NAME, DEFAULT_MIF_VERSION } from './defaults.js';
 
 export interface Runtime {
   platform: NodeJS.Platform;
@@ -20,7 +20,7 @@ export interface Runtime {
   cwd: string;
   /** the script node runs (dist/zticache.cjs) when not packaged */
   scriptPath?: string;
-  /** zticache's own version (the status MIF's default Version) */
+  /** zticache's own version (the log's first line) */
   version?: string;
 }
 
@@ -126,7 +126,7 @@ export function resolveOptions(args: Args, rt: Runtime): Options {
     file: p.join(windows ? rt.env.windir || rt.env.SystemRoot || rt.env.SYSTEMROOT || `${systemDrive}\\Windows` : p.dirname(logPath(rt, undefined, target)!), args.statusMif),
     publisher: args.mifPublisher ?? 'zticache',
     product: args.mifProduct ?? 'zticache',
-    version: args.mifVersion ?? rt.version ?? '',
+    version: args.mifVersion ?? DEFAULT_MIF_VERSION,
   };
 
   return {

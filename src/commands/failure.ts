@@ -2,13 +2,16 @@
 // code and words; anything else is a bug, INTERNAL, with the stack in the log. And what asks a
 // command to stop.
 
-import { ExitCode, exitCodeTable } from '../core/exit-codes.js';
+import { codeHeading, ExitCode } from '../core/exit-codes.js';
 import { ZtiError } from '../core/errors.js';
 
-/** The one line a failure is known by: its name, its words, its system code. */
+/**
+ * The one line a failure is known by: its name and its way out first (what the console's 128
+ * characters of a status MIF must carry), then its words and its system code.
+ */
 export function failureLine(err: unknown): string {
-  if (err instanceof ZtiError) return `${exitCodeTable.find((r) => r.code === err.exitCode)?.name ?? err.exitCode}: ${err.describe()}`;
-  return `INTERNAL: ${err instanceof Error ? err.message : String(err)}`;
+  if (err instanceof ZtiError) return `${codeHeading(err.exitCode) ?? err.exitCode}: ${err.describe()}`;
+  return `${codeHeading(ExitCode.INTERNAL)}: ${err instanceof Error ? err.message : String(err)}`;
 }
 
 export function report(err: unknown, log: { error(m: string): void }): number {

@@ -52,6 +52,55 @@ const table = [
 type Row = (typeof table)[number];
 type Name = Row[0];
 
+/**
+ * Each code's way out in a few words, first in the status MIF's 128 characters (the console shows
+ * no more) and in the README's table of what to do when a run fails, which says it at length.
+ */
+const WAY_OUT: Readonly<Record<Name, string>> = {
+  USAGE: 'fix the command line',
+  SOURCE_MISSING: 'check the cache folder, run again',
+  SOURCE_NOT_FOLDER: 'give the package folder',
+  SOURCE_EMPTY: 'download the package again',
+  SOURCE_HAS_LINK: 'remove the link from the package',
+  OVERLAP: 'give a target outside the package',
+  TARGET_UNSAFE: 'remove the named folder or give another',
+  NO_SPACE: 'free space, run again',
+  JOURNAL_CONFLICT: 'do what the log says, run again',
+  STAGE_FAILED: 'run again',
+  GUARD_FAILED: 'run again',
+  VERIFY_FAILED: 'download the package again',
+  LAUNCHER_MISSING: 'fix the launcher in the package',
+  LAUNCH_FAILED: 'allow the launcher, run again',
+  MANIFEST_UNREADABLE: 'fix the manifest in the package',
+  RUN_IN_PROGRESS: 'wait for the other run',
+  STATE_UNSAFE: 'an admin deletes the state folder',
+  MANIFEST_NOT_WRITTEN: 'fix the named file, run again',
+  WINDOWS_LAYER_FAILED: 'run zticache selftest',
+  SOURCE_IS_VOLUME_ROOT: 'put the package in a folder',
+  SMS_PROVIDER_UNAVAILABLE: 'check /server and your rights',
+  SMS_OBJECT_NOT_FOUND: 'check the ID',
+  SMS_CHANGE_REFUSED: 'check your rights on the site',
+  CLIENT_CACHE_UNAVAILABLE: 'run elevated on a ConfigMgr client',
+  STOPPED: 'run again',
+  NAME_UNUSABLE: 'rename it on the distribution point',
+  NAME_CLASH: 'rename one on the distribution point',
+  SHORT_NAME_CLASH: 'rename one on the distribution point',
+  SMS_NOT_OSD_PROGRAM: 'check the advertisement, or /force',
+  SELFTEST_FAILED: 'fix what the check names',
+  SOURCE_MIXED: 'clear the cache entry, download again',
+  CACHE_TOO_SMALL: 'raise the client cache',
+  SMS_STAGER_NOT_IN_SOURCE: 'add zticache.exe to the package',
+  SMS_OBJECT_CHANGED: 'run the command again',
+  SMS_FAILED_AFTER_WRITE: 'run again, or paste the undo',
+  INTERNAL: 'report it with the log',
+};
+
+/** A code's name and its way out, as the status MIF starts: `NO_SPACE (free space, run again)`; undefined for a code not of zticache's. */
+export function codeHeading(code: number): string | undefined {
+  const row = table.find((r) => r[1] === code);
+  return row && `${row[0]} (${WAY_OUT[row[0]]})`;
+}
+
 export const ExitCode = Object.fromEntries(table.map(([name, code]) => [name, code])) as { readonly [R in Row as R[0]]: R[1] };
 
 export type ExitCode = Row[1];

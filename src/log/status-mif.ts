@@ -22,8 +22,21 @@ export interface StatusMif {
 /** The Description's room in the MIF (TYPE = STRING(128)). */
 export const MIF_DESCRIPTION_MAX = 128;
 
-/** A DMI string literal: control characters shown as \uXXXX (format.ts), then backslash and quote escaped. */
-const literal = (v: string) => `"${printable(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+/**
+ * A DMI string literal's inside, at most `size` characters as written: each character shown as
+ * format.ts shows it (a control character as \uXXXX), then backslash and quote escaped; cut
+ * between characters, never inside an escape, so that the value the client reads fits its
+ * STRING(size) however many backslashes a path holds.
+ */
+export function fitted(value: string, size: number): string {
+  let out = '';
+  for (const c of value) {
+    const enc = printable(c).replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+    if (out.length + enc.length > size) break;
+    out += enc;
+  }
+  return out;
+}
 
 function attribute(name: string, id: number, size: number, value: string): string[] {
   return [
@@ -33,7 +46,7 @@ function attribute(name: string, id: number, size: number, value: string): strin
     '      ACCESS = READ-ONLY',
     '      STORAGE = SPECIFIC',
     `      TYPE = STRING(${size})`,
-    `      VALUE = ${literal(value.slice(0, size))}`,
+    `      VALUE = "${fitted(value, size)}"`,
     '    END ATTRIBUTE',
   ];
 }

@@ -140,8 +140,8 @@ describe('a run asked to stop before its launcher', () => {
       expect(log).toMatch(/zticache finished in .*: failed, STOPPED; exit code 900000025/);
       // a stop before the launcher is a failure before the launcher: the console learns it from the MIF
       const mif = path.join(path.dirname(s.log), 'ZTICache.mif');
-      expect(fs.readFileSync(mif, 'latin1')).toMatch(/VALUE = "STOPPED: zticache was asked to stop \(SIGTERM\) before its launcher started/);
-      expect(log).toContain(`Wrote the status MIF ${mif} (Failed: STOPPED: `);
+      expect(fs.readFileSync(mif, 'latin1')).toMatch(/VALUE = "STOPPED \(run again\): zticache was asked to stop \(SIGTERM\) before its launcher started/);
+      expect(log).toContain(`Wrote the status MIF ${mif} (Failed: STOPPED (run again): `);
       fs.rmSync(mif);
       const again = await zticache(args);
       expect(again.code, again.out).toBe(0);

@@ -8,7 +8,7 @@ import { journalFileFor } from '../../src/plan/journal.js';
 import { spawnSync } from 'node:child_process';
 import { mainWith, realFs, rt } from '../helpers/seams.js';
 import { winNames } from '../helpers/names.js';
-import { escapeRegExp, expectExit, itProcess, makePackage, makeTree, mountTmpfs, needs, readReport, scene, snapshot, VERSION, zticache, zticacheProcess } from '../helpers/fixtures.js';
+import { expectExit, itProcess, makePackage, makeTree, mountTmpfs, needs, readReport, scene, snapshot, VERSION, zticache, zticacheProcess } from '../helpers/fixtures.js';
 
 /** Runs zticache, expects the code, and checks that neither the source nor MININT changed. */
 async function refuses(s: ReturnType<typeof scene>, args: string[], code: number, message: RegExp) {
@@ -436,7 +436,7 @@ describe('the status MIF where others could plant something (POSIX: the default 
     expectExit(await zticache([...refused, '--what-if']), ExitCode.USAGE);
     expect(fs.existsSync(mifOf(s))).toBe(false);
     expectExit(await zticache(refused), ExitCode.USAGE);
-    expect(fs.readFileSync(mifOf(s), 'latin1')).toMatch(/VALUE = "USAGE: --log .*z\.log is inside the package/);
+    expect(fs.readFileSync(mifOf(s), 'latin1')).toMatch(/VALUE = "USAGE \(fix the command line\): --log .*z\.log is inside the package/);
   });
 
   it('--what-if writes none even where the MIF\'s folder exists (as %windir% always does)', async () => {
@@ -447,16 +447,20 @@ describe('the status MIF where others could plant something (POSIX: the default 
     expect(fs.existsSync(mifOf(s))).toBe(false);
     // the control: without --what-if the same refusal writes it there
     expectExit(await zticache(failing(s)), ExitCode.LAUNCHER_MISSING);
-    expect(fs.readFileSync(mifOf(s), 'latin1')).toMatch(/VALUE = "LAUNCHER_MISSING: /);
+    expect(fs.readFileSync(mifOf(s), 'latin1')).toMatch(/VALUE = "LAUNCHER_MISSING \(fix the launcher in the package\): /);
   });
 
-  it('the shipped program sets the MIF\'s Version to its own version (the Reporting tab must match it)', async () => {
+  it('the shipped program sets the MIF\'s Version to the fixed default, never its own version (the Reporting tab must keep matching a newer zticache.exe)', async () => {
     const s = scene();
     makePackage(s.source);
-    const r = await zticacheProcess(failing(s)); // the built CLI as it ships, not main() handed a version
+    const r = await zticacheProcess(failing(s)); // the built CLI as it ships, not main() handed options
     expectExit(r, ExitCode.LAUNCHER_MISSING);
-    expect(VERSION).toMatch(/^\d+\.\d+\.\d+/);
-    expect(fs.readFileSync(mifOf(s), 'latin1')).toMatch(new RegExp(`NAME = "Version"\r\n {6}ID = 3\r\n(?:.*\r\n){3}.*VALUE = "${escapeRegExp(VERSION)}"`));
+    const version = /NAME = "Version"\r\n {6}ID = 3\r\n(?:.*\r\n){3}.*VALUE = "([^"]*)"/.exec(fs.readFileSync(mifOf(s), 'latin1'))?.[1];
+    expect(version).toBe('1.0');
+    expect(version).not.toBe(VERSION);
+    // and --mif-version is what the Reporting tab says
+    expectExit(await zticacheProcess([...failing(s), '--mif-version', 'XP 2.5']), ExitCode.LAUNCHER_MISSING);
+    expect(fs.readFileSync(mifOf(s), 'latin1')).toContain('VALUE = "XP 2.5"');
   });
 
   itProcess('a launcher that is there but cannot be started (its interpreter is missing) writes one: LAUNCH_FAILED, after the staging', async () => {
@@ -466,7 +470,7 @@ describe('the status MIF where others could plant something (POSIX: the default 
     const r = await zticacheProcess([...s.args('--status-mif', 'ZTICache.mif', '--launch', 'run.sh')]);
     expectExit(r, ExitCode.LAUNCH_FAILED);
     expect(r.out).toMatch(/cannot start the launcher .*run\.sh \(ENOENT\)/);
-    expect(fs.readFileSync(mifOf(s), 'latin1')).toMatch(/VALUE = "LAUNCH_FAILED: cannot start the launcher /);
+    expect(fs.readFileSync(mifOf(s), 'latin1')).toMatch(/VALUE = "LAUNCH_FAILED \(allow the launcher, run again\): cannot start the launcher /);
   });
 
   it('a refusal under --what-if writes none; a launcher that fails to start writes one, with the default Version', async () => {
@@ -481,7 +485,7 @@ describe('the status MIF where others could plant something (POSIX: the default 
     const code = await mainWith({ fs: { rename: async (a, b) => { fs.rmSync(launcher, { force: true }); return realFs.rename(a, b); } } }, [...s.args('--status-mif', 'ZTICache.mif', '--launch', launcher)], rt(s.dir, { version: '9.8.7' }));
     expect(code).toBe(ExitCode.LAUNCH_FAILED);
     const mif = fs.readFileSync(mifOf(s), 'latin1');
-    expect(mif).toMatch(/VALUE = "LAUNCH_FAILED: /);
-    expect(mif).toMatch(/NAME = "Version"\r\n {6}ID = 3\r\n(?:.*\r\n){3}.*VALUE = "9\.8\.7"/);
+    expect(mif).toMatch(/VALUE = "LAUNCH_FAILED \(allow the launcher, run again\): /);
+    expect(mif).toMatch(/NAME = "Version"\r\n {6}ID = 3\r\n(?:.*\r\n){3}.*VALUE = "1\.0"/);
   });
 });

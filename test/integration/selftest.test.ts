@@ -41,7 +41,7 @@ describe('zticache selftest', () => {
     const code = await mainWith({ platform: { probes: lying } }, ['selftest', '--state-dir', state, '--status-mif', 'ZTICache.mif', '--keep'], rt(state));
     expect(code).toBe(ExitCode.SELFTEST_FAILED);
     const mif = fs.readFileSync(path.join(state, 'ZTICache.mif'), 'latin1');
-    expect(mif).toMatch(/VALUE = "SELFTEST_FAILED: how it is started: started in the background, no standard handles: exit code 7, not 5/);
+    expect(mif).toMatch(/VALUE = "SELFTEST_FAILED \(fix what the check names\): how it is started: started in the background, no standard handles: exit code 7/);
     const kept = sandboxes().filter((n) => !before.has(n));
     expect(kept).toHaveLength(1);
     expect(fs.existsSync(path.join(os.tmpdir(), kept[0]!, 'MININT', 'PackageSource', 'OSDLaunch.exe'))).toBe(true);
@@ -76,7 +76,7 @@ describe('zticache selftest', () => {
       fs.writeFileSync(path.join(m.target, 'old.txt'), 'an older PackageSource');
       // not the default target (POSIX has none), holding someone else's files: the real run refuses it, and so the selftest
       expect(await run(m)).toBe(ExitCode.SELFTEST_FAILED);
-      expect(logOf(m)).toMatch(/places: MININT and PackageSource: FAIL TARGET_UNSAFE: the target .*PackageSource exists, holds files and was not made by zticache .* Give a new or empty folder, or remove .* yourself/);
+      expect(logOf(m)).toMatch(/places: MININT and PackageSource: FAIL TARGET_UNSAFE \(remove the named folder or give another\): the target .*PackageSource exists, holds files and was not made by zticache .* Give a new or empty folder, or remove .* yourself/);
     });
 
     for (const [what, make, code] of [
@@ -88,7 +88,7 @@ describe('zticache selftest', () => {
         make(m);
         const r = await zticacheProcess(['selftest', '--state-dir', m.state, '--target', m.target], { cwd: m.dir });
         expect(r.code, r.out).toBe(ExitCode.SELFTEST_FAILED & 0xff);
-        expect(r.out).toMatch(new RegExp(`places: the state folder +FAIL +${code}: the state folder ${escapeRegExp(m.state)}`));
+        expect(r.out).toMatch(new RegExp(`places: the state folder +FAIL +${code} \\(an admin deletes the state folder\\): the state folder ${escapeRegExp(m.state)}`));
         expect(r.out).toMatch(/the selftest's log cannot be kept in .*selftest\.log \(the state folder cannot be used, see below\): this console is its only record/);
         expect(r.out).toMatch(/places: DACL of the state folder +SKIP/);
       });
@@ -98,14 +98,14 @@ describe('zticache selftest', () => {
       const file = machine();
       fs.writeFileSync(file.minint, 'a file where MININT goes');
       expect(await run(file)).toBe(ExitCode.SELFTEST_FAILED);
-      expect(logOf(file)).toMatch(/places: MININT and PackageSource: FAIL TARGET_UNSAFE: /);
+      expect(logOf(file)).toMatch(/places: MININT and PackageSource: FAIL TARGET_UNSAFE \(remove the named folder or give another\): /);
 
       const link = machine();
       const elsewhere = path.join(link.dir, 'elsewhere');
       fs.mkdirSync(elsewhere);
       fs.symlinkSync(elsewhere, link.minint);
       expect(await run(link)).toBe(ExitCode.SELFTEST_FAILED);
-      expect(logOf(link)).toMatch(/places: MININT and PackageSource: FAIL TARGET_UNSAFE: /);
+      expect(logOf(link)).toMatch(/places: MININT and PackageSource: FAIL TARGET_UNSAFE \(remove the named folder or give another\): /);
       expect(fs.readdirSync(elsewhere)).toEqual([]);
 
       const busy = machine();
@@ -114,8 +114,8 @@ describe('zticache selftest', () => {
       const stopped = await mainWith({ fs: failing('copyFile', 'EFAULT', 3), retry: fast }, ['--source', other, '--target', busy.target, '--state-dir', busy.state, '--launch', 'launch.js', '--mode', 'copy'], rt(busy.dir));
       expect(stopped).toBe(ExitCode.STAGE_FAILED);
       expect(await run(busy, '--status-mif', 'ZTICache.mif')).toBe(ExitCode.SELFTEST_FAILED);
-      expect(logOf(busy)).toMatch(new RegExp(`places: MININT and PackageSource: FAIL JOURNAL_CONFLICT: ${escapeRegExp(busy.target)} holds an unfinished staging from ${escapeRegExp(other)} .* Run zticache --source "${escapeRegExp(other)}" to finish it`));
-      expect(fs.readFileSync(path.join(busy.state, 'ZTICache.mif'), 'latin1')).toMatch(/SELFTEST_FAILED: places: MININT and PackageSource: JOURNAL_CONFLICT/);
+      expect(logOf(busy)).toMatch(new RegExp(`places: MININT and PackageSource: FAIL JOURNAL_CONFLICT \\(do what the log says, run again\\): ${escapeRegExp(busy.target)} holds an unfinished staging from ${escapeRegExp(other)} .* Run zticache --source "${escapeRegExp(other)}" to finish it`));
+      expect(fs.readFileSync(path.join(busy.state, 'ZTICache.mif'), 'latin1')).toMatch(/SELFTEST_FAILED \(fix what the check names\): places: MININT and PackageSource: JOURNAL_CONFLICT/);
     });
   });
 

@@ -17,7 +17,7 @@ import path from 'node:path';
 import type { Args } from '../../cli/args.js';
 import { DEFAULT_EVENT_SOURCE } from '../../cli/defaults.js';
 import { pathFor, resolveOptions, stateDirOf, type Options, type Runtime } from '../../cli/options.js';
-import { ExitCode } from '../../core/exit-codes.js';
+import { codeHeading, ExitCode } from '../../core/exit-codes.js';
 import { ZtiError } from '../../core/errors.js';
 import { fromRel, isInside } from '../../core/paths.js';
 import { createLog, type ClosableLog } from '../../log/logger.js';
@@ -126,7 +126,7 @@ export async function selftestCommand(args: Args, rt: Runtime): Promise<number> 
   for (const line of resultTable(results)) log.info(line);
   const first = firstFailure(results);
   const code = first ? ExitCode.SELFTEST_FAILED : 0;
-  if (first && opts.statusMif) log.info(writeStatusMif(platform.places, p, opts.statusMif, `SELFTEST_FAILED: ${first.check}: ${first.evidence}`));
+  if (first && opts.statusMif) log.info(writeStatusMif(platform.places, p, opts.statusMif, `${codeHeading(ExitCode.SELFTEST_FAILED)}: ${first.check}: ${first.evidence}`));
   const counts = (['PASS', 'FAIL', 'SKIP'] as const).map((s) => `${results.filter((r) => r.status === s).length} ${s}`).join(', ');
   (first ? log.error.bind(log) : log.info.bind(log))(`zticache selftest: ${counts}; exit code ${code}`);
   log.close();

@@ -51,7 +51,7 @@ describe('defaults', () => {
 
   it('the status MIF: %windir% (else %SystemRoot%, else the system drive\'s Windows), named by --status-mif, zticache\'s names unless given', () => {
     const env = { SystemDrive: 'D:', windir: 'E:\\WINNT', SystemRoot: 'F:\\Windows' };
-    expect(resolveOptions(parseArgs(['/status-mif:ZTICache.mif']), { ...win, env, version: '1.2.3' }).statusMif).toStrictEqual({ file: 'E:\\WINNT\\ZTICache.mif', publisher: 'zticache', product: 'zticache', version: '1.2.3' });
+    expect(resolveOptions(parseArgs(['/status-mif:ZTICache.mif']), { ...win, env, version: '1.2.3' }).statusMif).toStrictEqual({ file: 'E:\\WINNT\\ZTICache.mif', publisher: 'zticache', product: 'zticache', version: '1.0' });
     expect(resolveOptions(parseArgs(['/status-mif:z.mif']), { ...win, env: { SystemDrive: 'D:', SystemRoot: 'F:\\Windows' } }).statusMif!.file).toBe('F:\\Windows\\z.mif');
     expect(resolveOptions(parseArgs(['/status-mif:z.mif']), { ...win, env: { SystemDrive: 'D:' } }).statusMif!.file).toBe('D:\\Windows\\z.mif');
     const named = resolveOptions(parseArgs(['/status-mif:z.mif', '/mif-publisher:Contoso', '/mif-product:XP', '/mif-version:7']), win).statusMif!;

@@ -59,7 +59,7 @@ describe('the status MIF', () => {
     expect(await mainWith({}, s.args('--status-mif', 'ZTICache.mif', '--mif-publisher', 'Contoso'), rt(s.dir))).toBe(ExitCode.SOURCE_MISSING);
     const text = fs.readFileSync(mif, 'latin1');
     expect(text).toContain('VALUE = "Contoso"');
-    expect(text).toMatch(/VALUE = "SOURCE_MISSING: the source folder .*ABC00001 does not exist or cannot be read/);
+    expect(text).toMatch(/VALUE = "SOURCE_MISSING \(check the cache folder, run again\): the source folder \//);
     expect(fs.readFileSync(s.log, 'utf8')).toMatch(/Wrote the status MIF .*ZTICache\.mif \(Failed: SOURCE_MISSING/);
 
     fs.rmSync(mif);
@@ -77,7 +77,7 @@ describe('the status MIF', () => {
     expect(await mainWith({}, s.args(...inside, '--what-if'), rt(s.dir))).toBe(ExitCode.USAGE);
     expect(fs.existsSync(mif)).toBe(false);
     expect(await mainWith({}, s.args(...inside), rt(s.dir))).toBe(ExitCode.USAGE);
-    expect(fs.readFileSync(mif, 'latin1')).toMatch(/VALUE = "USAGE: --log .*zticache\.log is inside the package/);
+    expect(fs.readFileSync(mif, 'latin1')).toMatch(/VALUE = "USAGE \(fix the command line\): --log .*zticache\.log is inside the package/);
   });
 
   it('goes through places when it has them: the folder opened, the file rewritten there, the folder released, even when the write fails', () => {
@@ -95,7 +95,7 @@ describe('the status MIF', () => {
       },
     }) as unknown as Places;
     const file = { ...m, file: '/var/mif/ZTICache.mif' };
-    const long = `STAGE_FAILED: ${'y'.repeat(200)}`;
+    const long = `STAGE_FAILED (run again): ${'y'.repeat(200)}`;
     expect(writeStatusMif(places(false), path.posix, file, long)).toBe(`Wrote the status MIF /var/mif/ZTICache.mif (Failed: ${long.slice(0, 128)})`);
     expect(calls).toEqual(['open /var/mif', `rewrite ZTICache.mif ${ansi(statusMifText(file, long, new Date())).length}`, 'release']);
     calls.length = 0;
