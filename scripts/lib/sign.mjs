@@ -5,7 +5,7 @@
 //                                outlives the certificate;
 // or, for a key that never leaves a certificate store or an HSM (signtool on Windows):
 //   ZTICACHE_SIGN_COMMAND        a command line the build runs with the file's path appended; it
-//                                must sign that file in place (README, "Signing").
+//                                must sign that file in place (docs/security.md, "Signing").
 // A PFX is signed with osslsigncode (Debian's package; builds exist for Windows too): SHA-256
 // digest, the file's description "zticache". Each signed file is checked for an attached signature
 // afterwards and gets its PE checksum set (the checksum is outside what Authenticode hashes). A
@@ -63,7 +63,7 @@ export function signFile(file, signing) {
       try {
         execFileSync('osslsigncode', args, { stdio: ['ignore', 'pipe', 'pipe'] });
       } catch (err) {
-        if (err.code === 'ENOENT') throw new SignError(`cannot sign ${name}: osslsigncode is not installed (Debian: apt-get install osslsigncode; on Windows see README, "Signing", for signtool)`);
+        if (err.code === 'ENOENT') throw new SignError(`cannot sign ${name}: osslsigncode is not installed (Debian: apt-get install osslsigncode; on Windows see docs/security.md, "Signing", for signtool)`);
         throw new SignError(`cannot sign ${name}: osslsigncode: ${reason(err)}`);
       }
       fs.copyFileSync(out, file);
