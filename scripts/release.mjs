@@ -2,7 +2,9 @@
 //   dist/release/zticache-<version>/   zticache.exe; koffi.node (the native module the exe carries
 //                                      and writes out at run time: not to deploy, here for hash
 //                                      rules and checks); LICENSE; THIRD-PARTY-NOTICES.txt; the
-//                                      CycloneDX SBOM zticache.cdx.json; README.md (the admin's);
+//                                      CycloneDX SBOM zticache.cdx.json; README.md (the admin's)
+//                                      and every page its links reach (CONTRIBUTING.md, docs/*.md,
+//                                      bench/README.md), so they work in the folder too;
 //                                      SHA256SUMS of them all (sha256sum -c);
 //   dist/release/zticache-<version>.zip (and .zip.sha256): that folder, written so that two clean
 //                                      builds of one commit give the same bytes (lib/zip.mjs; every
@@ -48,14 +50,21 @@ const files = {
   LICENSE: crlf(path.join(root, 'LICENSE')),
   'README.md': fs.readFileSync(path.join(root, 'README.md')),
 };
+// the pages the README links to, at the same relative paths, so its links work in the release
+const pages = ['CONTRIBUTING.md', 'bench/README.md', ...fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+for (const page of pages.sort()) files[page] = fs.readFileSync(path.join(root, page));
 const sha256 = (b) => createHash('sha256').update(b).digest('hex');
 files.SHA256SUMS = Buffer.from(Object.keys(files).sort().map((f) => `${sha256(files[f])}  ${f}\n`).join(''));
 
 fs.rmSync(folder, { recursive: true, force: true });
 fs.mkdirSync(folder, { recursive: true });
-for (const [f, bytes] of Object.entries(files)) fs.writeFileSync(path.join(folder, f), bytes);
+for (const [f, bytes] of Object.entries(files)) {
+  fs.mkdirSync(path.dirname(path.join(folder, f)), { recursive: true });
+  fs.writeFileSync(path.join(folder, f), bytes);
+}
 const zip = path.join(out, `${name}.zip`);
-writeZip(zip, [{ name: `${name}/` }, ...Object.entries(files).map(([f, data]) => ({ name: `${name}/${f}`, data }))], epoch());
+const folders = [...new Set(Object.keys(files).filter((f) => f.includes('/')).map((f) => `${path.posix.dirname(f)}/`))];
+writeZip(zip, [{ name: `${name}/` }, ...folders.map((d) => ({ name: `${name}/${d}` })), ...Object.entries(files).map(([f, data]) => ({ name: `${name}/${f}`, data }))], epoch());
 const zipSha = sha256(fs.readFileSync(zip));
 fs.writeFileSync(`${zip}.sha256`, `${zipSha}  ${name}.zip\n`);
 console.log(`released ${folder} (${Object.keys(files).length} files) and ${zip} (${(fs.statSync(zip).size / 1048576).toFixed(1)} MB, sha256 ${zipSha})`);
