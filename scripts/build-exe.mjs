@@ -15,7 +15,7 @@
 //   4. THIRD-PARTY-NOTICES.txt and the CycloneDX SBOM zticache.cdx.json beside it.
 // --koffi-node FILE carries a koffi.node signed elsewhere (a signed release's) instead of the
 // fetched one, once it is shown to be that very module plus a signature: so a signed release can be
-// checked by rebuilding (README, "Checking a release by rebuilding").
+// checked by rebuilding (docs/security.md, "A release to hand over").
 // pkg is not used: it needs base binaries from GitHub, which these machines cannot reach.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// node scripts/mutation-table.mjs [reports/mutation/mutation.json]: the README's rows for the files
+// node scripts/mutation-table.mjs [reports/mutation/mutation.json]: the rows of docs/testing.md for the files
 // of the last `npm run mutate` (score, killed + timeouts / survived / no coverage), then every
 // mutant left alive, by line, so that each is either killed by a test or listed as equivalent.
 import fs from 'node:fs';

@@ -2,7 +2,9 @@
 //   dist/release/zticache-<version>/   zticache.exe; koffi.node (the native module the exe carries
 //                                      and writes out at run time: not to deploy, here for hash
 //                                      rules and checks); LICENSE; THIRD-PARTY-NOTICES.txt; the
-//                                      CycloneDX SBOM zticache.cdx.json; README.md (the admin's);
+//                                      CycloneDX SBOM zticache.cdx.json; README.md (the admin's)
+//                                      and every page its links reach (CONTRIBUTING.md, docs/*.md,
+//                                      bench/README.md), so they work in the folder too;
 //                                      SHA256SUMS of them all (sha256sum -c);
 //   dist/release/zticache-<version>.zip (and .zip.sha256): that folder, written so that two clean
 //                                      builds of one commit give the same bytes (lib/zip.mjs; every
@@ -62,6 +64,9 @@ const files = {
   LICENSE: crlf(path.join(root, 'LICENSE')),
   'README.md': crlf(path.join(root, 'README.md')),
 };
+// the pages the README links to, at the same relative paths, so its links work in the release
+const pages = ['CONTRIBUTING.md', 'bench/README.md', ...fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+for (const page of pages.sort()) files[page] = fs.readFileSync(path.join(root, page));
 const sha256 = (b) => createHash('sha256').update(b).digest('hex');
 files.SHA256SUMS = Buffer.from(Object.keys(files).sort().map((f) => `${sha256(files[f])}  ${f}\n`).join(''));
 
@@ -72,8 +77,12 @@ const clean = () => {
 const forget = onStop(clean);
 try {
   fs.mkdirSync(partial(folder), { recursive: true });
-  for (const [f, bytes] of Object.entries(files)) fs.writeFileSync(path.join(partial(folder), f), bytes);
-  writeZip(partial(zip), [{ name: `${name}/` }, ...Object.entries(files).map(([f, data]) => ({ name: `${name}/${f}`, data }))], epoch());
+  for (const [f, bytes] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(partial(folder), f)), { recursive: true });
+    fs.writeFileSync(path.join(partial(folder), f), bytes);
+  }
+  const folders = [...new Set(Object.keys(files).filter((f) => f.includes('/')).map((f) => `${path.posix.dirname(f)}/`))];
+  writeZip(partial(zip), [{ name: `${name}/` }, ...folders.map((d) => ({ name: `${name}/${d}` })), ...Object.entries(files).map(([f, data]) => ({ name: `${name}/${f}`, data }))], epoch());
   fs.writeFileSync(partial(`${zip}.sha256`), `${sha256(fs.readFileSync(partial(zip)))}  ${name}.zip\n`);
   for (const f of released) {
     fs.rmSync(f, { recursive: true, force: true });

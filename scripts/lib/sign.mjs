@@ -5,7 +5,7 @@
 //                                outlives the certificate;
 // or, for a key that never leaves a certificate store or an HSM (signtool on Windows):
 //   ZTICACHE_SIGN_COMMAND        a command line the build runs with the file's path appended; it
-//                                must sign that file in place (README, "Signing").
+//                                must sign that file in place (docs/security.md, "Signing").
 //   ZTICACHE_SIGN_TIMEOUT        optional: seconds one signing may take (default 120), time-stamp included.
 // A PFX is signed with osslsigncode (Debian's package; builds exist for Windows too): SHA-256
 // digest, the file's description "zticache". Before that its certificate is read (openssl) and must
@@ -150,7 +150,7 @@ export async function signFile(file, signing) {
         try {
           await run('osslsigncode', args, { seconds });
         } catch (err) {
-          if (err.code === 'ENOENT') throw new SignError(`cannot sign ${name}: osslsigncode is not installed (Debian: apt-get install osslsigncode; on Windows see README, "Signing", for signtool)`);
+          if (err.code === 'ENOENT') throw new SignError(`cannot sign ${name}: osslsigncode is not installed (Debian: apt-get install osslsigncode; on Windows see docs/security.md, "Signing", for signtool)`);
           throw new SignError(err.timedOut ? late('osslsigncode') : `cannot sign ${name}: osslsigncode: ${reason(err)}`);
         }
       } finally {

@@ -1,5 +1,6 @@
 // What a security team is handed (npm run release) and whether its licences travel: the release
-// folder holds every file README's "Allow-listing" names, SHA256SUMS checks them, the zip holds the
+// folder holds every file docs/security.md's "Admitting zticache.exe" names, and every page the
+// README links to (its links work there too), SHA256SUMS checks them, the zip holds the
 // same bytes; THIRD-PARTY-NOTICES.txt holds the licence text of Node.js, of koffi.node and of
 // every package esbuild bundled (from the metafile, not from package.json), and the SBOM names
 // each with its version, package URL and the registry's SHA-512.
@@ -10,6 +11,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../helpers/fixtures.js';
+import { brokenLinks } from '../helpers/markdown.js';
 // @ts-expect-error: a build script, plain JavaScript
 import { bundledDirs, licenseTexts } from '../../scripts/lib/components.mjs';
 
@@ -42,6 +44,17 @@ function unzip(bytes: Buffer, times = new Set<number>()): Map<string, Buffer> {
   return out;
 }
 
+/** Everything under a folder, as relative paths with forward slashes, in name order; folders as `name/` when asked. */
+function listing(dir: string, folders = false, under = ''): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(path.join(dir, under), { withFileTypes: true })) {
+    const rel = under ? `${under}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(folders ? [`${rel}/`] : []), ...listing(dir, folders, rel));
+    else out.push(rel);
+  }
+  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 const metafile = () => JSON.parse(fs.readFileSync(path.join(DIST, 'zticache.meta.json'), 'utf8'));
 const packageOf = (dir: string) => JSON.parse(fs.readFileSync(path.join(ROOT, dir, 'package.json'), 'utf8')) as { name: string; version: string };
 
@@ -53,8 +66,15 @@ describe('npm run release', () => {
     await execa(process.execPath, [path.join(ROOT, 'scripts', 'release.mjs'), '--out', out], { cwd: ROOT });
   }, 120_000);
 
-  it('makes zticache-<version>/ with the exe, koffi.node, LICENSE, the notices, the SBOM, the README and SHA256SUMS, nothing else', () => {
-    expect(fs.readdirSync(folder()).sort()).toEqual(['LICENSE', 'README.md', 'SHA256SUMS', 'THIRD-PARTY-NOTICES.txt', 'koffi.node', 'zticache.cdx.json', 'zticache.exe']);
+  it('makes zticache-<version>/ with the exe, koffi.node, LICENSE, the notices, the SBOM, the README and the pages it links to, and SHA256SUMS, nothing else', () => {
+    expect(fs.readdirSync(folder()).sort()).toEqual(['CONTRIBUTING.md', 'LICENSE', 'README.md', 'SHA256SUMS', 'THIRD-PARTY-NOTICES.txt', 'bench', 'docs', 'koffi.node', 'zticache.cdx.json', 'zticache.exe']);
+    const docs = fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort();
+    expect(docs.length).toBeGreaterThanOrEqual(10);
+    expect(fs.readdirSync(path.join(folder(), 'docs')).sort()).toEqual(docs);
+    expect(fs.readdirSync(path.join(folder(), 'bench'))).toEqual(['README.md']);
+    for (const page of ['CONTRIBUTING.md', 'bench/README.md', ...docs.map((d) => `docs/${d}`)]) {
+      expect(fs.readFileSync(path.join(folder(), page), 'utf8'), page).toBe(fs.readFileSync(path.join(ROOT, page), 'utf8'));
+    }
     expect(fs.readFileSync(path.join(folder(), 'zticache.exe')).equals(fs.readFileSync(path.join(DIST, 'zticache.exe')))).toBe(true);
     expect(fs.readFileSync(path.join(folder(), 'koffi.node')).equals(fs.readFileSync(path.join(DIST, 'sea', 'koffi.node')))).toBe(true);
     expect(fs.readFileSync(path.join(folder(), 'README.md'), 'utf8')).toBe(crlf(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'))); // CRLF, as LICENSE
@@ -62,9 +82,13 @@ describe('npm run release', () => {
     expect(fs.readFileSync(path.join(folder(), 'LICENSE'), 'utf8')).toMatch(/^MIT License\r\n/);
   });
 
+  it('every relative link of the README and the pages beside it resolves inside the release folder', () => {
+    for (const page of listing(folder()).filter((f) => f.endsWith('.md'))) expect(brokenLinks(path.join(folder(), page)), page).toEqual([]);
+  });
+
   it('SHA256SUMS holds every other file\'s SHA-256, in sha256sum -c form', () => {
     const lines = fs.readFileSync(path.join(folder(), 'SHA256SUMS'), 'utf8').trimEnd().split('\n');
-    const files = fs.readdirSync(folder()).filter((f) => f !== 'SHA256SUMS').sort();
+    const files = listing(folder()).filter((f) => f !== 'SHA256SUMS');
     expect(lines).toEqual(files.map((f) => `${sha256(fs.readFileSync(path.join(folder(), f)))}  ${f}`));
   });
 
@@ -73,8 +97,8 @@ describe('npm run release', () => {
     const times = new Set<number>();
     const entries = unzip(zip, times);
     expect(times.size).toBe(1);
-    expect([...entries.keys()]).toEqual([`zticache-${version}/`, ...fs.readdirSync(folder()).sort().map((f) => `zticache-${version}/${f}`)]);
-    for (const f of fs.readdirSync(folder())) expect(entries.get(`zticache-${version}/${f}`)!.equals(fs.readFileSync(path.join(folder(), f))), f).toBe(true);
+    expect([...entries.keys()]).toEqual([`zticache-${version}/`, ...listing(folder(), true).map((f) => `zticache-${version}/${f}`)]);
+    for (const f of listing(folder())) expect(entries.get(`zticache-${version}/${f}`)!.equals(fs.readFileSync(path.join(folder(), f))), f).toBe(true);
     expect(fs.readFileSync(path.join(out, `zticache-${version}.zip.sha256`), 'utf8')).toBe(`${sha256(zip)}  zticache-${version}.zip\n`);
   });
 });

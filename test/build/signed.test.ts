@@ -1,4 +1,4 @@
-// A signed build, as an organisation makes one (README, "Signing"): a throwaway self-signed
+// A signed build, as an organisation makes one (docs/security.md, "Signing"): a throwaway self-signed
 // code-signing certificate (openssl), ZTICACHE_SIGN_PFX and ZTICACHE_SIGN_PASSWORD. osslsigncode
 // then verifies zticache.exe and the koffi.node it carries against that certificate, and the
 // koffi.node the exe writes out at run time is that very signed file; the signed exe still stages

@@ -53,12 +53,20 @@ describe('exit codes', () => {
     }
   });
 
-  it('are listed in --help and in the README', () => {
+  it('are listed with their meanings in --help and in docs/command-line.md, and by number and name in the README', () => {
+    const doc = fs.readFileSync(path.join(ROOT, 'docs', 'command-line.md'), 'utf8');
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const start = readme.search(/^## Exit codes$/m);
+    expect(start).toBeGreaterThan(0);
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    // the README's table: number and name side by side, four pairs a row; every code once, no other
+    const pairs = [...section.matchAll(/\| (\d+) \| ([A-Z_]+) (?=\|)/g)].map((m) => `${m[1]} ${m[2]}`);
+    expect(pairs.sort()).toEqual(exitCodeTable.map((r) => `${r.code} ${r.name}`).sort());
     for (const row of exitCodeTable) {
       expect(helpText()).toContain(`${row.code}  ${row.name}`);
-      expect(readme).toContain(`| ${row.code} | ${row.name} | ${row.meaning} |`);
+      expect(doc).toContain(`| ${row.code} | ${row.name} | ${row.meaning} |`);
     }
+    expect(doc.split('\n').filter((l) => /^\| \d+ \| [A-Z_]+ \| /.test(l))).toHaveLength(exitCodeTable.length);
   });
 
   it('each has a way out in the README\'s table of what to do when a run fails', () => {
