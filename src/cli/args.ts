@@ -46,7 +46,7 @@ export interface Args {
   checkAdvertisement?: string;
   /** `zticache util /collection:NAME /package:ID`: create the document's collection */
   collection?: string;
-  /** `zticache util /readiness --json` or `--csv` */
+  /** `zticache util /readiness --json` or `--csv`; `zticache selftest --json`: the checks as JSON on standard output instead of the table */
   json: boolean;
   csv: boolean;
   /** `zticache util`: the bandwidth the schedule check measures the window against, in Mbit/s */
@@ -57,8 +57,6 @@ export interface Args {
   packageSize?: number;
   /** `zticache selftest --keep`: leave the sandbox */
   keep: boolean;
-  /** `zticache selftest --json`: the checks as JSON on standard output instead of the table */
-  json?: true;
   /** `zticache check --scratch-mb MB`: room the OS install needs beside the package (the document's 500 MB) */
   scratchMb?: number;
   /** `zticache cache-size MB` */
