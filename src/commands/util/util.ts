@@ -283,6 +283,7 @@ async function runPlanning(o: UtilOptions, ctx: UtilContext): Promise<void> {
     if (o.advertisement === undefined) throw usage('/readiness needs the OS advertisement: /advertisement:ID');
     if (o.package !== undefined) throw usage('/readiness takes the package from the advertisement: leave out /package');
     if (o.force || o.whatIf) throw usage(`/readiness only reads: leave out ${o.force ? '/force' : '/what-if'}`);
+    if (o.checkAdvertisement !== undefined && siteKey(o.checkAdvertisement) === siteKey(o.advertisement)) throw usage(`/check-advertisement is the advertisement of zticache check, not the OS advertisement ${o.advertisement} again`);
     const format = o.format ?? 'text';
     const site = step(`connecting to the SMS provider on ${o.server ?? 'this server'}`, () => ctx.connect(o.server));
     if (format === 'text') ctx.out(`Connecting to SMS provider server ${site.provider} and site ${site.siteCode}.`);
