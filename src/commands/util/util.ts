@@ -298,7 +298,8 @@ async function runPlanning(o: UtilOptions, ctx: UtilContext): Promise<void> {
   if (!o.collection!.trim()) throw usage('/collection needs a name');
   const site = step(`connecting to the SMS provider on ${o.server ?? 'this server'}`, () => ctx.connect(o.server));
   ctx.out(`Connecting to SMS provider server ${site.provider} and site ${site.siteCode}.`);
-  createCollection(site, { name: o.collection!, package: o.package, scratchMb, force: o.force, whatIf: o.whatIf }, ctx.out);
+  // blanks around the name are the command line's, not the name's (the site would keep them, and compare without the trailing ones)
+  createCollection(site, { name: o.collection!.trim(), package: o.package, scratchMb, force: o.force, whatIf: o.whatIf }, ctx.out);
 }
 
 /** The properties a decision rests on, as the object has them; one the site does not have (ImageFlags on current ConfigMgr) reads as undefined. */
