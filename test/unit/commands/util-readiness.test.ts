@@ -389,6 +389,8 @@ describe('what a status row says', () => {
     expect(r('succeeded', 'READY XXX00001: 3 files')).toBe('READY');
     expect(r('failed', 'NOT READY XXX00001: NO_SPACE: not enough free space')).toBe('NOT READY NO_SPACE');
     expect(r('failed', '  NOT READY PKG: VERIFY_FAILED: x')).toBe('NOT READY VERIFY_FAILED');
+    // the MIF's Description as zticache check writes it: the code's name and its way out first
+    expect(r('failed', 'NOT READY XXX00001.1.System: CACHE_TOO_SMALL (raise the client cache): the client cache (250 MB at C:\\Windows\\ccmcache) is sm')).toBe('NOT READY CACHE_TOO_SMALL');
     expect(r('succeeded', '0')).toBe('READY');
     expect(r('failed', '0')).toBe('failed (exit code 0)');
     expect(r('failed', '900000032')).toBe('NOT READY CACHE_TOO_SMALL');
