@@ -1029,6 +1029,19 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       expect(r.out).toContain('a collection named "deploy xp with download and execute" exists (MTN00101)');
     });
 
+    it('util /collection: a name with a quote and a backslash goes through the one escaper: created as itself, then found again by it (SMS_COLLECTION_EXISTS), the double refusing any escape WMI does not know', async () => {
+      site(planning(0));
+      const name = "Bob's XP\\SP2 'final'";
+      let r = await wine.run(exe, ['util', `/collection:${name}`, '/package:XXX00001']);
+      expect(r.code, r.out).toBe(0);
+      const made = fs.readFileSync(wine.host(SITE), 'utf8').split(/\r?\n/).find((l) => l.startsWith('SMS_Collection|') && l.includes('MTN00101'))!;
+      expect(made).toContain(`|Name=${name}|`);
+      r = await wine.run(exe, ['util', `/collection:${name}`, '/package:XXX00001']);
+      expect(r.code, r.out).toBe(ExitCode.SMS_COLLECTION_EXISTS);
+      expect(r.out).toContain(`a collection named "${name}" exists (MTN00101)`);
+      expect(puts()).toEqual(['SMS_Collection']);
+    });
+
     it('util /collection: the rule refused after the collection was written: the collection is deleted again, nothing changed; SMS 2003 (no limit) hangs it under COLLROOT', async () => {
       site(['!denyrule', ...planning(0)]);
       // the rows as the double reads them (it writes the file back in its own form)
