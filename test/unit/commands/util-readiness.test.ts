@@ -351,6 +351,20 @@ describe('zticache util /readiness attacked as an admin would', () => {
     expect(csv).toHaveLength(11);
   });
 
+  it('a client rebooting into the install holds the package (no check needed); a member listed twice counts once; a nameless one is shown by its resource ID; without the check its CSV cell is empty', async () => {
+    const site = readinessSite(0);
+    site.members.push({ CollectionID: 'MTN00100', ResourceID: 7, Name: 'PCREBOOT' }, { CollectionID: 'MTN00100', ResourceID: 7, Name: 'PCREBOOT' }, { CollectionID: 'MTN00100', ResourceID: 8, Name: '' });
+    site.statuses.push({ AdvertisementID: 'XXX20001', ResourceID: 7, LastState: 12, LastExecutionResult: '' });
+    site.statuses.push({ AdvertisementID: 'XXX20002', ResourceID: 7, LastState: 11, LastExecutionResult: '900000012' });
+    const r = readiness(site, opts);
+    expect(r.collection.members).toBe(2);
+    expect(r.states['reboot pending']).toBe(1);
+    expect(r.clients.find((c) => c.resourceId === 7)).toMatchObject({ state: 'reboot pending', check: 'NOT READY VERIFY_FAILED', atRisk: false, reason: '' });
+    expect(readinessLines(r)).toContain('  (resource 8)        OS advertisement: no status; check: no status (the check has not run)');
+    const csv = (await run(site, { format: 'csv' })).lines;
+    expect(csv.slice(1)).toEqual([',8,MTN00100,XXX20001,no status,,yes,OS advertisement: no status', 'PCREBOOT,7,MTN00100,XXX20001,reboot pending,,no,']);
+  });
+
   it('IDs with a quote or a backslash are looked for as themselves through the one escaper, never as an invalid path or query; the check\'s advertisement the OS one again is USAGE', async () => {
     const site = readinessSite(3);
     const r = await run(site, { advertisement: "XXX'2\\1" });
