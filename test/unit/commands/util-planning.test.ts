@@ -258,6 +258,8 @@ describe('zticache util /collection:NAME /package:ID', () => {
       [{ collection: 'X', package: 'P', enable: true }, /leave out \/enable/],
       [{ collection: 'X', package: 'P', program: 'Q' }, /takes no \/program/],
       [{ collection: 'X', package: 'P', advertisement: 'A' }, /takes no advertisement/],
+      [{ collection: 'X', package: 'P', checkAdvertisement: 'A' }, /takes no advertisement/],
+      [{ collection: 'X', package: 'P', format: 'json' }, /\/json goes with \/readiness/],
       [{ collection: ' ', package: 'P' }, /needs a name/],
       [{ collection: 'X', package: 'P', format: 'csv' }, /\/csv goes with \/readiness/],
       [{ collection: 'X', package: 'P', readiness: true }, /two commands/],

@@ -351,6 +351,19 @@ describe('zticache util /readiness attacked as an admin would', () => {
     expect(csv).toHaveLength(11);
   });
 
+  it('a small collection, every fact exact: the notes, the states, the schedule\'s package size and the free space the collection must give with /scratch-mb, the clients whose cache is too small', () => {
+    const site = readinessSite(16);
+    const r = readiness(site, { ...opts, scratchMb: 600 });
+    expect(r.notes).toEqual(['1 status row of advertisement XXX20001 belongs to clients no longer in collection MTN00100: left out']);
+    expect(r.states).toEqual(expected(16).states);
+    expect(Object.keys(r.states)).toEqual(['download in progress', 'download complete', 'waiting', 'running', 'succeeded', 'failed', 'no status']);
+    expect(r.schedule[0]!.packageBytes).toBe(1.5 * 1024 ** 3);
+    // 1536 MB + 600 MB of scratch space is more than the collection's 2048 MB
+    expect(r.schedule[0]!.warnings.map((w) => w.kind)).toEqual(['collection-not-limited', 'cache-smaller', 'cache-smaller']);
+    expect(r.schedule[0]!.warnings[0]!.text).toContain('(2136 MB)');
+    expect(r.schedule[0]!.warnings[2]!.text).toMatch(/^3 clients reported a cache smaller than the package/);
+  });
+
   it('a client rebooting into the install holds the package (no check needed); a member listed twice counts once; a nameless one is shown by its resource ID; without the check its CSV cell is empty', async () => {
     const site = readinessSite(0);
     site.members.push({ CollectionID: 'MTN00100', ResourceID: 7, Name: 'PCREBOOT' }, { CollectionID: 'MTN00100', ResourceID: 7, Name: 'PCREBOOT' }, { CollectionID: 'MTN00100', ResourceID: 8, Name: '' });
@@ -390,6 +403,7 @@ describe('what a status row says', () => {
     expect(stateName(-1)).toBe('accepted, no further status');
     expect(stateName(0xffffffff)).toBe('accepted, no further status');
     expect(stateName(12)).toBe('reboot pending');
+    expect([1, 2, 3, 4, 7, 10].map(stateName)).toEqual(['accepted', 'rejected', 'expired', 'will not rerun', 'canceled', 'retrying']);
     expect(stateName(42)).toBe('state 42');
     expect(stateName(undefined)).toBe('no status');
     expect(stateName(null)).toBe('no status');
