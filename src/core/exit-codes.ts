@@ -92,6 +92,8 @@ const WAY_OUT: Readonly<Record<Name, string>> = {
   SMS_STAGER_NOT_IN_SOURCE: 'add zticache.exe to the package',
   SMS_OBJECT_CHANGED: 'run the command again',
   SMS_FAILED_AFTER_WRITE: 'run again, or paste the undo',
+  SMS_COLLECTION_EXISTS: 'give another name, or /force',
+  SMS_PACKAGE_SIZE_UNKNOWN: 'update the distribution points',
   INTERNAL: 'report it with the log',
 };
 

@@ -722,12 +722,32 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
         expect(r.code, `${what}: ${r.out}`).toBe(code);
         expect(r.out, what).toMatch(said);
         expect(field('Status'), what).toBe('Failed');
-        expect(field('Description'), what).toMatch(new RegExp(`^NOT READY ${path.basename(p.dir)}: (VERIFY_FAILED|NO_SPACE): `));
+        expect(field('Description'), what).toMatch(new RegExp(`^NOT READY ${path.basename(p.dir)}: (VERIFY_FAILED \\(download the package again\\)|NO_SPACE \\(free space, run again\\)): `));
         expect(r.events.events.some((e) => e.type === 1 && /^NOT READY /.test(e.text)), `${what}: ${JSON.stringify(r.events.events)}`).toBe(true);
         expect(listing(p.dir), what).toEqual(before);
         expect(fs.existsSync(wine.host('C:\\MININT')), what).toBe(false);
       }
     }, 120_000);
+
+    it('NOT READY for a package bigger than the free space: cached on another volume (S:, tmpfs), a 200 GB file (sparse) cannot be staged on C:; NO_SPACE, its MIF and event, nothing changed', async () => {
+      const p = cachePackage(pkg, { drive: 'S' });
+      fs.writeFileSync(path.join(p.dir, 'big.wim'), '');
+      fs.truncateSync(path.join(p.dir, 'big.wim'), 200 * 2 ** 30);
+      freshMinint();
+      fs.rmSync(mifFile(), { force: true });
+      const before = listing(p.dir);
+      const r = await wine.run(p.exe, ['check', '/status-mif:ZTICheck.mif'], { events: true });
+      expect(r.code, r.out).toBe(ExitCode.NO_SPACE);
+      // the plan's own refusal, as a run would meet it, before the scratch space is even added
+      expect(r.out).toMatch(/not enough free space on the volume of C:\\: 200\.\d GB needed \(\d+ bytes: 200\.\d GB of data in 9 files, on \d+-byte clusters\), [\d.]+ GB free/);
+      expect(field('Status')).toBe('Failed');
+      expect(field('Description')).toMatch(new RegExp(`^NOT READY ${path.basename(p.dir)}: NO_SPACE \\(free space, run again\\): not enough free space on the volume of C:`));
+      expect(r.events.events.some((e) => e.type === 1 && /^NOT READY .*NO_SPACE/.test(e.text)), JSON.stringify(r.events.events)).toBe(true);
+      expect(listing(p.dir)).toEqual(before);
+      expect(fs.statSync(path.join(p.dir, 'big.wim')).blocks).toBe(0);
+      expect(fs.existsSync(wine.host('C:\\MININT'))).toBe(false);
+      fs.rmSync(p.dir, { recursive: true, force: true });
+    }, 60_000);
   });
 
   describe('zticache util and cache-size against test doubles of an SMS provider and a ConfigMgr client (helpers/fakesms.c)', () => {
@@ -1026,6 +1046,19 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       expect(r.out).toContain('a collection named "deploy xp with download and execute" exists (MTN00101)');
     });
 
+    it('util /collection: a name with a quote and a backslash goes through the one escaper: created as itself, then found again by it (SMS_COLLECTION_EXISTS), the double refusing any escape WMI does not know', async () => {
+      site(planning(0));
+      const name = "Bob's XP\\SP2 'final'";
+      let r = await wine.run(exe, ['util', `/collection:${name}`, '/package:XXX00001']);
+      expect(r.code, r.out).toBe(0);
+      const made = fs.readFileSync(wine.host(SITE), 'utf8').split(/\r?\n/).find((l) => l.startsWith('SMS_Collection|') && l.includes('MTN00101'))!;
+      expect(made).toContain(`|Name=${name}|`);
+      r = await wine.run(exe, ['util', `/collection:${name}`, '/package:XXX00001']);
+      expect(r.code, r.out).toBe(ExitCode.SMS_COLLECTION_EXISTS);
+      expect(r.out).toContain(`a collection named "${name}" exists (MTN00101)`);
+      expect(puts()).toEqual(['SMS_Collection']);
+    });
+
     it('util /collection: the rule refused after the collection was written: the collection is deleted again, nothing changed; SMS 2003 (no limit) hangs it under COLLROOT', async () => {
       site(['!denyrule', ...planning(0)]);
       // the rows as the double reads them (it writes the file back in its own form)
@@ -1060,9 +1093,21 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       const p = cachePackage(pkg);
       freshMinint();
       site([...xp.slice(0, 3), 'CacheInfo|TotalSize=#50|FreeSize=#10|Location=C:\\Windows\\ccmcache']);
-      let r = await wine.run(p.exe, ['check']);
+      const mif = wine.host('C:\\windows\\ZTICheck.mif');
+      fs.rmSync(mif, { force: true });
+      const before = fs.readdirSync(p.dir, { recursive: true }).map(String).sort();
+      const siteBefore = fs.readFileSync(wine.host(SITE), 'utf8');
+      let r = await wine.run(p.exe, ['check', '/status-mif:ZTICheck.mif'], { events: true });
       expect(r.code, r.out).toBe(ExitCode.CACHE_TOO_SMALL);
       expect(r.out).toMatch(/the client cache \(50 MB at C:\\Windows\\ccmcache\) is smaller than the package \([\d.]+ MB\): raise it with zticache cache-size \d+/);
+      const text = fs.readFileSync(mif, 'latin1');
+      expect(text).toMatch(/NAME = "Status"\r\n {6}ID = \d+\r\n(?:.*\r\n){3}.*VALUE = "Failed"/);
+      expect(text).toMatch(new RegExp(`VALUE = "NOT READY ${path.basename(p.dir)}: CACHE_TOO_SMALL \\(raise the client cache\\): the client cache \\(50 MB`));
+      expect(r.events.events.some((e) => e.type === 1 && /^NOT READY .*CACHE_TOO_SMALL/.test(e.text)), JSON.stringify(r.events.events)).toBe(true);
+      // the check reads the cache's size and sets nothing: the double's site file, the cache folder and C:\MININT as they were
+      expect(fs.readFileSync(wine.host(SITE), 'utf8')).toBe(siteBefore);
+      expect(fs.readdirSync(p.dir, { recursive: true }).map(String).sort()).toEqual(before);
+      expect(fs.existsSync(wine.host('C:\\MININT'))).toBe(false);
       site(xp);
       r = await wine.run(p.exe, ['check']);
       expect(r.code, r.out).toBe(0);

@@ -1,8 +1,8 @@
 // The readiness report in the three forms an admin asks for: lines for the console, one JSON
 // document (--json) for a script, and CSV (--csv) for a spreadsheet: one row a client of the
 // collection, at risk or not, so a filter or a pivot table gives any count. A cell that a
-// spreadsheet would run as a formula (=, +, -, @ first: a check's result is text a client wrote)
-// starts with an apostrophe.
+// spreadsheet would run as a formula (=, +, -, @, a tab or a carriage return first: a check's
+// result and a computer's name are text a client wrote) starts with an apostrophe.
 
 import type { Readiness } from './readiness.js';
 import { showSpan } from './wmi-time.js';
@@ -33,14 +33,14 @@ export function readinessLines(r: Readiness): string[] {
   return lines;
 }
 
+/** The counts, the schedule, the clients at risk (the console's list) and every client (the CSV's rows): a script needs no second run. */
 export function readinessJson(r: Readiness): string {
-  const { clients: _all, ...rest } = r;
-  return JSON.stringify({ ...rest, schedule: r.schedule.map(({ lines: _lines, ...s }) => s) }, null, 2);
+  return JSON.stringify({ ...r, schedule: r.schedule.map(({ lines: _lines, ...s }) => s) }, null, 2);
 }
 
 const cell = (v: string | number | boolean | undefined): string => {
   let s = v === undefined ? '' : String(v);
-  if (/^[=+\-@]/.test(s)) s = `'${s}`;
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 

@@ -132,6 +132,7 @@ export function readiness(site: SmsSite, o: ReadinessOptions): Readiness {
       if (!clients.has(id)) clients.set(id, { resourceId: id, name: text(m.get('Name')), state: 'no status', atRisk: false, reason: '' });
     }
   });
+  if (!clients.size) notes.push(`collection ${os.collectionId} has no members: its membership may not have been evaluated yet, or its rules select no computer; update its membership in the console and look at it before the mandatory time`);
   const checkRows = new Map<number, { state: string; result: string }>();
   let outside = 0;
   const ads = chk ? [os.id, chk.id] : [os.id];

@@ -283,6 +283,7 @@ async function runPlanning(o: UtilOptions, ctx: UtilContext): Promise<void> {
     if (o.advertisement === undefined) throw usage('/readiness needs the OS advertisement: /advertisement:ID');
     if (o.package !== undefined) throw usage('/readiness takes the package from the advertisement: leave out /package');
     if (o.force || o.whatIf) throw usage(`/readiness only reads: leave out ${o.force ? '/force' : '/what-if'}`);
+    if (o.checkAdvertisement !== undefined && siteKey(o.checkAdvertisement) === siteKey(o.advertisement)) throw usage(`/check-advertisement is the advertisement of zticache check, not the OS advertisement ${o.advertisement} again`);
     const format = o.format ?? 'text';
     const site = step(`connecting to the SMS provider on ${o.server ?? 'this server'}`, () => ctx.connect(o.server));
     if (format === 'text') ctx.out(`Connecting to SMS provider server ${site.provider} and site ${site.siteCode}.`);
@@ -297,7 +298,8 @@ async function runPlanning(o: UtilOptions, ctx: UtilContext): Promise<void> {
   if (!o.collection!.trim()) throw usage('/collection needs a name');
   const site = step(`connecting to the SMS provider on ${o.server ?? 'this server'}`, () => ctx.connect(o.server));
   ctx.out(`Connecting to SMS provider server ${site.provider} and site ${site.siteCode}.`);
-  createCollection(site, { name: o.collection!, package: o.package, scratchMb, force: o.force, whatIf: o.whatIf }, ctx.out);
+  // blanks around the name are the command line's, not the name's (the site would keep them, and compare without the trailing ones)
+  createCollection(site, { name: o.collection!.trim(), package: o.package, scratchMb, force: o.force, whatIf: o.whatIf }, ctx.out);
 }
 
 /** The properties a decision rests on, as the object has them; one the site does not have (ImageFlags on current ConfigMgr) reads as undefined. */

@@ -136,6 +136,24 @@ describe('zticache util /collection:NAME /package:ID', () => {
     expect(quote("a'b\\c")).toBe("'a\\'b\\\\c'");
   });
 
+  it('created with a name of quotes, backslashes and blanks around it: the name kept as itself (trimmed), found by its escaped name where the provider gives no RelPath', async () => {
+    const name = `Bob's "XP"\\SP2 %_ [x]`;
+    const site = xp();
+    const spawn = site.spawn.bind(site);
+    site.spawn = (cls) => {
+      const o = spawn(cls);
+      return cls === 'SMS_Collection' ? { ...o, put: () => void o.put() } : o;
+    };
+    const r = await run(site, { collection: `  ${name} `, package: 'XXX00001' });
+    expect(r.error).toBeUndefined();
+    const made = site.collections.at(-1)!;
+    expect(made.Name).toBe(name);
+    expect(made.CollectionRules).toHaveLength(1);
+    expect(r.text).toContain(`Created collection ${made.CollectionID} "${name}" (limited to SMS00001, All Systems)`);
+    const escaped = `'Bob\\'s "XP"\\\\SP2 %_ [x]'`;
+    expect(site.queries).toEqual([1, 2, 3].map(() => `select CollectionID, Name from SMS_Collection where Name = ${escaped}`));
+  });
+
   it('a package whose size the site does not know yet, or that is not there, or is being deleted: refused with its code, nothing written', async () => {
     for (const kb of [0, undefined]) {
       const site = xp(kb, kb !== undefined);
@@ -240,6 +258,8 @@ describe('zticache util /collection:NAME /package:ID', () => {
       [{ collection: 'X', package: 'P', enable: true }, /leave out \/enable/],
       [{ collection: 'X', package: 'P', program: 'Q' }, /takes no \/program/],
       [{ collection: 'X', package: 'P', advertisement: 'A' }, /takes no advertisement/],
+      [{ collection: 'X', package: 'P', checkAdvertisement: 'A' }, /takes no advertisement/],
+      [{ collection: 'X', package: 'P', format: 'json' }, /\/json goes with \/readiness/],
       [{ collection: ' ', package: 'P' }, /needs a name/],
       [{ collection: 'X', package: 'P', format: 'csv' }, /\/csv goes with \/readiness/],
       [{ collection: 'X', package: 'P', readiness: true }, /two commands/],

@@ -125,7 +125,7 @@ describe('zticache util /readiness: who is ready before the mandatory time', () 
     expect(r.lines.slice(-e.atRisk.length)).toEqual(e.atRisk.map((c) => `  ${c.name.padEnd(20)}${c.reason}`));
   });
 
-  it('--json: one document with the counts, the clients at risk and the schedule; --csv: a row a client, formulas defused', async () => {
+  it('--json: one document with the counts, the clients at risk, every client and the schedule; --csv: a row a client, formulas defused', async () => {
     const site = readinessSite(10);
     let r = await run(site, { checkAdvertisement: 'XXX20002', format: 'json' });
     expect(r.lines).toHaveLength(1);
@@ -133,7 +133,7 @@ describe('zticache util /readiness: who is ready before the mandatory time', () 
     expect(doc.states).toEqual(expected(10).states);
     expect(doc.checks).toEqual(expected(10).checks);
     expect(doc.atRisk.map((c: { name: string }) => c.name)).toEqual(expected(10).atRisk.map((c) => c.name));
-    expect(doc.clients).toBeUndefined();
+    expect(doc.clients).toHaveLength(10);
     expect(doc.schedule[0].lines).toBeUndefined();
     expect(doc.schedule[0].members).toBe(10);
     expect(doc.leftMs).toBe((4 * 24 + 18) * 3600_000);
@@ -222,12 +222,188 @@ describe('zticache util /readiness: who is ready before the mandatory time', () 
   });
 });
 
+/** RFC 4180 as a spreadsheet reads it: quoted cells with "" inside, commas and line breaks in quotes */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"' && cell === '') quoted = true;
+    else if (c === ',') row.push(cell), (cell = '');
+    else if (c === '\n') row.push(cell), rows.push(row), (row = []), (cell = '');
+    else if (c !== '\r') cell += c;
+  }
+  if (cell || row.length) row.push(cell), rows.push(row);
+  return rows;
+}
+
+/** every record of the site, to compare before and after */
+const snapshot = (site: MemorySite) => JSON.stringify(['SMS_Package', 'SMS_Program', 'SMS_Advertisement', 'SMS_Collection', 'SMS_FullCollectionMembership', 'SMS_ClientAdvertisementStatus', 'SMS_CollectToSubCollect'].map((c) => site.table(c)));
+
+describe('zticache util /readiness attacked as an admin would', () => {
+  it('reads only: every form leaves every record of the site as it was, with no Put_, method call or Delete_', async () => {
+    const site = readinessSite(50);
+    const before = snapshot(site);
+    for (const format of ['text', 'json', 'csv'] as const) {
+      const r = await run(site, { checkAdvertisement: 'XXX20002', format, bandwidthMbps: 2 });
+      expect(r.error, format).toBeUndefined();
+    }
+    expect(snapshot(site)).toBe(before);
+    expect(site.puts).toEqual([]);
+    expect(site.putCalls).toBe(0);
+    expect(site.calls).toEqual([]);
+    expect(site.removed).toEqual([]);
+  });
+
+  it('--json and --csv parse, and carry every client of the collection with its state, check and reason; names with quotes, commas and line breaks come back whole', async () => {
+    const n = 200;
+    const site = readinessSite(n);
+    site.members[3]!.Name = 'PC "three", of\nthe lab';
+    site.members[7]!.Name = '\tPC7';
+    const j = await run(site, { checkAdvertisement: 'XXX20002', format: 'json' });
+    const doc = JSON.parse(j.text);
+    const c = await run(site, { checkAdvertisement: 'XXX20002', format: 'csv' });
+    const rows = parseCsv(c.text);
+    expect(rows[0]).toEqual(['Name', 'ResourceID', 'Collection', 'Advertisement', 'Last state', 'Check', 'At risk', 'Reason']);
+    expect(rows).toHaveLength(n + 1);
+    expect(doc.clients).toHaveLength(n);
+    const e = expected(n);
+    const risky = new Map(e.atRisk.map((x) => [x.name, x.reason]));
+    for (let i = 0; i < n; i++) {
+      const name = site.members[i]!.Name as string;
+      const state = OS_PATTERN[i % 8] === undefined ? 'no status' : STATE.get(OS_PATTERN[i % 8]!)!;
+      const fromJson = doc.clients.find((x: { resourceId: number }) => x.resourceId === 1000 + i);
+      expect(fromJson, name).toMatchObject({ name, state });
+      const fromCsv = rows.find((r) => r[1] === String(1000 + i))!;
+      expect(fromCsv[0], name).toBe(name.startsWith('\t') ? `'${name}` : name);
+      expect(fromCsv.slice(2, 6)).toEqual(['MTN00100', 'XXX20001', state, fromJson.check]);
+      if (i !== 3 && i !== 7) {
+        expect(fromCsv[6]).toBe(risky.has(name) ? 'yes' : 'no');
+        expect(fromCsv[7]).toBe(risky.get(name) ?? '');
+      }
+      expect(fromJson.atRisk ? 'yes' : 'no').toBe(fromCsv[6]);
+      expect(fromJson.reason).toBe(fromCsv[7]);
+    }
+    expect(doc.states).toEqual(e.states);
+    expect(doc.atRisk).toHaveLength(e.atRisk.length);
+  });
+
+  it('0 members: counts of 0, said as such, nothing undefined or NaN in any form', async () => {
+    const site = readinessSite(0);
+    const r = await run(site, { checkAdvertisement: 'XXX20002' });
+    expect(r.error).toBeUndefined();
+    expect(r.text).toContain('for collection MTN00100 "Deploy XP": 0 clients.');
+    expect(r.text).toContain('Note: collection MTN00100 has no members: its membership may not have been evaluated yet, or its rules select no computer');
+    expect(r.text).toContain('At risk: 0 of 0 clients.');
+    expect(r.text).not.toMatch(/undefined|NaN|Infinity/);
+    const j = JSON.parse((await run(site, { checkAdvertisement: 'XXX20002', format: 'json' })).text);
+    expect(j.clients).toEqual([]);
+    expect(Object.values(j.states).every((v) => v === 0)).toBe(true);
+    expect((await run(site, { checkAdvertisement: 'XXX20002', format: 'csv' })).lines).toHaveLength(1);
+  });
+
+  it('a package of PackageSize 0: size "not known", no bytes or rate, no cache warning; the counts as ever', async () => {
+    const site = readinessSite(8);
+    site.packages[0]!.PackageSize = 0;
+    const r = await run(site, { checkAdvertisement: 'XXX20002', bandwidthMbps: 10 });
+    expect(r.error).toBeUndefined();
+    expect(r.text).toContain('  Package size:      not known to the site (PackageSize 0)');
+    expect(r.text).not.toMatch(/Bytes to move|Average rate|At 10 Mbit\/s|Default cache|default cache/);
+    expect(r.text).not.toMatch(/undefined|NaN|Infinity/);
+    expect(r.text).toContain('At risk: ');
+  });
+
+  it('an advertisement without a mandatory time, or with its assignment switched off: "none", no time left, warned; JSON without a time', async () => {
+    for (const change of [(a: Record<string, unknown>) => delete a.AssignedSchedule, (a: Record<string, unknown>) => (a.AssignedScheduleEnabled = false)]) {
+      const site = readinessSite(8);
+      change(site.adverts[0]!);
+      const r = await run(site, { checkAdvertisement: 'XXX20002' });
+      expect(r.error).toBeUndefined();
+      expect(r.text).toContain('Mandatory time: none.');
+      expect(r.text).toMatch(/Warning: advertisement XXX20001 has no mandatory time/);
+      expect(r.text).not.toMatch(/left\.|ago\.|Window:|undefined|NaN/);
+      const j = JSON.parse((await run(site, { format: 'json' })).text);
+      expect(j.mandatory).toBeUndefined();
+      expect(j.leftMs).toBeUndefined();
+      expect(j.schedule[0].warnings.map((w: { kind: string }) => w.kind)).toContain('not-mandatory');
+    }
+  });
+
+  it('status rows of machines no longer in the collection (the OS advertisement\'s and the check\'s) are left out of every count, list and row, and said', async () => {
+    const site = readinessSite(10);
+    site.statuses.push({ AdvertisementID: 'XXX20002', ResourceID: 999999, LastState: 11, LastExecutionResult: '900000012' });
+    site.statuses.push({ AdvertisementID: 'xxx20001 ', ResourceID: 888888, LastState: 5, LastExecutionResult: '' });
+    const r = await run(site, { checkAdvertisement: 'XXX20002' });
+    const e = expected(10);
+    expect(r.text).toContain('Note: 2 status rows of advertisement XXX20001 belong to clients no longer in collection MTN00100: left out.');
+    expect(r.text).toContain(`At risk: ${e.atRisk.length} of 10 clients:`);
+    expect(r.text).not.toMatch(/999999|888888/);
+    const j = JSON.parse((await run(site, { checkAdvertisement: 'XXX20002', format: 'json' })).text);
+    expect(j.checks).toEqual(e.checks);
+    expect(j.states).toEqual(e.states);
+    const csv = (await run(site, { checkAdvertisement: 'XXX20002', format: 'csv' })).lines;
+    expect(csv).toHaveLength(11);
+  });
+
+  it('a small collection, every fact exact: the notes, the states, the schedule\'s package size and the free space the collection must give with /scratch-mb, the clients whose cache is too small', () => {
+    const site = readinessSite(16);
+    const r = readiness(site, { ...opts, scratchMb: 600 });
+    expect(r.notes).toEqual(['1 status row of advertisement XXX20001 belongs to clients no longer in collection MTN00100: left out']);
+    expect(r.states).toEqual(expected(16).states);
+    expect(Object.keys(r.states)).toEqual(['download in progress', 'download complete', 'waiting', 'running', 'succeeded', 'failed', 'no status']);
+    expect(r.schedule[0]!.packageBytes).toBe(1.5 * 1024 ** 3);
+    // 1536 MB + 600 MB of scratch space is more than the collection's 2048 MB
+    expect(r.schedule[0]!.warnings.map((w) => w.kind)).toEqual(['collection-not-limited', 'cache-smaller', 'cache-smaller']);
+    expect(r.schedule[0]!.warnings[0]!.text).toContain('(2136 MB)');
+    expect(r.schedule[0]!.warnings[2]!.text).toMatch(/^3 clients reported a cache smaller than the package/);
+  });
+
+  it('a client rebooting into the install holds the package (no check needed); a member listed twice counts once; a nameless one is shown by its resource ID; without the check its CSV cell is empty', async () => {
+    const site = readinessSite(0);
+    site.members.push({ CollectionID: 'MTN00100', ResourceID: 7, Name: 'PCREBOOT' }, { CollectionID: 'MTN00100', ResourceID: 7, Name: 'PCREBOOT' }, { CollectionID: 'MTN00100', ResourceID: 8, Name: '' });
+    site.statuses.push({ AdvertisementID: 'XXX20001', ResourceID: 7, LastState: 12, LastExecutionResult: '' });
+    site.statuses.push({ AdvertisementID: 'XXX20002', ResourceID: 7, LastState: 11, LastExecutionResult: '900000012' });
+    const r = readiness(site, opts);
+    expect(r.collection.members).toBe(2);
+    expect(r.states['reboot pending']).toBe(1);
+    expect(r.clients.find((c) => c.resourceId === 7)).toMatchObject({ state: 'reboot pending', check: 'NOT READY VERIFY_FAILED', atRisk: false, reason: '' });
+    expect(readinessLines(r)).toContain('  (resource 8)        OS advertisement: no status; check: no status (the check has not run)');
+    const csv = (await run(site, { format: 'csv' })).lines;
+    expect(csv.slice(1)).toEqual([',8,MTN00100,XXX20001,no status,,yes,OS advertisement: no status', 'PCREBOOT,7,MTN00100,XXX20001,reboot pending,,no,']);
+  });
+
+  it('IDs with a quote or a backslash are looked for as themselves through the one escaper, never as an invalid path or query; the check\'s advertisement the OS one again is USAGE', async () => {
+    const site = readinessSite(3);
+    const r = await run(site, { advertisement: "XXX'2\\1" });
+    expect(r.error?.exitCode).toBe(ExitCode.SMS_OBJECT_NOT_FOUND);
+    expect(site.gets).toEqual(["SMS_Advertisement.AdvertisementID='XXX\\'2\\\\1'"]);
+    // an advertisement whose collection ID carries them (a hand-made double, not a real site): queried escaped
+    site.adverts[0]!.CollectionID = "MTN'00\\100";
+    site.collections[0]!.CollectionID = "MTN'00\\100";
+    for (const m of site.members) if (m.CollectionID === 'MTN00100') m.CollectionID = "MTN'00\\100";
+    const q = await run(site, {});
+    expect(q.error).toBeUndefined();
+    expect(q.text).toContain(': 3 clients.');
+    expect(site.queries).toContain("select ResourceID, Name from SMS_FullCollectionMembership where CollectionID = 'MTN\\'00\\\\100'");
+    const same = await run(site, { checkAdvertisement: 'xxx20001' });
+    expect(same.error?.exitCode).toBe(ExitCode.USAGE);
+    expect(same.error?.message).toMatch(/\/check-advertisement is the advertisement of zticache check, not the OS advertisement XXX20001 again/);
+  });
+});
+
 describe('what a status row says', () => {
   it('LastState by its number, as SMS_AdvertisementStatusInformation names them; -1 as a UInt32 too', () => {
     expect([5, 6, 8, 9, 13, 11, 0].map(stateName)).toEqual(['download in progress', 'download complete', 'waiting', 'running', 'succeeded', 'failed', 'no status']);
     expect(stateName(-1)).toBe('accepted, no further status');
     expect(stateName(0xffffffff)).toBe('accepted, no further status');
     expect(stateName(12)).toBe('reboot pending');
+    expect([1, 2, 3, 4, 7, 10].map(stateName)).toEqual(['accepted', 'rejected', 'expired', 'will not rerun', 'canceled', 'retrying']);
     expect(stateName(42)).toBe('state 42');
     expect(stateName(undefined)).toBe('no status');
     expect(stateName(null)).toBe('no status');
@@ -241,6 +417,8 @@ describe('what a status row says', () => {
     expect(r('succeeded', 'READY XXX00001: 3 files')).toBe('READY');
     expect(r('failed', 'NOT READY XXX00001: NO_SPACE: not enough free space')).toBe('NOT READY NO_SPACE');
     expect(r('failed', '  NOT READY PKG: VERIFY_FAILED: x')).toBe('NOT READY VERIFY_FAILED');
+    // the MIF's Description as zticache check writes it: the code's name and its way out first
+    expect(r('failed', 'NOT READY XXX00001.1.System: CACHE_TOO_SMALL (raise the client cache): the client cache (250 MB at C:\\Windows\\ccmcache) is sm')).toBe('NOT READY CACHE_TOO_SMALL');
     expect(r('succeeded', '0')).toBe('READY');
     expect(r('failed', '0')).toBe('failed (exit code 0)');
     expect(r('failed', '900000032')).toBe('NOT READY CACHE_TOO_SMALL');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitCode, exitCodeTable } from '../../../src/core/exit-codes.js';
+import { codeHeading, ExitCode, exitCodeTable } from '../../../src/core/exit-codes.js';
 import { ZtiError } from '../../../src/core/errors.js';
 import { helpText } from '../../../src/cli.js';
 import { ROOT } from '../../helpers/fixtures.js';
@@ -78,6 +78,18 @@ describe('exit codes', () => {
     for (const row of exitCodeTable.filter((r) => r.name !== 'SUCCESS')) {
       expect(firstColumns.some((c) => new RegExp(`\\b${row.name}\\b`).test(c)), row.name).toBe(true);
     }
+  });
+
+  it('each of zticache\'s codes has its way out in a few words, the status MIF\'s heading (NAME (way out)), short enough to leave room for the message', () => {
+    for (const row of exitCodeTable.filter((r) => r.name !== 'SUCCESS')) {
+      const h = codeHeading(row.code);
+      expect(h, row.name).toMatch(new RegExp(`^${row.name} \\([a-z/][^()]{5,}\\)$`));
+      expect(h, row.name).not.toContain('(undefined)');
+      expect(h!.length, h).toBeLessThanOrEqual(64);
+    }
+    expect(codeHeading(0)).toBeUndefined();
+    expect(codeHeading(3010)).toBeUndefined();
+    expect(codeHeading(ExitCode.SMS_COLLECTION_EXISTS)).toBe('SMS_COLLECTION_EXISTS (give another name, or /force)');
   });
 
   it('a ZtiError carries its code, path and the system error into the message', () => {
