@@ -47,7 +47,8 @@ describe.skipIf(!haveWine())('zticache util\'s printed undo, pasted at cmd.exe, 
       expect(r.code, r.out).toBe(ExitCode.SMS_FAILED_AFTER_WRITE);
       expect(rows(fs.readFileSync(wine.host(SITE), 'utf8')), 'the program was written').not.toEqual(rows(before));
       const undo = /undo what was written with: (zticache util .*?) \[exit/.exec(r.out)?.[1];
-      expect(undo, r.out).toBeDefined();
+      // no command offered for such a name: then it must say what to put back by hand
+      if (undo === undefined) return expect(r.out).toMatch(/by hand/);
       fs.writeFileSync(wine.host('C:\\undo.txt'), undo!, 'utf8');
       const u = await wine.run(path.join(wine.bin, 'runline.exe'), ['C:\\undo.txt', exe]);
       expect(u.code, `${undo}\n${u.out}`).toBe(0);
