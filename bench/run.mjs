@@ -223,7 +223,20 @@ if (shm) {
   buildSync({ entryPoints: [path.join(root, 'bench', 'util-report.ts')], bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'warning' });
   for (const n of quick ? [400] : [200, 2000, 4000]) {
     const r = JSON.parse(sh(process.execPath, [out, String(n)]).stdout);
-    row(`zticache util report, ${n} OS packages (in-memory site): time, property reads`, `${r.ms} ms, ${r.reads} reads (${(r.reads / n).toFixed(0)} a package)`, '<= 10 reads a package', r.reads <= 10 * n);
+    // 14 reads a package (its program and download-and-execute advertisement), and the schedule check's one Get of the advertisement
+    row(`zticache util report, ${n} OS packages (in-memory site): time, property reads`, `${r.ms} ms, ${r.reads} reads (${(r.reads / n).toFixed(0)} a package)`, '<= 14 reads a package', r.reads <= 14 * n);
+  }
+}
+
+// ---------------------------------------------------------------- zticache util /readiness
+{
+  // the readiness report over a made-up collection: 20,000 clients in seconds, linear in the reads
+  const out = path.join(work, 'util-readiness.mjs');
+  buildSync({ entryPoints: [path.join(root, 'bench', 'util-readiness.ts')], bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'warning' });
+  for (const n of quick ? [2000] : [2000, 20000]) {
+    const r = JSON.parse(sh(process.execPath, [out, String(n)]).stdout);
+    const perRow = (r.reads - 2 * n) / r.statusRows;
+    row(`zticache util /readiness, ${n} clients (in-memory site): console, CSV; property reads`, `${r.textMs} ms, ${r.csvMs} ms; ${r.reads} reads (2 a member, ${perRow.toFixed(1)} a status row), ${r.queries} queries`, '< 5 s at 20,000; <= 4 reads a status row', r.textMs < 5000 && r.csvMs < 5000 && perRow <= 4);
   }
 }
 }

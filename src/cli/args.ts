@@ -40,6 +40,19 @@ export interface Args {
   enable?: boolean;
   /** `zticache util /force`: change a program or package that is not zticache's or not an OS package */
   force: boolean;
+  /** `zticache util /readiness`: who is ready before the mandatory time */
+  readiness: boolean;
+  /** `zticache util /readiness /check-advertisement:ID`: the advertisement of `zticache check` */
+  checkAdvertisement?: string;
+  /** `zticache util /collection:NAME /package:ID`: create the document's collection */
+  collection?: string;
+  /** `zticache util /readiness --json` or `--csv` */
+  json: boolean;
+  csv: boolean;
+  /** `zticache util`: the bandwidth the schedule check measures the window against, in Mbit/s */
+  bandwidthMbps?: number;
+  /** `zticache util`: working hours, Monday to Friday, local time */
+  workHours?: { from: number; to: number };
   /** `zticache selftest --package-size MB`: does a package of this size fit */
   packageSize?: number;
   /** `zticache selftest --keep`: leave the sandbox */
@@ -81,9 +94,16 @@ export const OPTIONS = [
   { name: 'program', value: 'NAME', default: '', help: '`zticache util` only: the OS program of that package' },
   { name: 'advertisement', value: 'ID', default: '', help: '`zticache util` only: the OS advertisement' },
   { name: 'enable', value: 'true|false', default: '', help: '`zticache util` only: download and execute on (the program runs zticache.exe) or off (osdlaunch.exe); `yes`/`no` too' },
+  { name: 'readiness', default: '', help: '`zticache util` only: with `--advertisement`, its collection\'s clients counted by state, the check\'s READY / NOT READY by reason, the mandatory time and the time left, the schedule check, and the clients at risk by name; reads only' },
+  { name: 'check-advertisement', value: 'ID', default: '', help: '`zticache util --readiness` only: the advertisement of `zticache check`, whose results say which clients hold the package intact' },
+  { name: 'json', default: '', help: '`zticache util --readiness` only: the report as one JSON document' },
+  { name: 'csv', default: '', help: '`zticache util --readiness` only: the report as CSV, one row a client, for a spreadsheet' },
+  { name: 'collection', value: 'NAME', default: '', help: '`zticache util` only: with `--package`, create the document\'s collection: Windows 10 x64 or later (what zticache.exe runs on) with more free space on the system drive than the package plus `--scratch-mb`; `--what-if` prints its WQL' },
+  { name: 'bandwidth-mbps', value: 'N', default: '', help: '`zticache util` only: the rate the network can give the download, in Mbit/s: the schedule check says whether the window fits' },
+  { name: 'work-hours', value: 'HH-HH', default: '`08-18`', help: '`zticache util` only: working hours, Monday to Friday, local time: a start time inside them is warned of' },
   { name: 'package-size', value: 'MB', default: '', help: '`zticache selftest` only: check that a package of this size fits in the client cache and on PackageSource\'s volume' },
   { name: 'keep', default: '', help: '`zticache selftest` only: leave its sandbox folder for a look (it is removed otherwise)' },
-  { name: 'scratch-mb', value: 'MB', default: String(DEFAULT_SCRATCH_MB), help: '`zticache check` only: room the OS install needs on PackageSource\'s volume beside the package (the document\'s scratch space)' },
+  { name: 'scratch-mb', value: 'MB', default: String(DEFAULT_SCRATCH_MB), help: '`zticache check` and `zticache util`: room the OS install needs on PackageSource\'s volume beside the package (the document\'s scratch space); util adds it to the collection\'s free-space threshold' },
   { name: 'force', default: '', help: '`zticache util` only: also change a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is not an OS package (its command line is overwritten)' },
   { name: 'what-if', default: '', help: 'print the plan, change nothing, exit 0 (or the refusal\'s code)' },
   { name: 'no-guard', default: '', help: 'diagnostics only: do not hold the staged files open' },
@@ -120,7 +140,7 @@ function splitOption(token: string): { name: string; value?: string; spelled: st
 }
 
 export function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { command: 'run', launchArgs: [], mode: 'auto', whatIf: false, guard: true, force: false, keep: false, warnings: [] };
+  const args: Args = { command: 'run', launchArgs: [], mode: 'auto', whatIf: false, guard: true, force: false, keep: false, readiness: false, json: false, csv: false, warnings: [] };
   const positional: string[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
@@ -142,6 +162,9 @@ export function parseArgs(argv: readonly string[]): Args {
       else if (opt.name === 'no-guard') args.guard = false;
       else if (opt.name === 'force') args.force = true;
       else if (opt.name === 'keep') args.keep = true;
+      else if (opt.name === 'readiness') args.readiness = true;
+      else if (opt.name === 'json') args.json = true;
+      else if (opt.name === 'csv') args.csv = true;
       else if (opt.name === 'help') args.command = 'help';
       else if (opt.name === 'version' && args.command !== 'help') args.command = 'version';
       continue;
@@ -173,7 +196,7 @@ export function parseArgs(argv: readonly string[]): Args {
     args.manifestDir = positional[1];
   } else if (sub === 'util') {
     if (args.command === 'run') args.command = 'util';
-    if (positional.length > 1) throw usage(`unexpected argument "${positional[1]}" (zticache util takes only /server, /package, /program, /advertisement, /enable, /force)`);
+    if (positional.length > 1) throw usage(`unexpected argument "${positional[1]}" (zticache util takes only options: /server, /package, /program, /advertisement, /enable, /force, /readiness, /collection, ...)`);
   } else if (sub === 'selftest') {
     if (args.command === 'run') args.command = 'selftest';
     if (positional.length > 1) throw usage('usage: zticache selftest [--package-size MB] [--status-mif NAME] [--keep]');
@@ -188,11 +211,12 @@ export function parseArgs(argv: readonly string[]): Args {
     throw usage(`unexpected argument "${positional[0]}"`);
   }
   if (args.out !== undefined && args.command !== 'manifest') throw usage('--out belongs to "zticache manifest DIR"');
-  const utilOnly = (['server', 'package', 'program', 'advertisement', 'enable'] as const).find((k) => args[k] !== undefined) ?? (args.force ? 'force' : undefined);
-  if (utilOnly && args.command !== 'util' && args.command !== 'help') throw usage(`--${utilOnly} belongs to "zticache util"`);
+  const utilOnly = (['server', 'package', 'program', 'advertisement', 'enable', 'checkAdvertisement', 'collection', 'bandwidthMbps', 'workHours'] as const).find((k) => args[k] !== undefined)
+    ?? (['force', 'readiness', 'json', 'csv'] as const).find((k) => args[k]);
+  if (utilOnly && args.command !== 'util' && args.command !== 'help') throw usage(`--${utilOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} belongs to "zticache util"`);
   const selftestOnly = args.packageSize !== undefined ? 'package-size' : args.keep ? 'keep' : undefined;
   if (selftestOnly && args.command !== 'selftest' && args.command !== 'help') throw usage(`--${selftestOnly} belongs to "zticache selftest"`);
-  if (args.scratchMb !== undefined && args.command !== 'check' && args.command !== 'help') throw usage('--scratch-mb belongs to "zticache check"');
+  if (args.scratchMb !== undefined && args.command !== 'check' && args.command !== 'util' && args.command !== 'help') throw usage('--scratch-mb belongs to "zticache check" and "zticache util"');
   return args;
 }
 
@@ -217,6 +241,23 @@ function setValue(args: Args, name: ValueOption, value: string, spelled: string)
       args.scratchMb = n;
       return;
     }
+    case 'bandwidth-mbps': {
+      const n = Number(value);
+      if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0) || n > 1_000_000) throw usage(`${spelled} must be a rate in Mbit/s above 0 (100, 1.5), not "${value}"`);
+      args.bandwidthMbps = n;
+      return;
+    }
+    case 'work-hours': {
+      const m = /^(\d{1,2})-(\d{1,2})$/.exec(value);
+      const from = Number(m?.[1]);
+      const to = Number(m?.[2]);
+      if (!m || from >= to || to > 24) throw usage(`${spelled} must be the hours work starts and ends, HH-HH from 00 to 24 (08-18), not "${value}"`);
+      args.workHours = { from, to };
+      return;
+    }
+    case 'check-advertisement':
+      args.checkAdvertisement = value;
+      return;
     case 'parallel': {
       const n = Number(value);
       if (!Number.isInteger(n) || n < 1 || n > 64) throw usage(`${spelled} must be a whole number from 1 to 64, not "${value}"`);

@@ -44,6 +44,8 @@ const table = [
   ['SMS_STAGER_NOT_IN_SOURCE', 900000035, '`zticache util /enable:true`: zticache.exe is not in the package source, so every client would fail to start the program (looked at before any write); nothing was changed; add it and update the distribution points, or /force writes anyway.'],
   ['SMS_OBJECT_CHANGED', 900000036, '`zticache util`: another writer changed an object zticache util had read (each is read again just before the first write); the message names the object and what changed; nothing was changed: run it again to decide on what the site holds now.'],
   ['SMS_FAILED_AFTER_WRITE', 900000037, '`zticache util`: a change was written to the site, then a later step failed (the next write refused or changed by another writer, or the report); the message says what was written, the state of the site and the command that undoes it.'],
+  ['SMS_COLLECTION_EXISTS', 900000040, '`zticache util /collection`: a collection of that name exists (its ID is in the message); nothing was changed; give another name, or /force creates another beside it.'],
+  ['SMS_PACKAGE_SIZE_UNKNOWN', 900000041, '`zticache util /collection`: the site does not know the package\'s size yet (PackageSize 0), from which the free-space threshold comes; nothing was changed; update the package\'s distribution points, then run it again.'],
   ['INTERNAL', 900000099, 'Unexpected internal error (a bug); details are in the log.'],
 ] as const;
 

@@ -930,6 +930,104 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       }
     }, 180_000);
 
+    // issue 40: the document's planning as commands, against the same double: lazy properties, a
+    // collection created through SpawnInstance_, Put_ and AddMembershipRule, where clauses
+    const planning = (clients: number) => {
+      const lines = [
+        'SMS_Package|PackageID=XXX00001|Name=XP Master|ImageFlags=#1|PkgSourcePath=C:\\pkgsrc|PackageSize=#1572864',
+        'SMS_Program|PackageID=XXX00001|ProgramName=Install XP|CommandLine=osdlaunch.exe',
+        // start Tuesday 2026-12-08 10:00, in the work day; mandatory Wednesday 06:00; the schedule lazy
+        'SMS_Advertisement|AdvertisementID=XXX20001|PackageID=XXX00001|ProgramName=Install XP|CollectionID=MTN00100|RemoteClientFlags=#8|PresentTime=20261208100000.000000+***|AssignedScheduleEnabled=!TRUE|~AssignedSchedule=!{instance of SMS_ST_NonRecurring { IsGMT = FALSE; StartTime = "20261209060000.000000+***"; }}',
+        'SMS_Advertisement|AdvertisementID=XXX20002|PackageID=XXX00001|ProgramName=Check|CollectionID=MTN00100|RemoteClientFlags=#16',
+        'SMS_Collection|CollectionID=MTN00100|Name=Deploy XP (pilot)',
+      ];
+      const os = [5, 6, 8, 9, 13, 11, undefined, 6];
+      for (let i = 0; i < clients; i++) {
+        lines.push(`SMS_FullCollectionMembership|CollectionID=MTN00100|ResourceID=#${1000 + i}|Name=PC${String(clients - i).padStart(3, '0')}`);
+        const s = os[i % 8];
+        if (s !== undefined) lines.push(`SMS_ClientAdvertisementStatus|AdvertisementID=XXX20001|ResourceID=#${1000 + i}|LastState=#${s}|LastExecutionResult=`);
+        if (i % 3 === 0) lines.push(`SMS_ClientAdvertisementStatus|AdvertisementID=XXX20002|ResourceID=#${1000 + i}|LastState=#13|LastExecutionResult=READY XXX00001: 3 files`);
+        if (i % 3 === 1) lines.push(`SMS_ClientAdvertisementStatus|AdvertisementID=XXX20002|ResourceID=#${1000 + i}|LastState=#11|LastExecutionResult=900000032`);
+      }
+      return lines;
+    };
+
+    it('util /readiness: the clients by state and by the check\'s result, the mandatory time from the advertisement got by path, the clients at risk; --csv', async () => {
+      site(planning(24));
+      const before = fs.readFileSync(wine.host(SITE), 'utf8');
+      let r = await wine.run(exe, ['util', '/readiness', '/advertisement:XXX20001', '/check-advertisement:XXX20002']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toContain('Readiness of advertisement XXX20001 (package XXX00001, program Install XP) for collection MTN00100 "Deploy XP (pilot)": 24 clients.');
+      // AssignedSchedule is lazy: only the Get by path carries it
+      expect(r.out).toMatch(/Mandatory time: Wed 2026-12-09 06:00 \(each client's local time\); (passed .* ago|.* left)\./);
+      expect(r.out).toMatch(/  download in progress +3\r?\n  download complete +6\r?\n  waiting +3\r?\n  running +3\r?\n  succeeded +3\r?\n  failed +3\r?\n  no status +3/);
+      expect(r.out).toMatch(/  no status \(the check has not run\) +8\r?\n  NOT READY CACHE_TOO_SMALL +8\r?\n  READY +8/);
+      expect(r.out).toContain('Warning: the start time Tue 2026-12-08 10:00 (each client\'s local time) is inside working hours');
+      expect(r.out).toContain('Warning: 8 clients reported a cache smaller than the package (CACHE_TOO_SMALL)');
+      expect(r.out).toContain('Warning: collection MTN00100 has no query rule on free disk space');
+      expect(r.out).toMatch(/At risk: \d+ of 24 clients:\r?\n  PC001 +/);
+      expect(r.out).toContain('Note: advertisement XXX20001 runs from the distribution point (download and execute off)');
+      r = await wine.run(exe, ['util', '/readiness', '/advertisement:XXX20001', '/check-advertisement:XXX20002', '--csv']);
+      expect(r.code, r.out).toBe(0);
+      const csv = r.out.split(/\r?\n/).filter(Boolean);
+      expect(csv[0]).toBe('Name,ResourceID,Collection,Advertisement,Last state,Check,At risk,Reason');
+      expect(csv).toHaveLength(25);
+      expect(csv).toContain('PC024,1000,MTN00100,XXX20001,download in progress,READY,yes,OS advertisement: download in progress');
+      expect(fs.readFileSync(wine.host(SITE), 'utf8')).toBe(before);
+      expect(puts()).toEqual([]);
+      // the report's schedule check reads it too; and writing the advertisement keeps the lazy schedule (got by path, never from a query)
+      r = await wine.run(exe, ['util', '/advertisement:XXX20001', '/enable:true', '/bandwidth-mbps:2']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/Schedule check of advertisement XXX20001 \(download and execute\):\r?\n  Start time: +Tue 2026-12-08 10:00/);
+      expect(r.out).toContain('At 2 Mbit/s:');
+      expect(r.out).toMatch(/Warning: the window \(20 h\) is too short to move 36 GB at 2 Mbit\/s/);
+      expect(row('SMS_Advertisement')).toContain('~AssignedSchedule=!{instance of SMS_ST_NonRecurring');
+      expect(row('SMS_Advertisement')).toContain('RemoteClientFlags=#16');
+    });
+
+    it('util /collection: /what-if prints the WQL with the 2 GB threshold of a 1.5 GB package and writes nothing; then created with its rule; again: SMS_COLLECTION_EXISTS', async () => {
+      site(planning(0));
+      const before = fs.readFileSync(wine.host(SITE), 'utf8');
+      let r = await wine.run(exe, ['util', '/collection:Deploy XP with Download and Execute', '/package:XXX00001', '/what-if']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/where \(SMS_R_System\.OperatingSystemNameandVersion like "Microsoft Windows NT Workstation 10\.%"\) and SMS_G_System_COMPUTER_SYSTEM\.SystemType = "x64-based PC" and .* and SMS_G_System_LOGICAL_DISK\.FreeSpace > 2048/);
+      expect(r.out).toContain('Would have created collection "Deploy XP with Download and Execute" with that rule.');
+      expect(fs.readFileSync(wine.host(SITE), 'utf8')).toBe(before);
+      expect(puts()).toEqual([]);
+      r = await wine.run(exe, ['util', '/collection:Deploy XP with Download and Execute', '/package:XXX00001']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toContain('Created collection MTN00101 "Deploy XP with Download and Execute" (limited to SMS00001, All Systems) with the query rule "Windows 10 x64 or later with more than 2048 MB free".');
+      const made = fs.readFileSync(wine.host(SITE), 'utf8').split(/\r?\n/).find((l) => l.includes('Name=Deploy XP with Download and Execute'))!;
+      expect(made).toContain('CollectionID=MTN00101');
+      expect(made).toContain('LimitToCollectionID=SMS00001');
+      expect(made).toMatch(/~CollectionRules=!\{instance of SMS_CollectionRuleQuery \{ [^|]*\}\}$/);
+      expect(made).toContain('RuleName = "Windows 10 x64 or later with more than 2048 MB free";');
+      expect(made).toMatch(/QueryExpression = "select SMS_R_System\.ResourceId, [^|]*FreeSpace > 2048";/);
+      expect(puts()).toEqual(['SMS_Collection']);
+      r = await wine.run(exe, ['util', '/collection:deploy xp with download and execute', '/package:XXX00001']);
+      expect(r.code, r.out).toBe(ExitCode.SMS_COLLECTION_EXISTS);
+      expect(r.out).toContain('a collection named "deploy xp with download and execute" exists (MTN00101)');
+    });
+
+    it('util /collection: the rule refused after the collection was written: the collection is deleted again, nothing changed; SMS 2003 (no limit) hangs it under COLLROOT', async () => {
+      site(['!denyrule', ...planning(0)]);
+      // the rows as the double reads them (it writes the file back in its own form)
+      const rows = () => fs.readFileSync(wine.host(SITE), 'utf8').replace(/^\ufeff/, '').split(/\r?\n/).filter(Boolean);
+      const before = rows();
+      let r = await wine.run(exe, ['util', '/collection:Deploy XP', '/package:XXX00001']);
+      expect(r.code, r.out).toBe(ExitCode.SMS_CHANGE_REFUSED);
+      expect(r.out).toMatch(/creating collection "Deploy XP": .*\.AddMembershipRule\(.*\) failed: WBEM_E_ACCESS_DENIED.*; the provider's reason \(SMS_ExtendedStatus\): User MTN\\admin2 has no Modify permission on collection.*; the collection zticache util had written \(MTN00101\) was deleted again: nothing was changed/);
+      expect(rows()).toEqual(before);
+      expect(puts()).toEqual(['SMS_Collection', '-SMS_Collection']);
+      site(['!nolimit', ...planning(0)]);
+      r = await wine.run(exe, ['util', '/collection:Deploy XP', '/package:XXX00001', '/scratch-mb:1000']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toContain('(under COLLROOT)');
+      expect(r.out).toContain('FreeSpace > 2560');
+      expect(puts()).toEqual(['SMS_Collection', 'SMS_CollectToSubCollect']);
+      expect(row('SMS_CollectToSubCollect').trimEnd()).toBe('SMS_CollectToSubCollect|parentCollectionID=COLLROOT|subCollectionID=MTN00101');
+    });
+
     it('cache-size reads the client cache, sets TotalSize and reads it back', async () => {
       site(xp);
       let r = await wine.run(exe, ['cache-size']);

@@ -15,14 +15,22 @@ import { connectSms } from './site.js';
 import { SOURCE_TIMEOUT_MS } from './source-check.js';
 import { runUtil, utilUsage } from './util.js';
 
+const usageBoth = (): never => {
+  throw new ZtiError(ExitCode.USAGE, 'zticache util: /json or /csv, not both');
+};
+
 export async function utilCommand(args: Args, platform: Platform, out: (line: string) => void, rt: Pick<Runtime, 'execPath' | 'packaged' | 'scriptPath'>): Promise<void> {
   const create = platform.createObject;
   if (!create) throw new ZtiError(ExitCode.SMS_PROVIDER_UNAVAILABLE, 'zticache util speaks to the SMS provider through Windows (WMI): run it on Windows');
-  const none = [args.server, args.package, args.program, args.advertisement, args.enable].every((v) => v === undefined);
+  const none = [args.server, args.package, args.program, args.advertisement, args.enable, args.collection].every((v) => v === undefined) && !args.readiness;
   if (none) for (const line of utilUsage()) out(line);
   const self = rt.packaged ? [rt.execPath] : [rt.execPath, rt.scriptPath ?? ''];
   await runUtil(
-    { server: args.server, package: args.package, program: args.program, advertisement: args.advertisement, enable: args.enable, force: args.force, whatIf: args.whatIf },
+    {
+      server: args.server, package: args.package, program: args.program, advertisement: args.advertisement, enable: args.enable, force: args.force, whatIf: args.whatIf,
+      readiness: args.readiness, checkAdvertisement: args.checkAdvertisement, collection: args.collection, scratchMb: args.scratchMb, bandwidthMbps: args.bandwidthMbps, workHours: args.workHours,
+      format: args.json && args.csv ? usageBoth() : args.json ? 'json' : args.csv ? 'csv' : undefined,
+    },
     {
       connect: (server) => connectSms(create('WbemScripting.SWbemLocator'), server, () => create('WbemScripting.SWbemLastError')),
       out,

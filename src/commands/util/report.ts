@@ -13,10 +13,21 @@ import { describeFlags, downloadEnabled } from './flags.js';
 import { parseCommandLine } from './command-line.js';
 import type { SmsObject, SmsSite } from './site.js';
 import { failure, step } from './steps.js';
+import { collectionFacts } from './collection-facts.js';
+import { siteKey } from './site-key.js';
+import { objectPath } from './object-path.js';
+import { parseMof } from './mof.js';
+import { advertTimes, checkSchedule, type ScheduleCheck, type WorkHours } from './schedule.js';
+
+/** what the schedule check of each download-and-execute advertisement is measured against */
+export interface Planning {
+  scratchMb: number;
+  bandwidthMbps?: number;
+  workHours: WorkHours;
+}
 
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
-/** how the site database compares IDs and names: without case, trailing blanks ignored */
-export const siteKey = (...parts: string[]) => parts.map((s) => s.replace(/ +$/, '').toUpperCase()).join('\u0000');
+export { siteKey } from './site-key.js';
 
 /** ActionInProgress: the site is deleting the object */
 const DELETING = 3;
@@ -40,19 +51,29 @@ export const stages = (commandLine: string): boolean => {
 const isOsdProgram = (commandLine: string) => parseCommandLine(commandLine).runs !== 'other';
 
 interface ProgramRow { packageId: string; name: string; commandLine: string; deleting: boolean }
-interface AdvertRow { id: string; packageId: string; program: string; flags: number; deleting: boolean }
-interface PackageRow { id: string; name: string; deleting: boolean }
+interface AdvertRow { id: string; packageId: string; program: string; flags: number; collectionId: string; deleting: boolean }
+interface PackageRow { id: string; name: string; sizeKb: number; deleting: boolean }
 
-export function report(site: SmsSite, out: (line: string) => void): void {
+/** a property a site may lack (PackageSize, CollectionID on a very old site): none */
+function maybe(o: SmsObject, prop: string): Variant {
+  try {
+    return o.get(prop);
+  } catch (err) {
+    if (err instanceof ComError) return undefined;
+    throw err;
+  }
+}
+
+export function report(site: SmsSite, out: (line: string) => void, planning?: Planning): void {
   const allPrograms = step('querying SMS_Program', () => site.query('select * from SMS_Program').map((p): ProgramRow => ({
     packageId: text(p.get('PackageID')), name: text(p.get('ProgramName')), commandLine: text(p.get('CommandLine')), deleting: action(p) === DELETING,
   })));
   const allAdverts = step('querying SMS_Advertisement', () => site.query('select * from SMS_Advertisement').map((a): AdvertRow => ({
-    id: text(a.get('AdvertisementID')), packageId: text(a.get('PackageID')), program: text(a.get('ProgramName')), flags: Number(a.get('RemoteClientFlags')) >>> 0, deleting: action(a) === DELETING,
+    id: text(a.get('AdvertisementID')), packageId: text(a.get('PackageID')), program: text(a.get('ProgramName')), flags: Number(a.get('RemoteClientFlags')) >>> 0, collectionId: text(maybe(a, 'CollectionID')), deleting: action(a) === DELETING,
   })));
   const programs = allPrograms.filter((p) => !p.deleting);
   const adverts = allAdverts.filter((a) => !a.deleting);
-  const row = (p: SmsObject): PackageRow => ({ id: text(p.get('PackageID')), name: text(p.get('Name')), deleting: action(p) === DELETING });
+  const row = (p: SmsObject): PackageRow => ({ id: text(p.get('PackageID')), name: text(p.get('Name')), sizeKb: Number(maybe(p, 'PackageSize') ?? 0), deleting: action(p) === DELETING });
   let allPackages: PackageRow[];
   let how: string;
   try {
@@ -75,6 +96,7 @@ export function report(site: SmsSite, out: (line: string) => void): void {
   if (gone.length) out(`Left out, being deleted by the site (ActionInProgress ${DELETING}): ${gone.join(', ')}.`);
   const programsOf = group(programs, (p) => siteKey(p.packageId));
   const advertsOf = group(adverts, (a) => siteKey(a.packageId, a.program));
+  const schedules = planning ? scheduleChecks(site, packages, programsOf, advertsOf, planning) : new Map<string, ScheduleCheck>();
   for (const p of packages) {
     const id = p.id;
     out(' ');
@@ -99,6 +121,47 @@ export function report(site: SmsSite, out: (line: string) => void): void {
       }
     }
   }
+  // after the script's report, as it printed it: the schedule check of each download-and-execute advertisement
+  for (const sc of schedules.values()) {
+    out(' ');
+    out(`Schedule check of advertisement ${sc.advertisementId} (download and execute):`);
+    for (const l of sc.lines) out(`  ${l}`);
+    for (const w of sc.warnings) out(`  Warning: ${w.text}`);
+  }
+}
+
+/**
+ * The schedule check of every download-and-execute advertisement of an OS program: each got by
+ * its path (AssignedSchedule is lazy), its collection counted in one query and got by its path
+ * (CollectionRules is lazy). One advertisement that cannot be read is said, the rest go on.
+ */
+function scheduleChecks(site: SmsSite, packages: readonly PackageRow[], programsOf: Map<string, ProgramRow[]>, advertsOf: Map<string, AdvertRow[]>, planning: Planning): Map<string, ScheduleCheck> {
+  const due: Array<{ a: AdvertRow; p: PackageRow }> = [];
+  for (const p of packages) {
+    for (const prog of programsOf.get(siteKey(p.id)) ?? []) {
+      for (const a of advertsOf.get(siteKey(p.id, prog.name)) ?? []) if (downloadEnabled(a.flags)) due.push({ a, p });
+    }
+  }
+  const checks = new Map<string, ScheduleCheck>();
+  if (!due.length) return checks;
+  const facts = collectionFacts(site, due.map((d) => d.a.collectionId));
+  for (const { a, p } of due) {
+    const f = facts.get(siteKey(a.collectionId));
+    let times;
+    try {
+      times = advertTimes(parseMof(site.get(objectPath('SMS_Advertisement', { AdvertisementID: a.id })).text()));
+    } catch (err) {
+      if (!(err instanceof ComError) && !(err instanceof Error && err.message.startsWith('MOF text'))) throw err;
+      checks.set(siteKey(a.id), { advertisementId: a.id, lines: [`Schedule:          cannot be read (${err.message})`], warnings: [] });
+      continue;
+    }
+    checks.set(siteKey(a.id), checkSchedule({
+      advertisementId: a.id, times, packageKb: p.sizeKb, members: f?.members,
+      collection: f ? { id: f.id, name: f.name, limit: f.limit } : undefined,
+      neededMb: Math.ceil(p.sizeKb / 1024) + planning.scratchMb, bandwidthMbps: planning.bandwidthMbps, workHours: planning.workHours,
+    }));
+  }
+  return checks;
 }
 
 const count = (n: number, what: string) => (n ? `${n} ${what}${n === 1 ? '' : 's'}` : '');

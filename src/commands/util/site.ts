@@ -11,8 +11,18 @@ import { ComError, type Dispatch, type ExtendedStatus, type Variant } from '../.
 export interface SmsObject {
   get(prop: string): Variant;
   set(prop: string, value: Variant): void;
-  /** writes the object back (SWbemObject.Put_) */
-  put(): void;
+  /** writes the object back (SWbemObject.Put_); the written object's relative path (SWbemObjectPath.RelPath), where the provider gives one */
+  put(): string | undefined;
+  /**
+   * the object as MOF text (SWbemObject.GetObjectText_): how zticache reads an array of embedded
+   * objects (AssignedSchedule's SMS_ST_* tokens, CollectionRules) without a SAFEARRAY reader; a
+   * lazy property is in it only when the object was got by its path
+   */
+  text(): string;
+  /** a method of the instance (SWbemObject.ExecMethod_ late bound: AddMembershipRule(rule)); objects passed as themselves */
+  call(method: string, ...args: Array<Variant | SmsObject>): Variant;
+  /** deletes the object (SWbemObject.Delete_) */
+  remove(): void;
 }
 
 export interface SmsSite {
@@ -21,6 +31,8 @@ export interface SmsSite {
   /** one object by its path ("SMS_Advertisement.AdvertisementID='XXX20001'"), whole (lazy properties too) */
   get(path: string): SmsObject;
   query(wql: string): SmsObject[];
+  /** a new, unwritten instance of a class (Get(class).SpawnInstance_()) */
+  spawn(cls: string): SmsObject;
 }
 
 /** WbemScripting.SWbemLastError: the extended status of the call that failed just now, if any. */
@@ -73,12 +85,31 @@ function call<T>(lastError: LastError | undefined, fn: () => T): T {
   }
 }
 
+/** the IDispatch behind each SmsObject this module made, to pass one to a method */
+const dispatchOf = new WeakMap<SmsObject, Dispatch>();
+
 function wrap(o: Dispatch, lastError: LastError | undefined): SmsObject {
-  return {
+  const obj: SmsObject = {
     get: (prop) => o.get(prop),
     set: (prop, value) => o.put(prop, value),
-    put: () => void call(lastError, () => o.call('Put_')),
+    put: () => {
+      const path = call(lastError, () => o.call('Put_'));
+      if (!path || typeof path !== 'object') return undefined;
+      try {
+        const rel = path.get('RelPath');
+        return typeof rel === 'string' ? rel : undefined;
+      } catch {
+        return undefined; // no RelPath: the caller finds the object by its name
+      } finally {
+        path.release();
+      }
+    },
+    text: () => String(call(lastError, () => o.call('GetObjectText_')) ?? ''),
+    call: (method, ...args) => call(lastError, () => o.call(method, ...args.map((a) => (a && typeof a === 'object' && dispatchOf.has(a as SmsObject) ? dispatchOf.get(a as SmsObject)! : (a as Variant))))),
+    remove: () => void call(lastError, () => o.call('Delete_')),
   };
+  dispatchOf.set(obj, o);
+  return obj;
 }
 
 function services(locator: Dispatch, server: string, namespace: string): Dispatch {
@@ -127,5 +158,6 @@ export function connectSms(locator: Dispatch, server: string | undefined, lastEr
     siteCode,
     get: (path) => wrap(call(lastError, () => site.call('Get', path) as Dispatch), lastError),
     query: (wql) => call(lastError, () => (site.call('ExecQuery', wql) as Dispatch | undefined)?.items() ?? []).map((o) => wrap(o, lastError)),
+    spawn: (cls) => wrap(call(lastError, () => (site.call('Get', cls) as Dispatch).call('SpawnInstance_') as Dispatch), lastError),
   };
 }

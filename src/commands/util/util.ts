@@ -39,6 +39,11 @@ import { stagerFolder } from './source-check.js';
 import { failure, step } from './steps.js';
 import { utilCommandLine } from './undo.js';
 import type { SmsObject, SmsSite } from './site.js';
+import { DEFAULT_SCRATCH_MB } from '../../cli/defaults.js';
+import { createCollection } from './collection.js';
+import { readiness } from './readiness.js';
+import { readinessCsv, readinessJson, readinessLines } from './readiness-output.js';
+import { DEFAULT_WORK_HOURS, type WorkHours } from './schedule.js';
 
 export interface UtilOptions {
   server?: string;
@@ -49,6 +54,16 @@ export interface UtilOptions {
   /** change a program or package zticache does not own, or enable without zticache.exe in the package source */
   force?: boolean;
   whatIf: boolean;
+  /** who is ready before the mandatory time (with advertisement) */
+  readiness?: boolean;
+  checkAdvertisement?: string;
+  /** the readiness report as JSON or CSV instead of lines */
+  format?: 'text' | 'json' | 'csv';
+  /** create the document's collection of this name (with package) */
+  collection?: string;
+  scratchMb?: number;
+  bandwidthMbps?: number;
+  workHours?: WorkHours;
 }
 
 export interface UtilContext {
@@ -59,6 +74,8 @@ export interface UtilContext {
    * of reach, no answer in time): the package-source check
    */
   findStager?(folder: string): Promise<boolean | string>;
+  /** the time the readiness report counts from (tests fix it) */
+  now?: () => Date;
 }
 
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
@@ -66,15 +83,22 @@ const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 export function utilUsage(): string[] {
   return [
     'Usage: zticache util [/server:NAME] [/package:ID /program:NAME] [/advertisement:ID] [/enable:true|false] [/force] [/what-if]',
+    '       zticache util /readiness /advertisement:ID [/check-advertisement:ID] [/json | /csv]',
+    '       zticache util /collection:"NAME" /package:ID [/scratch-mb:MB] [/force] [/what-if]',
     '  /server:         SMS provider server (default: this server)',
     '  /package:        OS package ID (with /program)',
     '  /program:        OS program name (with /package)',
     '  /advertisement:  OS advertisement ID',
     '  /enable:         true or yes: download and execute, program runs zticache.exe; false or no: back to osdlaunch.exe',
-    '  /force           also change a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is not an OS package, or enable while zticache.exe is not in the package source',
+    '  /force           also change a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is not an OS package, or enable while zticache.exe is not in the package source; with /collection, create it beside one of that name',
+    '  /readiness       the advertisement\'s clients by state, the check\'s results, the mandatory time, the clients at risk',
+    '  /collection:     create the document\'s collection for /package: Windows 10 x64 or later (zticache.exe\'s floor), free space for the package and /scratch-mb',
+    '  /bandwidth-mbps: the rate the download may take, for the schedule check; /work-hours:08-18 the working hours',
     'Examples:',
     '  zticache util /advertisement:XXX20001 /enable:true',
     '  zticache util /package:XXX00001 /program:"Install XP" /enable:false',
+    '  zticache util /collection:"Deploy XP with Download and Execute" /package:XXX00001 /what-if',
+    '  zticache util /readiness /advertisement:XXX20001 /check-advertisement:XXX20002 /csv > ready.csv',
   ];
 }
 
@@ -109,6 +133,9 @@ const READS = {
 
 export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
   const { out } = ctx;
+  if (o.readiness || o.collection !== undefined) return runPlanning(o, ctx);
+  if (o.checkAdvertisement !== undefined) throw new ZtiError(ExitCode.USAGE, 'zticache util: /check-advertisement goes with /readiness /advertisement:ID');
+  if (o.format && o.format !== 'text') throw new ZtiError(ExitCode.USAGE, `zticache util: /${o.format} goes with /readiness`);
   if ((o.package === undefined) !== (o.program === undefined)) throw new ZtiError(ExitCode.USAGE, 'zticache util: /package and /program go together');
   const changing = o.advertisement !== undefined || o.package !== undefined; // /program goes with /package
   if (changing && o.enable === undefined) throw new ZtiError(ExitCode.USAGE, 'zticache util: /enable:true or /enable:false is needed to change an advertisement or a program');
@@ -204,9 +231,10 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
     }
   }
   if (advertChange) advertChange.undo = undoAdvert(advertChange, { server, advertisement: o.advertisement!, enable: o.enable!, program: programRead });
+  const planning = { scratchMb: o.scratchMb ?? DEFAULT_SCRATCH_MB, bandwidthMbps: o.bandwidthMbps, workHours: o.workHours ?? DEFAULT_WORK_HOURS };
   if (o.whatIf) {
     for (const c of changes) out(`Would have set ${c.said}.`);
-    report(site, out);
+    report(site, out, planning);
     return;
   }
   const written: Change[] = [];
@@ -230,12 +258,46 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
   }
 
   try {
-    report(site, out);
+    report(site, out, planning);
   } catch (err) {
     if (!written.length) throw err;
     const why = err instanceof ZtiError ? err.message.replace(/^zticache util: /, '') : String(err);
     throw new ZtiError(ExitCode.SMS_FAILED_AFTER_WRITE, `zticache util: the change was written (${written.map((w) => w.said).join('; ')}), then the report failed: ${why}; the site holds the change: run zticache util without /enable to see the report`, { cause: err instanceof ZtiError ? err.cause : err });
   }
+}
+
+/**
+ * The two planning commands, which never change an advertisement or a program: /readiness (reads
+ * only) and /collection (creates one collection, all or nothing). Each refuses what it does not
+ * take, before connecting.
+ */
+async function runPlanning(o: UtilOptions, ctx: UtilContext): Promise<void> {
+  const usage = (m: string) => new ZtiError(ExitCode.USAGE, `zticache util: ${m}`);
+  const mode = o.readiness ? '/readiness' : '/collection';
+  if (o.readiness && o.collection !== undefined) throw usage('/readiness and /collection are two commands: give one');
+  if (o.enable !== undefined) throw usage(`${mode} changes no advertisement or program: leave out /enable`);
+  if (o.program !== undefined) throw usage(`${mode} takes no /program`);
+  const scratchMb = o.scratchMb ?? DEFAULT_SCRATCH_MB;
+  const workHours = o.workHours ?? DEFAULT_WORK_HOURS;
+  if (o.readiness) {
+    if (o.advertisement === undefined) throw usage('/readiness needs the OS advertisement: /advertisement:ID');
+    if (o.package !== undefined) throw usage('/readiness takes the package from the advertisement: leave out /package');
+    if (o.force || o.whatIf) throw usage(`/readiness only reads: leave out ${o.force ? '/force' : '/what-if'}`);
+    const format = o.format ?? 'text';
+    const site = step(`connecting to the SMS provider on ${o.server ?? 'this server'}`, () => ctx.connect(o.server));
+    if (format === 'text') ctx.out(`Connecting to SMS provider server ${site.provider} and site ${site.siteCode}.`);
+    const r = readiness(site, { advertisement: o.advertisement, checkAdvertisement: o.checkAdvertisement, workHours, bandwidthMbps: o.bandwidthMbps, scratchMb, now: ctx.now?.() ?? new Date() });
+    const lines = format === 'json' ? [readinessJson(r)] : format === 'csv' ? readinessCsv(r) : readinessLines(r);
+    for (const l of lines) ctx.out(l);
+    return;
+  }
+  if (o.package === undefined) throw usage('/collection needs the OS package it is for: /package:ID');
+  if (o.advertisement !== undefined || o.checkAdvertisement !== undefined) throw usage('/collection takes no advertisement');
+  if (o.format && o.format !== 'text') throw usage(`/${o.format} goes with /readiness`);
+  if (!o.collection!.trim()) throw usage('/collection needs a name');
+  const site = step(`connecting to the SMS provider on ${o.server ?? 'this server'}`, () => ctx.connect(o.server));
+  ctx.out(`Connecting to SMS provider server ${site.provider} and site ${site.siteCode}.`);
+  createCollection(site, { name: o.collection!, package: o.package, scratchMb, force: o.force, whatIf: o.whatIf }, ctx.out);
 }
 
 /** The properties a decision rests on, as the object has them; one the site does not have (ImageFlags on current ConfigMgr) reads as undefined. */

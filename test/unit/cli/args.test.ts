@@ -16,7 +16,7 @@ function usageError(argv: string[]): ZtiError {
 
 describe('command line', () => {
   it('no arguments is the OSD program form: run with defaults', () => {
-    expect(parseArgs([])).toEqual({ command: 'run', launchArgs: [], mode: 'auto', whatIf: false, guard: true, force: false, keep: false, warnings: [] });
+    expect(parseArgs([])).toEqual({ command: 'run', launchArgs: [], mode: 'auto', whatIf: false, guard: true, force: false, keep: false, readiness: false, json: false, csv: false, warnings: [] });
   });
 
   it('--status-mif is a file name: a path or a device name (CON, NUL, COM1, with or without an extension) is refused', () => {
@@ -95,10 +95,10 @@ describe('the options, defined once', () => {
       expect(readme, o.name).toContain(`| \`${md(optionSpelling(o))}\` | ${o.default} | ${md(o.help)} |`);
       expect(helpText(), o.name).toContain(optionSpelling(o));
       // and the parser knows it
-      const value = ({ mode: 'copy', parallel: '2', enable: 'yes', 'package-size': '500', 'scratch-mb': '500' } as Record<string, string>)[o.name] ?? 'x';
+      const value = ({ mode: 'copy', parallel: '2', enable: 'yes', 'package-size': '500', 'scratch-mb': '500', 'bandwidth-mbps': '100', 'work-hours': '08-18' } as Record<string, string>)[o.name] ?? 'x';
       const argv = 'value' in o ? [`--${o.name}`, value] : [`--${o.name}`];
       // options of a subcommand are known to the parser, and belong to that subcommand
-      const sub = o.name === 'out' ? ['manifest', 'DIR'] : ['server', 'package', 'program', 'advertisement', 'enable', 'force'].includes(o.name) ? ['util'] : ['package-size', 'keep'].includes(o.name) ? ['selftest'] : o.name === 'scratch-mb' ? ['check'] : [];
+      const sub = o.name === 'out' ? ['manifest', 'DIR'] : ['server', 'package', 'program', 'advertisement', 'enable', 'force', 'readiness', 'check-advertisement', 'json', 'csv', 'collection', 'bandwidth-mbps', 'work-hours'].includes(o.name) ? ['util'] : ['package-size', 'keep'].includes(o.name) ? ['selftest'] : o.name === 'scratch-mb' ? ['check'] : [];
       expect(() => parseArgs([...sub, ...argv]), o.name).not.toThrow();
     }
   });
@@ -125,6 +125,28 @@ describe('the commands beside staging', () => {
     expect(usageError(['util', '/enable:maybe']).message).toMatch(/must be true, false, yes or no, not "maybe"/);
     expect(usageError(['/advertisement:XXX20001']).message).toMatch(/--advertisement belongs to "zticache util"/);
     expect(usageError(['util', 'extra']).message).toMatch(/unexpected argument "extra"/);
+  });
+
+  it('zticache util\'s planning options: /readiness, /check-advertisement, /json, /csv, /collection, /scratch-mb, /bandwidth-mbps, /work-hours; each belongs to util', () => {
+    expect(parseArgs(['util', '/readiness', '/advertisement:A', '/check-advertisement:C', '/CSV'])).toMatchObject({ command: 'util', readiness: true, advertisement: 'A', checkAdvertisement: 'C', csv: true, json: false });
+    expect(parseArgs(['util', '--json'])).toMatchObject({ json: true, csv: false, readiness: false });
+    expect(parseArgs(['util', '/collection:Deploy XP', '/package:P', '/scratch-mb:0'])).toMatchObject({ collection: 'Deploy XP', package: 'P', scratchMb: 0 });
+    expect(parseArgs(['util', '/bandwidth-mbps:1.5', '/work-hours:7-19']).bandwidthMbps).toBe(1.5);
+    expect(parseArgs(['util', '/work-hours:00-24']).workHours).toEqual({ from: 0, to: 24 });
+    expect(parseArgs(['util', '/work-hours:08-18']).workHours).toEqual({ from: 8, to: 18 });
+    expect(parseArgs(['util', '--bandwidth-mbps', '1000000']).bandwidthMbps).toBe(1_000_000);
+    for (const bad of ['0', '-5', 'fast', '1e3', '1000001', '.5']) {
+      expect(usageError(['util', `/bandwidth-mbps:${bad}`]).message, bad).toBe(`/bandwidth-mbps must be a rate in Mbit/s above 0 (100, 1.5), not "${bad}" (see zticache --help)`);
+    }
+    for (const bad of ['18-08', '8-8', '08-25', '8', '08:00-18:00', 'a-b', '123-130', '08-18x']) {
+      expect(usageError(['util', `/work-hours:${bad}`]).message, bad).toBe(`/work-hours must be the hours work starts and ends, HH-HH from 00 to 24 (08-18), not "${bad}" (see zticache --help)`);
+    }
+    for (const [argv, name] of [[['/readiness'], 'readiness'], [['--json'], 'json'], [['--csv'], 'csv'], [['/check-advertisement:C'], 'check-advertisement'], [['/collection:X'], 'collection'], [['/bandwidth-mbps:5'], 'bandwidth-mbps'], [['/work-hours:8-17'], 'work-hours']] as const) {
+      expect(usageError(['check', ...argv]).message).toBe(`--${name} belongs to "zticache util" (see zticache --help)`);
+    }
+    // --scratch-mb is check's and util's
+    expect(parseArgs(['check', '--scratch-mb', '600']).scratchMb).toBe(600);
+    expect(usageError(['selftest', '--scratch-mb', '600']).message).toBe('--scratch-mb belongs to "zticache check" and "zticache util" (see zticache --help)');
   });
 
   it('zticache cache-size [MB]', () => {

@@ -107,7 +107,7 @@ describe('zticache util: download and execute on and off', () => {
       'Set download and execute on for advertisement XXX20001: RemoteClientFlags 9256 (0x2428: RUN_FROM_LOCAL_DISPPOINT|DONT_RUN_NO_LOCAL_DISPPOINT|BALLOON_REMINDERS_REQUIRED|RERUN_IF_FAILED) -> 9264 (0x2430: DOWNLOAD_FROM_LOCAL_DISPPOINT|DONT_RUN_NO_LOCAL_DISPPOINT|BALLOON_REMINDERS_REQUIRED|RERUN_IF_FAILED).',
     ]);
     expect(r.text).toMatch(/OS Package ID: +XXX00001\nOS Package Name: +XP Master\n OS Program Name: +Install XP\n OS Program command line: +zticache\.exe\n OS Program cache enabled: True\n  OS Advertisement ID: +XXX20001\n  OS Advertisement flags: +9264 \(0x2430: [A-Z_|]+\)\n  Download enabled: +True/);
-    expect(r.text).not.toMatch(/XXX00002|Warning/);
+    expect(r.text).not.toMatch(/XXX00002|Warning: zticache\.exe must/);
   });
 
   it('/enable:false: the advertisement first; the program back to osdlaunch.exe only when named (the document\'s Listing 23)', async () => {
@@ -561,12 +561,34 @@ describe('zticache util: the command', () => {
     expect(lines).toEqual(utilUsage());
     expect(progIds).toEqual(['WbemScripting.SWbemLocator']);
     expect(servers).toEqual(['.']);
-    for (const given of [['/server:SCCM01'], ['/advertisement:XXX20001', '/enable:true'], ['/package:X', '/program:Y', '/enable:false']]) {
+    for (const given of [['/server:SCCM01'], ['/advertisement:XXX20001', '/enable:true'], ['/package:X', '/program:Y', '/enable:false'], ['/readiness', '/advertisement:A'], ['/collection:C', '/package:P'], ['/readiness', '/advertisement:A', '/json'], ['/readiness', '/advertisement:A', '/csv']]) {
       lines.length = 0;
       servers.length = 0;
       await expect(utilCommand(parseArgs(['util', ...given]), unreachable(progIds, servers), (l) => lines.push(l), RT)).rejects.toMatchObject({ exitCode: ExitCode.SMS_PROVIDER_UNAVAILABLE });
       expect(lines, given.join(' ')).toEqual([]);
       expect(servers).toEqual([given[0] === '/server:SCCM01' ? 'SCCM01' : '.']);
+    }
+  });
+
+  it('/json and /csv together are USAGE, before connecting', async () => {
+    const progIds: string[] = [];
+    const servers: Variant[] = [];
+    await expect(utilCommand(parseArgs(['util', '/readiness', '/advertisement:A', '/json', '/csv']), unreachable(progIds, servers), () => {}, RT)).rejects.toMatchObject({ exitCode: ExitCode.USAGE, message: 'zticache util: /json or /csv, not both' });
+    expect(servers).toEqual([]);
+  });
+
+  it('hands every planning option to the command: /readiness with its advertisement and format, /collection with its numbers', async () => {
+    const site = memorySite({ packages: [{ PackageID: 'P', Name: 'XP', PackageSize: 1024 * 1024 }] });
+    const lines: string[] = [];
+    const platform = { createObject: () => ({}) } as unknown as Platform;
+    const mod = await import('../../../src/commands/util/site.js');
+    const spy = vi.spyOn(mod, 'connectSms').mockReturnValue(site);
+    try {
+      await utilCommand(parseArgs(['util', '/collection:C', '/package:P', '/scratch-mb:1000', '/what-if']), platform, (l) => lines.push(l), RT);
+      expect(lines).toContain('Package P (XP): 1048576 KB; with 1000 MB of scratch space the collection requires more than 2048 MB free on the system drive.');
+      expect(site.putCalls).toBe(0);
+    } finally {
+      spy.mockRestore();
     }
   });
 });
@@ -620,7 +642,25 @@ describe('zticache util: the report', () => {
       ],
     });
     const r = await run(site, {});
-    expect(r.lines).toEqual([
+    // the script's report to the line; then, after it, the schedule check of each download-and-execute advertisement
+    const cut = r.lines.indexOf('Schedule check of advertisement XXX20001 (download and execute):') - 1;
+    expect(r.lines.slice(cut)).toEqual([
+      ' ',
+      'Schedule check of advertisement XXX20001 (download and execute):',
+      '  Start time:        none',
+      '  Mandatory time:    none',
+      '  Package size:      not known to the site (PackageSize 0)',
+      '  Collection:        not known (the advertisement names none)',
+      '  Warning: advertisement XXX20001 has no mandatory time: clients download a package for download and execute only for a mandatory time, so none caches it ahead; add a mandatory assignment after the start time',
+      ' ',
+      'Schedule check of advertisement XXX20003 (download and execute):',
+      '  Start time:        none',
+      '  Mandatory time:    none',
+      '  Package size:      not known to the site (PackageSize 0)',
+      '  Collection:        not known (the advertisement names none)',
+      '  Warning: advertisement XXX20003 has no mandatory time: clients download a package for download and execute only for a mandatory time, so none caches it ahead; add a mandatory assignment after the start time',
+    ]);
+    expect(r.lines.slice(0, cut)).toEqual([
       'Connecting to SMS provider server SERVER1 and site MTN.',
       'OS packages: SMS_Package where ImageFlags = 1 (SMS 2003 OSD).',
       ' ',
@@ -679,8 +719,9 @@ describe('zticache util: the report', () => {
     };
     const small = await reads(40);
     const big = await reads(400);
-    // 4 reads a program, 5 an advertisement, 3 a package (ActionInProgress on each): ten times the site, ten times the reads
-    expect(big - small).toBe((400 - 40) * (4 + 5 + 3));
+    // 4 reads a program, 6 an advertisement, 4 a package (ActionInProgress on each, CollectionID and
+    // PackageSize for the schedule check): ten times the site, ten times the reads
+    expect(big - small).toBe((400 - 40) * (4 + 6 + 4));
   });
 
   it('joins IDs and names as the provider compares them: without case', async () => {
@@ -733,7 +774,7 @@ describe('zticache util: the report', () => {
       site.programs[0]!.CommandLine = line;
       const r = await run(site, {});
       expect(r.text, line).toContain(' OS Program cache enabled: True');
-      expect(r.text, line).not.toContain('Warning:');
+      expect(r.text, line).not.toContain('Warning: zticache.exe must');
     }
   });
 
@@ -830,15 +871,22 @@ describe('zticache util: each failure its own code, with the WMI error and its H
   it('the usage text, as the script printed it with no arguments, with /force', () => {
     expect(utilUsage()).toEqual([
       'Usage: zticache util [/server:NAME] [/package:ID /program:NAME] [/advertisement:ID] [/enable:true|false] [/force] [/what-if]',
+      '       zticache util /readiness /advertisement:ID [/check-advertisement:ID] [/json | /csv]',
+      '       zticache util /collection:"NAME" /package:ID [/scratch-mb:MB] [/force] [/what-if]',
       '  /server:         SMS provider server (default: this server)',
       '  /package:        OS package ID (with /program)',
       '  /program:        OS program name (with /package)',
       '  /advertisement:  OS advertisement ID',
       '  /enable:         true or yes: download and execute, program runs zticache.exe; false or no: back to osdlaunch.exe',
-      '  /force           also change a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is not an OS package, or enable while zticache.exe is not in the package source',
+      '  /force           also change a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is not an OS package, or enable while zticache.exe is not in the package source; with /collection, create it beside one of that name',
+      '  /readiness       the advertisement\'s clients by state, the check\'s results, the mandatory time, the clients at risk',
+      '  /collection:     create the document\'s collection for /package: Windows 10 x64 or later (zticache.exe\'s floor), free space for the package and /scratch-mb',
+      '  /bandwidth-mbps: the rate the download may take, for the schedule check; /work-hours:08-18 the working hours',
       'Examples:',
       '  zticache util /advertisement:XXX20001 /enable:true',
       '  zticache util /package:XXX00001 /program:"Install XP" /enable:false',
+      '  zticache util /collection:"Deploy XP with Download and Execute" /package:XXX00001 /what-if',
+      '  zticache util /readiness /advertisement:XXX20001 /check-advertisement:XXX20002 /csv > ready.csv',
     ]);
   });
 });

@@ -18,6 +18,18 @@
  * order. An object path is read as WMI reads it: inside a quoted value only \\ and \' are escapes;
  * anything else is WBEM_E_INVALID_OBJECT_PATH; key values are compared as the site database does,
  * without case and without trailing blanks. ActionInProgress is a property like any other.
+ * For zticache util's planning commands: a query's "where Prop = 'value' or Prop = #" is applied
+ * (anything else there is WBEM_E_INVALID_QUERY); a property written "~Name=" is LAZY (an
+ * advertisement's AssignedSchedule, a collection's CollectionRules): a query's objects lack it, a
+ * Get by path has it, and a query's object written back loses it, as WMI writes it as NULL; a
+ * value written "!..." is raw MOF (an array of embedded objects, TRUE, FALSE), shown only by
+ * GetObjectText_, which writes the object as MOF text on one line. Get("Class") gives the class,
+ * whose SpawnInstance_ gives a new object (SMS_Collection with LimitToCollectionID unless
+ * "!nolimit": SMS 2003); its Put_ adds a row (a collection gets CollectionID MTN00100, MTN00101,
+ * ...) and answers an object path whose RelPath names it; AddMembershipRule(rule) adds the rule to
+ * the collection's CollectionRules ("!denyrule": refused with the provider's reason);
+ * RequestRefresh answers 0; Delete_ removes the row ("!denydelete": refused). Put_ and Delete_
+ * add "Class" and "-Class" to C:\fakeputs.txt.
  * IDispatch only, late bound by name, as VBScript (and zticache) use these objects. */
 #define COBJMACROS
 #include <windows.h>
@@ -25,19 +37,21 @@
 #include <oleauto.h>
 #include <stdio.h>
 #include <wchar.h>
+#include <wctype.h>
 #include <wbemcli.h>
 
 #define SITE_FILE L"C:\\fakesite.txt"
-#define MAXROWS 256
+#define MAXROWS 512
 #define MAXPROPS 16
+#define VALUELEN 2048
 
 static const GUID CLSID_FakeLocator = {0x5a1e0001, 0x2d6f, 0x4c6e, {0x9a, 0x11, 0x7a, 0x63, 0x61, 0x63, 0x68, 0x65}};
 static const GUID CLSID_FakeUIResource = {0x5a1e0002, 0x2d6f, 0x4c6e, {0x9a, 0x11, 0x7a, 0x63, 0x61, 0x63, 0x68, 0x65}};
 static const GUID CLSID_FakeLastError = {0x5a1e0003, 0x2d6f, 0x4c6e, {0x9a, 0x11, 0x7a, 0x63, 0x61, 0x63, 0x68, 0x65}};
 
-typedef struct { WCHAR cls[64]; int n; WCHAR name[MAXPROPS][64]; WCHAR value[MAXPROPS][260]; int number[MAXPROPS]; } Row;
+typedef struct { WCHAR cls[64]; int n; WCHAR name[MAXPROPS][64]; WCHAR value[MAXPROPS][VALUELEN]; int number[MAXPROPS]; } Row;
 static Row rows[MAXROWS];
-static int nrows, noImageFlags, denyPut, denyPutAt, putCalls, getCalls, writerAt, failEnumAt;
+static int nrows, noImageFlags, denyPut, denyPutAt, putCalls, getCalls, writerAt, failEnumAt, noLimit, denyRule, denyDelete;
 static WCHAR writerProp[64], writerValue[260], failEnumClass[64];
 static int writerNumber;
 /* the extended status of the last failed call (SWbemLastError), until it is read */
@@ -46,14 +60,17 @@ static Row lastError;
 
 static void load(void) {
     FILE *f = _wfopen(SITE_FILE, L"r, ccs=UTF-8");
-    WCHAR line[2048];
-    nrows = noImageFlags = denyPut = denyPutAt = writerAt = failEnumAt = 0;
+    static WCHAR line[16384];
+    nrows = noImageFlags = denyPut = denyPutAt = writerAt = failEnumAt = noLimit = denyRule = denyDelete = 0;
     if (!f) return;
-    while (fgetws(line, 2048, f) && nrows < MAXROWS) {
+    while (fgetws(line, 16384, f) && nrows < MAXROWS) {
         line[wcscspn(line, L"\r\n")] = 0;
         if (line[0] == 0xFEFF) memmove(line, line + 1, wcslen(line) * sizeof(WCHAR));
         if (!wcscmp(line, L"!noimageflags")) { noImageFlags = 1; continue; }
         if (!wcscmp(line, L"!denyput")) { denyPut = 1; continue; }
+        if (!wcscmp(line, L"!nolimit")) { noLimit = 1; continue; }
+        if (!wcscmp(line, L"!denyrule")) { denyRule = 1; continue; }
+        if (!wcscmp(line, L"!denydelete")) { denyDelete = 1; continue; }
         if (!wcsncmp(line, L"!denyput:", 9)) { denyPutAt = _wtoi(line + 9); continue; }
         if (!wcsncmp(line, L"!writer:", 8)) { /* !writer:N:Name=Value */
             WCHAR *colon = wcschr(line + 8, L':'), *eq = colon ? wcschr(colon, L'=') : NULL;
@@ -84,7 +101,7 @@ static void load(void) {
             *eq = 0;
             wcsncpy(r->name[r->n], tok, 63);
             r->number[r->n] = eq[1] == L'#';
-            wcsncpy(r->value[r->n], eq + 1 + r->number[r->n], 259);
+            wcsncpy(r->value[r->n], eq + 1 + r->number[r->n], VALUELEN - 1);
             r->n++;
         }
     }
@@ -96,6 +113,9 @@ static void save(void) {
     if (!f) return;
     if (noImageFlags) fwprintf(f, L"!noimageflags\n");
     if (denyPut) fwprintf(f, L"!denyput\n");
+    if (noLimit) fwprintf(f, L"!nolimit\n");
+    if (denyRule) fwprintf(f, L"!denyrule\n");
+    if (denyDelete) fwprintf(f, L"!denydelete\n");
     if (denyPutAt) fwprintf(f, L"!denyput:%d\n", denyPutAt);
     if (writerAt) fwprintf(f, L"!writer:%d:%ls=%ls%ls\n", writerAt, writerProp, writerNumber ? L"#" : L"", writerValue);
     if (failEnumAt) fwprintf(f, L"!failenum:%ls:%d\n", failEnumClass, failEnumAt);
@@ -117,8 +137,91 @@ static void setProp(Row *r, const WCHAR *name, const WCHAR *value, int number) {
     int j = prop(r, name);
     if (j < 0 && r->n < MAXPROPS) { j = r->n++; wcsncpy(r->name[j], name, 63); }
     if (j < 0) return;
-    wcsncpy(r->value[j], value, 259);
+    wcsncpy(r->value[j], value, VALUELEN - 1);
     r->number[j] = number;
+}
+
+static int sameKey(const WCHAR *a, const WCHAR *b);
+
+/* A query's object: without its lazy properties ("~Name"), as WMI fills them only on a Get by path. */
+static void dropLazy(Row *r) {
+    for (int j = 0; j < r->n;) {
+        if (r->name[j][0] != L'~') { j++; continue; }
+        memmove(&r->name[j], &r->name[j + 1], (r->n - j - 1) * sizeof r->name[0]);
+        memmove(&r->value[j], &r->value[j + 1], (r->n - j - 1) * sizeof r->value[0]);
+        memmove(&r->number[j], &r->number[j + 1], (r->n - j - 1) * sizeof r->number[0]);
+        r->n--;
+    }
+}
+
+/* Appends to a text buffer of TEXTLEN characters, cut where it is full. */
+#define TEXTLEN (VALUELEN * 4)
+static void cat(WCHAR *buf, const WCHAR *s) {
+    size_t n = wcslen(buf);
+    if (n < TEXTLEN - 1) wcsncat(buf, s, TEXTLEN - 1 - n);
+}
+
+/* A MOF string literal: quoted, \ and " escaped. */
+static void catString(WCHAR *buf, const WCHAR *s) {
+    WCHAR c[2] = {0};
+    cat(buf, L"\"");
+    for (; *s; s++) {
+        if (*s == L'\\' || *s == L'"') cat(buf, L"\\");
+        c[0] = *s;
+        cat(buf, c);
+    }
+    cat(buf, L"\"");
+}
+
+/* The object as GetObjectText_ writes it, on one line (the site file holds a row a line). */
+static void mofText(Row *r, WCHAR *buf) {
+    buf[0] = 0;
+    cat(buf, L"instance of ");
+    cat(buf, r->cls);
+    cat(buf, L" {");
+    for (int j = 0; j < r->n; j++) {
+        cat(buf, L" ");
+        cat(buf, r->name[j] + (r->name[j][0] == L'~'));
+        cat(buf, L" = ");
+        if (r->value[j][0] == L'!') cat(buf, r->value[j] + 1);
+        else if (r->number[j]) cat(buf, r->value[j][0] ? r->value[j] : L"0");
+        else catString(buf, r->value[j]);
+        cat(buf, L";");
+    }
+    cat(buf, L" }");
+}
+
+/* "where A = 'x' or A = 'y' or B = 3": 1 when a row matches, 0 when not, -1 for a clause it cannot read. */
+static int whereMatches(Row *r, const WCHAR *where) {
+    const WCHAR *s = where;
+    int any = 0;
+    for (;;) {
+        WCHAR name[64] = {0}, val[VALUELEN] = {0};
+        int k = 0;
+        while (*s == L' ') s++;
+        while ((iswalnum(*s) || *s == L'_') && k < 63) name[k++] = *s++;
+        while (*s == L' ') s++;
+        if (!k || *s++ != L'=') return -1;
+        while (*s == L' ') s++;
+        k = 0;
+        if (*s == L'\'') {
+            s++;
+            while (*s && *s != L'\'' && k < VALUELEN - 1) {
+                if (*s == L'\\') { if (s[1] != L'\\' && s[1] != L'\'') return -1; s++; }
+                val[k++] = *s++;
+            }
+            if (*s++ != L'\'') return -1;
+        } else {
+            while (iswdigit(*s) && k < VALUELEN - 1) val[k++] = *s++;
+            if (!k) return -1;
+        }
+        int j = prop(r, name);
+        if (j >= 0 && sameKey(r->value[j], val)) any = 1;
+        while (*s == L' ') s++;
+        if (!*s) return any;
+        if (_wcsnicmp(s, L"or ", 3)) return -1;
+        s += 3;
+    }
 }
 
 /* Two key values as the site database compares them: without case, trailing blanks ignored. */
@@ -130,7 +233,7 @@ static int sameKey(const WCHAR *a, const WCHAR *b) {
 }
 
 /* ---- one object type for all: what it is decides what Invoke does ---- */
-enum Kind { LOCATOR, PROVIDER, SITE, OBJECTSET, OBJECT, UIRESOURCE, CACHEINFO, PROVIDERLOCATION, LASTERROR, OBJECTPATH };
+enum Kind { LOCATOR, PROVIDER, SITE, OBJECTSET, OBJECT, UIRESOURCE, CACHEINFO, PROVIDERLOCATION, LASTERROR, OBJECTPATH, CLASSOBJ };
 typedef struct Obj { IDispatch iface; LONG ref; enum Kind kind; int row; int set[MAXROWS]; int nset; WCHAR setClass[64]; Row copy; } Obj;
 typedef struct { IEnumVARIANT iface; LONG ref; Obj *owner; int pos; } Enum;
 
@@ -182,8 +285,9 @@ static HRESULT WINAPI GetTypeInfoCount(IDispatch *This, UINT *n) { *n = 0; retur
 static HRESULT WINAPI GetTypeInfo(IDispatch *This, UINT i, LCID l, ITypeInfo **t) { return E_NOTIMPL; }
 
 /* DISPIDs: methods below 100, properties 100 + their index in the row */
-static const WCHAR *methods[] = {L"", L"ConnectServer", L"ExecQuery", L"Get", L"Put_", L"GetCacheInfo", L"Path_"};
-#define NMETHODS 7
+static const WCHAR *methods[] = {L"", L"ConnectServer", L"ExecQuery", L"Get", L"Put_", L"GetCacheInfo", L"Path_",
+    L"SpawnInstance_", L"GetObjectText_", L"AddMembershipRule", L"RequestRefresh", L"Delete_"};
+#define NMETHODS 12
 
 static Row *rowOf(Obj *o) { return o->kind == OBJECT || o->kind == CACHEINFO || o->kind == PROVIDERLOCATION || o->kind == LASTERROR || o->kind == OBJECTPATH ? &o->copy : NULL; }
 
@@ -191,6 +295,10 @@ static HRESULT WINAPI GetIDsOfNames(IDispatch *This, REFIID riid, LPOLESTR *name
     for (int m = 1; m < NMETHODS; m++) if (!_wcsicmp(names[0], methods[m])) { ids[0] = m; return S_OK; }
     Row *r = rowOf((Obj *)This);
     int j = r ? prop(r, names[0]) : -1;
+    /* a new instance takes the properties its class has: those zticache sets on a collection, a rule, a link */
+    static const WCHAR *settable[] = {L"Name", L"Comment", L"OwnedByThisSite", L"RuleName", L"QueryExpression", L"parentCollectionID", L"subCollectionID"};
+    if (j < 0 && r && ((Obj *)This)->kind == OBJECT && ((Obj *)This)->row < 0)
+        for (int k = 0; k < 7; k++) if (!_wcsicmp(names[0], settable[k])) { setProp(r, settable[k], L"", 0); j = prop(r, names[0]); }
     if (j < 0) { ids[0] = DISPID_UNKNOWN; return DISP_E_UNKNOWNNAME; }
     ids[0] = 100 + j;
     return S_OK;
@@ -252,7 +360,7 @@ static HRESULT WINAPI Invoke(IDispatch *This, DISPID id, REFIID riid, LCID lcid,
             VARIANT v;
             VariantInit(&v);
             if (FAILED(VariantChangeType(&v, &p->rgvarg[0], 0, VT_BSTR))) return DISP_E_TYPEMISMATCH;
-            wcsncpy(r->value[j], V_BSTR(&v), 259);
+            wcsncpy(r->value[j], V_BSTR(&v), VALUELEN - 1);
             VariantClear(&v);
             if (o->kind == CACHEINFO) { load(); rows[o->row] = o->copy; save(); }
             return S_OK;
@@ -281,6 +389,8 @@ static HRESULT WINAPI Invoke(IDispatch *This, DISPID id, REFIID riid, LCID lcid,
         if (!from) return fail(e, WBEM_E_INVALID_QUERY, L"Invalid query ");
         WCHAR cls[64] = {0};
         swscanf(from + 5, L"%63ls", cls);
+        const WCHAR *where = wcsstr(from, L" where ");
+        if (!where) where = wcsstr(from, L" WHERE ");
         int image = wcsstr(wql, L"ImageFlags") != NULL;
         load();
         if (image && noImageFlags) return fail(e, WBEM_E_INVALID_QUERY, L"Invalid query ");
@@ -290,9 +400,77 @@ static HRESULT WINAPI Invoke(IDispatch *This, DISPID id, REFIID riid, LCID lcid,
             if (_wcsicmp(rows[i].cls, cls)) continue;
             int j = prop(&rows[i], L"ImageFlags");
             if (image && (j < 0 || _wtoi(rows[i].value[j]) != 1)) continue;
+            if (!image && where) {
+                int m = whereMatches(&rows[i], where + 7);
+                if (m < 0) { IDispatch_Release(&set->iface); return fail(e, WBEM_E_INVALID_QUERY, L"Invalid query "); }
+                if (!m) continue;
+            }
             set->set[set->nset++] = i;
         }
         retObj(res, set);
+        return S_OK;
+    }
+    if (id == 3 && o->kind == SITE && !wcschr(argStr(p, 0), L'.')) { /* Get(class): the class, for SpawnInstance_ */
+        Obj *c = newObj(CLASSOBJ);
+        wcsncpy(c->copy.cls, argStr(p, 0), 63);
+        retObj(res, c);
+        return S_OK;
+    }
+    if (id == 7 && o->kind == CLASSOBJ) { /* SpawnInstance_ */
+        load();
+        Obj *obj = newObj(OBJECT);
+        wcscpy(obj->copy.cls, o->copy.cls);
+        if (!_wcsicmp(o->copy.cls, L"SMS_Collection") && !noLimit) setProp(&obj->copy, L"LimitToCollectionID", L"", 0);
+        retObj(res, obj);
+        return S_OK;
+    }
+    if (id == 8 && o->kind == OBJECT) { /* GetObjectText_ */
+        WCHAR *buf = calloc(TEXTLEN, sizeof(WCHAR));
+        mofText(&o->copy, buf);
+        V_VT(res) = VT_BSTR;
+        V_BSTR(res) = SysAllocString(buf);
+        free(buf);
+        return S_OK;
+    }
+    if (id == 9 && o->kind == OBJECT) { /* AddMembershipRule(rule) */
+        VARIANT *arg = p->cArgs ? &p->rgvarg[p->cArgs - 1] : NULL;
+        if (!arg || V_VT(arg) != VT_DISPATCH || !V_DISPATCH(arg)) return fail(e, WBEM_E_INVALID_PARAMETER, L"Invalid parameter ");
+        load();
+        if (denyRule) return failSms(e, WBEM_E_ACCESS_DENIED, L"Access denied ", L"User MTN\\admin2 has no Modify permission on collection", 0x40480015);
+        Obj *rule = (Obj *)V_DISPATCH(arg);
+        WCHAR *buf = calloc(TEXTLEN, sizeof(WCHAR));
+        int j = prop(&rows[o->row], L"~CollectionRules");
+        /* {instance of A {...}, instance of B {...}}: the new one before the closing brace */
+        if (j >= 0 && wcslen(rows[o->row].value[j]) > 3) {
+            wcsncpy(buf, rows[o->row].value[j], VALUELEN - 1);
+            buf[wcslen(buf) - 1] = 0;
+            cat(buf, L", ");
+        } else wcscpy(buf, L"!{");
+        WCHAR *one = calloc(TEXTLEN, sizeof(WCHAR));
+        Row r = rule->copy;
+        wcscpy(r.cls, L"SMS_CollectionRuleQuery");
+        mofText(&r, one);
+        cat(buf, one);
+        cat(buf, L"}");
+        setProp(&rows[o->row], L"~CollectionRules", buf, 0);
+        o->copy = rows[o->row];
+        save();
+        free(one);
+        free(buf);
+        V_VT(res) = VT_I4;
+        V_I4(res) = 0;
+        return S_OK;
+    }
+    if (id == 10 && o->kind == OBJECT) { V_VT(res) = VT_I4; V_I4(res) = 0; return S_OK; } /* RequestRefresh */
+    if (id == 11 && o->kind == OBJECT) { /* Delete_ */
+        load();
+        if (denyDelete) return failSms(e, WBEM_E_ACCESS_DENIED, L"Access denied ", L"User MTN\\admin2 has no Delete permission", 0x40480015);
+        if (o->row < 0 || o->row >= nrows) return fail(e, WBEM_E_NOT_FOUND, L"Not found ");
+        memmove(&rows[o->row], &rows[o->row + 1], (nrows - o->row - 1) * sizeof rows[0]);
+        nrows--;
+        save();
+        FILE *puts = _wfopen(L"C:\\fakeputs.txt", L"a");
+        if (puts) { fwprintf(puts, L"-%ls\n", o->copy.cls); fclose(puts); }
         return S_OK;
     }
     if (id == 3 && o->kind == SITE) { /* Get(path) */
@@ -319,11 +497,29 @@ static HRESULT WINAPI Invoke(IDispatch *This, DISPID id, REFIID riid, LCID lcid,
         putCalls++;
         if (denyPut || denyPutAt == putCalls)
             return failSms(e, WBEM_E_ACCESS_DENIED, L"Access denied ", L"User MTN\\admin2 has no Modify permission on the advertisement's collection XXX00010", 0x40480015);
+        Obj *path = newObj(OBJECTPATH);
+        wcscpy(path->copy.cls, L"SWbemObjectPath");
+        if (o->row < 0) { /* a new instance: a row of its own, a collection its ID */
+            if (nrows >= MAXROWS) return fail(e, WBEM_E_FAILED, L"Site full ");
+            if (!_wcsicmp(o->copy.cls, L"SMS_Collection")) {
+                WCHAR id[32], rel[96];
+                for (int n = 100;; n++) {
+                    int used = 0;
+                    swprintf(id, 32, L"MTN%05d", n);
+                    for (int i = 0; i < nrows; i++) { int j = prop(&rows[i], L"CollectionID"); if (j >= 0 && !_wcsicmp(rows[i].value[j], id)) used = 1; }
+                    if (!used) break;
+                }
+                setProp(&o->copy, L"CollectionID", id, 0);
+                swprintf(rel, 96, L"SMS_Collection.CollectionID=\"%ls\"", id);
+                setProp(&path->copy, L"RelPath", rel, 0);
+            }
+            o->row = nrows++;
+        }
         rows[o->row] = o->copy;
         save();
         FILE *puts = _wfopen(L"C:\\fakeputs.txt", L"a");
         if (puts) { fwprintf(puts, L"%ls\n", o->copy.cls); fclose(puts); }
-        retObj(res, newObj(OBJECT)); /* SWbemObjectPath, unused */
+        retObj(res, path); /* SWbemObjectPath: RelPath where the object is new */
         return S_OK;
     }
     if (id == 6 && (o->kind == OBJECT || o->kind == LASTERROR)) { /* Path_: its Class */
@@ -383,6 +579,7 @@ static HRESULT WINAPI EnumNext(IEnumVARIANT *This, ULONG n, VARIANT *out, ULONG 
             obj = newObj(OBJECT);
             obj->row = i;
             obj->copy = rows[i];
+            dropLazy(&obj->copy);
         }
         retObj(&out[got++], obj);
     }
