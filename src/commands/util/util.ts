@@ -351,11 +351,14 @@ class Refused extends Error {
 
 /**
  * Gets every object of the decision again by its path and compares what was read; returns the
- * fresh copy of `target` (the one to change and write), or throws Changed.
+ * fresh copy of `target` (the one to change and write, got last), or throws Changed.
  */
 function recheck(site: SmsSite, reads: readonly Read[], target: Read | undefined, late: boolean): SmsObject {
   let fresh: SmsObject | undefined;
-  for (const r of reads) {
+  // the copy to write is got last, right before its Put_: another admin's write to it that lands
+  // while the others are got again is in that copy (kept), never written over with an older one
+  const order = target ? [...reads.filter((r) => r !== target), target] : reads;
+  for (const r of order) {
     const cls = r.path.slice(0, r.path.indexOf('.')) as keyof typeof READS;
     let obj: SmsObject;
     let now: Record<string, Variant>;
