@@ -88,10 +88,14 @@ export function report(site: SmsSite, out: (line: string) => void, planning?: Pl
   }
   const packages = allPackages.filter((p) => !p.deleting);
   out(how);
+  // counted only where the report would have shown them: programs of the OS packages it shows,
+  // advertisements of those programs (a site deleting a hundred Office advertisements is not news here)
+  const shown = new Set(packages.map((p) => siteKey(p.id)));
+  const shownPrograms = new Set(programs.filter((p) => shown.has(siteKey(p.packageId))).map((p) => siteKey(p.packageId, p.name)));
   const gone = [
     count(allPackages.length - packages.length, 'package'),
-    count(allPrograms.length - programs.length, 'program'),
-    count(allAdverts.length - adverts.length, 'advertisement'),
+    count(allPrograms.filter((p) => p.deleting && shown.has(siteKey(p.packageId))).length, 'program'),
+    count(allAdverts.filter((a) => a.deleting && shownPrograms.has(siteKey(a.packageId, a.program))).length, 'advertisement'),
   ].filter(Boolean);
   if (gone.length) out(`Left out, being deleted by the site (ActionInProgress ${DELETING}): ${gone.join(', ')}.`);
   const programsOf = group(programs, (p) => siteKey(p.packageId));

@@ -262,7 +262,7 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
   } catch (err) {
     if (!written.length) throw err;
     const why = err instanceof ZtiError ? err.message.replace(/^zticache util: /, '') : String(err);
-    throw new ZtiError(ExitCode.SMS_FAILED_AFTER_WRITE, `zticache util: the change was written (${written.map((w) => w.said).join('; ')}), then the report failed: ${why}; the site holds the change: run zticache util without /enable to see the report`, { cause: err instanceof ZtiError ? err.cause : err });
+    throw new ZtiError(ExitCode.SMS_FAILED_AFTER_WRITE, `zticache util: the change was written (${written.map((w) => w.said).join('; ')}), then the report failed: ${why}; the site holds the change: run zticache util without /enable to see the report, or undo what was written ${undoOf(written)}`, { cause: err instanceof ZtiError ? err.cause : err });
   }
 }
 
@@ -387,14 +387,16 @@ function beforeWrite(err: unknown): ZtiError {
   return /nothing was changed/.test(e.message) ? e : new ZtiError(e.exitCode, `${e.message}; nothing was changed`, { cause: e.cause });
 }
 
+/** The undo of what was written: undone last first (the advertisement before the program, never downloading onto osdlaunch.exe). */
+const undoOf = (written: readonly Change[]): string => [...written].reverse().map((w) => w.undo).join('; ');
+
 /** A failure after a write: SMS_FAILED_AFTER_WRITE, what was written, the site's state, and the undo. */
 function afterWrite(err: unknown, written: readonly Change[], o: UtilOptions): ZtiError {
   const failed = err instanceof Refused ? `${err.message}: ${err.cause instanceof ComError ? err.cause.message : String(err.cause)}`
     : err instanceof Changed ? `${err.message}; nothing of it was written`
     : err instanceof ZtiError ? err.message.replace(/^zticache util: /, '')
     : String(err);
-  // undone last first: the advertisement before the program, never downloading onto osdlaunch.exe
-  const undo = [...written].reverse().map((w) => w.undo).join('; ');
+  const undo = undoOf(written);
   const cause = err instanceof Refused || err instanceof Changed ? err.cause : err instanceof ZtiError ? err.cause : err;
   const said = written.map((w) => w.said).join('; ');
   if (err instanceof Changed && (err.late || written.some((w) => w.read === err.read))) {

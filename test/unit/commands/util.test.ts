@@ -268,7 +268,8 @@ describe('zticache util: resolve, then write', () => {
     expect(r.error?.exitCode).toBe(ExitCode.SMS_FAILED_AFTER_WRITE);
     expect(r.error?.message).toBe('zticache util: the change was written (the command line of package XXX00001 program Install XP: "osdlaunch.exe" -> "zticache.exe"; '
       + `download and execute on for advertisement XXX20001: RemoteClientFlags ${describeFlags(0x2428)} -> ${describeFlags(0x2430)}), then the report failed: `
-      + 'querying SMS_Advertisement: ExecQuery(select * from SMS_Advertisement)._NewEnum: IEnumVARIANT::Next failed: RPC_S_CALL_FAILED (0x800706BE); the site holds the change: run zticache util without /enable to see the report');
+      + 'querying SMS_Advertisement: ExecQuery(select * from SMS_Advertisement)._NewEnum: IEnumVARIANT::Next failed: RPC_S_CALL_FAILED (0x800706BE); the site holds the change: run zticache util without /enable to see the report, '
+      + 'or undo what was written with: zticache util /advertisement:XXX20001 /enable:false; with: zticache util /package:XXX00001 /program:"Install XP" /enable:false');
     expect((r.error?.cause as ComError).hresult).toBe(0x800706be);
     expect(site.puts).toEqual(['SMS_Program', 'SMS_Advertisement']);
     // nothing written (--what-if, or already so): the report's failure is only its own
