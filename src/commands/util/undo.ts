@@ -12,6 +12,9 @@
 // even in quotes: a name holding % is printed, and the README says to check it.
 
 import { parseArgs } from '../../cli/args.js';
+import { splitCommandLine } from './argv.js';
+
+export { splitCommandLine } from './argv.js';
 
 /** One argument as the C runtime splits it back: quoted when it holds a blank or a quote, or is empty. */
 export function quoteArgument(value: string): string {
@@ -58,37 +61,6 @@ export function fromCmd(line: string): string {
     out += ch;
   }
   return out;
-}
-
-/** A command line split as the C runtime splits it (after the program name): the reader zticache.exe's argv comes from. */
-export function splitCommandLine(line: string): string[] {
-  const args: string[] = [];
-  let i = 0;
-  const blank = (c: string | undefined) => c === ' ' || c === '\t';
-  for (;;) {
-    while (blank(line[i])) i++;
-    if (i >= line.length) return args;
-    let arg = '';
-    let quoted = false;
-    for (;; i++) {
-      let slashes = 0;
-      while (line[i] === '\\') {
-        slashes++;
-        i++;
-      }
-      if (line[i] === '"') {
-        arg += '\\'.repeat(Math.floor(slashes / 2));
-        if (slashes % 2) arg += '"';
-        else if (quoted && line[i + 1] === '"') arg += line[++i]; // "" inside quotes: one quote
-        else quoted = !quoted;
-        continue;
-      }
-      arg += '\\'.repeat(slashes);
-      if (i >= line.length || (!quoted && blank(line[i]))) break;
-      arg += line[i];
-    }
-    args.push(arg);
-  }
 }
 
 export interface UtilCall {

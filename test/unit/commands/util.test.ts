@@ -323,6 +323,21 @@ describe('zticache util: only what is zticache\'s', () => {
       ['cscript.exe //nologo "C:\\BDD\\ZTICache.vbs"', 'zticache-vbs', 'cscript.exe', '//nologo "C:\\BDD\\ZTICache.vbs"'],
       ['cscript.exe myzticache.vbs', 'other', 'cscript.exe', 'myzticache.vbs'],
       ['setup.exe /q', 'other', 'setup.exe', '/q'],
+      // what Windows starts, never a name somewhere in the line (issue 35)
+      ['wscript //b ZTICache.vbs', 'zticache-vbs', 'wscript', '//b ZTICache.vbs'],
+      ['cmd.exe /c copy /y ZTICache.vbs C:\\MININT\\', 'other', 'cmd.exe', '/c copy /y ZTICache.vbs C:\\MININT\\'],
+      ['cscript //nologo copy.vbs ZTICache.vbs', 'other', 'cscript', '//nologo copy.vbs ZTICache.vbs'],
+      ['setup.exe /log:C:\\Logs\\zticache.vbs', 'other', 'setup.exe', '/log:C:\\Logs\\zticache.vbs'],
+      // unquoted with a blank, as CreateProcess reads it: on to the blank that makes it a path
+      ['C:\\Program Files\\ZTICache\\zticache.exe --source .', 'zticache', 'C:\\Program Files\\ZTICache\\zticache.exe', '--source .'],
+      ['C:\\Program Files (x86)\\OSD\\osdlaunch /x', 'osdlaunch', 'C:\\Program Files (x86)\\OSD\\osdlaunch', '/x'],
+      ['OSD Tools\\osdlaunch.exe', 'osdlaunch', 'OSD Tools\\osdlaunch.exe', ''],
+      ['run zticache.exe', 'other', 'run', 'zticache.exe'],
+      ['setup C:\\x\\zticache.exe', 'other', 'setup', 'C:\\x\\zticache.exe'],
+      ['cmd /c Tools\\zticache.exe', 'other', 'cmd', '/c Tools\\zticache.exe'],
+      ['C:\\Tools\\setup.exe Files\\zticache.exe', 'other', 'C:\\Tools\\setup.exe', 'Files\\zticache.exe'],
+      ['C:\\Program Files\\setup.exe Files\\zticache.exe', 'other', 'C:\\Program', 'Files\\setup.exe Files\\zticache.exe'],
+      ['C:\\Program \\x\\zticache.exe', 'other', 'C:\\Program', '\\x\\zticache.exe'],
     ];
     for (const [line, runs, program, args] of cases) expect(parseCommandLine(line), line).toEqual({ runs, program, args });
   });
@@ -333,6 +348,20 @@ describe('zticache util: only what is zticache\'s', () => {
     expect(rewriteCommandLine('zticache.exe /a--b', false)).toBe('osdlaunch.exe');
     expect(rewriteCommandLine('  osdlaunch.exe  /x ', true)).toBe('zticache.exe -- /x');
     expect(rewriteCommandLine('"C:\\Program Files\\zticache.exe" /s', true)).toBe('"C:\\Program Files\\zticache.exe" /s');
+    // the `--` is an argument as the C runtime splits the line: " -- " inside a quoted value is not it (issue 35)
+    expect(rewriteCommandLine('zticache.exe /mif-product:"XP -- Gold" -- /x "a b"', false)).toBe('osdlaunch.exe /x "a b"');
+    expect(rewriteCommandLine('zticache.exe "--" /y', false)).toBe('osdlaunch.exe /y');
+    expect(rewriteCommandLine('zticache.exe --bogus -- /x', false)).toBe('osdlaunch.exe /x');
+    // an OSDLaunch.exe in a folder of the package: zticache.exe starts that one, and disabling gives it back
+    expect(rewriteCommandLine('"OSD Tools\\osdlaunch.exe" /x', true)).toBe('zticache.exe --launch "OSD Tools\\osdlaunch.exe" -- /x');
+    expect(rewriteCommandLine('zticache.exe --launch "OSD Tools\\osdlaunch.exe" -- /x', false)).toBe('"OSD Tools\\osdlaunch.exe" /x');
+    expect(rewriteCommandLine('OSD\\osdlaunch.exe', true)).toBe('zticache.exe --launch OSD\\osdlaunch.exe');
+    expect(rewriteCommandLine('zticache.exe /launch:OSD\\OSDLaunch -- /x', false)).toBe('OSD\\OSDLaunch /x');
+    // a launcher that is not OSDLaunch.exe, or one at the top of the package: osdlaunch.exe
+    expect(rewriteCommandLine('zticache.exe --launch Tools\\custom.cmd -- /x', false)).toBe('osdlaunch.exe /x');
+    expect(rewriteCommandLine('zticache.exe --launch OSDLaunch.exe', false)).toBe('osdlaunch.exe');
+    // disabling a line that runs osdlaunch.exe leaves it as it is, folder and case
+    expect(rewriteCommandLine('"OSD Tools\\OSDLaunch.exe" /x', false)).toBe('"OSD Tools\\OSDLaunch.exe" /x');
   });
 
   const withCommandLine = async (commandLine: string, enable: boolean, force = false) => {
