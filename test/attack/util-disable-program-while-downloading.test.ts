@@ -10,7 +10,7 @@
 import { expect, it } from 'vitest';
 import { runUtil } from '../../src/commands/util/util.js';
 import { ZtiError } from '../../src/core/errors.js';
-import { codeName, util, xpSite } from './site.js';
+import { codeName, util, xpSite } from '../helpers/util-site.js';
 
 it('disabling a program that a download-and-execute advertisement runs does not exit 0 into the warned state', async () => {
   const s = xpSite('zticache.exe', 0x10);

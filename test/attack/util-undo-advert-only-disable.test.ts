@@ -9,7 +9,7 @@ import { expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args.js';
 import { fromCmd, splitCommandLine } from '../../src/commands/util/undo.js';
 import { ComError } from '../../src/core/automation.js';
-import { snapshot, util, xpSite } from './site.js';
+import { snapshot, util, xpSite } from '../helpers/util-site.js';
 
 it('disable /advertisement alone, the read after the write fails: the printed undo gives the site back', async () => {
   // download and execute on while the program runs osdlaunch.exe: the admin turns download off

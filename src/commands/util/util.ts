@@ -243,9 +243,18 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
       const fresh = recheck(site, reads, c.read, false);
       try {
         fresh.set(c.prop, c.now);
-        fresh.put();
       } catch (err) {
         throw new Refused(c, err);
+      }
+      try {
+        fresh.put();
+      } catch (err) {
+        if (answered(err)) throw new Refused(c, err);
+        // no answer (the connection dropped, the reply lost): the provider may have written it
+        const landed = outcome(site, c);
+        if (landed === false) throw new Refused(c, err, 'read again, it holds what it held: nothing of it was written');
+        if (landed === true) written.push(c);
+        throw new Unanswered(c, err, landed === true ? 'read again, it holds the change: the provider wrote it and its answer was lost' : landed);
       }
       c.read.props[c.prop] = c.now;
       written.push(c);
@@ -254,7 +263,7 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
     // a writer that slipped in between the last check and a write, or after it
     if (written.length) recheck(site, reads, undefined, true);
   } catch (err) {
-    throw written.length ? afterWrite(err, written, o) : beforeWrite(err);
+    throw written.length || err instanceof Unanswered ? afterWrite(err, written, o) : beforeWrite(err);
   }
 
   try {
@@ -342,11 +351,41 @@ class Changed extends Error {
   }
 }
 
-/** A Put_ the provider refused. */
+/** A Put_ the provider refused (or, read again after no answer, did not write: note says so). */
 class Refused extends Error {
-  constructor(readonly change: Change, override readonly cause: unknown) {
-    super(`writing ${change.read.what} back (Put_) was refused`);
+  constructor(readonly change: Change, override readonly cause: unknown, readonly note?: string) {
+    super(`writing ${change.read.what} back (Put_) ${note ? 'got no answer' : 'was refused'}`);
   }
+}
+
+/** A Put_ without an answer: written (read again, the object holds the change), or not known (how says why). */
+class Unanswered extends Error {
+  constructor(readonly change: Change, override readonly cause: unknown, readonly how: string) {
+    super(`writing ${change.read.what} back (Put_) got no answer: ${cause instanceof Error ? cause.message : String(cause)}; ${how}`);
+  }
+}
+
+/**
+ * Whether a failed Put_ was answered by WMI or the provider (a WBEM_E_* error, 0x8004xxxx, or the
+ * provider's own reason): a refusal, nothing written. Anything else (RPC_S_CALL_FAILED, the
+ * connection gone) may have come after the provider wrote the object.
+ */
+function answered(err: unknown): boolean {
+  if (!(err instanceof ComError)) return false;
+  return err.extended !== undefined || (err.hresult >>> 16) === 0x8004;
+}
+
+/** After a Put_ without an answer, the object read again: written (true), not (false), or why that cannot be told. */
+function outcome(site: SmsSite, c: Change): boolean | string {
+  let now: Variant;
+  try {
+    now = site.get(c.read.path).get(c.prop);
+  } catch (err) {
+    return `whether the provider wrote it is not known: reading it again failed (${err instanceof Error ? err.message : String(err)})`;
+  }
+  if (!differs(c.prop, now, c.now)) return true;
+  if (!differs(c.prop, now, c.old)) return false;
+  return `whether the provider wrote it is not known: read again, it holds ${shown(c.prop, now)}, neither what it held nor what zticache util wrote (another writer)`;
 }
 
 /**
@@ -379,10 +418,7 @@ function recheck(site: SmsSite, reads: readonly Read[], target: Read | undefined
 /** A failure before anything was written: its own code, and nothing was changed. */
 function beforeWrite(err: unknown): ZtiError {
   if (err instanceof Changed) return new ZtiError(ExitCode.SMS_OBJECT_CHANGED, `zticache util: ${err.message}; nothing of it was written; nothing was changed: run it again to decide on what the site holds now`, { cause: err.cause });
-  if (err instanceof Refused) {
-    const why = err.cause instanceof ComError ? err.cause.message : String(err.cause);
-    return new ZtiError(ExitCode.SMS_CHANGE_REFUSED, `zticache util: ${err.message}: ${why}; nothing was changed`, { cause: err.cause });
-  }
+  if (err instanceof Refused) return new ZtiError(ExitCode.SMS_CHANGE_REFUSED, `zticache util: ${refusal(err)}; nothing was changed`, { cause: err.cause });
   const e = failure('writing', err);
   return /nothing was changed/.test(e.message) ? e : new ZtiError(e.exitCode, `${e.message}; nothing was changed`, { cause: e.cause });
 }
@@ -390,15 +426,30 @@ function beforeWrite(err: unknown): ZtiError {
 /** The undo of what was written: undone last first (the advertisement before the program, never downloading onto osdlaunch.exe). */
 const undoOf = (written: readonly Change[]): string => [...written].reverse().map((w) => w.undo).join('; ');
 
-/** A failure after a write: SMS_FAILED_AFTER_WRITE, what was written, the site's state, and the undo. */
+/** A refused Put_ in words: the provider's reason, and what reading it again showed. */
+const refusal = (err: Refused) => `${err.message}: ${err.cause instanceof ComError ? err.cause.message : String(err.cause)}${err.note ? `; ${err.note}` : ''}`;
+
+/**
+ * A failure after a write, or a write whose outcome is not known: SMS_FAILED_AFTER_WRITE, what was
+ * written, the site's state, and the undo.
+ */
 function afterWrite(err: unknown, written: readonly Change[], o: UtilOptions): ZtiError {
-  const failed = err instanceof Refused ? `${err.message}: ${err.cause instanceof ComError ? err.cause.message : String(err.cause)}`
+  const failed = err instanceof Refused ? refusal(err)
     : err instanceof Changed ? `${err.message}; nothing of it was written`
     : err instanceof ZtiError ? err.message.replace(/^zticache util: /, '')
+    : err instanceof Error ? err.message
     : String(err);
-  const undo = undoOf(written);
-  const cause = err instanceof Refused || err instanceof Changed ? err.cause : err instanceof ZtiError ? err.cause : err;
+  const cause = err instanceof Refused || err instanceof Changed || err instanceof Unanswered ? err.cause : err instanceof ZtiError ? err.cause : err;
   const said = written.map((w) => w.said).join('; ');
+  if (err instanceof Unanswered && !written.includes(err.change)) {
+    // the provider may hold it: said, and undone if it does. The writes go in the order that
+    // keeps the site consistent whichever way this one went
+    const before = said ? ` Written before it: ${said}.` : '';
+    return new ZtiError(ExitCode.SMS_FAILED_AFTER_WRITE,
+      `zticache util: ${failed}. The site may hold ${err.change.said}.${before} The site is consistent either way (the writes go in the order that never leaves an advertisement downloading onto osdlaunch.exe): see it with zticache util (no arguments), then run this command again to finish, or undo what was (or may have been) written ${undoOf([...written, err.change])}`,
+      { cause });
+  }
+  const undo = undoOf(written);
   if (err instanceof Changed && (err.late || written.some((w) => w.read === err.read))) {
     // another writer changed what zticache util wrote, or what it rests on, after it wrote: the
     // site is someone else's now, and no sentence here can vouch for it
@@ -413,7 +464,7 @@ function afterWrite(err: unknown, written: readonly Change[], o: UtilOptions): Z
     ? 'the program runs zticache.exe, which works whether the advertisement downloads or runs from the distribution point (zticache.exe copies the package from there)'
     : 'the advertisement runs from the distribution point again, where the program works whatever it runs (zticache.exe copies the package from there)';
   return new ZtiError(ExitCode.SMS_FAILED_AFTER_WRITE,
-    `zticache util: ${failed}; written before it: ${said}. The site is consistent: ${state}. Run it again to finish, or undo what was written ${undo}`,
+    `zticache util: ${failed}; written${err instanceof Unanswered ? '' : ' before it'}: ${said}. The site is consistent: ${state}. Run it again to finish, or undo what was written ${undo}`,
     { cause });
 }
 

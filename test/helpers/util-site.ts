@@ -1,9 +1,9 @@
-// Shared by the attack tests on issue 35: one OS package, its program and its advertisement in the
+// Shared by the tests of zticache util's writes (issue 35): one OS package, its program and its advertisement in the
 // in-memory site (test/helpers/sms-site.ts), and zticache util run against it as the exe runs it.
 import { runUtil, type UtilOptions } from '../../src/commands/util/util.js';
 import { ZtiError } from '../../src/core/errors.js';
 import { ExitCode } from '../../src/core/exit-codes.js';
-import { memorySite, type MemorySite } from '../helpers/sms-site.js';
+import { memorySite, type MemorySite } from './sms-site.js';
 
 export const codeName = (c: number) => Object.entries(ExitCode).find(([, v]) => v === c)?.[0] ?? String(c);
 

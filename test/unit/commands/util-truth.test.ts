@@ -1,0 +1,220 @@
+// zticache util tells the site's truth (issue 35, tried as an attacker would): the copy written is
+// the one got last, right before its Put_; a Put_ without an answer is read again, never called
+// "nothing was changed"; every SMS_FAILED_AFTER_WRITE names its undo, and the undo gives the site
+// back; what a command line runs is what Windows starts; the report counts only what it would
+// have shown. Each case here failed on the code before its fix.
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../../../src/cli/args.js';
+import { splitCommandLine } from '../../../src/commands/util/undo.js';
+import { ComError } from '../../../src/core/automation.js';
+import { util, xpSite } from '../../helpers/util-site.js';
+
+describe('the copy written is got last, right before its Put_ (lost update)', () => {
+  /**
+   * Another admin's Put_ of `cls` (its Comment) that lands at the first Get of another object after
+   * zticache got `cls` again to write it, before any Put_: returns whether that window existed.
+   */
+  function otherAdmin(s: ReturnType<typeof xpSite>, cls: string, change: () => void): () => boolean {
+    let regot = 0;
+    let fired = false;
+    s.onGet = (path) => {
+      if (path.startsWith(cls)) regot++;
+      else if (regot >= 2 && s.puts.length === 0 && !fired) {
+        fired = true;
+        change();
+      }
+    };
+    return () => fired;
+  }
+
+  it('disabling: another admin changes the advertisement\'s comment while zticache re-reads the program before writing the advertisement: kept, or refused', async () => {
+    const s = xpSite('zticache.exe', 0x10);
+    const fired = otherAdmin(s, 'SMS_Advertisement', () => void (s.adverts[0]!.Comment = 'moved to Friday (admin2)'));
+    const r = await util(s, { advertisement: 'XXX20001', package: 'XXX00001', program: 'Install XP', enable: false });
+    if (!fired()) return; // no round trip between the Get of the copy written and its Put_
+    if (r.code === 'SUCCESS') expect(s.adverts[0]!.Comment, `exit 0, and the other admin's comment is gone\n${r.out}`).toBe('moved to Friday (admin2)');
+    else expect(r.msg).toMatch(/changed/);
+  });
+
+  it('enabling: another admin changes the program\'s comment while zticache re-reads the package before writing the program: kept, or refused', async () => {
+    const s = xpSite('osdlaunch.exe', 0x08);
+    const fired = otherAdmin(s, 'SMS_Program', () => void (s.programs[0]!.Comment = 'needs the SP3 driver pack (admin2)'));
+    const r = await util(s, { advertisement: 'XXX20001', enable: true });
+    if (!fired()) return;
+    if (r.code === 'SUCCESS') expect(s.programs[0]!.Comment, `exit 0, and the other admin's comment is gone\n${r.out}`).toBe('needs the SP3 driver pack (admin2)');
+    else expect(r.msg).toMatch(/changed/);
+  });
+
+  it('the object written is the last got before each Put_', async () => {
+    const s = xpSite('osdlaunch.exe', 0x08);
+    const before: string[] = [];
+    const put = s.get.bind(s);
+    s.get = (path) => {
+      const o = put(path);
+      return { ...o, put: () => { before.push(`${s.gets.at(-1)!.split('.')[0]} -> ${path.split('.')[0]}`); return o.put(); } };
+    };
+    expect((await util(s, { advertisement: 'XXX20001', enable: true })).code).toBe('SUCCESS');
+    expect(before).toEqual(['SMS_Program -> SMS_Program', 'SMS_Advertisement -> SMS_Advertisement']);
+  });
+});
+
+describe('a Put_ without an answer is read again: never "nothing was changed" while the site holds the change', () => {
+  /** Put_ calls (1-based) that fail with `hresult`, after the provider wrote (landed) or not */
+  function dropping(s: ReturnType<typeof xpSite>, at: number, o: { landed: boolean; hresult?: number; rereadFails?: boolean; other?: () => void }) {
+    const get = s.get.bind(s);
+    let puts = 0;
+    s.get = (path) => {
+      const obj = get(path);
+      return {
+        ...obj,
+        put: () => {
+          if (++puts !== at) return obj.put();
+          if (o.landed) obj.put();
+          o.other?.();
+          if (o.rereadFails) s.get = () => { throw new ComError('SWbemServices.Get', 0x800706ba); };
+          throw new ComError('SWbemObject.Put_()', o.hresult ?? 0x800706be);
+        },
+      };
+    };
+  }
+
+  it('the first Put_ lands, then its reply is lost (RPC_S_CALL_FAILED): not "nothing was changed"', async () => {
+    const s = xpSite('osdlaunch.exe', 0x08);
+    dropping(s, 1, { landed: true });
+    const r = await util(s, { package: 'XXX00001', program: 'Install XP', enable: true });
+    expect(s.programs[0]!.CommandLine, 'the provider wrote it').toBe('zticache.exe');
+    expect(r.code, r.msg).toBe('SMS_FAILED_AFTER_WRITE');
+    expect(r.msg).not.toMatch(/nothing was changed/);
+    expect(r.msg).toBe('zticache util: writing program Install XP of package XXX00001 back (Put_) got no answer: SWbemObject.Put_() failed: RPC_S_CALL_FAILED (0x800706BE); '
+      + 'read again, it holds the change: the provider wrote it and its answer was lost; written: the command line of package XXX00001 program Install XP: "osdlaunch.exe" -> "zticache.exe". '
+      + 'The site is consistent: the program runs zticache.exe, which works whether the advertisement downloads or runs from the distribution point (zticache.exe copies the package from there). '
+      + 'Run it again to finish, or undo what was written with: zticache util /package:XXX00001 /program:"Install XP" /enable:false');
+  });
+
+  it('no answer, and read again it holds what it held: SMS_CHANGE_REFUSED, nothing was changed, said how it is known', async () => {
+    const s = xpSite('osdlaunch.exe', 0x08);
+    dropping(s, 1, { landed: false });
+    const r = await util(s, { advertisement: 'XXX20001', enable: true });
+    expect(r.code).toBe('SMS_CHANGE_REFUSED');
+    expect(r.msg).toBe('zticache util: writing program Install XP of package XXX00001 back (Put_) got no answer: SWbemObject.Put_() failed: RPC_S_CALL_FAILED (0x800706BE); read again, it holds what it held: nothing of it was written; nothing was changed');
+    expect(s.programs[0]!.CommandLine).toBe('osdlaunch.exe');
+  });
+
+  it('no answer, and reading it again fails: the site may hold it, consistent either way, the undo named', async () => {
+    const s = xpSite('osdlaunch.exe', 0x08);
+    dropping(s, 2, { landed: true, rereadFails: true });
+    const r = await util(s, { advertisement: 'XXX20001', enable: true });
+    expect(r.code).toBe('SMS_FAILED_AFTER_WRITE');
+    expect(r.msg).toBe('zticache util: writing advertisement XXX20001 back (Put_) got no answer: SWbemObject.Put_() failed: RPC_S_CALL_FAILED (0x800706BE); '
+      + 'whether the provider wrote it is not known: reading it again failed (SWbemServices.Get failed: RPC_S_SERVER_UNAVAILABLE (0x800706BA)). '
+      + 'The site may hold download and execute on for advertisement XXX20001: RemoteClientFlags 8 (0x8: RUN_FROM_LOCAL_DISPPOINT) -> 16 (0x10: DOWNLOAD_FROM_LOCAL_DISPPOINT). '
+      + 'Written before it: the command line of package XXX00001 program Install XP: "osdlaunch.exe" -> "zticache.exe". '
+      + 'The site is consistent either way (the writes go in the order that never leaves an advertisement downloading onto osdlaunch.exe): see it with zticache util (no arguments), then run this command again to finish, '
+      + 'or undo what was (or may have been) written with: zticache util /advertisement:XXX20001 /enable:false; with: zticache util /package:XXX00001 /program:"Install XP" /enable:false');
+  });
+
+  it('no answer to the first Put_, and another writer changed it since: not known, nothing else said written', async () => {
+    const s = xpSite('osdlaunch.exe', 0x08);
+    dropping(s, 1, { landed: false, other: () => void (s.programs[0]!.CommandLine = 'osdlaunch.exe /y') });
+    const r = await util(s, { package: 'XXX00001', program: 'Install XP', enable: true });
+    expect(r.code).toBe('SMS_FAILED_AFTER_WRITE');
+    expect(r.msg).toContain('whether the provider wrote it is not known: read again, it holds "osdlaunch.exe /y", neither what it held nor what zticache util wrote (another writer). The site may hold the command line');
+    expect(r.msg).not.toContain('Written before it');
+  });
+
+  it('a refusal WMI or the provider answered (a WBEM_E_* error, or the provider\'s reason) is not read again', async () => {
+    for (const hresult of [0x80041003, 0x80041001]) {
+      const s = xpSite('osdlaunch.exe', 0x08);
+      dropping(s, 1, { landed: false, hresult });
+      const gets = () => s.gets.length;
+      const r = await util(s, { package: 'XXX00001', program: 'Install XP', enable: true });
+      expect(r.code).toBe('SMS_CHANGE_REFUSED');
+      expect(r.msg).toMatch(/back \(Put_\) was refused: .*; nothing was changed$/);
+      expect(s.gets.at(-1), `${gets()} gets`).toMatch(/^SMS_Program/); // the Get before the Put_, none after
+      expect(s.gets.filter((g) => g.startsWith('SMS_Program'))).toHaveLength(2);
+    }
+    // the provider's own reason on another HRESULT: answered too
+    const s = xpSite('osdlaunch.exe', 0x08);
+    s.refusePut = true;
+    s.refuseReason = { className: 'SMS_ExtendedStatus', description: 'busy', statusCode: 0x800706be };
+    const r = await util(s, { package: 'XXX00001', program: 'Install XP', enable: true });
+    expect(r.code).toBe('SMS_CHANGE_REFUSED');
+    expect(s.gets.filter((g) => g.startsWith('SMS_Program'))).toHaveLength(2);
+  });
+});
+
+describe('every SMS_FAILED_AFTER_WRITE names its undo', () => {
+  it('the report fails after both writes: the message names the command that undoes them', async () => {
+    const s = xpSite('osdlaunch.exe', 0x08);
+    s.failEnumAt = { cls: 'SMS_Advertisement', n: 1 };
+    const r = await util(s, { advertisement: 'XXX20001', enable: true });
+    expect(r.code).toBe('SMS_FAILED_AFTER_WRITE');
+    expect(r.msg).toContain('zticache util /advertisement:XXX20001 /enable:false');
+    expect(r.msg).toContain('zticache util /package:XXX00001 /program:"Install XP" /enable:false');
+  });
+});
+
+describe('what a command line runs is what Windows starts', () => {
+  for (const line of [
+    'cmd.exe /c copy /y ZTICache.vbs C:\\MININT\\',
+    'xcopy.exe \\\\srv\\scripts\\ZTICache.vbs C:\\MININT\\ /y',
+    'setup.exe /qb /log:C:\\Logs\\zticache.vbs.log',
+  ]) {
+    it(`a program that runs ${line.split(' ')[0]} (ZTICache.vbs only an argument) is refused without /force: ${line}`, async () => {
+      const s = xpSite(line, 0x08);
+      const r = await util(s, { package: 'XXX00001', program: 'Install XP', enable: true });
+      expect(s.programs[0]!.CommandLine, r.out).toBe(line);
+      expect(r.code).toBe('SMS_NOT_OSD_PROGRAM');
+    });
+  }
+
+  it('disabling `zticache.exe /mif-product:"XP -- Gold" -- /x` gives osdlaunch.exe /x', async () => {
+    const line = 'zticache.exe /mif-product:"XP -- Gold" -- /x';
+    // what zticache.exe itself passes on to the launcher from this line
+    expect(parseArgs(splitCommandLine(line).slice(1)).launchArgs).toEqual(['/x']);
+    const s = xpSite(line, 0x08);
+    const r = await util(s, { package: 'XXX00001', program: 'Install XP', enable: false });
+    expect(r.code, r.msg).toBe('SUCCESS');
+    expect(s.programs[0]!.CommandLine, r.out).toBe('osdlaunch.exe /x');
+  });
+
+  it('enabling `"OSD Tools\\osdlaunch.exe" /x` writes a line whose zticache.exe starts that OSDLaunch.exe, and the undo gives it back', async () => {
+    const line = '"OSD Tools\\osdlaunch.exe" /x';
+    const s = xpSite(line, 0x08);
+    const r = await util(s, { package: 'XXX00001', program: 'Install XP', enable: true });
+    expect(r.code, r.msg).toBe('SUCCESS');
+    const now = String(s.programs[0]!.CommandLine);
+    const a = parseArgs(splitCommandLine(now).slice(1));
+    expect(a.launch?.toLowerCase(), `written: ${now}`).toBe('osd tools\\osdlaunch.exe');
+    expect(a.launchArgs).toEqual(['/x']);
+    expect(r.out).not.toContain('will not give');
+    expect((await util(s, { package: 'XXX00001', program: 'Install XP', enable: false })).code).toBe('SUCCESS');
+    expect(s.programs[0]!.CommandLine).toBe(line);
+  });
+
+  it('a program that runs `C:\\Program Files\\ZTICache\\zticache.exe --source .` is zticache\'s: enabling leaves it, exit 0, and the report says cache enabled', async () => {
+    const line = 'C:\\Program Files\\ZTICache\\zticache.exe --source .';
+    const s = xpSite(line, 0x10);
+    const r = await util(s, { package: 'XXX00001', program: 'Install XP', enable: true });
+    expect(r.code, r.msg).toBe('SUCCESS');
+    expect(s.programs[0]!.CommandLine).toBe(line);
+    expect(r.out).toMatch(/OS Program cache enabled: True/);
+    expect(r.out).not.toMatch(/^Warning: zticache\.exe must be enabled/m);
+  });
+});
+
+describe('the report counts only what it would have shown', () => {
+  it('objects of packages that are not OS packages, being deleted, are not counted as left out of the OS report', async () => {
+    const s = xpSite('zticache.exe', 0x10);
+    s.packages.push({ PackageID: 'XXX00077', Name: 'Office 2003', PkgSourcePath: '\\\\srv\\pkgs\\office', ImageFlags: 0, ActionInProgress: 0 });
+    s.programs.push({ PackageID: 'XXX00077', ProgramName: 'Per-system', CommandLine: 'setup.exe /qb', ActionInProgress: 3 });
+    for (let i = 0; i < 100; i++) s.adverts.push({ AdvertisementID: `XXX3${String(i).padStart(4, '0')}`, PackageID: 'XXX00077', ProgramName: 'Per-system', RemoteClientFlags: 0x10, ActionInProgress: 3 });
+    const r = await util(s, {});
+    expect(r.code).toBe('SUCCESS');
+    expect(r.out).toMatch(/OS Advertisement ID: +XXX20001/);
+    expect(r.out).not.toMatch(/Left out, being deleted/);
+    // of an OS program: counted
+    s.adverts.push({ AdvertisementID: 'XXX29999', PackageID: 'XXX00001', ProgramName: 'Install XP ', RemoteClientFlags: 0x10, ActionInProgress: 3 });
+    expect((await util(s, {})).out).toContain('Left out, being deleted by the site (ActionInProgress 3): 1 advertisement.');
+  });
+});
