@@ -149,6 +149,8 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
   let programChange: Change | undefined;
   let pkgSource: string | undefined;
   let programRead: Read | undefined;
+  /** disabling by /advertisement alone: its program's command line, for the undo only (undefined: not read) */
+  let advertProgramLine: string | undefined;
   let pkg = o.package;
   let prog = o.program;
 
@@ -185,6 +187,10 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
       if (o.enable && pkg === undefined) {
         pkg = advPkg;
         prog = advProg;
+      } else if (pkg === undefined && advertChange) {
+        // the undo of this disable (/enable:true on the advertisement) also points its program at
+        // zticache.exe: it gives the site back only where the program runs zticache.exe already
+        advertProgramLine = programLine(site, advPkg, advProg);
       }
     }
     if (pkg !== undefined) {
@@ -230,7 +236,10 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
       out(`Note: /enable:${!o.enable} will not give "${text(programChange.old)}" back (it writes "${rewriteCommandLine(text(programChange.now), !o.enable)}"): keep this line to put it back by hand.`);
     }
   }
-  if (advertChange) advertChange.undo = undoAdvert(advertChange, { server, advertisement: o.advertisement!, enable: o.enable!, program: programRead });
+  if (advertChange) {
+    const programNow = programRead ? text(programRead.props.CommandLine) : advertProgramLine;
+    advertChange.undo = undoAdvert(advertChange, { server, advertisement: o.advertisement!, enable: o.enable!, programLine: programNow });
+  }
   const planning = { scratchMb: o.scratchMb ?? DEFAULT_SCRATCH_MB, bandwidthMbps: o.bandwidthMbps, workHours: o.workHours ?? DEFAULT_WORK_HOURS };
   if (o.whatIf) {
     for (const c of changes) out(`Would have set ${c.said}.`);
@@ -482,15 +491,28 @@ function undoProgram(c: Change, at: { server?: string; pkg: string; prog: string
  * The undo of an advertisement's flags: the opposite /enable on it, where that gives the old value
  * back and leaves its program as it is (enabling also points the program at zticache.exe).
  */
-function undoAdvert(c: Change, at: { server?: string; advertisement: string; enable: boolean; program?: Read }): string {
+function undoAdvert(c: Change, at: { server?: string; advertisement: string; enable: boolean; programLine?: string }): string {
   const back = `set RemoteClientFlags of advertisement ${at.advertisement} back to ${Number(c.old) >>> 0} in the console`;
-  const commandLine = text(at.program?.props.CommandLine);
-  const programKept = at.enable || at.program === undefined || rewriteCommandLine(commandLine, true) === commandLine;
-  if (withDownloadAndExecute(Number(c.now), !at.enable) !== Number(c.old) >>> 0 || !programKept) {
+  if (withDownloadAndExecute(Number(c.now), !at.enable) !== Number(c.old) >>> 0) {
     return `by hand: ${back} (zticache util /enable:${!at.enable} would not give it back alone)`;
+  }
+  // enabling again also points the program at zticache.exe: a command only where it runs it already
+  if (!at.enable && (at.programLine === undefined || rewriteCommandLine(at.programLine, true) !== at.programLine)) {
+    const program = at.programLine === undefined ? 'its program, which could not be read,' : `its program ("${at.programLine}")`;
+    return `by hand: ${back} (zticache util /enable:true would also point ${program} at zticache.exe)`;
   }
   const line = utilCommandLine({ server: at.server, advertisement: at.advertisement, enable: !at.enable });
   return line ? `with: ${line}` : `by hand: ${back} (no command line gives zticache util this ID back)`;
+}
+
+/** A program's command line, where it can be read: for an undo only, so a failure is no reason to stop (undefined). */
+function programLine(site: SmsSite, pkg: string, prog: string): string | undefined {
+  try {
+    return text(site.get(objectPath('SMS_Program', { PackageID: pkg, ProgramName: prog })).get('CommandLine'));
+  } catch (err) {
+    if (err instanceof ComError) return undefined;
+    throw err;
+  }
 }
 
 /** The package-source check, before any write: yes; no (refused, or said under /force); cannot tell (said, and on). */

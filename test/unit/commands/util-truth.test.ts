@@ -5,9 +5,9 @@
 // have shown. Each case here failed on the code before its fix.
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../../src/cli/args.js';
-import { splitCommandLine } from '../../../src/commands/util/undo.js';
+import { fromCmd, splitCommandLine } from '../../../src/commands/util/undo.js';
 import { ComError } from '../../../src/core/automation.js';
-import { util, xpSite } from '../../helpers/util-site.js';
+import { snapshot, util, xpSite } from '../../helpers/util-site.js';
 
 describe('the copy written is got last, right before its Put_ (lost update)', () => {
   /**
@@ -151,6 +151,38 @@ describe('every SMS_FAILED_AFTER_WRITE names its undo', () => {
     expect(r.code).toBe('SMS_FAILED_AFTER_WRITE');
     expect(r.msg).toContain('zticache util /advertisement:XXX20001 /enable:false');
     expect(r.msg).toContain('zticache util /package:XXX00001 /program:"Install XP" /enable:false');
+  });
+});
+
+describe('the printed undo gives the site back', () => {
+  it('disable /advertisement alone, the read after the write fails: the printed undo gives the site back', async () => {
+    // download and execute on while the program runs osdlaunch.exe: the admin turns download off
+    const s = xpSite('osdlaunch.exe /x', 0x10 | 0x20);
+    let advGets = 0;
+    s.onGet = (path) => {
+      if (path.startsWith('SMS_Advertisement') && ++advGets === 3) throw new ComError(`SWbemServices.Get(${path})`, 0x800706ba);
+    };
+    const r = await util(s, { advertisement: 'XXX20001', enable: false });
+    expect(r.code, r.msg).toBe('SMS_FAILED_AFTER_WRITE');
+    s.onGet = undefined;
+    // /enable:true would also point the program at zticache.exe: no command, what to put back by hand
+    expect(/with: zticache util/.test(r.msg), r.msg).toBe(false);
+    expect(r.msg).toMatch(/by hand: set RemoteClientFlags of advertisement XXX20001 back to 48 in the console \(zticache util \/enable:true would also point its program \("osdlaunch\.exe \/x"\) at zticache\.exe\)$/);
+    // where the program runs zticache.exe, the command is given, and run it gives the site back
+    const z = xpSite('zticache.exe', 0x10 | 0x20);
+    const was = snapshot(z);
+    advGets = 0;
+    z.onGet = (path) => {
+      if (path.startsWith('SMS_Advertisement') && ++advGets === 3) throw new ComError(`SWbemServices.Get(${path})`, 0x800706ba);
+    };
+    const zr = await util(z, { advertisement: 'XXX20001', enable: false });
+    z.onGet = undefined;
+    const undo = /with: (zticache util .*?)(?:;|$)/.exec(zr.msg)?.[1];
+    expect(undo, zr.msg).toBe('zticache util /advertisement:XXX20001 /enable:true');
+    const a = parseArgs(splitCommandLine(fromCmd(undo!)).slice(1));
+    const u = await util(z, { server: a.server, advertisement: a.advertisement, package: a.package, program: a.program, enable: a.enable, force: a.force });
+    expect(u.code, u.msg).toBe('SUCCESS');
+    expect(snapshot(z)).toEqual(was);
   });
 });
 

@@ -435,7 +435,7 @@ describe('the undo: built by the quoting the parser reads, and run', () => {
     vbs.programs[0]!.CommandLine = 'wscript //b ZTICache.vbs';
     vbs.refusePutAt = [2];
     r = await run(vbs, { advertisement: 'XXX20001', package: 'XXX00001', program: 'Install XP', enable: false });
-    expect(r.error?.message).toMatch(/undo what was written by hand: set RemoteClientFlags of advertisement XXX20001 back to 16 in the console \(zticache util \/enable:true would not give it back alone\)$/);
+    expect(r.error?.message).toMatch(/undo what was written by hand: set RemoteClientFlags of advertisement XXX20001 back to 16 in the console \(zticache util \/enable:true would also point its program \("wscript \/\/b ZTICache\.vbs"\) at zticache\.exe\)$/);
     // both bits set: enabling again would clear RUN_FROM_LOCAL_DISPPOINT, not give 0x18 back
     const both = xpSite(0x18);
     both.programs[0]!.CommandLine = 'zticache.exe';
@@ -576,15 +576,23 @@ describe('what each message says, in the corners', () => {
       + 'what zticache util wrote is undone with: zticache util /advertisement:XXX20001 /enable:false; with: zticache util /package:XXX00001 /program:"Install XP" /enable:false');
   });
 
-  it('disabling an advertisement alone, then a writer: its undo is /enable:true on it (no program to keep)', async () => {
-    const site = xpSite(0x10);
-    // gets: the advertisement (1); again before its write (2); after it (3), when the site starts deleting it
-    site.onGet = (_p, n) => {
-      if (n === 3) site.adverts[0]!.ActionInProgress = 3;
-    };
-    const r = await run(site, { advertisement: 'XXX20001', enable: false });
-    expect(r.error?.exitCode).toBe(ExitCode.SMS_FAILED_AFTER_WRITE);
-    expect(r.error?.message).toMatch(/what zticache util wrote is undone with: zticache util \/advertisement:XXX20001 \/enable:true$/);
+  it('disabling an advertisement alone, then a writer: its undo is /enable:true on it where its program runs zticache.exe already, else by hand', async () => {
+    for (const [commandLine, undo] of [
+      ['zticache.exe', 'with: zticache util /advertisement:XXX20001 /enable:true'],
+      ['osdlaunch.exe', 'by hand: set RemoteClientFlags of advertisement XXX20001 back to 16 in the console (zticache util /enable:true would also point its program ("osdlaunch.exe") at zticache.exe)'],
+      [undefined, 'by hand: set RemoteClientFlags of advertisement XXX20001 back to 16 in the console (zticache util /enable:true would also point its program, which could not be read, at zticache.exe)'],
+    ] as const) {
+      const site = xpSite(0x10);
+      if (commandLine === undefined) site.programs.pop();
+      else site.programs[0]!.CommandLine = commandLine;
+      // gets: the advertisement (1), its program for the undo (2); the advertisement again before its write (3); after it (4), when the site starts deleting it
+      site.onGet = (_p, n) => {
+        if (n === 4) site.adverts[0]!.ActionInProgress = 3;
+      };
+      const r = await run(site, { advertisement: 'XXX20001', enable: false });
+      expect(r.error?.exitCode).toBe(ExitCode.SMS_FAILED_AFTER_WRITE);
+      expect(r.error?.message.endsWith(`what zticache util wrote is undone ${undo}`), r.error?.message).toBe(true);
+    }
   });
 
   it('an advertisement ID no command line can carry: its undo is by hand', async () => {
