@@ -31,9 +31,9 @@ import type { Variant } from '../../core/automation.js';
 import { ComError } from '../../core/automation.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { ZtiError } from '../../core/errors.js';
-import { describeFlags, withDownloadAndExecute } from './flags.js';
+import { describeFlags, downloadEnabled, withDownloadAndExecute } from './flags.js';
 import { forcedCommandLine, parseCommandLine, rewriteCommandLine, undoes } from './command-line.js';
-import { objectPath } from './object-path.js';
+import { objectPath, quote } from './object-path.js';
 import { report, siteKey } from './report.js';
 import { stagerFolder } from './source-check.js';
 import { failure, step } from './steps.js';
@@ -149,6 +149,8 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
   let programChange: Change | undefined;
   let pkgSource: string | undefined;
   let programRead: Read | undefined;
+  /** what else is looked at again before each write: the advertisements of a program going back to osdlaunch.exe */
+  let guard: (() => void) | undefined;
   /** disabling by /advertisement alone: its program's command line, for the undo only (undefined: not read) */
   let advertProgramLine: string | undefined;
   let pkg = o.package;
@@ -213,6 +215,18 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
       }
       if (want !== old) {
         programChange = { read: programRead, prop: 'CommandLine', old, now: want, said: `the command line of package ${pkg} program ${prog}: "${old}" -> "${want}"` };
+        // back on osdlaunch.exe, the program must not be run by an advertisement that downloads
+        // (OSDLaunch.exe run from the cache deletes the package under itself): one this run does
+        // not turn off refuses the change, before any write, and is looked for again before each
+        if (!o.enable) {
+          const at = { pkg, prog, except: o.advertisement };
+          const on = step(`querying the advertisements of program ${prog} of package ${pkg}`, () => downloadingAdverts(site, at));
+          if (on.length) throw new ZtiError(ExitCode.SMS_ADVERTISEMENT_DOWNLOADS, stillDownloading(on, at, o.server));
+          guard = () => {
+            const now = downloadingAdverts(site, at);
+            if (now.length) throw new Changed({ path: '', what: `the advertisements of program ${prog} of package ${pkg}`, props: {} }, `changed after zticache util read them: ${now.join(', ')} now ${now.length === 1 ? 'downloads' : 'download'} and ${now.length === 1 ? 'executes' : 'execute'} (download and execute turned on by another writer)`, false);
+          };
+        }
       } else {
         out(`Package ${pkg} program ${prog} already runs ${parseCommandLine(old).runs === 'osdlaunch' ? 'osdlaunch.exe' : 'zticache.exe'}: "${old}".`);
       }
@@ -249,7 +263,7 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
   const written: Change[] = [];
   try {
     for (const c of changes) {
-      const fresh = recheck(site, reads, c.read, false);
+      const fresh = recheck(site, reads, c.read, false, guard);
       try {
         fresh.set(c.prop, c.now);
       } catch (err) {
@@ -270,7 +284,7 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
       out(`Set ${c.said}.`);
     }
     // a writer that slipped in between the last check and a write, or after it
-    if (written.length) recheck(site, reads, undefined, true);
+    if (written.length) recheck(site, reads, undefined, true, guard);
   } catch (err) {
     throw written.length || err instanceof Unanswered ? afterWrite(err, written, o) : beforeWrite(err);
   }
@@ -355,7 +369,7 @@ function shown(prop: string, v: Variant): string {
 
 /** Another writer's doing, found when an object was got again: before a write, or after the last (late). */
 class Changed extends Error {
-  constructor(readonly read: Read, detail: string, readonly late: boolean, override readonly cause?: unknown) {
+  constructor(readonly read: Read, readonly detail: string, readonly late: boolean, override readonly cause?: unknown) {
     super(`${read.what} ${detail}`);
   }
 }
@@ -401,8 +415,14 @@ function outcome(site: SmsSite, c: Change): boolean | string {
  * Gets every object of the decision again by its path and compares what was read; returns the
  * fresh copy of `target` (the one to change and write, got last), or throws Changed.
  */
-function recheck(site: SmsSite, reads: readonly Read[], target: Read | undefined, late: boolean): SmsObject {
+function recheck(site: SmsSite, reads: readonly Read[], target: Read | undefined, late: boolean, guard?: () => void): SmsObject {
   let fresh: SmsObject | undefined;
+  try {
+    guard?.();
+  } catch (err) {
+    if (err instanceof Changed) throw new Changed(err.read, err.detail, late);
+    throw failure('querying the advertisements again', err);
+  }
   // the copy to write is got last, right before its Put_: another admin's write to it that lands
   // while the others are got again is in that copy (kept), never written over with an older one
   const order = target ? [...reads.filter((r) => r !== target), target] : reads;
@@ -503,6 +523,23 @@ function undoAdvert(c: Change, at: { server?: string; advertisement: string; ena
   }
   const line = utilCommandLine({ server: at.server, advertisement: at.advertisement, enable: !at.enable });
   return line ? `with: ${line}` : `by hand: ${back} (no command line gives zticache util this ID back)`;
+}
+
+/** The advertisements (IDs) of a program that download and execute, the site deleting none of them, but `except` (which this run turns off). */
+function downloadingAdverts(site: SmsSite, at: { pkg: string; prog: string; except?: string }): string[] {
+  return site.query(`select * from SMS_Advertisement where PackageID = ${quote(at.pkg)}`)
+    .filter((a) => siteKey(text(a.get('PackageID')), text(a.get('ProgramName'))) === siteKey(at.pkg, at.prog))
+    .filter((a) => Number(optional(a, 'ActionInProgress') ?? 0) !== DELETING && downloadEnabled(Number(a.get('RemoteClientFlags')) >>> 0))
+    .map((a) => text(a.get('AdvertisementID')))
+    .filter((id) => at.except === undefined || siteKey(id) !== siteKey(at.except));
+}
+
+/** SMS_ADVERTISEMENT_DOWNLOADS: which advertisements, why, and the command that turns each off with the program. */
+function stillDownloading(ids: readonly string[], at: { pkg: string; prog: string }, server: string | undefined): string {
+  const which = ids.length === 1 ? `advertisement ${ids[0]} runs` : `advertisements ${ids.join(', ')} run`;
+  const first = utilCommandLine({ server, advertisement: ids[0], package: at.pkg, program: at.prog, enable: false });
+  const way = ids.length === 1 && first ? `: ${first} turns both off` : ' (zticache util /advertisement:ID /enable:false), then run this again';
+  return `zticache util: ${which} program ${at.prog} of package ${at.pkg} with download and execute on: back on osdlaunch.exe, every client would run OSDLaunch.exe from its cache, which deletes the package under itself (the state the document warns of); nothing was changed: turn download and execute off on ${ids.length === 1 ? 'it' : 'each'} first${way}`;
 }
 
 /** A program's command line, where it can be read: for an undo only, so a failure is no reason to stop (undefined). */

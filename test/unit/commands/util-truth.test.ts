@@ -7,7 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../../src/cli/args.js';
 import { fromCmd, splitCommandLine } from '../../../src/commands/util/undo.js';
 import { ComError } from '../../../src/core/automation.js';
-import { snapshot, util, xpSite } from '../../helpers/util-site.js';
+import { runUtil } from '../../../src/commands/util/util.js';
+import { ZtiError } from '../../../src/core/errors.js';
+import { ExitCode } from '../../../src/core/exit-codes.js';
+import { codeName, snapshot, util, xpSite } from '../../helpers/util-site.js';
 
 describe('the copy written is got last, right before its Put_ (lost update)', () => {
   /**
@@ -248,5 +251,99 @@ describe('the report counts only what it would have shown', () => {
     // of an OS program: counted
     s.adverts.push({ AdvertisementID: 'XXX29999', PackageID: 'XXX00001', ProgramName: 'Install XP ', RemoteClientFlags: 0x10, ActionInProgress: 3 });
     expect((await util(s, {})).out).toContain('Left out, being deleted by the site (ActionInProgress 3): 1 advertisement.');
+  });
+});
+
+describe('a program goes back to osdlaunch.exe only where no advertisement downloads it', () => {
+  const warned = (s: ReturnType<typeof xpSite>) => (Number(s.adverts[0]!.RemoteClientFlags) & 0x10) !== 0 && /osdlaunch/i.test(String(s.programs[0]!.CommandLine));
+
+  it('disabling a program that a download-and-execute advertisement runs is refused before any write, naming it and the command that turns both off', async () => {
+    const s = xpSite('zticache.exe', 0x10);
+    const r = await util(s, { package: 'XXX00001', program: 'Install XP', enable: false });
+    expect(r.code).toBe('SMS_ADVERTISEMENT_DOWNLOADS');
+    expect(ExitCode.SMS_ADVERTISEMENT_DOWNLOADS).toBe(900000042);
+    expect(r.msg).toBe('zticache util: advertisement XXX20001 runs program Install XP of package XXX00001 with download and execute on: back on osdlaunch.exe, every client would run OSDLaunch.exe from its cache, '
+      + 'which deletes the package under itself (the state the document warns of); nothing was changed: turn download and execute off on it first: zticache util /advertisement:XXX20001 /package:XXX00001 /program:"Install XP" /enable:false turns both off');
+    expect(s.puts).toEqual([]);
+    expect(warned(s)).toBe(false);
+    // the command it prints does it
+    expect((await util(s, { advertisement: 'XXX20001', package: 'XXX00001', program: 'Install XP', enable: false })).code).toBe('SUCCESS');
+    expect(s.puts).toEqual(['SMS_Advertisement', 'SMS_Program']);
+    expect(s.programs[0]!.CommandLine).toBe('osdlaunch.exe');
+  });
+
+  it('every advertisement of the program counts (trailing blanks as the site compares), but one the site is deleting, one that runs from the distribution point, another program\'s, and the one this run turns off', async () => {
+    const s = xpSite('zticache.exe', 0x08);
+    s.adverts.push(
+      { AdvertisementID: 'XXX20002', PackageID: 'XXX00001', ProgramName: 'Install XP ', RemoteClientFlags: 0x10, ActionInProgress: 0 },
+      { AdvertisementID: 'XXX20003', PackageID: 'xxx00001', ProgramName: 'install xp', RemoteClientFlags: 0x30, ActionInProgress: 1 },
+      { AdvertisementID: 'XXX20004', PackageID: 'XXX00001', ProgramName: 'Install XP', RemoteClientFlags: 0x10, ActionInProgress: 3 },
+      { AdvertisementID: 'XXX20005', PackageID: 'XXX00001', ProgramName: 'Capture', RemoteClientFlags: 0x10, ActionInProgress: 0 },
+      { AdvertisementID: 'XXX20006', PackageID: 'XXX00002', ProgramName: 'Install XP', RemoteClientFlags: 0x10, ActionInProgress: 0 },
+    );
+    const r = await util(s, { package: 'XXX00001', program: 'Install XP', enable: false });
+    expect(r.code).toBe('SMS_ADVERTISEMENT_DOWNLOADS');
+    expect(r.msg).toMatch(/^zticache util: advertisements XXX20002, XXX20003 run program Install XP of package XXX00001 with download and execute on: .*turn download and execute off on each first \(zticache util \/advertisement:ID \/enable:false\), then run this again$/);
+    expect(s.queries).toContain("select * from SMS_Advertisement where PackageID = 'XXX00001'");
+    // the one this run turns off does not count
+    s.adverts.splice(1, 2);
+    s.adverts[0]!.RemoteClientFlags = 0x10;
+    expect((await util(s, { advertisement: 'XXX20001', package: 'XXX00001', program: 'Install XP', enable: false })).code).toBe('SUCCESS');
+    expect(s.programs[0]!.CommandLine).toBe('osdlaunch.exe');
+    // enabling, or a program already on osdlaunch.exe, does not look
+    const q = s.queries.length;
+    expect((await util(s, { package: 'XXX00001', program: 'Install XP', enable: false })).code).toBe('SUCCESS');
+    expect(s.queries.slice(q).filter((w) => /where PackageID/.test(w))).toEqual([]);
+  });
+
+  it('another writer turns download on after the look: the program is not written (refused before it, or said after)', async () => {
+    // gets: program (1), package (2); before the program's Put_ the advertisements are queried again
+    const s = xpSite('zticache.exe', 0x08);
+    s.onQuery = (wql, n) => {
+      if (n === 2 && /where PackageID/.test(wql)) s.adverts[0]!.RemoteClientFlags = 0x10;
+    };
+    const r = await util(s, { package: 'XXX00001', program: 'Install XP', enable: false });
+    expect(r.code).toBe('SMS_OBJECT_CHANGED');
+    expect(r.msg).toBe('zticache util: the advertisements of program Install XP of package XXX00001 changed after zticache util read them: XXX20001 now downloads and executes (download and execute turned on by another writer); nothing of it was written; nothing was changed: run it again to decide on what the site holds now');
+    expect(s.puts).toEqual([]);
+    // after the write: said, never exit 0
+    const late = xpSite('zticache.exe', 0x08);
+    late.onQuery = (wql, n) => {
+      if (n === 3 && /where PackageID/.test(wql)) late.adverts[0]!.RemoteClientFlags = 0x10;
+    };
+    const l = await util(late, { package: 'XXX00001', program: 'Install XP', enable: false });
+    expect(l.code).toBe('SMS_FAILED_AFTER_WRITE');
+    expect(l.msg).toContain('then the advertisements of program Install XP of package XXX00001 changed after zticache util read them: XXX20001 now downloads and executes');
+    // the query failing again: the provider's failure, before the write nothing changed
+    const failing = xpSite('zticache.exe', 0x08);
+    failing.onQuery = (wql, n) => {
+      if (n === 2) throw new ComError(`ExecQuery(${wql})`, 0x800706be);
+    };
+    const f = await util(failing, { package: 'XXX00001', program: 'Install XP', enable: false });
+    expect(f.code).toBe('SMS_PROVIDER_UNAVAILABLE');
+    expect(f.msg).toMatch(/^zticache util: querying the advertisements again: ExecQuery.*; nothing was changed$/);
+  });
+
+  it('two admins at once: /advertisement:ID /enable:true and /package /program /enable:false never both exit 0 on the warned state', async () => {
+    const run = (s: ReturnType<typeof xpSite>, o: Record<string, unknown>) => {
+      const res = { code: 'pending' };
+      const p = runUtil({ whatIf: false, ...o }, { connect: () => s, out: () => {}, findStager: async () => true })
+        .then(() => void (res.code = 'SUCCESS'), (e) => void (res.code = e instanceof ZtiError ? codeName(e.exitCode) : String(e)));
+      return { res, p };
+    };
+    const seen: string[] = [];
+    // the second admin's command runs whole (disabling never waits) at the nth Get of the first's
+    for (let at = 1; at <= 16; at++) {
+      const s = xpSite('osdlaunch.exe', 0x08);
+      let b: ReturnType<typeof run> | undefined;
+      s.onGet = (_path, n) => {
+        if (b === undefined && n === at) b = run(s, { package: 'XXX00001', program: 'Install XP', enable: false });
+      };
+      const a = run(s, { advertisement: 'XXX20001', enable: true });
+      await a.p;
+      await b?.p;
+      if (warned(s) && a.res.code === 'SUCCESS' && b?.res.code === 'SUCCESS') seen.push(`the second run at Get ${at}`);
+    }
+    expect(seen, 'both exit 0, the advertisement downloading onto osdlaunch.exe').toEqual([]);
   });
 });

@@ -365,7 +365,7 @@ describe('zticache util: only what is zticache\'s', () => {
   });
 
   const withCommandLine = async (commandLine: string, enable: boolean, force = false) => {
-    const site = xpSite(enable ? 0x08 : 0x10);
+    const site = xpSite(0x08); // disabling a program that a downloading advertisement runs is refused (SMS_ADVERTISEMENT_DOWNLOADS)
     site.programs[0]!.CommandLine = commandLine;
     const r = await run(site, { package: 'XXX00001', program: 'Install XP', enable, force });
     return { r, now: site.programs[0]!.CommandLine, site };
