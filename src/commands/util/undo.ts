@@ -8,8 +8,12 @@
 // the line is then read back through cmd.exe's carets, the C runtime's rules and zticache's own
 // parser (parseArgs): only a line that gives back every value exactly is printed. A name no line
 // can carry (a quote followed by a switch, which parseArgs refuses as a mistyped trailing
-// backslash) gets none, and the message says so. cmd.exe expands %NAME% of a defined variable
-// even in quotes: a name holding % is printed, and the README says to check it.
+// backslash) gets none, and the message says so. cmd.exe expands %NAME% of a defined variable at
+// its prompt, in quotes too, before it reads carets: so each % of a value is written outside the
+// quotes with a caret before it (`/program:"XP "^%PATH^%" build"`): every name cmd.exe could look
+// up then ends in a caret, which no variable has, and the caret is then taken away. fromCmd()
+// refuses a line where a % pair could still name a variable. The line is for the prompt: a batch
+// file reads % differently (%% there), and zticache util says so where a line holds one.
 
 import { parseArgs } from '../../cli/args.js';
 import { splitCommandLine } from './argv.js';
@@ -34,9 +38,18 @@ export function quoteArgument(value: string): string {
   return `${out}${'\\'.repeat(slashes * 2)}"`;
 }
 
-const CMD_SPECIAL = new Set(['&', '|', '<', '>', '^']);
+/**
+ * One argument for the C runtime that keeps every % out of quotes: the parts between them quoted
+ * each as quoteArgument quotes them, joined by bare %, which the C runtime reads as one argument.
+ */
+export function quoteKeepingPercent(value: string): string {
+  if (!value.includes('%')) return quoteArgument(value);
+  return value.split('%').map((part) => (part ? quoteArgument(part) : '')).join('%');
+}
 
-/** The line as cmd.exe must be given it: a caret before each metacharacter cmd.exe sees outside its quotes. */
+const CMD_SPECIAL = new Set(['&', '|', '<', '>', '^', '%']);
+
+/** The line as cmd.exe must be given it: a caret before each metacharacter (and %) cmd.exe sees outside its quotes. */
 export function forCmd(line: string): string {
   let quoted = false;
   let out = '';
@@ -47,8 +60,17 @@ export function forCmd(line: string): string {
   return out;
 }
 
-/** What cmd.exe hands the program: its carets outside quotes taken away. */
+/**
+ * What cmd.exe hands the program: its carets outside quotes taken away. A line in which cmd.exe
+ * could expand a variable (two % with a name between that does not end in a caret) is refused:
+ * what it hands on depends on the environment.
+ */
 export function fromCmd(line: string): string {
+  const percents = [...line.matchAll(/%/g)].map((m) => m.index);
+  for (let i = 1; i < percents.length; i++) {
+    const name = line.slice(percents[i - 1]! + 1, percents[i]);
+    if (!name.endsWith('^')) throw new Error(`cmd.exe may expand %${name}% in ${line}`);
+  }
   let quoted = false;
   let out = '';
   for (let i = 0; i < line.length; i++) {
@@ -79,13 +101,13 @@ export function utilCommandLine(call: UtilCall): string | undefined {
   const tokens = ['util'];
   for (const name of ['server', 'advertisement', 'package', 'program'] as const) {
     const v = call[name];
-    if (v !== undefined) tokens.push(`/${name}:${quoteArgument(v)}`);
+    if (v !== undefined) tokens.push(`/${name}:${quoteKeepingPercent(v)}`);
   }
   tokens.push(`/enable:${call.enable}`);
   const line = `zticache ${forCmd(tokens.join(' '))}`;
   let back: ReturnType<typeof parseArgs>;
   try {
-    back = parseArgs(splitCommandLine(fromCmd(line)).slice(1));
+    back = parseArgs(splitCommandLine(fromCmd(line)).slice(1)); // fromCmd refuses a line cmd.exe may expand
   } catch {
     return undefined;
   }
@@ -93,3 +115,6 @@ export function utilCommandLine(call: UtilCall): string | undefined {
     && (['server', 'advertisement', 'package', 'program'] as const).every((k) => back[k] === call[k]);
   return same ? line : undefined;
 }
+
+/** Said beside an undo whose line holds a % written as ^%: it is for the prompt, not a batch file. */
+export const PERCENT_NOTE = 'Note: the undo line below writes each % of a name as ^% (outside its quotes), so that cmd.exe does not expand it: paste it at a cmd.exe prompt; in a batch file write %% there instead.';

@@ -37,7 +37,7 @@ import { objectPath, quote } from './object-path.js';
 import { report, siteKey } from './report.js';
 import { stagerFolder } from './source-check.js';
 import { failure, step } from './steps.js';
-import { utilCommandLine } from './undo.js';
+import { PERCENT_NOTE, utilCommandLine } from './undo.js';
 import type { SmsObject, SmsSite } from './site.js';
 import { DEFAULT_SCRATCH_MB } from '../../cli/defaults.js';
 import { createCollection } from './collection.js';
@@ -286,7 +286,9 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
     // a writer that slipped in between the last check and a write, or after it
     if (written.length) recheck(site, reads, undefined, true, guard);
   } catch (err) {
-    throw written.length || err instanceof Unanswered ? afterWrite(err, written, o) : beforeWrite(err);
+    if (!written.length && !(err instanceof Unanswered)) throw beforeWrite(err);
+    notePercent([...written, ...(err instanceof Unanswered ? [err.change] : [])], out);
+    throw afterWrite(err, written, o);
   }
 
   try {
@@ -294,6 +296,7 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
   } catch (err) {
     if (!written.length) throw err;
     const why = err instanceof ZtiError ? err.message.replace(/^zticache util: /, '') : String(err);
+    notePercent(written, out);
     throw new ZtiError(ExitCode.SMS_FAILED_AFTER_WRITE, `zticache util: the change was written (${written.map((w) => w.said).join('; ')}), then the report failed: ${why}; the site holds the change: run zticache util without /enable to see the report, or undo what was written ${undoOf(written)}`, { cause: err instanceof ZtiError ? err.cause : err });
   }
 }
@@ -450,6 +453,11 @@ function beforeWrite(err: unknown): ZtiError {
   if (err instanceof Refused) return new ZtiError(ExitCode.SMS_CHANGE_REFUSED, `zticache util: ${refusal(err)}; nothing was changed`, { cause: err.cause });
   const e = failure('writing', err);
   return /nothing was changed/.test(e.message) ? e : new ZtiError(e.exitCode, `${e.message}; nothing was changed`, { cause: e.cause });
+}
+
+/** Where an undo line writes % as ^%, the line before the message says why, and that it is for the prompt. */
+function notePercent(written: readonly Change[], out: (line: string) => void): void {
+  if (written.some((w) => w.undo?.startsWith('with: ') && w.undo.includes('^%'))) out(PERCENT_NOTE);
 }
 
 /** The undo of what was written: undone last first (the advertisement before the program, never downloading onto osdlaunch.exe). */

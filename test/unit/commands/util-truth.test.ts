@@ -5,7 +5,7 @@
 // have shown. Each case here failed on the code before its fix.
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../../src/cli/args.js';
-import { fromCmd, splitCommandLine } from '../../../src/commands/util/undo.js';
+import { forCmd, fromCmd, PERCENT_NOTE, quoteKeepingPercent, splitCommandLine, utilCommandLine } from '../../../src/commands/util/undo.js';
 import { ComError } from '../../../src/core/automation.js';
 import { runUtil } from '../../../src/commands/util/util.js';
 import { ZtiError } from '../../../src/core/errors.js';
@@ -186,6 +186,53 @@ describe('the printed undo gives the site back', () => {
     const u = await util(z, { server: a.server, advertisement: a.advertisement, package: a.package, program: a.program, enable: a.enable, force: a.force });
     expect(u.code, u.msg).toBe('SUCCESS');
     expect(snapshot(z)).toEqual(was);
+  });
+});
+
+describe('the printed undo is not expanded by cmd.exe (names holding %)', () => {
+  /** the line as cmd.exe at its prompt (no variable's name ends in a caret), the C runtime and zticache's parser hand it on */
+  const back = (line: string) => parseArgs(splitCommandLine(fromCmd(line)).slice(1));
+
+  it('each % is written outside the quotes with a caret before it, and read back as the name', () => {
+    expect(utilCommandLine({ package: 'X', program: 'XP %PATH% build', enable: false })).toBe('zticache util /package:X /program:"XP "^%PATH^%" build" /enable:false');
+    expect(utilCommandLine({ package: 'X', program: '%OS%', enable: false })).toBe('zticache util /package:X /program:^%OS^% /enable:false');
+    expect(quoteKeepingPercent('a b')).toBe('"a b"');
+    expect(quoteKeepingPercent('%')).toBe('%');
+    expect(forCmd('a%b "c%d"')).toBe('a^%b "c%d"');
+    for (const program of ['XP %PATH% build', '%OS%', '50%', '%', '%%', 'a%b%c%d', 'x y\\%z', 'R&D %x% "q"', '% lead', 'trail %', 'Déploiement %USERNAME%']) {
+      const line = utilCommandLine({ server: 'S%1', package: 'P%X%', program, enable: true });
+      expect(line, program).toBeDefined();
+      const a = back(line!);
+      expect([a.server, a.package, a.program, a.enable], line).toEqual(['S%1', 'P%X%', program, true]);
+    }
+  });
+
+  it('fromCmd refuses a line where a pair of % could name a variable: what it hands on depends on the environment', () => {
+    expect(() => fromCmd('zticache util /program:"XP %PATH% build"')).toThrow(/cmd\.exe may expand %PATH%/);
+    expect(() => fromCmd('a %x^% b %y% c')).toThrow(/%x\^% b %/);
+    expect(fromCmd('a ^%x^% b')).toBe('a %x% b');
+    expect(fromCmd('one % only')).toBe('one % only');
+  });
+
+  it('the second write refused for program "XP %PATH% build": the undo printed gives the site back, and the note says it is for the prompt', async () => {
+    const s = xpSite('osdlaunch.exe', 0x08);
+    s.programs[0]!.ProgramName = 'XP %PATH% build';
+    s.adverts[0]!.ProgramName = 'XP %PATH% build';
+    const before = snapshot(s);
+    s.refusePutAt = [2];
+    const r = await util(s, { advertisement: 'XXX20001', enable: true });
+    expect(r.code).toBe('SMS_FAILED_AFTER_WRITE');
+    expect(r.out.split('\n').at(-1)).toBe(PERCENT_NOTE);
+    const undo = /undo what was written with: (zticache util .*)$/.exec(r.msg)?.[1];
+    expect(undo).toBe('zticache util /package:XXX00001 /program:"XP "^%PATH^%" build" /enable:false');
+    s.refusePutAt = undefined;
+    const a = back(undo!);
+    expect((await util(s, { package: a.package, program: a.program, enable: a.enable })).code).toBe('SUCCESS');
+    expect(snapshot(s)).toEqual(before);
+    // no % in the names: no note
+    const plain = xpSite('osdlaunch.exe', 0x08);
+    plain.refusePutAt = [2];
+    expect((await util(plain, { advertisement: 'XXX20001', enable: true })).out).not.toContain(PERCENT_NOTE);
   });
 });
 

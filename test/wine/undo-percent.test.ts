@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/exit-codes.js';
-import { EXE, Wine, haveWine } from '../wine/harness.js';
+import { EXE, Wine, haveWine } from './harness.js';
 
 const SITE = 'C:\\fakesite.txt';
 const xp = (name: string) => [
