@@ -9,20 +9,22 @@
 // parser (parseArgs): only a line that gives back every value exactly is printed. A name no line
 // can carry (a quote followed by a switch, which parseArgs refuses as a mistyped trailing
 // backslash) gets none, and the message says so. cmd.exe expands %NAME% of a defined variable at
-// its prompt, in quotes too, before it reads carets: so each % of a value is written outside the
-// quotes with a caret before it (`/program:"XP "^%PATH^%" build"`): every name cmd.exe could look
-// up then ends in a caret, which no variable has, and the caret is then taken away. fromCmd()
-// refuses a line where a % pair could still name a variable. The line is for the prompt: a batch
-// file reads % differently (%% there), and zticache util says so where a line holds one.
+// its prompt, in quotes too: so in a value holding %, every part between the % is quoted and each
+// % stands between two quoted parts (`/program:"XP "%"PATH"%" build"`): every name cmd.exe could
+// look up then begins with a quote, which no variable's does, and the C runtime joins the parts
+// into one argument. A caret does not do it: Wine's cmd.exe (which the suite runs) takes carets
+// away before it expands, so `^%OS^%` became Windows_NT there. fromCmd() refuses a line where a %
+// pair could still name a variable. The line is for the prompt: a batch file reads % differently
+// (%% there), and zticache util says so where a line holds one.
 
 import { parseArgs } from '../../cli/args.js';
 import { splitCommandLine } from './argv.js';
 
 export { splitCommandLine } from './argv.js';
 
-/** One argument as the C runtime splits it back: quoted when it holds a blank or a quote, or is empty. */
-export function quoteArgument(value: string): string {
-  if (value !== '' && !/[\s"]/.test(value)) return value;
+/** One argument as the C runtime splits it back: quoted when it holds a blank or a quote, or is empty (or always). */
+export function quoteArgument(value: string, always = false): string {
+  if (!always && value !== '' && !/[\s"]/.test(value)) return value;
   let out = '"';
   let slashes = 0;
   for (const ch of value) {
@@ -39,17 +41,18 @@ export function quoteArgument(value: string): string {
 }
 
 /**
- * One argument for the C runtime that keeps every % out of quotes: the parts between them quoted
- * each as quoteArgument quotes them, joined by bare %, which the C runtime reads as one argument.
+ * One argument for the C runtime in which cmd.exe expands nothing: where it holds %, each part
+ * between them quoted (an empty one as ""), joined by bare %, which the C runtime reads as one
+ * argument; so a quote follows every %.
  */
 export function quoteKeepingPercent(value: string): string {
   if (!value.includes('%')) return quoteArgument(value);
-  return value.split('%').map((part) => (part ? quoteArgument(part) : '')).join('%');
+  return value.split('%').map((part) => quoteArgument(part, true)).join('%');
 }
 
-const CMD_SPECIAL = new Set(['&', '|', '<', '>', '^', '%']);
+const CMD_SPECIAL = new Set(['&', '|', '<', '>', '^']);
 
-/** The line as cmd.exe must be given it: a caret before each metacharacter (and %) cmd.exe sees outside its quotes. */
+/** The line as cmd.exe must be given it: a caret before each metacharacter cmd.exe sees outside its quotes. */
 export function forCmd(line: string): string {
   let quoted = false;
   let out = '';
@@ -62,14 +65,14 @@ export function forCmd(line: string): string {
 
 /**
  * What cmd.exe hands the program: its carets outside quotes taken away. A line in which cmd.exe
- * could expand a variable (two % with a name between that does not end in a caret) is refused:
+ * could expand a variable (two % with a name between that does not begin with a quote) is refused:
  * what it hands on depends on the environment.
  */
 export function fromCmd(line: string): string {
   const percents = [...line.matchAll(/%/g)].map((m) => m.index);
   for (let i = 1; i < percents.length; i++) {
     const name = line.slice(percents[i - 1]! + 1, percents[i]);
-    if (!name.endsWith('^')) throw new Error(`cmd.exe may expand %${name}% in ${line}`);
+    if (!name.startsWith('"')) throw new Error(`cmd.exe may expand %${name}% in ${line}`);
   }
   let quoted = false;
   let out = '';
@@ -117,4 +120,4 @@ export function utilCommandLine(call: UtilCall): string | undefined {
 }
 
 /** Said beside an undo whose line holds a % written as ^%: it is for the prompt, not a batch file. */
-export const PERCENT_NOTE = 'Note: the undo line below writes each % of a name as ^% (outside its quotes), so that cmd.exe does not expand it: paste it at a cmd.exe prompt; in a batch file write %% there instead.';
+export const PERCENT_NOTE = 'Note: the undo line below quotes the parts of a name between its % signs ("XP "%"PATH"%" build"), so that cmd.exe does not expand them: paste it at a cmd.exe prompt as it is; in a batch file write each % as %%.';

@@ -455,9 +455,9 @@ function beforeWrite(err: unknown): ZtiError {
   return /nothing was changed/.test(e.message) ? e : new ZtiError(e.exitCode, `${e.message}; nothing was changed`, { cause: e.cause });
 }
 
-/** Where an undo line writes % as ^%, the line before the message says why, and that it is for the prompt. */
+/** Where an undo line holds a %, the line before the message says how it is written, and that it is for the prompt. */
 function notePercent(written: readonly Change[], out: (line: string) => void): void {
-  if (written.some((w) => w.undo?.startsWith('with: ') && w.undo.includes('^%'))) out(PERCENT_NOTE);
+  if (written.some((w) => w.undo?.startsWith('with: ') && w.undo.includes('%'))) out(PERCENT_NOTE);
 }
 
 /** The undo of what was written: undone last first (the advertisement before the program, never downloading onto osdlaunch.exe). */

@@ -193,12 +193,14 @@ describe('the printed undo is not expanded by cmd.exe (names holding %)', () => 
   /** the line as cmd.exe at its prompt (no variable's name ends in a caret), the C runtime and zticache's parser hand it on */
   const back = (line: string) => parseArgs(splitCommandLine(fromCmd(line)).slice(1));
 
-  it('each % is written outside the quotes with a caret before it, and read back as the name', () => {
-    expect(utilCommandLine({ package: 'X', program: 'XP %PATH% build', enable: false })).toBe('zticache util /package:X /program:"XP "^%PATH^%" build" /enable:false');
-    expect(utilCommandLine({ package: 'X', program: '%OS%', enable: false })).toBe('zticache util /package:X /program:^%OS^% /enable:false');
+  it('each part between the % of a name is quoted, so a quote follows every %, and the line reads back as the name', () => {
+    expect(utilCommandLine({ package: 'X', program: 'XP %PATH% build', enable: false })).toBe('zticache util /package:X /program:"XP "%"PATH"%" build" /enable:false');
+    expect(utilCommandLine({ package: 'X', program: '%OS%', enable: false })).toBe('zticache util /package:X /program:""%"OS"%"" /enable:false');
     expect(quoteKeepingPercent('a b')).toBe('"a b"');
-    expect(quoteKeepingPercent('%')).toBe('%');
-    expect(forCmd('a%b "c%d"')).toBe('a^%b "c%d"');
+    expect(quoteKeepingPercent('ab')).toBe('ab');
+    expect(quoteKeepingPercent('%')).toBe('""%""');
+    expect(quoteKeepingPercent('a\\%b')).toBe('"a\\\\"%"b"');
+    expect(forCmd('a%b "c%d"')).toBe('a%b "c%d"');
     for (const program of ['XP %PATH% build', '%OS%', '50%', '%', '%%', 'a%b%c%d', 'x y\\%z', 'R&D %x% "q"', '% lead', 'trail %', 'Déploiement %USERNAME%']) {
       const line = utilCommandLine({ server: 'S%1', package: 'P%X%', program, enable: true });
       expect(line, program).toBeDefined();
@@ -209,9 +211,10 @@ describe('the printed undo is not expanded by cmd.exe (names holding %)', () => 
 
   it('fromCmd refuses a line where a pair of % could name a variable: what it hands on depends on the environment', () => {
     expect(() => fromCmd('zticache util /program:"XP %PATH% build"')).toThrow(/cmd\.exe may expand %PATH%/);
-    expect(() => fromCmd('a %x^% b %y% c')).toThrow(/%x\^% b %/);
-    expect(fromCmd('a ^%x^% b')).toBe('a %x% b');
-    expect(fromCmd('one % only')).toBe('one % only');
+    expect(() => fromCmd('a %"x"% b %y% c')).toThrow(/may expand % b %/);
+    expect(() => fromCmd('a ^%x^%')).toThrow(/may expand %x\^%/);
+    expect(fromCmd('a %"x"% b')).toBe('a %"x"% b');
+    expect(fromCmd('one % only ^&')).toBe('one % only &');
   });
 
   it('the second write refused for program "XP %PATH% build": the undo printed gives the site back, and the note says it is for the prompt', async () => {
@@ -224,7 +227,7 @@ describe('the printed undo is not expanded by cmd.exe (names holding %)', () => 
     expect(r.code).toBe('SMS_FAILED_AFTER_WRITE');
     expect(r.out.split('\n').at(-1)).toBe(PERCENT_NOTE);
     const undo = /undo what was written with: (zticache util .*)$/.exec(r.msg)?.[1];
-    expect(undo).toBe('zticache util /package:XXX00001 /program:"XP "^%PATH^%" build" /enable:false');
+    expect(undo).toBe('zticache util /package:XXX00001 /program:"XP "%"PATH"%" build" /enable:false');
     s.refusePutAt = undefined;
     const a = back(undo!);
     expect((await util(s, { package: a.package, program: a.program, enable: a.enable })).code).toBe('SUCCESS');
