@@ -96,7 +96,7 @@ export const OPTIONS = [
   { name: 'enable', value: 'true|false', default: '', help: '`zticache util` only: download and execute on (the program runs zticache.exe) or off (osdlaunch.exe); `yes`/`no` too' },
   { name: 'readiness', default: '', help: '`zticache util` only: with `--advertisement`, its collection\'s clients counted by state, the check\'s READY / NOT READY by reason, the mandatory time and the time left, the schedule check, and the clients at risk by name; reads only' },
   { name: 'check-advertisement', value: 'ID', default: '', help: '`zticache util --readiness` only: the advertisement of `zticache check`, whose results say which clients hold the package intact' },
-  { name: 'json', default: '', help: '`zticache util --readiness` only: the report as one JSON document' },
+  { name: 'json', default: '', help: '`zticache util` only: the report (or `--readiness`\'s) as one JSON document' },
   { name: 'csv', default: '', help: '`zticache util --readiness` only: the report as CSV, one row a client, for a spreadsheet' },
   { name: 'collection', value: 'NAME', default: '', help: '`zticache util` only: with `--package`, create the document\'s collection: Windows 10 x64 or later (what zticache.exe runs on) with more free space on the system drive than the package plus `--scratch-mb`; `--what-if` prints its WQL' },
   { name: 'bandwidth-mbps', value: 'N', default: '', help: '`zticache util` only: the rate the network can give the download, in Mbit/s: the schedule check says whether the window fits' },

@@ -57,7 +57,7 @@ export interface UtilOptions {
   /** who is ready before the mandatory time (with advertisement) */
   readiness?: boolean;
   checkAdvertisement?: string;
-  /** the readiness report as JSON or CSV instead of lines */
+  /** the report (JSON) or the readiness report (JSON or CSV) instead of lines */
   format?: 'text' | 'json' | 'csv';
   /** create the document's collection of this name (with package) */
   collection?: string;
@@ -92,6 +92,7 @@ export function utilUsage(): string[] {
     '  /enable:         true or yes: download and execute, program runs zticache.exe; false or no: back to osdlaunch.exe',
     '  /force           also change a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is not an OS package, or enable while zticache.exe is not in the package source; with /collection, create it beside one of that name',
     '  /readiness       the advertisement\'s clients by state, the check\'s results, the mandatory time, the clients at risk',
+    '  /json            the report (or /readiness\'s) as one JSON document instead of the table',
     '  /collection:     create the document\'s collection for /package: Windows 10 x64 or later (zticache.exe\'s floor), free space for the package and /scratch-mb',
     '  /bandwidth-mbps: the rate the download may take, for the schedule check; /work-hours:08-18 the working hours',
     'Examples:',
@@ -135,13 +136,18 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
   const { out } = ctx;
   if (o.readiness || o.collection !== undefined) return runPlanning(o, ctx);
   if (o.checkAdvertisement !== undefined) throw new ZtiError(ExitCode.USAGE, 'zticache util: /check-advertisement goes with /readiness /advertisement:ID');
-  if (o.format && o.format !== 'text') throw new ZtiError(ExitCode.USAGE, `zticache util: /${o.format} goes with /readiness`);
+  if (o.format === 'csv') throw new ZtiError(ExitCode.USAGE, 'zticache util: /csv goes with /readiness');
   if ((o.package === undefined) !== (o.program === undefined)) throw new ZtiError(ExitCode.USAGE, 'zticache util: /package and /program go together');
   const changing = o.advertisement !== undefined || o.package !== undefined; // /program goes with /package
+  // the JSON document is all that is printed: a change's lines would break it
+  const json = o.format === 'json';
+  if (json && (changing || o.enable !== undefined)) throw new ZtiError(ExitCode.USAGE, 'zticache util: /json goes with the report alone (no /advertisement, /package or /enable) or with /readiness');
   if (changing && o.enable === undefined) throw new ZtiError(ExitCode.USAGE, 'zticache util: /enable:true or /enable:false is needed to change an advertisement or a program');
   // /enable alone would only report: the admin meant a change and would read the report as done
   if (!changing && o.enable !== undefined) throw new ZtiError(ExitCode.USAGE, 'zticache util: /enable changes an advertisement (/advertisement:ID) or a program (/package:ID /program:NAME): name one');
   const site = step(`connecting to the SMS provider on ${o.server ?? 'this server'}`, () => ctx.connect(o.server));
+  const planning = { scratchMb: o.scratchMb ?? DEFAULT_SCRATCH_MB, bandwidthMbps: o.bandwidthMbps, workHours: o.workHours ?? DEFAULT_WORK_HOURS };
+  if (json) return report(site, out, planning, 'json');
   out(`Connecting to SMS provider server ${site.provider} and site ${site.siteCode}.`);
 
   const reads: Read[] = [];
@@ -254,7 +260,6 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
     const programNow = programRead ? text(programRead.props.CommandLine) : advertProgramLine;
     advertChange.undo = undoAdvert(advertChange, { server, advertisement: o.advertisement!, enable: o.enable!, programLine: programNow });
   }
-  const planning = { scratchMb: o.scratchMb ?? DEFAULT_SCRATCH_MB, bandwidthMbps: o.bandwidthMbps, workHours: o.workHours ?? DEFAULT_WORK_HOURS };
   if (o.whatIf) {
     for (const c of changes) out(`Would have set ${c.said}.`);
     report(site, out, planning);

@@ -910,6 +910,7 @@ describe('zticache util: each failure its own code, with the WMI error and its H
       '  /enable:         true or yes: download and execute, program runs zticache.exe; false or no: back to osdlaunch.exe',
       '  /force           also change a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is not an OS package, or enable while zticache.exe is not in the package source; with /collection, create it beside one of that name',
       '  /readiness       the advertisement\'s clients by state, the check\'s results, the mandatory time, the clients at risk',
+      '  /json            the report (or /readiness\'s) as one JSON document instead of the table',
       '  /collection:     create the document\'s collection for /package: Windows 10 x64 or later (zticache.exe\'s floor), free space for the package and /scratch-mb',
       '  /bandwidth-mbps: the rate the download may take, for the schedule check; /work-hours:08-18 the working hours',
       'Examples:',
