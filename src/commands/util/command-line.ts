@@ -59,7 +59,7 @@ function programPart(s: string): { program: string; rest: string } {
       const word = w[1]!;
       if (/^[-/\\]/.test(word) || word.includes(':')) break;
       const program = s.slice(0, words.lastIndex);
-      if (word.includes('\\') && known(program) !== undefined) return { program, rest: s.slice(words.lastIndex) };
+      if (known(program) !== undefined) return { program, rest: s.slice(words.lastIndex) };
       if (/\.[^.\\/]+$/.test(word)) break;
     }
   }
@@ -93,7 +93,7 @@ function zticacheLine(args: string): { launcher?: string; passed: string } {
   const passed = end >= 0 && end + 1 < parts.length ? args.slice(parts[end + 1]!.start) : '';
   let launch: string | undefined;
   try {
-    launch = parseArgs(parts.slice(0, end >= 0 ? end : parts.length).map((a) => a.value)).launch;
+    launch = parseArgs(parts.map((a) => a.value)).launch; // it stops at the --
   } catch {
     launch = undefined; // not a line zticache.exe would take: no launcher of its own to give back
   }

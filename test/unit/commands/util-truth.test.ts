@@ -63,7 +63,7 @@ describe('the copy written is got last, right before its Put_ (lost update)', ()
 
 describe('a Put_ without an answer is read again: never "nothing was changed" while the site holds the change', () => {
   /** Put_ calls (1-based) that fail with `hresult`, after the provider wrote (landed) or not */
-  function dropping(s: ReturnType<typeof xpSite>, at: number, o: { landed: boolean; hresult?: number; rereadFails?: boolean; other?: () => void }) {
+  function dropping(s: ReturnType<typeof xpSite>, at: number, o: { landed: boolean; hresult?: number; error?: ComError; rereadFails?: boolean; other?: () => void }) {
     const get = s.get.bind(s);
     let puts = 0;
     s.get = (path) => {
@@ -75,7 +75,7 @@ describe('a Put_ without an answer is read again: never "nothing was changed" wh
           if (o.landed) obj.put();
           o.other?.();
           if (o.rereadFails) s.get = () => { throw new ComError('SWbemServices.Get', 0x800706ba); };
-          throw new ComError('SWbemObject.Put_()', o.hresult ?? 0x800706be);
+          throw o.error ?? new ComError('SWbemObject.Put_()', o.hresult ?? 0x800706be);
         },
       };
     };
@@ -138,10 +138,10 @@ describe('a Put_ without an answer is read again: never "nothing was changed" wh
     }
     // the provider's own reason on another HRESULT: answered too
     const s = xpSite('osdlaunch.exe', 0x08);
-    s.refusePut = true;
-    s.refuseReason = { className: 'SMS_ExtendedStatus', description: 'busy', statusCode: 0x800706be };
+    dropping(s, 1, { landed: false, error: new ComError('SWbemObject.Put_()', 0x800706be, undefined, { className: 'SMS_ExtendedStatus', description: 'busy', statusCode: 0x800706be }) });
     const r = await util(s, { package: 'XXX00001', program: 'Install XP', enable: true });
     expect(r.code).toBe('SMS_CHANGE_REFUSED');
+    expect(r.msg).toMatch(/back \(Put_\) was refused: .*busy/);
     expect(s.gets.filter((g) => g.startsWith('SMS_Program'))).toHaveLength(2);
   });
 });
@@ -213,6 +213,7 @@ describe('the printed undo is not expanded by cmd.exe (names holding %)', () => 
     expect(() => fromCmd('zticache util /program:"XP %PATH% build"')).toThrow(/cmd\.exe may expand %PATH%/);
     expect(() => fromCmd('a %"x"% b %y% c')).toThrow(/may expand % b %/);
     expect(() => fromCmd('a ^%x^%')).toThrow(/may expand %x\^%/);
+    expect(() => fromCmd('a %x"% b')).toThrow(/may expand %x"%/);
     expect(fromCmd('a %"x"% b')).toBe('a %"x"% b');
     expect(fromCmd('one % only ^&')).toBe('one % only &');
   });
@@ -294,6 +295,9 @@ describe('the report counts only what it would have shown', () => {
     s.packages.push({ PackageID: 'XXX00077', Name: 'Office 2003', PkgSourcePath: '\\\\srv\\pkgs\\office', ImageFlags: 0, ActionInProgress: 0 });
     s.programs.push({ PackageID: 'XXX00077', ProgramName: 'Per-system', CommandLine: 'setup.exe /qb', ActionInProgress: 3 });
     for (let i = 0; i < 100; i++) s.adverts.push({ AdvertisementID: `XXX3${String(i).padStart(4, '0')}`, PackageID: 'XXX00077', ProgramName: 'Per-system', RemoteClientFlags: 0x10, ActionInProgress: 3 });
+    // a live program of a package the report does not show, its advertisements being deleted
+    s.programs.push({ PackageID: 'XXX00077', ProgramName: 'Per-user', CommandLine: 'setup.exe /qb ALLUSERS=""', ActionInProgress: 0 });
+    s.adverts.push({ AdvertisementID: 'XXX39999', PackageID: 'XXX00077', ProgramName: 'Per-user', RemoteClientFlags: 0x10, ActionInProgress: 3 });
     const r = await util(s, {});
     expect(r.code).toBe('SUCCESS');
     expect(r.out).toMatch(/OS Advertisement ID: +XXX20001/);
@@ -356,6 +360,12 @@ describe('a program goes back to osdlaunch.exe only where no advertisement downl
     expect(r.code).toBe('SMS_OBJECT_CHANGED');
     expect(r.msg).toBe('zticache util: the advertisements of program Install XP of package XXX00001 changed after zticache util read them: XXX20001 now downloads and executes (download and execute turned on by another writer); nothing of it was written; nothing was changed: run it again to decide on what the site holds now');
     expect(s.puts).toEqual([]);
+    const two = xpSite('zticache.exe', 0x08);
+    two.adverts.push({ AdvertisementID: 'XXX20002', PackageID: 'XXX00001', ProgramName: 'Install XP', RemoteClientFlags: 0x08, ActionInProgress: 0 });
+    two.onQuery = (wql, n) => {
+      if (n === 2) for (const a of two.adverts) a.RemoteClientFlags = 0x10;
+    };
+    expect((await util(two, { package: 'XXX00001', program: 'Install XP', enable: false })).msg).toContain('changed after zticache util read them: XXX20001, XXX20002 now download and execute (download and execute turned on by another writer)');
     // after the write: said, never exit 0
     const late = xpSite('zticache.exe', 0x08);
     late.onQuery = (wql, n) => {

@@ -338,6 +338,9 @@ describe('zticache util: only what is zticache\'s', () => {
       ['C:\\Tools\\setup.exe Files\\zticache.exe', 'other', 'C:\\Tools\\setup.exe', 'Files\\zticache.exe'],
       ['C:\\Program Files\\setup.exe Files\\zticache.exe', 'other', 'C:\\Program', 'Files\\setup.exe Files\\zticache.exe'],
       ['C:\\Program \\x\\zticache.exe', 'other', 'C:\\Program', '\\x\\zticache.exe'],
+      ['C:\\Program  Files\\ZTICache\\zticache.exe /x', 'zticache', 'C:\\Program  Files\\ZTICache\\zticache.exe', '/x'],
+      ['zticache Tools\\osdlaunch.exe', 'zticache', 'zticache', 'Tools\\osdlaunch.exe'],
+      ['"OSD" Tools\\osdlaunch.exe', 'other', '"OSD"', 'Tools\\osdlaunch.exe'],
     ];
     for (const [line, runs, program, args] of cases) expect(parseCommandLine(line), line).toEqual({ runs, program, args });
   });
