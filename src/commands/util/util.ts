@@ -6,9 +6,10 @@
 //   (one being deleted is not there), what would be overwritten (a program or package that is not
 //   zticache's is refused without /force), and, when enabling, whether zticache.exe is in the
 //   package source (a definite no is refused without /force; "cannot tell" is said, and the
-//   command goes on). So every refusal means that nothing was changed;
+//   command goes on); when disabling a program, that no advertisement of it downloads (looked at
+//   again before each write). So every refusal means that nothing was changed;
 // - optimistic writes: right before each Put_, every object the decision rests on is got again by
-//   its path and compared with what was read; the change is made on that fresh copy (what another
+//   its path and compared with what was read, the one to write last; the change is made on that fresh copy (what another
 //   admin changed elsewhere in it is kept, never written over with what zticache read), and if
 //   anything zticache read has changed, nothing more is written and the message names the object
 //   and what changed. After the last write everything is read once more: a writer that slipped
@@ -18,7 +19,8 @@
 //   the advertisement; disabling the advertisement first, then the program. Never an advertisement
 //   that downloads while its program still runs osdlaunch.exe, the state the document warns of;
 // - exit codes tell the site's truth: before any write a failure has its own code and "nothing was
-//   changed"; after one it is SMS_FAILED_AFTER_WRITE, and the message says what was written, the
+//   changed"; a Put_ without an answer (not a refusal WMI gave) is read again to learn whether it
+//   was written, and one that may have been counts as written; after one it is SMS_FAILED_AFTER_WRITE, and the message says what was written, the
 //   state of the site, and the command that undoes it (undo.ts: quoted as Windows splits it, read
 //   back through zticache's parser before it is printed) or, where the command cannot give the
 //   old value back, the value to put back by hand;
