@@ -374,6 +374,14 @@ describe('a program goes back to osdlaunch.exe only where no advertisement downl
     const l = await util(late, { package: 'XXX00001', program: 'Install XP', enable: false });
     expect(l.code).toBe('SMS_FAILED_AFTER_WRITE');
     expect(l.msg).toContain('then the advertisements of program Install XP of package XXX00001 changed after zticache util read them: XXX20001 now downloads and executes');
+    // the query failing at the first look: the provider's failure, named, nothing changed
+    const first = xpSite('zticache.exe', 0x08);
+    first.onQuery = (wql) => {
+      throw new ComError(`ExecQuery(${wql})`, 0x80041003);
+    };
+    const fr = await util(first, { package: 'XXX00001', program: 'Install XP', enable: false });
+    expect(fr.code).toBe('SMS_PROVIDER_UNAVAILABLE');
+    expect(fr.msg).toMatch(/^zticache util: querying the advertisements of program Install XP of package XXX00001: ExecQuery.*WBEM_E_ACCESS_DENIED.*; nothing was changed$/);
     // the query failing again: the provider's failure, before the write nothing changed
     const failing = xpSite('zticache.exe', 0x08);
     failing.onQuery = (wql, n) => {

@@ -341,6 +341,8 @@ describe('zticache util: only what is zticache\'s', () => {
       ['C:\\Program  Files\\ZTICache\\zticache.exe /x', 'zticache', 'C:\\Program  Files\\ZTICache\\zticache.exe', '/x'],
       ['zticache Tools\\osdlaunch.exe', 'zticache', 'zticache', 'Tools\\osdlaunch.exe'],
       ['"OSD" Tools\\osdlaunch.exe', 'other', '"OSD"', 'Tools\\osdlaunch.exe'],
+      ['C:\\v1.0\\Program Files\\zticache.exe', 'zticache', 'C:\\v1.0\\Program Files\\zticache.exe', ''],
+      ['C:\\Program Files.old\\x y\\zticache.exe /x', 'zticache', 'C:\\Program Files.old\\x y\\zticache.exe', '/x'],
     ];
     for (const [line, runs, program, args] of cases) expect(parseCommandLine(line), line).toEqual({ runs, program, args });
   });
