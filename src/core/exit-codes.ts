@@ -32,7 +32,7 @@ const table = [
   ['SMS_PROVIDER_UNAVAILABLE', 900000021, '`zticache util`: the SMS provider could not be reached or read (server unreachable, access denied, not an SMS provider: no root\\sms); the message names the WMI error and its HRESULT; nothing was changed.'],
   ['SMS_OBJECT_NOT_FOUND', 900000022, '`zticache util`: the advertisement, program or package named does not exist on the site, or is being deleted (ActionInProgress 3); nothing was changed.'],
   ['SMS_CHANGE_REFUSED', 900000023, '`zticache util`: the provider refused the first write (Put_); the message names the WMI error and the provider\'s own reason (SWbemLastError); nothing was changed. A refusal after a write is SMS_FAILED_AFTER_WRITE.'],
-  ['CLIENT_CACHE_UNAVAILABLE', 900000024, '`zticache cache-size`: the ConfigMgr client cache cannot be read or changed (not a ConfigMgr client, not elevated, or the size was refused); the message names the error.'],
+  ['CLIENT_CACHE_UNAVAILABLE', 900000024, '`zticache cache-size`: the ConfigMgr client cache cannot be read or changed (not a ConfigMgr client, not elevated, or the size was refused); the message names the error, and where the size was set before the failure (read back failed, or another size taken), the size before and after.'],
   ['STOPPED', 900000025, 'zticache was asked to stop (Ctrl+C, Ctrl+Break, SIGTERM) before its launcher started; what was staged is kept, and the next run finishes it.'],
   ['NAME_UNUSABLE', 900000026, 'The package holds a name the target cannot hold (Windows: a colon, a backslash, a vertical bar, one of < > " ? *, a control character, or over 255 characters); the message names it; nothing was changed.'],
   ['NAME_CLASH', 900000027, 'Two entries of the package are one name on the target (Windows compares names without case, by its own table); the message names both; nothing was changed.'],
@@ -43,9 +43,10 @@ const table = [
   ['CACHE_TOO_SMALL', 900000032, '`zticache check`: the ConfigMgr client cache is smaller than the package, so the client cannot keep it (or download it again); raise it with `zticache cache-size` or Client Settings; nothing was changed.'],
   ['SMS_STAGER_NOT_IN_SOURCE', 900000035, '`zticache util /enable:true`: zticache.exe is not in the package source, so every client would fail to start the program (looked at before any write); nothing was changed; add it and update the distribution points, or /force writes anyway.'],
   ['SMS_OBJECT_CHANGED', 900000036, '`zticache util`: another writer changed an object zticache util had read (each is read again just before the first write); the message names the object and what changed; nothing was changed: run it again to decide on what the site holds now.'],
-  ['SMS_FAILED_AFTER_WRITE', 900000037, '`zticache util`: a change was written to the site, then a later step failed (the next write refused or changed by another writer, or the report); the message says what was written, the state of the site and the command that undoes it.'],
+  ['SMS_FAILED_AFTER_WRITE', 900000037, '`zticache util`: a change was written to the site (or may have been: a write without an answer), then a later step failed (the next write refused or changed by another writer, or the report); the message says what was written, the state of the site and the command that undoes it.'],
   ['SMS_COLLECTION_EXISTS', 900000040, '`zticache util /collection`: a collection of that name exists (its ID is in the message); nothing was changed; give another name, or /force creates another beside it.'],
   ['SMS_PACKAGE_SIZE_UNKNOWN', 900000041, '`zticache util /collection`: the site does not know the package\'s size yet (PackageSize 0), from which the free-space threshold comes; nothing was changed; update the package\'s distribution points, then run it again.'],
+  ['SMS_ADVERTISEMENT_DOWNLOADS', 900000042, '`zticache util /enable:false` on a program: an advertisement that runs it has download and execute on (its ID is in the message), so with the program back on osdlaunch.exe every client would run OSDLaunch.exe from its cache, the state the document warns of; nothing was changed; turn download off on it first (the message prints the command).'],
   ['INTERNAL', 900000099, 'Unexpected internal error (a bug); details are in the log.'],
 ] as const;
 
@@ -94,6 +95,7 @@ const WAY_OUT: Readonly<Record<Name, string>> = {
   SMS_FAILED_AFTER_WRITE: 'run again, or paste the undo',
   SMS_COLLECTION_EXISTS: 'give another name, or /force',
   SMS_PACKAGE_SIZE_UNKNOWN: 'update the distribution points',
+  SMS_ADVERTISEMENT_DOWNLOADS: 'turn its download off first',
   INTERNAL: 'report it with the log',
 };
 

@@ -67,9 +67,14 @@ export function runCacheSize(o: CacheSizeOptions, ctx: CacheSizeContext): void {
       return;
     }
     attempt(`setting TotalSize to ${o.setMb}`, () => info.put('TotalSize', o.setMb));
-    const after = attempt('reading the cache size back', () => Number((ui.call('GetCacheInfo') as Dispatch).get('TotalSize')));
+    // from here the size has changed, or may have: every message says so, with the size before
+    const set = `TotalSize was set from ${before.total} MB to ${o.setMb} MB`;
+    const after = attempt(`${set}, then reading the cache size back`, () => Number((ui.call('GetCacheInfo') as Dispatch).get('TotalSize')), `; the cache may be ${o.setMb} MB now: run zticache cache-size to see it`);
+    if (after === before.total && after !== o.setMb) {
+      throw new ZtiError(ExitCode.CLIENT_CACHE_UNAVAILABLE, `zticache cache-size: the client kept ${after} MB after TotalSize was set to ${o.setMb} MB; nothing was changed`);
+    }
     if (after !== o.setMb) {
-      throw new ZtiError(ExitCode.CLIENT_CACHE_UNAVAILABLE, `zticache cache-size: the client kept ${after} MB after TotalSize was set to ${o.setMb} MB`);
+      throw new ZtiError(ExitCode.CLIENT_CACHE_UNAVAILABLE, `zticache cache-size: ${set}, and the client took ${after} MB instead: the cache is ${after} MB now (it was ${before.total} MB)`);
     }
     ctx.out(`Cache size set from ${before.total} MB to ${after} MB.`);
     if (after > before.total) ctx.out(GROWN);
@@ -78,10 +83,10 @@ export function runCacheSize(o: CacheSizeOptions, ctx: CacheSizeContext): void {
   }
 }
 
-function attempt<T>(what: string, fn: () => T): T {
+function attempt<T>(what: string, fn: () => T, after = ''): T {
   try {
     return fn();
   } catch (err) {
-    throw new ZtiError(ExitCode.CLIENT_CACHE_UNAVAILABLE, `zticache cache-size: ${what}: ${err instanceof ComError ? err.message : String(err)}`, { cause: err });
+    throw new ZtiError(ExitCode.CLIENT_CACHE_UNAVAILABLE, `zticache cache-size: ${what}: ${err instanceof ComError ? err.message : String(err)}${after}`, { cause: err });
   }
 }

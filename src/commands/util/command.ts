@@ -22,7 +22,7 @@ const usageBoth = (): never => {
 export async function utilCommand(args: Args, platform: Platform, out: (line: string) => void, rt: Pick<Runtime, 'execPath' | 'packaged' | 'scriptPath'>): Promise<void> {
   const create = platform.createObject;
   if (!create) throw new ZtiError(ExitCode.SMS_PROVIDER_UNAVAILABLE, 'zticache util speaks to the SMS provider through Windows (WMI): run it on Windows');
-  const none = [args.server, args.package, args.program, args.advertisement, args.enable, args.collection].every((v) => v === undefined) && !args.readiness;
+  const none = [args.server, args.package, args.program, args.advertisement, args.enable, args.collection].every((v) => v === undefined) && !args.readiness && !args.json;
   if (none) for (const line of utilUsage()) out(line);
   const self = rt.packaged ? [rt.execPath] : [rt.execPath, rt.scriptPath ?? ''];
   await runUtil(

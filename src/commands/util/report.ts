@@ -6,7 +6,9 @@
 // advertisement whose ProgramName is "Install XP " runs the program "Install XP"). The script
 // (and the first port) read PackageID through COM once per pair: 4,000 packages took minutes.
 // Objects the site is deleting (ActionInProgress 3: the SDK says to filter them out) are left out
-// and counted, never reported as live or warned about.
+// and counted where the report would have shown them, never reported as live or warned about.
+// Read once into a Report (readReport), then printed as the script's table (reportLines) or, with
+// /json, as one JSON document holding the same rows (reportJson), for a script to read.
 
 import { ComError, type Variant } from '../../core/automation.js';
 import { describeFlags, downloadEnabled } from './flags.js';
@@ -64,7 +66,48 @@ function maybe(o: SmsObject, prop: string): Variant {
   }
 }
 
-export function report(site: SmsSite, out: (line: string) => void, planning?: Planning): void {
+/** One advertisement of an OS program, as the report shows it. */
+export interface ReportAdvert {
+  id: string;
+  flags: number;
+  /** "24 (0x18: RUN_FROM_LOCAL_DISPPOINT, DOWNLOAD_FROM_LOCAL_DISPPOINT)" */
+  flagsText: string;
+  downloadEnabled: boolean;
+  /** where download is on but the program does not stage: the script's warning, in one line */
+  warning?: string;
+}
+
+export interface ReportProgram {
+  name: string;
+  commandLine: string;
+  cacheEnabled: boolean;
+  advertisements: ReportAdvert[];
+}
+
+export interface ReportPackage {
+  id: string;
+  name: string;
+  programs: ReportProgram[];
+}
+
+/** The report as data: what the table prints (reportLines) and --json gives (reportJson). */
+export interface Report {
+  /** how the OS packages were found: "OS packages: SMS_Package where ImageFlags = 1 (SMS 2003 OSD)." */
+  how: string;
+  /** objects the report would have shown that the site is deleting (ActionInProgress 3) */
+  leftOut: { packages: number; programs: number; advertisements: number };
+  packages: ReportPackage[];
+  /** the schedule check of each download-and-execute advertisement */
+  schedules: ScheduleCheck[];
+}
+
+/** The script's warning (three lines in the table), in one sentence. */
+const warningText = (pkg: string, prog: string, advert: string) => [
+  `zticache.exe must be enabled on ${pkg} and ${prog}`,
+  `in order for download and execute to be successful for advertisement ${advert}.`,
+];
+
+export function readReport(site: SmsSite, planning?: Planning): Report {
   const allPrograms = step('querying SMS_Program', () => site.query('select * from SMS_Program').map((p): ProgramRow => ({
     packageId: text(p.get('PackageID')), name: text(p.get('ProgramName')), commandLine: text(p.get('CommandLine')), deleting: action(p) === DELETING,
   })));
@@ -87,47 +130,77 @@ export function report(site: SmsSite, out: (line: string) => void, planning?: Pl
     how = 'OS packages: packages whose programs run osdlaunch.exe or zticache.exe (this site has no ImageFlags).';
   }
   const packages = allPackages.filter((p) => !p.deleting);
-  out(how);
-  const gone = [
-    count(allPackages.length - packages.length, 'package'),
-    count(allPrograms.length - programs.length, 'program'),
-    count(allAdverts.length - adverts.length, 'advertisement'),
-  ].filter(Boolean);
-  if (gone.length) out(`Left out, being deleted by the site (ActionInProgress ${DELETING}): ${gone.join(', ')}.`);
+  // counted only where the report would have shown them: programs of the OS packages it shows,
+  // advertisements of those programs (a site deleting a hundred Office advertisements is not news here)
+  const shown = new Set(packages.map((p) => siteKey(p.id)));
+  const shownPrograms = new Set(programs.filter((p) => shown.has(siteKey(p.packageId))).map((p) => siteKey(p.packageId, p.name)));
+  const leftOut = {
+    packages: allPackages.length - packages.length,
+    programs: allPrograms.filter((p) => p.deleting && shown.has(siteKey(p.packageId))).length,
+    advertisements: allAdverts.filter((a) => a.deleting && shownPrograms.has(siteKey(a.packageId, a.program))).length,
+  };
   const programsOf = group(programs, (p) => siteKey(p.packageId));
   const advertsOf = group(adverts, (a) => siteKey(a.packageId, a.program));
   const schedules = planning ? scheduleChecks(site, packages, programsOf, advertsOf, planning) : new Map<string, ScheduleCheck>();
-  for (const p of packages) {
-    const id = p.id;
-    out(' ');
-    out(`OS Package ID:             ${id}`);
-    out(`OS Package Name:           ${p.name}`);
-    for (const prog of programsOf.get(siteKey(id)) ?? []) {
-      const enabled = stages(prog.commandLine);
-      out(` OS Program Name:          ${prog.name}`);
-      out(` OS Program command line:  ${prog.commandLine}`);
-      out(` OS Program cache enabled: ${enabled ? 'True' : 'False'}`);
-      for (const a of advertsOf.get(siteKey(id, prog.name)) ?? []) {
-        const download = downloadEnabled(a.flags);
-        out(`  OS Advertisement ID:     ${a.id}`);
-        out(`  OS Advertisement flags:  ${describeFlags(a.flags)}`);
-        out(`  Download enabled:        ${download ? 'True' : 'False'}`);
-        if (download && !enabled) {
-          out(' ');
-          out(`Warning: zticache.exe must be enabled on ${id} and ${prog.name}`);
-          out(`in order for download and execute to be successful for advertisement ${a.id}.`);
-          out(' ');
+  return {
+    how,
+    leftOut,
+    packages: packages.map((p) => ({
+      id: p.id,
+      name: p.name,
+      programs: (programsOf.get(siteKey(p.id)) ?? []).map((prog) => {
+        const cacheEnabled = stages(prog.commandLine);
+        return {
+          name: prog.name,
+          commandLine: prog.commandLine,
+          cacheEnabled,
+          advertisements: (advertsOf.get(siteKey(p.id, prog.name)) ?? []).map((a): ReportAdvert => {
+            const download = downloadEnabled(a.flags);
+            const ad: ReportAdvert = { id: a.id, flags: a.flags, flagsText: describeFlags(a.flags), downloadEnabled: download };
+            if (download && !cacheEnabled) ad.warning = warningText(p.id, prog.name, a.id).join(' ');
+            return ad;
+          }),
+        };
+      }),
+    })),
+    schedules: [...schedules.values()],
+  };
+}
+
+/** The report as the script printed it (the table), then the schedule checks. */
+export function reportLines(r: Report): string[] {
+  const lines: string[] = [r.how];
+  const gone = [count(r.leftOut.packages, 'package'), count(r.leftOut.programs, 'program'), count(r.leftOut.advertisements, 'advertisement')].filter(Boolean);
+  if (gone.length) lines.push(`Left out, being deleted by the site (ActionInProgress ${DELETING}): ${gone.join(', ')}.`);
+  for (const p of r.packages) {
+    lines.push(' ', `OS Package ID:             ${p.id}`, `OS Package Name:           ${p.name}`);
+    for (const prog of p.programs) {
+      lines.push(` OS Program Name:          ${prog.name}`, ` OS Program command line:  ${prog.commandLine}`, ` OS Program cache enabled: ${prog.cacheEnabled ? 'True' : 'False'}`);
+      for (const a of prog.advertisements) {
+        lines.push(`  OS Advertisement ID:     ${a.id}`, `  OS Advertisement flags:  ${a.flagsText}`, `  Download enabled:        ${a.downloadEnabled ? 'True' : 'False'}`);
+        if (a.warning !== undefined) {
+          const [first, second] = warningText(p.id, prog.name, a.id);
+          lines.push(' ', `Warning: ${first}`, second!, ' ');
         }
       }
     }
   }
   // after the script's report, as it printed it: the schedule check of each download-and-execute advertisement
-  for (const sc of schedules.values()) {
-    out(' ');
-    out(`Schedule check of advertisement ${sc.advertisementId} (download and execute):`);
-    for (const l of sc.lines) out(`  ${l}`);
-    for (const w of sc.warnings) out(`  Warning: ${w.text}`);
+  for (const sc of r.schedules) {
+    lines.push(' ', `Schedule check of advertisement ${sc.advertisementId} (download and execute):`);
+    for (const l of sc.lines) lines.push(`  ${l}`);
+    for (const w of sc.warnings) lines.push(`  Warning: ${w.text}`);
   }
+  return lines;
+}
+
+/** The report as one JSON document (--json): every row of the table, each schedule check with its figures, lines and warnings. */
+export const reportJson = (r: Report): string => JSON.stringify(r, null, 2);
+
+export function report(site: SmsSite, out: (line: string) => void, planning?: Planning, format: 'text' | 'json' = 'text'): void {
+  const r = readReport(site, planning);
+  if (format === 'json') out(reportJson(r));
+  else for (const l of reportLines(r)) out(l);
 }
 
 /**

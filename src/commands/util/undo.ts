@@ -8,14 +8,23 @@
 // the line is then read back through cmd.exe's carets, the C runtime's rules and zticache's own
 // parser (parseArgs): only a line that gives back every value exactly is printed. A name no line
 // can carry (a quote followed by a switch, which parseArgs refuses as a mistyped trailing
-// backslash) gets none, and the message says so. cmd.exe expands %NAME% of a defined variable
-// even in quotes: a name holding % is printed, and the README says to check it.
+// backslash) gets none, and the message says so. cmd.exe expands %NAME% of a defined variable at
+// its prompt, in quotes too: so in a value holding %, every part between the % is quoted and each
+// % stands between two quoted parts (`/program:"XP "%"PATH"%" build"`): every name cmd.exe could
+// look up then begins with a quote, which no variable's does, and the C runtime joins the parts
+// into one argument. A caret does not do it: Wine's cmd.exe (which the suite runs) takes carets
+// away before it expands, so `^%OS^%` became Windows_NT there. fromCmd() refuses a line where a %
+// pair could still name a variable. The line is for the prompt: a batch file reads % differently
+// (%% there), and zticache util says so where a line holds one.
 
 import { parseArgs } from '../../cli/args.js';
+import { splitCommandLine } from './argv.js';
 
-/** One argument as the C runtime splits it back: quoted when it holds a blank or a quote, or is empty. */
-export function quoteArgument(value: string): string {
-  if (value !== '' && !/[\s"]/.test(value)) return value;
+export { splitCommandLine } from './argv.js';
+
+/** One argument as the C runtime splits it back: quoted when it holds a blank or a quote, or is empty (or always). */
+export function quoteArgument(value: string, always = false): string {
+  if (!always && value !== '' && !/[\s"]/.test(value)) return value;
   let out = '"';
   let slashes = 0;
   for (const ch of value) {
@@ -31,6 +40,16 @@ export function quoteArgument(value: string): string {
   return `${out}${'\\'.repeat(slashes * 2)}"`;
 }
 
+/**
+ * One argument for the C runtime in which cmd.exe expands nothing: where it holds %, each part
+ * between them quoted (an empty one as ""), joined by bare %, which the C runtime reads as one
+ * argument; so a quote follows every %.
+ */
+export function quoteKeepingPercent(value: string): string {
+  if (!value.includes('%')) return quoteArgument(value);
+  return value.split('%').map((part) => quoteArgument(part, true)).join('%');
+}
+
 const CMD_SPECIAL = new Set(['&', '|', '<', '>', '^']);
 
 /** The line as cmd.exe must be given it: a caret before each metacharacter cmd.exe sees outside its quotes. */
@@ -44,8 +63,17 @@ export function forCmd(line: string): string {
   return out;
 }
 
-/** What cmd.exe hands the program: its carets outside quotes taken away. */
+/**
+ * What cmd.exe hands the program: its carets outside quotes taken away. A line in which cmd.exe
+ * could expand a variable (two % with a name between that does not begin with a quote) is refused:
+ * what it hands on depends on the environment.
+ */
 export function fromCmd(line: string): string {
+  const percents = [...line.matchAll(/%/g)].map((m) => m.index);
+  for (let i = 1; i < percents.length; i++) {
+    const name = line.slice(percents[i - 1]! + 1, percents[i]);
+    if (!name.startsWith('"')) throw new Error(`cmd.exe may expand %${name}% in ${line}`);
+  }
   let quoted = false;
   let out = '';
   for (let i = 0; i < line.length; i++) {
@@ -58,37 +86,6 @@ export function fromCmd(line: string): string {
     out += ch;
   }
   return out;
-}
-
-/** A command line split as the C runtime splits it (after the program name): the reader zticache.exe's argv comes from. */
-export function splitCommandLine(line: string): string[] {
-  const args: string[] = [];
-  let i = 0;
-  const blank = (c: string | undefined) => c === ' ' || c === '\t';
-  for (;;) {
-    while (blank(line[i])) i++;
-    if (i >= line.length) return args;
-    let arg = '';
-    let quoted = false;
-    for (;; i++) {
-      let slashes = 0;
-      while (line[i] === '\\') {
-        slashes++;
-        i++;
-      }
-      if (line[i] === '"') {
-        arg += '\\'.repeat(Math.floor(slashes / 2));
-        if (slashes % 2) arg += '"';
-        else if (quoted && line[i + 1] === '"') arg += line[++i]; // "" inside quotes: one quote
-        else quoted = !quoted;
-        continue;
-      }
-      arg += '\\'.repeat(slashes);
-      if (i >= line.length || (!quoted && blank(line[i]))) break;
-      arg += line[i];
-    }
-    args.push(arg);
-  }
 }
 
 export interface UtilCall {
@@ -107,13 +104,13 @@ export function utilCommandLine(call: UtilCall): string | undefined {
   const tokens = ['util'];
   for (const name of ['server', 'advertisement', 'package', 'program'] as const) {
     const v = call[name];
-    if (v !== undefined) tokens.push(`/${name}:${quoteArgument(v)}`);
+    if (v !== undefined) tokens.push(`/${name}:${quoteKeepingPercent(v)}`);
   }
   tokens.push(`/enable:${call.enable}`);
   const line = `zticache ${forCmd(tokens.join(' '))}`;
   let back: ReturnType<typeof parseArgs>;
   try {
-    back = parseArgs(splitCommandLine(fromCmd(line)).slice(1));
+    back = parseArgs(splitCommandLine(fromCmd(line)).slice(1)); // fromCmd refuses a line cmd.exe may expand
   } catch {
     return undefined;
   }
@@ -121,3 +118,6 @@ export function utilCommandLine(call: UtilCall): string | undefined {
     && (['server', 'advertisement', 'package', 'program'] as const).every((k) => back[k] === call[k]);
   return same ? line : undefined;
 }
+
+/** Said beside an undo whose line holds a % written as ^%: it is for the prompt, not a batch file. */
+export const PERCENT_NOTE = 'Note: the undo line below quotes the parts of a name between its % signs ("XP "%"PATH"%" build"), so that cmd.exe does not expand them: paste it at a cmd.exe prompt as it is; in a batch file write each % as %%.';

@@ -6,9 +6,10 @@
 //   (one being deleted is not there), what would be overwritten (a program or package that is not
 //   zticache's is refused without /force), and, when enabling, whether zticache.exe is in the
 //   package source (a definite no is refused without /force; "cannot tell" is said, and the
-//   command goes on). So every refusal means that nothing was changed;
+//   command goes on); when disabling a program, that no advertisement of it downloads (looked at
+//   again before each write). So every refusal means that nothing was changed;
 // - optimistic writes: right before each Put_, every object the decision rests on is got again by
-//   its path and compared with what was read; the change is made on that fresh copy (what another
+//   its path and compared with what was read, the one to write last; the change is made on that fresh copy (what another
 //   admin changed elsewhere in it is kept, never written over with what zticache read), and if
 //   anything zticache read has changed, nothing more is written and the message names the object
 //   and what changed. After the last write everything is read once more: a writer that slipped
@@ -18,7 +19,8 @@
 //   the advertisement; disabling the advertisement first, then the program. Never an advertisement
 //   that downloads while its program still runs osdlaunch.exe, the state the document warns of;
 // - exit codes tell the site's truth: before any write a failure has its own code and "nothing was
-//   changed"; after one it is SMS_FAILED_AFTER_WRITE, and the message says what was written, the
+//   changed"; a Put_ without an answer (not a refusal WMI gave) is read again to learn whether it
+//   was written, and one that may have been counts as written; after one it is SMS_FAILED_AFTER_WRITE, and the message says what was written, the
 //   state of the site, and the command that undoes it (undo.ts: quoted as Windows splits it, read
 //   back through zticache's parser before it is printed) or, where the command cannot give the
 //   old value back, the value to put back by hand;
@@ -31,13 +33,13 @@ import type { Variant } from '../../core/automation.js';
 import { ComError } from '../../core/automation.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { ZtiError } from '../../core/errors.js';
-import { describeFlags, withDownloadAndExecute } from './flags.js';
+import { describeFlags, downloadEnabled, withDownloadAndExecute } from './flags.js';
 import { forcedCommandLine, parseCommandLine, rewriteCommandLine, undoes } from './command-line.js';
-import { objectPath } from './object-path.js';
+import { objectPath, quote } from './object-path.js';
 import { report, siteKey } from './report.js';
 import { stagerFolder } from './source-check.js';
 import { failure, step } from './steps.js';
-import { utilCommandLine } from './undo.js';
+import { PERCENT_NOTE, utilCommandLine } from './undo.js';
 import type { SmsObject, SmsSite } from './site.js';
 import { DEFAULT_SCRATCH_MB } from '../../cli/defaults.js';
 import { createCollection } from './collection.js';
@@ -57,7 +59,7 @@ export interface UtilOptions {
   /** who is ready before the mandatory time (with advertisement) */
   readiness?: boolean;
   checkAdvertisement?: string;
-  /** the readiness report as JSON or CSV instead of lines */
+  /** the report (JSON) or the readiness report (JSON or CSV) instead of lines */
   format?: 'text' | 'json' | 'csv';
   /** create the document's collection of this name (with package) */
   collection?: string;
@@ -92,6 +94,7 @@ export function utilUsage(): string[] {
     '  /enable:         true or yes: download and execute, program runs zticache.exe; false or no: back to osdlaunch.exe',
     '  /force           also change a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is not an OS package, or enable while zticache.exe is not in the package source; with /collection, create it beside one of that name',
     '  /readiness       the advertisement\'s clients by state, the check\'s results, the mandatory time, the clients at risk',
+    '  /json            the report (or /readiness\'s) as one JSON document instead of the table',
     '  /collection:     create the document\'s collection for /package: Windows 10 x64 or later (zticache.exe\'s floor), free space for the package and /scratch-mb',
     '  /bandwidth-mbps: the rate the download may take, for the schedule check; /work-hours:08-18 the working hours',
     'Examples:',
@@ -135,13 +138,18 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
   const { out } = ctx;
   if (o.readiness || o.collection !== undefined) return runPlanning(o, ctx);
   if (o.checkAdvertisement !== undefined) throw new ZtiError(ExitCode.USAGE, 'zticache util: /check-advertisement goes with /readiness /advertisement:ID');
-  if (o.format && o.format !== 'text') throw new ZtiError(ExitCode.USAGE, `zticache util: /${o.format} goes with /readiness`);
+  if (o.format === 'csv') throw new ZtiError(ExitCode.USAGE, 'zticache util: /csv goes with /readiness');
   if ((o.package === undefined) !== (o.program === undefined)) throw new ZtiError(ExitCode.USAGE, 'zticache util: /package and /program go together');
   const changing = o.advertisement !== undefined || o.package !== undefined; // /program goes with /package
+  // the JSON document is all that is printed: a change's lines would break it
+  const json = o.format === 'json';
+  if (json && (changing || o.enable !== undefined)) throw new ZtiError(ExitCode.USAGE, 'zticache util: /json goes with the report alone (no /advertisement, /package or /enable) or with /readiness');
   if (changing && o.enable === undefined) throw new ZtiError(ExitCode.USAGE, 'zticache util: /enable:true or /enable:false is needed to change an advertisement or a program');
   // /enable alone would only report: the admin meant a change and would read the report as done
   if (!changing && o.enable !== undefined) throw new ZtiError(ExitCode.USAGE, 'zticache util: /enable changes an advertisement (/advertisement:ID) or a program (/package:ID /program:NAME): name one');
   const site = step(`connecting to the SMS provider on ${o.server ?? 'this server'}`, () => ctx.connect(o.server));
+  const planning = { scratchMb: o.scratchMb ?? DEFAULT_SCRATCH_MB, bandwidthMbps: o.bandwidthMbps, workHours: o.workHours ?? DEFAULT_WORK_HOURS };
+  if (json) return report(site, out, planning, 'json');
   out(`Connecting to SMS provider server ${site.provider} and site ${site.siteCode}.`);
 
   const reads: Read[] = [];
@@ -149,6 +157,10 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
   let programChange: Change | undefined;
   let pkgSource: string | undefined;
   let programRead: Read | undefined;
+  /** what else is looked at again before each write: the advertisements of a program going back to osdlaunch.exe */
+  let guard: (() => void) | undefined;
+  /** disabling by /advertisement alone: its program's command line, for the undo only (undefined: not read) */
+  let advertProgramLine: string | undefined;
   let pkg = o.package;
   let prog = o.program;
 
@@ -185,6 +197,10 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
       if (o.enable && pkg === undefined) {
         pkg = advPkg;
         prog = advProg;
+      } else if (pkg === undefined && advertChange) {
+        // the undo of this disable (/enable:true on the advertisement) also points its program at
+        // zticache.exe: it gives the site back only where the program runs zticache.exe already
+        advertProgramLine = programLine(site, advPkg, advProg);
       }
     }
     if (pkg !== undefined) {
@@ -207,6 +223,18 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
       }
       if (want !== old) {
         programChange = { read: programRead, prop: 'CommandLine', old, now: want, said: `the command line of package ${pkg} program ${prog}: "${old}" -> "${want}"` };
+        // back on osdlaunch.exe, the program must not be run by an advertisement that downloads
+        // (OSDLaunch.exe run from the cache deletes the package under itself): one this run does
+        // not turn off refuses the change, before any write, and is looked for again before each
+        if (!o.enable) {
+          const at = { pkg, prog, except: o.advertisement };
+          const on = step(`querying the advertisements of program ${prog} of package ${pkg}`, () => downloadingAdverts(site, at));
+          if (on.length) throw new ZtiError(ExitCode.SMS_ADVERTISEMENT_DOWNLOADS, stillDownloading(on, at, o.server));
+          guard = () => {
+            const now = downloadingAdverts(site, at);
+            if (now.length) throw new Changed({ path: '', what: `the advertisements of program ${prog} of package ${pkg}`, props: {} }, `changed after zticache util read them: ${now.join(', ')} now ${now.length === 1 ? 'downloads' : 'download'} and ${now.length === 1 ? 'executes' : 'execute'} (download and execute turned on by another writer)`, false);
+          };
+        }
       } else {
         out(`Package ${pkg} program ${prog} already runs ${parseCommandLine(old).runs === 'osdlaunch' ? 'osdlaunch.exe' : 'zticache.exe'}: "${old}".`);
       }
@@ -230,8 +258,10 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
       out(`Note: /enable:${!o.enable} will not give "${text(programChange.old)}" back (it writes "${rewriteCommandLine(text(programChange.now), !o.enable)}"): keep this line to put it back by hand.`);
     }
   }
-  if (advertChange) advertChange.undo = undoAdvert(advertChange, { server, advertisement: o.advertisement!, enable: o.enable!, program: programRead });
-  const planning = { scratchMb: o.scratchMb ?? DEFAULT_SCRATCH_MB, bandwidthMbps: o.bandwidthMbps, workHours: o.workHours ?? DEFAULT_WORK_HOURS };
+  if (advertChange) {
+    const programNow = programRead ? text(programRead.props.CommandLine) : advertProgramLine;
+    advertChange.undo = undoAdvert(advertChange, { server, advertisement: o.advertisement!, enable: o.enable!, programLine: programNow });
+  }
   if (o.whatIf) {
     for (const c of changes) out(`Would have set ${c.said}.`);
     report(site, out, planning);
@@ -240,21 +270,32 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
   const written: Change[] = [];
   try {
     for (const c of changes) {
-      const fresh = recheck(site, reads, c.read, false);
+      const fresh = recheck(site, reads, c.read, false, guard);
       try {
         fresh.set(c.prop, c.now);
-        fresh.put();
       } catch (err) {
         throw new Refused(c, err);
+      }
+      try {
+        fresh.put();
+      } catch (err) {
+        if (answered(err)) throw new Refused(c, err);
+        // no answer (the connection dropped, the reply lost): the provider may have written it
+        const landed = outcome(site, c);
+        if (landed === false) throw new Refused(c, err, 'read again, it holds what it held: nothing of it was written');
+        if (landed === true) written.push(c);
+        throw new Unanswered(c, err, landed === true ? 'read again, it holds the change: the provider wrote it and its answer was lost' : landed);
       }
       c.read.props[c.prop] = c.now;
       written.push(c);
       out(`Set ${c.said}.`);
     }
     // a writer that slipped in between the last check and a write, or after it
-    if (written.length) recheck(site, reads, undefined, true);
+    if (written.length) recheck(site, reads, undefined, true, guard);
   } catch (err) {
-    throw written.length ? afterWrite(err, written, o) : beforeWrite(err);
+    if (!written.length && !(err instanceof Unanswered)) throw beforeWrite(err);
+    notePercent([...written, ...(err instanceof Unanswered ? [err.change] : [])], out);
+    throw afterWrite(err, written, o);
   }
 
   try {
@@ -262,7 +303,8 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
   } catch (err) {
     if (!written.length) throw err;
     const why = err instanceof ZtiError ? err.message.replace(/^zticache util: /, '') : String(err);
-    throw new ZtiError(ExitCode.SMS_FAILED_AFTER_WRITE, `zticache util: the change was written (${written.map((w) => w.said).join('; ')}), then the report failed: ${why}; the site holds the change: run zticache util without /enable to see the report`, { cause: err instanceof ZtiError ? err.cause : err });
+    notePercent(written, out);
+    throw new ZtiError(ExitCode.SMS_FAILED_AFTER_WRITE, `zticache util: the change was written (${written.map((w) => w.said).join('; ')}), then the report failed: ${why}; the site holds the change: run zticache util without /enable to see the report, or undo what was written ${undoOf(written)}`, { cause: err instanceof ZtiError ? err.cause : err });
   }
 }
 
@@ -339,25 +381,64 @@ function shown(prop: string, v: Variant): string {
 
 /** Another writer's doing, found when an object was got again: before a write, or after the last (late). */
 class Changed extends Error {
-  constructor(readonly read: Read, detail: string, readonly late: boolean, override readonly cause?: unknown) {
+  constructor(readonly read: Read, readonly detail: string, readonly late: boolean, override readonly cause?: unknown) {
     super(`${read.what} ${detail}`);
   }
 }
 
-/** A Put_ the provider refused. */
+/** A Put_ the provider refused (or, read again after no answer, did not write: note says so). */
 class Refused extends Error {
-  constructor(readonly change: Change, override readonly cause: unknown) {
-    super(`writing ${change.read.what} back (Put_) was refused`);
+  constructor(readonly change: Change, override readonly cause: unknown, readonly note?: string) {
+    super(`writing ${change.read.what} back (Put_) ${note ? 'got no answer' : 'was refused'}`);
+  }
+}
+
+/** A Put_ without an answer: written (read again, the object holds the change), or not known (how says why). */
+class Unanswered extends Error {
+  constructor(readonly change: Change, override readonly cause: unknown, readonly how: string) {
+    super(`writing ${change.read.what} back (Put_) got no answer: ${cause instanceof Error ? cause.message : String(cause)}; ${how}`);
   }
 }
 
 /**
- * Gets every object of the decision again by its path and compares what was read; returns the
- * fresh copy of `target` (the one to change and write), or throws Changed.
+ * Whether a failed Put_ was answered by WMI or the provider (a WBEM_E_* error, 0x8004xxxx, or the
+ * provider's own reason): a refusal, nothing written. Anything else (RPC_S_CALL_FAILED, the
+ * connection gone) may have come after the provider wrote the object.
  */
-function recheck(site: SmsSite, reads: readonly Read[], target: Read | undefined, late: boolean): SmsObject {
+function answered(err: unknown): boolean {
+  if (!(err instanceof ComError)) return false;
+  return err.extended !== undefined || (err.hresult >>> 16) === 0x8004;
+}
+
+/** After a Put_ without an answer, the object read again: written (true), not (false), or why that cannot be told. */
+function outcome(site: SmsSite, c: Change): boolean | string {
+  let now: Variant;
+  try {
+    now = site.get(c.read.path).get(c.prop);
+  } catch (err) {
+    return `whether the provider wrote it is not known: reading it again failed (${err instanceof Error ? err.message : String(err)})`;
+  }
+  if (!differs(c.prop, now, c.now)) return true;
+  if (!differs(c.prop, now, c.old)) return false;
+  return `whether the provider wrote it is not known: read again, it holds ${shown(c.prop, now)}, neither what it held nor what zticache util wrote (another writer)`;
+}
+
+/**
+ * Gets every object of the decision again by its path and compares what was read; returns the
+ * fresh copy of `target` (the one to change and write, got last), or throws Changed.
+ */
+function recheck(site: SmsSite, reads: readonly Read[], target: Read | undefined, late: boolean, guard?: () => void): SmsObject {
   let fresh: SmsObject | undefined;
-  for (const r of reads) {
+  try {
+    guard?.();
+  } catch (err) {
+    if (err instanceof Changed) throw new Changed(err.read, err.detail, late);
+    throw failure('querying the advertisements again', err);
+  }
+  // the copy to write is got last, right before its Put_: another admin's write to it that lands
+  // while the others are got again is in that copy (kept), never written over with an older one
+  const order = target ? [...reads.filter((r) => r !== target), target] : reads;
+  for (const r of order) {
     const cls = r.path.slice(0, r.path.indexOf('.')) as keyof typeof READS;
     let obj: SmsObject;
     let now: Record<string, Variant>;
@@ -378,24 +459,43 @@ function recheck(site: SmsSite, reads: readonly Read[], target: Read | undefined
 /** A failure before anything was written: its own code, and nothing was changed. */
 function beforeWrite(err: unknown): ZtiError {
   if (err instanceof Changed) return new ZtiError(ExitCode.SMS_OBJECT_CHANGED, `zticache util: ${err.message}; nothing of it was written; nothing was changed: run it again to decide on what the site holds now`, { cause: err.cause });
-  if (err instanceof Refused) {
-    const why = err.cause instanceof ComError ? err.cause.message : String(err.cause);
-    return new ZtiError(ExitCode.SMS_CHANGE_REFUSED, `zticache util: ${err.message}: ${why}; nothing was changed`, { cause: err.cause });
-  }
+  if (err instanceof Refused) return new ZtiError(ExitCode.SMS_CHANGE_REFUSED, `zticache util: ${refusal(err)}; nothing was changed`, { cause: err.cause });
   const e = failure('writing', err);
   return /nothing was changed/.test(e.message) ? e : new ZtiError(e.exitCode, `${e.message}; nothing was changed`, { cause: e.cause });
 }
 
-/** A failure after a write: SMS_FAILED_AFTER_WRITE, what was written, the site's state, and the undo. */
+/** Where an undo line holds a %, the line before the message says how it is written, and that it is for the prompt. */
+function notePercent(written: readonly Change[], out: (line: string) => void): void {
+  if (written.some((w) => w.undo?.startsWith('with: ') && w.undo.includes('%'))) out(PERCENT_NOTE);
+}
+
+/** The undo of what was written: undone last first (the advertisement before the program, never downloading onto osdlaunch.exe). */
+const undoOf = (written: readonly Change[]): string => [...written].reverse().map((w) => w.undo).join('; ');
+
+/** A refused Put_ in words: the provider's reason, and what reading it again showed. */
+const refusal = (err: Refused) => `${err.message}: ${err.cause instanceof ComError ? err.cause.message : String(err.cause)}${err.note ? `; ${err.note}` : ''}`;
+
+/**
+ * A failure after a write, or a write whose outcome is not known: SMS_FAILED_AFTER_WRITE, what was
+ * written, the site's state, and the undo.
+ */
 function afterWrite(err: unknown, written: readonly Change[], o: UtilOptions): ZtiError {
-  const failed = err instanceof Refused ? `${err.message}: ${err.cause instanceof ComError ? err.cause.message : String(err.cause)}`
+  const failed = err instanceof Refused ? refusal(err)
     : err instanceof Changed ? `${err.message}; nothing of it was written`
     : err instanceof ZtiError ? err.message.replace(/^zticache util: /, '')
+    : err instanceof Error ? err.message
     : String(err);
-  // undone last first: the advertisement before the program, never downloading onto osdlaunch.exe
-  const undo = [...written].reverse().map((w) => w.undo).join('; ');
-  const cause = err instanceof Refused || err instanceof Changed ? err.cause : err instanceof ZtiError ? err.cause : err;
+  const cause = err instanceof Refused || err instanceof Changed || err instanceof Unanswered ? err.cause : err instanceof ZtiError ? err.cause : err;
   const said = written.map((w) => w.said).join('; ');
+  if (err instanceof Unanswered && !written.includes(err.change)) {
+    // the provider may hold it: said, and undone if it does. The writes go in the order that
+    // keeps the site consistent whichever way this one went
+    const before = said ? ` Written before it: ${said}.` : '';
+    return new ZtiError(ExitCode.SMS_FAILED_AFTER_WRITE,
+      `zticache util: ${failed}. The site may hold ${err.change.said}.${before} The site is consistent either way (the writes go in the order that never leaves an advertisement downloading onto osdlaunch.exe): see it with zticache util (no arguments), then run this command again to finish, or undo what was (or may have been) written ${undoOf([...written, err.change])}`,
+      { cause });
+  }
+  const undo = undoOf(written);
   if (err instanceof Changed && (err.late || written.some((w) => w.read === err.read))) {
     // another writer changed what zticache util wrote, or what it rests on, after it wrote: the
     // site is someone else's now, and no sentence here can vouch for it
@@ -410,7 +510,7 @@ function afterWrite(err: unknown, written: readonly Change[], o: UtilOptions): Z
     ? 'the program runs zticache.exe, which works whether the advertisement downloads or runs from the distribution point (zticache.exe copies the package from there)'
     : 'the advertisement runs from the distribution point again, where the program works whatever it runs (zticache.exe copies the package from there)';
   return new ZtiError(ExitCode.SMS_FAILED_AFTER_WRITE,
-    `zticache util: ${failed}; written before it: ${said}. The site is consistent: ${state}. Run it again to finish, or undo what was written ${undo}`,
+    `zticache util: ${failed}; written${err instanceof Unanswered ? '' : ' before it'}: ${said}. The site is consistent: ${state}. Run it again to finish, or undo what was written ${undo}`,
     { cause });
 }
 
@@ -428,15 +528,45 @@ function undoProgram(c: Change, at: { server?: string; pkg: string; prog: string
  * The undo of an advertisement's flags: the opposite /enable on it, where that gives the old value
  * back and leaves its program as it is (enabling also points the program at zticache.exe).
  */
-function undoAdvert(c: Change, at: { server?: string; advertisement: string; enable: boolean; program?: Read }): string {
+function undoAdvert(c: Change, at: { server?: string; advertisement: string; enable: boolean; programLine?: string }): string {
   const back = `set RemoteClientFlags of advertisement ${at.advertisement} back to ${Number(c.old) >>> 0} in the console`;
-  const commandLine = text(at.program?.props.CommandLine);
-  const programKept = at.enable || at.program === undefined || rewriteCommandLine(commandLine, true) === commandLine;
-  if (withDownloadAndExecute(Number(c.now), !at.enable) !== Number(c.old) >>> 0 || !programKept) {
+  if (withDownloadAndExecute(Number(c.now), !at.enable) !== Number(c.old) >>> 0) {
     return `by hand: ${back} (zticache util /enable:${!at.enable} would not give it back alone)`;
+  }
+  // enabling again also points the program at zticache.exe: a command only where it runs it already
+  if (!at.enable && (at.programLine === undefined || rewriteCommandLine(at.programLine, true) !== at.programLine)) {
+    const program = at.programLine === undefined ? 'its program, which could not be read,' : `its program ("${at.programLine}")`;
+    return `by hand: ${back} (zticache util /enable:true would also point ${program} at zticache.exe)`;
   }
   const line = utilCommandLine({ server: at.server, advertisement: at.advertisement, enable: !at.enable });
   return line ? `with: ${line}` : `by hand: ${back} (no command line gives zticache util this ID back)`;
+}
+
+/** The advertisements (IDs) of a program that download and execute, the site deleting none of them, but `except` (which this run turns off). */
+function downloadingAdverts(site: SmsSite, at: { pkg: string; prog: string; except?: string }): string[] {
+  return site.query(`select * from SMS_Advertisement where PackageID = ${quote(at.pkg)}`)
+    .filter((a) => siteKey(text(a.get('PackageID')), text(a.get('ProgramName'))) === siteKey(at.pkg, at.prog))
+    .filter((a) => Number(optional(a, 'ActionInProgress') ?? 0) !== DELETING && downloadEnabled(Number(a.get('RemoteClientFlags')) >>> 0))
+    .map((a) => text(a.get('AdvertisementID')))
+    .filter((id) => at.except === undefined || siteKey(id) !== siteKey(at.except));
+}
+
+/** SMS_ADVERTISEMENT_DOWNLOADS: which advertisements, why, and the command that turns each off with the program. */
+function stillDownloading(ids: readonly string[], at: { pkg: string; prog: string }, server: string | undefined): string {
+  const which = ids.length === 1 ? `advertisement ${ids[0]} runs` : `advertisements ${ids.join(', ')} run`;
+  const first = utilCommandLine({ server, advertisement: ids[0], package: at.pkg, program: at.prog, enable: false });
+  const way = ids.length === 1 && first ? `: ${first} turns both off` : ' (zticache util /advertisement:ID /enable:false), then run this again';
+  return `zticache util: ${which} program ${at.prog} of package ${at.pkg} with download and execute on: back on osdlaunch.exe, every client would run OSDLaunch.exe from its cache, which deletes the package under itself (the state the document warns of); nothing was changed: turn download and execute off on ${ids.length === 1 ? 'it' : 'each'} first${way}`;
+}
+
+/** A program's command line, where it can be read: for an undo only, so a failure is no reason to stop (undefined). */
+function programLine(site: SmsSite, pkg: string, prog: string): string | undefined {
+  try {
+    return text(site.get(objectPath('SMS_Program', { PackageID: pkg, ProgramName: prog })).get('CommandLine'));
+  } catch (err) {
+    if (err instanceof ComError) return undefined;
+    throw err;
+  }
 }
 
 /** The package-source check, before any write: yes; no (refused, or said under /force); cannot tell (said, and on). */

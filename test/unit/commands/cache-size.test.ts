@@ -75,7 +75,7 @@ describe('zticache cache-size', () => {
     const c = client({ keeps: true });
     const r = run(() => c.ui, 20000);
     expect(r.error?.exitCode).toBe(ExitCode.CLIENT_CACHE_UNAVAILABLE);
-    expect(r.error?.message).toBe('zticache cache-size: the client kept 5120 MB after TotalSize was set to 20000 MB');
+    expect(r.error?.message).toBe('zticache cache-size: the client kept 5120 MB after TotalSize was set to 20000 MB; nothing was changed');
     expect(c.state.released).toBe(1);
   });
 
@@ -105,7 +105,26 @@ describe('zticache cache-size', () => {
     let calls = 0;
     const call = c.ui.call;
     c.ui.call = (n, ...a) => { if (++calls === 2) throw boom; return call(n, ...a); };
-    expect(run(() => c.ui, 20000).error?.message).toBe('zticache cache-size: reading the cache size back: x failed: E_FAIL (0x80004005)');
+    expect(run(() => c.ui, 20000).error?.message).toBe('zticache cache-size: TotalSize was set from 5120 MB to 20000 MB, then reading the cache size back: x failed: E_FAIL (0x80004005); the cache may be 20000 MB now: run zticache cache-size to see it');
+  });
+
+  // issue 35: exit codes tell the truth; CLIENT_CACHE_UNAVAILABLE reads as "nothing was changed" unless the message says otherwise
+  it('TotalSize set, then the read back fails, or the client takes another size: the message says the size changed, from what to what', () => {
+    const reads = client();
+    const info = reads.ui.call('GetCacheInfo') as Dispatch;
+    const get = info.get;
+    info.get = (n) => { if (n === 'TotalSize' && reads.state.puts) throw new ComError('CacheInfo.TotalSize', 0x800706be); return get(n); };
+    const r = run(() => reads.ui, 8000);
+    expect(reads.state.TotalSize, 'the client took the new size').toBe(8000);
+    expect(r.error?.exitCode).toBe(ExitCode.CLIENT_CACHE_UNAVAILABLE);
+    expect(r.error?.message).toBe('zticache cache-size: TotalSize was set from 5120 MB to 8000 MB, then reading the cache size back: CacheInfo.TotalSize failed: RPC_S_CALL_FAILED (0x800706BE); the cache may be 8000 MB now: run zticache cache-size to see it');
+    // a client that clamps: another size than the one asked, and not the old one
+    const clamps = client();
+    const cinfo = clamps.ui.call('GetCacheInfo') as Dispatch;
+    cinfo.put = () => { clamps.state.puts++; clamps.state.TotalSize = 20000; };
+    const c = run(() => clamps.ui, 99999);
+    expect(c.error?.exitCode).toBe(ExitCode.CLIENT_CACHE_UNAVAILABLE);
+    expect(c.error?.message).toBe('zticache cache-size: TotalSize was set from 5120 MB to 99999 MB, and the client took 20000 MB instead: the cache is 20000 MB now (it was 5120 MB)');
   });
 
   it('readCacheInfo (for zticache selftest): size, free space and location; none reads as empty', () => {

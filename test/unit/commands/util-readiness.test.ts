@@ -198,7 +198,8 @@ describe('zticache util /readiness: who is ready before the mandatory time', () 
       [{ force: true }, /only reads: leave out \/force/],
       [{ whatIf: true }, /only reads: leave out \/what-if/],
       [{ readiness: false, checkAdvertisement: 'X' }, /\/check-advertisement goes with \/readiness/],
-      [{ readiness: false, format: 'json' }, /\/json goes with \/readiness/],
+      [{ readiness: false, format: 'json' }, /\/json goes with the report alone \(no \/advertisement, \/package or \/enable\) or with \/readiness/],
+      [{ readiness: false, format: 'csv' }, /\/csv goes with \/readiness/],
     ];
     for (const [o, m] of cases) {
       let connected = false;

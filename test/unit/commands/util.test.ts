@@ -268,7 +268,8 @@ describe('zticache util: resolve, then write', () => {
     expect(r.error?.exitCode).toBe(ExitCode.SMS_FAILED_AFTER_WRITE);
     expect(r.error?.message).toBe('zticache util: the change was written (the command line of package XXX00001 program Install XP: "osdlaunch.exe" -> "zticache.exe"; '
       + `download and execute on for advertisement XXX20001: RemoteClientFlags ${describeFlags(0x2428)} -> ${describeFlags(0x2430)}), then the report failed: `
-      + 'querying SMS_Advertisement: ExecQuery(select * from SMS_Advertisement)._NewEnum: IEnumVARIANT::Next failed: RPC_S_CALL_FAILED (0x800706BE); the site holds the change: run zticache util without /enable to see the report');
+      + 'querying SMS_Advertisement: ExecQuery(select * from SMS_Advertisement)._NewEnum: IEnumVARIANT::Next failed: RPC_S_CALL_FAILED (0x800706BE); the site holds the change: run zticache util without /enable to see the report, '
+      + 'or undo what was written with: zticache util /advertisement:XXX20001 /enable:false; with: zticache util /package:XXX00001 /program:"Install XP" /enable:false');
     expect((r.error?.cause as ComError).hresult).toBe(0x800706be);
     expect(site.puts).toEqual(['SMS_Program', 'SMS_Advertisement']);
     // nothing written (--what-if, or already so): the report's failure is only its own
@@ -322,6 +323,26 @@ describe('zticache util: only what is zticache\'s', () => {
       ['cscript.exe //nologo "C:\\BDD\\ZTICache.vbs"', 'zticache-vbs', 'cscript.exe', '//nologo "C:\\BDD\\ZTICache.vbs"'],
       ['cscript.exe myzticache.vbs', 'other', 'cscript.exe', 'myzticache.vbs'],
       ['setup.exe /q', 'other', 'setup.exe', '/q'],
+      // what Windows starts, never a name somewhere in the line (issue 35)
+      ['wscript //b ZTICache.vbs', 'zticache-vbs', 'wscript', '//b ZTICache.vbs'],
+      ['cmd.exe /c copy /y ZTICache.vbs C:\\MININT\\', 'other', 'cmd.exe', '/c copy /y ZTICache.vbs C:\\MININT\\'],
+      ['cscript //nologo copy.vbs ZTICache.vbs', 'other', 'cscript', '//nologo copy.vbs ZTICache.vbs'],
+      ['setup.exe /log:C:\\Logs\\zticache.vbs', 'other', 'setup.exe', '/log:C:\\Logs\\zticache.vbs'],
+      // unquoted with a blank, as CreateProcess reads it: on to the blank that makes it a path
+      ['C:\\Program Files\\ZTICache\\zticache.exe --source .', 'zticache', 'C:\\Program Files\\ZTICache\\zticache.exe', '--source .'],
+      ['C:\\Program Files (x86)\\OSD\\osdlaunch /x', 'osdlaunch', 'C:\\Program Files (x86)\\OSD\\osdlaunch', '/x'],
+      ['OSD Tools\\osdlaunch.exe', 'osdlaunch', 'OSD Tools\\osdlaunch.exe', ''],
+      ['run zticache.exe', 'other', 'run', 'zticache.exe'],
+      ['setup C:\\x\\zticache.exe', 'other', 'setup', 'C:\\x\\zticache.exe'],
+      ['cmd /c Tools\\zticache.exe', 'other', 'cmd', '/c Tools\\zticache.exe'],
+      ['C:\\Tools\\setup.exe Files\\zticache.exe', 'other', 'C:\\Tools\\setup.exe', 'Files\\zticache.exe'],
+      ['C:\\Program Files\\setup.exe Files\\zticache.exe', 'other', 'C:\\Program', 'Files\\setup.exe Files\\zticache.exe'],
+      ['C:\\Program \\x\\zticache.exe', 'other', 'C:\\Program', '\\x\\zticache.exe'],
+      ['C:\\Program  Files\\ZTICache\\zticache.exe /x', 'zticache', 'C:\\Program  Files\\ZTICache\\zticache.exe', '/x'],
+      ['zticache Tools\\osdlaunch.exe', 'zticache', 'zticache', 'Tools\\osdlaunch.exe'],
+      ['"OSD" Tools\\osdlaunch.exe', 'other', '"OSD"', 'Tools\\osdlaunch.exe'],
+      ['C:\\v1.0\\Program Files\\zticache.exe', 'zticache', 'C:\\v1.0\\Program Files\\zticache.exe', ''],
+      ['C:\\Program Files.old\\x y\\zticache.exe /x', 'zticache', 'C:\\Program Files.old\\x y\\zticache.exe', '/x'],
     ];
     for (const [line, runs, program, args] of cases) expect(parseCommandLine(line), line).toEqual({ runs, program, args });
   });
@@ -332,10 +353,24 @@ describe('zticache util: only what is zticache\'s', () => {
     expect(rewriteCommandLine('zticache.exe /a--b', false)).toBe('osdlaunch.exe');
     expect(rewriteCommandLine('  osdlaunch.exe  /x ', true)).toBe('zticache.exe -- /x');
     expect(rewriteCommandLine('"C:\\Program Files\\zticache.exe" /s', true)).toBe('"C:\\Program Files\\zticache.exe" /s');
+    // the `--` is an argument as the C runtime splits the line: " -- " inside a quoted value is not it (issue 35)
+    expect(rewriteCommandLine('zticache.exe /mif-product:"XP -- Gold" -- /x "a b"', false)).toBe('osdlaunch.exe /x "a b"');
+    expect(rewriteCommandLine('zticache.exe "--" /y', false)).toBe('osdlaunch.exe /y');
+    expect(rewriteCommandLine('zticache.exe --bogus -- /x', false)).toBe('osdlaunch.exe /x');
+    // an OSDLaunch.exe in a folder of the package: zticache.exe starts that one, and disabling gives it back
+    expect(rewriteCommandLine('"OSD Tools\\osdlaunch.exe" /x', true)).toBe('zticache.exe --launch "OSD Tools\\osdlaunch.exe" -- /x');
+    expect(rewriteCommandLine('zticache.exe --launch "OSD Tools\\osdlaunch.exe" -- /x', false)).toBe('"OSD Tools\\osdlaunch.exe" /x');
+    expect(rewriteCommandLine('OSD\\osdlaunch.exe', true)).toBe('zticache.exe --launch OSD\\osdlaunch.exe');
+    expect(rewriteCommandLine('zticache.exe /launch:OSD\\OSDLaunch -- /x', false)).toBe('OSD\\OSDLaunch /x');
+    // a launcher that is not OSDLaunch.exe, or one at the top of the package: osdlaunch.exe
+    expect(rewriteCommandLine('zticache.exe --launch Tools\\custom.cmd -- /x', false)).toBe('osdlaunch.exe /x');
+    expect(rewriteCommandLine('zticache.exe --launch OSDLaunch.exe', false)).toBe('osdlaunch.exe');
+    // disabling a line that runs osdlaunch.exe leaves it as it is, folder and case
+    expect(rewriteCommandLine('"OSD Tools\\OSDLaunch.exe" /x', false)).toBe('"OSD Tools\\OSDLaunch.exe" /x');
   });
 
   const withCommandLine = async (commandLine: string, enable: boolean, force = false) => {
-    const site = xpSite(enable ? 0x08 : 0x10);
+    const site = xpSite(0x08); // disabling a program that a downloading advertisement runs is refused (SMS_ADVERTISEMENT_DOWNLOADS)
     site.programs[0]!.CommandLine = commandLine;
     const r = await run(site, { package: 'XXX00001', program: 'Install XP', enable, force });
     return { r, now: site.programs[0]!.CommandLine, site };
@@ -880,6 +915,7 @@ describe('zticache util: each failure its own code, with the WMI error and its H
       '  /enable:         true or yes: download and execute, program runs zticache.exe; false or no: back to osdlaunch.exe',
       '  /force           also change a program that runs neither osdlaunch.exe nor zticache.exe, or a package that is not an OS package, or enable while zticache.exe is not in the package source; with /collection, create it beside one of that name',
       '  /readiness       the advertisement\'s clients by state, the check\'s results, the mandatory time, the clients at risk',
+      '  /json            the report (or /readiness\'s) as one JSON document instead of the table',
       '  /collection:     create the document\'s collection for /package: Windows 10 x64 or later (zticache.exe\'s floor), free space for the package and /scratch-mb',
       '  /bandwidth-mbps: the rate the download may take, for the schedule check; /work-hours:08-18 the working hours',
       'Examples:',
