@@ -398,12 +398,19 @@ function judgeOldTarget({ p, target, tgt, trusted, journalFile, exeRel, opts }: 
 /**
  * The top-level names a move copies and leaves in the source: all of them (--mode copy on a stuck
  * move), or the folder holding the running zticache.exe (a folder cannot be renamed while a file
- * in it runs; the exe itself is not staged, so at the top it keeps nothing back).
+ * in it runs; the exe itself is not staged, so at the top it keeps nothing back, unless an older
+ * zticache's journal being finished lists it).
  */
-function keptEntries({ exeRel }: Look, { action, copyRest, inventory }: Decision): string[] {
+function keptEntries({ exeRel, names }: Look, { action, copyRest, inventory }: Decision): string[] {
   if (action !== 'move') return [];
   if (copyRest) return [...inventory.dirs.filter((r) => !r.includes('/')), ...inventory.files.map((f) => f.rel).filter((r) => !r.includes('/'))];
-  return exeRel?.includes('/') ? [topName(exeRel)] : [];
+  if (exeRel === undefined) return [];
+  if (exeRel.includes('/')) return [topName(exeRel)];
+  // the journal of an older zticache (before issue 38) lists the running exe: copied, never moved
+  // out of the cache folder the SMS client runs it from
+  const key = names.key(exeRel);
+  const listed = inventory.files.find((f) => names.key(f.rel) === key);
+  return listed ? [listed.rel] : [];
 }
 
 /** The key of the running zticache.exe in the source: a rerun's evidence passes over it (an admin may have replaced it by a newer build). */

@@ -1,4 +1,4 @@
-// ATTACK (issue 38): "journals of older versions that list the exe still work" and "the running
+// Issue 38 (attack 38, finding 1): "journals of older versions that list the exe still work" and "the running
 // zticache.exe ... stays in the cache folder" (move.ts: "copies instead of moving the running
 // zticache.exe, which the SMS client still expects in its cache").
 //
@@ -11,12 +11,11 @@
 // cache). Either way the SMS client's cache no longer holds the program it runs.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { ExitCode } from '../../src/core/exit-codes.js';
 import { failing, fast, mainWith, rt } from '../helpers/seams.js';
-import { makePackage, scene, waitFor } from '../helpers/fixtures.js';
-import { EXE, Wine, haveWine } from '../wine/harness.js';
+import { makePackage, scene } from '../helpers/fixtures.js';
 
 describe('an unfinished move by an older zticache, resumed by this one', () => {
   it('leaves the running zticache.exe in the cache folder (old run stopped before reaching it)', async () => {
@@ -63,45 +62,4 @@ describe('an unfinished move by an older zticache, resumed by this one', () => {
     expect(again).toBe(0);
     expect(fs.existsSync(exeSrc)).toBe(true);
   });
-});
-
-// The same on the real zticache.exe under Wine. The unfinished move "of an older zticache" is made
-// with this exe run from outside the cache folder (C:\\tools), which inventories and journals the
-// cache's zticache.exe exactly as an older zticache did; its move stops at data.bin, held with share
-// mode 0 (zticache.exe sorts after it, so it is not reached). Then the SMS client runs the cache's
-// zticache.exe, which resumes the move.
-describe.skipIf(!haveWine())('the real exe resuming an unfinished move whose journal lists zticache.exe', () => {
-  const REPORT = 'C:\\report.txt';
-  let wine: Wine;
-  beforeAll(async () => {
-    wine = new Wine();
-    await wine.start();
-  }, 600_000);
-  afterAll(async () => {
-    await wine?.stop();
-  }, 120_000);
-
-  it('leaves the running zticache.exe in the cache folder', async () => {
-    const win = 'C:\\ccmcache\\ABC00001';
-    const dir = wine.host(win);
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'data.bin'), 'package data');
-    fs.copyFileSync(path.join(wine.bin, 'osdlaunch.exe'), path.join(dir, 'OSDLaunch.exe'));
-    fs.copyFileSync(EXE, path.join(dir, 'zticache.exe'));
-    fs.mkdirSync(wine.host('C:\\tools'), { recursive: true });
-    fs.copyFileSync(EXE, wine.host('C:\\tools\\zticache.exe'));
-    const marker = 'C:\\held.txt';
-    const release = 'C:\\release.txt';
-    const holder = wine.spawnBackground(path.join(wine.bin, 'hold.exe'), [`${win}\\data.bin`, '120000', marker, release]);
-    await waitFor('hold.exe to hold data.bin', () => fs.existsSync(wine.host(marker)));
-    const first = await wine.run('C:\\tools\\zticache.exe', ['--source', win, '--', 'C:\\MININT', REPORT, '0']);
-    fs.writeFileSync(wine.host(release), '');
-    await holder.exited;
-    expect(first.code, first.out).toBe(ExitCode.STAGE_FAILED);
-    expect(fs.existsSync(path.join(dir, 'zticache.exe'))).toBe(true);
-
-    const again = await wine.run(`${win}\\zticache.exe`, ['--', 'C:\\MININT', REPORT, '0']);
-    expect(again.code, again.out).toBe(0);
-    expect(fs.readdirSync(dir), again.out).toEqual(['zticache.exe']);
-  }, 300_000);
 });
