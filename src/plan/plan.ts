@@ -135,7 +135,10 @@ interface Look {
   sameSource: boolean;
   kind: SourceKind;
   sourceOpened?: string;
-  /** where the running zticache.exe is in the source, package-relative */
+  /**
+   * where the running zticache.exe is in the source, package-relative; run from elsewhere, the one
+   * the journal's run left there (journal.leftOut)
+   */
   exeRel?: string;
 }
 
@@ -164,7 +167,9 @@ function lookAround(opts: Options, platform: Platform): Look {
     trusted: tgt.exists && journal !== undefined && sameId(journal.targetId, tgt.id),
     sameSource: journal !== undefined && sameId(journal.sourceId, sourceId),
     ...located(p, source, platform),
-    exeRel: opts.runningExe === undefined ? undefined : locateUnder(p, realPath(opts.runningExe), sourceId),
+    exeRel: (opts.runningExe === undefined ? undefined : locateUnder(p, realPath(opts.runningExe), sourceId))
+      // run from elsewhere: the zticache.exe the journal's own run left in this cache folder is still not content
+      ?? (journal !== undefined && sameId(journal.sourceId, sourceId) ? journal.leftOut : undefined),
   };
 }
 

@@ -64,6 +64,7 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
       mode: plan.action as 'move' | 'copy', state, ...(crossed.length ? { crossed } : {}),
       ...(state === 'staged' && same.size ? { same: [...same] } : {}),
       ...(state === 'staged' && kept.length ? { kept } : {}),
+      ...(plan.leftOut !== undefined ? { leftOut: plan.leftOut } : {}),
       started: startedIso, updated: new Date().toISOString(), inventory: inv,
     });
   };

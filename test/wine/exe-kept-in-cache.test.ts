@@ -88,3 +88,34 @@ describe.skipIf(!haveWine())('the real exe resuming an unfinished move whose jou
     expect(fs.readdirSync(dir), again.out).toEqual(['zticache.exe']);
   }, 300_000);
 });
+
+// the same on the real zticache.exe under Wine: run by the SMS client from its cache folder, then
+// by the admin from C:\tools\zticache.exe with --source the cache folder
+describe.skipIf(!haveWine())('the real exe: a rerun from a copy outside the cache folder', () => {
+  const REPORT = 'C:\\report.txt';
+  let wine: Wine;
+  beforeAll(async () => {
+    wine = new Wine();
+    await wine.start();
+  }, 600_000);
+  afterAll(async () => {
+    await wine?.stop();
+  }, 120_000);
+
+  it('after a move: already staged and launched, not SOURCE_MIXED', async () => {
+    const win = 'C:\\ccmcache\\ABC00001';
+    const dir = wine.host(win);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'data.bin'), 'package data');
+    fs.copyFileSync(path.join(wine.bin, 'osdlaunch.exe'), path.join(dir, 'OSDLaunch.exe'));
+    fs.copyFileSync(EXE, path.join(dir, 'zticache.exe'));
+    const first = await wine.run(`${win}\\zticache.exe`, ['--', 'C:\\MININT', REPORT, '0']);
+    expect(first.code, first.out).toBe(0);
+    expect(fs.readdirSync(dir)).toEqual(['zticache.exe']);
+    fs.mkdirSync(wine.host('C:\\tools'), { recursive: true });
+    fs.copyFileSync(EXE, wine.host('C:\\tools\\zticache.exe'));
+    const again = await wine.run('C:\\tools\\zticache.exe', ['--source', win, '--', 'C:\\MININT', REPORT, '0']);
+    expect(again.out).not.toMatch(/SOURCE_MIXED/);
+    expect(again.code, again.out).toBe(0);
+  }, 300_000);
+});

@@ -1,4 +1,4 @@
-// ATTACK (issue 38): "reruns still find 'already staged' from the journal" and README (SOURCE_MIXED
+// Issue 38 (attack 38, finding 3): "reruns still find 'already staged' from the journal" and README (SOURCE_MIXED
 // row): "What zticache itself leaves there (zticache.exe and its folder, ...) never count as a new
 // version".
 //
@@ -11,11 +11,10 @@
 // version" although the journal says it is staged and nothing of the package changed.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { rt } from '../helpers/seams.js';
 import { makePackage, readReport, scene } from '../helpers/fixtures.js';
-import { EXE, Wine, haveWine } from '../wine/harness.js';
 
 function firstRunFromCache(mode: 'move' | 'copy') {
   const s = scene();
@@ -54,35 +53,4 @@ describe('a rerun by a zticache.exe outside the cache folder', () => {
     expect(log).not.toMatch(/a new version in the cache folder/);
     expect(log).toMatch(/already staged by an earlier run/);
   });
-});
-
-// the same on the real zticache.exe under Wine: run by the SMS client from its cache folder, then
-// by the admin from C:\tools\zticache.exe with --source the cache folder
-describe.skipIf(!haveWine())('the real exe: a rerun from a copy outside the cache folder', () => {
-  const REPORT = 'C:\\report.txt';
-  let wine: Wine;
-  beforeAll(async () => {
-    wine = new Wine();
-    await wine.start();
-  }, 600_000);
-  afterAll(async () => {
-    await wine?.stop();
-  }, 120_000);
-
-  it('after a move: already staged and launched, not SOURCE_MIXED', async () => {
-    const win = 'C:\\ccmcache\\ABC00001';
-    const dir = wine.host(win);
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'data.bin'), 'package data');
-    fs.copyFileSync(path.join(wine.bin, 'osdlaunch.exe'), path.join(dir, 'OSDLaunch.exe'));
-    fs.copyFileSync(EXE, path.join(dir, 'zticache.exe'));
-    const first = await wine.run(`${win}\\zticache.exe`, ['--', 'C:\\MININT', REPORT, '0']);
-    expect(first.code, first.out).toBe(0);
-    expect(fs.readdirSync(dir)).toEqual(['zticache.exe']);
-    fs.mkdirSync(wine.host('C:\\tools'), { recursive: true });
-    fs.copyFileSync(EXE, wine.host('C:\\tools\\zticache.exe'));
-    const again = await wine.run('C:\\tools\\zticache.exe', ['--source', win, '--', 'C:\\MININT', REPORT, '0']);
-    expect(again.out).not.toMatch(/SOURCE_MIXED/);
-    expect(again.code, again.out).toBe(0);
-  }, 300_000);
 });
