@@ -103,6 +103,7 @@ export function makePlan(opts: Options, platform: Platform): Plan {
   const { action, inventory, resume } = decided;
   // every name the plan will stage, before anything else is decided about them
   const awkwardNames = checkPackageNames(p, names, inventory, source, target);
+  refuseExeTwin(look, inventory);
   const launcher = checkLauncher(p, opts.launcher, { source, sourceId, target, targetId: trusted ? tgt.id : undefined, inventory, action, names, platform: look.platform });
   const found = findManifest(opts, inventory, action, sourceId, names, look.exeRel);
   const keep = keptEntries(look, decided);
@@ -416,6 +417,21 @@ function keptEntries({ exeRel, names }: Look, { action, copyRest, inventory }: D
   const key = names.key(exeRel);
   const listed = inventory.files.find((f) => names.key(f.rel) === key);
   return listed ? [listed.rel] : [];
+}
+
+/**
+ * A package file that is one name with the zticache.exe left out (ZTICACHE.EXE beside it in a
+ * case-sensitive folder or share) is refused as two names are: staged, it would be passed over as
+ * zticache itself by every rerun's evidence, and a new version of it never staged.
+ */
+function refuseExeTwin({ p, exeRel, names, source, target }: Look, inv: Inventory): void {
+  if (exeRel === undefined) return;
+  const key = names.key(exeRel);
+  const twin = inv.files.find((f) => f.rel !== exeRel && names.key(f.rel) === key);
+  if (twin === undefined) return;
+  throw new ZtiError(ExitCode.NAME_CLASH,
+    `"${twin.rel}" and "${exeRel}" (zticache itself, which is not staged) are two files of ${source} but one name in ${target} (${names.description}): the package file would be taken for zticache on every rerun; rename it in the package on the distribution point and update the distribution points; nothing was changed`,
+    { path: fromRel(p, source, twin.rel) });
 }
 
 /** The key of the running zticache.exe in the source: a rerun's evidence passes over it (an admin may have replaced it by a newer build). */

@@ -119,3 +119,32 @@ describe.skipIf(!haveWine())('the real exe: a rerun from a copy outside the cach
     expect(again.code, again.out).toBe(0);
   }, 300_000);
 });
+
+// the same on the real zticache.exe under Wine (its folders keep case-different names apart, as a
+// case-sensitive folder or share does): run from the cache folder with --mode copy
+describe.skipIf(!haveWine())('the real exe: ZTICACHE.EXE beside the running zticache.exe', () => {
+  const REPORT = 'C:\\report.txt';
+  let wine: Wine;
+  beforeAll(async () => {
+    wine = new Wine();
+    await wine.start();
+  }, 600_000);
+  afterAll(async () => {
+    await wine?.stop();
+  }, 120_000);
+
+  it('is refused as NAME_CLASH before any change', async () => {
+    const win = 'C:\\ccmcache\\ABC00001';
+    const dir = wine.host(win);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'data.bin'), 'package data');
+    fs.writeFileSync(path.join(dir, 'ZTICACHE.EXE'), 'payload v1');
+    fs.copyFileSync(path.join(wine.bin, 'osdlaunch.exe'), path.join(dir, 'OSDLaunch.exe'));
+    fs.copyFileSync(EXE, path.join(dir, 'zticache.exe'));
+    const args = ['--mode', 'copy', '--', 'C:\\MININT', REPORT, '0'];
+    const first = await wine.run(`${win}\\zticache.exe`, args);
+    expect(first.code, first.out).toBe(ExitCode.NAME_CLASH);
+    expect(first.out).toMatch(/ZTICACHE\.EXE/);
+    expect(fs.existsSync(wine.host('C:\\MININT\\PackageSource\\ZTICACHE.EXE'))).toBe(false);
+  }, 300_000);
+});
