@@ -168,7 +168,7 @@ function lookAround(opts: Options, platform: Platform): Look {
     trusted: tgt.exists && journal !== undefined && sameId(journal.targetId, tgt.id),
     sameSource: journal !== undefined && sameId(journal.sourceId, sourceId),
     ...located(p, source, platform),
-    exeRel: (opts.runningExe === undefined ? undefined : locateUnder(p, realPath(opts.runningExe), sourceId))
+    exeRel: (opts.runningExe === undefined ? undefined : runningExeIn(p, opts.runningExe, source, sourceId, names))
       // run from elsewhere: the zticache.exe the journal's own run left in this cache folder is still not content
       ?? (journal !== undefined && sameId(journal.sourceId, sourceId) ? journal.leftOut : undefined),
   };
@@ -184,6 +184,36 @@ function realPath(file: string): string {
   } catch {
     return file;
   }
+}
+
+/**
+ * The running zticache.exe, package-relative, spelled as the walk spells it: realpath gives the
+ * stored spelling; where it cannot be read (the path as given, ZTICACHE.EXE), each name is matched
+ * to the folder's entries by names/ (the exact one first, else the one entry of its key).
+ */
+function runningExeIn(p: Options['path'], exe: string, source: string, sourceId: FileId, names: NameRules): string | undefined {
+  let real: string | undefined;
+  try {
+    real = fs.realpathSync.native(exe);
+  } catch {
+    real = undefined;
+  }
+  const rel = locateUnder(p, real ?? exe, sourceId);
+  if (real !== undefined || !rel) return rel;
+  let stored = '';
+  for (const name of rel.split('/')) {
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(stored === '' ? source : fromRel(p, source, stored));
+    } catch {
+      return rel;
+    }
+    const key = names.key(name);
+    const same = entries.includes(name) ? [name] : entries.filter((e) => names.key(e) === key);
+    if (same.length !== 1) return rel;
+    stored = stored === '' ? same[0]! : `${stored}/${same[0]!}`;
+  }
+  return stored;
 }
 
 /** The running zticache.exe in the target (by the target's identity), as a key: zticache runs from the target. */

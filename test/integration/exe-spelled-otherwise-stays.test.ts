@@ -1,4 +1,4 @@
-// ATTACK (issue 38): "the running zticache.exe is no longer staged ... it stays in the cache
+// Issue 38 (attack 38, finding 5): "the running zticache.exe is no longer staged ... it stays in the cache
 // folder" and the team rule "a name is not an identity: src/names decides what a name is; there is
 // no other case folding of a package path".
 //
