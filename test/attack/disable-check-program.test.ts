@@ -19,6 +19,15 @@ describe('/enable:false on the check program of the OS package', () => {
     expect(rewriteCommandLine(CHECK_LINE, false)).not.toMatch(/osdlaunch/i);
   });
 
+  // the same rewrite hits every other zticache.exe command the README tells admins to advertise
+  // (step 2's cache-size program, the selftest program of docs/windows-checks.md); on current
+  // ConfigMgr, where SMS_Package has no ImageFlags, nothing else stops it
+  for (const line of ['zticache.exe cache-size 2000', 'zticache.exe selftest /package-size:1500', 'zticache.exe manifest \\\\SERVER1\\ZTI\\XP']) {
+    it(`never turns \`${line}\` into osdlaunch.exe`, () => {
+      expect(rewriteCommandLine(line, false)).not.toMatch(/osdlaunch/i);
+    });
+  }
+
   it('end to end: the check program is not rewritten into the OS installer', async () => {
     const site = readinessSite(1);
     site.programs.push({ PackageID: 'XXX00001', ProgramName: 'Install XP', CommandLine: 'zticache.exe /status-mif:ZTICache.mif' });
