@@ -1,4 +1,4 @@
-// Attack on issue 40 (README step 7 and its undo): `zticache check` is "a second program of the OS
+// Issue 40 (found by an attack) (README step 7 and its undo): `zticache check` is "a second program of the OS
 // package", `zticache.exe check /status-mif:ZTICache.mif`, advertised "with download and execute
 // (step 4's command)". How it breaks: `zticache util ... /enable:false` treats every command line
 // that runs zticache.exe as the stager and rewrites it to `osdlaunch.exe` (with what follows
@@ -8,9 +8,9 @@
 // the OS install, which runs at the check advertisement's mandatory time, BEFORE the OS
 // advertisement's deadline, on every client of the collection. Exit 0, no refusal, no /force.
 import { describe, expect, it } from 'vitest';
-import { rewriteCommandLine } from '../../src/commands/util/command-line.js';
-import { runUtil } from '../../src/commands/util/util.js';
-import { readinessSite } from '../helpers/readiness-site.js';
+import { rewriteCommandLine } from '../../../src/commands/util/command-line.js';
+import { runUtil } from '../../../src/commands/util/util.js';
+import { readinessSite } from '../../helpers/readiness-site.js';
 
 const CHECK_LINE = 'zticache.exe check /status-mif:ZTICache.mif';
 
