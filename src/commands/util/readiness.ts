@@ -48,21 +48,27 @@ export const stateName = (v: unknown): string => {
   return v === null || v === undefined || v === '' ? 'no status' : LAST_STATES.get(key) ?? `state ${String(v)}`;
 };
 
-/** What the check said, from its status row: READY, NOT READY <CODE>, or why there is no answer. */
+/**
+ * What the check said, from its status row: READY, NOT READY <CODE>, or why there is no answer.
+ * LastExecutionResult is the last FINISHED execution's and stays on the row while the check
+ * downloads the package again, waits, runs, or fails before it runs: a READY (or exit code 0)
+ * counts only with LastState succeeded; in any other state the client is counted by that state.
+ */
 export function checkReason(row: { state: string; result: string } | undefined): string {
   if (!row || row.state === 'no status') return 'no status (the check has not run)';
   const r = row.result.trim();
-  if (/^READY\b/.test(r)) return 'READY';
+  const byState = () => (row.state === 'failed' ? `failed${r ? ` (${r})` : ''}` : `not finished (${row.state})`);
+  if (/^READY\b/.test(r)) return row.state === 'succeeded' ? 'READY' : byState();
   const not = /^NOT READY\b[^:]*:\s*([A-Z][A-Z0-9_]*)\b/.exec(r);
   if (not) return `NOT READY ${not[1]}`;
   if (/^-?\d+$/.test(r)) {
     const code = Number(r) >>> 0;
-    if (code === 0) return row.state === 'failed' ? 'failed (exit code 0)' : 'READY';
+    if (code === 0) return row.state === 'succeeded' ? 'READY' : row.state === 'failed' ? 'failed (exit code 0)' : `not finished (${row.state})`;
     const name = exitCodeTable.find((x) => x.code === code)?.name;
     return name ? `NOT READY ${name}` : `failed (exit code ${code})`;
   }
   if (row.state === 'succeeded') return 'READY';
-  return row.state === 'failed' ? `failed${r ? ` (${r})` : ''}` : `not finished (${row.state})`;
+  return byState();
 }
 
 export interface Client {

@@ -1,4 +1,4 @@
-// Attack on issue 40, `util /readiness`: "the check's LastExecutionResult (its READY / NOT READY
+// Issue 40 (found by an attack), `util /readiness`: "the check's LastExecutionResult (its READY / NOT READY
 // MIF text) counted by reason", a client READY only when the check hashed its copy.
 // How it breaks: checkReason() takes a READY line (or exit code 0) as READY whatever the check's
 // LastState says. LastExecutionResult is the LAST finished execution's result and stays on the
@@ -9,9 +9,9 @@
 // never hashed, yet it is counted READY and, with the OS advertisement at "download complete",
 // left off the at-risk list.
 import { describe, expect, it } from 'vitest';
-import { checkReason, readiness } from '../../src/commands/util/readiness.js';
-import { DEFAULT_WORK_HOURS } from '../../src/commands/util/schedule.js';
-import { readinessSite } from '../helpers/readiness-site.js';
+import { checkReason, readiness } from '../../../src/commands/util/readiness.js';
+import { DEFAULT_WORK_HOURS } from '../../../src/commands/util/schedule.js';
+import { readinessSite } from '../../helpers/readiness-site.js';
 
 const NOW = new Date(2026, 11, 9, 12, 0, 0);
 const OLD_READY = 'READY XXX00001: 812 files, 1.5 GB, 812 hashes checked, 40 GB free';
