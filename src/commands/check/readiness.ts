@@ -35,6 +35,14 @@ export function judgeHashes(bad: readonly string[], manifest: string): void {
     { path: manifest });
 }
 
+/** The package's files the manifest does not list: VERIFY_FAILED, the first named (nothing vouches for them). */
+export function judgeUnlisted(unlisted: readonly string[], manifest: string): void {
+  if (!unlisted.length) return;
+  throw new ZtiError(ExitCode.VERIFY_FAILED,
+    `the cached package holds ${unlisted.length} file${unlisted.length === 1 ? '' : 's'} the manifest ${manifest} does not list, first: ${unlisted[0]}: not checked by hash; write the manifest again with zticache manifest (or remove the file from the package source) and update the distribution points`,
+    { path: manifest });
+}
+
 /** The READY line: package, files, bytes, hashes checked, free space (short enough for the MIF's Description). */
 export function readyLine(f: { packageId: string; files: number; bytes: number; hashed: number; free: number }): string {
   const hashes = f.hashed ? `${f.hashed} hashes checked` : 'no manifest: sizes only';

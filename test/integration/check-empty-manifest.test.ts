@@ -1,4 +1,4 @@
-// Attack on issue 40, `zticache check`: "READY only when every cached file matches the manifest's
+// Issue 40 (found by an attack), `zticache check`: "READY only when every cached file matches the manifest's
 // SHA-256 (sizes without one)". How it breaks: a manifest that IS there but lists nothing (a
 // zticache.sha256 cut to 0 bytes by a failed copy to the distribution point or a full disk when
 // `zticache manifest` wrote it, or one holding only a comment) is taken as "no manifest": the

@@ -1,4 +1,4 @@
-// Attack on issue 40, `zticache check`: "READY only when every cached file matches the manifest's
+// Issue 40 (found by an attack), `zticache check`: "READY only when every cached file matches the manifest's
 // SHA-256". How it breaks: a file in the cache folder that the manifest does not list (a file
 // slipped into the package source after `zticache manifest` was run, an unattend.xml or a driver
 // someone added on the distribution point) is part of the package a run stages and launches on,
