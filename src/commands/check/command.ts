@@ -24,7 +24,7 @@ import { loadPlatform } from '../../platform/select.js';
 import { fileStat } from '../../core/file-stat.js';
 import { readCacheInfo } from '../cache-size/cache-size.js';
 import { failureLine, report } from '../failure.js';
-import { MB, judgeCache, judgeHashes, judgeRoom, judgeUnlisted, notReadyLine, readyLine } from './readiness.js';
+import { MB, judgeCache, judgeCached, judgeHashes, judgeRoom, judgeUnlisted, notReadyLine, readyLine } from './readiness.js';
 
 export async function checkCommand(args: Args, rt: Runtime): Promise<number> {
   let platform: Platform;
@@ -66,6 +66,7 @@ async function checkReady(opts: Options, platform: Platform, scratchMb: number, 
   const p = opts.path;
   const plan = makePlan(opts, platform);
   log.info(`Package: ${plan.inventory.files.length} files, ${plan.inventory.bytes} bytes; a run would ${plan.action === 'none' ? 'stage nothing' : plan.action} (${plan.reason})`);
+  judgeCached(plan.kind, opts.source);
   const where = existingAncestor(opts.target, p);
   const free = platform.freeBytes(where);
   judgeRoom(where, { free, staging: plan.neededBytes, scratch: scratchMb * MB });

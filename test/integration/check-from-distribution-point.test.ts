@@ -1,4 +1,4 @@
-// Attack on issue 40, `zticache check`: "run from the package's cache folder ... reads every cached
+// Issue 40 (found by an attack), `zticache check`: "run from the package's cache folder ... reads every cached
 // file against the manifest", READY meaning THIS client holds the package, intact. How it breaks:
 // the check never asks whether what it read is cached at all. Run from a distribution point (the
 // check advertisement with download and execute off, or one client of a download-and-execute
