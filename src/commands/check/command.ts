@@ -10,7 +10,7 @@
 // Application log gets the same line, and the exit code is 0 or the code a run would fail with.
 
 import type { Args } from '../../cli/args.js';
-import { resolveOptions, type Options, type Runtime } from '../../cli/options.js';
+import { pathFor, resolveOptions, type Options, type Runtime } from '../../cli/options.js';
 import { DEFAULT_EVENT_SOURCE, DEFAULT_SCRATCH_MB } from '../../cli/defaults.js';
 import { fromRel, isInside, toRel } from '../../core/paths.js';
 import { forEachLimit } from '../../core/pool.js';
@@ -33,6 +33,18 @@ export async function checkCommand(args: Args, rt: Runtime): Promise<number> {
   } catch (err) {
     const early = createLog({});
     const code = report(err, early);
+    // no event log (it goes through the layer), but the status MIF needs none, as a run's: %windir%
+    // is a folder only administrators can write, so NOT READY and the way out are written there by name
+    let mif: Options['statusMif'];
+    let source = '?';
+    try {
+      const o = resolveOptions({ ...args, command: 'run', whatIf: true }, rt);
+      mif = o.statusMif;
+      source = o.path.basename(o.source);
+    } catch {
+      mif = undefined; // a command line that makes no whole options: the console has the reason
+    }
+    if (mif) early.info(writeStatusMif(undefined, pathFor(rt.platform), mif, notReadyLine(source, failureLine(err))));
     early.close();
     return code;
   }

@@ -1,4 +1,4 @@
-// Attack on issue 40, `zticache check`: "exits ... with its own code with a MIF that starts
+// Issue 40 (found by an attack), `zticache check`: "exits ... with its own code with a MIF that starts
 // NOT READY and the reason and way out", "NOT READY otherwise with the reason and way out in its
 // MIF". How it breaks: when the Windows layer cannot load (koffi's folder under
 // %LOCALAPPDATA%\zticache\native blocked by a file, a module AppLocker/WDAC refuses: the README's
@@ -11,9 +11,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
-import { ExitCode } from '../../src/core/exit-codes.js';
-import { rt } from '../helpers/seams.js';
+import { main } from '../../../src/cli.js';
+import { ExitCode } from '../../../src/core/exit-codes.js';
+import { rt } from '../../helpers/seams.js';
 
 describe('zticache check when the Windows layer cannot load', () => {
   it('writes its NOT READY status MIF, as a run writes its own', async () => {
