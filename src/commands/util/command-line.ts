@@ -84,6 +84,12 @@ export function parseCommandLine(line: string): CommandLine {
   return { program, args, runs };
 }
 
+/** Whether a line runs `zticache.exe check` (any folder, any case): the one program whose exit code and MIF say READY. */
+export const runsCheck = (line: string): boolean => {
+  const c = parseCommandLine(line);
+  return c.runs === 'zticache-command' && splitWithPlaces(c.args)[0]?.value.toLowerCase() === 'check';
+};
+
 export const ENABLED_PROGRAM = 'zticache.exe';
 export const DISABLED_PROGRAM = 'osdlaunch.exe';
 

@@ -9,7 +9,9 @@
 // property of each object read once, joined through maps by ResourceID; a client without a
 // status row is "no status". Only reads; writes nothing.
 
-import { exitCodeTable } from '../../core/exit-codes.js';
+import { ExitCode, exitCodeTable } from '../../core/exit-codes.js';
+import { ZtiError } from '../../core/errors.js';
+import { runsCheck } from './command-line.js';
 import { anyOf, collectionRead } from './collection-facts.js';
 import { downloadEnabled } from './flags.js';
 import { parseMof } from './mof.js';
@@ -118,10 +120,28 @@ function readAdvert(site: SmsSite, id: string, what: string): AdvertRead {
   }));
 }
 
+/**
+ * The check advertisement's READY says something about the OS package only when it is of the same
+ * package and its program runs `zticache.exe check`: another package's READY, or the exit code 0
+ * of cache-size or any other program, would count clients ready that nothing hashed. Refused
+ * (USAGE) before any status is read.
+ */
+function checkIsTheCheck(site: SmsSite, chk: AdvertRead, os: AdvertRead): void {
+  if (siteKey(chk.packageId) !== siteKey(os.packageId)) {
+    throw new ZtiError(ExitCode.USAGE, `zticache util /readiness: the check advertisement ${chk.id} runs package ${chk.packageId}, not ${os.packageId} of advertisement ${os.id}: its READY says nothing about ${os.packageId}; give /check-advertisement the advertisement of ${os.packageId}'s zticache.exe check program`);
+  }
+  const prog = step(`retrieving program ${chk.program} of package ${chk.packageId}`, () => site.get(objectPath('SMS_Program', { PackageID: chk.packageId, ProgramName: chk.program })));
+  const line = text(step(`reading program ${chk.program} of package ${chk.packageId}`, () => prog.get('CommandLine')));
+  if (!runsCheck(line)) {
+    throw new ZtiError(ExitCode.USAGE, `zticache util /readiness: the check advertisement ${chk.id} runs program ${chk.program} ("${line}"), not zticache.exe check: its exit code 0 is not READY; give /check-advertisement the advertisement of the program that runs zticache.exe check`);
+  }
+}
+
 export function readiness(site: SmsSite, o: ReadinessOptions): Readiness {
   const notes: string[] = [];
   const os = readAdvert(site, o.advertisement, 'advertisement');
   const chk = o.checkAdvertisement !== undefined ? readAdvert(site, o.checkAdvertisement, 'check advertisement') : undefined;
+  if (chk) checkIsTheCheck(site, chk, os);
   if (chk && siteKey(chk.collectionId) !== siteKey(os.collectionId)) {
     notes.push(`the check advertisement ${chk.id} targets collection ${chk.collectionId}, not ${os.collectionId}: clients of ${os.collectionId} outside it have no check status`);
   }

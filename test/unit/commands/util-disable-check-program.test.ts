@@ -30,8 +30,7 @@ describe('/enable:false on the check program of the OS package', () => {
 
   it('end to end: the check program is not rewritten into the OS installer', async () => {
     const site = readinessSite(1);
-    site.programs.push({ PackageID: 'XXX00001', ProgramName: 'Install XP', CommandLine: 'zticache.exe /status-mif:ZTICache.mif' });
-    site.programs.push({ PackageID: 'XXX00001', ProgramName: 'Check', CommandLine: CHECK_LINE });
+    site.programs.find((p) => p.ProgramName === 'Check')!.CommandLine = CHECK_LINE;
     // the check's advertisement with download off first, so only the program is left to write
     site.adverts.find((a) => a.AdvertisementID === 'XXX20002')!.RemoteClientFlags = 0x08;
     const out: string[] = [];

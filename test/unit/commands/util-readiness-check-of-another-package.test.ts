@@ -1,4 +1,4 @@
-// Attack on issue 40, `util /readiness /check-advertisement:ID`: "the check's READY / NOT READY
+// Issue 40 (found by an attack), `util /readiness /check-advertisement:ID`: "the check's READY / NOT READY
 // counted by reason", READY meaning the client holds THIS package, hash-checked.
 // How it breaks: readiness() reads the check advertisement's PackageID and never compares it with
 // the OS advertisement's. A check advertisement of another package (an admin's typo, the check
@@ -7,9 +7,9 @@
 // refusal: the report says "all ready" for a package no client ever hashed. (The collection
 // mismatch and download-off cases already get a note; the package mismatch gets nothing.)
 import { describe, expect, it } from 'vitest';
-import { readiness } from '../../src/commands/util/readiness.js';
-import { DEFAULT_WORK_HOURS } from '../../src/commands/util/schedule.js';
-import { readinessSite } from '../helpers/readiness-site.js';
+import { readiness } from '../../../src/commands/util/readiness.js';
+import { DEFAULT_WORK_HOURS } from '../../../src/commands/util/schedule.js';
+import { readinessSite } from '../../helpers/readiness-site.js';
 
 const NOW = new Date(2026, 11, 9, 12, 0, 0);
 const opts = { advertisement: 'XXX20001', checkAdvertisement: 'XXX20002', workHours: DEFAULT_WORK_HOURS, scratchMb: 500, now: NOW };
