@@ -1,4 +1,4 @@
-// Attack on issue 40, the schedule check in util's report: "the collection's member count and what
+// Issue 40 (found by an attack), the schedule check in util's report: "the collection's member count and what
 // that means (bytes to move, the average rate the window needs)", and /readiness "members listed
 // twice". SMS_FullCollectionMembership is keyed by CollectionID, ResourceID AND SiteCode, so in a
 // hierarchy one computer appears once per site (and a resource with a direct and a query rule can
@@ -7,10 +7,10 @@
 // /readiness and 20 in `zticache util`'s schedule check, whose bytes to move and needed rate are
 // doubled and whose "does NOT fit" is wrong.
 import { describe, expect, it } from 'vitest';
-import { collectionFacts } from '../../src/commands/util/collection-facts.js';
-import { readiness } from '../../src/commands/util/readiness.js';
-import { DEFAULT_WORK_HOURS } from '../../src/commands/util/schedule.js';
-import { readinessSite } from '../helpers/readiness-site.js';
+import { collectionFacts } from '../../../src/commands/util/collection-facts.js';
+import { readiness } from '../../../src/commands/util/readiness.js';
+import { DEFAULT_WORK_HOURS } from '../../../src/commands/util/schedule.js';
+import { readinessSite } from '../../helpers/readiness-site.js';
 
 const NOW = new Date(2026, 11, 9, 12, 0, 0);
 
