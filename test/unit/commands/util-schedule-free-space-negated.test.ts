@@ -1,4 +1,4 @@
-// Attack on issue 40, the schedule check: "warnings for ... a collection not limited by free space".
+// Issue 40 (found by an attack), the schedule check: "warnings for ... a collection not limited by free space".
 // How it breaks: freeSpaceLimit() finds the figure with a regular expression over the rule's WQL
 // (`LOGICAL_DISK.FreeSpace > N` anywhere in it) and never looks at what the comparison sits in. A
 // rule that selects the computers WITHOUT room (`ResourceId not in (select ... where
@@ -7,9 +7,9 @@
 // free-space term is one side of an OR (`FreeSpace > 2048 or Name like "LAB%"`) are both taken as
 // "more than 2048 MB free": no warning, the line says the collection is limited.
 import { describe, expect, it } from 'vitest';
-import { readiness } from '../../src/commands/util/readiness.js';
-import { DEFAULT_WORK_HOURS } from '../../src/commands/util/schedule.js';
-import { readinessSite } from '../helpers/readiness-site.js';
+import { readiness } from '../../../src/commands/util/readiness.js';
+import { DEFAULT_WORK_HOURS } from '../../../src/commands/util/schedule.js';
+import { readinessSite } from '../../helpers/readiness-site.js';
 
 const NOW = new Date(2026, 11, 9, 12, 0, 0);
 const opts = { advertisement: 'XXX20001', workHours: DEFAULT_WORK_HOURS, scratchMb: 500, now: NOW };

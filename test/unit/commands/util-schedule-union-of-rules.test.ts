@@ -1,4 +1,4 @@
-// Attack on issue 40, the schedule check: "warnings for ... a collection not limited by free space".
+// Issue 40 (found by an attack), the schedule check: "warnings for ... a collection not limited by free space".
 // How it breaks: a collection's membership is the UNION of its rules (SMS_CollectionRuleQuery and
 // SMS_CollectionRuleDirect alike). freeSpaceLimit() takes the largest FreeSpace figure among the
 // rules that name one and ignores every other rule, so the document's collection with one more
@@ -7,10 +7,10 @@
 // at all: no collection-not-limited warning. The same with two free-space rules (> 100 and > 2048):
 // the collection holds everything above 100 MB, and the check reports the 2048.
 import { describe, expect, it } from 'vitest';
-import { readiness } from '../../src/commands/util/readiness.js';
-import { DEFAULT_WORK_HOURS } from '../../src/commands/util/schedule.js';
-import { collectionWql } from '../../src/commands/util/collection.js';
-import { readinessSite } from '../helpers/readiness-site.js';
+import { readiness } from '../../../src/commands/util/readiness.js';
+import { DEFAULT_WORK_HOURS } from '../../../src/commands/util/schedule.js';
+import { collectionWql } from '../../../src/commands/util/collection.js';
+import { readinessSite } from '../../helpers/readiness-site.js';
 
 const NOW = new Date(2026, 11, 9, 12, 0, 0);
 const opts = { advertisement: 'XXX20001', workHours: DEFAULT_WORK_HOURS, scratchMb: 500, now: NOW };
