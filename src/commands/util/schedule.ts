@@ -13,7 +13,7 @@
 // lazy property that a query leaves empty.
 
 import { mofProp, parseMof, type MofInstance } from './mof.js';
-import { parseWmiTime, showSpan, showTime, type WmiTime } from './wmi-time.js';
+import { parseWmiTime, showSpan, showTime, spanMs, type WmiTime } from './wmi-time.js';
 import type { SmsObject } from './site.js';
 
 /** the Advanced Client's default policy polling interval: a client learns of an advertisement up to this long after its start */
@@ -111,7 +111,7 @@ export function checkSchedule(x: ScheduleInput): ScheduleCheck {
     c.mandatory = mandatory.at.toISOString();
     c.lines.push(`Mandatory time:    ${showTime(mandatory)}`);
   }
-  const window = start && mandatory ? mandatory.at.getTime() - start.at.getTime() : undefined;
+  const window = start && mandatory ? spanMs(start, mandatory) : undefined;
   if (window !== undefined) {
     c.windowMs = window;
     c.lines.push(`Window:            ${window > 0 ? showSpan(window) : `none: the mandatory time is ${window ? `${showSpan(window)} before` : 'at'} the start`}`);

@@ -1,4 +1,4 @@
-// Attack on issue 40, "time zones/UTC flags in WMI datetimes": an SMS time with no offset and IsGMT
+// Issue 40 (found by an attack), "time zones/UTC flags in WMI datetimes": an SMS time with no offset and IsGMT
 // false is each client's own wall clock ("10:00 means 10:00 wherever a client is"). How it breaks:
 // parseWmiTime() builds it as an instant in the SITE SERVER's zone (new Date(y, m, d, h, ...)), so
 // a wall-clock time that does not exist in that zone, one in its spring-forward gap, is moved an
@@ -7,8 +7,8 @@
 // change (or the admin's own reading of the console) run it at 02:30. The same wall clock read
 // on a server in UTC shows 02:30: the report depends on where it runs, for a time that has no zone.
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkSchedule, DEFAULT_WORK_HOURS } from '../../src/commands/util/schedule.js';
-import { parseWmiTime, showTime } from '../../src/commands/util/wmi-time.js';
+import { checkSchedule, DEFAULT_WORK_HOURS } from '../../../src/commands/util/schedule.js';
+import { parseWmiTime, showTime } from '../../../src/commands/util/wmi-time.js';
 
 const tz = process.env.TZ;
 afterEach(() => {
