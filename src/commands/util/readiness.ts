@@ -17,6 +17,7 @@ import { downloadEnabled } from './flags.js';
 import { parseMof } from './mof.js';
 import { objectPath } from './object-path.js';
 import { siteKey } from './site-key.js';
+import { wallClock } from './wmi-time.js';
 import { advertTimes, checkSchedule, type ScheduleCheck, type WorkHours } from './schedule.js';
 import type { SmsObject, SmsSite } from './site.js';
 import { step } from './steps.js';
@@ -89,6 +90,12 @@ export interface Readiness {
   collection: { id: string; name: string; members: number };
   checkAdvertisementId?: string;
   mandatory?: string;
+  /**
+   * true: the mandatory time is each client's local time (no zone in the advertisement): mandatory
+   * and leftMs read it in this computer's zone; its wall clock as written is mandatoryWallClock
+   */
+  mandatoryClientLocal?: boolean;
+  mandatoryWallClock?: string;
   /** ms from now to the mandatory time (negative: passed) */
   leftMs?: number;
   states: Record<string, number>;
@@ -214,6 +221,8 @@ export function readiness(site: SmsSite, o: ReadinessOptions): Readiness {
     collection: { id: os.collectionId, name: facts.name ?? '', members: clients.size },
     checkAdvertisementId: chk?.id,
     mandatory: times.mandatory?.at.toISOString(),
+    mandatoryClientLocal: times.mandatory?.clientLocal,
+    mandatoryWallClock: times.mandatory ? wallClock(times.mandatory) : undefined,
     leftMs: times.mandatory ? times.mandatory.at.getTime() - o.now.getTime() : undefined,
     states, checks: chk ? checks : undefined, atRisk, clients: all, schedule, notes,
   };

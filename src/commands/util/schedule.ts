@@ -13,7 +13,7 @@
 // lazy property that a query leaves empty.
 
 import { mofProp, parseMof, type MofInstance } from './mof.js';
-import { parseWmiTime, showSpan, showTime, spanMs, type WmiTime } from './wmi-time.js';
+import { parseWmiTime, showSpan, showTime, spanMs, wallClock, type WmiTime } from './wmi-time.js';
 import type { SmsObject } from './site.js';
 
 /** the Advanced Client's default policy polling interval: a client learns of an advertisement up to this long after its start */
@@ -60,8 +60,15 @@ export type WarningKind = 'start-in-work-hours' | 'not-mandatory' | 'mandatory-b
 
 export interface ScheduleCheck {
   advertisementId: string;
+  /** the instant, ISO 8601 UTC; for a client-local time, read in this computer's zone (see startClientLocal) */
   start?: string;
+  /** true: the start is each client's local time, its wall clock in startWallClock (start is this computer's reading of it) */
+  startClientLocal?: boolean;
+  startWallClock?: string;
   mandatory?: string;
+  /** true: the mandatory time is each client's local time, its wall clock in mandatoryWallClock */
+  mandatoryClientLocal?: boolean;
+  mandatoryWallClock?: string;
   windowMs?: number;
   packageBytes?: number;
   members?: number;
@@ -100,7 +107,7 @@ export function checkSchedule(x: ScheduleInput): ScheduleCheck {
   const warn = (kind: WarningKind, text: string) => c.warnings.push({ kind, text });
   const { start, mandatory } = x.times;
   c.lines.push(`Start time:        ${start ? showTime(start) : 'none'}`);
-  if (start) c.start = start.at.toISOString();
+  if (start) Object.assign(c, { start: start.at.toISOString(), startClientLocal: start.clientLocal, startWallClock: wallClock(start) });
   if (start && inWorkHours(start.at, x.workHours)) {
     warn('start-in-work-hours', `the start time ${showTime(start)} is inside working hours (Monday to Friday ${x.workHours.from}:00-${x.workHours.to}:00): every client starts downloading then, and the network and the SMS servers take the load in the work day; start in the evening or at a weekend (the document: Friday at midnight)`);
   }
@@ -108,7 +115,7 @@ export function checkSchedule(x: ScheduleInput): ScheduleCheck {
     c.lines.push(`Mandatory time:    ${x.times.mandatoryDisabled ? 'switched off' : 'none'}`);
     warn('not-mandatory', `advertisement ${x.advertisementId} has no mandatory time${x.times.mandatoryDisabled ? ' (its assignment is switched off)' : ''}: clients download a package for download and execute only for a mandatory time, so none caches it ahead; add a mandatory assignment after the start time`);
   } else {
-    c.mandatory = mandatory.at.toISOString();
+    Object.assign(c, { mandatory: mandatory.at.toISOString(), mandatoryClientLocal: mandatory.clientLocal, mandatoryWallClock: wallClock(mandatory) });
     c.lines.push(`Mandatory time:    ${showTime(mandatory)}`);
   }
   const window = start && mandatory ? spanMs(start, mandatory) : undefined;

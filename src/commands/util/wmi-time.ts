@@ -45,6 +45,9 @@ export function showTime(t: WmiTime): string {
   return `${DAYS[day]} ${y}-${pad(mo + 1)}-${pad(d)} ${pad(h)}:${pad(mi)} (${t.clientLocal ? "each client's local time" : "this computer's time"})`;
 }
 
+/** A client-local time's wall clock as written, ISO 8601 without a zone ("2026-12-14T06:00:00"); undefined for an absolute time. */
+export const wallClock = (t: WmiTime): string | undefined => t.wall?.toISOString().slice(0, 19);
+
 /** From one time to another: wall clock to wall clock where both are each client's local time (as a client counts it), else instant to instant. */
 export const spanMs = (from: WmiTime, to: WmiTime): number => (from.wall && to.wall ? to.wall.getTime() - from.wall.getTime() : to.at.getTime() - from.at.getTime());
 

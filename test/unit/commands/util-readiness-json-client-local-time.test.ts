@@ -1,4 +1,4 @@
-// Attack on issue 40, `util /readiness --json` ("--json and CSV ... carry" what the report says)
+// Issue 40 (found by an attack), `util /readiness --json` ("--json and CSV ... carry" what the report says)
 // and "time zones/UTC flags in WMI datetimes". An SMS time without an offset and IsGMT false (the
 // console's default, the made-up site's "Monday 06:00") is each CLIENT's wall clock: the text
 // report says "Mon 2026-12-14 06:00 (each client's local time)". How it breaks: the JSON document
@@ -8,10 +8,10 @@
 // reads the document gets a deadline that is right only for clients in the server's zone, and
 // nothing in it says so: the JSON and the text disagree on what the time means.
 import { afterEach, describe, expect, it } from 'vitest';
-import { readiness } from '../../src/commands/util/readiness.js';
-import { readinessJson, readinessLines } from '../../src/commands/util/readiness-output.js';
-import { DEFAULT_WORK_HOURS } from '../../src/commands/util/schedule.js';
-import { readinessSite } from '../helpers/readiness-site.js';
+import { readiness } from '../../../src/commands/util/readiness.js';
+import { readinessJson, readinessLines } from '../../../src/commands/util/readiness-output.js';
+import { DEFAULT_WORK_HOURS } from '../../../src/commands/util/schedule.js';
+import { readinessSite } from '../../helpers/readiness-site.js';
 
 const tz = process.env.TZ;
 afterEach(() => {
