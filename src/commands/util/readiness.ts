@@ -9,6 +9,7 @@
 // property of each object read once, joined through maps by ResourceID; a client without a
 // status row is "no status". Only reads; writes nothing.
 
+import { ComError } from '../../core/automation.js';
 import { ExitCode, exitCodeTable } from '../../core/exit-codes.js';
 import { ZtiError } from '../../core/errors.js';
 import { runsCheck } from './command-line.js';
@@ -144,6 +145,38 @@ function checkIsTheCheck(site: SmsSite, chk: AdvertRead, os: AdvertRead): void {
   }
 }
 
+/**
+ * The OS advertisement's collection and, unless its IncludeSubCollection is false, every
+ * subcollection under it (SMS_CollectToSubCollect, one query a level, each collection once however
+ * the links loop). A site without that class (current ConfigMgr has no subcollections) gives the
+ * collection alone.
+ */
+function subCollections(site: SmsSite, os: AdvertRead, notes: string[]): string[] {
+  const all = new Map([[siteKey(os.collectionId), os.collectionId]]);
+  const include = step(`reading advertisement ${os.id}`, () => os.obj.get('IncludeSubCollection'));
+  if (include === false || include === 0) return [...all.values()];
+  let level = [os.collectionId];
+  try {
+    while (level.length) {
+      const next: string[] = [];
+      for (const l of site.query(`select subCollectionID from SMS_CollectToSubCollect where ${anyOf('parentCollectionID', level)}`)) {
+        const id = text(l.get('subCollectionID'));
+        if (id && !all.has(siteKey(id))) {
+          all.set(siteKey(id), id);
+          next.push(id);
+        }
+      }
+      level = next;
+    }
+  } catch (err) {
+    if (!(err instanceof ComError)) throw err;
+    notes.push(`the subcollections of collection ${os.collectionId} cannot be read (${err.message}): members of any subcollection are not counted`);
+  }
+  const subs = [...all.values()].slice(1);
+  if (subs.length) notes.push(`advertisement ${os.id} includes subcollections, whose members are counted with collection ${os.collectionId}'s: ${subs.join(', ')}`);
+  return [...all.values()];
+}
+
 export function readiness(site: SmsSite, o: ReadinessOptions): Readiness {
   const notes: string[] = [];
   const os = readAdvert(site, o.advertisement, 'advertisement');
@@ -157,10 +190,13 @@ export function readiness(site: SmsSite, o: ReadinessOptions): Readiness {
   const packageKb = Number(step(`reading package ${os.packageId}`, () => pack.get('PackageSize')) ?? 0);
   const times = step(`reading the schedule of advertisement ${os.id}`, () => advertTimes(parseMof(os.obj.text())));
 
-  // ---- the clients: one query per class, joined by ResourceID
+  // ---- the clients: one query per class, joined by ResourceID; the advertisement reaches the
+  // members of its collection's subcollections too unless IncludeSubCollection is false (SMS 2003,
+  // ConfigMgr 2007: on by default), so theirs are counted, and their status rows are not "outside"
+  const collections = subCollections(site, os, notes);
   const clients = new Map<number, Client>();
   step('querying SMS_FullCollectionMembership', () => {
-    for (const m of site.query(`select ResourceID, Name from SMS_FullCollectionMembership where ${anyOf('CollectionID', [os.collectionId])}`)) {
+    for (const m of site.query(`select ResourceID, Name from SMS_FullCollectionMembership where ${anyOf('CollectionID', collections)}`)) {
       const id = Number(m.get('ResourceID'));
       if (!clients.has(id)) clients.set(id, { resourceId: id, name: text(m.get('Name')), state: 'no status', atRisk: false, reason: '' });
     }

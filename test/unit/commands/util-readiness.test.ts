@@ -71,6 +71,7 @@ describe('zticache util /readiness: who is ready before the mandatory time', () 
     expect(r.schedule[0]!.warnings[1]!.text).toBe(`${e.checks['NOT READY CACHE_TOO_SMALL']} clients reported a cache smaller than the package (CACHE_TOO_SMALL): raise it there with zticache cache-size`);
     // one query per class, each asking only what it reads; the advertisements, the check's program, package and collection got by path
     expect(site.queries).toEqual([
+      "select subCollectionID from SMS_CollectToSubCollect where parentCollectionID = 'MTN00100'",
       "select ResourceID, Name from SMS_FullCollectionMembership where CollectionID = 'MTN00100'",
       "select ResourceID, AdvertisementID, LastState, LastExecutionResult from SMS_ClientAdvertisementStatus where AdvertisementID = 'XXX20001' or AdvertisementID = 'XXX20002'",
     ]);

@@ -1,4 +1,4 @@
-// Attack on issue 40, `util /readiness` (counts by LastState correct, "status rows for machines not
+// Issue 40 (found by an attack), `util /readiness` (counts by LastState correct, "status rows for machines not
 // in the collection") and the schedule check's member count. On SMS 2003 and ConfigMgr 2007 (the
 // document's sites) an advertisement reaches the members of its collection's SUBCOLLECTIONS too
 // (SMS_Advertisement.IncludeSubCollection, on by default; SMS_CollectToSubCollect links them).
@@ -9,9 +9,9 @@
 // status rows are dismissed as belonging "to clients no longer in collection": a failed pilot
 // machine that will run the OS program at the mandatory time is reported nowhere.
 import { describe, expect, it } from 'vitest';
-import { readiness } from '../../src/commands/util/readiness.js';
-import { DEFAULT_WORK_HOURS } from '../../src/commands/util/schedule.js';
-import { readinessSite } from '../helpers/readiness-site.js';
+import { readiness } from '../../../src/commands/util/readiness.js';
+import { DEFAULT_WORK_HOURS } from '../../../src/commands/util/schedule.js';
+import { readinessSite } from '../../helpers/readiness-site.js';
 
 const NOW = new Date(2026, 11, 9, 12, 0, 0);
 
@@ -28,5 +28,28 @@ describe('/readiness of an advertisement that includes subcollections', () => {
     const r = readiness(site, { advertisement: 'XXX20001', workHours: DEFAULT_WORK_HOURS, scratchMb: 500, now: NOW });
     const pilots = r.clients.filter((c) => c.name.startsWith('PILOT'));
     expect({ members: r.collection.members, pilots: pilots.length, failed: r.states.failed! >= 5 }).toEqual({ members: 15, pilots: 5, failed: true });
+  });
+});
+
+describe('/readiness of an advertisement that excludes subcollections', () => {
+  it('counts only the collection\'s own members, and does not read the links', () => {
+    const site = readinessSite(10);
+    site.adverts.find((a) => a.AdvertisementID === 'XXX20001')!.IncludeSubCollection = false;
+    site.collections.push({ CollectionID: 'MTN00200', Name: 'Deploy XP - pilot', CollectionRules: [] });
+    site.links.push({ parentCollectionID: 'MTN00100', subCollectionID: 'MTN00200' });
+    site.members.push({ CollectionID: 'MTN00200', ResourceID: 5000, Name: 'PILOT0' });
+    const r = readiness(site, { advertisement: 'XXX20001', workHours: DEFAULT_WORK_HOURS, scratchMb: 500, now: NOW });
+    expect(r.collection.members).toBe(10);
+    expect(site.queries.some((q) => /SMS_CollectToSubCollect/.test(q))).toBe(false);
+  });
+
+  it('links that loop are followed once', () => {
+    const site = readinessSite(3);
+    site.collections.push({ CollectionID: 'MTN00200', Name: 'loop', CollectionRules: [] });
+    site.links.push({ parentCollectionID: 'MTN00100', subCollectionID: 'MTN00200' }, { parentCollectionID: 'MTN00200', subCollectionID: 'MTN00100' });
+    site.members.push({ CollectionID: 'MTN00200', ResourceID: 6000, Name: 'LOOP0' });
+    const r = readiness(site, { advertisement: 'XXX20001', workHours: DEFAULT_WORK_HOURS, scratchMb: 500, now: NOW });
+    expect(r.collection.members).toBe(4);
+    expect(r.notes.some((n) => n.includes('MTN00200'))).toBe(true);
   });
 });
