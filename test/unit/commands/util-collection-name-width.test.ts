@@ -1,4 +1,4 @@
-// Attack on issue 40, `util /collection`: "an existing collection of that name is refused unless
+// Issue 40 (found by an attack), `util /collection`: "an existing collection of that name is refused unless
 // /force". How it breaks: collectionsNamed() asks the provider for `Name = '...'` and then throws
 // away every row whose name differs under siteKey() (JavaScript toUpperCase, trailing blanks). The
 // site database compares names in SQL Server's collation, which ConfigMgr requires to be
@@ -8,8 +8,8 @@
 // same name", and on SMS 2003 / ConfigMgr 2007 (which allow two) creates a second collection of a
 // name the site takes as the same one, without /force, exit 0.
 import { describe, expect, it } from 'vitest';
-import { runUtil } from '../../src/commands/util/util.js';
-import { readinessSite } from '../helpers/readiness-site.js';
+import { runUtil } from '../../../src/commands/util/util.js';
+import { readinessSite } from '../../helpers/readiness-site.js';
 
 /** SQL Server's comparison in a width-insensitive, case-insensitive collation, trailing blanks padded */
 const sqlKey = (s: string) => s.normalize('NFKC').replace(/ +$/, '').toUpperCase();
