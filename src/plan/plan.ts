@@ -58,12 +58,13 @@ export interface Plan {
   /** top-level names that are copied even in a move (the folder holding the running zticache.exe) */
   keep: string[];
   /**
-   * the running zticache.exe, package-relative, when it is in the package: it is not staged (no
-   * inventory, journal or VERIFY lists it; nothing in the target needs it, and it stays where it
-   * runs), and a manifest's line for it is set aside (manifestListsExe)
+   * the running zticache.exe, package-relative, when it is in the package: no inventory lists it
+   * (it is not moved or copied with the package, it stays where it runs); after the staging it is
+   * put beside the package in the target (stage/own-copy.ts), which VERIFY passes over, and a
+   * manifest's line for it is checked against that (manifestListsExe)
    */
   leftOut?: string;
-  /** the manifest lists the running zticache.exe, which is not staged, so not hashed */
+  /** the manifest lists the running zticache.exe: its line is checked against the one in the target */
   manifestListsExe?: boolean;
   /**
    * the key (names/) of the running zticache.exe in the target, when it runs from there: VERIFY
@@ -470,10 +471,10 @@ function exeKey({ exeRel, names }: Look): string | undefined {
 }
 
 /** Whether a move stays on one volume, and the clusters what is written needs against what is free. */
-function countSpace({ p, source, target, platform, names }: Look, { action, resume, inventory, removeOldTarget }: Decision, keep: readonly string[]): { sameVolume?: boolean; neededBytes: number; freeBytes?: number } {
+function countSpace({ p, source, target, platform, names, exeRel }: Look, { action, resume, inventory, removeOldTarget }: Decision, keep: readonly string[]): { sameVolume?: boolean; neededBytes: number; freeBytes?: number } {
   if (action === 'none') return { neededBytes: 0 };
   const where = existingAncestor(target, p);
-  const sameVolume = action === 'move' ? sameVolumeOf(platform, source, where) : undefined;
+  const sameVolume = action === 'move' || exeRel !== undefined ? sameVolumeOf(platform, source, where) : undefined;
   let written: Inventory['files'];
   if (action === 'copy' || !sameVolume) {
     written = resume === 'staging' ? stillToCopy(p, target, inventory) : inventory.files;
@@ -482,6 +483,9 @@ function countSpace({ p, source, target, platform, names }: Look, { action, resu
     const kept = new Set(keep.map((k) => names.key(k)));
     written = kept.size === 0 ? [] : inventory.files.filter((f) => kept.has(names.key(topName(f.rel))));
   }
+  // zticache.exe put beside the package: a hard link on one volume, a copy on another (stage/own-copy.ts)
+  const exe = exeRel !== undefined && !sameVolume ? fileStat.info(fromRel(p, source, exeRel)) : undefined;
+  if (exe?.kind === 'file') written = [...written, { rel: exeRel!, size: exe.size, mtimeMs: exe.mtimeMs }];
   if (written.length === 0) return { sameVolume, neededBytes: 0 };
   // what the files take on the disk, not their sizes: 3,000 small files of 200 bytes are 600 KB
   // of data but 12 MB of 4 KB clusters
@@ -556,8 +560,8 @@ function checkRunnable(platform: Platform, file: string): void {
 
 /**
  * --manifest, or zticache.sha256 at the top of the package. Parsed now, so a bad one refuses
- * before any change. A line for the running zticache.exe (`exeRel`), which is not staged, is set
- * aside (listsExe): there is no staged copy to hash, and the exe is running, not read by the launcher.
+ * before any change. A line for the running zticache.exe (`exeRel`), which is not in the
+ * inventory, is checked against the copy of it put beside the package (listsExe).
  */
 function findManifest(opts: Options, inv: Inventory, action: Action, sourceId: FileId, names: NameRules, exeRel?: string): { manifest: NonNullable<Plan['manifest']>; listsExe: boolean } | undefined {
   const p = opts.path;
@@ -596,8 +600,9 @@ function findManifest(opts: Options, inv: Inventory, action: Action, sourceId: F
   const known = new Set(inv.files.map((f) => names.key(f.rel)));
   const exe = exeRel === undefined ? undefined : names.key(exeRel);
   const listsExe = exe !== undefined && !known.has(exe) && entries.some((e) => names.key(e.rel) === exe);
-  if (listsExe) entries = entries.filter((e) => names.key(e.rel) !== exe);
-  const missing = entries.filter((e) => !known.has(names.key(e.rel)));
+  // checked against the zticache.exe put beside the package (stage/own-copy.ts), by its spelling there
+  if (listsExe) entries = entries.map((e) => (names.key(e.rel) === exe ? { ...e, rel: exeRel! } : e));
+  const missing = entries.filter((e) => !known.has(names.key(e.rel)) && names.key(e.rel) !== exe);
   if (missing.length) {
     throw new ZtiError(ExitCode.VERIFY_FAILED,
       `the manifest ${readFrom} lists ${missing.length} file(s) that are not in the package, first: ${missing[0]!.rel}; nothing was changed, the launcher was not started`,

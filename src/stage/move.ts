@@ -210,6 +210,8 @@ export async function moveInventory(source: string, target: string, inv: Invento
 
 /** The first file under the top-level folder `name` that its inventory does not list, package-relative; undefined when there is none. */
 function notInventoried({ p, walk }: MoveOptions, source: string, name: string, sub: Inventory): string | undefined {
+  // no longer a folder (a new version in the cache folder): the copy's check names the change
+  if (stageFs.statSync(fromRel(p, source, name))?.kind !== 'dir') return undefined;
   const listed = new Set(sub.files.map((f) => f.rel));
   let found: string | undefined;
   walk(p, fromRel(p, source, name), (rel, kind) => {

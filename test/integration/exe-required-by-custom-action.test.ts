@@ -1,15 +1,9 @@
-// ATTACK (issue 38): "never launch on incomplete content", and issue 38's own condition: leave the
-// running zticache.exe out of the staged set only "if nothing needs it there".
-//
-// How it breaks: the README (step 3) and the original document tell the admin to add zticache.exe
-// to the OS package "as a required file of a custom action (for example, the BDD Zero Touch
-// Installation - Validation custom action). This will cause the SMS OSD Feature Pack to include
-// this file in the package directory" (seed document, line 106). So the package that OSDLaunch.exe
-// runs declares zticache.exe as a required file of one of its actions. zticache now launches
-// OSDLaunch.exe from a PackageSource that does not hold it: a file the package itself lists as
-// required is missing when the launcher starts, and neither VERIFY nor the log says the launcher
-// will miss it (the log says "nothing in the target needs it"). The stand-in launcher below checks
-// its action's required files as the OSD Feature Pack's custom-action runner would.
+// Attack on issue 38 (kept as a test): issue 38 allowed leaving the running zticache.exe out of
+// the staged set only "if nothing needs it there". The README (step 3) and the original document
+// have the admin add zticache.exe to the OS package as a required file of a custom action, so the
+// package OSDLaunch.exe runs declares it: launched from a PackageSource without it, that action
+// misses a required file. Now it is put beside the package (a hard link on one volume). The
+// stand-in launcher checks its action's required files as the OSD Feature Pack's runner would.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,13 +1,8 @@
-// ATTACK (issue 38): README step 3, the admin's guarantee: "`zticache manifest` writes
-// zticache.sha256 into the package folder: every client checks every file against it before
-// OSDLaunch.exe starts, and a damaged or changed file stops the launch (VERIFY_FAILED)".
-//
-// How it breaks: the manifest's line for the running zticache.exe is now set aside (plan.ts
-// findManifest: listsExe), so a cached zticache.exe that differs from the manifest (damaged in the
-// download, or another build dropped into the cache folder) never stops the launch: OSDLaunch.exe
-// starts, exit 0, and `zticache check` says READY. Before issue 38 the exe was copied into
-// PackageSource and hashed like every file (VERIFY_FAILED). The README still promises every file;
-// only the plan's log line ("its line in the manifest is not checked") says otherwise.
+// Attack on issue 38 (kept as a test): README step 3 promises "every client checks every file
+// against [the manifest] before OSDLaunch.exe starts". With the running zticache.exe left out of the
+// inventory, its manifest line was set aside, so a cached zticache.exe that differs from the
+// manifest (damaged in the download, another build dropped into the cache folder) never stopped the
+// launch. Now the zticache.exe put beside the package is hashed against its line like any file.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
