@@ -15,7 +15,7 @@ export function describePlan(plan: Plan): string[] {
     actionLine(plan),
   ];
   if (plan.removeOldTarget) lines.push(`The existing ${plan.target} will be removed first (${plan.oldTarget?.why})`);
-  if (plan.leftOut !== undefined) lines.push(`Not staged: ${plan.leftOut} (the running zticache, which nothing in the target needs; it stays in the source${plan.manifestListsExe ? '; its line in the manifest is not checked' : ''})`);
+  if (plan.leftOut !== undefined) lines.push(`Not moved: ${plan.leftOut} (the running zticache; it stays in the source, and after the staging a hard link to it, or a copy on another volume, is put beside the package for a custom action that lists it${plan.manifestListsExe ? '; checked against its line in the manifest' : ''})`);
   if (plan.keep.length) lines.push(`Copied, not moved (they stay in the source too): ${plan.keep.join(', ')}`);
   if (plan.freeBytes !== undefined) lines.push(`Free space: ${formatBytes(plan.freeBytes)} for ${formatBytes(plan.neededBytes)} to copy`);
   lines.push(plan.manifest ? `Manifest: ${plan.manifest.path} (${plural(plan.manifest.entries.length, 'file')})` : 'Manifest: none (sizes are verified, not hashes)');

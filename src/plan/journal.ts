@@ -58,6 +58,11 @@ export interface Journal {
    * source refused its delete): a rerun finds them there as the record's own files
    */
   kept?: string[];
+  /**
+   * the file the run left out of its inventory and in the cache folder (the running zticache.exe),
+   * package-relative: a later run from elsewhere finds it there as zticache's own, never as content
+   */
+  leftOut?: string;
   started: string;
   updated: string;
   inventory: Inventory;
@@ -171,6 +176,7 @@ function checkShape(j: unknown, names: NameRules): string | undefined {
       if (typeof c !== 'string' || c.includes('/') || !isSafeRel(c, names)) return `${list} entry malformed or outside the package: ${String(c)}`;
     }
   }
+  if (o.leftOut !== undefined && (typeof o.leftOut !== 'string' || !isSafeRel(o.leftOut, names))) return `leftOut malformed or outside the package: ${String(o.leftOut)}`;
   const inv = o.inventory as Record<string, unknown> | undefined;
   if (!inv || !Array.isArray(inv.files) || !Array.isArray(inv.dirs) || typeof inv.bytes !== 'number') return 'inventory missing';
   // every path, files AND folders, must stay inside the package: a journal steers moves and deletes.

@@ -58,12 +58,13 @@ export interface Plan {
   /** top-level names that are copied even in a move (the folder holding the running zticache.exe) */
   keep: string[];
   /**
-   * the running zticache.exe, package-relative, when it is in the package: it is not staged (no
-   * inventory, journal or VERIFY lists it; nothing in the target needs it, and it stays where it
-   * runs), and a manifest's line for it is set aside (manifestListsExe)
+   * the running zticache.exe, package-relative, when it is in the package: no inventory lists it
+   * (it is not moved or copied with the package, it stays where it runs); after the staging it is
+   * put beside the package in the target (stage/own-copy.ts), which VERIFY passes over, and a
+   * manifest's line for it is checked against that (manifestListsExe)
    */
   leftOut?: string;
-  /** the manifest lists the running zticache.exe, which is not staged, so not hashed */
+  /** the manifest lists the running zticache.exe: its line is checked against the one in the target */
   manifestListsExe?: boolean;
   /**
    * the key (names/) of the running zticache.exe in the target, when it runs from there: VERIFY
@@ -103,6 +104,7 @@ export function makePlan(opts: Options, platform: Platform): Plan {
   const { action, inventory, resume } = decided;
   // every name the plan will stage, before anything else is decided about them
   const awkwardNames = checkPackageNames(p, names, inventory, source, target);
+  refuseExeTwin(look, inventory);
   const launcher = checkLauncher(p, opts.launcher, { source, sourceId, target, targetId: trusted ? tgt.id : undefined, inventory, action, names, platform: look.platform });
   const found = findManifest(opts, inventory, action, sourceId, names, look.exeRel);
   const keep = keptEntries(look, decided);
@@ -135,7 +137,10 @@ interface Look {
   sameSource: boolean;
   kind: SourceKind;
   sourceOpened?: string;
-  /** where the running zticache.exe is in the source, package-relative */
+  /**
+   * where the running zticache.exe is in the source, package-relative; run from elsewhere, the one
+   * the journal's run left there (journal.leftOut)
+   */
   exeRel?: string;
 }
 
@@ -164,7 +169,9 @@ function lookAround(opts: Options, platform: Platform): Look {
     trusted: tgt.exists && journal !== undefined && sameId(journal.targetId, tgt.id),
     sameSource: journal !== undefined && sameId(journal.sourceId, sourceId),
     ...located(p, source, platform),
-    exeRel: opts.runningExe === undefined ? undefined : locateUnder(p, realPath(opts.runningExe), sourceId),
+    exeRel: (opts.runningExe === undefined ? undefined : runningExeIn(p, opts.runningExe, source, sourceId, names))
+      // run from elsewhere: the zticache.exe the journal's own run left in this cache folder is still not content
+      ?? (journal !== undefined && sameId(journal.sourceId, sourceId) ? journal.leftOut : undefined),
   };
 }
 
@@ -178,6 +185,36 @@ function realPath(file: string): string {
   } catch {
     return file;
   }
+}
+
+/**
+ * The running zticache.exe, package-relative, spelled as the walk spells it: realpath gives the
+ * stored spelling; where it cannot be read (the path as given, ZTICACHE.EXE), each name is matched
+ * to the folder's entries by names/ (the exact one first, else the one entry of its key).
+ */
+function runningExeIn(p: Options['path'], exe: string, source: string, sourceId: FileId, names: NameRules): string | undefined {
+  let real: string | undefined;
+  try {
+    real = fs.realpathSync.native(exe);
+  } catch {
+    real = undefined;
+  }
+  const rel = locateUnder(p, real ?? exe, sourceId);
+  if (real !== undefined || !rel) return rel;
+  let stored = '';
+  for (const name of rel.split('/')) {
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(stored === '' ? source : fromRel(p, source, stored));
+    } catch {
+      return rel;
+    }
+    const key = names.key(name);
+    const same = entries.includes(name) ? [name] : entries.filter((e) => names.key(e) === key);
+    if (same.length !== 1) return rel;
+    stored = stored === '' ? same[0]! : `${stored}/${same[0]!}`;
+  }
+  return stored;
 }
 
 /** The running zticache.exe in the target (by the target's identity), as a key: zticache runs from the target. */
@@ -398,12 +435,34 @@ function judgeOldTarget({ p, target, tgt, trusted, journalFile, exeRel, opts }: 
 /**
  * The top-level names a move copies and leaves in the source: all of them (--mode copy on a stuck
  * move), or the folder holding the running zticache.exe (a folder cannot be renamed while a file
- * in it runs; the exe itself is not staged, so at the top it keeps nothing back).
+ * in it runs; the exe itself is not staged, so at the top it keeps nothing back, unless an older
+ * zticache's journal being finished lists it).
  */
-function keptEntries({ exeRel }: Look, { action, copyRest, inventory }: Decision): string[] {
+function keptEntries({ exeRel, names }: Look, { action, copyRest, inventory }: Decision): string[] {
   if (action !== 'move') return [];
   if (copyRest) return [...inventory.dirs.filter((r) => !r.includes('/')), ...inventory.files.map((f) => f.rel).filter((r) => !r.includes('/'))];
-  return exeRel?.includes('/') ? [topName(exeRel)] : [];
+  if (exeRel === undefined) return [];
+  if (exeRel.includes('/')) return [topName(exeRel)];
+  // the journal of an older zticache (before issue 38) lists the running exe: copied, never moved
+  // out of the cache folder the SMS client runs it from
+  const key = names.key(exeRel);
+  const listed = inventory.files.find((f) => names.key(f.rel) === key);
+  return listed ? [listed.rel] : [];
+}
+
+/**
+ * A package file that is one name with the zticache.exe left out (ZTICACHE.EXE beside it in a
+ * case-sensitive folder or share) is refused as two names are: staged, it would be passed over as
+ * zticache itself by every rerun's evidence, and a new version of it never staged.
+ */
+function refuseExeTwin({ p, exeRel, names, source, target }: Look, inv: Inventory): void {
+  if (exeRel === undefined) return;
+  const key = names.key(exeRel);
+  const twin = inv.files.find((f) => f.rel !== exeRel && names.key(f.rel) === key);
+  if (twin === undefined) return;
+  throw new ZtiError(ExitCode.NAME_CLASH,
+    `"${twin.rel}" and "${exeRel}" (zticache itself, which is not staged) are two files of ${source} but one name in ${target} (${names.description}): the package file would be taken for zticache on every rerun; rename it in the package on the distribution point and update the distribution points; nothing was changed`,
+    { path: fromRel(p, source, twin.rel) });
 }
 
 /** The key of the running zticache.exe in the source: a rerun's evidence passes over it (an admin may have replaced it by a newer build). */
@@ -412,10 +471,10 @@ function exeKey({ exeRel, names }: Look): string | undefined {
 }
 
 /** Whether a move stays on one volume, and the clusters what is written needs against what is free. */
-function countSpace({ p, source, target, platform, names }: Look, { action, resume, inventory, removeOldTarget }: Decision, keep: readonly string[]): { sameVolume?: boolean; neededBytes: number; freeBytes?: number } {
+function countSpace({ p, source, target, platform, names, exeRel }: Look, { action, resume, inventory, removeOldTarget }: Decision, keep: readonly string[]): { sameVolume?: boolean; neededBytes: number; freeBytes?: number } {
   if (action === 'none') return { neededBytes: 0 };
   const where = existingAncestor(target, p);
-  const sameVolume = action === 'move' ? sameVolumeOf(platform, source, where) : undefined;
+  const sameVolume = action === 'move' || exeRel !== undefined ? sameVolumeOf(platform, source, where) : undefined;
   let written: Inventory['files'];
   if (action === 'copy' || !sameVolume) {
     written = resume === 'staging' ? stillToCopy(p, target, inventory) : inventory.files;
@@ -424,6 +483,9 @@ function countSpace({ p, source, target, platform, names }: Look, { action, resu
     const kept = new Set(keep.map((k) => names.key(k)));
     written = kept.size === 0 ? [] : inventory.files.filter((f) => kept.has(names.key(topName(f.rel))));
   }
+  // zticache.exe put beside the package: a hard link on one volume, a copy on another (stage/own-copy.ts)
+  const exe = exeRel !== undefined && !sameVolume ? fileStat.info(fromRel(p, source, exeRel)) : undefined;
+  if (exe?.kind === 'file') written = [...written, { rel: exeRel!, size: exe.size, mtimeMs: exe.mtimeMs }];
   if (written.length === 0) return { sameVolume, neededBytes: 0 };
   // what the files take on the disk, not their sizes: 3,000 small files of 200 bytes are 600 KB
   // of data but 12 MB of 4 KB clusters
@@ -498,8 +560,8 @@ function checkRunnable(platform: Platform, file: string): void {
 
 /**
  * --manifest, or zticache.sha256 at the top of the package. Parsed now, so a bad one refuses
- * before any change. A line for the running zticache.exe (`exeRel`), which is not staged, is set
- * aside (listsExe): there is no staged copy to hash, and the exe is running, not read by the launcher.
+ * before any change. A line for the running zticache.exe (`exeRel`), which is not in the
+ * inventory, is checked against the copy of it put beside the package (listsExe).
  */
 function findManifest(opts: Options, inv: Inventory, action: Action, sourceId: FileId, names: NameRules, exeRel?: string): { manifest: NonNullable<Plan['manifest']>; listsExe: boolean } | undefined {
   const p = opts.path;
@@ -538,8 +600,9 @@ function findManifest(opts: Options, inv: Inventory, action: Action, sourceId: F
   const known = new Set(inv.files.map((f) => names.key(f.rel)));
   const exe = exeRel === undefined ? undefined : names.key(exeRel);
   const listsExe = exe !== undefined && !known.has(exe) && entries.some((e) => names.key(e.rel) === exe);
-  if (listsExe) entries = entries.filter((e) => names.key(e.rel) !== exe);
-  const missing = entries.filter((e) => !known.has(names.key(e.rel)));
+  // checked against the zticache.exe put beside the package (stage/own-copy.ts), by its spelling there
+  if (listsExe) entries = entries.map((e) => (names.key(e.rel) === exe ? { ...e, rel: exeRel! } : e));
+  const missing = entries.filter((e) => !known.has(names.key(e.rel)) && names.key(e.rel) !== exe);
   if (missing.length) {
     throw new ZtiError(ExitCode.VERIFY_FAILED,
       `the manifest ${readFrom} lists ${missing.length} file(s) that are not in the package, first: ${missing[0]!.rel}; nothing was changed, the launcher was not started`,

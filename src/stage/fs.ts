@@ -20,6 +20,8 @@ import { fileStat, type FileInfo } from '../core/file-stat.js';
 export interface StageFs {
   copyFile(src: string, dst: string): Promise<void>;
   copyFileSync(src: string, dst: string): void;
+  /** a second name for the file src (a hard link); EXDEV across volumes */
+  link(src: string, dst: string): void;
   /**
    * kind, size and last-write time of what is at p, as the walk reads them (core/file-stat.ts: on
    * Windows the FILETIME, never Node's wrapping seconds); undefined when nothing is there (no
@@ -86,6 +88,7 @@ const COPY_FLAGS = fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE;
 export const stageFs: StageFs = {
   copyFile: (s, d) => fs.promises.copyFile(s, d, COPY_FLAGS),
   copyFileSync: (s, d) => fs.copyFileSync(s, d, COPY_FLAGS),
+  link: (s, d) => fs.linkSync(s, d),
   statSync: (p) => fileStat.info(p),
   stat: async (p) => fileStat.info(p),
   setModified: (p, ms) => fileStat.setModified(p, ms),

@@ -27,6 +27,12 @@ export interface MoveOptions extends CopyOptions {
   keep: readonly string[];
   /** top-level names an earlier run copied whole across volumes (journal.crossed): only their deletes are left */
   crossed?: readonly string[];
+  /**
+   * resuming from a journal: a folder is renamed or deleted only while it holds nothing but the
+   * files the journal inventoried (a zticache.exe left out of it, a file added since); one that
+   * holds more is copied and left in the source whole
+   */
+  checkExtra?: boolean;
   /** called with every entry whose copy is complete and flushed, before any of their sources is deleted (the journal records them) */
   onCrossed?: (names: string[]) => void;
 }
@@ -81,7 +87,9 @@ export async function moveInventory(source: string, target: string, inv: Invento
       continue;
     }
     const inSource = sfs.exists(src);
-    if (opts.keep.includes(name) && inSource) {
+    const extra = inSource && what === 'folder' && opts.checkExtra ? notInventoried(opts, source, name, sub) : undefined;
+    if (extra !== undefined) log.warn(`${src} holds ${extra}, which the journal's inventory does not list: the folder is copied and stays in the source (never moved or deleted with a file zticache did not inventory)`);
+    if ((opts.keep.includes(name) || extra !== undefined) && inSource) {
       await copyInventory(source, target, sub, opts);
       log.info(`Copied ${src} (it stays in the source)`);
       result.kept++;
@@ -170,6 +178,17 @@ export async function moveInventory(source: string, target: string, inv: Invento
     opts.onCrossed?.([...crossedBefore, ...crossing.map((c) => c.name)]);
     faultPoint('copied across volumes, sources not deleted');
     for (const c of [...unfinishedDeletes, ...crossing]) {
+      // a folder holding a file the inventory does not list (the running zticache.exe, left out of
+      // it) is never deleted: that file was not copied and would exist nowhere
+      const extra = c.what === 'folder' ? notInventoried(opts, source, c.name, c.sub) : undefined;
+      if (extra !== undefined) {
+        log.warn(`copied ${c.src} into the target, but it holds ${extra}, which the inventory does not list: the folder stays in the source whole, nothing is deleted`);
+        result.leftInSource++;
+        result.files.kept += c.sub.files.length;
+        result.left.push(c.name);
+        result.crossVolume++;
+        continue;
+      }
       try {
         await sfs.rm(c.src, { retry, onRetry: (err, attempt, delay) => log.warn(`deleting ${(err as { path?: string }).path ?? c.src} from the source: ${errnoOf(err)} (try ${attempt} of ${retry.attempts}), retrying in ${delay} ms`) });
         faultPoint('source deleted');
@@ -187,4 +206,17 @@ export async function moveInventory(source: string, target: string, inv: Invento
     }
   }
   return result;
+}
+
+/** The first file under the top-level folder `name` that its inventory does not list, package-relative; undefined when there is none. */
+function notInventoried({ p, walk }: MoveOptions, source: string, name: string, sub: Inventory): string | undefined {
+  // no longer a folder (a new version in the cache folder): the copy's check names the change
+  if (stageFs.statSync(fromRel(p, source, name))?.kind !== 'dir') return undefined;
+  const listed = new Set(sub.files.map((f) => f.rel));
+  let found: string | undefined;
+  walk(p, fromRel(p, source, name), (rel, kind) => {
+    if (found !== undefined) return 'skip';
+    if (kind !== 'dir' && !listed.has(`${name}/${rel}`)) found = `${name}/${rel}`;
+  });
+  return found;
 }

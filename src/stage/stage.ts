@@ -64,6 +64,7 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
       mode: plan.action as 'move' | 'copy', state, ...(crossed.length ? { crossed } : {}),
       ...(state === 'staged' && same.size ? { same: [...same] } : {}),
       ...(state === 'staged' && kept.length ? { kept } : {}),
+      ...(plan.leftOut !== undefined ? { leftOut: plan.leftOut } : {}),
       started: startedIso, updated: new Date().toISOString(), inventory: inv,
     });
   };
@@ -131,7 +132,7 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
         // package downloaded anew
         const startOver = `have the package downloaded again into the cache folder, then delete ${target} and the journal ${plan.journalFile}, and run zticache again`;
         const r = await moveInventory(source, target, inv, {
-          ...opts, walk: platform.walk, keep: plan.keep, progress, crossed: plan.crossed, startOver,
+          ...opts, walk: platform.walk, keep: plan.keep, progress, crossed: plan.crossed, startOver, checkExtra: plan.resume === 'staging',
           // the rest of the cache folder is another version now: neither half can be finished from the other
           whenChanged: `the package in the cache folder changed while it was being moved (a content refresh?); a move cannot finish from a changed source: ${startOver}`,
           onCrossed: (names) => {

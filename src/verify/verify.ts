@@ -40,9 +40,9 @@ export interface VerifyOptions {
   /** what a name is in the target: the walk's names are matched to the inventory's by it */
   names: NameRules;
   /**
-   * the key of the running zticache.exe in the target (zticache runs from there): passed over
-   * where the inventory does not list it, as zticache never stages itself; any other file not in
-   * the package is still one
+   * the key of zticache.exe in the target (zticache runs from there, or put it beside the
+   * package): passed over where the inventory does not list it, as zticache never stages itself;
+   * any other file not in the package is still one
    */
   runningExe?: string;
   /** the staged file at rel must be the inventoried file itself (renamed into the target: same file ID) */

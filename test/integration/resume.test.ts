@@ -169,16 +169,17 @@ describe('faults during staging', () => {
 });
 
 describe('the running zticache.exe', () => {
-  it('is not staged: it stays in the cache folder, and neither the target, the journal nor the launcher sees it', async () => {
+  it('is not moved: it stays in the cache folder, no journal inventory lists it, and the launcher finds it beside the package (a hard link to it)', async () => {
     const s = scene();
     makePackage(s.source, { 'zticache.exe': 'MZ pretend exe' });
     const code = await main(['--target', s.target, '--launch', 'launch.js', '--', s.report, '0'], rt(s.dir, { packaged: true, execPath: path.join(s.source, 'zticache.exe') }));
     expect(code).toBe(0);
     expect(fs.readdirSync(s.source)).toEqual(['zticache.exe']);
     expect(fs.readFileSync(path.join(s.source, 'zticache.exe'), 'utf8')).toBe('MZ pretend exe');
-    expect(fs.existsSync(path.join(s.target, 'zticache.exe'))).toBe(false);
-    expect(readReport(s.report)!.files['zticache.exe']).toBeUndefined();
-    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/Not staged: zticache\.exe \(the running zticache, which nothing in the target needs; it stays in the source\)/);
+    expect(fs.statSync(path.join(s.target, 'zticache.exe')).ino).toBe(fs.statSync(path.join(s.source, 'zticache.exe')).ino);
+    expect(readReport(s.report)!.files['zticache.exe']).toBeDefined();
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/Not moved: zticache\.exe \(the running zticache; it stays in the source, and after the staging a hard link to it/);
+    expect(fs.readFileSync(s.log, 'utf8')).toMatch(/Put .*PackageSource.zticache\.exe beside the package: a hard link to /);
 
     // and the SMS client running it again from its cache finds the package already staged
     const again = await main(['--target', s.target, '--launch', 'launch.js', '--', s.report, '0'], rt(s.dir, { packaged: true, execPath: path.join(s.source, 'zticache.exe') }));

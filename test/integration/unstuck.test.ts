@@ -405,7 +405,7 @@ describe('planned before the first change', () => {
     expect(fs.existsSync(s.target)).toBe(false);
   });
 
-  it('the files copied beside the running zticache.exe (its folder, kept) count in the free-space check; the exe itself, not staged, does not', async () => {
+  it('the files copied beside the running zticache.exe (its folder, kept) count in the free-space check; the exe itself, a hard link on one volume, does not', async () => {
     const s = scene();
     makePackage(s.source, { 'Tools/zticache.exe': Buffer.alloc(500_000, 1), 'Tools/helper.dll': Buffer.alloc(300_000, 2) });
     const exe = { packaged: true, execPath: path.join(s.source, 'Tools', 'zticache.exe') };
@@ -417,7 +417,8 @@ describe('planned before the first change', () => {
     expect(snapshot(s.source)).toEqual(before); // refused before the move, not after it
     // room for helper.dll's clusters, not for the exe's too
     expect(await mainWith({ platform: { ...posixPlatform, freeBytes: () => 400_000 } }, args, rt(s.dir, exe))).toBe(0);
-    expect(fs.readdirSync(path.join(s.target, 'Tools'))).toEqual(['helper.dll']);
+    expect(fs.readdirSync(path.join(s.target, 'Tools')).sort()).toEqual(['helper.dll', 'zticache.exe']);
+    expect(fs.statSync(path.join(s.target, 'Tools', 'zticache.exe')).ino).toBe(fs.statSync(path.join(s.source, 'Tools', 'zticache.exe')).ino);
   });
 
   it('a launcher missing at launch time is LAUNCH_FAILED, never a code borrowed from a shell', async () => {

@@ -139,10 +139,13 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     // and the launcher read every file, with the right content
     for (const [rel, fnv] of p.expected) expect(rep.read.get(rel)?.fnv, rel).toBe(fnv);
     expect(rep.read.has('OSDLaunch.exe')).toBe(true);
-    // the running zticache.exe is not staged: nothing in PackageSource needs it, and it stays in the cache
-    expect(rep.read.has('zticache.exe')).toBe(false);
-    expect(fs.existsSync(wine.host('C:\\MININT\\PackageSource\\zticache.exe'))).toBe(false);
-    expect(r.out).toMatch(/Not staged: zticache\.exe \(the running zticache/);
+    // the running zticache.exe is not moved (it stays in the cache, where the client runs it); the
+    // launcher finds it beside the package, a hard link to that file, held like every package file
+    expect(rep.read.has('zticache.exe')).toBe(true);
+    expect(fs.statSync(wine.host('C:\\MININT\\PackageSource\\zticache.exe')).ino).toBe(fs.statSync(path.join(p.dir, 'zticache.exe')).ino);
+    expect(rep.kept.find((k) => k.path === 'C:\\MININT\\PackageSource\\zticache.exe')?.error).toBe(32);
+    expect(r.out).toMatch(/Not moved: zticache\.exe \(the running zticache/);
+    expect(r.out).toMatch(/Put C:\\MININT\\PackageSource\\zticache\.exe beside the package: a hard link to /);
     expect(rep.readFailed).toEqual([]);
   });
 
@@ -213,7 +216,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     expect(log).toContain('Return code from OSDLaunch.exe = 3010');
     expect(log).toMatch(/started \(pid \d+\): --/); // the first line: this version, this process, the command
     expect(log).toMatch(/Environment: Node\.js v22\.23\.3 on win32 x64; memory settings: --max-semi-space-size=1; names: Windows: names compared through the system's upcase table/); // the SEA's execArgv applied, in a line of its own
-    expect(log).toMatch(/Holding 7 files and 5 folders \(/); // the package and OSDLaunch.exe; the running zticache.exe is not staged
+    expect(log).toMatch(/Holding 8 files and 5 folders \(/); // the package, OSDLaunch.exe and zticache.exe beside them
     expect(log).toMatch(/Event log: 7 entries written to the Application log as source "WSH", 0 failed/);
 
     // what zticache really asked of the event log (Wine's stubs store nothing, so assert the calls)
@@ -226,7 +229,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     // 3010 is success (a restart required), as Windows Installer and ConfigMgr count it: information throughout
     expect(ev.map((e) => e.type)).toEqual([0, 0, 0, 0, 0, 0, 0]);
     const want = [/^zticache 0\.1\.0 started/, /^Staged 7 files .* into C:\\MININT\\PackageSource in [\d.]+ s: 7 moved$/, /^Files in C:\\MININT\\PackageSource folder: 7$/,
-      /^Holding 7 files and 5 folders/, /^Running C:\\MININT\\PackageSource\\OSDLaunch\.exe C:\\MININT C:\\report\.txt 3010 in /,
+      /^Holding 8 files and 5 folders/, /^Running C:\\MININT\\PackageSource\\OSDLaunch\.exe C:\\MININT C:\\report\.txt 3010 in /,
       /^Return code from OSDLaunch\.exe = 3010 \(0x00000BC2\): success, a restart is required/, /^zticache finished in /];
     want.forEach((re, i) => expect(ev[i]?.text, String(re)).toMatch(re));
     expect(ev.at(-1)!.text).toMatch(/succeeded \(the launcher returned 3010: success, a restart is required \(ERROR_SUCCESS_REBOOT_REQUIRED\)\); exit code 3010 \(0x00000BC2\); 7 files, /);
@@ -741,7 +744,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       const r = await wine.run(p.exe, ['check', '/status-mif:ZTICheck.mif'], { events: true });
       expect(r.code, r.out).toBe(ExitCode.NO_SPACE);
       // the plan's own refusal, as a run would meet it, before the scratch space is even added
-      expect(r.out).toMatch(/not enough free space on the volume of C:\\: 200\.\d GB needed \(\d+ bytes: 200\.\d GB of data in 8 files, on \d+-byte clusters\), [\d.]+ GB free/);
+      expect(r.out).toMatch(/not enough free space on the volume of C:\\: 200\.\d GB needed \(\d+ bytes: 200\.\d GB of data in 9 files, on \d+-byte clusters\), [\d.]+ GB free/);
       expect(field('Status')).toBe('Failed');
       expect(field('Description')).toMatch(new RegExp(`^NOT READY ${path.basename(p.dir)}: NO_SPACE \\(free space, run again\\): not enough free space on the volume of C:`));
       expect(r.events.events.some((e) => e.type === 1 && /^NOT READY .*NO_SPACE/.test(e.text)), JSON.stringify(r.events.events)).toBe(true);
@@ -1134,14 +1137,14 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       }
     });
 
-    it('--source spelled in another case than the exe\'s folder: zticache.exe is still found, not staged and left in the cache', async () => {
+    it('--source spelled in another case than the exe\'s folder: zticache.exe is still found, not moved and left in the cache', async () => {
       const p = cachePackage(pkg, { folder: `CaseTest${++n}` });
       freshMinint();
       const r = await wine.run(p.exe, ['--source', p.win.toLowerCase(), '--', 'C:\\MININT', REPORT, '0']);
       expect(r.code, r.out).toBe(0);
       expect(fs.readdirSync(p.dir)).toEqual(['zticache.exe']);
-      expect(r.out).toMatch(/Not staged: zticache\.exe \(the running zticache/);
-      expect(fs.existsSync(wine.host('C:\\MININT\\PackageSource\\zticache.exe'))).toBe(false);
+      expect(r.out).toMatch(/Not moved: zticache\.exe \(the running zticache/);
+      expect(fs.statSync(wine.host('C:\\MININT\\PackageSource\\zticache.exe')).ino).toBe(fs.statSync(path.join(p.dir, 'zticache.exe')).ino);
     });
 
     it('--target a drive root (E:\\) is refused; nothing on the drive is deleted', async () => {
@@ -1268,12 +1271,12 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       expect(fs.readdirSync(p.dir)).toEqual(['zticache.exe']);
     });
 
-    it('--what-if: the running zticache.exe is not staged, so a local move copies nothing and needs no room', async () => {
+    it('--what-if: the running zticache.exe is not moved but linked, so a local move copies nothing and needs no room', async () => {
       const p = cachePackage(pkg);
       freshMinint();
       const r = await wine.run(p.exe, ['--what-if']);
       expect(r.code, r.out).toBe(0);
-      expect(r.out).toMatch(/Not staged: zticache\.exe \(the running zticache/);
+      expect(r.out).toMatch(/Not moved: zticache\.exe \(the running zticache/);
       expect(r.out).not.toMatch(/Free space: /);
       expect(r.out).not.toMatch(/Copied, not moved/);
     });

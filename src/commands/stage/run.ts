@@ -14,6 +14,7 @@ import { describeEnvironment, describePlan } from '../../plan/describe.js';
 import type { Platform } from '../../platform/platform.js';
 import { noGuard } from '../../guard/guard.js';
 import { stage } from '../../stage/stage.js';
+import { placeOwnCopy } from '../../stage/own-copy.js';
 import { verify } from '../../verify/verify.js';
 
 export interface RunContext {
@@ -51,7 +52,10 @@ export async function run(opts: Options, ctx: RunContext): Promise<number> {
 
   const staged = await stage(plan, { p, log, platform, parallel: opts.parallel, tty: ctx.tty });
   try {
-    return await guardVerifyLaunch(plan, staged.same, opts, ctx);
+    // zticache.exe beside the package, where a custom action that lists it looks for it (not when it runs from there)
+    const own = plan.leftOut !== undefined && plan.exeInTarget !== plan.names.key(plan.leftOut) ? plan.leftOut : undefined;
+    if (own !== undefined) await placeOwnCopy(plan.source, plan.target, own, { p, log });
+    return await guardVerifyLaunch(plan, staged.same, opts, ctx, own);
   } finally {
     staged.release();
   }
@@ -60,7 +64,7 @@ export async function run(opts: Options, ctx: RunContext): Promise<number> {
 /** What VERIFY says when a package file is missing or changed and the cache folder no longer holds the whole package. */
 const CACHE_SPENT = 'The cache folder no longer holds the whole package (an earlier run moved it into the target; what it left there is not all of it), so the package cannot be made whole from what is left: have the client download it again (re-run the advertisement; if the client keeps the cache entry, delete it first: Configuration Manager in Control Panel, Cache, Delete Files), then run zticache again, which replaces the target.';
 
-async function guardVerifyLaunch(plan: Plan, same: ReadonlySet<string>, opts: Options, ctx: RunContext): Promise<number> {
+async function guardVerifyLaunch(plan: Plan, same: ReadonlySet<string>, opts: Options, ctx: RunContext, own: string | undefined): Promise<number> {
   const { log, platform } = ctx;
   const p = opts.path;
   const { target, inventory: inv } = plan;
@@ -72,6 +76,7 @@ async function guardVerifyLaunch(plan: Plan, same: ReadonlySet<string>, opts: Op
   const held = guard.holdAll({
     files: (function* () {
       for (const f of inv.files) yield fromRel(p, target, f.rel);
+      if (own !== undefined) yield fromRel(p, target, own);
     })(),
     dirs: (function* () {
       yield target;
@@ -83,7 +88,7 @@ async function guardVerifyLaunch(plan: Plan, same: ReadonlySet<string>, opts: Op
     else log.warn(`${target} is not protected from deletion: ${guard.description}`);
     await verify(target, inv, {
       p, log, parallel: opts.parallel, manifest: plan.manifest, toleratesExtra: plan.toleratesExtra, walk: held.walk ?? platform.walk, names: plan.names,
-      keepsId: (rel) => same.has(rel.split('/')[0]!), runningExe: plan.exeInTarget, whenIncomplete: plan.spent ? CACHE_SPENT : undefined,
+      keepsId: (rel) => same.has(rel.split('/')[0]!), runningExe: own !== undefined ? plan.names.key(own) : plan.exeInTarget, whenIncomplete: plan.spent ? CACHE_SPENT : undefined,
     });
 
     log.info(`Setting working directory to ${target}`);

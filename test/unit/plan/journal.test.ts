@@ -76,6 +76,8 @@ describe('reading a journal', () => {
       [{ crossed: [5] }, 'crossed entry malformed or outside the package: 5'],
       [{ crossed: ['a/b'] }, 'crossed entry malformed or outside the package: a/b'],
       [{ crossed: ['..'] }, 'crossed entry malformed or outside the package: ..'],
+      [{ leftOut: '../zticache.exe' }, 'leftOut malformed or outside the package: ../zticache.exe'],
+      [{ leftOut: 5 }, 'leftOut malformed or outside the package: 5'],
       [{ inventory: undefined }, 'inventory missing'],
       [{ inventory: { files: {}, dirs: [], bytes: 0 } }, 'inventory missing'],
       [{ inventory: { files: [], dirs: 'x', bytes: 0 } }, 'inventory missing'],

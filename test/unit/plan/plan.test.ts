@@ -188,7 +188,7 @@ describe('the source', () => {
     expect(plan.inventory.files.map((f) => f.rel)).toContain('bin/other.dll');
     expect(plan.neededBytes).toBe(4096);
     expect(describePlan(plan)).toContain('Copied, not moved (they stay in the source too): bin');
-    expect(describePlan(plan)).toContain('Not staged: bin/zticache.exe (the running zticache, which nothing in the target needs; it stays in the source)');
+    expect(describePlan(plan)).toContain('Not moved: bin/zticache.exe (the running zticache; it stays in the source, and after the staging a hard link to it, or a copy on another volume, is put beside the package for a custom action that lists it)');
     // at the top: nothing kept back, nothing to copy
     const t = setup({ 'zticache.exe': Buffer.alloc(5000, 1) });
     const top = t.plan({ ...t.options(), runningExe: p.join(t.source, 'zticache.exe') });
@@ -201,18 +201,19 @@ describe('the source', () => {
     const elsewhere = t.plan({ ...t.options(), runningExe: p.join(t.dir, 'zticache.exe') });
     expect(elsewhere).toMatchObject({ keep: [], leftOut: undefined });
     expect(elsewhere.inventory.files.map((f) => f.rel)).toContain('zticache.exe');
-    expect(describePlan(elsewhere).join('\n')).not.toContain('Not staged');
+    expect(describePlan(elsewhere).join('\n')).not.toContain('Not moved');
   });
 
-  it('a manifest that lists the running zticache.exe: its line is set aside (not staged, not hashed), every other line stands', () => {
+  it('a manifest that lists the running zticache.exe: its line is checked against the one put beside the package, by the spelling there', () => {
     const s = setup({ 'zticache.exe': 'exe', 'data.bin': 'd' });
     const sha = (t: string) => createHash('sha256').update(t).digest('hex');
     fs.writeFileSync(p.join(s.source, 'zticache.sha256'), `${sha('exe')}  zticache.exe\n${sha('d')}  data.bin\n`);
     const o = { ...s.options(), runningExe: p.join(s.source, 'zticache.exe') };
     const plan = s.plan(o);
     expect(plan.manifestListsExe).toBe(true);
-    expect(plan.manifest!.entries.map((e) => e.rel)).toEqual(['data.bin']);
-    expect(describePlan(plan)).toContain('Not staged: zticache.exe (the running zticache, which nothing in the target needs; it stays in the source; its line in the manifest is not checked)');
+    expect(plan.manifest!.entries.map((e) => e.rel)).toEqual(['zticache.exe', 'data.bin']);
+    expect(plan.inventory.files.map((f) => f.rel)).not.toContain('zticache.exe');
+    expect(describePlan(plan)).toContain('Not moved: zticache.exe (the running zticache; it stays in the source, and after the staging a hard link to it, or a copy on another volume, is put beside the package for a custom action that lists it; checked against its line in the manifest)');
     // run from elsewhere, the package's zticache.exe is a package file and its line is checked
     const other = s.plan({ ...s.options(), runningExe: p.join(s.dir, 'zticache.exe') });
     expect(other.manifestListsExe).toBe(false);
