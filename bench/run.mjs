@@ -412,22 +412,15 @@ function stepMs(log) {
     const m = l && /time="(\d\d):(\d\d):(\d\d)\.(\d{3})/.exec(l);
     return m ? ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4]) : NaN;
   };
-  const t = [at(/started \(pid/), at(/^<!\[LOG\[Source:/), at(/^<!\[LOG\[(Moved|Copied) \d+ files .* into/), at(/^<!\[LOG\[(Holding \d+ files|Opening \S+ files)/), at(/^<!\[LOG\[Verified/), at(/^<!\[LOG\[Return code/)];
+  const t = [at(/started \(pid/), at(/^<!\[LOG\[Source:/), at(/^<!\[LOG\[(Moved|Copied|Staged) \d+ files? .* into/), at(/^<!\[LOG\[(Holding \d+ files|Opening \S+ files)/), at(/^<!\[LOG\[Verified/), at(/^<!\[LOG\[Return code/)];
   return { plan: t[1] - t[0], stage: t[2] - t[1], guard: t[3] - t[2], verify: t[4] - t[3], launch: t[5] - t[4] };
 }
 
-/** From a CMTrace log: the time of each step of the last run (plan, stage, guard, verify, launch). */
+/** From a CMTrace log: the time of each step of the last run (plan, stage, guard, verify, launch), in words. */
 function stepTimes(log) {
-  const lines = log.split(/\r?\n/);
-  const start = lines.map((l) => l.includes('started (pid')).lastIndexOf(true);
-  const at = (re) => {
-    const l = lines.slice(start).find((x) => re.test(x));
-    const m = l && /time="(\d\d):(\d\d):(\d\d)\.(\d{3})/.exec(l);
-    return m ? ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4]) : NaN;
-  };
-  const t = [at(/started \(pid/), at(/^<!\[LOG\[Source:/), at(/^<!\[LOG\[(Moved|Copied) \d+ files .* into/), at(/^<!\[LOG\[Holding \d+ files/), at(/^<!\[LOG\[Verified/), at(/^<!\[LOG\[Return code/)];
-  const d = (a, b) => `${((t[b] - t[a]) / 1000).toFixed(2)} s`;
-  return `start-up to plan ${d(0, 1)}, stage ${d(1, 2)}, guard ${d(2, 3)}, verify ${d(3, 4)}, launch ${d(4, 5)}`;
+  const ms = stepMs(log);
+  const d = (v) => `${(v / 1000).toFixed(2)} s`;
+  return `start-up to plan ${d(ms.plan)}, stage ${d(ms.stage)}, guard ${d(ms.guard)}, verify ${d(ms.verify)}, launch ${d(ms.launch)}`;
 }
 
 // ---------------------------------------------------------------- table

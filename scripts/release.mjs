@@ -66,7 +66,7 @@ const files = {
 };
 // the pages the README links to, at the same relative paths, so its links work in the release
 const pages = ['CONTRIBUTING.md', 'bench/README.md', ...fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
-for (const page of pages.sort()) files[page] = fs.readFileSync(path.join(root, page));
+for (const page of pages.sort()) files[page] = crlf(path.join(root, page)); // CRLF, as the README
 const sha256 = (b) => createHash('sha256').update(b).digest('hex');
 files.SHA256SUMS = Buffer.from(Object.keys(files).sort().map((f) => `${sha256(files[f])}  ${f}\n`).join(''));
 

@@ -47,6 +47,7 @@ const table = [
   ['SMS_COLLECTION_EXISTS', 900000040, '`zticache util /collection`: a collection of that name exists (its ID is in the message); nothing was changed; give another name, or /force creates another beside it.'],
   ['SMS_PACKAGE_SIZE_UNKNOWN', 900000041, '`zticache util /collection`: the site does not know the package\'s size yet (PackageSize 0), from which the free-space threshold comes; nothing was changed; update the package\'s distribution points, then run it again.'],
   ['SMS_ADVERTISEMENT_DOWNLOADS', 900000042, '`zticache util /enable:false` on a program: an advertisement that runs it has download and execute on (its ID is in the message), so with the program back on osdlaunch.exe every client would run OSDLaunch.exe from its cache, the state the document warns of; nothing was changed; turn download off on it first (the message prints the command).'],
+  ['SOURCE_NOT_CACHED', 900000043, '`zticache check`: the package folder it read is on the network (a UNC path or a network drive: the check ran from a distribution point), not in this client\'s cache, so it proves nothing about this client; nothing was changed; advertise the check with download and execute.'],
   ['INTERNAL', 900000099, 'Unexpected internal error (a bug); details are in the log.'],
 ] as const;
 
@@ -96,6 +97,7 @@ const WAY_OUT: Readonly<Record<Name, string>> = {
   SMS_COLLECTION_EXISTS: 'give another name, or /force',
   SMS_PACKAGE_SIZE_UNKNOWN: 'update the distribution points',
   SMS_ADVERTISEMENT_DOWNLOADS: 'turn its download off first',
+  SOURCE_NOT_CACHED: 'advertise the check to download first',
   INTERNAL: 'report it with the log',
 };
 

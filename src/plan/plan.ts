@@ -530,6 +530,11 @@ function findManifest(opts: Options, inv: Inventory, action: Action, sourceId: F
     throw new ZtiError(ExitCode.MANIFEST_UNREADABLE, `cannot read the manifest ${readFrom}`, { path: readFrom, cause: err });
   }
   let entries = parseManifest(text, readFrom, p, names);
+  // a manifest that is there but lists no file (0 bytes from a failed copy, only a comment) vouches
+  // for nothing: taken for "no manifest", a damaged package would pass on sizes alone
+  if (!entries.length) {
+    throw new ZtiError(ExitCode.MANIFEST_UNREADABLE, `the manifest ${readFrom} lists no file (empty, or only comments): write it again with zticache manifest, or remove it to check sizes only; nothing was changed`, { path: readFrom });
+  }
   const known = new Set(inv.files.map((f) => names.key(f.rel)));
   const exe = exeRel === undefined ? undefined : names.key(exeRel);
   const listsExe = exe !== undefined && !known.has(exe) && entries.some((e) => names.key(e.rel) === exe);

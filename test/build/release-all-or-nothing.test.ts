@@ -25,7 +25,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 /** A copy of the project's sources in a folder of its own; `crlf` turns its text files' LF into CRLF, as Git for Windows checks them out. */
 function checkout(name: string, crlf: boolean): string {
   const root = path.join(dir, name);
-  for (const f of ['package.json', 'package-lock.json', 'LICENSE', 'README.md', 'tsconfig.json', 'scripts', 'src']) {
+  for (const f of ['package.json', 'package-lock.json', 'LICENSE', 'README.md', 'CONTRIBUTING.md', 'docs', 'bench/README.md', 'tsconfig.json', 'scripts', 'src']) {
     fs.cpSync(path.join(ROOT, f), path.join(root, f), { recursive: true });
   }
   if (crlf) {

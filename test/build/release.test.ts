@@ -73,7 +73,7 @@ describe('npm run release', () => {
     expect(fs.readdirSync(path.join(folder(), 'docs')).sort()).toEqual(docs);
     expect(fs.readdirSync(path.join(folder(), 'bench'))).toEqual(['README.md']);
     for (const page of ['CONTRIBUTING.md', 'bench/README.md', ...docs.map((d) => `docs/${d}`)]) {
-      expect(fs.readFileSync(path.join(folder(), page), 'utf8'), page).toBe(fs.readFileSync(path.join(ROOT, page), 'utf8'));
+      expect(fs.readFileSync(path.join(folder(), page), 'utf8'), page).toBe(crlf(fs.readFileSync(path.join(ROOT, page), 'utf8'))); // CRLF, as the README
     }
     expect(fs.readFileSync(path.join(folder(), 'zticache.exe')).equals(fs.readFileSync(path.join(DIST, 'zticache.exe')))).toBe(true);
     expect(fs.readFileSync(path.join(folder(), 'koffi.node')).equals(fs.readFileSync(path.join(DIST, 'sea', 'koffi.node')))).toBe(true);

@@ -71,6 +71,13 @@ describe.each<Kind>(['move', 'copy', 'move across volumes'])('crash trials: %s',
       const label = where.replace(/^\d+: /, '');
       labels.set(label, (labels.get(label) ?? 0) + 1);
       expect(first.signal, `trial ${t}: kill at point ${where} of ${points}\n${first.all}`).toBe('SIGKILL');
+      if (label === 'a file written aside, not yet renamed over its name') {
+        // last-run.json's write, the one point after the launch (its own tests kill there: the
+        // previous record intact): the package was staged whole and launched once
+        expect(readReport(s.report)?.runs, `trial ${t}: kill at ${where}`).toBe(1);
+        complete++;
+        continue;
+      }
       expect(readReport(s.report), `trial ${t}: launched before the kill at ${where}`).toBeUndefined();
 
       // at the moment of the kill, every file exists whole somewhere

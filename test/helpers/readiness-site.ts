@@ -1,7 +1,7 @@
 // A made-up site for zticache util /readiness: one OS package of 1.5 GB, the document's
 // collection of n clients (PC00000 ... named out of order, so the report's sort shows), the OS
 // advertisement (start Friday 2026-12-11 22:00, mandatory Monday 06:00, each client's local time)
-// and the check's, and every client's status from a fixed pattern, so a test computes each count
+// and the check's (its program `zticache.exe check`), and every client's status from a fixed pattern, so a test computes each count
 // by itself. Shared by the unit tests and bench/util-readiness.ts.
 import { collectionWql } from '../../src/commands/util/collection.js';
 import { memorySite, type MemorySite } from './sms-site.js';
@@ -21,6 +21,10 @@ export const clientName = (i: number) => `PC${String((i * 7919) % 100000).padSta
 export function readinessSite(n: number, o: { check?: boolean } = {}): MemorySite {
   const site = memorySite({
     packages: [{ PackageID: 'XXX00001', Name: 'XP Master', ImageFlags: 1, PackageSize: 1.5 * 1024 * 1024 }],
+    programs: [
+      { PackageID: 'XXX00001', ProgramName: 'Install XP', CommandLine: 'zticache.exe /status-mif:ZTICache.mif' },
+      { PackageID: 'XXX00001', ProgramName: 'Check', CommandLine: 'zticache.exe check /status-mif:ZTICheck.mif' },
+    ],
     collections: [{ CollectionID: 'MTN00100', Name: 'Deploy XP', CollectionRules: [{ __class: 'SMS_CollectionRuleQuery', RuleName: 'free space', QueryExpression: collectionWql(2048) }] }],
     adverts: [
       {

@@ -286,7 +286,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     const p = cachePackage(pkg);
     const big = path.join(p.dir, 'image.wim');
     fs.writeFileSync(big, '');
-    fs.truncateSync(big, 4.5 * 2 ** 30);
+    fs.truncateSync(big, Math.floor(4.505 * 2 ** 30) - 2 * 2 ** 20 - 600_000); // past 4 GiB, and just below 4.51 GB once with the rest: clusters cross it, 512-byte sectors would not
     for (let i = 0; i < 1000; i++) fs.writeFileSync(path.join(p.dir, 'd1', `tiny${i}.txt`), 'x');
     freshMinint();
     const r = await wine.run(p.exe, ['--what-if', '--mode', 'copy']);
@@ -298,7 +298,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       for (const e of fs.readdirSync(d, { withFileTypes: true })) {
         const f = path.join(d, e.name);
         if (e.isDirectory()) walk(f);
-        else {
+        else if (f !== path.join(p.dir, 'zticache.exe')) { // the running zticache.exe is not staged
           const size = fs.statSync(f).size;
           bytes += size;
           clusters += Math.ceil(size / cluster) * cluster;
@@ -325,7 +325,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       const p = cachePackage(files, { folder: 'ABC 0000 ü' });
       const r = await osdRun(p.exe, '0', ['--mode', mode]);
       expect(r.code, r.out).toBe(0);
-      expect(r.out).toMatch(mode === 'copy' ? /Copy: 4 files copied/ : /Move: /);
+      expect(r.out).toMatch(mode === 'copy' ? /Copy: 3 files copied/ : /Move: /); // the package and OSDLaunch.exe: zticache.exe is not staged
       for (const [rel, fnv] of p.expected) expect(r.report!.read.get(rel)?.fnv, `${mode} ${rel}`).toBe(fnv);
       expect(r.report!.kept.find((k) => k.path === full)?.error).toBe(32);
       expect(r.report!.deleted.filter((d) => d.includes('PackageSource'))).toEqual([]);
@@ -503,7 +503,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       }
       expect(r.code, r.out).toBe(ExitCode.WINDOWS_LAYER_FAILED);
       expect(fs.readFileSync(wine.host('C:\\windows\\ZTICache.mif'), 'latin1')).toMatch(/VALUE = "WINDOWS_LAYER_FAILED \(run zticache selftest\): cannot load the Windows layer \(koffi\): C:[\\]{2}[^"]*"/i); // backslashes doubled in a MIF, cut at its 128 characters
-      expect(r.out).toMatch(/WINDOWS_LAYER_FAILED \(run zticache selftest\): cannot load the Windows layer \(koffi\): C:\\.*\\zticache\\native is not a folder/i); // the whole line in the console and the log
+      expect(r.out).toMatch(/cannot load the Windows layer \(koffi\): C:\\.*\\zticache\\native is not a folder/i); // the whole line in the console
       expect(r.out).toMatch(/Wrote the status MIF C:\\windows\\ZTICache\.mif \(Failed: WINDOWS_LAYER_FAILED/i);
       expect(readLaunchReport(wine.host(REPORT))).toBeUndefined();
       fs.rmSync(wine.host('C:\\windows\\ZTICache.mif'));
@@ -572,12 +572,13 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       }
     });
 
-    it('Windows 8.1 passes Node 22\'s own check (Node does not support it; README says so); Windows 10 runs', async () => {
-      for (const version of ['win81', 'win10']) {
-        const r = await asWindows(version);
-        expect(r.code, `${version}: ${r.out}`).toBe(0);
-        expect(r.out.trim()).toMatch(/^zticache \d+\.\d+\.\d+$/);
-      }
+    it('Windows 8.1 passes Node 22\'s own check but not zticache\'s (exit 216, one line, nothing read or changed); Windows 10 runs', async () => {
+      const old = await asWindows('win81');
+      expect(old.code, old.out).toBe(216);
+      expect(old.out).toMatch(/this is Windows 6\.3\.9600; zticache\.exe runs on Windows 10 \/ Windows Server 2016 or later \(x64\) only/);
+      const r = await asWindows('win10');
+      expect(r.code, r.out).toBe(0);
+      expect(r.out.trim()).toMatch(/^zticache \d+\.\d+\.\d+$/);
     });
   });
 
@@ -692,7 +693,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       const r = await wine.run(p.exe, ['check', '/status-mif:ZTICheck.mif'], { events: true });
       expect(r.code, r.out).toBe(0);
       expect(field('Status')).toBe('Success');
-      expect(field('Description')).toMatch(new RegExp(`^READY ${path.basename(p.dir)}: 9 files, [\\d.]+ MB, 6 hashes checked, [\\d.]+ [KMGT]?B free$`));
+      expect(field('Description')).toMatch(new RegExp(`^READY ${path.basename(p.dir)}: 8 files, [\\d.]+ [KM]B, 6 hashes checked, [\\d.]+ [KMGT]?B free$`));
       expect(r.out).toMatch(/Client cache: not checked \(not a ConfigMgr client, or not elevated/);
       expect(r.events.events.some((e) => e.type === 0 && /^READY /.test(e.text)), JSON.stringify(r.events.events)).toBe(true);
       expect(listing(p.dir)).toEqual(before);
@@ -739,7 +740,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       const r = await wine.run(p.exe, ['check', '/status-mif:ZTICheck.mif'], { events: true });
       expect(r.code, r.out).toBe(ExitCode.NO_SPACE);
       // the plan's own refusal, as a run would meet it, before the scratch space is even added
-      expect(r.out).toMatch(/not enough free space on the volume of C:\\: 200\.\d GB needed \(\d+ bytes: 200\.\d GB of data in 9 files, on \d+-byte clusters\), [\d.]+ GB free/);
+      expect(r.out).toMatch(/not enough free space on the volume of C:\\: 200\.\d GB needed \(\d+ bytes: 200\.\d GB of data in 8 files, on \d+-byte clusters\), [\d.]+ GB free/);
       expect(field('Status')).toBe('Failed');
       expect(field('Description')).toMatch(new RegExp(`^NOT READY ${path.basename(p.dir)}: NO_SPACE \\(free space, run again\\): not enough free space on the volume of C:`));
       expect(r.events.events.some((e) => e.type === 1 && /^NOT READY .*NO_SPACE/.test(e.text)), JSON.stringify(r.events.events)).toBe(true);
@@ -1091,6 +1092,8 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
 
     it('check asks the client cache: smaller than the package is CACHE_TOO_SMALL with the size to give cache-size; big enough is READY', async () => {
       const p = cachePackage(pkg);
+      fs.writeFileSync(path.join(p.dir, 'big.wim'), '');
+      fs.truncateSync(path.join(p.dir, 'big.wim'), 60 * 2 ** 20); // sparse: the package is 60 MB without zticache.exe, which is not staged
       freshMinint();
       site([...xp.slice(0, 3), 'CacheInfo|TotalSize=#50|FreeSize=#10|Location=C:\\Windows\\ccmcache']);
       const mif = wine.host('C:\\windows\\ZTICheck.mif');

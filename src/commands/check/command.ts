@@ -10,7 +10,7 @@
 // Application log gets the same line, and the exit code is 0 or the code a run would fail with.
 
 import type { Args } from '../../cli/args.js';
-import { resolveOptions, type Options, type Runtime } from '../../cli/options.js';
+import { pathFor, resolveOptions, type Options, type Runtime } from '../../cli/options.js';
 import { DEFAULT_EVENT_SOURCE, DEFAULT_SCRATCH_MB } from '../../cli/defaults.js';
 import { fromRel, isInside, toRel } from '../../core/paths.js';
 import { forEachLimit } from '../../core/pool.js';
@@ -24,7 +24,7 @@ import { loadPlatform } from '../../platform/select.js';
 import { fileStat } from '../../core/file-stat.js';
 import { readCacheInfo } from '../cache-size/cache-size.js';
 import { failureLine, report } from '../failure.js';
-import { MB, judgeCache, judgeHashes, judgeRoom, notReadyLine, readyLine } from './readiness.js';
+import { MB, judgeCache, judgeCached, judgeHashes, judgeRoom, judgeUnlisted, notReadyLine, readyLine } from './readiness.js';
 
 export async function checkCommand(args: Args, rt: Runtime): Promise<number> {
   let platform: Platform;
@@ -33,6 +33,18 @@ export async function checkCommand(args: Args, rt: Runtime): Promise<number> {
   } catch (err) {
     const early = createLog({});
     const code = report(err, early);
+    // no event log (it goes through the layer), but the status MIF needs none, as a run's: %windir%
+    // is a folder only administrators can write, so NOT READY and the way out are written there by name
+    let mif: Options['statusMif'];
+    let source = '?';
+    try {
+      const o = resolveOptions({ ...args, command: 'run', whatIf: true }, rt);
+      mif = o.statusMif;
+      source = o.path.basename(o.source);
+    } catch {
+      mif = undefined; // a command line that makes no whole options: the console has the reason
+    }
+    if (mif) early.info(writeStatusMif(undefined, pathFor(rt.platform), mif, notReadyLine(source, failureLine(err))));
     early.close();
     return code;
   }
@@ -66,6 +78,7 @@ async function checkReady(opts: Options, platform: Platform, scratchMb: number, 
   const p = opts.path;
   const plan = makePlan(opts, platform);
   log.info(`Package: ${plan.inventory.files.length} files, ${plan.inventory.bytes} bytes; a run would ${plan.action === 'none' ? 'stage nothing' : plan.action} (${plan.reason})`);
+  judgeCached(plan.kind, opts.source);
   const where = existingAncestor(opts.target, p);
   const free = platform.freeBytes(where);
   judgeRoom(where, { free, staging: plan.neededBytes, scratch: scratchMb * MB });
@@ -76,7 +89,7 @@ async function checkReady(opts: Options, platform: Platform, scratchMb: number, 
     judgeCache({ totalMb: cache.total, location: cache.location, packageBytes: plan.inventory.bytes });
     log.info(`Client cache: ${cache.total} MB at ${cache.location}, room for the package`);
   }
-  const hashed = await checkHashes(plan, opts, log);
+  const hashed = await checkHashes(plan, opts, platform, log);
   return readyLine({ packageId: p.basename(opts.source), files: plan.inventory.files.length, bytes: plan.inventory.bytes, hashed, free });
 }
 
@@ -96,7 +109,7 @@ function clientCache(platform: Platform): { total: number; location: string } | 
 }
 
 /** Every manifest entry's file, where it is now (the cache folder, or the target once staged), read whole against its SHA-256. */
-async function checkHashes(plan: Plan, opts: Options, log: ClosableLog): Promise<number> {
+async function checkHashes(plan: Plan, opts: Options, platform: Platform, log: ClosableLog): Promise<number> {
   if (!plan.manifest) {
     log.info('Manifest: none, so the files are checked by presence and size only');
     return 0;
@@ -119,6 +132,12 @@ async function checkHashes(plan: Plan, opts: Options, log: ClosableLog): Promise
   // the manifest where it is now: the plan names it where a run will have staged it
   const shown = plan.action !== 'none' && isInside(p, plan.manifest.path, opts.target) ? fromRel(p, opts.source, toRel(p, opts.target, plan.manifest.path)) : plan.manifest.path;
   judgeHashes(bad, shown);
+  // a file the manifest does not list is content nobody hashed (added on the distribution point
+  // after the manifest was written): a run only warns, but a check READY on it would vouch for it
+  const key = (rel: string) => platform.names(opts.target).key(rel);
+  const listed = new Set(plan.manifest.entries.map((e) => key(e.rel)));
+  const manifestKey = key(p.basename(plan.manifest.path));
+  judgeUnlisted(plan.inventory.files.map((f) => f.rel).filter((rel) => !listed.has(key(rel)) && key(rel) !== manifestKey).sort(), shown);
   log.info(`Verified the SHA-256 of ${hashed} files against ${shown}`);
   return hashed;
 }

@@ -7,6 +7,7 @@
 import { ExitCode } from '../../core/exit-codes.js';
 import { ZtiError } from '../../core/errors.js';
 import { formatBytes } from '../../core/format.js';
+import { KIND_NAMES, type SourceKind } from '../../plan/classify.js';
 
 export const MB = 1024 * 1024;
 
@@ -16,6 +17,19 @@ export function judgeRoom(where: string, f: { free: number; staging: number; scr
   throw new ZtiError(ExitCode.NO_SPACE,
     `not enough free space on the volume of ${where} for the OS install: ${formatBytes(f.staging + f.scratch)} needed (${formatBytes(f.staging)} for staging, ${formatBytes(f.scratch)} of scratch space), ${formatBytes(f.free)} free; free space there, or keep this computer out of the collection until it has room`,
     { path: where });
+}
+
+/**
+ * The folder checked is this client's copy: one on the network (a UNC path, a network drive) is
+ * the distribution point's, read when the check runs from there (download and execute off, or a
+ * client falling back to a remote distribution point). READY on it would count a client with
+ * nothing cached: SOURCE_NOT_CACHED.
+ */
+export function judgeCached(kind: SourceKind, source: string): void {
+  if (kind !== 'unc' && kind !== 'remote') return;
+  throw new ZtiError(ExitCode.SOURCE_NOT_CACHED,
+    `the package folder ${source} is on a ${KIND_NAMES[kind]} (a distribution point), not in this client's cache: nothing cached here was checked; advertise the check with download and execute (zticache util /advertisement:ID /enable:true) so it runs from the client cache`,
+    { path: source });
 }
 
 /** The client cache can hold the package (ConfigMgr's GetCacheInfo TotalSize, in MB). */
@@ -32,6 +46,14 @@ export function judgeHashes(bad: readonly string[], manifest: string): void {
   const shown = bad.slice(0, 5).join('; ');
   throw new ZtiError(ExitCode.VERIFY_FAILED,
     `the cached package does not match the manifest ${manifest}: ${shown}${bad.length > 5 ? `; and ${bad.length - 5} more` : ''}. The client holds a damaged copy: delete the package from the client cache and have it downloaded again`,
+    { path: manifest });
+}
+
+/** The package's files the manifest does not list: VERIFY_FAILED, the first named (nothing vouches for them). */
+export function judgeUnlisted(unlisted: readonly string[], manifest: string): void {
+  if (!unlisted.length) return;
+  throw new ZtiError(ExitCode.VERIFY_FAILED,
+    `the cached package holds ${unlisted.length} file${unlisted.length === 1 ? '' : 's'} the manifest ${manifest} does not list, first: ${unlisted[0]}: not checked by hash; write the manifest again with zticache manifest (or remove the file from the package source) and update the distribution points`,
     { path: manifest });
 }
 

@@ -28,10 +28,21 @@ export function collectionFacts(site: SmsSite, ids: readonly string[]): Map<stri
   const unique = [...new Map(ids.filter(Boolean).map((id) => [siteKey(id), id])).values()];
   if (!unique.length) return facts;
   for (const id of unique) facts.set(siteKey(id), { id, members: 0, limit: { kind: 'unknown', why: 'not read' } });
+  // a computer is listed once per site in a hierarchy (the class is keyed by SiteCode too), and
+  // twice on older sites with a direct and a query rule: members are distinct ResourceIDs, as /readiness counts them
+  const seen = new Map<string, Set<number>>();
   step('querying SMS_FullCollectionMembership', () => {
-    for (const m of site.query(`select CollectionID from SMS_FullCollectionMembership where ${anyOf('CollectionID', unique)}`)) {
-      const f = facts.get(siteKey(text(m.get('CollectionID'))));
-      if (f) f.members++;
+    for (const m of site.query(`select CollectionID, ResourceID from SMS_FullCollectionMembership where ${anyOf('CollectionID', unique)}`)) {
+      const key = siteKey(text(m.get('CollectionID')));
+      const f = facts.get(key);
+      if (!f) continue;
+      const ids = seen.get(key) ?? new Set<number>();
+      seen.set(key, ids);
+      const id = Number(m.get('ResourceID'));
+      if (!ids.has(id)) {
+        ids.add(id);
+        f.members++;
+      }
     }
   });
   for (const f of facts.values()) Object.assign(f, collectionRead(site, f.id));

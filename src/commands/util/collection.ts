@@ -94,10 +94,15 @@ function decide(site: SmsSite, o: CollectionOptions): Decision {
   return { packageKb, packageName: text(name), mb, wql: collectionWql(mb), existing };
 }
 
-/** IDs of the collections of that name, compared as the site database compares names. */
+/**
+ * IDs of the collections of that name, as the site database compares names: every row the provider
+ * returns for `Name = '...'` is one, since it compares in the site's SQL collation (case-, kana-
+ * and width-insensitive: "Ｄｅｐｌｏｙ ＸＰ" is "Deploy XP"), which no JavaScript comparison
+ * reproduces; dropping a row it returned would create a second collection of the same name.
+ */
 function collectionsNamed(site: SmsSite, name: string): string[] {
-  const found = step('querying SMS_Collection', () => site.query(`select CollectionID, Name from SMS_Collection where Name = ${quote(name)}`).map((c) => ({ id: text(c.get('CollectionID')), name: text(c.get('Name')) })));
-  return found.filter((c) => siteKey(c.name) === siteKey(name)).map((c) => c.id).sort();
+  const found = step('querying SMS_Collection', () => site.query(`select CollectionID, Name from SMS_Collection where Name = ${quote(name)}`).map((c) => text(c.get('CollectionID'))));
+  return [...new Map(found.map((id) => [siteKey(id), id])).values()].sort();
 }
 
 function optional(obj: SmsObject, prop: string) {

@@ -19,7 +19,8 @@
 import { parseArgs } from '../../cli/args.js';
 import { splitWithPlaces } from './argv.js';
 
-export type Runs = 'zticache' | 'zticache-vbs' | 'osdlaunch' | 'other';
+/** zticache-command: zticache.exe with a subcommand (check, cache-size, selftest, manifest, util): not the stager */
+export type Runs = 'zticache' | 'zticache-command' | 'zticache-vbs' | 'osdlaunch' | 'other';
 
 export interface CommandLine {
   /** the program part as written (quotes included) */
@@ -33,6 +34,8 @@ export interface CommandLine {
 const PROGRAMS: Readonly<Record<string, Runs>> = {
   'zticache.exe': 'zticache', zticache: 'zticache', 'osdlaunch.exe': 'osdlaunch', osdlaunch: 'osdlaunch', 'zticache.vbs': 'zticache-vbs',
 };
+/** zticache.exe's subcommands (src/cli/args.ts): a line that starts with one does not stage */
+const SUBCOMMANDS: ReadonlySet<string> = new Set(['check', 'cache-size', 'selftest', 'manifest', 'util']);
 /** Windows Script Host: what it runs is its first argument that is not one of its own (//B, //nologo) */
 const SCRIPT_HOSTS: ReadonlySet<string> = new Set(['wscript', 'wscript.exe', 'cscript', 'cscript.exe']);
 
@@ -74,8 +77,18 @@ export function parseCommandLine(line: string): CommandLine {
     const script = splitWithPlaces(args).find((a) => !a.value.startsWith('//'));
     if (script && known(script.value) === 'zticache-vbs') runs = 'zticache-vbs';
   }
+  // zticache.exe stages only without a subcommand: a first argument that is one (`check`,
+  // `cache-size 2000`, `selftest`, `manifest DIR`, any case, as zticache reads it) makes the line
+  // a read-only or planning program of its own that no /enable may rewrite
+  if (runs === 'zticache' && SUBCOMMANDS.has(splitWithPlaces(args)[0]?.value.toLowerCase() ?? '')) runs = 'zticache-command';
   return { program, args, runs };
 }
+
+/** Whether a line runs `zticache.exe check` (any folder, any case): the one program whose exit code and MIF say READY. */
+export const runsCheck = (line: string): boolean => {
+  const c = parseCommandLine(line);
+  return c.runs === 'zticache-command' && splitWithPlaces(c.args)[0]?.value.toLowerCase() === 'check';
+};
 
 export const ENABLED_PROGRAM = 'zticache.exe';
 export const DISABLED_PROGRAM = 'osdlaunch.exe';
@@ -101,10 +114,16 @@ function zticacheLine(args: string): { launcher?: string; passed: string } {
   return { launcher, passed };
 }
 
-/** What download and execute on (enable) or off makes of a command line: the new one, or undefined for one zticache does not own. */
+/**
+ * What download and execute on (enable) or off makes of a command line: the new one, or undefined
+ * for one zticache does not own. A zticache.exe subcommand line (the check, cache-size, selftest)
+ * is zticache's but not the stager: both ways it is left exactly as it is (the check advertisement
+ * is turned on and off by its flags alone; it must never become osdlaunch.exe, the OS install).
+ */
 export function rewriteCommandLine(line: string, enable: boolean): string | undefined {
   const c = parseCommandLine(line);
   const join = (...parts: string[]) => parts.filter(Boolean).join(' ');
+  if (c.runs === 'zticache-command') return line;
   if (enable) {
     if (c.runs === 'zticache') return line;
     if (c.runs === 'osdlaunch') {

@@ -9,12 +9,16 @@
 // property of each object read once, joined through maps by ResourceID; a client without a
 // status row is "no status". Only reads; writes nothing.
 
-import { exitCodeTable } from '../../core/exit-codes.js';
+import { ComError } from '../../core/automation.js';
+import { ExitCode, exitCodeTable } from '../../core/exit-codes.js';
+import { ZtiError } from '../../core/errors.js';
+import { runsCheck } from './command-line.js';
 import { anyOf, collectionRead } from './collection-facts.js';
 import { downloadEnabled } from './flags.js';
 import { parseMof } from './mof.js';
 import { objectPath } from './object-path.js';
 import { siteKey } from './site-key.js';
+import { wallClock } from './wmi-time.js';
 import { advertTimes, checkSchedule, type ScheduleCheck, type WorkHours } from './schedule.js';
 import type { SmsObject, SmsSite } from './site.js';
 import { step } from './steps.js';
@@ -48,21 +52,27 @@ export const stateName = (v: unknown): string => {
   return v === null || v === undefined || v === '' ? 'no status' : LAST_STATES.get(key) ?? `state ${String(v)}`;
 };
 
-/** What the check said, from its status row: READY, NOT READY <CODE>, or why there is no answer. */
+/**
+ * What the check said, from its status row: READY, NOT READY <CODE>, or why there is no answer.
+ * LastExecutionResult is the last FINISHED execution's and stays on the row while the check
+ * downloads the package again, waits, runs, or fails before it runs: a READY (or exit code 0)
+ * counts only with LastState succeeded; in any other state the client is counted by that state.
+ */
 export function checkReason(row: { state: string; result: string } | undefined): string {
   if (!row || row.state === 'no status') return 'no status (the check has not run)';
   const r = row.result.trim();
-  if (/^READY\b/.test(r)) return 'READY';
+  const byState = () => (row.state === 'failed' ? `failed${r ? ` (${r})` : ''}` : `not finished (${row.state})`);
+  if (/^READY\b/.test(r)) return row.state === 'succeeded' ? 'READY' : byState();
   const not = /^NOT READY\b[^:]*:\s*([A-Z][A-Z0-9_]*)\b/.exec(r);
   if (not) return `NOT READY ${not[1]}`;
   if (/^-?\d+$/.test(r)) {
     const code = Number(r) >>> 0;
-    if (code === 0) return row.state === 'failed' ? 'failed (exit code 0)' : 'READY';
+    if (code === 0) return row.state === 'succeeded' ? 'READY' : row.state === 'failed' ? 'failed (exit code 0)' : `not finished (${row.state})`;
     const name = exitCodeTable.find((x) => x.code === code)?.name;
     return name ? `NOT READY ${name}` : `failed (exit code ${code})`;
   }
   if (row.state === 'succeeded') return 'READY';
-  return row.state === 'failed' ? `failed${r ? ` (${r})` : ''}` : `not finished (${row.state})`;
+  return byState();
 }
 
 export interface Client {
@@ -81,6 +91,12 @@ export interface Readiness {
   collection: { id: string; name: string; members: number };
   checkAdvertisementId?: string;
   mandatory?: string;
+  /**
+   * true: the mandatory time is each client's local time (no zone in the advertisement): mandatory
+   * and leftMs read it in this computer's zone; its wall clock as written is mandatoryWallClock
+   */
+  mandatoryClientLocal?: boolean;
+  mandatoryWallClock?: string;
   /** ms from now to the mandatory time (negative: passed) */
   leftMs?: number;
   states: Record<string, number>;
@@ -112,10 +128,60 @@ function readAdvert(site: SmsSite, id: string, what: string): AdvertRead {
   }));
 }
 
+/**
+ * The check advertisement's READY says something about the OS package only when it is of the same
+ * package and its program runs `zticache.exe check`: another package's READY, or the exit code 0
+ * of cache-size or any other program, would count clients ready that nothing hashed. Refused
+ * (USAGE) before any status is read.
+ */
+function checkIsTheCheck(site: SmsSite, chk: AdvertRead, os: AdvertRead): void {
+  if (siteKey(chk.packageId) !== siteKey(os.packageId)) {
+    throw new ZtiError(ExitCode.USAGE, `zticache util /readiness: the check advertisement ${chk.id} runs package ${chk.packageId}, not ${os.packageId} of advertisement ${os.id}: its READY says nothing about ${os.packageId}; give /check-advertisement the advertisement of ${os.packageId}'s zticache.exe check program`);
+  }
+  const prog = step(`retrieving program ${chk.program} of package ${chk.packageId}`, () => site.get(objectPath('SMS_Program', { PackageID: chk.packageId, ProgramName: chk.program })));
+  const line = text(step(`reading program ${chk.program} of package ${chk.packageId}`, () => prog.get('CommandLine')));
+  if (!runsCheck(line)) {
+    throw new ZtiError(ExitCode.USAGE, `zticache util /readiness: the check advertisement ${chk.id} runs program ${chk.program} ("${line}"), not zticache.exe check: its exit code 0 is not READY; give /check-advertisement the advertisement of the program that runs zticache.exe check`);
+  }
+}
+
+/**
+ * The OS advertisement's collection and, unless its IncludeSubCollection is false, every
+ * subcollection under it (SMS_CollectToSubCollect, one query a level, each collection once however
+ * the links loop). A site without that class (current ConfigMgr has no subcollections) gives the
+ * collection alone.
+ */
+function subCollections(site: SmsSite, os: AdvertRead, notes: string[]): string[] {
+  const all = new Map([[siteKey(os.collectionId), os.collectionId]]);
+  const include = step(`reading advertisement ${os.id}`, () => os.obj.get('IncludeSubCollection'));
+  if (include === false || include === 0) return [...all.values()];
+  let level = [os.collectionId];
+  try {
+    while (level.length) {
+      const next: string[] = [];
+      for (const l of site.query(`select subCollectionID from SMS_CollectToSubCollect where ${anyOf('parentCollectionID', level)}`)) {
+        const id = text(l.get('subCollectionID'));
+        if (id && !all.has(siteKey(id))) {
+          all.set(siteKey(id), id);
+          next.push(id);
+        }
+      }
+      level = next;
+    }
+  } catch (err) {
+    if (!(err instanceof ComError)) throw err;
+    notes.push(`the subcollections of collection ${os.collectionId} cannot be read (${err.message}): members of any subcollection are not counted`);
+  }
+  const subs = [...all.values()].slice(1);
+  if (subs.length) notes.push(`advertisement ${os.id} includes subcollections, whose members are counted with collection ${os.collectionId}'s: ${subs.join(', ')}`);
+  return [...all.values()];
+}
+
 export function readiness(site: SmsSite, o: ReadinessOptions): Readiness {
   const notes: string[] = [];
   const os = readAdvert(site, o.advertisement, 'advertisement');
   const chk = o.checkAdvertisement !== undefined ? readAdvert(site, o.checkAdvertisement, 'check advertisement') : undefined;
+  if (chk) checkIsTheCheck(site, chk, os);
   if (chk && siteKey(chk.collectionId) !== siteKey(os.collectionId)) {
     notes.push(`the check advertisement ${chk.id} targets collection ${chk.collectionId}, not ${os.collectionId}: clients of ${os.collectionId} outside it have no check status`);
   }
@@ -124,10 +190,13 @@ export function readiness(site: SmsSite, o: ReadinessOptions): Readiness {
   const packageKb = Number(step(`reading package ${os.packageId}`, () => pack.get('PackageSize')) ?? 0);
   const times = step(`reading the schedule of advertisement ${os.id}`, () => advertTimes(parseMof(os.obj.text())));
 
-  // ---- the clients: one query per class, joined by ResourceID
+  // ---- the clients: one query per class, joined by ResourceID; the advertisement reaches the
+  // members of its collection's subcollections too unless IncludeSubCollection is false (SMS 2003,
+  // ConfigMgr 2007: on by default), so theirs are counted, and their status rows are not "outside"
+  const collections = subCollections(site, os, notes);
   const clients = new Map<number, Client>();
   step('querying SMS_FullCollectionMembership', () => {
-    for (const m of site.query(`select ResourceID, Name from SMS_FullCollectionMembership where ${anyOf('CollectionID', [os.collectionId])}`)) {
+    for (const m of site.query(`select ResourceID, Name from SMS_FullCollectionMembership where ${anyOf('CollectionID', collections)}`)) {
       const id = Number(m.get('ResourceID'));
       if (!clients.has(id)) clients.set(id, { resourceId: id, name: text(m.get('Name')), state: 'no status', atRisk: false, reason: '' });
     }
@@ -188,6 +257,8 @@ export function readiness(site: SmsSite, o: ReadinessOptions): Readiness {
     collection: { id: os.collectionId, name: facts.name ?? '', members: clients.size },
     checkAdvertisementId: chk?.id,
     mandatory: times.mandatory?.at.toISOString(),
+    mandatoryClientLocal: times.mandatory?.clientLocal,
+    mandatoryWallClock: times.mandatory ? wallClock(times.mandatory) : undefined,
     leftMs: times.mandatory ? times.mandatory.at.getTime() - o.now.getTime() : undefined,
     states, checks: chk ? checks : undefined, atRisk, clients: all, schedule, notes,
   };

@@ -50,7 +50,7 @@ export const stages = (commandLine: string): boolean => {
   const runs = parseCommandLine(commandLine).runs;
   return runs === 'zticache' || runs === 'zticache-vbs';
 };
-const isOsdProgram = (commandLine: string) => parseCommandLine(commandLine).runs !== 'other';
+const isOsdProgram = (commandLine: string) => !['other', 'zticache-command'].includes(parseCommandLine(commandLine).runs);
 
 interface ProgramRow { packageId: string; name: string; commandLine: string; deleting: boolean }
 interface AdvertRow { id: string; packageId: string; program: string; flags: number; collectionId: string; deleting: boolean }

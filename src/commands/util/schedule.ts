@@ -13,7 +13,7 @@
 // lazy property that a query leaves empty.
 
 import { mofProp, parseMof, type MofInstance } from './mof.js';
-import { parseWmiTime, showSpan, showTime, type WmiTime } from './wmi-time.js';
+import { parseWmiTime, showSpan, showTime, spanMs, wallClock, type WmiTime } from './wmi-time.js';
 import type { SmsObject } from './site.js';
 
 /** the Advanced Client's default policy polling interval: a client learns of an advertisement up to this long after its start */
@@ -38,7 +38,8 @@ export interface AdvertTimes {
 }
 
 /** What the collection's membership rules say of free space. */
-export type FreeSpaceLimit = { kind: 'limited'; mb: number } | { kind: 'none' } | { kind: 'unknown'; why: string };
+/** none: not limited; why, when rules exist but do not limit it (a direct rule, a rule without free space, NOT or OR) */
+export type FreeSpaceLimit = { kind: 'limited'; mb: number } | { kind: 'none'; why?: string } | { kind: 'unknown'; why: string };
 
 export interface ScheduleInput {
   advertisementId: string;
@@ -59,8 +60,15 @@ export type WarningKind = 'start-in-work-hours' | 'not-mandatory' | 'mandatory-b
 
 export interface ScheduleCheck {
   advertisementId: string;
+  /** the instant, ISO 8601 UTC; for a client-local time, read in this computer's zone (see startClientLocal) */
   start?: string;
+  /** true: the start is each client's local time, its wall clock in startWallClock (start is this computer's reading of it) */
+  startClientLocal?: boolean;
+  startWallClock?: string;
   mandatory?: string;
+  /** true: the mandatory time is each client's local time, its wall clock in mandatoryWallClock */
+  mandatoryClientLocal?: boolean;
+  mandatoryWallClock?: string;
   windowMs?: number;
   packageBytes?: number;
   members?: number;
@@ -99,7 +107,7 @@ export function checkSchedule(x: ScheduleInput): ScheduleCheck {
   const warn = (kind: WarningKind, text: string) => c.warnings.push({ kind, text });
   const { start, mandatory } = x.times;
   c.lines.push(`Start time:        ${start ? showTime(start) : 'none'}`);
-  if (start) c.start = start.at.toISOString();
+  if (start) Object.assign(c, { start: start.at.toISOString(), startClientLocal: start.clientLocal, startWallClock: wallClock(start) });
   if (start && inWorkHours(start.at, x.workHours)) {
     warn('start-in-work-hours', `the start time ${showTime(start)} is inside working hours (Monday to Friday ${x.workHours.from}:00-${x.workHours.to}:00): every client starts downloading then, and the network and the SMS servers take the load in the work day; start in the evening or at a weekend (the document: Friday at midnight)`);
   }
@@ -107,10 +115,10 @@ export function checkSchedule(x: ScheduleInput): ScheduleCheck {
     c.lines.push(`Mandatory time:    ${x.times.mandatoryDisabled ? 'switched off' : 'none'}`);
     warn('not-mandatory', `advertisement ${x.advertisementId} has no mandatory time${x.times.mandatoryDisabled ? ' (its assignment is switched off)' : ''}: clients download a package for download and execute only for a mandatory time, so none caches it ahead; add a mandatory assignment after the start time`);
   } else {
-    c.mandatory = mandatory.at.toISOString();
+    Object.assign(c, { mandatory: mandatory.at.toISOString(), mandatoryClientLocal: mandatory.clientLocal, mandatoryWallClock: wallClock(mandatory) });
     c.lines.push(`Mandatory time:    ${showTime(mandatory)}`);
   }
-  const window = start && mandatory ? mandatory.at.getTime() - start.at.getTime() : undefined;
+  const window = start && mandatory ? spanMs(start, mandatory) : undefined;
   if (window !== undefined) {
     c.windowMs = window;
     c.lines.push(`Window:            ${window > 0 ? showSpan(window) : `none: the mandatory time is ${window ? `${showSpan(window)} before` : 'at'} the start`}`);
@@ -144,7 +152,9 @@ export function checkSchedule(x: ScheduleInput): ScheduleCheck {
   }
   const limit = x.collection?.limit;
   if (limit?.kind === 'none') {
-    warn('collection-not-limited', `collection ${x.collection!.id} has no query rule on free disk space (SMS_G_System_LOGICAL_DISK.FreeSpace): clients without room for the package and the scratch space are in it; create the document's collection with zticache util /collection:"NAME" /package:ID`);
+    warn('collection-not-limited', limit.why === undefined
+      ? `collection ${x.collection!.id} has no query rule on free disk space (SMS_G_System_LOGICAL_DISK.FreeSpace): clients without room for the package and the scratch space are in it; create the document's collection with zticache util /collection:"NAME" /package:ID`
+      : `collection ${x.collection!.id} is not limited by free space (cannot tell: ${limit.why}; membership is the union of its rules): clients without room may be in it; create the document's collection with zticache util /collection:"NAME" /package:ID`);
   } else if (limit?.kind === 'limited' && x.neededMb !== undefined && limit.mb < x.neededMb) {
     warn('collection-not-limited', `collection ${x.collection!.id} requires ${limit.mb} MB free, less than the package and the scratch space need (${x.neededMb} MB): recreate its rule with zticache util /collection /package (or raise the figure)`);
   } else if (limit?.kind === 'unknown') {
@@ -191,18 +201,82 @@ export const readAdvertTimes = (advertByPath: SmsObject): AdvertTimes => advertT
 
 /**
  * What a collection's rules (its MOF text, got by path: CollectionRules is lazy) say of free
- * space: the largest "FreeSpace > N" (or >=) of its query rules on the logical-disk inventory;
- * none where no rule names it, or the collection has no rules.
+ * space. Membership is the union of the rules, so the collection is limited only when every rule is
+ * a query rule whose WHERE is a plain conjunction holding "FreeSpace > N" (or >=) on the
+ * logical-disk inventory, and then by the smallest N; a direct rule, a rule without it, or one
+ * where it sits under NOT, OR or a subquery leaves it not limited (with why). Not a WQL parser:
+ * any shape it does not recognise is "not limited", the side that warns.
  */
 export function freeSpaceLimit(collection: MofInstance): FreeSpaceLimit {
   // got by path, a collection without rules has none in its text (NULL is left out)
   const rules = mofProp(collection, 'CollectionRules');
-  let best: number | undefined;
-  for (const r of Array.isArray(rules) ? rules : []) {
-    if (!r || typeof r !== 'object' || Array.isArray(r)) continue;
+  const list = (Array.isArray(rules) ? rules : []).filter((r): r is MofInstance => !!r && typeof r === 'object' && !Array.isArray(r));
+  // membership is the union of the rules: limited only when every rule is limited, by the weakest
+  let weakest: number | undefined;
+  let anyFreeSpace = false;
+  let why: string | undefined;
+  for (const r of list) {
+    const name = String(mofProp(r, 'RuleName') ?? '');
     const q = mofProp(r, 'QueryExpression');
-    if (typeof q !== 'string' || !/SMS_G_System_LOGICAL_DISK/i.test(q)) continue;
-    for (const m of q.matchAll(/LOGICAL_DISK\.FreeSpace\s*>=?\s*(\d+)/gi)) best = Math.max(best ?? 0, Number(m[1]));
+    if (!/^SMS_CollectionRuleQuery$/i.test(r.__class) || typeof q !== 'string') {
+      why ??= `rule "${name}" is a direct membership rule (${r.__class}): its members are in whatever room they have`;
+      continue;
+    }
+    if (/LOGICAL_DISK\.FreeSpace/i.test(q)) anyFreeSpace = true;
+    const mb = plainFreeSpace(q);
+    if (mb === undefined) {
+      why ??= /LOGICAL_DISK\.FreeSpace/i.test(q)
+        ? `rule "${name}" compares FreeSpace inside NOT, OR or a subquery, not as a plain AND condition of its WHERE: cannot tell`
+        : `rule "${name}" has no free-space condition`;
+      continue;
+    }
+    weakest = Math.min(weakest ?? mb, mb);
   }
-  return best === undefined ? { kind: 'none' } : { kind: 'limited', mb: best };
+  if (why === undefined && weakest !== undefined) return { kind: 'limited', mb: weakest };
+  return anyFreeSpace ? { kind: 'none', why } : { kind: 'none' };
+}
+
+/** The query's WHERE split at its top level (outside parentheses and quotes) on a keyword; undefined without a WHERE. */
+function topLevel(text: string, word: RegExp): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      if (ch === quote) quote = '';
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0 && /\s/.test(ch)) {
+      const m = word.exec(text.slice(i));
+      if (m && m.index === 0) {
+        parts.push(text.slice(from, i));
+        from = i + m[0].length;
+        i = from - 1;
+      }
+    }
+  }
+  parts.push(text.slice(from));
+  return parts;
+}
+
+/**
+ * The N of a rule whose WHERE is a plain conjunction holding `LOGICAL_DISK.FreeSpace > N` as one of
+ * its top-level terms (no OR at the top, no NOT anywhere); undefined for any other shape, where the
+ * figure does not say the members have that room (NOT IN (select ... FreeSpace > N), FreeSpace > N OR ...).
+ */
+function plainFreeSpace(wql: string): number | undefined {
+  const select = topLevel(wql, /^\s+where\s+/i);
+  if (select.length !== 2) return undefined;
+  const where = select[1]!;
+  if (/\bnot\b/i.test(where.replace(/"[^"]*"|'[^']*'/g, '""'))) return undefined;
+  if (topLevel(where, /^\s+or\s+/i).length !== 1) return undefined;
+  let mb: number | undefined;
+  for (const term of topLevel(where, /^\s+and\s+/i)) {
+    const m = /^\(*\s*SMS_G_System_LOGICAL_DISK\.FreeSpace\s*>=?\s*(\d+)\s*\)*$/i.exec(term.trim());
+    if (m) mb = Math.max(mb ?? 0, Number(m[1]));
+  }
+  return mb;
 }

@@ -236,7 +236,10 @@ export async function runUtil(o: UtilOptions, ctx: UtilContext): Promise<void> {
           };
         }
       } else {
-        out(`Package ${pkg} program ${prog} already runs ${parseCommandLine(old).runs === 'osdlaunch' ? 'osdlaunch.exe' : 'zticache.exe'}: "${old}".`);
+        const runs = parseCommandLine(old).runs;
+        out(runs === 'zticache-command'
+          ? `Package ${pkg} program ${prog} runs a zticache.exe subcommand, not the OS staging program: its command line "${old}" is left as it is.`
+          : `Package ${pkg} program ${prog} already runs ${runs === 'osdlaunch' ? 'osdlaunch.exe' : 'zticache.exe'}: "${old}".`);
       }
     }
     // enabling always names a program (the advertisement's, or /package /program): its package

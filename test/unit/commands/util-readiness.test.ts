@@ -69,12 +69,13 @@ describe('zticache util /readiness: who is ready before the mandatory time', () 
     expect(r.schedule[0]!.members).toBe(n);
     expect(r.schedule[0]!.warnings.map((w) => w.kind)).toEqual(['cache-smaller', 'cache-smaller']);
     expect(r.schedule[0]!.warnings[1]!.text).toBe(`${e.checks['NOT READY CACHE_TOO_SMALL']} clients reported a cache smaller than the package (CACHE_TOO_SMALL): raise it there with zticache cache-size`);
-    // one query per class, each asking only what it reads; the advertisements, package and collection got by path
+    // one query per class, each asking only what it reads; the advertisements, the check's program, package and collection got by path
     expect(site.queries).toEqual([
+      "select subCollectionID from SMS_CollectToSubCollect where parentCollectionID = 'MTN00100'",
       "select ResourceID, Name from SMS_FullCollectionMembership where CollectionID = 'MTN00100'",
       "select ResourceID, AdvertisementID, LastState, LastExecutionResult from SMS_ClientAdvertisementStatus where AdvertisementID = 'XXX20001' or AdvertisementID = 'XXX20002'",
     ]);
-    expect(site.gets).toEqual(["SMS_Advertisement.AdvertisementID='XXX20001'", "SMS_Advertisement.AdvertisementID='XXX20002'", "SMS_Package.PackageID='XXX00001'", "SMS_Collection.CollectionID='MTN00100'"]);
+    expect(site.gets).toEqual(["SMS_Advertisement.AdvertisementID='XXX20001'", "SMS_Advertisement.AdvertisementID='XXX20002'", "SMS_Program.PackageID='XXX00001',ProgramName='Check'", "SMS_Package.PackageID='XXX00001'", "SMS_Collection.CollectionID='MTN00100'"]);
     // linear: each property of each object read once
     // (ResourceID, AdvertisementID and LastState of each row; LastExecutionResult of the check's)
     const rows = site.statuses.length;
@@ -166,7 +167,7 @@ describe('zticache util /readiness: who is ready before the mandatory time', () 
 
   it('zticache util /enable writes the advertisement got by path: its schedule is kept', async () => {
     const site = readinessSite(1);
-    site.programs.push({ PackageID: 'XXX00001', ProgramName: 'Install XP', CommandLine: 'osdlaunch.exe' });
+    site.programs.find((p) => p.ProgramName === 'Install XP')!.CommandLine = 'osdlaunch.exe';
     site.adverts[0]!.RemoteClientFlags = 0x08;
     const lines: string[] = [];
     await runUtil({ whatIf: false, advertisement: 'XXX20001', enable: true }, { connect: () => site, out: (l) => lines.push(l), findStager: async () => true });
