@@ -1,10 +1,9 @@
-// ATTACK (issue 39, "The status MIF says what to do within its 128 characters": code name and way
-// out first, the details after). `zticache check` (README step 7) writes "NOT READY <package
-// folder's name>: <CODE> (<way out>): ..." so the folder's name comes before the code. BROKEN: a
-// package folder with a descriptive name (here 117 characters, a package an admin copied to a
-// folder named after it and checked with --source) pushes the code name and its way out out of the
-// 128 characters: the console shows "NOT READY Windows XP SP2 ... ring 2026 b" and never says
-// LAUNCHER_MISSING or what to do.
+// Issue 39 (found by an attack): "The status MIF says what to do within its 128 characters: code
+// name and the way out first, the details after". `zticache check` wrote "NOT READY <package
+// folder's name>: <CODE> (<way out>): ..." so a package folder with a descriptive name (here 117
+// characters) pushed the code and its way out out of the Description. It now writes
+// "NOT READY: <CODE> (<way out>): <details> (package <name>)". Breaks if notReadyLine() puts the
+// package first again.
 import { execa } from 'execa';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 
 const CLI = path.join(__dirname, '..', '..', 'dist', 'zticache.cjs');
 
-describe('attack: zticache check NOT READY MIF keeps its code and way out', () => {
+describe('zticache check NOT READY MIF keeps its code and way out', () => {
   it('a long package folder name does not push LAUNCHER_MISSING out of the Description', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atk39-check-'));
     const name = 'Windows XP SP2 Professional x86 English - Zero Touch Installation package for the Finance department pilot ring 2026 build';
