@@ -3,7 +3,7 @@
 // process's Runtime) and options.ts (defaults from the environment), the only code that reads argv
 // or the environment.
 
-import { OPTIONS, optionSpelling, parseArgs, type Args } from './cli/args.js';
+import { OPTIONS, optionSpelling, parseArgsLeniently, type Args } from './cli/args.js';
 import { exitCodeTable } from './core/exit-codes.js';
 import type { Runtime } from './cli/options.js';
 import { armFaultPoints } from './core/fault-points.js';
@@ -14,6 +14,9 @@ import { managementCommand } from './commands/console.js';
 import { selftestChild, selftestCommand } from './commands/selftest/command.js';
 import { checkCommand } from './commands/check/command.js';
 import { LOOK_COMMAND, lookChild } from './commands/util/look.js';
+import { printFailureJson } from './commands/json-failure.js';
+import { createLog } from './log/logger.js';
+import { report } from './commands/failure.js';
 
 export { VERSION };
 
@@ -54,14 +57,18 @@ export async function main(argv: readonly string[], rt: Runtime): Promise<number
   if (argv[0] === 'selftest-child') return selftestChild(argv.slice(1));
   // zticache util's look at a package source, in a child nothing waits for (commands/util/look.ts)
   if (argv[0] === LOOK_COMMAND) return lookChild(argv.slice(1), (s) => new Promise((done) => void process.stdout.write(s, () => done())));
-  let args: Args | undefined;
-  let argsError: unknown;
-  try {
-    args = parseArgs(argv);
-  } catch (err) {
-    argsError = err;
-  }
+  // a refused command line is still read as far as it goes: its command, --json, --state-dir
+  const { args: read, error: argsError } = parseArgsLeniently(argv);
+  const args: Args | undefined = argsError === undefined ? read : undefined;
   armFaultPoints(rt.env); // a no-op in every bundle but the crash suite's (fault-points.ts)
+  if (argsError !== undefined && read.json && (read.command === 'util' || read.command === 'selftest')) {
+    // --json: standard output is one JSON document, a refused command line's too; the line to stderr
+    const log = createLog({ stdout: process.stderr });
+    const code = report(argsError, log);
+    log.close();
+    await printFailureJson(read.command, argsError);
+    return code;
+  }
   if (args?.command === 'help') {
     stdout(helpText());
     return 0;
