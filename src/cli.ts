@@ -82,7 +82,7 @@ export async function main(argv: readonly string[], rt: Runtime): Promise<number
   if (args?.command === 'selftest') return selftestCommand(args, rt);
   if (args?.command === 'check') return checkCommand(args, rt);
 
-  return stageCommand(argv, args, argsError, rt);
+  return stageCommand(argv, args, argsError, rt, read);
 }
 
 export async function isPackaged(): Promise<boolean> {
