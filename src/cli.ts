@@ -3,7 +3,7 @@
 // process's Runtime) and options.ts (defaults from the environment), the only code that reads argv
 // or the environment.
 
-import { OPTIONS, optionSpelling, parseArgsLeniently, type Args } from './cli/args.js';
+import { OPTIONS, optionSpelling, parseArgsLeniently, USAGE_LINES, type Args } from './cli/args.js';
 import { exitCodeTable } from './core/exit-codes.js';
 import type { Runtime } from './cli/options.js';
 import { armFaultPoints } from './core/fault-points.js';
@@ -23,22 +23,19 @@ export { VERSION };
 
 export function helpText(): string {
   const plain = (t: string) => t.replace(/`/g, '');
+  // the column as wide as the longest spelling and two spaces: no option runs into its description
+  const column = Math.max(...OPTIONS.map((o) => optionSpelling(o).length)) + 2;
   const options = OPTIONS.map((o) => {
     const spelled = optionSpelling(o);
     const dflt = o.default ? ` (default: ${plain(o.default)})` : '';
-    return `  ${spelled.padEnd(23)}${plain(o.help)}${dflt}`;
+    return `  ${spelled.padEnd(column)}${plain(o.help)}${dflt}`;
   }).join('\n');
   const width = Math.max(...exitCodeTable.map((c) => c.name.length)) + 2; // the longest name and two spaces
   const codes = exitCodeTable.map((c) => `  ${String(c.code).padStart(9)}  ${c.name.padEnd(width)}${c.meaning}`).join('\n');
   return `zticache ${VERSION} - stage a pre-cached OS package into C:\\MININT\\PackageSource and run OSDLaunch.exe
 
 Usage:
-  zticache [options] [-- launcher arguments]
-  zticache manifest DIR [--out FILE]
-  zticache util [/server:NAME] [/package:ID /program:NAME] [/advertisement:ID] [/enable:true|false] [/force] [/what-if]
-  zticache cache-size [MB] [/what-if]
-  zticache selftest [--package-size MB] [--status-mif NAME] [--keep] [--json]
-  zticache check [--source DIR] [--manifest FILE] [--scratch-mb MB] [--status-mif NAME]
+${USAGE_LINES.map((l) => `  ${l}`).join('\n')}
 
 With no options (the OSD program command line): source = the folder of zticache.exe,
 target = %SystemDrive%\\MININT\\PackageSource, launcher = OSDLaunch.exe in the target.

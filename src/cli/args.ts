@@ -117,6 +117,17 @@ type FlagOption = Exclude<OptionRow['name'], ValueOption>;
 const valueOptions: readonly string[] = OPTIONS.filter((o) => 'value' in o).map((o) => o.name);
 const flagOptions: readonly string[] = OPTIONS.filter((o) => !('value' in o)).map((o) => o.name);
 
+/** Every command's usage line, as --help and docs/command-line.md show them (a test holds them equal). */
+export const USAGE_LINES: readonly string[] = [
+  'zticache [options] [-- launcher arguments]',
+  'zticache manifest DIR [--out FILE]',
+  'zticache util [/server:NAME] [/package:ID /program:NAME] [/advertisement:ID] [/enable:true|false] [/force] [/what-if]',
+  'zticache cache-size [MB] [/what-if]',
+  'zticache selftest [--package-size MB] [--status-mif NAME] [--keep] [--json]',
+  'zticache check [--source DIR] [--manifest FILE] [--scratch-mb MB] [--status-mif NAME]',
+];
+const usageOf = (command: string): string => `usage: ${USAGE_LINES.find((l) => l.startsWith(`zticache ${command} `))}`;
+
 /** The option as the README's table shows it: `--name VALUE`. */
 export function optionSpelling(o: OptionRow): string {
   return 'value' in o ? `--${o.name} ${o.value}` : `--${o.name}`;
@@ -235,17 +246,17 @@ function checkCommand(args: Args, positional: readonly string[]): void {
   const sub = positional[0]?.toLowerCase();
   if (sub === 'manifest') {
     if (args.command === 'run') args.command = 'manifest';
-    if (positional.length !== 2 && args.command === 'manifest') throw usage('usage: zticache manifest DIR [--out FILE]');
+    if (positional.length !== 2 && args.command === 'manifest') throw usage(usageOf('manifest'));
     args.manifestDir = positional[1];
   } else if (sub === 'util') {
     if (args.command === 'run') args.command = 'util';
     if (positional.length > 1) throw usage(`unexpected argument "${positional[1]}" (zticache util takes only options: /server, /package, /program, /advertisement, /enable, /force, /readiness, /collection, ...)`);
   } else if (sub === 'selftest') {
     if (args.command === 'run') args.command = 'selftest';
-    if (positional.length > 1) throw usage('usage: zticache selftest [--package-size MB] [--status-mif NAME] [--keep] [--json]');
+    if (positional.length > 1) throw usage(usageOf('selftest'));
   } else if (sub === 'check') {
     if (args.command === 'run') args.command = 'check';
-    if (positional.length > 1) throw usage('usage: zticache check [--source DIR] [--manifest FILE] [--scratch-mb MB] [--status-mif NAME]');
+    if (positional.length > 1) throw usage(usageOf('check'));
   } else if (sub === 'cache-size') {
     if (args.command === 'run') args.command = 'cache-size';
     if (positional.length > 2) throw usage('usage: zticache cache-size [MB]');
