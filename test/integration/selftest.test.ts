@@ -175,13 +175,21 @@ describe('zticache selftest', () => {
     itProcess('killed: the next selftest removes the sandbox it can prove is an earlier one\'s, and says so; a folder of that name it cannot prove is left', async () => {
       const state = tempDir('zti-st-');
       let left: string | undefined;
+      // the sandbox this selftest recorded in its state folder (other selftests may be running in
+      // the same temp folder: a new folder there is not necessarily this one's)
+      const recorded = () => {
+        try {
+          return (JSON.parse(fs.readFileSync(path.join(state, 'selftest-sandboxes.json'), 'utf8')) as Array<{ path: string }>).map((r) => path.basename(r.path)).find((n) => sandboxes().includes(n));
+        } catch {
+          return undefined;
+        }
+      };
       for (let attempt = 0; attempt < 6 && !left; attempt++) {
-        const before = new Set(sandboxes());
         const child = execa(process.execPath, [CLI, 'selftest', '--state-dir', state], { reject: false });
-        await waitFor('the sandbox', () => sandboxes().some((n) => !before.has(n)) || child.exitCode !== null);
+        await waitFor('the sandbox, recorded', () => recorded() !== undefined || child.exitCode !== null);
         child.kill('SIGKILL');
         await child;
-        left = sandboxes().find((n) => !before.has(n));
+        left = recorded();
       }
       expect(left).toBeDefined();
       const r = await zticacheProcess(['selftest', '--state-dir', state]);

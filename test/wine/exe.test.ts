@@ -676,10 +676,11 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
   describe('zticache check: ready before the deadline, hash-checked, nothing changed', () => {
     const mifFile = () => wine.host('C:\\windows\\ZTICheck.mif');
     const field = (name: string) => new RegExp(`NAME = "${name}"\r\n {6}ID = \\d+\r\n(?:.*\r\n){3}.*VALUE = "([^"]*)"`).exec(fs.readFileSync(mifFile(), 'latin1'))?.[1];
-    /** a cached package with its manifest (the package's files; zticache.exe and the launcher unlisted) */
+    /** a cached package with its manifest (the package's files and the launcher; zticache.exe, which is not staged, unlisted): a file it does not list is NOT READY */
     function withManifest() {
       const p = cachePackage(pkg);
-      const lines = Object.entries(pkg).map(([rel, c]) => `${createHash('sha256').update(c).digest('hex')}  ${rel}\n`);
+      const files: Array<[string, string | Buffer]> = [...Object.entries(pkg), ['OSDLaunch.exe', fs.readFileSync(path.join(p.dir, 'OSDLaunch.exe'))]];
+      const lines = files.map(([rel, c]) => `${createHash('sha256').update(c).digest('hex')}  ${rel}\n`);
       fs.writeFileSync(path.join(p.dir, 'zticache.sha256'), lines.join(''));
       return p;
     }
@@ -693,7 +694,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       const r = await wine.run(p.exe, ['check', '/status-mif:ZTICheck.mif'], { events: true });
       expect(r.code, r.out).toBe(0);
       expect(field('Status')).toBe('Success');
-      expect(field('Description')).toMatch(new RegExp(`^READY ${path.basename(p.dir)}: 8 files, [\\d.]+ [KM]B, 6 hashes checked, [\\d.]+ [KMGT]?B free$`));
+      expect(field('Description')).toMatch(new RegExp(`^READY ${path.basename(p.dir)}: 8 files, [\\d.]+ [KM]B, 7 hashes checked, [\\d.]+ [KMGT]?B free$`));
       expect(r.out).toMatch(/Client cache: not checked \(not a ConfigMgr client, or not elevated/);
       expect(r.events.events.some((e) => e.type === 0 && /^READY /.test(e.text)), JSON.stringify(r.events.events)).toBe(true);
       expect(listing(p.dir)).toEqual(before);
@@ -974,9 +975,10 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
       const lines = [
         'SMS_Package|PackageID=XXX00001|Name=XP Master|ImageFlags=#1|PkgSourcePath=C:\\pkgsrc|PackageSize=#1572864',
         'SMS_Program|PackageID=XXX00001|ProgramName=Install XP|CommandLine=osdlaunch.exe',
+        'SMS_Program|PackageID=XXX00001|ProgramName=Check|CommandLine=zticache.exe check /status-mif:ZTICheck.mif',
         // start Tuesday 2026-12-08 10:00, in the work day; mandatory Wednesday 06:00; the schedule lazy
-        'SMS_Advertisement|AdvertisementID=XXX20001|PackageID=XXX00001|ProgramName=Install XP|CollectionID=MTN00100|RemoteClientFlags=#8|PresentTime=20261208100000.000000+***|AssignedScheduleEnabled=!TRUE|~AssignedSchedule=!{instance of SMS_ST_NonRecurring { IsGMT = FALSE; StartTime = "20261209060000.000000+***"; }}',
-        'SMS_Advertisement|AdvertisementID=XXX20002|PackageID=XXX00001|ProgramName=Check|CollectionID=MTN00100|RemoteClientFlags=#16',
+        'SMS_Advertisement|AdvertisementID=XXX20001|PackageID=XXX00001|ProgramName=Install XP|CollectionID=MTN00100|IncludeSubCollection=!TRUE|RemoteClientFlags=#8|PresentTime=20261208100000.000000+***|AssignedScheduleEnabled=!TRUE|~AssignedSchedule=!{instance of SMS_ST_NonRecurring { IsGMT = FALSE; StartTime = "20261209060000.000000+***"; }}',
+        'SMS_Advertisement|AdvertisementID=XXX20002|PackageID=XXX00001|ProgramName=Check|CollectionID=MTN00100|IncludeSubCollection=!TRUE|RemoteClientFlags=#16',
         'SMS_Collection|CollectionID=MTN00100|Name=Deploy XP (pilot)',
       ];
       const os = [5, 6, 8, 9, 13, 11, undefined, 6];
