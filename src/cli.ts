@@ -3,7 +3,7 @@
 // process's Runtime) and options.ts (defaults from the environment), the only code that reads argv
 // or the environment.
 
-import { OPTIONS, optionSpelling, parseArgs, type Args } from './cli/args.js';
+import { OPTIONS, optionSpelling, parseArgsLeniently, USAGE_LINES, type Args } from './cli/args.js';
 import { exitCodeTable } from './core/exit-codes.js';
 import type { Runtime } from './cli/options.js';
 import { armFaultPoints } from './core/fault-points.js';
@@ -14,28 +14,28 @@ import { managementCommand } from './commands/console.js';
 import { selftestChild, selftestCommand } from './commands/selftest/command.js';
 import { checkCommand } from './commands/check/command.js';
 import { LOOK_COMMAND, lookChild } from './commands/util/look.js';
+import { printFailureJson } from './commands/json-failure.js';
+import { createLog } from './log/logger.js';
+import { report } from './commands/failure.js';
 
 export { VERSION };
 
 
 export function helpText(): string {
   const plain = (t: string) => t.replace(/`/g, '');
+  // the column as wide as the longest spelling and two spaces: no option runs into its description
+  const column = Math.max(...OPTIONS.map((o) => optionSpelling(o).length)) + 2;
   const options = OPTIONS.map((o) => {
     const spelled = optionSpelling(o);
     const dflt = o.default ? ` (default: ${plain(o.default)})` : '';
-    return `  ${spelled.padEnd(23)}${plain(o.help)}${dflt}`;
+    return `  ${spelled.padEnd(column)}${plain(o.help)}${dflt}`;
   }).join('\n');
   const width = Math.max(...exitCodeTable.map((c) => c.name.length)) + 2; // the longest name and two spaces
   const codes = exitCodeTable.map((c) => `  ${String(c.code).padStart(9)}  ${c.name.padEnd(width)}${c.meaning}`).join('\n');
   return `zticache ${VERSION} - stage a pre-cached OS package into C:\\MININT\\PackageSource and run OSDLaunch.exe
 
 Usage:
-  zticache [options] [-- launcher arguments]
-  zticache manifest DIR [--out FILE]
-  zticache util [/server:NAME] [/package:ID /program:NAME] [/advertisement:ID] [/enable:true|false] [/force] [/what-if]
-  zticache cache-size [MB] [/what-if]
-  zticache selftest [--package-size MB] [--status-mif NAME] [--keep] [--json]
-  zticache check [--source DIR] [--manifest FILE] [--scratch-mb MB] [--status-mif NAME]
+${USAGE_LINES.map((l) => `  ${l}`).join('\n')}
 
 With no options (the OSD program command line): source = the folder of zticache.exe,
 target = %SystemDrive%\\MININT\\PackageSource, launcher = OSDLaunch.exe in the target.
@@ -54,14 +54,18 @@ export async function main(argv: readonly string[], rt: Runtime): Promise<number
   if (argv[0] === 'selftest-child') return selftestChild(argv.slice(1));
   // zticache util's look at a package source, in a child nothing waits for (commands/util/look.ts)
   if (argv[0] === LOOK_COMMAND) return lookChild(argv.slice(1), (s) => new Promise((done) => void process.stdout.write(s, () => done())));
-  let args: Args | undefined;
-  let argsError: unknown;
-  try {
-    args = parseArgs(argv);
-  } catch (err) {
-    argsError = err;
-  }
+  // a refused command line is still read as far as it goes: its command, --json, --state-dir
+  const { args: read, error: argsError } = parseArgsLeniently(argv);
+  const args: Args | undefined = argsError === undefined ? read : undefined;
   armFaultPoints(rt.env); // a no-op in every bundle but the crash suite's (fault-points.ts)
+  if (argsError !== undefined && read.json && (read.command === 'util' || read.command === 'selftest')) {
+    // --json: standard output is one JSON document, a refused command line's too; the line to stderr
+    const log = createLog({ stdout: process.stderr });
+    const code = report(argsError, log);
+    log.close();
+    await printFailureJson(read.command, argsError);
+    return code;
+  }
   if (args?.command === 'help') {
     stdout(helpText());
     return 0;
@@ -75,7 +79,7 @@ export async function main(argv: readonly string[], rt: Runtime): Promise<number
   if (args?.command === 'selftest') return selftestCommand(args, rt);
   if (args?.command === 'check') return checkCommand(args, rt);
 
-  return stageCommand(argv, args, argsError, rt);
+  return stageCommand(argv, args, argsError, rt, read);
 }
 
 export async function isPackaged(): Promise<boolean> {

@@ -96,7 +96,7 @@ export const OPTIONS = [
   { name: 'enable', value: 'true|false', default: '', help: '`zticache util` only: download and execute on (the program runs zticache.exe) or off (osdlaunch.exe); `yes`/`no` too' },
   { name: 'readiness', default: '', help: '`zticache util` only: with `--advertisement`, its collection\'s clients counted by state, the check\'s READY / NOT READY by reason, the mandatory time and the time left, the schedule check, and the clients at risk by name; reads only' },
   { name: 'check-advertisement', value: 'ID', default: '', help: '`zticache util --readiness` only: the advertisement of `zticache check`, whose results say which clients hold the package intact' },
-  { name: 'json', default: '', help: '`zticache util` and `zticache selftest`: the util report (or `--readiness`\'s), or every selftest check with its status and evidence, as one JSON document on standard output instead of the table (selftest\'s other lines go to standard error)' },
+  { name: 'json', default: '', help: '`zticache util` and `zticache selftest`: the util report (or `--readiness`\'s), or every selftest check with its status and evidence, as one JSON document on standard output instead of the table, and on a usage error or failure a document with exitCode, name, wayOut and message (the log\'s lines go to standard error)' },
   { name: 'csv', default: '', help: '`zticache util --readiness` only: the report as CSV, one row a client, for a spreadsheet' },
   { name: 'collection', value: 'NAME', default: '', help: '`zticache util` only: with `--package`, create the document\'s collection: Windows 10 x64 or later (what zticache.exe runs on) with more free space on the system drive than the package plus `--scratch-mb`; `--what-if` prints its WQL' },
   { name: 'bandwidth-mbps', value: 'N', default: '', help: '`zticache util` only: the rate the network can give the download, in Mbit/s: the schedule check says whether the window fits' },
@@ -116,6 +116,17 @@ type ValueOption = Extract<OptionRow, { value: string }>['name'];
 type FlagOption = Exclude<OptionRow['name'], ValueOption>;
 const valueOptions: readonly string[] = OPTIONS.filter((o) => 'value' in o).map((o) => o.name);
 const flagOptions: readonly string[] = OPTIONS.filter((o) => !('value' in o)).map((o) => o.name);
+
+/** Every command's usage line, as --help and docs/command-line.md show them (a test holds them equal). */
+export const USAGE_LINES: readonly string[] = [
+  'zticache [options] [-- launcher arguments]',
+  'zticache manifest DIR [--out FILE]',
+  'zticache util [/server:NAME] [/package:ID /program:NAME] [/advertisement:ID] [/enable:true|false] [/force] [/what-if]',
+  'zticache cache-size [MB] [/what-if]',
+  'zticache selftest [--package-size MB] [--status-mif NAME] [--keep] [--json]',
+  'zticache check [--source DIR] [--manifest FILE] [--scratch-mb MB] [--status-mif NAME]',
+];
+const usageOf = (command: string): string => `usage: ${USAGE_LINES.find((l) => l.startsWith(`zticache ${command} `))}`;
 
 /** The option as the README's table shows it: `--name VALUE`. */
 export function optionSpelling(o: OptionRow): string {
@@ -140,6 +151,25 @@ function splitOption(token: string): { name: string; value?: string; spelled: st
 }
 
 export function parseArgs(argv: readonly string[]): Args {
+  const { args, error } = parseArgsLeniently(argv);
+  if (error) throw error;
+  return args;
+}
+
+/**
+ * The command line read as far as it can be: the first refusal (what parseArgs throws) and what
+ * every other token said. A refused command line is still a run to record and a --json to answer
+ * in JSON: the command and its --state-dir, --json, --what-if are known though one option is not.
+ */
+export function parseArgsLeniently(argv: readonly string[]): { args: Args; error?: unknown } {
+  let error: unknown;
+  const refuse = (f: () => void) => {
+    try {
+      f();
+    } catch (err) {
+      error ??= err;
+    }
+  };
   const args: Args = { command: 'run', launchArgs: [], mode: 'auto', whatIf: false, guard: true, force: false, keep: false, readiness: false, json: false, csv: false, warnings: [] };
   const positional: string[] = [];
   const seen = new Set<string>();
@@ -157,7 +187,10 @@ export function parseArgs(argv: readonly string[]): Args {
       continue;
     }
     if (isFlagOption(opt.name)) {
-      if (opt.value !== undefined) throw usage(`${opt.spelled} takes no value`);
+      if (opt.value !== undefined) {
+        error ??= usage(`${opt.spelled} takes no value`);
+        continue;
+      }
       if (opt.name === 'what-if') args.whatIf = true;
       else if (opt.name === 'no-guard') args.guard = false;
       else if (opt.name === 'force') args.force = true;
@@ -169,40 +202,61 @@ export function parseArgs(argv: readonly string[]): Args {
       else if (opt.name === 'version' && args.command !== 'help') args.command = 'version';
       continue;
     }
-    if (!isValueOption(opt.name)) throw usage(`unknown option ${opt.spelled}`);
+    if (!isValueOption(opt.name)) {
+      error ??= usage(`unknown option ${opt.spelled}`);
+      continue;
+    }
     let value = opt.value;
     if (value === undefined) {
       // WSH form: the value is inline or there is none; the others take the next token.
-      if (token.startsWith('/')) throw usage(`${opt.spelled} needs a value (${opt.spelled}:VALUE)`);
+      if (token.startsWith('/')) {
+        error ??= usage(`${opt.spelled} needs a value (${opt.spelled}:VALUE)`);
+        continue;
+      }
       value = argv[++i];
-      if (value === undefined || value === '--') throw usage(`${opt.spelled} needs a value`);
+      if (value === undefined || value === '--') {
+        error ??= usage(`${opt.spelled} needs a value`);
+        if (value === '--') i--; // the launcher's arguments still start there
+        continue;
+      }
     }
-    if (value === '') throw usage(`${opt.spelled} needs a non-empty value`);
+    if (value === '') {
+      error ??= usage(`${opt.spelled} needs a non-empty value`);
+      continue;
+    }
     // "/source:C:\pkg\" /what-if: Windows reads \" as a quote inside the value, so the rest of
     // the command line became part of the path
     if (/" +[-/]/.test(value)) {
-      throw usage(`${opt.spelled} "${value}" holds a quote followed by what looks like another option: a backslash right before a closing quote (C:\\pkg\\") makes Windows keep the quote and the rest of the line in the value; drop the trailing backslash or double it (C:\\pkg\\\\")`);
+      error ??= usage(`${opt.spelled} "${value}" holds a quote followed by what looks like another option: a backslash right before a closing quote (C:\\pkg\\") makes Windows keep the quote and the rest of the line in the value; drop the trailing backslash or double it (C:\\pkg\\\\")`);
+      continue;
     }
     // the last one counts, as in most tools, but never silently: the log says which was used
     if (seen.has(opt.name)) args.warnings.push(`${opt.spelled} is given more than once: the last one, "${value}", is used`);
     seen.add(opt.name);
-    setValue(args, opt.name, value, opt.spelled);
+    const [name, v, spelled] = [opt.name, value, opt.spelled];
+    refuse(() => setValue(args, name, v, spelled));
   }
+  refuse(() => checkCommand(args, positional));
+  return error === undefined ? { args } : { args, error };
+}
+
+/** The command word and the options that belong to one command only. */
+function checkCommand(args: Args, positional: readonly string[]): void {
 
   const sub = positional[0]?.toLowerCase();
   if (sub === 'manifest') {
     if (args.command === 'run') args.command = 'manifest';
-    if (positional.length !== 2 && args.command === 'manifest') throw usage('usage: zticache manifest DIR [--out FILE]');
+    if (positional.length !== 2 && args.command === 'manifest') throw usage(usageOf('manifest'));
     args.manifestDir = positional[1];
   } else if (sub === 'util') {
     if (args.command === 'run') args.command = 'util';
     if (positional.length > 1) throw usage(`unexpected argument "${positional[1]}" (zticache util takes only options: /server, /package, /program, /advertisement, /enable, /force, /readiness, /collection, ...)`);
   } else if (sub === 'selftest') {
     if (args.command === 'run') args.command = 'selftest';
-    if (positional.length > 1) throw usage('usage: zticache selftest [--package-size MB] [--status-mif NAME] [--keep] [--json]');
+    if (positional.length > 1) throw usage(usageOf('selftest'));
   } else if (sub === 'check') {
     if (args.command === 'run') args.command = 'check';
-    if (positional.length > 1) throw usage('usage: zticache check [--source DIR] [--manifest FILE] [--scratch-mb MB] [--status-mif NAME]');
+    if (positional.length > 1) throw usage(usageOf('check'));
   } else if (sub === 'cache-size') {
     if (args.command === 'run') args.command = 'cache-size';
     if (positional.length > 2) throw usage('usage: zticache cache-size [MB]');
@@ -218,7 +272,6 @@ export function parseArgs(argv: readonly string[]): Args {
   const selftestOnly = args.packageSize !== undefined ? 'package-size' : args.keep ? 'keep' : undefined;
   if (selftestOnly && args.command !== 'selftest' && args.command !== 'help') throw usage(`--${selftestOnly} belongs to "zticache selftest"`);
   if (args.scratchMb !== undefined && args.command !== 'check' && args.command !== 'util' && args.command !== 'help') throw usage('--scratch-mb belongs to "zticache check" and "zticache util"');
-  return args;
 }
 
 function setValue(args: Args, name: ValueOption, value: string, spelled: string): void {

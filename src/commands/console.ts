@@ -9,10 +9,13 @@ import { loadPlatform } from '../platform/select.js';
 import { cacheSizeCommand } from './cache-size/command.js';
 import { report } from './failure.js';
 import { utilCommand } from './util/command.js';
+import { printFailureJson } from './json-failure.js';
 
 /** `zticache util` and `zticache cache-size`: an admin's commands at a prompt; their lines go to the console. */
 export async function managementCommand(args: Args, rt: Runtime): Promise<number> {
-  const log = createLog({});
+  // --json: standard output is the document alone, a failure's too; the log's lines go to standard error
+  const json = args.command === 'util' && args.json;
+  const log = createLog(json ? { stdout: process.stderr } : {});
   try {
     const platform = await loadPlatform(rt, args.eventSource ?? DEFAULT_EVENT_SOURCE, { whatIf: args.whatIf });
     const out = (line: string) => void process.stdout.write(`${line}\n`);
@@ -20,7 +23,9 @@ export async function managementCommand(args: Args, rt: Runtime): Promise<number
     else cacheSizeCommand(args, platform, out);
     return 0;
   } catch (err) {
-    return report(err, log);
+    const code = report(err, log);
+    if (json) await printFailureJson('util', err);
+    return code;
   } finally {
     log.close();
   }

@@ -44,6 +44,8 @@ export interface CopyResult {
   copied: number;
   skipped: number;
   bytes: number;
+  /** the files (by rel) already complete in the target from an earlier run, kept as they were */
+  complete: Set<string>;
 }
 
 /** Files below this size are copied synchronously (see copyInventory). */
@@ -53,7 +55,7 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
   const { p, log } = opts;
   const sfs = stageFs;
   const retry = retryPolicy;
-  const result: CopyResult = { copied: 0, skipped: 0, bytes: 0 };
+  const result: CopyResult = { copied: 0, skipped: 0, bytes: 0, complete: new Set() };
   const onRetry = (what: string) => (err: unknown, attempt: number, delay: number) =>
     log.warn(`${what}: ${errnoOf(err) ?? err} (try ${attempt} of ${retry.attempts}), retrying in ${delay} ms`);
 
@@ -80,8 +82,12 @@ export async function copyInventory(srcRoot: string, dstRoot: string, inv: Inven
     if (copied) {
       result.copied++;
       result.bytes += f.size;
-    } else result.skipped++;
-    opts.progress?.add(f.size, 1);
+      opts.progress?.add(f.size, 1);
+    } else {
+      result.skipped++;
+      result.complete.add(f.rel);
+      opts.progress?.kept(f.size, 1); // an earlier run's: not this run's bytes, files or rate
+    }
   };
 
   /**

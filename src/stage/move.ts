@@ -56,14 +56,14 @@ export interface MoveResult {
    * run (renamed, or copied across volumes and deleted from the source), copied and left in the
    * source too (kept, or a delete the source refused), or already in the target from an earlier run.
    */
-  files: { moved: number; kept: number; already: number };
+  files: { moved: number; finished: number; kept: number; already: number };
 }
 
 export async function moveInventory(source: string, target: string, inv: Inventory, opts: MoveOptions): Promise<MoveResult> {
   const { p, log } = opts;
   const sfs = stageFs;
   const retry = retryPolicy;
-  const result: MoveResult = { renamed: 0, crossVolume: 0, crossVolumeCopied: 0, leftInSource: 0, kept: 0, alreadyDone: 0, same: [], left: [], files: { moved: 0, kept: 0, already: 0 } };
+  const result: MoveResult = { renamed: 0, crossVolume: 0, crossVolumeCopied: 0, leftInSource: 0, kept: 0, alreadyDone: 0, same: [], left: [], files: { moved: 0, finished: 0, kept: 0, already: 0 } };
   const dirs = new Set(inv.dirs);
   sfs.mkdirp(target);
 
@@ -154,13 +154,17 @@ export async function moveInventory(source: string, target: string, inv: Invento
     crossing.push({ name, src, sub, what });
   }
 
+  /** files an earlier run had copied across completely (a resumed move): their moves are said apart */
+  let complete = new Set<string>();
   if (crossing.length) {
     // Copy every such entry, check every size, flush all the copies to disk in one go (many
     // flushes in flight share the file system's journal commits; one entry at a time ran at half
     // cp's speed), and only then delete the sources: a power cut at any moment leaves one whole
     // copy of every file.
     const all: Inventory = { files: crossing.flatMap((c) => c.sub.files), dirs: crossing.flatMap((c) => c.sub.dirs), bytes: 0 };
-    result.crossVolumeCopied = (await copyInventory(source, target, all, opts)).copied;
+    const copy = await copyInventory(source, target, all, opts);
+    result.crossVolumeCopied = copy.copied;
+    complete = copy.complete;
     for (const f of all.files) {
       const got = sfs.statSync(fromRel(p, target, f.rel))?.size ?? -1;
       if (got !== f.size) {
@@ -192,7 +196,10 @@ export async function moveInventory(source: string, target: string, inv: Invento
       try {
         await sfs.rm(c.src, { retry, onRetry: (err, attempt, delay) => log.warn(`deleting ${(err as { path?: string }).path ?? c.src} from the source: ${errnoOf(err)} (try ${attempt} of ${retry.attempts}), retrying in ${delay} ms`) });
         faultPoint('source deleted');
-        result.files.moved += c.sub.files.length;
+        // an entry an earlier run crossed whole, or files its copy had completed: that run copied them, this one deleted the source
+        const earlier = unfinishedDeletes.includes(c) ? c.sub.files.length : c.sub.files.filter((f) => complete.has(f.rel)).length;
+        result.files.finished += earlier;
+        result.files.moved += c.sub.files.length - earlier;
       } catch (err) {
         // the copy is complete, checked and flushed: a source that refuses the delete (read-only
         // media, a file locked for good) keeps an extra copy, and nothing is lost

@@ -16,6 +16,9 @@ export interface ProgressOptions {
 export class Progress {
   bytes = 0;
   files = 0;
+  /** files (and their bytes) already complete from an earlier run: out of this run's totals and rate, said apart */
+  keptBytes = 0;
+  keptFiles = 0;
   private readonly started: number;
   private timer?: NodeJS.Timeout;
   private barTimer?: NodeJS.Timeout;
@@ -47,6 +50,12 @@ export class Progress {
       this.barTimer.unref();
     }
     return this;
+  }
+
+  /** A file an earlier run completed: taken out of what this run has to do, and said apart in the line. */
+  kept(bytes: number, files = 0): void {
+    this.keptBytes += bytes;
+    this.keptFiles += files;
   }
 
   add(bytes: number, files = 0): void {
@@ -93,15 +102,18 @@ export class Progress {
     const secs = Math.max((this.now() - this.started) / 1000, 0.001);
     const bytes = this.bytes + this.partialBytes();
     const rate = bytes / secs;
-    const left = this.totalBytes - bytes;
+    const totalBytes = this.totalBytes - this.keptBytes;
+    const left = totalBytes - bytes;
     const eta = rate > 0 ? formatDuration(left / rate) : 'unknown';
-    return `${this.verb} ${formatBytes(bytes)} of ${formatBytes(this.totalBytes)}, ${this.files} of ${this.totalFiles} files, ${(rate / 1048576).toFixed(1)} MB/s, ETA ${eta}`;
+    const kept = this.keptFiles ? `; ${this.keptFiles} ${this.keptFiles === 1 ? 'file' : 'files'} (${formatBytes(this.keptBytes)}) already complete from an earlier run` : '';
+    return `${this.verb} ${formatBytes(bytes)} of ${formatBytes(totalBytes)}, ${this.files} of ${this.totalFiles - this.keptFiles} files, ${(rate / 1048576).toFixed(1)} MB/s, ETA ${eta}${kept}`;
   }
 
   private drawBar(): void {
     const tty = this.opts.tty!;
     const width = 30;
-    const frac = this.totalBytes > 0 ? Math.min(1, (this.bytes + this.partialBytes()) / this.totalBytes) : 1;
+    const total = this.totalBytes - this.keptBytes;
+    const frac = total > 0 ? Math.min(1, (this.bytes + this.partialBytes()) / total) : 1;
     const fill = Math.round(frac * width);
     tty.write(`\r[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${this.line()}\x1b[K`);
   }

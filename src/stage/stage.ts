@@ -143,11 +143,12 @@ export async function stage(plan: Plan, opts: StageOptions): Promise<Staged> {
         for (const name of r.same) same.add(name);
         kept = r.left;
         summary = `Move: ${moveSummary(r)}`;
-        counts = [[r.files.moved, 'moved'], [r.files.kept, 'copied and kept in the cache folder'], [r.files.already, 'already in place from an earlier run']];
+        counts = [[r.files.moved, 'moved'], [r.files.finished, 'copied by an earlier run and moved by this one'], [r.files.kept, 'copied and kept in the cache folder'], [r.files.already, 'already in place from an earlier run']];
       } else {
-        log.info(`Copying ${plural(inv.files.length, 'file')} (${formatBytes(inv.bytes)}) in ${plural(inv.dirs.length, 'folder')} from ${source}`);
+        // the package's size; how many of its files this run copies and how many an earlier run did is said after
+        log.info(`Copying the package (${plural(inv.files.length, 'file')}, ${formatBytes(inv.bytes)}, in ${plural(inv.dirs.length, 'folder')}) from ${source}`);
         const r = await copyInventory(source, target, inv, { ...opts, walk: platform.walk, progress, startOver: `delete ${target} and the journal ${plan.journalFile}, then run zticache again (a copy starts over from the source)` });
-        summary = `Copy: ${plural(r.copied, 'file')} copied, ${r.skipped} already complete`;
+        summary = `Copy: ${plural(r.copied, 'file')} copied, ${r.skipped} already complete from an earlier run`;
         counts = [[r.copied, 'copied'], [r.skipped, 'already complete from an earlier run']];
       }
     } finally {

@@ -68,7 +68,7 @@ describe('zticache check', () => {
       expectExit(r, code);
       expect(r.out).toMatch(said);
       expect(field(s.mif(), 'Status')).toBe('Failed');
-      expect(field(s.mif(), 'Description')).toMatch(/^NOT READY ABC00001: VERIFY_FAILED \(download the package again\): /);
+      expect(field(s.mif(), 'Description')).toMatch(/^NOT READY: VERIFY_FAILED \(download the package again\): /);
       expect(s.disk()).toEqual(before);
     });
   }
@@ -79,7 +79,7 @@ describe('zticache check', () => {
     const r = await zticache(s.check('--scratch-mb', String(Math.ceil(free / 1048576) + 100)));
     expectExit(r, ExitCode.NO_SPACE);
     expect(r.out).toMatch(/not enough free space on the volume of .* for the OS install: .* needed \(.* for staging, .* of scratch space\), .* free/);
-    expect(field(s.mif(), 'Description')).toMatch(/^NOT READY ABC00001: NO_SPACE \(free space, run again\): /);
+    expect(field(s.mif(), 'Description')).toMatch(/^NOT READY: NO_SPACE \(free space, run again\): /);
     // the document's 500 MB fits here
     expectExit(await zticache(s.check()), 0);
   });
@@ -92,7 +92,7 @@ describe('zticache check', () => {
     };
     // the package is about 370 KB: a cache of 0 MB cannot hold it, 1 MB can
     expect(await mainWith({ platform: client(0) }, s.check(), rt(s.dir))).toBe(ExitCode.CACHE_TOO_SMALL);
-    expect(field(s.mif(), 'Description')).toMatch(/^NOT READY ABC00001: CACHE_TOO_SMALL \(raise the client cache\): the client cache \(0 MB at C:\\\\Windows\\\\ccmcache\)/);
+    expect(field(s.mif(), 'Description')).toMatch(/^NOT READY: CACHE_TOO_SMALL \(raise the client cache\): the client cache \(0 MB at C:\\\\Windows\\\\ccmcache\)/);
     expect(await mainWith({ platform: client(1) }, s.check(), rt(s.dir))).toBe(0);
     const broken = { createObject: (): Dispatch => { throw new Error('CO_E_CLASSSTRING'); } };
     expect(await mainWith({ platform: broken }, s.check(), rt(s.dir))).toBe(0);
@@ -115,7 +115,7 @@ describe('zticache check', () => {
     const s = await cached();
     const r = await zticache(s.check('--launch', 'not-there.exe'));
     expectExit(r, ExitCode.LAUNCHER_MISSING);
-    expect(field(s.mif(), 'Description')).toMatch(new RegExp(`^NOT READY ABC00001: LAUNCHER_MISSING \\(fix the launcher in the package\\): the launcher not-there\\.exe is not a file of the package`));
+    expect(field(s.mif(), 'Description')).toMatch(new RegExp(`^NOT READY: LAUNCHER_MISSING \\(fix the launcher in the package\\): the launcher not-there\\.exe is not a file of the package`));
     fs.mkdirSync(s.target, { recursive: true });
     fs.writeFileSync(path.join(s.target, 'theirs.txt'), 'x');
     expectExit(await zticache(s.check()), ExitCode.TARGET_UNSAFE);

@@ -63,5 +63,9 @@ export function readyLine(f: { packageId: string; files: number; bytes: number; 
   return `READY ${f.packageId}: ${f.files} files, ${formatBytes(f.bytes)}, ${hashes}, ${formatBytes(f.free)} free`;
 }
 
-/** The NOT READY line: package, then the failure's code and words. */
-export const notReadyLine = (packageId: string, failure: string): string => `NOT READY ${packageId}: ${failure}`;
+/**
+ * The NOT READY line: the failure's code and way out first, its details, then the package, so that
+ * a long package folder name can never push the code or the way out past the MIF's 128 characters
+ * (the log keeps the whole line; util's readiness reads the code right after "NOT READY:").
+ */
+export const notReadyLine = (packageId: string, failure: string): string => `NOT READY: ${failure} (package ${packageId})`;

@@ -31,6 +31,7 @@ import { stage, type Staged } from '../../stage/stage.js';
 import { readCacheInfo } from '../cache-size/cache-size.js';
 import { report, STOP_SIGNALS } from '../failure.js';
 import { checkRealTarget, checkStateFolder, noTarget, recordSandbox, sweepSandboxes } from './real-places.js';
+import { printFailureJson } from '../json-failure.js';
 import { fail, firstFailure, judgeDacl, resultJson, judgeEvent, judgeFits, judgeGuard, judgeLink, judgeNames, judgeStart, modeInWords, pass, resultTable, skip, type Result, type Verdict } from './checks.js';
 
 /** The exit codes the "how it is started" check expects back: all 32 bits on Windows, the low 8 on POSIX. */
@@ -42,7 +43,9 @@ export async function selftestCommand(args: Args, rt: Runtime): Promise<number> 
   try {
     platform = await loadPlatform(rt, args.eventSource ?? DEFAULT_EVENT_SOURCE, { whatIf: args.whatIf });
   } catch (err) {
-    return report(err, early);
+    const code = report(err, early);
+    if (args.json) await printFailureJson('selftest', err);
+    return code;
   } finally {
     early.close();
   }

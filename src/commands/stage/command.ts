@@ -23,7 +23,11 @@ import { run, type RunReport } from './run.js';
 import { VERSION } from '../../core/version.js';
 import { failureLine, report, STOP_SIGNALS } from '../failure.js';
 
-export async function stageCommand(argv: readonly string[], args: Args | undefined, argsError: unknown, rt: Runtime): Promise<number> {
+/**
+ * `read` is the command line as far as it could be read when `argsError` refused it: its
+ * --state-dir, --source and --target, so that a refused run still replaces last-run.json.
+ */
+export async function stageCommand(argv: readonly string[], args: Args | undefined, argsError: unknown, rt: Runtime, read?: Args): Promise<number> {
   // Before the platform is loaded nothing can be logged but to the console: on Windows the log and
   // the event log both go through the Windows layer (the log is opened by handle, places.ts)
   let platform: Platform;
@@ -59,7 +63,10 @@ export async function stageCommand(argv: readonly string[], args: Args | undefin
     const code = report(err, log);
     // a refused --log or --target is known once the options are whole: the console learns it too
     if (!whatIf) mifFor(log, platform, opts, err);
-    return finish(log, platform, code, {}, started, !whatIf, whatIf || !args ? undefined : refusedRunRecord(log, platform, rt, args, command, err, file));
+    // a command line refused before its options were whole is recorded by what could be read of it
+    // (its --state-dir), unless that says --what-if or another command's word
+    const known = args ?? (read?.command === 'run' && !read.whatIf ? read : undefined);
+    return finish(log, platform, code, {}, started, !whatIf, whatIf || !known ? undefined : refusedRunRecord(log, platform, rt, known, command, err, file));
   }
 
   const log = openLog(rt, platform, opts.whatIf ? undefined : opts.log, !opts.whatIf);

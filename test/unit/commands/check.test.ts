@@ -33,6 +33,9 @@ describe('zticache check\'s judgments', () => {
   it('the lines the console shows', () => {
     expect(readyLine({ packageId: 'ABC00001', files: 1200, bytes: 1.5 * 1024 * MB, hashed: 1199, free: 20 * 1024 * MB })).toBe('READY ABC00001: 1200 files, 1.50 GB, 1199 hashes checked, 20.0 GB free');
     expect(readyLine({ packageId: 'ABC00001', files: 3, bytes: 10, hashed: 0, free: 10 })).toBe('READY ABC00001: 3 files, 10 B, no manifest: sizes only, 10 B free');
-    expect(notReadyLine('ABC00001', 'NO_SPACE: x')).toBe('NOT READY ABC00001: NO_SPACE: x');
+    expect(notReadyLine('ABC00001', 'NO_SPACE: x')).toBe('NOT READY: NO_SPACE: x (package ABC00001)');
+    // issue 39 attack: the code and way out come before the package's name, however long it is
+    const long = notReadyLine('W'.repeat(200), 'LAUNCHER_MISSING (fix the launcher in the package): no OSDLaunch.exe');
+    expect(long.indexOf('LAUNCHER_MISSING (fix the launcher in the package)')).toBe('NOT READY: '.length);
   });
 });

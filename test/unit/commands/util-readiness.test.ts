@@ -421,6 +421,8 @@ describe('what a status row says', () => {
     expect(r('failed', '  NOT READY PKG: VERIFY_FAILED: x')).toBe('NOT READY VERIFY_FAILED');
     // the MIF's Description as zticache check writes it: the code's name and its way out first
     expect(r('failed', 'NOT READY XXX00001.1.System: CACHE_TOO_SMALL (raise the client cache): the client cache (250 MB at C:\\Windows\\ccmcache) is sm')).toBe('NOT READY CACHE_TOO_SMALL');
+    // and as it writes it since the issue-39 attack: the code right after "NOT READY:", the package last
+    expect(r('failed', 'NOT READY: LAUNCHER_MISSING (fix the launcher in the package): no OSDLaunch.exe (package XXX00001: a long name)')).toBe('NOT READY LAUNCHER_MISSING');
     expect(r('succeeded', '0')).toBe('READY');
     expect(r('failed', '0')).toBe('failed (exit code 0)');
     expect(r('failed', '900000032')).toBe('NOT READY CACHE_TOO_SMALL');

@@ -32,6 +32,17 @@ describe('progress', () => {
     expect(p.line()).toBe('Copied 100.0 MB of 100.0 MB, 10 of 10 files, 10.0 MB/s, ETA 0:00');
   });
 
+  it("a resumed copy: an earlier run's complete files are out of this run's totals and rate, said apart (issue 39 attack)", () => {
+    const c = clock();
+    const p = new Progress('Copied', 100 * MB, 10, memoryLog(), { now: c.now });
+    p.kept(60 * MB, 6);
+    c.advance(10_000);
+    p.add(20 * MB, 2);
+    expect(p.line()).toBe('Copied 20.0 MB of 40.0 MB, 2 of 4 files, 2.0 MB/s, ETA 0:10; 6 files (60.0 MB) already complete from an earlier run');
+    p.kept(1 * MB, 1);
+    expect(p.line()).toMatch(/; 7 files \(61\.0 MB\) already complete/);
+  });
+
   it('tick logs once an interval has passed since the last line, not before', () => {
     const c = clock();
     const log = memoryLog();

@@ -122,8 +122,8 @@ describe('staging', () => {
   it('a copy says what it copies and how much was already there', async () => {
     const s = setup();
     (await s.run(s.plan('--mode', 'copy'))).release();
-    expect(s.log.lines).toContain(`info: Copying 6 files (362.1 KB) in 6 folders from ${s.source}`);
-    expect(s.log.lines).toContain('info: Copy: 6 files copied, 0 already complete');
+    expect(s.log.lines).toContain(`info: Copying the package (6 files, 362.1 KB, in 6 folders) from ${s.source}`);
+    expect(s.log.lines).toContain('info: Copy: 6 files copied, 0 already complete from an earlier run');
     expect(s.log.lines.find((l) => / in \d+\.\d s$/.test(l))).toMatch(/^info: Copied 362\.1 KB of 362\.1 KB, 6 of 6 files, /);
     expect(snapshot(s.source)).toStrictEqual(s.before);
     expect(s.log.events.at(-1)).toMatch(new RegExp(`^Staged 6 files \\(362\\.1 KB\\) from ${s.source} into ${s.target} in \\d+\\.\\d\\d s: 6 copied$`));
