@@ -5,6 +5,7 @@
 // result and a computer's name are text a client wrote) starts with an apostrophe.
 
 import type { Readiness } from './readiness.js';
+import { jsonHeader, type SmsSite } from './site.js';
 import { showSpan } from './wmi-time.js';
 
 const pad = (s: string, n: number) => s + ' '.repeat(Math.max(1, n - s.length));
@@ -34,8 +35,8 @@ export function readinessLines(r: Readiness): string[] {
 }
 
 /** The counts, the schedule, the clients at risk (the console's list) and every client (the CSV's rows): a script needs no second run. */
-export function readinessJson(r: Readiness): string {
-  return JSON.stringify({ ...r, schedule: r.schedule.map(({ lines: _lines, ...s }) => s) }, null, 2);
+export function readinessJson(r: Readiness, site?: Pick<SmsSite, 'provider' | 'siteCode'>): string {
+  return JSON.stringify({ ...(site ? jsonHeader(site, 'util /readiness') : {}), ...r, schedule: r.schedule.map(({ lines: _lines, ...s }) => s) }, null, 2);
 }
 
 const cell = (v: string | number | boolean | undefined): string => {

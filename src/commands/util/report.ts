@@ -13,7 +13,7 @@
 import { ComError, type Variant } from '../../core/automation.js';
 import { describeFlags, downloadEnabled } from './flags.js';
 import { parseCommandLine } from './command-line.js';
-import type { SmsObject, SmsSite } from './site.js';
+import { jsonHeader, type SmsObject, type SmsSite } from './site.js';
 import { failure, step } from './steps.js';
 import { collectionFacts } from './collection-facts.js';
 import { siteKey } from './site-key.js';
@@ -195,11 +195,11 @@ export function reportLines(r: Report): string[] {
 }
 
 /** The report as one JSON document (--json): every row of the table, each schedule check with its figures, lines and warnings. */
-export const reportJson = (r: Report): string => JSON.stringify(r, null, 2);
+export const reportJson = (r: Report, site: Pick<SmsSite, 'provider' | 'siteCode'>): string => JSON.stringify({ ...jsonHeader(site, 'util'), ...r }, null, 2);
 
 export function report(site: SmsSite, out: (line: string) => void, planning?: Planning, format: 'text' | 'json' = 'text'): void {
   const r = readReport(site, planning);
-  if (format === 'json') out(reportJson(r));
+  if (format === 'json') out(reportJson(r, site));
   else for (const l of reportLines(r)) out(l);
 }
 

@@ -7,6 +7,7 @@
 // resets it), says which right on which collection (SMS_ExtendedStatus).
 
 import { ComError, type Dispatch, type ExtendedStatus, type Variant } from '../../core/automation.js';
+import { VERSION } from '../../core/version.js';
 
 export interface SmsObject {
   get(prop: string): Variant;
@@ -161,3 +162,11 @@ export function connectSms(locator: Dispatch, server: string | undefined, lastEr
     spawn: (cls) => wrap(call(lastError, () => (site.call('Get', cls) as Dispatch).call('SpawnInstance_') as Dispatch), lastError),
   };
 }
+
+/**
+ * What a util --json document is of, first in it (as selftest --json has its tool and version):
+ * the table's "Connecting to SMS provider server ... and site ..." row, so a script collecting
+ * documents from several site servers tells them apart.
+ */
+export const jsonHeader = (site: Pick<SmsSite, 'provider' | 'siteCode'>, command: 'util' | 'util /readiness') =>
+  ({ tool: 'zticache' as const, command, version: VERSION, server: site.provider, site: site.siteCode });

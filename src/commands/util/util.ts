@@ -333,7 +333,7 @@ async function runPlanning(o: UtilOptions, ctx: UtilContext): Promise<void> {
     const site = step(`connecting to the SMS provider on ${o.server ?? 'this server'}`, () => ctx.connect(o.server));
     if (format === 'text') ctx.out(`Connecting to SMS provider server ${site.provider} and site ${site.siteCode}.`);
     const r = readiness(site, { advertisement: o.advertisement, checkAdvertisement: o.checkAdvertisement, workHours, bandwidthMbps: o.bandwidthMbps, scratchMb, now: ctx.now?.() ?? new Date() });
-    const lines = format === 'json' ? [readinessJson(r)] : format === 'csv' ? readinessCsv(r) : readinessLines(r);
+    const lines = format === 'json' ? [readinessJson(r, site)] : format === 'csv' ? readinessCsv(r) : readinessLines(r);
     for (const l of lines) ctx.out(l);
     return;
   }

@@ -131,6 +131,7 @@ describe('zticache util /readiness: who is ready before the mandatory time', () 
     let r = await run(site, { checkAdvertisement: 'XXX20002', format: 'json' });
     expect(r.lines).toHaveLength(1);
     const doc = JSON.parse(r.lines[0]!);
+    expect(doc).toMatchObject({ tool: 'zticache', command: 'util /readiness', server: 'SERVER1', site: 'MTN' });
     expect(doc.states).toEqual(expected(10).states);
     expect(doc.checks).toEqual(expected(10).checks);
     expect(doc.atRisk.map((c: { name: string }) => c.name)).toEqual(expected(10).atRisk.map((c) => c.name));

@@ -8,6 +8,7 @@ import type { Report } from '../../../src/commands/util/report.js';
 import { ComError, type Dispatch } from '../../../src/core/automation.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
 import type { Platform } from '../../../src/platform/platform.js';
+import { VERSION } from '../../../src/core/version.js';
 import { CLI } from '../../helpers/fixtures.js';
 import { util, xpSite } from '../../helpers/util-site.js';
 
@@ -59,9 +60,12 @@ describe('zticache util /json', () => {
     const json = await util(site(), { format: 'json' });
     expect(json.code, json.msg).toBe('SUCCESS');
     expect(json.out.startsWith('{')).toBe(true);
-    const r = JSON.parse(json.out) as Report;
+    const r = JSON.parse(json.out) as Report & Record<string, unknown>;
     const lines = table.out.split('\n');
     expect(lines[0]).toBe('Connecting to SMS provider server SERVER1 and site MTN.');
+    // the table's first row is the document's head: which site it is of, and from which zticache
+    expect(r).toMatchObject({ tool: 'zticache', command: 'util', version: VERSION, server: 'SERVER1', site: 'MTN' });
+    expect(Object.keys(r).slice(0, 5)).toEqual(['tool', 'command', 'version', 'server', 'site']);
     const t = fromTable(lines.slice(1));
     // the table, as the JSON has it
     expect({
