@@ -1,6 +1,6 @@
-// Attack on issue 38 follow-up, guarantees 2 and 3 (and docs/security.md: an existing target is
+// Attack on issue 38 follow-up (kept as a test; fixed), guarantees 2 and 3 (and docs/security.md: an existing target is
 // removed "never [when it is] an ancestor of the running exe").
-// How it breaks: an admin reruns the zticache.exe that the first run put beside the package,
+// How it broke: an admin reruns the zticache.exe that the first run put beside the package,
 // C:\MININT\PackageSource\zticache.exe --source <cache folder>, after the client downloaded a new
 // version of the package into the cache folder. plan.ts finds no running exe in the source and takes
 // the journal's leftOut as exeRel, so judgeOldTarget's refusal (it applies only when exeRel is

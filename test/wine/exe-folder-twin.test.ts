@@ -1,6 +1,6 @@
-// Attack on issue 38 follow-up, guarantee 4 ("a ZTICACHE.EXE beside zticache.exe in a
+// Attack on issue 38 follow-up (kept as a test; fixed), guarantee 4 ("a ZTICACHE.EXE beside zticache.exe in a
 // case-sensitive folder is refused (NAME_CLASH)") and guarantee 5.
-// How it breaks: plan.ts's refuseExeTwin looks for a twin among the inventory's FILES only. A
+// How it broke: plan.ts's refuseExeTwin looks for a twin among the inventory's FILES only. A
 // FOLDER ZTICACHE.EXE beside the running zticache.exe (a case-sensitive cache folder or share, as
 // Wine's folders are) passes the plan, is moved into PackageSource, and then zticache.exe cannot be
 // put beside the package: PackageSource\zticache.exe is that folder (one name on the target). The run
@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/exit-codes.js';
-import { EXE, Wine, haveWine } from '../wine/harness.js';
+import { EXE, Wine, haveWine } from './harness.js';
 
 describe.skipIf(!haveWine())('the real exe: a folder ZTICACHE.EXE beside the running zticache.exe', () => {
   const REPORT = 'C:\\report.txt';

@@ -1,6 +1,6 @@
-// Attack on issue 38 follow-up, guarantees 3 and 5, on the real exe (docs/security.md: an existing
+// Attack on issue 38 follow-up (kept as a test; fixed), guarantees 3 and 5, on the real exe (docs/security.md: an existing
 // target is removed "never [when it is] an ancestor of the running exe"; TARGET_UNSAFE otherwise).
-// How it breaks: after a first run from the cache folder (launcher returned 1), the client caches a
+// How it broke: after a first run from the cache folder (launcher returned 1), the client caches a
 // new version of the package in the same folder, and the admin reruns the zticache.exe the first
 // run put beside the package: C:\MININT\PackageSource\zticache.exe --source C:\ccmcache\ABC00001.
 // The plan takes the journal's leftOut as "zticache itself", skips the refusal for a target holding
@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/exit-codes.js';
-import { EXE, Wine, haveWine } from '../wine/harness.js';
+import { EXE, Wine, haveWine } from './harness.js';
 
 describe.skipIf(!haveWine())('the real exe run from PackageSource after a new version was cached', () => {
   const REPORT = 'C:\\report.txt';

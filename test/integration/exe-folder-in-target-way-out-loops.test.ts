@@ -1,5 +1,5 @@
-// Attack on issue 38 follow-up, guarantee 5 (every failure has a way out that works).
-// How it breaks: stage/own-copy.ts removes whatever is at PackageSource\zticache.exe with a plain
+// Attack on issue 38 follow-up (kept as a test), guarantee 5 (every failure has a way out that works).
+// How it broke: stage/own-copy.ts removes whatever is at PackageSource\zticache.exe with a plain
 // file removal. When a folder stands there (the launcher or an OSD action made one on an earlier
 // run; on Windows also a package folder ZTICACHE.EXE, see exe-folder-twin-not-refused-wine), the
 // removal fails with EISDIR and the run exits STAGE_FAILED saying "the package itself is staged: run
@@ -16,7 +16,7 @@ import { rt } from '../helpers/seams.js';
 import { makePackage, scene } from '../helpers/fixtures.js';
 
 describe('a folder where zticache.exe goes beside the package', () => {
-  it('does not leave the run failing with "run again" for ever', async () => {
+  it('is refused, never removed, with a way out that works (not "run again" for ever)', async () => {
     const s = scene();
     makePackage(s.source, { 'zticache.exe': 'MZ build one' });
     const exe = rt(s.dir, { packaged: true, execPath: path.join(s.source, 'zticache.exe') });
@@ -26,9 +26,15 @@ describe('a folder where zticache.exe goes beside the package', () => {
     fs.rmSync(placed);
     fs.mkdirSync(placed);
     fs.writeFileSync(path.join(placed, 'action.log'), 'written by an OSD action');
-    const second = await main(s.args('--', s.report, '0'), exe);
-    const third = await main(s.args('--', s.report, '0'), exe);
-    // either it copes (the launcher runs) or its way out is not the "run again" that fails again
-    expect(second === ExitCode.STAGE_FAILED && third === ExitCode.STAGE_FAILED, 'STAGE_FAILED "run again", twice').toBe(false);
+    // refused, the folder never removed (zticache did not make it), and a way out that works
+    expect(await main(s.args('--', s.report, '0'), exe)).toBe(ExitCode.STAGE_FAILED);
+    const log = fs.readFileSync(s.log, 'utf8');
+    expect(log).toMatch(/zticache\.exe is a folder, where zticache puts its own zticache\.exe beside the package; zticache removes only what it made: remove it yourself, then run zticache again/);
+    expect(log).not.toMatch(/\(ERR_FS_EISDIR\).*\(ERR_FS_EISDIR\)/);
+    expect(fs.readFileSync(path.join(placed, 'action.log'), 'utf8')).toBe('written by an OSD action');
+    // the admin does as it says: the rerun puts zticache.exe there and launches
+    fs.rmSync(placed, { recursive: true });
+    expect(await main(s.args('--', s.report, '0'), exe)).toBe(0);
+    expect(fs.statSync(placed).ino).toBe(fs.statSync(path.join(s.source, 'zticache.exe')).ino);
   });
 });

@@ -1,6 +1,6 @@
-// Attack on issue 38 follow-up, guarantee 2: "after the admin drops another build into the cache
+// Attack on issue 38 follow-up (kept as a test; fixed), guarantee 2: "after the admin drops another build into the cache
 // folder the target's copy is replaced by it".
-// How it breaks: stage/own-copy.ts keeps the zticache.exe already in the target when its size and
+// How it broke: stage/own-copy.ts keeps the zticache.exe already in the target when its size and
 // last-write time equal the cached one's, without asking whether it is the same file. A hard link
 // to the cached file is known by its file ID, but a content refresh that replaces the cached exe
 // (a new file, a new ID) with another build of the same length and time (release zips stamp every
