@@ -170,8 +170,9 @@ function lookAround(opts: Options, platform: Platform): Look {
     sameSource: journal !== undefined && sameId(journal.sourceId, sourceId),
     ...located(p, source, platform),
     exeRel: (opts.runningExe === undefined ? undefined : runningExeIn(p, opts.runningExe, source, sourceId, names))
-      // run from elsewhere: the zticache.exe the journal's own run left in this cache folder is still not content
-      ?? (journal !== undefined && sameId(journal.sourceId, sourceId) ? journal.leftOut : undefined),
+      // run from elsewhere (not from the target: that one is never removed, judgeOldTarget): the
+      // zticache.exe the journal's own run left in this cache folder is still not content
+      ?? (journal !== undefined && sameId(journal.sourceId, sourceId) && !runsFromTarget(p, opts, tgt) ? journal.leftOut : undefined),
   };
 }
 
@@ -215,6 +216,11 @@ function runningExeIn(p: Options['path'], exe: string, source: string, sourceId:
     stored = stored === '' ? same[0]! : `${stored}/${same[0]!}`;
   }
   return stored;
+}
+
+/** Whether the running zticache.exe is in the target (by the target's identity, as the file system spells the exe's path). */
+function runsFromTarget(p: Options['path'], opts: Options, tgt: TargetState): boolean {
+  return opts.runningExe !== undefined && tgt.exists && locateUnder(p, realPath(opts.runningExe), tgt.id) !== undefined;
 }
 
 /** The running zticache.exe in the target (by the target's identity), as a key: zticache runs from the target. */
@@ -413,7 +419,7 @@ function fresh(look: Look, taken?: Inventory, why?: string): Decision {
  * in, an interrupted clearing included), the default one (what ZTICache.vbs replaced), or an empty
  * folder; anything else is someone else's and is refused, as is one holding the running zticache.
  */
-function judgeOldTarget({ p, target, tgt, trusted, journalFile, exeRel, opts }: Look, { removeOldTarget }: Decision): Plan['oldTarget'] {
+function judgeOldTarget({ p, target, tgt, trusted, journalFile, opts }: Look, { removeOldTarget }: Decision): Plan['oldTarget'] {
   if (!tgt.exists) return undefined;
   const why = trusted ? `made by zticache (identity ${formatId(tgt.id)} recorded in ${journalFile})`
     : tgt.empty ? 'an empty folder'
@@ -425,7 +431,7 @@ function judgeOldTarget({ p, target, tgt, trusted, journalFile, exeRel, opts }: 
         `the target ${target} exists, holds files and was not made by zticache (no staging record for it in ${opts.stateDir}); zticache replaces only its own staging or the default PackageSource. Give a new or empty folder, or remove ${target} yourself; nothing was changed`,
         { path: target });
     }
-    if (exeRel === undefined && opts.runningExe !== undefined && locateUnder(p, opts.runningExe, tgt.id) !== undefined) {
+    if (runsFromTarget(p, opts, tgt)) {
       throw new ZtiError(ExitCode.TARGET_UNSAFE, `the target ${target} holds the running zticache (${opts.runningExe}); it is never removed`, { path: target });
     }
   }
@@ -458,11 +464,12 @@ function keptEntries({ exeRel, names }: Look, { action, copyRest, inventory }: D
 function refuseExeTwin({ p, exeRel, names, source, target }: Look, inv: Inventory): void {
   if (exeRel === undefined) return;
   const key = names.key(exeRel);
-  const twin = inv.files.find((f) => f.rel !== exeRel && names.key(f.rel) === key);
+  // a file, or a folder (ZTICACHE.EXE\notes.txt): either stands where zticache.exe is put beside the package
+  const twin = inv.files.find((f) => f.rel !== exeRel && names.key(f.rel) === key)?.rel ?? inv.dirs.find((d) => names.key(d) === key);
   if (twin === undefined) return;
   throw new ZtiError(ExitCode.NAME_CLASH,
-    `"${twin.rel}" and "${exeRel}" (zticache itself, which is not staged) are two files of ${source} but one name in ${target} (${names.description}): the package file would be taken for zticache on every rerun; rename it in the package on the distribution point and update the distribution points; nothing was changed`,
-    { path: fromRel(p, source, twin.rel) });
+    `"${twin}" and "${exeRel}" (zticache itself, which is not moved) are two entries of ${source} but one name in ${target} (${names.description}): the package's would be taken for zticache on every rerun; rename it in the package on the distribution point and update the distribution points; nothing was changed`,
+    { path: fromRel(p, source, twin) });
 }
 
 /** The key of the running zticache.exe in the source: a rerun's evidence passes over it (an admin may have replaced it by a newer build). */
