@@ -56,7 +56,7 @@ type Name = Row[0];
 
 /**
  * Each code's way out in a few words, first in the status MIF's 128 characters (the console shows
- * no more) and in the README's table of what to do when a run fails, which says it at length.
+ * no more), as in the README's table of what to do when a run fails; docs/way-out.md says it at length.
  */
 const WAY_OUT: Readonly<Record<Name, string>> = {
   USAGE: 'fix the command line',
