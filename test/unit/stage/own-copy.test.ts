@@ -86,6 +86,30 @@ describe('placeOwnCopy', () => {
     }
   });
 
+  it('compares the bytes of a big build all through (a difference after the first megabyte), and leaves no file open', async () => {
+    const big = Buffer.alloc(3 * 2 ** 20 + 5, 7);
+    const s = setup();
+    fs.writeFileSync(s.src, big);
+    fs.utimesSync(s.src, T, T);
+    const fds = () => fs.readdirSync('/proc/self/fd').length;
+    const before = fds();
+    // a copy of the same bytes stays (every chunk compared, to the end)
+    fs.writeFileSync(s.dst, big);
+    fs.utimesSync(s.dst, T, T);
+    const copy = ino(s.dst);
+    expect(await s.place()).toBe('kept');
+    expect(ino(s.dst)).toBe(copy);
+    // one byte other in the third megabyte: another build
+    const other = Buffer.from(big);
+    other[2 * 2 ** 20 + 3] = 8;
+    fs.rmSync(s.dst);
+    fs.writeFileSync(s.dst, other);
+    fs.utimesSync(s.dst, T, T);
+    expect(await s.place()).toBe('linked');
+    expect(ino(s.dst)).toBe(ino(s.src));
+    expect(fds()).toBe(before);
+  });
+
   it('refuses a folder or a device where zticache.exe goes, and removes nothing', async () => {
     const s = setup();
     fs.mkdirSync(s.dst);
