@@ -325,3 +325,54 @@ describe('a move across volumes', () => {
     expect(most).toBe(16);
   });
 });
+
+describe('a folder holding a file its inventory does not list (the running zticache.exe left out of it)', () => {
+  /** the inventory as the plan takes it: without the running exe */
+  const withoutExe = (src: string) => takeInventory(p, src, { skip: new Set(['bin/zticache.exe']) });
+
+  it('resumed (checkExtra): copied and left in the source whole, never renamed, and said; a fresh move renames it', async () => {
+    const s = setup();
+    fs.writeFileSync(p.join(s.src, 'bin', 'helper.dll'), 'dll');
+    const r = await moveInventory(s.src, s.dst, withoutExe(s.src), s.opts({ checkExtra: true }));
+    expect(r.files.kept).toBe(1);
+    expect(fs.readFileSync(p.join(s.dst, 'bin', 'helper.dll'), 'utf8')).toBe('dll');
+    expect(fs.readFileSync(p.join(s.src, 'bin', 'zticache.exe'), 'utf8')).toBe('exe');
+    expect(fs.existsSync(p.join(s.dst, 'bin'))).toBe(true);
+    expect(fs.existsSync(p.join(s.dst, 'bin', 'zticache.exe'))).toBe(false);
+    expect(r).toMatchObject({ kept: 1, renamed: 4 });
+    expect(r.left).toEqual(['bin']);
+    expect(fs.existsSync(p.join(s.src, 'OSD'))).toBe(false);
+    expect(s.log.lines).toContain(`warn: ${p.join(s.src, 'bin')} holds bin/zticache.exe, which the journal's inventory does not list: the folder is copied and stays in the source (never moved or deleted with a file zticache did not inventory)`);
+    // without checkExtra (a fresh move, whose plan keeps that folder itself): renamed as it is
+    const t = setup();
+    const fresh = await moveInventory(t.src, t.dst, withoutExe(t.src), t.opts());
+    expect(fresh).toMatchObject({ kept: 0, renamed: 5 });
+    expect(fs.existsSync(p.join(t.src, 'bin'))).toBe(false);
+  });
+
+  it('resumed, a folder that became a file meanwhile is no error of the check (the move says what changed)', async () => {
+    const s = setup();
+    const inv = withoutExe(s.src);
+    fs.rmSync(p.join(s.src, 'OSD'), { recursive: true });
+    fs.writeFileSync(p.join(s.src, 'OSD'), 'now a file');
+    const err = await moveInventory(s.src, s.dst, inv, s.opts({ checkExtra: true })).then(() => undefined, (e: Error) => e);
+    expect(String(err?.message ?? '')).not.toMatch(/cannot read folder|ENOTDIR/);
+    expect(s.log.lines.join('\n')).not.toMatch(/OSD holds /);
+  });
+
+  it('across volumes: its copy stands, the folder is never deleted from the source, and it counts as left there', async () => {
+    const s = setup();
+    fs.writeFileSync(p.join(s.src, 'bin', 'helper.dll'), 'dll');
+    acrossVolumes();
+    const r = await moveInventory(s.src, s.dst, withoutExe(s.src), s.opts());
+    expect(r.files.kept).toBe(1);
+    expect(fs.readFileSync(p.join(s.dst, 'bin', 'helper.dll'), 'utf8')).toBe('dll');
+    expect(fs.readFileSync(p.join(s.src, 'bin', 'helper.dll'), 'utf8')).toBe('dll');
+    expect(fs.readFileSync(p.join(s.src, 'bin', 'zticache.exe'), 'utf8')).toBe('exe');
+    expect(fs.existsSync(p.join(s.src, 'OSD'))).toBe(false);
+    expect(fs.readFileSync(p.join(s.dst, 'OSD', 'x.xml'), 'utf8')).toBe('x');
+    expect(r).toMatchObject({ crossVolume: 5, leftInSource: 1 });
+    expect(r.left).toEqual(['bin']);
+    expect(s.log.lines).toContain(`warn: copied ${p.join(s.src, 'bin')} into the target, but it holds bin/zticache.exe, which the inventory does not list: the folder stays in the source whole, nothing is deleted`);
+  });
+});
