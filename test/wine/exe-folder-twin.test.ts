@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/exit-codes.js';
-import { EXE, Wine, haveWine } from './harness.js';
+import { Wine, haveWine } from './harness.js';
 
 describe.skipIf(!haveWine())('the real exe: a folder ZTICACHE.EXE beside the running zticache.exe', () => {
   const REPORT = 'C:\\report.txt';
@@ -29,12 +29,7 @@ describe.skipIf(!haveWine())('the real exe: a folder ZTICACHE.EXE beside the run
 
   it('is refused as NAME_CLASH before any change', async () => {
     const win = 'C:\\ccmcache\\ABC00001';
-    const dir = wine.host(win);
-    fs.mkdirSync(path.join(dir, 'ZTICACHE.EXE'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'ZTICACHE.EXE', 'notes.txt'), 'a folder of the package');
-    fs.writeFileSync(path.join(dir, 'data.bin'), 'package data');
-    fs.copyFileSync(path.join(wine.bin, 'osdlaunch.exe'), path.join(dir, 'OSDLaunch.exe'));
-    fs.copyFileSync(EXE, path.join(dir, 'zticache.exe'));
+    const dir = wine.cachedPackage(win, { 'ZTICACHE.EXE/notes.txt': 'a folder of the package', 'data.bin': 'package data' });
     const first = await wine.run(`${win}\\zticache.exe`, ['--', 'C:\\nothing', REPORT, '0']);
     const again = await wine.run(`${win}\\zticache.exe`, ['--', 'C:\\nothing', REPORT, '0']);
     expect(again.code === ExitCode.STAGE_FAILED && /run again/.test(again.out), `every rerun: STAGE_FAILED "run again"\n${again.out}`).toBe(false);

@@ -24,14 +24,8 @@ describe.skipIf(!haveWine())('the real exe: a move across volumes finished from 
 
   it('Tools\\zticache.exe is never deleted without a copy', async () => {
     const win = 'S:\\ccmcache\\ABC00001';
-    const dir = wine.host(win);
-    fs.mkdirSync(path.join(dir, 'Tools'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'data.bin'), 'package data');
-    fs.writeFileSync(path.join(dir, 'Tools', 'helper.dll'), 'dll');
-    fs.copyFileSync(path.join(wine.bin, 'osdlaunch.exe'), path.join(dir, 'OSDLaunch.exe'));
-    fs.copyFileSync(EXE, path.join(dir, 'Tools', 'zticache.exe'));
-    fs.mkdirSync(wine.host('C:\\tools'), { recursive: true });
-    fs.copyFileSync(EXE, wine.host('C:\\tools\\zticache.exe'));
+    const dir = wine.cachedPackage(win, { 'data.bin': 'package data', 'Tools/helper.dll': 'dll' }, 'Tools/zticache.exe');
+    wine.toolsExe();
     const marker = 'C:\\held.txt';
     const release = 'C:\\release.txt';
     const holder = wine.spawnBackground(path.join(wine.bin, 'hold.exe'), [`${win}\\data.bin`, '120000', marker, release]);
@@ -66,13 +60,8 @@ describe.skipIf(!haveWine())('the real exe resuming an unfinished move whose jou
 
   it('leaves the running zticache.exe in the cache folder', async () => {
     const win = 'C:\\ccmcache\\ABC00001';
-    const dir = wine.host(win);
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'data.bin'), 'package data');
-    fs.copyFileSync(path.join(wine.bin, 'osdlaunch.exe'), path.join(dir, 'OSDLaunch.exe'));
-    fs.copyFileSync(EXE, path.join(dir, 'zticache.exe'));
-    fs.mkdirSync(wine.host('C:\\tools'), { recursive: true });
-    fs.copyFileSync(EXE, wine.host('C:\\tools\\zticache.exe'));
+    const dir = wine.cachedPackage(win, { 'data.bin': 'package data' });
+    wine.toolsExe();
     const marker = 'C:\\held.txt';
     const release = 'C:\\release.txt';
     const holder = wine.spawnBackground(path.join(wine.bin, 'hold.exe'), [`${win}\\data.bin`, '120000', marker, release]);
@@ -104,16 +93,11 @@ describe.skipIf(!haveWine())('the real exe: a rerun from a copy outside the cach
 
   it('after a move: already staged and launched, not SOURCE_MIXED', async () => {
     const win = 'C:\\ccmcache\\ABC00001';
-    const dir = wine.host(win);
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'data.bin'), 'package data');
-    fs.copyFileSync(path.join(wine.bin, 'osdlaunch.exe'), path.join(dir, 'OSDLaunch.exe'));
-    fs.copyFileSync(EXE, path.join(dir, 'zticache.exe'));
+    const dir = wine.cachedPackage(win, { 'data.bin': 'package data' });
     const first = await wine.run(`${win}\\zticache.exe`, ['--', 'C:\\MININT', REPORT, '0']);
     expect(first.code, first.out).toBe(0);
     expect(fs.readdirSync(dir)).toEqual(['zticache.exe']);
-    fs.mkdirSync(wine.host('C:\\tools'), { recursive: true });
-    fs.copyFileSync(EXE, wine.host('C:\\tools\\zticache.exe'));
+    wine.toolsExe();
     const again = await wine.run('C:\\tools\\zticache.exe', ['--source', win, '--', 'C:\\MININT', REPORT, '0']);
     expect(again.out).not.toMatch(/SOURCE_MIXED/);
     expect(again.code, again.out).toBe(0);

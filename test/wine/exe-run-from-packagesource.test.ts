@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/exit-codes.js';
-import { EXE, Wine, haveWine } from './harness.js';
+import { Wine, haveWine } from './harness.js';
 
 describe.skipIf(!haveWine())('the real exe run from PackageSource after a new version was cached', () => {
   const REPORT = 'C:\\report.txt';
@@ -30,11 +30,7 @@ describe.skipIf(!haveWine())('the real exe run from PackageSource after a new ve
 
   it('refuses before removing anything (TARGET_UNSAFE), not half way through the old PackageSource', async () => {
     const win = 'C:\\ccmcache\\ABC00001';
-    const dir = wine.host(win);
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'data.bin'), 'package data');
-    fs.copyFileSync(path.join(wine.bin, 'osdlaunch.exe'), path.join(dir, 'OSDLaunch.exe'));
-    fs.copyFileSync(EXE, path.join(dir, 'zticache.exe'));
+    const dir = wine.cachedPackage(win, { 'data.bin': 'package data' });
     const first = await wine.run(`${win}\\zticache.exe`, ['--', 'C:\\nothing', REPORT, '1']);
     expect(first.code, first.out).toBe(1);
     // the new version of the package, downloaded into the same cache folder

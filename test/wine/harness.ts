@@ -148,6 +148,30 @@ export class Wine {
     return path.join(this.drives[m[1]!.toUpperCase()]!, ...m[2]!.split('\\').filter(Boolean));
   }
 
+  /**
+   * A cache folder `win` as the SMS client leaves it: `files` (package-relative, `/` between
+   * folders), the stand-in OSDLaunch.exe, and the real zticache.exe at `exeRel`. Returns its Linux path.
+   */
+  cachedPackage(win: string, files: Record<string, string>, exeRel = 'zticache.exe'): string {
+    const dir = this.host(win);
+    fs.mkdirSync(dir, { recursive: true });
+    for (const [rel, content] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), content);
+    }
+    fs.copyFileSync(path.join(this.bin, 'osdlaunch.exe'), path.join(dir, 'OSDLaunch.exe'));
+    fs.mkdirSync(path.dirname(path.join(dir, exeRel)), { recursive: true });
+    fs.copyFileSync(EXE, path.join(dir, exeRel));
+    return dir;
+  }
+
+  /** zticache.exe copied to C:\tools, as an admin runs it from outside the cache folder; its Windows path. */
+  toolsExe(): string {
+    fs.mkdirSync(this.host('C:\\tools'), { recursive: true });
+    fs.copyFileSync(EXE, this.host('C:\\tools\\zticache.exe'));
+    return 'C:\\tools\\zticache.exe';
+  }
+
   /** Windows path (Z:) of a Linux path */
   static z(linux: string): string {
     return 'Z:' + linux.replace(/\//g, '\\');
