@@ -140,7 +140,7 @@ async function build(signing) {
     disableExperimentalSEAWarning: true,
     useSnapshot: false,
     useCodeCache: false,
-    execArgv: ['--max-semi-space-size=1'], // see src/bin.ts
+    execArgv: ['--max-semi-space-size=1', '--optimize-for-size'], // see src/bin.ts
     execArgvExtension: 'none', // NODE_OPTIONS of the machine does not reach a process running as SYSTEM
     assets: { 'koffi.node': 'koffi.node' },
   }, null, 2));

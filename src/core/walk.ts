@@ -9,6 +9,7 @@ import type path from 'node:path';
 import { ExitCode } from './exit-codes.js';
 import { ZtiError } from './errors.js';
 import { fromRel } from './paths.js';
+import { flatString } from './flat-string.js';
 import { entryId } from '../state/identity.js';
 
 /** Package paths in code-unit order (the inventory's, the journal's and the walk's). */
@@ -24,15 +25,6 @@ export type EntryKind = 'file' | 'dir' | 'link' | 'other';
  * can (Windows), so that a walk costs no open per file.
  */
 export type Walker = (p: path.PlatformPath, root: string, visit: (rel: string, kind: EntryKind, size: number, mtimeMs: number, id?: string) => void | 'skip') => void;
-
-/**
- * A concatenated string is a tree in V8 (a cons string) until something reads it; reading one
- * character flattens it. 100,000 inventory paths kept flat take half the memory.
- */
-function flat(s: string): string {
-  s.charCodeAt(0);
-  return s;
-}
 
 /** One entry of a folder as a lister gives it. */
 export interface FoundEntry {
@@ -57,7 +49,7 @@ export function listingWalk(list: (p: path.PlatformPath, absDir: string) => Foun
       const entries = list(p, fromRel(p, root, relDir)).sort((a, b) => byName(a.name, b.name));
       const subdirs: string[] = [];
       for (const e of entries) {
-        const rel = flat(relDir ? `${relDir}/${e.name}` : e.name);
+        const rel = flatString(relDir ? `${relDir}/${e.name}` : e.name);
         if (visit(rel, e.kind, e.size, e.mtimeMs, e.id) !== 'skip' && e.kind === 'dir') subdirs.push(rel);
       }
       // depth-first, in name order: parents are listed before their children

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import type path from 'node:path';
 import { host } from '../core/host.js';
+import { flatString } from '../core/flat-string.js';
 
 export interface FileId {
   /** volume (st_dev; the volume serial number on Windows), as a decimal string so it survives JSON */
@@ -55,7 +56,7 @@ export function sameId(a: FileId | undefined, b: FileId | undefined): boolean {
  */
 export function entryId(ino: number | bigint, birthtimeMs: number | bigint = 0): string {
   const born = Math.floor(Number(birthtimeMs)); // whole milliseconds, as a bigint stat gives them
-  return !host.birthTimeInIds || !(born > 0) ? String(ino) : `${ino}@${born}`;
+  return !host.birthTimeInIds || !(born > 0) ? String(ino) : flatString(`${ino}@${born}`); // kept per file for the whole run
 }
 
 export function formatId(id: FileId | undefined): string {

@@ -215,7 +215,7 @@ describe.skipIf(!available)('zticache.exe under Wine', () => {
     for (const l of lines) expect(l).toMatch(/^<!\[LOG\[.*\]LOG\]!><time="\d\d:\d\d:\d\d\.\d{3}[+-]\d+" date="\d\d-\d\d-\d{4}" component="ZTICache" context="" type="[123]" thread="\d+" file="">$/);
     expect(log).toContain('Return code from OSDLaunch.exe = 3010');
     expect(log).toMatch(/started \(pid \d+\): --/); // the first line: this version, this process, the command
-    expect(log).toMatch(/Environment: Node\.js v22\.23\.3 on win32 x64; memory settings: --max-semi-space-size=1; names: Windows: names compared through the system's upcase table/); // the SEA's execArgv applied, in a line of its own
+    expect(log).toMatch(/Environment: Node\.js v22\.23\.3 on win32 x64; memory settings: --max-semi-space-size=1 --optimize-for-size; names: Windows: names compared through the system's upcase table/); // the SEA's execArgv applied, in a line of its own
     expect(log).toMatch(/Holding 8 files and 5 folders \(/); // the package, OSDLaunch.exe and zticache.exe beside them
     expect(log).toMatch(/Event log: 7 entries written to the Application log as source "WSH", 0 failed/);
 
