@@ -204,6 +204,39 @@ describe('the source', () => {
     expect(describePlan(elsewhere).join('\n')).not.toContain('Not moved');
   });
 
+  it('the running zticache.exe is found as the file system spells it: through a link to the file itself, and a copy of it outside the cache folder is not it', () => {
+    const s = setup({ 'zticache.exe': Buffer.alloc(100, 1) });
+    fs.symlinkSync(p.join(s.source, 'zticache.exe'), p.join(s.dir, 'exe-link'));
+    expect(s.plan({ ...s.options(), runningExe: p.join(s.dir, 'exe-link') }).leftOut).toBe('zticache.exe');
+    // a zticache.exe that exists outside the cache folder: the package's is staged like any file
+    fs.writeFileSync(p.join(s.dir, 'zticache.exe'), 'another build');
+    const outside = s.plan({ ...s.options(), runningExe: p.join(s.dir, 'zticache.exe') });
+    expect(outside.leftOut).toBeUndefined();
+    expect(outside.inventory.files.map((f) => f.rel)).toContain('zticache.exe');
+  });
+
+  it('a running zticache.exe spelled otherwise than stored (the path cannot be read as given): each name is matched to its folder by the target\'s names, the exact one first', () => {
+    const s = setup({ 'Bin/ZtiCache.exe': Buffer.alloc(100, 1), 'Bin/other.dll': 'x' });
+    const plan = s.plan({ ...s.options(), runningExe: p.join(s.source, 'BIN', 'ZTICACHE.EXE') }, { names: winNames });
+    expect(plan).toMatchObject({ leftOut: 'Bin/ZtiCache.exe', keep: ['Bin'] });
+    expect(plan.inventory.files.map((f) => f.rel)).not.toContain('Bin/ZtiCache.exe');
+    // a name that matches nothing, or a file where a folder is named: the path as given
+    expect(s.plan({ ...s.options(), runningExe: p.join(s.source, 'BIN', 'NOPE.EXE') }, { names: winNames }).leftOut).toBe('BIN/NOPE.EXE');
+    expect(s.plan({ ...s.options(), runningExe: p.join(s.source, 'BIN', 'OTHER.DLL', 'zticache.exe') }, { names: winNames }).leftOut).toBe('BIN/OTHER.DLL/zticache.exe');
+    // two stored names of one key: the exact one is zticache; the other is its twin, refused
+    const t = setup({ 'Bin/zticache.exe': 'exe', 'Bin/ZTICACHE.EXE': 'the package\'s' });
+    expect(t.refused({ ...t.options(), runningExe: p.join(t.source, 'BIN', 'zticache.exe') }, { names: winNames })).toMatchObject({
+      exitCode: ExitCode.NAME_CLASH,
+      message: expect.stringContaining('"Bin/ZTICACHE.EXE" and "Bin/zticache.exe" (zticache itself, which is not moved)'),
+      path: p.join(t.source, 'Bin', 'ZTICACHE.EXE'),
+    });
+    // a folder of zticache's name beside it is a twin too (it stands where zticache.exe is put)
+    const u = setup({ 'zticache.exe': 'exe', 'ZTICACHE.EXE/notes.txt': 'n' });
+    expect(u.refused({ ...u.options(), runningExe: p.join(u.source, 'zticache.exe') }, { names: winNames })).toMatchObject({
+      exitCode: ExitCode.NAME_CLASH, path: p.join(u.source, 'ZTICACHE.EXE'),
+    });
+  });
+
   it('a manifest that lists the running zticache.exe: its line is checked against the one put beside the package, by the spelling there', () => {
     const s = setup({ 'zticache.exe': 'exe', 'data.bin': 'd' });
     const sha = (t: string) => createHash('sha256').update(t).digest('hex');
@@ -221,6 +254,19 @@ describe('the source', () => {
     // any other line for a file that is not in the package is still refused
     fs.writeFileSync(p.join(s.source, 'zticache.sha256'), `${sha('exe')}  zticache.exe\n${sha('x')}  gone.bin\n`);
     expect(s.refused(o)).toMatchObject({ exitCode: ExitCode.VERIFY_FAILED, message: expect.stringContaining('first: gone.bin') });
+    // a manifest without zticache.exe's line: nothing to check it against, the package's lines as written
+    fs.writeFileSync(p.join(s.source, 'zticache.sha256'), `${sha('d')}  data.bin\n`);
+    expect(s.plan(o)).toMatchObject({ manifestListsExe: false, manifest: { entries: [{ rel: 'data.bin' }] } });
+  });
+
+  it('a manifest line for the running zticache.exe in another case is its line (Windows names), re-spelled as zticache.exe is put beside the package', () => {
+    const s = setup({ 'zticache.exe': 'exe', 'Data.bin': 'd' });
+    const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+    fs.writeFileSync(p.join(s.source, 'zticache.sha256'), `${sha('exe')}  ZTICACHE.EXE\n${sha('d')}  DATA.BIN\n`);
+    const plan = s.plan({ ...s.options(), runningExe: p.join(s.source, 'zticache.exe') }, { names: winNames });
+    expect(plan.manifestListsExe).toBe(true);
+    // only the exe's line is re-spelled: the package's own lines keep the manifest's spelling
+    expect(plan.manifest!.entries.map((e) => [e.rel, e.hash])).toEqual([['zticache.exe', sha('exe')], ['DATA.BIN', sha('d')]]);
   });
 });
 
