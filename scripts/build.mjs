@@ -3,7 +3,7 @@
 // The licence comments of the bundled packages are not kept in it (legalComments: 'none'): their
 // whole licence texts go to THIRD-PARTY-NOTICES.txt instead, found from esbuild's metafile
 // (dist/zticache.meta.json) by scripts/build-exe.mjs.
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -29,7 +29,7 @@ for (const [out, faultPoints] of [[`${root}dist/zticache.cjs`, false], [`${root}
     metafile: !faultPoints,
   });
   if (r.metafile) writeFileSync(`${root}dist/zticache.meta.json`, JSON.stringify(r.metafile, null, 1));
-  asciiOnly(out);
+  await asciiOnly(out);
   chmodSync(out, 0o755);
   console.log(`built ${out}`);
 }
@@ -37,11 +37,14 @@ for (const [out, faultPoints] of [[`${root}dist/zticache.cjs`, false], [`${root}
 /**
  * esbuild escapes every non-ASCII character of strings and names but keeps those of the comments
  * it leaves (one dash in a bundled package's comment): one such character makes V8 hold the whole
- * 950 KB source as two-byte text, 1 MB more of every run's heap. Written as \u escapes they are
- * the same text in a comment, a string or a pattern.
+ * 950 KB source as two-byte text, 1 MB more of every run's heap. In a comment a \u escape is the
+ * same text; anywhere else (a raw template) it would not be, so the build stops there instead.
  */
-function asciiOnly(file) {
+async function asciiOnly(file) {
   const text = readFileSync(file, 'utf8');
-  const ascii = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  if (ascii !== text) writeFileSync(file, ascii);
+  if (!/[^\x00-\x7f]/.test(text)) return;
+  const code = (await transform(text.replace(/^#!.*/, ''), { minifyWhitespace: true, legalComments: 'none', loader: 'js' })).code;
+  const inCode = /[^\x00-\x7f]/.exec(code);
+  if (inCode) throw new Error(`${file}: a non-ASCII character outside a comment (${JSON.stringify(code.slice(Math.max(0, inCode.index - 40), inCode.index + 20))}): escape it in the source`);
+  writeFileSync(file, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }

@@ -18,6 +18,12 @@ describe('the shipped files', () => {
     });
   }
 
+  it('zticache.cjs is all ASCII, so V8 holds its source as one-byte text (a single other character doubles it: 1 MB of every run\'s heap)', () => {
+    const bytes = fs.readFileSync(CLI);
+    expect(bytes.findIndex((b) => b > 0x7f)).toBe(-1);
+    expect(bytes.indexOf('\\u2013')).toBeGreaterThan(-1); // the bundled comment's dash, escaped by the build (the check above can fail)
+  });
+
   it('the crash suite\'s bundle has them (so the check above can fail)', () => {
     const bytes = fs.readFileSync(FAULTS_CLI);
     for (const s of SWITCHES) expect(bytes.indexOf(s), s).toBeGreaterThan(-1);
