@@ -74,13 +74,13 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
   const fileIndex = new Map<string, number>();
   expected.files.forEach((f, i) => fileIndex.set(key(f.rel), i));
   const wantDirs = new Set(expected.dirs.map(key));
-  // what the walk found of each inventory file, by its index: flat arrays, not an object a file
+  // what the walk found of each inventory file, by its index: whether it was seen, and only what
+  // differs from the inventory (a size, a time, an identity: a file that replaced the inventoried
+  // one); 100,000 identity strings kept for one comparison each cost 5 MB
   const n = expected.files.length;
   const seen = new Uint8Array(n);
-  const gotSize = new Float64Array(n);
-  const gotTime = new Float64Array(n);
-  // an identity is kept only where it differs from the inventory's (a file that replaced the
-  // inventoried one): 100,000 identity strings kept for one comparison each cost 5 MB
+  const otherSize = new Map<number, number>();
+  const otherTime = new Map<number, number>();
   const otherId = new Map<number, string>();
   let refreshed = false;
   const seenDirs = new Set<string>();
@@ -100,10 +100,10 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
         return;
       }
       seen[i] = 1;
-      gotSize[i] = size;
-      gotTime[i] = mtimeMs;
-      const was = expected.files[i]!.id;
-      if (was !== undefined && id !== undefined && id !== was) otherId.set(i, id);
+      const was = expected.files[i]!;
+      if (size !== was.size) otherSize.set(i, size);
+      if (!sameTime(mtimeMs, was.mtimeMs)) otherTime.set(i, mtimeMs);
+      if (was.id !== undefined && id !== undefined && id !== was.id) otherId.set(i, id);
     } else if (kind === 'dir') {
       if (wantDirs.has(k)) seenDirs.add(k);
       else extra.push(`folder not in the package: ${rel}`);
@@ -118,16 +118,17 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
       problems.push(`missing: ${f.rel}`);
       continue;
     }
-    const size = gotSize[i]!;
+    const size = otherSize.get(i);
     const id = otherId.get(i);
-    bytes += size;
-    if (size !== f.size) problems.push(`size of ${f.rel}: ${size} bytes, expected ${f.size}`);
+    const time = otherTime.get(i);
+    bytes += size ?? f.size;
+    if (size !== undefined) problems.push(`size of ${f.rel}: ${size} bytes, expected ${f.size}`);
     else if (id !== undefined && opts.keepsId?.(f.rel)) {
       refreshed = true;
       problems.push(`${f.rel} is not the file that was inventoried (file ${f.id} then, ${id} now)`);
-    } else if (!sameTime(gotTime[i]!, f.mtimeMs)) {
+    } else if (time !== undefined) {
       refreshed = true;
-      problems.push(`${f.rel} was rewritten after the inventory (modified ${new Date(f.mtimeMs).toISOString()} then, ${new Date(gotTime[i]!).toISOString()} now)`);
+      problems.push(`${f.rel} was rewritten after the inventory (modified ${new Date(f.mtimeMs).toISOString()} then, ${new Date(time).toISOString()} now)`);
     }
   }
   if (seenDirs.size !== wantDirs.size) for (const d of expected.dirs) if (!seenDirs.has(key(d))) problems.push(`missing folder: ${d}`);
