@@ -123,8 +123,10 @@ if (!wineOnly) {
 // ---------------------------------------------------------------- 10,000 files end to end
 {
   const n = quick ? 2000 : 10000;
-  const src = path.join(work, 'e2e', 'src');
-  const dst = path.join(work, 'e2e', 'MININT', 'PackageSource');
+  // on tmpfs, as issue 38's goal is set (the VM disk's writeback noise out of the way)
+  const base = shm ?? work;
+  const src = path.join(base, 'e2e', 'src');
+  const dst = path.join(base, 'e2e', 'MININT', 'PackageSource');
   makeTree(src, { files: n, dirs: 100, size: 1024 });
   const back = () => {
     if (fs.existsSync(dst)) { fs.rmSync(src, { recursive: true, force: true }); fs.renameSync(dst, src); fs.rmSync(path.dirname(dst), { recursive: true, force: true }); }
@@ -137,7 +139,7 @@ if (!wineOnly) {
   }, RUNS * 2);
   const med = (k) => median(steps.map((x) => x[k])).toFixed(0);
   // (the POSIX guard holds nothing: a descriptor cannot stop an unlink; the guard is measured under Wine below)
-  row(`${n} files staged, verified, launched (wall, start-up included)`, `${r.ms.toFixed(0)} ms (lock and plan ${med('plan')} ms, stage ${med('stage')} ms, verify ${med('verify')} ms, launch ${med('launch')} ms)`, '< 350 ms', r.ms < 350);
+  row(`${n} files staged, verified, launched${shm ? ' on tmpfs' : ''} (wall, start-up included)`, `${r.ms.toFixed(0)} ms (lock and plan ${med('plan')} ms, stage ${med('stage')} ms, verify ${med('verify')} ms, launch ${med('launch')} ms)`, '< 350 ms', r.ms < 350);
   back();
 }
 
@@ -211,13 +213,14 @@ if (shm) {
 {
   const n = quick ? 20000 : 100000;
   console.error(`${n} files (memory):`);
-  const src = path.join(work, 'big', 'src');
-  const dst = path.join(work, 'big', 'MININT', 'PackageSource');
+  const base = shm ?? work; // on tmpfs, as the goal is set
+  const src = path.join(base, 'big', 'src');
+  const dst = path.join(base, 'big', 'MININT', 'PackageSource');
   makeTree(src, { files: n, dirs: 1000, size: 16 });
   const r = timed(() => zti(['--source', src, '--target', dst]));
   const peak = peakMb(path.join(path.dirname(dst), 'SMSOSD', 'OSDLOGS', 'ZTICache.log'));
-  row(`${n} files moved, verified, launched: wall time, peak RSS`, `${(r.ms / 1000).toFixed(1)} s, ${peak} MB`, '< 100 MB', peak < 100);
-  fs.rmSync(path.join(work, 'big'), { recursive: true, force: true });
+  row(`${n} files moved, verified, launched${shm ? ' on tmpfs' : ''}: wall time, peak RSS`, `${(r.ms / 1000).toFixed(1)} s, ${peak} MB`, '< 100 MB', peak < 100);
+  fs.rmSync(path.join(base, 'big'), { recursive: true, force: true });
 }
 
 
