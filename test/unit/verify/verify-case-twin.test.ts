@@ -57,3 +57,15 @@ describe('verify: a case twin of a package file', () => {
     expect(await problems(o)).toBe('not in the package: sub/A.cab');
   });
 });
+
+describe('verify: a case twin of a package folder', () => {
+  it('is refused even empty, named', async () => {
+    const o = opts(files);
+    const walk = o.walk!;
+    o.walk = (p, root, visit) => {
+      visit('SUB', 'dir', 0, 0);
+      walk(p, root, visit);
+    };
+    expect(await problems(o)).toBe('two folders under one name: sub');
+  });
+});
