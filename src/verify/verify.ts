@@ -2,10 +2,11 @@
 // the target must hold exactly the inventory: every file the very version that was inventoried
 // (same size and last-write time, and, for a file renamed into the target, the same file ID:
 // a cache refresh during a move replaces files with others of the same size), no strays, every
-// folder. The facts come from one walk of the target, which also finds the strays: on Windows the
-// guard's own walk, each held folder listed through the handle it holds (every file's ID, size and
-// time, no second open, no lookup by name); where nothing is held (POSIX), a walk by path. With a
-// manifest every SHA-256 must match. Any difference stops the launch; the
+// folder, and no second file or folder under a package name (a case twin). The facts come from one
+// walk of the target, which also finds the strays: on Windows the guard's own walk, each held
+// folder listed through the handle it holds (every file's ID, size and time, no second open, no
+// lookup by name); where nothing is held (POSIX), a walk by path. With a manifest every SHA-256
+// must match. Any difference stops the launch; the
 // error lists the first few differences, how many there are, and the way out.
 
 import { plural } from '../core/format.js';
@@ -82,6 +83,10 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
   const otherSize = new Map<number, number>();
   const otherTime = new Map<number, number>();
   const otherId = new Map<number, string>();
+  // a file found under another spelling of an inventory name (rare: kept only then), and the
+  // inventory files the walk found twice
+  const spelled = new Map<number, string>();
+  const twins = new Map<number, string>();
   let refreshed = false;
   const seenDirs = new Set<string>();
   const extra: string[] = [];
@@ -99,13 +104,21 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
         if (PROGRAM_FILE.test(rel)) programs.push(rel);
         return;
       }
-      seen[i] = 1;
       const was = expected.files[i]!;
+      if (seen[i]) {
+        // a second file under the name (a case twin Wine or a case-sensitive folder keeps apart):
+        // which one the launcher opens is the file system's choice, so never tolerated
+        twins.set(i, `two files under one name: ${spelled.get(i) ?? was.rel} and ${rel}`);
+        return;
+      }
+      seen[i] = 1;
+      if (rel !== was.rel) spelled.set(i, rel);
       if (size !== was.size) otherSize.set(i, size);
       if (!sameTime(mtimeMs, was.mtimeMs)) otherTime.set(i, mtimeMs);
       if (was.id !== undefined && id !== undefined && id !== was.id) otherId.set(i, id);
     } else if (kind === 'dir') {
-      if (wantDirs.has(k)) seenDirs.add(k);
+      if (wantDirs.has(k) && seenDirs.has(k)) problems.push(`two folders under one name: ${rel}`);
+      else if (wantDirs.has(k)) seenDirs.add(k);
       else extra.push(`folder not in the package: ${rel}`);
     } else {
       others.push(`not in the package (a link or device): ${rel}`);
@@ -116,6 +129,11 @@ export async function verify(target: string, expected: Inventory, opts: VerifyOp
     const f = expected.files[i]!;
     if (!seen[i]) {
       problems.push(`missing: ${f.rel}`);
+      continue;
+    }
+    const twin = twins.get(i);
+    if (twin !== undefined) {
+      problems.push(twin);
       continue;
     }
     const size = otherSize.get(i);
