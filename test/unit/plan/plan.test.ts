@@ -259,6 +259,13 @@ describe('the source', () => {
     expect(s.plan(o)).toMatchObject({ manifestListsExe: false, manifest: { entries: [{ rel: 'data.bin' }] } });
   });
 
+  it('a manifest read by Windows names with no zticache.exe running from the cache folder: every line is the package\'s', () => {
+    const s = setup({ 'Data.bin': 'd' });
+    const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+    fs.writeFileSync(p.join(s.source, 'zticache.sha256'), `${sha('d')}  DATA.BIN\n`);
+    expect(s.plan(s.options(), { names: winNames })).toMatchObject({ manifestListsExe: false, manifest: { entries: [{ rel: 'DATA.BIN', hash: sha('d') }] } });
+  });
+
   it('a manifest line for the running zticache.exe in another case is its line (Windows names), re-spelled as zticache.exe is put beside the package', () => {
     const s = setup({ 'zticache.exe': 'exe', 'Data.bin': 'd' });
     const sha = (t: string) => createHash('sha256').update(t).digest('hex');
@@ -311,6 +318,19 @@ describe('an existing target', () => {
       .toMatchObject({ exitCode: ExitCode.TARGET_UNSAFE, path: s.target, message: expect.stringContaining('holds the running zticache') });
     // anywhere else the running zticache does not stop the replacement
     expect(s.plan({ ...s.options(), targetIsDefault: true, runningExe: p.join(s.dir, 'zticache.exe') }).removeOldTarget).toBe(true);
+  });
+
+  it('zticache run from the staged target is found there by the target\'s identity (VERIFY passes over it), and only there', () => {
+    const s = setup();
+    fs.mkdirSync(s.minint);
+    fs.renameSync(s.source, s.target);
+    fs.writeFileSync(p.join(s.target, 'ZtiCache.exe'), 'exe');
+    const o = { ...s.options(), source: s.target };
+    expect(s.plan({ ...o, runningExe: p.join(s.target, 'ZtiCache.exe') }, { names: winNames }).exeInTarget).toBe(winNames.key('ZtiCache.exe'));
+    // run from elsewhere, or with no target yet, there is none
+    expect(s.plan({ ...o, runningExe: p.join(s.dir, 'zticache.exe') }).exeInTarget).toBeUndefined();
+    const t = setup({ 'zticache.exe': 'exe' });
+    expect(t.plan({ ...t.options(), runningExe: p.join(t.source, 'zticache.exe') }).exeInTarget).toBeUndefined();
   });
 
   it('space freed by removing the old target is counted only when it is removed', () => {
@@ -721,6 +741,18 @@ describe('more of the plan\'s decisions', () => {
     for (const [n, c] of Object.entries(files)) fs.writeFileSync(p.join(s.source, n), c, { mode: 0o755 });
     const plan = s.plan(o);
     expect(plan).toMatchObject({ action: 'move', removeOldTarget: true, keep: [], leftOut: 'zticache.exe' });
+  });
+
+  it('a copy on one volume needs the clusters of every package file, and none for zticache.exe (a hard link beside the package)', () => {
+    const s = setup({ 'zticache.exe': Buffer.alloc(50_000, 1), 'data.bin': Buffer.alloc(5000, 2) });
+    const o = { ...s.options('--mode', 'copy'), runningExe: p.join(s.source, 'zticache.exe') };
+    const plan = s.plan(o, { cluster: 4096 });
+    const files = plan.inventory.files;
+    expect(files.map((f) => f.rel)).not.toContain('zticache.exe');
+    expect(plan.neededBytes).toBe(files.reduce((n, f) => n + Math.ceil(f.size / 4096) * 4096, 0));
+    expect(plan.neededBytes).toBeGreaterThan(0);
+    // on another volume the exe is copied too, so its clusters count
+    expect(s.plan(o, { cluster: 4096, targetVolume: 2 }).neededBytes).toBe(plan.neededBytes + 53_248);
   });
 
   it('a copy never keeps entries back, and does not stage the running zticache either', () => {
