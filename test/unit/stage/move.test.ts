@@ -157,6 +157,15 @@ describe('a move on one volume', () => {
     expect(fs.readdirSync(s.src)).toEqual([]);
   });
 
+  it('a file of that half an earlier run had copied whole (size and time) is counted as finished by this run, not moved', async () => {
+    const s = setup();
+    fs.mkdirSync(p.join(s.dst, 'OSD'), { recursive: true });
+    fs.cpSync(p.join(s.src, 'OSD', 'x.xml'), p.join(s.dst, 'OSD', 'x.xml'), { preserveTimestamps: true });
+    const r = await moveInventory(s.src, s.dst, s.inv, s.opts());
+    expect(r).toMatchObject({ renamed: 4, crossVolume: 1, files: { moved: 4, finished: 1, kept: 0, already: 0 } });
+    expect(snapshot(s.dst)).toStrictEqual(s.before);
+  });
+
   it('an entry in neither place is an error that names it and both folders', async () => {
     const s = setup();
     fs.rmSync(p.join(s.src, 'b.txt'));
@@ -348,6 +357,16 @@ describe('a folder holding a file its inventory does not list (the running ztica
     const fresh = await moveInventory(t.src, t.dst, withoutExe(t.src), t.opts());
     expect(fresh).toMatchObject({ kept: 0, renamed: 5 });
     expect(fs.existsSync(p.join(t.src, 'bin'))).toBe(false);
+  });
+
+  it('resumed, the warning names the first file the inventory does not list, in the walk\'s order', async () => {
+    const s = setup();
+    const inv = withoutExe(s.src);
+    fs.writeFileSync(p.join(s.src, 'bin', 'zz-later.txt'), 'written after the inventory');
+    const r = await moveInventory(s.src, s.dst, inv, s.opts({ checkExtra: true }));
+    expect(r.left).toEqual(['bin']);
+    expect(s.log.lines).toContain(`warn: ${p.join(s.src, 'bin')} holds bin/zticache.exe, which the journal's inventory does not list: the folder is copied and stays in the source (never moved or deleted with a file zticache did not inventory)`);
+    expect(fs.readFileSync(p.join(s.src, 'bin', 'zz-later.txt'), 'utf8')).toBe('written after the inventory');
   });
 
   it('resumed, a folder that became a file meanwhile is no error of the check (the move says what changed)', async () => {
