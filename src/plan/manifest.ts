@@ -77,10 +77,30 @@ export function manifestLine(hash: string, rel: string): string {
   return `\\${hash}  ${rel.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r')}\n`;
 }
 
+/**
+ * Files up to this size are read whole in one call: a stream per file costs about 0.7 ms of
+ * set-up and buffers (10,000 small files took 7.2 s to hash that way, issue 38's attack), a read a
+ * few microseconds. Larger ones are streamed in 1 MiB chunks from the same open.
+ */
+const READ_WHOLE = 1 << 20;
+
+/** The SHA-256 of what the file holds to its end, read through one open. */
 export async function hashFile(file: string): Promise<string> {
+  const fd = fs.openSync(file, 'r');
+  let whole: Buffer | undefined;
+  try {
+    // read to the end, whatever fstat said: a file that grew is hashed as it is now
+    if (fs.fstatSync(fd).size <= READ_WHOLE) whole = fs.readFileSync(fd);
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
+  }
+  if (whole !== undefined) {
+    fs.closeSync(fd);
+    return createHash('sha256').update(whole).digest('hex');
+  }
   const h = createHash('sha256');
-  const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
-  for await (const chunk of stream) h.update(chunk as Buffer);
+  for await (const chunk of fs.createReadStream(file, { fd, highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
   return h.digest('hex');
 }
 

@@ -2,6 +2,7 @@
 // a comment or an anchor counts, the line a refusal names, the escaped form only where a name
 // needs it, and `zticache manifest`'s writer (the manifest itself left out, --what-if writes
 // nothing, a failed write leaves no half file).
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -116,5 +117,32 @@ describe('writeManifest', () => {
     expect(e.message).toBe(`cannot write the manifest ${out}`);
     expect(e.path).toBe(out);
     expect(fs.readdirSync(dir).sort()).toEqual(['a.txt', 'out.sha256']);
+  });
+});
+
+describe('hashFile', () => {
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  const openFds = () => fs.readdirSync('/proc/self/fd').length;
+
+  it('gives the SHA-256 of the whole file read whole (up to 1 MiB) or streamed (larger), through one open that is closed either way', async () => {
+    const dir = tempDir();
+    const sizes = [0, 16, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 5];
+    const before = openFds();
+    for (const n of sizes) {
+      const bytes = Buffer.alloc(n);
+      for (let i = 0; i < n; i++) bytes[i] = (i * 31 + n) & 0xff;
+      const f = p.join(dir, `f${n}.bin`);
+      fs.writeFileSync(f, bytes);
+      expect(await hashFile(f), `${n} bytes`).toBe(sha(bytes));
+    }
+    expect(openFds()).toBe(before);
+  });
+
+  it('an unreadable file rejects with its error and leaves nothing open', async () => {
+    const dir = tempDir();
+    const before = openFds();
+    expect(await rejection(hashFile(p.join(dir, 'gone.bin')))).toMatchObject({ code: 'ENOENT' });
+    expect(await rejection(hashFile(dir))).toMatchObject({ code: 'EISDIR' });
+    expect(openFds()).toBe(before);
   });
 });
