@@ -232,6 +232,10 @@ describe('verify', () => {
         'warn: 1 file is not in the manifest (not checked by hash), first: z.txt',
         `info: Verified the SHA-256 of 2 files against ${s.manifest.path}`,
       ]);
+      // two not listed: counted, the first named
+      const few = memoryLog();
+      await verify(s.target, s.inv, { ...s.opts, log: few, manifest: { ...s.manifest, entries: [s.entries[0]!] } });
+      expect(few.lines).toContain('warn: 2 files are not in the manifest (not checked by hash), first: sub/a.cab');
       // every file listed: no warning
       const all = { ...s.manifest, entries: [...s.entries, { rel: 'z.txt', hash: await hashFile(p.join(s.target, 'z.txt')) }] };
       const log = memoryLog();
