@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { findJournal, journalFileFor, readJournal, writeJournal, type Journal } from '../../../src/plan/journal.js';
+import { findJournal, findJournalOfSource, journalFileFor, readJournal, writeJournal, type Journal } from '../../../src/plan/journal.js';
 import { tempDir } from '../../helpers/fixtures.js';
 import { posixNames, winNames } from '../../helpers/names.js';
 
@@ -226,5 +226,52 @@ describe('the journal write holds nothing open', () => {
     fs.writeFileSync(path.join(dir, 'journal-b.json', 'x'), '');
     for (let i = 0; i < 5; i++) expect(() => writeJournal(path.join(dir, 'journal-b.json'), journal())).toThrow();
     expect(open()).toBe(before);
+  });
+});
+
+describe('a scan of the state folder reads only the journal that matches', () => {
+  const p = path.posix;
+  /** a state folder with `n` journals of other sources and targets, each with a large inventory */
+  function crowded(n: number) {
+    const state = tempDir('zti-state-');
+    const files = Array.from({ length: 2000 }, (_, i) => ({ rel: `Images/f${i}.cab`, size: i, mtimeMs: 1, id: `${i}@5` }));
+    for (let k = 0; k < n; k++) {
+      writeJournal(path.join(state, `journal-other${k}.json`), journal({ sourceId: { dev: '1', ino: `5${k}` }, targetId: { dev: '1', ino: `6${k}` }, inventory: { files, dirs: ['Images'], bytes: 1 } }));
+    }
+    return state;
+  }
+  const fullReads = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.filter(([f]) => String(f).includes('journal-')).map(([f]) => path.basename(String(f)));
+
+  it('finds a source\'s journal and a target\'s by their heads: the others\' inventories are never parsed', () => {
+    const state = crowded(5);
+    const mine = path.join(state, 'journal-mine.json');
+    writeJournal(mine, journal());
+    const spy = vi.spyOn(fs, 'readFileSync');
+    try {
+      expect(findJournalOfSource(p, state, { dev: '1', ino: '2' }, path.join(state, 'journal-elsewhere.json'), posixNames)).toMatchObject({ file: mine, read: { kind: 'ok' } });
+      expect(fullReads(spy)).toEqual(['journal-mine.json']);
+      spy.mockClear();
+      expect(findJournal(p, state, '/second/spelling', { dev: '1', ino: '3', born: '99' }, posixNames)).toMatchObject({ file: mine, read: { kind: 'ok' } });
+      // its own key's journal first (there is none), then only the one whose head names the target
+      expect(fullReads(spy)).toEqual([path.basename(journalFileFor(p, state, '/second/spelling')), 'journal-mine.json']);
+      // none of this source: nothing read whole
+      spy.mockClear();
+      expect(findJournalOfSource(p, state, { dev: '9', ino: '9' }, '', posixNames)).toBeUndefined();
+      expect(fullReads(spy)).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('a journal whose head cannot be read that way (the inventory first, or damaged) is read whole, as before', () => {
+    const state = crowded(1);
+    const { inventory, ...head } = journal();
+    const inventoryFirst = path.join(state, 'journal-older.json');
+    fs.writeFileSync(inventoryFirst, JSON.stringify({ inventory, ...head }));
+    expect(findJournalOfSource(p, state, { dev: '1', ino: '2' }, '', posixNames)).toMatchObject({ file: inventoryFirst, read: { kind: 'ok' } });
+    fs.writeFileSync(inventoryFirst, `${JSON.stringify(head).slice(0, -1)},"inventory":{"files":[`); // cut short: invalid, passed over
+    expect(findJournalOfSource(p, state, { dev: '1', ino: '2' }, '', posixNames)).toBeUndefined();
+    fs.writeFileSync(inventoryFirst, `{"tool":"zticache","sourceId":{"dev":"1",,"inventory":{}}`); // a head that is no JSON: read whole, invalid
+    expect(findJournalOfSource(p, state, { dev: '1', ino: '2' }, '', posixNames)).toBeUndefined();
   });
 });
