@@ -85,9 +85,13 @@ function makeTree(dir, { files, dirs, size, sparse = false }) {
   }
   fs.writeFileSync(path.join(dir, 'launch.sh'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
 }
-/** the bin as installed: run through its #! line, with the node options it ships with */
+/**
+ * the bin as installed: run through its #! line, with the node options it ships with; its state
+ * folder this bench's own (the machine's /var/lib/zticache held 36 MB of earlier runs' journals
+ * on 2026-12-07, which every run then scanned)
+ */
 function zti(args) {
-  return sh(CLI, [...args, '--launch', 'launch.sh']);
+  return sh(CLI, [...args, '--launch', 'launch.sh', '--state-dir', path.join(work, 'state')]);
 }
 function peakMb(log) {
   return Number(/Peak memory: ([\d.]+) MB/.exec(fs.readFileSync(log, 'utf8').trim().split('\n').filter((l) => l.includes('Peak memory')).pop())?.[1]);
