@@ -139,6 +139,13 @@ const HEAD_LIMIT = 1 << 20;
 const INVENTORY_KEY = ',"inventory":';
 
 /**
+ * POSIX: an open that never waits for a FIFO's writer (one named journal-*.json hung every run,
+ * SIGTERM too, in the open on the main thread): it reads as empty, not JSON. Windows has no such
+ * flag, and no FIFO in a folder.
+ */
+const NO_WAIT = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+
+/**
  * Whether the journal in `file` may record `id` as its `which`: false only when its head (what
  * writeJournal writes before the inventory) names another identity there. A scan of the state
  * folder then reads and checks the whole of the one journal that matches, not every journal's
@@ -149,11 +156,13 @@ const INVENTORY_KEY = ',"inventory":';
 function mayRecord(file: string, which: 'sourceId' | 'targetId', id: FileId): boolean {
   let fd: number;
   try {
-    fd = fs.openSync(file, 'r');
+    fd = fs.openSync(file, NO_WAIT);
   } catch {
     return true;
   }
   try {
+    // a FIFO, a device or a folder under a journal's name records nothing: never waited on or read
+    if (!fs.fstatSync(fd).isFile()) return false;
     let text = '';
     const chunk = Buffer.alloc(64 * 1024);
     for (let read = 0; read < HEAD_LIMIT; ) {
@@ -183,7 +192,8 @@ function mayRecord(file: string, which: 'sourceId' | 'targetId', id: FileId): bo
 export function readJournal(file: string, names: NameRules): ReadJournal {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    // a numeric flag, as fs.open takes it (Node's types list only the string ones, none of which is O_NONBLOCK)
+    text = fs.readFileSync(file, { encoding: 'utf8', flag: NO_WAIT as unknown as string });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'none' };
     return { kind: 'invalid', reason: (err as Error).message };

@@ -84,22 +84,41 @@ export function manifestLine(hash: string, rel: string): string {
  */
 const READ_WHOLE = 1 << 20;
 
-/** The SHA-256 of what the file holds to its end, read through one open. */
+/**
+ * POSIX: an open that never waits for a FIFO's writer (the FIFO is then refused by its fstat).
+ * Windows has no such flag, and no FIFO in a folder.
+ */
+const NO_WAIT = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+
+/**
+ * The SHA-256 of what the file holds to its end, read through one open. Only a plain file is read:
+ * a FIFO would wait for a writer, a device (a link to /dev/zero) never ends.
+ */
 export async function hashFile(file: string): Promise<string> {
-  const fd = fs.openSync(file, 'r');
-  let whole: Buffer | undefined;
+  const fd = fs.openSync(file, NO_WAIT);
+  const h = createHash('sha256');
   try {
-    // read to the end, whatever fstat said: a file that grew is hashed as it is now
-    if (fs.fstatSync(fd).size <= READ_WHOLE) whole = fs.readFileSync(fd);
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) {
+      const code = st.isDirectory() ? 'EISDIR' : 'EFTYPE';
+      throw Object.assign(new Error(`${code}: not a plain file (${st.isDirectory() ? 'a folder' : 'a FIFO, socket or device'}), hash '${file}'`), { code, path: file, syscall: 'fstat' });
+    }
+    if (st.size <= READ_WHOLE) {
+      // readFileSync stops at the size its own fstat saw: a byte after that means the file grew
+      // meanwhile, and the rest is streamed, so what is hashed is the file as it is at the end
+      h.update(fs.readFileSync(fd));
+      const probe = Buffer.alloc(1);
+      if (fs.readSync(fd, probe, 0, 1, null) === 0) {
+        fs.closeSync(fd);
+        return h.digest('hex');
+      }
+      h.update(probe);
+    }
   } catch (err) {
     fs.closeSync(fd);
     throw err;
   }
-  if (whole !== undefined) {
-    fs.closeSync(fd);
-    return createHash('sha256').update(whole).digest('hex');
-  }
-  const h = createHash('sha256');
+  // from where the reads above left the file's position
   for await (const chunk of fs.createReadStream(file, { fd, highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
   return h.digest('hex');
 }
