@@ -8,6 +8,7 @@
 
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { OPEN_NO_WAIT } from '../core/open-no-wait.js';
 import type path from 'node:path';
 import type { FileId } from '../state/identity.js';
 import { sameId } from '../state/identity.js';
@@ -138,12 +139,6 @@ export function findJournalOfSource(pp: path.PlatformPath, stateDir: string, sou
 const HEAD_LIMIT = 1 << 20;
 const INVENTORY_KEY = ',"inventory":';
 
-/**
- * POSIX: an open that never waits for a FIFO's writer (one named journal-*.json hung every run,
- * SIGTERM too, in the open on the main thread): it reads as empty, not JSON. Windows has no such
- * flag, and no FIFO in a folder.
- */
-const NO_WAIT = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 
 /**
  * Whether the journal in `file` may record `id` as its `which`: false only when its head (what
@@ -156,7 +151,7 @@ const NO_WAIT = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 function mayRecord(file: string, which: 'sourceId' | 'targetId', id: FileId): boolean {
   let fd: number;
   try {
-    fd = fs.openSync(file, NO_WAIT);
+    fd = fs.openSync(file, OPEN_NO_WAIT);
   } catch {
     return true;
   }
@@ -193,7 +188,7 @@ export function readJournal(file: string, names: NameRules): ReadJournal {
   let text: string;
   try {
     // a numeric flag, as fs.open takes it (Node's types list only the string ones, none of which is O_NONBLOCK)
-    text = fs.readFileSync(file, { encoding: 'utf8', flag: NO_WAIT as unknown as string });
+    text = fs.readFileSync(file, { encoding: 'utf8', flag: OPEN_NO_WAIT as unknown as string });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'none' };
     return { kind: 'invalid', reason: (err as Error).message };

@@ -4,6 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { OPEN_NO_WAIT } from '../core/open-no-wait.js';
 import type path from 'node:path';
 import { ExitCode } from '../core/exit-codes.js';
 import { ZtiError } from '../core/errors.js';
@@ -84,18 +85,13 @@ export function manifestLine(hash: string, rel: string): string {
  */
 const READ_WHOLE = 1 << 20;
 
-/**
- * POSIX: an open that never waits for a FIFO's writer (the FIFO is then refused by its fstat).
- * Windows has no such flag, and no FIFO in a folder.
- */
-const NO_WAIT = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 
 /**
  * The SHA-256 of what the file holds to its end, read through one open. Only a plain file is read:
  * a FIFO would wait for a writer, a device (a link to /dev/zero) never ends.
  */
 export async function hashFile(file: string): Promise<string> {
-  const fd = fs.openSync(file, NO_WAIT);
+  const fd = fs.openSync(file, OPEN_NO_WAIT);
   const h = createHash('sha256');
   try {
     const st = fs.fstatSync(fd);
