@@ -254,6 +254,10 @@ describe('a scan of the state folder reads only the journal that matches', () =>
       expect(findJournal(p, state, '/second/spelling', { dev: '1', ino: '3', born: '99' }, posixNames)).toMatchObject({ file: mine, read: { kind: 'ok' } });
       // its own key's journal first (there is none), then only the one whose head names the target
       expect(fullReads(spy)).toEqual([path.basename(journalFileFor(p, state, '/second/spelling')), 'journal-mine.json']);
+      // no journal of this target: only its own key's is tried (there is none), no other read whole
+      spy.mockClear();
+      expect(findJournal(p, state, '/nowhere', { dev: '9', ino: '9' }, posixNames).read).toEqual({ kind: 'none' });
+      expect(fullReads(spy)).toEqual([path.basename(journalFileFor(p, state, '/nowhere'))]);
       // none of this source: nothing read whole
       spy.mockClear();
       expect(findJournalOfSource(p, state, { dev: '9', ino: '9' }, '', posixNames)).toBeUndefined();
@@ -269,6 +273,13 @@ describe('a scan of the state folder reads only the journal that matches', () =>
     const inventoryFirst = path.join(state, 'journal-older.json');
     fs.writeFileSync(inventoryFirst, JSON.stringify({ inventory, ...head }));
     expect(findJournalOfSource(p, state, { dev: '1', ino: '2' }, '', posixNames)).toMatchObject({ file: inventoryFirst, read: { kind: 'ok' } });
+    // the first ',"inventory":' inside another field: what comes before it is no JSON, so it is read whole
+    const nested = { note: { seen: 1, inventory: 0 }, ...head, inventory };
+    fs.writeFileSync(inventoryFirst, JSON.stringify(nested));
+    const fds = () => fs.readdirSync('/proc/self/fd').length;
+    const before = fds();
+    expect(findJournalOfSource(p, state, { dev: '1', ino: '2' }, '', posixNames)).toMatchObject({ file: inventoryFirst, read: { kind: 'ok' } });
+    expect(fds()).toBe(before); // every head read closes its file
     fs.writeFileSync(inventoryFirst, `${JSON.stringify(head).slice(0, -1)},"inventory":{"files":[`); // cut short: invalid, passed over
     expect(findJournalOfSource(p, state, { dev: '1', ino: '2' }, '', posixNames)).toBeUndefined();
     fs.writeFileSync(inventoryFirst, `{"tool":"zticache","sourceId":{"dev":"1",,"inventory":{}}`); // a head that is no JSON: read whole, invalid
