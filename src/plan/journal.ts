@@ -139,7 +139,6 @@ export function findJournalOfSource(pp: path.PlatformPath, stateDir: string, sou
 const HEAD_LIMIT = 1 << 20;
 const INVENTORY_KEY = ',"inventory":';
 
-
 /**
  * Whether the journal in `file` may record `id` as its `which`: false only when its head (what
  * writeJournal writes before the inventory) names another identity there. A scan of the state

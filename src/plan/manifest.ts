@@ -85,7 +85,6 @@ export function manifestLine(hash: string, rel: string): string {
  */
 const READ_WHOLE = 1 << 20;
 
-
 /**
  * The SHA-256 of what the file holds to its end, read through one open. Only a plain file is read:
  * a FIFO would wait for a writer, a device (a link to /dev/zero) never ends.
